@@ -1,0 +1,153 @@
+//! The per-user provisioning job: its states and the pure transitions between them.
+//!
+//! The journal stores a job's [`JobState`] before every side effect, so a job found in an
+//! unfinished state after a crash says exactly which side effect may or may not have
+//! happened. `Posting` in particular means "the register POST may have reached Graph".
+
+/// Where one user's provisioning stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum JobState {
+    /// Nothing done yet.
+    Pending,
+    /// Creation options fetched; nothing written to a key.
+    OptionsFetched,
+    /// About to set the PIN on the key (the PIN may be set).
+    SettingPin,
+    /// About to ask the key for a credential (a credential may exist on the key).
+    MakingCredential,
+    /// About to POST the attestation (the method may exist in Entra).
+    Posting,
+    /// Graph answered 201: the passkey is registered.
+    Registered,
+    /// Stopped with an error the operator must look at.
+    Failed,
+    /// Not eligible (guest, disabled) or skipped by the operator.
+    Skipped,
+}
+
+/// What happened to a job.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JobEvent {
+    /// Creation options arrived.
+    OptionsFetched,
+    /// Next: set the PIN.
+    PinStarted,
+    /// Next: makeCredential.
+    CredentialStarted,
+    /// Next: POST the attestation.
+    PostStarted,
+    /// Graph confirmed the registration.
+    Registered,
+    /// Something failed.
+    Failed,
+    /// The user is skipped.
+    Skipped,
+    /// The operator retries a failed job.
+    Retry,
+}
+
+/// A transition the state machine does not allow.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("a job in state {from:?} cannot take event {event:?}")]
+pub struct InvalidTransition {
+    /// State before.
+    pub from: JobState,
+    /// Event refused.
+    pub event: JobEvent,
+}
+
+impl JobState {
+    /// The next state, or why not.
+    pub fn on(self, event: JobEvent) -> Result<JobState, InvalidTransition> {
+        use JobEvent as E;
+        use JobState as S;
+        let next = match (self, event) {
+            (S::Pending | S::OptionsFetched, E::OptionsFetched) => S::OptionsFetched,
+            (S::OptionsFetched, E::PinStarted) => S::SettingPin,
+            (S::OptionsFetched | S::SettingPin, E::CredentialStarted) => S::MakingCredential,
+            (S::MakingCredential, E::PostStarted) => S::Posting,
+            (S::Posting, E::Registered) => S::Registered,
+            (s, E::Failed) if !s.is_final() => S::Failed,
+            (S::Pending | S::Failed, E::Skipped) => S::Skipped,
+            (S::Failed | S::Skipped, E::Retry) => S::Pending,
+            (from, event) => return Err(InvalidTransition { from, event }),
+        };
+        Ok(next)
+    }
+
+    /// Registered and skipped jobs are done; nothing moves them but a retry of a skip.
+    pub fn is_final(self) -> bool {
+        matches!(self, JobState::Registered | JobState::Skipped)
+    }
+
+    /// The name stored in the journal.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            JobState::Pending => "pending",
+            JobState::OptionsFetched => "options_fetched",
+            JobState::SettingPin => "setting_pin",
+            JobState::MakingCredential => "making_credential",
+            JobState::Posting => "posting",
+            JobState::Registered => "registered",
+            JobState::Failed => "failed",
+            JobState::Skipped => "skipped",
+        }
+    }
+
+    /// Reads a journal name back.
+    pub fn parse(name: &str) -> Option<JobState> {
+        ALL.iter().copied().find(|s| s.as_str() == name)
+    }
+}
+
+const ALL: [JobState; 8] = [
+    JobState::Pending,
+    JobState::OptionsFetched,
+    JobState::SettingPin,
+    JobState::MakingCredential,
+    JobState::Posting,
+    JobState::Registered,
+    JobState::Failed,
+    JobState::Skipped,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn happy_path_reaches_registered() {
+        let mut s = JobState::Pending;
+        for e in [
+            JobEvent::OptionsFetched,
+            JobEvent::PinStarted,
+            JobEvent::CredentialStarted,
+            JobEvent::PostStarted,
+            JobEvent::Registered,
+        ] {
+            s = s.on(e).unwrap();
+        }
+        assert_eq!(s, JobState::Registered);
+    }
+
+    #[test]
+    fn registered_is_never_left() {
+        for e in [JobEvent::Failed, JobEvent::Retry, JobEvent::OptionsFetched, JobEvent::Skipped] {
+            assert!(JobState::Registered.on(e).is_err(), "{e:?}");
+        }
+    }
+
+    #[test]
+    fn registration_only_follows_a_post() {
+        for s in ALL.into_iter().filter(|s| *s != JobState::Posting) {
+            assert!(s.on(JobEvent::Registered).is_err(), "{s:?}");
+        }
+    }
+
+    #[test]
+    fn names_round_trip() {
+        for s in ALL {
+            assert_eq!(JobState::parse(s.as_str()), Some(s));
+        }
+    }
+}

@@ -1,0 +1,21 @@
+//! KeyDesk's domain model, free of I/O.
+//!
+//! What lives here: the PIN and its policy ([`pin`]), the exact clientDataJSON Entra expects
+//! ([`client_data`]), the WebAuthn attestationObject ([`attestation`]), the creation options a
+//! registration starts from ([`options`]), the lenient base64url decoder for ids Graph sends
+//! ([`b64`]) and the per-user job states ([`job`]).
+//!
+//! What does not: HTTP, HID, files, clocks. Callers pass time and randomness in.
+
+pub mod attestation;
+pub mod b64;
+pub mod client_data;
+pub mod job;
+pub mod options;
+pub mod pin;
+pub mod user;
+
+pub use attestation::Attestation;
+pub use options::CreationOptions;
+pub use pin::{Pin, PinPolicy};
+pub use user::DirectoryUser;

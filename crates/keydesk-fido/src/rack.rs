@@ -1,0 +1,1 @@
+//! Keys that come and go (being written).

@@ -1,0 +1,1 @@
+//! The simulated key (being written).
