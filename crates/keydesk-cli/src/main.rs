@@ -1,1 +1,59 @@
-fn main() {}
+//! `keydesk-cli`: KeyDesk without a window.
+//!
+//! The contract scripts rely on (see README): global options before or after the command;
+//! one line per user on stdout (`<UPN> <status> <detail>`), a summary and logs on stderr;
+//! a PIN printed only when stdout is a terminal; exit 0 when every eligible user is
+//! registered, 1 when some failed, 2 for usage or configuration errors, 3 when sign-in
+//! failed.
+
+mod args;
+mod provision;
+mod sim;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+/// Exit codes of the contract.
+pub mod exit {
+    /// Every eligible user registered.
+    pub const OK: u8 = 0;
+    /// Some user failed.
+    pub const FAILED: u8 = 1;
+    /// Usage or configuration error.
+    pub const USAGE: u8 = 2;
+    /// Sign-in failed.
+    pub const SIGN_IN: u8 = 3;
+}
+
+fn main() -> ExitCode {
+    let cli = match args::Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let code = if e.use_stderr() { exit::USAGE } else { exit::OK };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KEYDESK_LOG")
+                .unwrap_or_else(|_| "warn,keydesk=info".into()),
+        )
+        .init();
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("error: cannot start the async runtime: {e}");
+            return ExitCode::from(exit::USAGE);
+        }
+    };
+    let code = runtime.block_on(async {
+        match cli.command {
+            args::Command::Sim(opts) => sim::run(&cli.global, opts).await,
+            args::Command::Provision(opts) => provision::run(&cli.global, opts).await,
+        }
+    });
+    ExitCode::from(code)
+}

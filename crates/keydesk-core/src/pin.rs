@@ -131,7 +131,7 @@ pub fn is_trivial(pin: &str) -> bool {
     });
     let triple = bytes.windows(3).any(|w| w[0] == w[1] && w[1] == w[2]);
     let repeated_block = (1..=bytes.len() / 2)
-        .filter(|size| bytes.len() % size == 0)
+        .filter(|size| bytes.len().is_multiple_of(*size))
         .any(|size| bytes.chunks(size).all(|c| c == &bytes[..size]));
     run || triple || repeated_block
 }

@@ -102,10 +102,16 @@ impl KeyError {
     pub fn remediation(&self) -> &'static str {
         match self {
             KeyError::Ctap { status } => status.remediation(),
-            KeyError::Removed => "Plug the key back in and start this user again; nothing was registered.",
-            KeyError::Timeout => "The key stopped answering. Unplug it, plug it back in and try again.",
+            KeyError::Removed => {
+                "Plug the key back in and start this user again; nothing was registered."
+            }
+            KeyError::Timeout => {
+                "The key stopped answering. Unplug it, plug it back in and try again."
+            }
             KeyError::Busy => "Wait for the key's current operation to finish.",
-            KeyError::Malformed(_) => "The key sent something unexpected. Try another key and report this one.",
+            KeyError::Malformed(_) => {
+                "The key sent something unexpected. Try another key and report this one."
+            }
         }
     }
 }

@@ -1,0 +1,135 @@
+//! Where keys come from: a [`KeySource`] hands out one plugged key at a time.
+//!
+//! [`RackKeys`] serves the simulated keys of a [`SoftRack`]; the hardware watcher will be
+//! another source. A key is claimed by one job at a time and released when the job ends.
+
+use std::collections::HashSet;
+use std::sync::{Arc, Mutex};
+
+use async_trait::async_trait;
+use tokio::sync::Notify;
+use keydesk_fido::rack::SoftRack;
+use keydesk_fido::soft::SoftKeyConfig;
+use keydesk_fido::SecurityKey;
+
+use crate::ProvisionError;
+
+/// A key claimed for one job; released when dropped.
+pub struct ClaimedKey {
+    key: Arc<dyn SecurityKey>,
+    release: Box<dyn FnOnce() + Send>,
+}
+
+impl ClaimedKey {
+    /// Wraps a key and what releases it.
+    pub fn new(key: Arc<dyn SecurityKey>, release: impl FnOnce() + Send + 'static) -> Self {
+        ClaimedKey { key, release: Box::new(release) }
+    }
+
+    /// The key.
+    pub fn key(&self) -> &dyn SecurityKey {
+        self.key.as_ref()
+    }
+}
+
+impl Drop for ClaimedKey {
+    fn drop(&mut self) {
+        let release = std::mem::replace(&mut self.release, Box::new(|| {}));
+        release();
+    }
+}
+
+/// Something that hands out keys.
+#[async_trait]
+pub trait KeySource: Send + Sync {
+    /// A plugged key no other job holds, now if there is one.
+    fn try_claim(&self) -> Option<ClaimedKey>;
+
+    /// Waits for a key to be plugged and claims it.
+    async fn claim(&self) -> Result<ClaimedKey, ProvisionError>;
+
+    /// The key now carries a user's passkey and goes to that user: never claim it again.
+    fn handed_out(&self, _key_id: &str) {}
+}
+
+/// Keys from a rack of simulated keys.
+pub struct RackKeys {
+    rack: Arc<SoftRack>,
+    busy: Arc<Mutex<HashSet<String>>>,
+    handed_out: Mutex<HashSet<String>>,
+    released: Arc<Notify>,
+    refill: Option<Refill>,
+}
+
+/// Makes the next blank key of the operator's stack.
+pub type Refill = Box<dyn Fn() -> SoftKeyConfig + Send + Sync>;
+
+impl RackKeys {
+    /// Serves the keys of `rack`.
+    pub fn new(rack: Arc<SoftRack>) -> Self {
+        RackKeys {
+            rack,
+            busy: Arc::default(),
+            handed_out: Mutex::default(),
+            released: Arc::default(),
+            refill: None,
+        }
+    }
+
+    /// Like [`RackKeys::new`], but a key handed out is pulled and replaced by a blank one
+    /// from `refill`, as an operator working through a stack of new keys would.
+    pub fn with_refill(rack: Arc<SoftRack>, refill: Refill) -> Self {
+        RackKeys { refill: Some(refill), ..RackKeys::new(rack) }
+    }
+}
+
+#[async_trait]
+impl KeySource for RackKeys {
+    fn try_claim(&self) -> Option<ClaimedKey> {
+        let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
+        let handed_out = self.handed_out.lock().unwrap_or_else(|p| p.into_inner());
+        let key = self
+            .rack
+            .plugged()
+            .into_iter()
+            .find(|k| !busy.contains(k.id()) && !handed_out.contains(k.id()))?;
+        let id = key.id().to_owned();
+        busy.insert(id.clone());
+        let set = self.busy.clone();
+        let released = self.released.clone();
+        Some(ClaimedKey::new(key, move || {
+            set.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
+            released.notify_waiters();
+        }))
+    }
+
+    async fn claim(&self) -> Result<ClaimedKey, ProvisionError> {
+        let mut watch = self.rack.watch();
+        loop {
+            let released = self.released.notified();
+            if let Some(key) = self.try_claim() {
+                return Ok(key);
+            }
+            tokio::select! {
+                biased;
+                event = watch.next() => {
+                    if event.is_none() {
+                        return Err(ProvisionError::NoKey);
+                    }
+                }
+                _ = released => {}
+            }
+        }
+    }
+
+    fn handed_out(&self, key_id: &str) {
+        self.handed_out
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(key_id.to_owned());
+        if let Some(refill) = &self.refill {
+            self.rack.pull(key_id);
+            self.rack.plug_new(refill());
+        }
+    }
+}

@@ -1,0 +1,179 @@
+//! Where the client talks to: login authority, Graph host, tenant, app and API version.
+//!
+//! Both base URLs are configurable because Entra has several clouds (GRAPH.md's table) and
+//! because tests point them at a simulated tenant. Nothing here holds a secret: credentials
+//! live in [`crate::Credentials`].
+
+use std::time::Duration;
+
+use url::Url;
+
+use crate::GraphError;
+
+/// Which Graph version a call uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum ApiVersion {
+    /// `/v1.0`: the default; creation options there carry a fixed 5-minute challenge.
+    #[default]
+    V1,
+    /// `/beta`: needed for custom challenge timeouts.
+    Beta,
+}
+
+impl ApiVersion {
+    /// The path segment, `v1.0` or `beta`.
+    pub fn segment(self) -> &'static str {
+        match self {
+            ApiVersion::V1 => "v1.0",
+            ApiVersion::Beta => "beta",
+        }
+    }
+}
+
+/// Connection settings for one tenant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GraphConfig {
+    /// Login authority, e.g. `https://login.microsoftonline.com`.
+    pub login_url: Url,
+    /// Graph host without version, e.g. `https://graph.microsoft.com`.
+    pub graph_url: Url,
+    /// Tenant id or domain name, e.g. `contoso.onmicrosoft.com`.
+    pub tenant: String,
+    /// Application (client) id of KeyDesk's app registration.
+    pub client_id: String,
+    /// Version used by calls that do not need a specific one.
+    pub api: ApiVersion,
+    /// Limit for each HTTP call (connect, send and read the whole body).
+    pub timeout: Duration,
+}
+
+impl GraphConfig {
+    /// Default per-call timeout.
+    pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+    /// Settings for the global (commercial) cloud.
+    pub fn global(tenant: impl Into<String>, client_id: impl Into<String>) -> Self {
+        GraphConfig {
+            login_url: Url::parse("https://login.microsoftonline.com").expect("static URL"),
+            graph_url: Url::parse("https://graph.microsoft.com").expect("static URL"),
+            tenant: tenant.into(),
+            client_id: client_id.into(),
+            api: ApiVersion::V1,
+            timeout: Self::DEFAULT_TIMEOUT,
+        }
+    }
+
+    /// Checks what can be checked without the network.
+    pub(crate) fn validate(&self) -> Result<(), GraphError> {
+        for (name, url) in [
+            ("login URL", &self.login_url),
+            ("Graph URL", &self.graph_url),
+        ] {
+            if !matches!(url.scheme(), "https" | "http") || url.host().is_none() {
+                return Err(GraphError::InvalidInput(format!(
+                    "the {name} must be an http(s) URL with a host, not {url}"
+                )));
+            }
+        }
+        let tenant = self.tenant.trim();
+        if tenant.is_empty() || tenant.contains(['/', '?', '#']) {
+            return Err(GraphError::InvalidInput(format!(
+                "the tenant must be a tenant id or domain name, not {:?}",
+                self.tenant
+            )));
+        }
+        if self.client_id.trim().is_empty() {
+            return Err(GraphError::InvalidInput("the client id is empty".into()));
+        }
+        if self.timeout.is_zero() {
+            return Err(GraphError::InvalidInput(
+                "the timeout must be above zero".into(),
+            ));
+        }
+        Ok(())
+    }
+
+    /// `{authority}/{tenant}/oauth2/v2.0/token`.
+    pub(crate) fn token_url(&self) -> Url {
+        with_segments(
+            &self.login_url,
+            &[self.tenant.trim(), "oauth2", "v2.0", "token"],
+        )
+    }
+
+    /// `{graph}/.default`, the app-only scope of this cloud's Graph.
+    pub(crate) fn default_scope(&self) -> String {
+        format!("{}/.default", self.graph_url.origin().ascii_serialization())
+    }
+
+    /// `{graph}/{version}/{segments...}`, each segment percent-encoded.
+    pub(crate) fn graph(&self, version: ApiVersion, segments: &[&str]) -> Url {
+        let mut all = Vec::with_capacity(segments.len() + 1);
+        all.push(version.segment());
+        all.extend_from_slice(segments);
+        with_segments(&self.graph_url, &all)
+    }
+}
+
+/// Appends path segments to a base URL (which [`GraphConfig::validate`] made sure can have
+/// a path), encoding each one.
+fn with_segments(base: &Url, segments: &[&str]) -> Url {
+    let mut url = base.clone();
+    url.set_query(None);
+    url.set_fragment(None);
+    if let Ok(mut path) = url.path_segments_mut() {
+        path.pop_if_empty().extend(segments);
+    }
+    url
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn urls_for_the_global_cloud() {
+        let config = GraphConfig::global("contoso.onmicrosoft.com", "app");
+        assert_eq!(
+            config.token_url().as_str(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/token"
+        );
+        assert_eq!(
+            config.default_scope(),
+            "https://graph.microsoft.com/.default"
+        );
+        assert_eq!(
+            config
+                .graph(ApiVersion::Beta, &["users", "a#EXT#@x", "authentication"])
+                .as_str(),
+            "https://graph.microsoft.com/beta/users/a%23EXT%23@x/authentication"
+        );
+        assert_eq!(config.timeout, Duration::from_secs(30));
+        assert!(config.validate().is_ok());
+    }
+
+    #[test]
+    fn a_base_with_a_trailing_slash_or_path_is_kept() {
+        let mut config = GraphConfig::global("t", "app");
+        config.graph_url = Url::parse("http://127.0.0.1:9/graph/").unwrap();
+        assert_eq!(
+            config.graph(ApiVersion::V1, &["users"]).as_str(),
+            "http://127.0.0.1:9/graph/v1.0/users"
+        );
+    }
+
+    #[test]
+    fn bad_settings_are_refused() {
+        let mut config = GraphConfig::global("contoso/evil", "app");
+        assert!(matches!(
+            config.validate(),
+            Err(GraphError::InvalidInput(_))
+        ));
+        config.tenant = "t".into();
+        config.client_id = " ".into();
+        assert!(config.validate().is_err());
+        config.client_id = "app".into();
+        config.graph_url = Url::parse("mailto:x@y").unwrap();
+        assert!(config.validate().is_err());
+    }
+}

@@ -1,0 +1,283 @@
+//! The FIDO2 calls: list a user's passkeys, get creation options, register a passkey.
+//!
+//! Creation options come from the configured version (v1.0: a fixed 5-minute challenge)
+//! or, with a custom challenge timeout, from beta's function form
+//! `creationOptions(challengeTimeoutInMinutes=m)` (the query-string form answers 405 in
+//! some tenants). Registering is a POST that is never retried here: when it fails in a way
+//! that leaves the outcome unknown, the caller lists the passkeys and reconciles.
+
+use keydesk_core::b64;
+use keydesk_core::CreationOptions;
+use reqwest::Method;
+
+use crate::http::Call;
+use crate::users::with_request_id;
+use crate::wire::{AttestationResponseDto, Fido2MethodDto, PublicKeyCredentialDto, RegisterBody};
+use crate::{creation_options, ApiVersion, GraphClient, GraphError, Operation};
+
+/// Longest passkey display name Graph keeps, in characters.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 30;
+/// Challenge timeouts beta accepts, in minutes.
+pub const CHALLENGE_TIMEOUT_MINUTES: std::ops::RangeInclusive<u32> = 5..=43200;
+
+/// A FIDO2 authentication method registered for a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Passkey {
+    /// Method id (opaque; looks like base64url with a trailing digit).
+    pub id: String,
+    /// Name shown to the user.
+    pub display_name: Option<String>,
+    /// `createdDateTime`, as Graph wrote it.
+    pub created: Option<String>,
+    /// Authenticator model id.
+    pub aaguid: Option<String>,
+    /// Authenticator model name.
+    pub model: Option<String>,
+}
+
+/// What the key produced, to be registered for a user.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Registration {
+    /// Name for the passkey; sent truncated to [`MAX_DISPLAY_NAME_CHARS`], omitted if blank.
+    pub display_name: String,
+    /// Credential id from the key.
+    pub credential_id: Vec<u8>,
+    /// The exact clientDataJSON bytes the key signed over.
+    pub client_data_json: Vec<u8>,
+    /// CBOR attestationObject.
+    pub attestation_object: Vec<u8>,
+}
+
+impl Registration {
+    /// The display name as it will be sent: trimmed, at most 30 characters, cut on a
+    /// character boundary; `None` when blank.
+    pub fn sent_display_name(&self) -> Option<&str> {
+        let name = self.display_name.trim();
+        if name.is_empty() {
+            return None;
+        }
+        let end = name
+            .char_indices()
+            .nth(MAX_DISPLAY_NAME_CHARS)
+            .map_or(name.len(), |(i, _)| i);
+        Some(name[..end].trim_end())
+    }
+
+    /// The POST body (GRAPH.md "Register body"), base64url without padding.
+    pub fn to_json(&self) -> Vec<u8> {
+        let body = RegisterBody {
+            display_name: self.sent_display_name(),
+            public_key_credential: PublicKeyCredentialDto {
+                id: b64::encode(&self.credential_id),
+                response: AttestationResponseDto {
+                    client_data_json: b64::encode(&self.client_data_json),
+                    attestation_object: b64::encode(&self.attestation_object),
+                },
+                client_extension_results: serde_json::Map::new(),
+            },
+        };
+        serde_json::to_vec(&body).expect("the register body always serialises")
+    }
+}
+
+impl GraphClient {
+    /// The user's registered FIDO2 methods.
+    pub async fn passkeys(&self, user_id: &str) -> Result<Vec<Passkey>, GraphError> {
+        let user_id = required(user_id, "user id")?;
+        let url = self.url(
+            self.config().api,
+            &["users", user_id, "authentication", "fido2Methods"],
+        );
+        let methods: Vec<Fido2MethodDto> = self
+            .get_all(
+                Operation::ListPasskeys,
+                "/users/{id}/authentication/fido2Methods",
+                url,
+                false,
+            )
+            .await?;
+        methods.into_iter().map(to_passkey).collect()
+    }
+
+    /// Fresh creation options for the user. `None` uses the configured version's default
+    /// challenge lifetime; `Some(minutes)` (5..=43200) asks beta for that lifetime.
+    pub async fn creation_options(
+        &self,
+        user_id: &str,
+        challenge_timeout_minutes: Option<u32>,
+    ) -> Result<CreationOptions, GraphError> {
+        let user_id = required(user_id, "user id")?;
+        let (url, template) = match challenge_timeout_minutes {
+            None => (
+                self.url(
+                    self.config().api,
+                    &[
+                        "users",
+                        user_id,
+                        "authentication",
+                        "fido2Methods",
+                        "creationOptions",
+                    ],
+                ),
+                "/users/{id}/authentication/fido2Methods/creationOptions",
+            ),
+            Some(minutes) => {
+                if !CHALLENGE_TIMEOUT_MINUTES.contains(&minutes) {
+                    return Err(GraphError::InvalidInput(format!(
+                        "the challenge timeout must be 5 to 43200 minutes, not {minutes}"
+                    )));
+                }
+                let function = format!("creationOptions(challengeTimeoutInMinutes={minutes})");
+                (
+                    self.url(
+                        ApiVersion::Beta,
+                        &["users", user_id, "authentication", "fido2Methods", &function],
+                    ),
+                    "/users/{id}/authentication/fido2Methods/creationOptions(challengeTimeoutInMinutes={m})",
+                )
+            }
+        };
+        let reply = self
+            .send(Call::get(Operation::CreationOptions, template, url))
+            .await?;
+        creation_options::parse(&reply.body, reply.request_id.as_deref())
+    }
+
+    /// Registers the passkey for the user. Sent once, never retried (see module docs).
+    pub async fn register_passkey(
+        &self,
+        user_id: &str,
+        registration: &Registration,
+    ) -> Result<Passkey, GraphError> {
+        let user_id = required(user_id, "user id")?;
+        for (what, bytes) in [
+            ("credential id", &registration.credential_id),
+            ("clientDataJSON", &registration.client_data_json),
+            ("attestationObject", &registration.attestation_object),
+        ] {
+            if bytes.is_empty() {
+                return Err(GraphError::InvalidInput(format!("the {what} is empty")));
+            }
+        }
+        let url = self.url(
+            self.config().api,
+            &["users", user_id, "authentication", "fido2Methods"],
+        );
+        let call = Call {
+            operation: Operation::RegisterPasskey,
+            method: Method::POST,
+            template: "/users/{id}/authentication/fido2Methods",
+            url,
+            body: Some(registration.to_json()),
+            eventual: false,
+        };
+        let reply = self.send(call).await?;
+        if reply.status != 201 {
+            tracing::warn!(status = reply.status, "register answered without 201");
+        }
+        to_passkey(reply.json("registered passkey")?)
+            .map_err(|e| with_request_id(e, &reply.request_id))
+    }
+}
+
+fn required<'a>(value: &'a str, what: &str) -> Result<&'a str, GraphError> {
+    let value = value.trim();
+    if value.is_empty() {
+        Err(GraphError::InvalidInput(format!("the {what} is empty")))
+    } else {
+        Ok(value)
+    }
+}
+
+fn to_passkey(dto: Fido2MethodDto) -> Result<Passkey, GraphError> {
+    let id = dto
+        .id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| GraphError::Malformed {
+            what: "fido2AuthenticationMethod.id".into(),
+            detail: "missing".into(),
+            request_id: None,
+        })?;
+    Ok(Passkey {
+        id,
+        display_name: dto.display_name,
+        created: dto.created_date_time,
+        aaguid: dto.aa_guid,
+        model: dto.model,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn registration(name: &str) -> Registration {
+        Registration {
+            display_name: name.into(),
+            credential_id: vec![0xfb, 0xff, 0x01],
+            client_data_json: br#"{"type":"webauthn.create"}"#.to_vec(),
+            attestation_object: vec![0xa3, 0x63],
+        }
+    }
+
+    #[test]
+    fn the_register_body_matches_graph_md() {
+        let body: serde_json::Value =
+            serde_json::from_slice(&registration("YubiKey 5 NFC 31245678").to_json()).unwrap();
+        assert_eq!(
+            body,
+            serde_json::json!({
+                "displayName": "YubiKey 5 NFC 31245678",
+                "publicKeyCredential": {
+                    "id": "-_8B",
+                    "response": {
+                        "clientDataJSON": "eyJ0eXBlIjoid2ViYXV0aG4uY3JlYXRlIn0",
+                        "attestationObject": "o2M"
+                    },
+                    "clientExtensionResults": {}
+                }
+            })
+        );
+        let text = String::from_utf8(registration("k").to_json()).unwrap();
+        assert!(!text.contains('='), "{text}");
+    }
+
+    #[test]
+    fn display_names_are_cut_at_30_characters_on_a_char_boundary() {
+        let long = "Schlüssel für Jürgen Müller-Lüdenscheidt 42";
+        let sent = registration(long).sent_display_name().unwrap().to_owned();
+        assert_eq!(sent.chars().count(), 30);
+        assert!(long.starts_with(&sent));
+        let emoji = "🔑".repeat(40);
+        assert_eq!(
+            registration(&emoji).sent_display_name().unwrap(),
+            "🔑".repeat(30)
+        );
+        assert_eq!(
+            registration("exactly-thirty-characters-long")
+                .sent_display_name()
+                .unwrap()
+                .len(),
+            30
+        );
+        let blank =
+            serde_json::from_slice::<serde_json::Value>(&registration("  ").to_json()).unwrap();
+        assert!(blank.get("displayName").is_none());
+    }
+
+    #[test]
+    fn passkeys_need_an_id() {
+        let dto: Fido2MethodDto =
+            serde_json::from_str(r#"{"displayName":"k","aaGuid":"cb69481e-8ff7-4039-93ec-0a2729a154a8","model":"YubiKey 5","createdDateTime":"2026-01-01T00:00:00Z"}"#).unwrap();
+        assert!(to_passkey(dto).is_err());
+        let dto: Fido2MethodDto = serde_json::from_str(
+            r#"{"id":"abc1","aaGuid":"cb69481e-8ff7-4039-93ec-0a2729a154a8","attestationLevel":"attested"}"#,
+        )
+        .unwrap();
+        let passkey = to_passkey(dto).unwrap();
+        assert_eq!(
+            passkey.aaguid.as_deref(),
+            Some("cb69481e-8ff7-4039-93ec-0a2729a154a8")
+        );
+    }
+}

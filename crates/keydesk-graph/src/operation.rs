@@ -1,0 +1,101 @@
+//! The Graph calls KeyDesk makes, and the permission each one needs.
+//!
+//! Errors carry the [`Operation`] they happened in so a 403 can name the exact permission
+//! that is missing (GRAPH.md's permission table) instead of a generic "access denied".
+
+use std::fmt;
+
+/// One kind of call to Entra or Graph.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum Operation {
+    /// Getting an access token.
+    SignIn,
+    /// `GET /groups?$filter=displayName eq '…'`.
+    FindGroup,
+    /// `GET /groups/{id}/transitiveMembers/microsoft.graph.user`.
+    GroupMembers,
+    /// `GET /users/{id-or-upn}`.
+    GetUser,
+    /// `GET /users/{id}/authentication/fido2Methods`.
+    ListPasskeys,
+    /// `GET /users/{id}/authentication/fido2Methods/creationOptions`.
+    CreationOptions,
+    /// `POST /users/{id}/authentication/fido2Methods`.
+    RegisterPasskey,
+}
+
+impl Operation {
+    /// The Graph application permission this call needs, least privilege first.
+    pub fn application_permission(self) -> Option<&'static str> {
+        match self {
+            Operation::SignIn => None,
+            Operation::FindGroup | Operation::GroupMembers => Some("GroupMember.Read.All"),
+            Operation::GetUser => Some("User.Read.All"),
+            Operation::ListPasskeys => Some("UserAuthMethod-Passkey.Read.All"),
+            Operation::CreationOptions | Operation::RegisterPasskey => {
+                Some("UserAuthMethod-Passkey.ReadWrite.All")
+            }
+        }
+    }
+
+    /// What a technician must check when this call answers 403.
+    pub fn permission_hint(self) -> String {
+        match self {
+            Operation::SignIn => "check the app registration, tenant and credentials".into(),
+            Operation::CreationOptions | Operation::RegisterPasskey => {
+                "the app registration needs the Microsoft Graph application permission \
+                 UserAuthMethod-Passkey.ReadWrite.All with admin consent (when signed in as a \
+                 person: the delegated permission plus the Authentication Administrator or \
+                 Privileged Authentication Administrator role)"
+                    .into()
+            }
+            Operation::ListPasskeys => "the app registration needs the Microsoft Graph \
+                 application permission UserAuthMethod-Passkey.Read.All with admin consent \
+                 (delegated: UserAuthMethod-Passkey.Read)"
+                .into(),
+            other => format!(
+                "the app registration needs the Microsoft Graph application permission {} \
+                 with admin consent",
+                other.application_permission().unwrap_or_default()
+            ),
+        }
+    }
+}
+
+impl fmt::Display for Operation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Operation::SignIn => "signing in",
+            Operation::FindGroup => "looking up the group",
+            Operation::GroupMembers => "reading the group's members",
+            Operation::GetUser => "reading the user",
+            Operation::ListPasskeys => "listing the user's passkeys",
+            Operation::CreationOptions => "getting passkey creation options",
+            Operation::RegisterPasskey => "registering the passkey",
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_call_names_its_permission() {
+        assert!(Operation::RegisterPasskey
+            .permission_hint()
+            .contains("UserAuthMethod-Passkey.ReadWrite.All"));
+        assert!(Operation::RegisterPasskey
+            .permission_hint()
+            .contains("Authentication Administrator"));
+        assert!(Operation::ListPasskeys
+            .permission_hint()
+            .contains("UserAuthMethod-Passkey.Read.All"));
+        assert!(Operation::GroupMembers
+            .permission_hint()
+            .contains("GroupMember.Read.All"));
+        assert!(Operation::GetUser
+            .permission_hint()
+            .contains("User.Read.All"));
+    }
+}

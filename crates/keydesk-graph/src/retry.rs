@@ -1,0 +1,98 @@
+//! When and how long to wait before trying a read again.
+//!
+//! Graph throttles with 429 (and sheds load with 503/504), usually with `Retry-After` in
+//! seconds. Reads honour it, else back off exponentially with jitter; writes are never
+//! retried here (the caller reconciles). The waiting goes through [`Sleeper`] so tests can
+//! count the waits instead of sleeping.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::time::Duration;
+
+use reqwest::header::HeaderMap;
+
+/// Attempts in total for one read, the first included.
+pub const MAX_ATTEMPTS: u32 = 4;
+/// First backoff step when Graph gives no `Retry-After`.
+const BASE_DELAY: Duration = Duration::from_millis(500);
+/// Longest backoff step without `Retry-After`.
+const MAX_BACKOFF: Duration = Duration::from_secs(30);
+/// Longest `Retry-After` honoured; beyond it the wait is capped.
+const MAX_RETRY_AFTER: Duration = Duration::from_secs(300);
+
+/// A boxed future, as [`Sleeper::sleep`] returns.
+pub type SleepFuture = Pin<Box<dyn Future<Output = ()> + Send>>;
+
+/// Something that waits. Production uses [`TokioSleeper`].
+pub trait Sleeper: Send + Sync {
+    /// Waits for `duration`.
+    fn sleep(&self, duration: Duration) -> SleepFuture;
+}
+
+/// Waits with `tokio::time::sleep`.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct TokioSleeper;
+
+impl Sleeper for TokioSleeper {
+    fn sleep(&self, duration: Duration) -> SleepFuture {
+        Box::pin(tokio::time::sleep(duration))
+    }
+}
+
+/// Statuses a read may be retried on.
+pub(crate) fn is_retryable(status: u16) -> bool {
+    matches!(status, 429 | 503 | 504)
+}
+
+/// `Retry-After` in seconds (the HTTP-date form is ignored), capped.
+pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
+    let seconds: u64 = headers
+        .get("retry-after")?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER))
+}
+
+/// Backoff before attempt `attempt + 1` after `attempt` failures (1-based), with `jitter`
+/// in `0.0..=1.0` scaling the step between half and all of it.
+pub(crate) fn backoff(attempt: u32, jitter: f64) -> Duration {
+    let exp = BASE_DELAY.saturating_mul(1 << attempt.saturating_sub(1).min(16));
+    let step = exp.min(MAX_BACKOFF);
+    step.mul_f64(0.5 + 0.5 * jitter.clamp(0.0, 1.0))
+}
+
+/// The wait before the next attempt: Graph's word if it gave one.
+pub(crate) fn delay(attempt: u32, headers: &HeaderMap) -> Duration {
+    retry_after(headers).unwrap_or_else(|| backoff(attempt, rand::random::<f64>()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn backoff_doubles_with_jitter_and_is_capped() {
+        assert_eq!(backoff(1, 1.0), Duration::from_millis(500));
+        assert_eq!(backoff(1, 0.0), Duration::from_millis(250));
+        assert_eq!(backoff(3, 1.0), Duration::from_secs(2));
+        assert_eq!(backoff(30, 1.0), MAX_BACKOFF);
+    }
+
+    #[test]
+    fn retry_after_seconds_are_honoured_and_capped() {
+        let mut headers = HeaderMap::new();
+        assert_eq!(retry_after(&headers), None);
+        headers.insert("retry-after", "7".parse().unwrap());
+        assert_eq!(delay(1, &headers), Duration::from_secs(7));
+        headers.insert("retry-after", "99999".parse().unwrap());
+        assert_eq!(retry_after(&headers), Some(MAX_RETRY_AFTER));
+        headers.insert(
+            "retry-after",
+            "Wed, 21 Oct 2026 07:28:00 GMT".parse().unwrap(),
+        );
+        assert_eq!(retry_after(&headers), None);
+    }
+}

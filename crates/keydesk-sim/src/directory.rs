@@ -1,0 +1,132 @@
+//! The directory objects of the tenant: users, groups and the other kinds of members.
+//!
+//! Read-only once seeded. Passkeys, tokens and challenges change at run time and live in
+//! [`crate::tenant`], not here.
+
+use uuid::Uuid;
+
+/// `userType` as Graph spells it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserType {
+    /// A user homed in the tenant.
+    Member,
+    /// A B2B guest invited from another tenant.
+    Guest,
+}
+
+impl UserType {
+    /// The Graph string.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            UserType::Member => "Member",
+            UserType::Guest => "Guest",
+        }
+    }
+}
+
+/// A user object.
+#[derive(Debug, Clone)]
+pub struct User {
+    pub id: Uuid,
+    pub upn: String,
+    pub display_name: String,
+    pub given_name: String,
+    pub surname: String,
+    pub mail: String,
+    pub job_title: String,
+    pub account_enabled: bool,
+    pub user_type: UserType,
+    /// The opaque WebAuthn user handle Entra sends as `publicKey.user.id`.
+    pub handle: Vec<u8>,
+}
+
+/// A member of a group.
+#[derive(Debug, Clone)]
+pub enum Member {
+    /// Index into [`Directory::users`].
+    User(usize),
+    /// Index into [`Directory::groups`].
+    Group(usize),
+    Device {
+        id: Uuid,
+        display_name: String,
+    },
+    ServicePrincipal {
+        id: Uuid,
+        display_name: String,
+    },
+}
+
+/// A security group.
+#[derive(Debug, Clone)]
+pub struct Group {
+    pub id: Uuid,
+    pub display_name: String,
+    pub description: String,
+    pub members: Vec<Member>,
+}
+
+/// Every directory object of the tenant.
+#[derive(Debug, Clone)]
+pub struct Directory {
+    pub tenant_id: Uuid,
+    pub users: Vec<User>,
+    pub groups: Vec<Group>,
+}
+
+impl Directory {
+    /// A user by object id or (case-insensitively) by userPrincipalName.
+    pub fn user(&self, id_or_upn: &str) -> Option<&User> {
+        match Uuid::parse_str(id_or_upn) {
+            Ok(id) => self.users.iter().find(|u| u.id == id),
+            Err(_) => self
+                .users
+                .iter()
+                .find(|u| u.upn.eq_ignore_ascii_case(id_or_upn)),
+        }
+    }
+
+    /// A group by object id.
+    pub fn group(&self, id: &str) -> Option<(usize, &Group)> {
+        let id = Uuid::parse_str(id).ok()?;
+        self.groups.iter().enumerate().find(|(_, g)| g.id == id)
+    }
+
+    /// Groups whose display name equals `name` (case-insensitively, as OData `eq` does).
+    pub fn groups_named<'a>(&'a self, name: &'a str) -> impl Iterator<Item = &'a Group> + 'a {
+        self.groups
+            .iter()
+            .filter(move |g| g.display_name.to_lowercase() == name.to_lowercase())
+    }
+
+    /// Users reachable from a group through any depth of nesting, each once, in
+    /// depth-first order.
+    pub fn transitive_users(&self, group: usize) -> Vec<&User> {
+        let mut seen_groups = vec![false; self.groups.len()];
+        let mut seen_users = vec![false; self.users.len()];
+        let mut out = Vec::new();
+        self.collect_users(group, &mut seen_groups, &mut seen_users, &mut out);
+        out
+    }
+
+    fn collect_users<'a>(
+        &'a self,
+        group: usize,
+        seen_groups: &mut [bool],
+        seen_users: &mut [bool],
+        out: &mut Vec<&'a User>,
+    ) {
+        if std::mem::replace(&mut seen_groups[group], true) {
+            return;
+        }
+        for member in &self.groups[group].members {
+            match member {
+                Member::User(u) if !std::mem::replace(&mut seen_users[*u], true) => {
+                    out.push(&self.users[*u]);
+                }
+                Member::Group(g) => self.collect_users(*g, seen_groups, seen_users, out),
+                _ => {}
+            }
+        }
+    }
+}

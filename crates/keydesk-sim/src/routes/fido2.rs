@@ -1,0 +1,118 @@
+//! `/users/{id}/authentication/fido2Methods`: list, get, delete, creationOptions, register.
+//!
+//! The `{segment}` after `fido2Methods/` is either a method id or `creationOptions`, the
+//! latter possibly in function form `creationOptions(challengeTimeoutInMinutes=N)`; the
+//! ceremony itself lives in [`crate::options`] and [`crate::verify`].
+
+use std::sync::Arc;
+
+use axum::body::Bytes;
+use axum::extract::{Path, RawQuery, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::{Extension, Json};
+use serde_json::{json, Value};
+
+use crate::clock::rfc3339_seconds;
+use crate::directory::User;
+use crate::error::GraphError;
+use crate::layer::ApiVersion;
+use crate::query::Query;
+use crate::tenant::{Counters, Passkey, Tenant};
+use crate::{options, verify};
+
+/// `GET .../fido2Methods`.
+pub async fn list(
+    State(tenant): State<Arc<Tenant>>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, GraphError> {
+    let user = find_user(&tenant, &id)?;
+    let live = tenant.live();
+    let value: Vec<Value> = live
+        .passkeys
+        .get(&user.id)
+        .into_iter()
+        .flatten()
+        .map(method_json)
+        .collect();
+    Ok(Json(json!({ "value": value })))
+}
+
+/// `GET .../fido2Methods/{segment}`: creationOptions or one method.
+pub async fn get_segment(
+    State(tenant): State<Arc<Tenant>>,
+    Extension(version): Extension<ApiVersion>,
+    Path((id, segment)): Path<(String, String)>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, GraphError> {
+    let user = find_user(&tenant, &id)?;
+    if segment.starts_with("creationOptions") {
+        let query = Query::parse(raw.as_deref());
+        let timeout = options::parse_timeout(version, &segment, &query)?;
+        return options::issue(&tenant, user, timeout).map(Json);
+    }
+    let live = tenant.live();
+    live.passkeys
+        .get(&user.id)
+        .and_then(|keys| keys.iter().find(|p| p.id == segment))
+        .map(|p| Json(method_json(p)))
+        .ok_or_else(|| GraphError::not_found(&segment))
+}
+
+/// `DELETE .../fido2Methods/{methodId}`.
+pub async fn delete(
+    State(tenant): State<Arc<Tenant>>,
+    Path((id, method)): Path<(String, String)>,
+) -> Result<StatusCode, GraphError> {
+    let user = find_user(&tenant, &id)?;
+    let mut live = tenant.live();
+    let keys = live.passkeys.entry(user.id).or_default();
+    let before = keys.len();
+    keys.retain(|p| p.id != method);
+    if keys.len() == before {
+        return Err(GraphError::not_found(&method));
+    }
+    tracing::info!(user = %user.id, method = %method, "passkey deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// `POST .../fido2Methods`: verify the attestation and store the passkey.
+pub async fn register(
+    State(tenant): State<Arc<Tenant>>,
+    Path(id): Path<String>,
+    body: Bytes,
+) -> Result<Response, GraphError> {
+    let user = find_user(&tenant, &id)?;
+    match verify::register(&tenant, user, &body) {
+        Ok(passkey) => {
+            Counters::bump(&tenant.counters.registrations);
+            tracing::info!(user = %user.id, method = %passkey.id, aaguid = %passkey.aaguid, "passkey registered");
+            Ok((StatusCode::CREATED, Json(method_json(&passkey))).into_response())
+        }
+        Err(error) => {
+            Counters::bump(&tenant.counters.rejected_registrations);
+            Err(error)
+        }
+    }
+}
+
+fn find_user<'a>(tenant: &'a Tenant, id: &str) -> Result<&'a User, GraphError> {
+    tenant
+        .directory
+        .user(id)
+        .ok_or_else(|| GraphError::not_found(id))
+}
+
+/// A passkey as Graph renders a fido2AuthenticationMethod.
+pub fn method_json(p: &Passkey) -> Value {
+    json!({
+        "@odata.type": "#microsoft.graph.fido2AuthenticationMethod",
+        "id": p.id,
+        "displayName": p.display_name,
+        "createdDateTime": rfc3339_seconds(p.created),
+        "aaGuid": p.aaguid,
+        "model": p.model,
+        "attestationCertificates": [],
+        "attestationLevel": "notAttested",
+    })
+}

@@ -1,0 +1,99 @@
+//! `GET /users/{id-or-upn}` and the user JSON shared with the member listing.
+//!
+//! `$select` returns the selected properties (plus `id`). Loosely: a property the simulator
+//! does not model comes back `null` (as an unset property does in Graph); only a name that
+//! cannot be a property (spaces, punctuation) is a 400. Without `$select` the default set is returned, plus `accountEnabled` and
+//! `userType` (real Graph omits those two by default; the simulator is lenient there).
+
+use std::sync::Arc;
+
+use axum::extract::{Path, RawQuery, State};
+use axum::Json;
+use serde_json::{json, Map, Value};
+
+use crate::directory::User;
+use crate::error::GraphError;
+use crate::query::Query;
+use crate::tenant::Tenant;
+
+const DEFAULT_PROPERTIES: &[&str] = &[
+    "id",
+    "businessPhones",
+    "displayName",
+    "givenName",
+    "jobTitle",
+    "mail",
+    "mobilePhone",
+    "officeLocation",
+    "preferredLanguage",
+    "surname",
+    "userPrincipalName",
+    "accountEnabled",
+    "userType",
+];
+
+/// The handler.
+pub async fn get(
+    State(tenant): State<Arc<Tenant>>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, GraphError> {
+    let user = tenant
+        .directory
+        .user(&id)
+        .ok_or_else(|| GraphError::not_found(&id))?;
+    let select = Query::parse(raw.as_deref()).select();
+    Ok(Json(user_json(user, select.as_deref())?))
+}
+
+/// A user as Graph renders it under an optional `$select`.
+pub fn user_json(user: &User, select: Option<&[String]>) -> Result<Value, GraphError> {
+    let all = all_properties(user);
+    let mut out = Map::new();
+    out.insert("id".to_owned(), all["id"].clone());
+    match select {
+        None => {
+            for name in DEFAULT_PROPERTIES {
+                out.insert((*name).to_owned(), all[*name].clone());
+            }
+        }
+        Some(names) => {
+            for name in names {
+                match all.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
+                    Some((key, value)) => out.insert(key.clone(), value.clone()),
+                    None if is_identifier(name) => out.insert(name.clone(), Value::Null),
+                    None => return Err(GraphError::bad_request(format!(
+                        "Could not find a property named '{name}' on type 'microsoft.graph.user'."
+                    ))),
+                };
+            }
+        }
+    }
+    Ok(Value::Object(out))
+}
+
+fn is_identifier(name: &str) -> bool {
+    name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+}
+
+fn all_properties(user: &User) -> Map<String, Value> {
+    let value = json!({
+        "id": user.id,
+        "businessPhones": [],
+        "displayName": user.display_name,
+        "givenName": user.given_name,
+        "jobTitle": user.job_title,
+        "mail": user.mail,
+        "mobilePhone": null,
+        "officeLocation": null,
+        "preferredLanguage": "en-US",
+        "surname": user.surname,
+        "userPrincipalName": user.upn,
+        "accountEnabled": user.account_enabled,
+        "userType": user.user_type.as_str(),
+    });
+    match value {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    }
+}

@@ -1,0 +1,285 @@
+//! Seeds a tenant's directory deterministically from [`SimConfig`].
+//!
+//! Layout: the provisioning group holds most enabled users directly, the rest through a
+//! nested "Pilot" group (one user is in both, so a naive flattener returns it twice), plus
+//! the guests, the disabled users, a device and a service principal. "All Staff" and
+//! "Helpdesk" exist so a name filter has something to filter out; the helpdesk users are
+//! in no provisioning group.
+
+use std::collections::HashSet;
+
+use rand::rngs::StdRng;
+use rand::{Rng, SeedableRng};
+use uuid::Uuid;
+
+use crate::config::SimConfig;
+use crate::directory::{Directory, Group, Member, User, UserType};
+
+const FIRST_NAMES: &[&str] = &[
+    "Adele",
+    "Alex",
+    "Amara",
+    "Ben",
+    "Carla",
+    "Chen",
+    "Diego",
+    "Elif",
+    "Emma",
+    "Farah",
+    "Grace",
+    "Hana",
+    "Henrik",
+    "Irene",
+    "Isaac",
+    "Jonas",
+    "Kim",
+    "Lars",
+    "Lea",
+    "Lidia",
+    "Lynne",
+    "Malik",
+    "Megan",
+    "Miriam",
+    "Nestor",
+    "Nia",
+    "Omar",
+    "Patti",
+    "Pradeep",
+    "Quinn",
+    "Rosa",
+    "Sakura",
+    "Sven",
+    "Tariq",
+    "Uma",
+    "Valentina",
+    "Wei",
+    "Xavier",
+    "Yasmin",
+    "Zoe",
+];
+
+const LAST_NAMES: &[&str] = &[
+    "Abbott",
+    "Bauer",
+    "Castillo",
+    "Dubois",
+    "Eriksen",
+    "Fischer",
+    "Garcia",
+    "Haddad",
+    "Ivanova",
+    "Jensen",
+    "Kowalski",
+    "Larsen",
+    "Moreau",
+    "Nakamura",
+    "Okafor",
+    "Petrov",
+    "Quintero",
+    "Rossi",
+    "Schmidt",
+    "Tanaka",
+    "Underwood",
+    "Varga",
+    "Wilber",
+    "Xu",
+    "Yilmaz",
+    "Zeller",
+    "Brennan",
+    "Costa",
+    "Novak",
+    "Sato",
+    "Lindqvist",
+    "Mensah",
+    "Horvat",
+    "Ortiz",
+    "Pham",
+    "Ruiz",
+];
+
+const JOB_TITLES: &[&str] = &[
+    "Accountant",
+    "Engineer",
+    "Nurse",
+    "Sales Manager",
+    "Analyst",
+    "Designer",
+    "Technician",
+];
+
+/// Builds the directory for a configuration.
+pub fn directory(config: &SimConfig) -> Directory {
+    let mut rng = StdRng::seed_from_u64(config.seed);
+    let tenant_id = uuid(&mut rng);
+    let mut names = NamePicker::default();
+    let domain = config.tenant.to_lowercase();
+    let mut users = Vec::new();
+    let mut push = |kind: Kind, rng: &mut StdRng, names: &mut NamePicker| {
+        let (first, last, local) = names.pick(rng);
+        users.push(make_user(rng, &domain, kind, first, last, &local));
+        users.len() - 1
+    };
+
+    let enabled: Vec<usize> = (0..config.users)
+        .map(|_| push(Kind::Member, &mut rng, &mut names))
+        .collect();
+    let guests: Vec<usize> = (0..config.guests)
+        .map(|_| push(Kind::Guest, &mut rng, &mut names))
+        .collect();
+    let disabled: Vec<usize> = (0..config.disabled)
+        .map(|_| push(Kind::Disabled, &mut rng, &mut names))
+        .collect();
+    let helpdesk: Vec<usize> = (0..3)
+        .map(|_| push(Kind::Member, &mut rng, &mut names))
+        .collect();
+
+    let nested = if config.users >= 2 {
+        (config.users / 5).clamp(1, 5)
+    } else {
+        0
+    };
+    let pilot_members: Vec<Member> = enabled[..nested]
+        .iter()
+        .chain(enabled.get(nested))
+        .map(|&u| Member::User(u))
+        .collect();
+    let mut main_members: Vec<Member> =
+        enabled[nested..].iter().map(|&u| Member::User(u)).collect();
+    main_members.push(Member::Device {
+        id: uuid(&mut rng),
+        display_name: "KIOSK-FRONTDESK-01".to_owned(),
+    });
+    main_members.extend(guests.iter().chain(&disabled).map(|&u| Member::User(u)));
+    main_members.insert(main_members.len().min(3), Member::Group(1));
+    main_members.push(Member::ServicePrincipal {
+        id: uuid(&mut rng),
+        display_name: "Provisioning Automation".to_owned(),
+    });
+    let everyone = (0..users.len()).map(Member::User).collect();
+
+    let groups = vec![
+        group(
+            &mut rng,
+            &config.group,
+            "Users who get a FIDO2 security key",
+            main_members,
+        ),
+        group(
+            &mut rng,
+            &format!("{} - Pilot", config.group),
+            "Pilot wave, nested in the provisioning group",
+            pilot_members,
+        ),
+        group(&mut rng, "All Staff", "Everyone", everyone),
+        group(
+            &mut rng,
+            "Helpdesk",
+            "Service desk operators",
+            helpdesk.iter().map(|&u| Member::User(u)).collect(),
+        ),
+    ];
+    Directory {
+        tenant_id,
+        users,
+        groups,
+    }
+}
+
+#[derive(Clone, Copy)]
+enum Kind {
+    Member,
+    Guest,
+    Disabled,
+}
+
+fn make_user(
+    rng: &mut StdRng,
+    domain: &str,
+    kind: Kind,
+    first: &str,
+    last: &str,
+    local: &str,
+) -> User {
+    let mut handle = vec![0u8; 64];
+    let id = uuid(rng);
+    rng.fill(handle.as_mut_slice());
+    let (upn, mail, user_type) = match kind {
+        Kind::Guest => (
+            format!("{local}_fabrikam.com#EXT#@{domain}"),
+            format!("{local}@fabrikam.com"),
+            UserType::Guest,
+        ),
+        _ => (
+            format!("{local}@{domain}"),
+            format!("{local}@{domain}"),
+            UserType::Member,
+        ),
+    };
+    User {
+        id,
+        upn,
+        display_name: format!("{first} {last}"),
+        given_name: first.to_owned(),
+        surname: last.to_owned(),
+        mail,
+        job_title: JOB_TITLES[rng.random_range(0..JOB_TITLES.len())].to_owned(),
+        account_enabled: !matches!(kind, Kind::Disabled),
+        user_type,
+        handle,
+    }
+}
+
+fn group(rng: &mut StdRng, name: &str, description: &str, members: Vec<Member>) -> Group {
+    Group {
+        id: uuid(rng),
+        display_name: name.to_owned(),
+        description: description.to_owned(),
+        members,
+    }
+}
+
+fn uuid(rng: &mut StdRng) -> Uuid {
+    uuid::Builder::from_random_bytes(rng.random()).into_uuid()
+}
+
+/// Picks first/last name pairs whose mail local part is unique in the tenant.
+#[derive(Default)]
+struct NamePicker {
+    taken: HashSet<String>,
+}
+
+impl NamePicker {
+    fn pick(&mut self, rng: &mut StdRng) -> (&'static str, &'static str, String) {
+        let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())];
+        let last = LAST_NAMES[rng.random_range(0..LAST_NAMES.len())];
+        let base = format!("{first}.{last}").to_lowercase();
+        let mut local = base.clone();
+        let mut n = 1;
+        while !self.taken.insert(local.clone()) {
+            n += 1;
+            local = format!("{base}{n}");
+        }
+        (first, last, local)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn same_seed_same_directory_and_members_add_up() {
+        let config = SimConfig {
+            guests: 2,
+            disabled: 3,
+            ..SimConfig::default()
+        };
+        let a = directory(&config);
+        let b = directory(&config);
+        assert_eq!(a.users[7].upn, b.users[7].upn);
+        assert_eq!(a.groups[0].id, b.groups[0].id);
+        assert_eq!(a.transitive_users(0).len(), 25 + 2 + 3);
+        let upns: HashSet<_> = a.users.iter().map(|u| &u.upn).collect();
+        assert_eq!(upns.len(), a.users.len());
+    }
+}

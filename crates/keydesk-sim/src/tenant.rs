@@ -1,0 +1,149 @@
+//! The tenant's run-time state: directory, tokens, pending challenges, passkeys, counters.
+//!
+//! One [`Tenant`] is shared by every handler behind an `Arc`. The mutable parts sit behind
+//! a single mutex; no handler holds it across an `.await`.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+
+use rand::Rng;
+use time::OffsetDateTime;
+use url::Url;
+use uuid::Uuid;
+use webauthn_rs_core::proto::RegistrationState;
+use webauthn_rs_core::WebauthnCore;
+
+use crate::clock::SimClock;
+use crate::config::SimConfig;
+use crate::directory::Directory;
+use crate::error::GraphError;
+use crate::{b64, seed};
+
+/// The relying party Entra registers passkeys for.
+pub const RP_ID: &str = "login.microsoft.com";
+/// The only origin Entra accepts in clientDataJSON.
+pub const ORIGIN: &str = "https://login.microsoft.com";
+
+/// A passkey registered to a user.
+#[derive(Debug, Clone)]
+pub struct Passkey {
+    /// Graph method id (padding-digit base64url).
+    pub id: String,
+    pub display_name: String,
+    pub created: OffsetDateTime,
+    pub aaguid: Uuid,
+    pub model: String,
+    pub credential_id: Vec<u8>,
+}
+
+/// A creationOptions challenge awaiting its registration.
+#[derive(Debug)]
+pub struct PendingChallenge {
+    pub user: Uuid,
+    pub state: RegistrationState,
+    pub expires: OffsetDateTime,
+    pub used: bool,
+}
+
+/// What changes while the tenant runs.
+#[derive(Debug, Default)]
+pub struct Live {
+    /// Access token → expiry on the simulated clock.
+    pub tokens: HashMap<String, OffsetDateTime>,
+    /// Raw challenge bytes → its pending registration.
+    pub challenges: HashMap<Vec<u8>, PendingChallenge>,
+    /// User id → passkeys, oldest first.
+    pub passkeys: HashMap<Uuid, Vec<Passkey>>,
+}
+
+/// Request counters exposed by `/_sim/state`.
+#[derive(Debug, Default)]
+pub struct Counters {
+    pub graph_requests: AtomicU64,
+    pub token_requests: AtomicU64,
+    pub registrations: AtomicU64,
+    pub rejected_registrations: AtomicU64,
+}
+
+impl Counters {
+    /// Adds one to a counter.
+    pub fn bump(counter: &AtomicU64) {
+        counter.fetch_add(1, Ordering::Relaxed);
+    }
+}
+
+/// The simulated tenant.
+#[derive(Debug)]
+pub struct Tenant {
+    pub config: SimConfig,
+    pub directory: Directory,
+    pub clock: SimClock,
+    pub webauthn: WebauthnCore,
+    pub counters: Counters,
+    live: Mutex<Live>,
+}
+
+impl Tenant {
+    /// Seeds a tenant from its configuration.
+    pub fn new(config: SimConfig) -> Self {
+        let directory = seed::directory(&config);
+        let origin = Url::parse(ORIGIN).expect("constant origin parses");
+        let webauthn = WebauthnCore::new_unsafe_experts_only(
+            "Microsoft",
+            RP_ID,
+            vec![origin],
+            Duration::from_secs(300),
+            Some(false),
+            Some(false),
+        );
+        Tenant {
+            config,
+            directory,
+            clock: SimClock::default(),
+            webauthn,
+            counters: Counters::default(),
+            live: Mutex::new(Live::default()),
+        }
+    }
+
+    /// Locks the mutable state.
+    pub fn live(&self) -> MutexGuard<'_, Live> {
+        self.live.lock().expect("tenant state lock")
+    }
+
+    /// Issues an access token valid for `token_ttl` on the simulated clock.
+    pub fn issue_token(&self) -> String {
+        let bytes: [u8; 48] = rand::rng().random();
+        let token = b64::encode(&bytes);
+        let expires = self.clock.now() + self.config.token_ttl;
+        self.live().tokens.insert(token.clone(), expires);
+        token
+    }
+
+    /// Checks an `Authorization` header value.
+    pub fn check_bearer(&self, header: Option<&str>) -> Result<(), GraphError> {
+        let header = header.map(str::trim).unwrap_or_default();
+        if header.is_empty() {
+            return Err(GraphError::unauthorized("Access token is empty."));
+        }
+        let Some(token) = header
+            .strip_prefix("Bearer ")
+            .or_else(|| header.strip_prefix("bearer "))
+        else {
+            return Err(GraphError::unauthorized(
+                "Authorization header must use the Bearer scheme: 'Bearer <access token>'.",
+            ));
+        };
+        match self.live().tokens.get(token.trim()) {
+            None => Err(GraphError::unauthorized(
+                "Access token validation failure. Invalid token.",
+            )),
+            Some(expires) if *expires <= self.clock.now() => Err(GraphError::unauthorized(
+                "Lifetime validation failed, the token is expired.",
+            )),
+            Some(_) => Ok(()),
+        }
+    }
+}

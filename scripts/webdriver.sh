@@ -1,0 +1,32 @@
+#!/usr/bin/env bash
+# Runs the WebDriver test: the real app in demo mode under Xvfb, driven through
+# tauri-driver + WebKitWebDriver by tests/webdriver/provision.mjs. Every process it starts
+# is stopped on exit. Usage: scripts/webdriver.sh PATH_TO_KEYDESK_BINARY
+set -euo pipefail
+cd "$(dirname "$0")/.."
+APP="$(realpath "$1")"
+mkdir -p target
+PIDS=()
+cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+if [ -z "${DISPLAY:-}" ]; then
+  for n in $(seq 90 110); do [ -e "/tmp/.X11-unix/X$n" ] || { DISPLAY_NUM=$n; break; }; done
+  Xvfb ":$DISPLAY_NUM" -screen 0 1400x900x24 -nolisten tcp >target/xvfb.log 2>&1 &
+  PIDS+=($!)
+  export DISPLAY=":$DISPLAY_NUM"
+  for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1; done
+fi
+
+PORT=${WEBDRIVER_PORT:-4444}
+# A private data folder: the demo journal lives there, and nothing of the user's is touched.
+export XDG_DATA_HOME="$(mktemp -d)"
+tauri-driver --port "$PORT" --native-driver "$(command -v WebKitWebDriver)" >target/tauri-driver.log 2>&1 &
+PIDS+=($!)
+for _ in $(seq 100); do
+  curl -fsS "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break; sleep 0.1
+done
+
+KEYDESK_APP="$APP" WEBDRIVER_URL="http://127.0.0.1:$PORT" SCREENSHOT_DIR=target \
+  timeout 240 node tests/webdriver/provision.mjs
+echo "webdriver: passed (screenshot: target/webdriver-provision.png)"

@@ -1,0 +1,209 @@
+//! Tauri commands: read state, call the engine, map the result. Nothing else.
+
+use keydesk_engine::provision::system_now;
+use keydesk_engine::{provision_user, Context};
+use keydesk_fido::rack::KeyEvent as RackEvent;
+use keydesk_ipc::{
+    AppInfo, ErrorKind, IpcError, KeyEvent, KeyView, ProvisionEvent, QueueUser, Registered,
+    UserStatus,
+};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use crate::convert;
+use crate::state::AppState;
+
+const NO_SIGN_IN: &str = "Sign-in to a real tenant comes in a later version of KeyDesk.";
+const USE_DEMO: &str = "Start KeyDesk with --demo to try it against a simulated tenant.";
+
+/// Header facts.
+#[tauri::command]
+pub fn app_info(state: State<'_, AppState>) -> AppInfo {
+    state.info.clone()
+}
+
+/// The group's users with their journal status.
+#[tauri::command]
+pub async fn queue_load(state: State<'_, AppState>) -> Result<Vec<QueueUser>, IpcError> {
+    let graph = state
+        .graph
+        .as_ref()
+        .ok_or_else(|| convert::plain(ErrorKind::SignIn, NO_SIGN_IN, USE_DEMO))?;
+    let group = graph
+        .find_group(&state.info.group)
+        .await
+        .map_err(|e| convert::graph_error(&e))?;
+    let users = graph
+        .group_users(&group.id)
+        .await
+        .map_err(|e| convert::graph_error(&e))?;
+    let mut queue = Vec::with_capacity(users.len());
+    for user in &users {
+        let job = state.journal.job(&user.id).map_err(|e| {
+            convert::provision_error(&keydesk_engine::ProvisionError::Journal(e))
+        })?;
+        let (status, detail) = match (user.ineligibility(), job) {
+            (Some(why), _) => (UserStatus::Skipped, Some(why.to_owned())),
+            (None, Some(job)) => (status_of(job.state), job.detail),
+            (None, None) => (UserStatus::Pending, None),
+        };
+        queue.push(QueueUser {
+            id: user.id.clone(),
+            upn: user.upn.clone(),
+            display_name: user.display_name.clone(),
+            status,
+            detail,
+        });
+    }
+    *state.users.lock().unwrap_or_else(|p| p.into_inner()) = users;
+    Ok(queue)
+}
+
+fn status_of(state: keydesk_core::job::JobState) -> UserStatus {
+    use keydesk_core::job::JobState as J;
+    match state {
+        J::Pending => UserStatus::Pending,
+        J::Registered => UserStatus::Registered,
+        J::Failed => UserStatus::Failed,
+        J::Skipped => UserStatus::Skipped,
+        _ => UserStatus::InProgress,
+    }
+}
+
+/// Provisions one user; progress and the result arrive on `on_event`.
+#[tauri::command]
+pub async fn provision(
+    state: State<'_, AppState>,
+    user_id: String,
+    on_event: Channel<ProvisionEvent>,
+) -> Result<(), IpcError> {
+    let (graph, keys) = match (&state.graph, &state.keys) {
+        (Some(g), Some(k)) => (g, k),
+        _ => return Err(convert::plain(ErrorKind::SignIn, NO_SIGN_IN, USE_DEMO)),
+    };
+    let user = state
+        .users
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .find(|u| u.id == user_id)
+        .cloned()
+        .ok_or_else(|| {
+            convert::plain(ErrorKind::Internal, "This user is not in the loaded queue.", "Reload the queue.")
+        })?;
+    let _active = ActiveJob::claim(&state, &user.id)?;
+    let ctx = Context {
+        graph,
+        journal: &state.journal,
+        pin_policy: Default::default(),
+        challenge_timeout_minutes: None,
+        now: system_now,
+    };
+    let events = on_event.clone();
+    let progress = move |step: keydesk_engine::Step| {
+        let _ = events.send(ProvisionEvent::Step {
+            step: convert::step(step),
+            message: step.prompt().to_owned(),
+        });
+    };
+    let event = match provision_user(&ctx, &user, keys, &progress).await {
+        Ok(done) => ProvisionEvent::Registered(Registered {
+            user_id: user.id.clone(),
+            upn: user.upn.clone(),
+            display_name: user.display_name.clone(),
+            pin: done.pin.expose().to_owned(),
+            key_model: done.key_model.clone(),
+            key_serial: done.key_serial.clone(),
+            method_name: done.method_name.clone(),
+        }),
+        Err(e) => ProvisionEvent::Failed(convert::provision_error(&e)),
+    };
+    on_event
+        .send(event)
+        .map_err(|e| convert::plain(ErrorKind::Internal, e.to_string(), "Restart KeyDesk."))
+}
+
+/// Marks a user as being provisioned; one job at a time in the window.
+struct ActiveJob<'a>(&'a AppState);
+
+impl<'a> ActiveJob<'a> {
+    fn claim(state: &'a AppState, user_id: &str) -> Result<Self, IpcError> {
+        let mut active = state.active.lock().unwrap_or_else(|p| p.into_inner());
+        if active.is_some() {
+            return Err(convert::plain(
+                ErrorKind::Busy,
+                "Another user is being provisioned.",
+                "Finish or cancel that user first.",
+            ));
+        }
+        *active = Some(user_id.to_owned());
+        Ok(ActiveJob(state))
+    }
+}
+
+impl Drop for ActiveJob<'_> {
+    fn drop(&mut self) {
+        *self.0.active.lock().unwrap_or_else(|p| p.into_inner()) = None;
+    }
+}
+
+/// Streams plugged keys: present keys first, then changes.
+#[tauri::command]
+pub async fn keys_watch(
+    state: State<'_, AppState>,
+    on_event: Channel<KeyEvent>,
+) -> Result<(), IpcError> {
+    let Some(demo) = &state.demo else {
+        let _ = on_event.send(KeyEvent::EnumerationComplete);
+        return Ok(());
+    };
+    let rack = demo.rack.clone();
+    let mut watch = rack.watch();
+    tauri::async_runtime::spawn(async move {
+        while let Some(event) = watch.next().await {
+            let out = match event {
+                RackEvent::Added { id } => convert::rack_key(&rack, &id).map(KeyEvent::Added),
+                RackEvent::Changed { id } => convert::rack_key(&rack, &id).map(KeyEvent::Changed),
+                RackEvent::Removed { id } => Some(KeyEvent::Removed { id }),
+                RackEvent::EnumerationComplete => Some(KeyEvent::EnumerationComplete),
+            };
+            if let Some(out) = out {
+                if on_event.send(out).is_err() {
+                    break;
+                }
+            }
+        }
+    });
+    Ok(())
+}
+
+/// Demo: plugs a new simulated key.
+#[tauri::command]
+pub fn demo_plug_key(state: State<'_, AppState>) -> Result<KeyView, IpcError> {
+    let demo = demo(&state)?;
+    Ok(convert::key_view(&demo.plug()))
+}
+
+/// Demo: pulls a simulated key (an operation on it fails as a real pull would).
+#[tauri::command]
+pub fn demo_pull_key(state: State<'_, AppState>, key_id: String) -> Result<(), IpcError> {
+    demo(&state)?.rack.pull(&key_id);
+    Ok(())
+}
+
+/// Demo: touches a simulated key.
+#[tauri::command]
+pub fn demo_touch_key(state: State<'_, AppState>, key_id: String) -> Result<(), IpcError> {
+    let demo = demo(&state)?;
+    let key = demo.rack.key(&key_id).ok_or_else(|| {
+        convert::plain(ErrorKind::KeyRemoved, "That key is no longer plugged in.", "Plug in a key.")
+    })?;
+    key.touch();
+    Ok(())
+}
+
+fn demo<'a>(state: &'a State<'_, AppState>) -> Result<&'a crate::demo::Demo, IpcError> {
+    state.demo.as_ref().ok_or_else(|| {
+        convert::plain(ErrorKind::Internal, "Simulated keys exist only in demo mode.", USE_DEMO)
+    })
+}

@@ -1,0 +1,61 @@
+//! KeyDesk's desktop app: the window, the app state and thin commands.
+//!
+//! `keydesk --demo` starts a simulated tenant on 127.0.0.1 (real HTTP) and a rack of
+//! simulated keys the demo panel plugs, touches and pulls. Without `--demo` the app has no
+//! sign-in yet (a later issue) and says so in the window.
+
+#![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
+
+mod commands;
+mod convert;
+mod demo;
+mod state;
+
+fn main() {
+    tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_env("KEYDESK_LOG")
+                .unwrap_or_else(|_| "warn,keydesk=info".into()),
+        )
+        .init();
+    let demo = std::env::args().any(|a| a == "--demo");
+    if let Err(message) = check_display() {
+        eprintln!("{message}");
+        std::process::exit(2);
+    }
+    let result = tauri::Builder::default()
+        .setup(move |app| {
+            let state = tauri::async_runtime::block_on(state::AppState::start(app, demo))?;
+            tauri::Manager::manage(app, state);
+            Ok(())
+        })
+        .invoke_handler(tauri::generate_handler![
+            commands::app_info,
+            commands::queue_load,
+            commands::provision,
+            commands::keys_watch,
+            commands::demo_plug_key,
+            commands::demo_pull_key,
+            commands::demo_touch_key,
+        ])
+        .run(tauri::generate_context!());
+    if let Err(e) = result {
+        eprintln!("KeyDesk could not start: {e}");
+        std::process::exit(1);
+    }
+}
+
+/// On Linux a window needs X11 or Wayland; say so instead of letting GTK abort.
+fn check_display() -> Result<(), String> {
+    if cfg!(target_os = "linux")
+        && std::env::var_os("DISPLAY").is_none()
+        && std::env::var_os("WAYLAND_DISPLAY").is_none()
+    {
+        return Err("KeyDesk needs a graphical display, and none was found (DISPLAY and WAYLAND_DISPLAY are unset).\n\
+                    Run it from a desktop session, or under a virtual display: xvfb-run keydesk --demo.\n\
+                    For headless work use keydesk-cli."
+            .into());
+    }
+    Ok(())
+}

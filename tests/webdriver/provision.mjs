@@ -1,0 +1,165 @@
+#!/usr/bin/env node
+// End-to-end: drive the built KeyDesk app in --demo mode through tauri-driver (W3C WebDriver)
+// and provision one user with a simulated key.
+//
+//   KEYDESK_APP=target/release/keydesk tauri-driver &   # listens on 127.0.0.1:4444
+//   KEYDESK_APP=target/release/keydesk node tests/webdriver/provision.mjs
+//
+// Env: KEYDESK_APP (required), WEBDRIVER_URL (default http://127.0.0.1:4444),
+// SCREENSHOT_DIR (default target), KEYDESK_UI_URL (only to try this script against the UI
+// in a plain browser via chromedriver: the page is opened at that URL after the session
+// starts). Node 20, no dependencies. Exits non-zero on failure and
+// dumps the page source to stderr.
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+
+const WEBDRIVER = (process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444').replace(/\/$/, '');
+const APP = process.env.KEYDESK_APP;
+const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
+const STEP_TIMEOUT_MS = Number(process.env.WEBDRIVER_STEP_TIMEOUT_MS ?? 20_000);
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+
+const log = (...args) => console.log(`[webdriver ${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+async function wd(method, path, body) {
+  const res = await fetch(`${WEBDRIVER}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 300)}`);
+  }
+  if (!res.ok || (json.value && json.value.error)) {
+    const v = json.value ?? {};
+    const err = new Error(`${method} ${path}: ${v.error ?? res.status}: ${v.message ?? text.slice(0, 300)}`);
+    err.webdriverError = v.error;
+    throw err;
+  }
+  return json.value;
+}
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** Poll `probe` until it returns a truthy value; fail with `what` after the deadline. */
+async function waitFor(what, probe, timeoutMs = STEP_TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
+    await sleep(200);
+  }
+}
+
+function session(id) {
+  const base = `/session/${id}`;
+  const s = {
+    findAll: async (css) =>
+      (await wd('POST', `${base}/elements`, { using: 'css selector', value: css })).map((e) => e[ELEMENT]),
+    find: async (css) => (await s.findAll(css))[0] ?? null,
+    text: (el) => wd('GET', `${base}/element/${el}/text`),
+    attr: (el, name) => wd('GET', `${base}/element/${el}/attribute/${encodeURIComponent(name)}`),
+    click: (el) => wd('POST', `${base}/element/${el}/click`, {}),
+    source: () => wd('GET', `${base}/source`),
+    screenshot: () => wd('GET', `${base}/screenshot`),
+    /** Wait until an element matching `css` exists (and `accept(text)` holds, if given). */
+    waitElement: (what, css, accept) =>
+      waitFor(what, async () => {
+        for (const el of await s.findAll(css)) {
+          if (!accept || accept(await s.text(el))) return el;
+        }
+        return null;
+      }),
+  };
+  return s;
+}
+
+async function main() {
+  const uiUrl = process.env.KEYDESK_UI_URL;
+  if (!APP && !uiUrl) throw new Error('Set KEYDESK_APP to the path of the built KeyDesk binary.');
+  log(`new session on ${WEBDRIVER} for ${APP} --demo`);
+  const created = await wd('POST', '/session', {
+    capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args: ['--demo'] } } },
+  });
+  const id = created.sessionId;
+  const s = session(id);
+  let failed = false;
+  try {
+    if (uiUrl) await wd('POST', `/session/${id}/url`, { url: uiUrl });
+    await s.waitElement('user rows in the queue', '[data-testid="user-row"]');
+
+    const row = await s.waitElement('a pending user row', '[data-testid="user-row"][data-status="pending"]');
+    const upn = await s.attr(row, 'data-upn');
+    if (!upn) throw new Error('the pending user row has no data-upn attribute');
+    log(`provisioning ${upn}`);
+    await s.click(row);
+
+    const provision = await s.waitElement('the "Provision this user" button', '[data-testid="provision"]');
+    await s.click(provision);
+
+    await s.waitElement('the prompt "Insert a security key"', '[data-testid="prompt"]', (t) =>
+      t.includes('Insert a security key'),
+    );
+    await s.click(await s.waitElement('the demo "Plug in a simulated key" button', '[data-testid="demo-plug"]'));
+
+    const touch = await s.waitElement('a demo "Touch" button', '[data-testid="demo-touch"]');
+    await s.waitElement('the prompt "Touch your security key"', '[data-testid="prompt"]', (t) =>
+      t.includes('Touch your security key'),
+    );
+    await s.click(touch);
+
+    await s.waitElement('the "Registered" card', '[data-testid="registered"]');
+    const pinEl = await s.waitElement('the PIN', '[data-testid="pin"]');
+    const pin = (await s.text(pinEl)).replace(/\s+/g, '');
+    if (!/^\d{6}$/.test(pin)) throw new Error(`expected a 6-digit PIN, got "${pin}"`);
+    log('PIN shown: 6 digits');
+
+    await waitFor(`the row of ${upn} to show data-status="registered"`, async () => {
+      const el = await s.find(`[data-testid="user-row"][data-upn="${upn.replace(/["\\]/g, '\\$&')}"]`);
+      return el && (await s.attr(el, 'data-status')) === 'registered';
+    });
+
+    const png = await s.screenshot();
+    await mkdir(SHOT_DIR, { recursive: true });
+    const file = join(SHOT_DIR, 'webdriver-provision.png');
+    await writeFile(file, Buffer.from(png, 'base64'));
+    log(`screenshot: ${file}`);
+    log('PASS');
+  } catch (e) {
+    failed = true;
+    try {
+      process.stderr.write(`\n----- page source -----\n${await s.source()}\n----- end page source -----\n`);
+    } catch (sourceError) {
+      process.stderr.write(`(could not read the page source: ${sourceError.message})\n`);
+    }
+    throw e;
+  } finally {
+    try {
+      await wd('DELETE', `/session/${id}`);
+    } catch (e) {
+      if (!failed) throw e;
+      process.stderr.write(`(could not delete the session: ${e.message})\n`);
+    }
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`FAIL: ${e.message}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,98 @@
+// The whole window in happy-dom against the fake backend, driven by the same data-testids
+// the WebDriver test uses.
+import { flushSync, mount, unmount } from 'svelte';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import App from './App.svelte';
+import { Desk } from './lib/desk.svelte';
+import { FakeBackend } from './platform/fake';
+
+let app: ReturnType<typeof mount> | null = null;
+
+afterEach(() => {
+  if (app) unmount(app);
+  app = null;
+  document.body.innerHTML = '';
+});
+
+async function render(backend = new FakeBackend()): Promise<Desk> {
+  const desk = new Desk(backend);
+  app = mount(App, { target: document.body, props: { desk } });
+  await desk.start();
+  flushSync();
+  return desk;
+}
+
+const $ = <T extends Element = HTMLElement>(selector: string): T | null => document.querySelector<T>(selector);
+const $$ = (selector: string) => [...document.querySelectorAll<HTMLElement>(selector)];
+const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 2000, interval: 5 });
+
+function click(selector: string): void {
+  const el = $<HTMLButtonElement>(selector);
+  if (!el) throw new Error(`no ${selector}`);
+  el.click();
+  flushSync();
+}
+
+describe('App', () => {
+  it('shows the header, the demo badge and the queue', async () => {
+    await render();
+    expect($('h1')?.textContent).toBe('KeyDesk');
+    expect($('[data-testid="demo-badge"]')?.textContent).toContain('DEMO');
+    expect($$('[data-testid="user-row"]')).toHaveLength(12);
+    expect($('[data-testid="user-row"][aria-current="true"]')?.dataset.status).toBe('pending');
+  });
+
+  it('runs the whole provisioning flow from the buttons', async () => {
+    await render();
+    const row = $<HTMLElement>('[data-testid="user-row"][data-status="pending"]')!;
+    const upn = row.dataset.upn!;
+    row.click();
+    click('[data-testid="provision"]');
+
+    await waitFor(() => expect($('[data-testid="prompt"]')?.textContent).toBe('Insert a security key'));
+    click('[data-testid="demo-plug"]');
+
+    await waitFor(() => expect($('[data-testid="prompt"]')?.textContent).toBe('Touch your security key'));
+    expect($('[data-testid="demo-touch"]')?.classList.contains('pulse')).toBe(true);
+    click('[data-testid="demo-touch"]');
+
+    await waitFor(() => expect($('[data-testid="registered"]')).not.toBeNull());
+    expect($('[data-testid="pin"]')?.textContent).toMatch(/^\d{6}$/);
+    expect($(`[data-testid="user-row"][data-upn="${upn}"]`)?.getAttribute('data-status')).toBe('registered');
+    expect($('[data-testid="pin-letter"]')?.textContent).toContain('https://myaccount.microsoft.com');
+
+    click('[data-testid="next"]');
+    expect($('[data-testid="pin"]')).toBeNull();
+    expect($('[data-testid="pin-letter"]')).toBeNull();
+    expect($('[data-testid="user-row"][aria-current="true"]')?.dataset.status).toBe('pending');
+  });
+
+  it('shows a failure with remediation and a Try again button', async () => {
+    const backend = new FakeBackend();
+    await render(backend);
+    click('[data-testid="provision"]');
+    await waitFor(() => expect($('[data-testid="prompt"]')?.textContent).toBe('Insert a security key'));
+    click('[data-testid="demo-plug"]');
+    await waitFor(() => expect($('[data-testid="demo-pull"]')).not.toBeNull());
+    await waitFor(() => expect($('[data-testid="prompt"]')?.textContent).toBe('Touch your security key'));
+    click('[data-testid="demo-pull"]');
+
+    await waitFor(() => expect($('[data-testid="error"]')).not.toBeNull());
+    expect($('[data-testid="error"]')?.textContent).toContain('Plug the key back in');
+    expect($('[data-testid="retry-provision"]')?.textContent).toBe('Try again');
+  });
+
+  it('shows the queue error with its request id and retries', async () => {
+    await render(new FakeBackend({ queueFailures: 1 }));
+    expect($('[data-testid="error"]')?.textContent).toContain('Could not reach Microsoft Graph');
+    expect($('[data-testid="request-id"]')?.textContent).toBeTruthy();
+    click('[data-testid="retry"]');
+    await waitFor(() => expect($$('[data-testid="user-row"]').length).toBeGreaterThan(0));
+  });
+
+  it('filters the queue', async () => {
+    await render();
+    click('[data-testid="filter-done"]');
+    expect($$('[data-testid="user-row"]').map((r) => r.dataset.status)).toEqual(['registered', 'skipped']);
+  });
+});

@@ -1,0 +1,177 @@
+import { describe, expect, it, vi } from 'vitest';
+import type { IpcError } from '../bindings/IpcError';
+import type { Backend } from '../platform/backend';
+import { FakeBackend } from '../platform/fake';
+import { Desk } from './desk.svelte';
+
+async function started(backend: Backend): Promise<Desk> {
+  const desk = new Desk(backend);
+  await desk.start();
+  return desk;
+}
+
+const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 2000, interval: 5 });
+
+describe('Desk with the fake backend', () => {
+  it('loads the header and the queue, selecting the first pending user', async () => {
+    const desk = await started(new FakeBackend());
+    expect(desk.info?.demo).toBe(true);
+    expect(desk.queue.users.length).toBeGreaterThan(5);
+    expect(desk.queue.selected?.status).toBe('pending');
+  });
+
+  it('provisions a user: insert, touch, registered, then next clears the PIN', async () => {
+    const backend = new FakeBackend();
+    const desk = await started(backend);
+    const userId = desk.queue.selectedId!;
+
+    const run = desk.provision(userId);
+    await waitFor(() => expect(desk.job.step).toBe('insertKey'));
+    expect(desk.queue.selected?.status).toBe('inProgress');
+    expect(desk.occupied).toBe(true);
+
+    const key = await backend.demoPlugKey();
+    await waitFor(() => expect(desk.job.step).toBe('touchKey'));
+    expect(desk.keys.list[0]).toMatchObject({ id: key.id, awaitingTouch: true });
+
+    await backend.demoTouchKey(key.id);
+    await run;
+    expect(desk.job.phase).toBe('registered');
+    expect(desk.job.registered?.pin).toMatch(/^\d{6}$/);
+    expect(desk.queue.users.find((u) => u.id === userId)?.status).toBe('registered');
+    expect(desk.keys.list[0]?.awaitingTouch).toBe(false);
+
+    desk.next();
+    expect(desk.job.registered).toBeNull();
+    expect(desk.job.phase).toBe('idle');
+    expect(desk.queue.selectedId).not.toBe(userId);
+    expect(desk.queue.selected?.status).toBe('pending');
+  });
+
+  it('asks for a new key for the second user (a used key is not reused)', async () => {
+    const backend = new FakeBackend();
+    const desk = await started(backend);
+    const first = desk.queue.selectedId!;
+    const run = desk.provision(first);
+    const key = await backend.demoPlugKey();
+    await waitFor(() => expect(desk.job.step).toBe('touchKey'));
+    await backend.demoTouchKey(key.id);
+    await run;
+    desk.next();
+
+    void desk.provision(desk.queue.selectedId!);
+    await waitFor(() => expect(desk.job.step).toBe('insertKey'));
+  });
+
+  it('blocks a second job while a PIN is still on screen', async () => {
+    const backend = new FakeBackend();
+    const desk = await started(backend);
+    const run = desk.provision(desk.queue.selectedId!);
+    const key = await backend.demoPlugKey();
+    await waitFor(() => expect(desk.job.step).toBe('touchKey'));
+    await backend.demoTouchKey(key.id);
+    await run;
+
+    const other = desk.queue.nextPending(desk.queue.selectedId)!;
+    expect(desk.canProvision(other.id)).toBe(false);
+    await desk.provision(other.id);
+    expect(desk.job.registered).not.toBeNull();
+  });
+
+  it('marks the user failed when the key is pulled before the touch', async () => {
+    const backend = new FakeBackend();
+    const desk = await started(backend);
+    const userId = desk.queue.selectedId!;
+    const run = desk.provision(userId);
+    const key = await backend.demoPlugKey();
+    await waitFor(() => expect(desk.job.step).toBe('touchKey'));
+    await backend.demoPullKey(key.id);
+    await run;
+
+    expect(desk.job.phase).toBe('failed');
+    expect(desk.job.error?.kind).toBe('keyRemoved');
+    expect(desk.queue.selected).toMatchObject({ status: 'failed', detail: 'The security key was removed.' });
+    expect(desk.keys.list).toHaveLength(0);
+    expect(desk.canProvision(userId)).toBe(true);
+  });
+
+  it('shows an injected Graph failure with its request id, and succeeds on retry with the failure gone', async () => {
+    const error: IpcError = {
+      kind: 'graphThrottled',
+      message: 'Microsoft Graph throttled the request.',
+      remediation: 'Wait a minute, then try again.',
+      requestId: 'req-42',
+    };
+    const failures: Record<string, IpcError> = { 'u-01': error };
+    const backend = new FakeBackend({ failures });
+    const desk = await started(backend);
+    const run = desk.provision('u-01');
+    const key = await backend.demoPlugKey();
+    await waitFor(() => expect(desk.job.step).toBe('touchKey'));
+    await backend.demoTouchKey(key.id);
+    await run;
+    expect(desk.job.error).toEqual(error);
+    expect(desk.queue.users[0]?.status).toBe('failed');
+
+    delete failures['u-01'];
+    const retry = desk.provision('u-01');
+    await waitFor(() => expect(desk.job.step).toBe('touchKey'));
+    await backend.demoTouchKey(key.id);
+    await retry;
+    expect(desk.job.phase).toBe('registered');
+  });
+
+  it('shows the queue error and recovers on retry', async () => {
+    const desk = await started(new FakeBackend({ queueFailures: 1 }));
+    expect(desk.queue.error?.kind).toBe('network');
+    expect(desk.queue.error?.requestId).toBeTruthy();
+    expect(desk.queue.users).toHaveLength(0);
+
+    await desk.loadQueue();
+    expect(desk.queue.error).toBeNull();
+    expect(desk.queue.users.length).toBeGreaterThan(0);
+  });
+
+  it('reports demo-panel errors without throwing', async () => {
+    const desk = await started(new FakeBackend({ demo: false }));
+    await desk.plugKey();
+    expect(desk.demoError?.message).toMatch(/Demo commands are off/);
+  });
+});
+
+describe('Desk with a backend that only rejects', () => {
+  const rejecting = (error: unknown): Backend => ({
+    appInfo: () => Promise.resolve({ demo: false, tenant: 't', group: 'g' }),
+    loadQueue: () =>
+      Promise.resolve([{ id: 'a', upn: 'a@x', displayName: 'A', status: 'pending', detail: null }]),
+    watchKeys: () => Promise.reject('keys_watch not allowed'),
+    provision: () => Promise.reject(error),
+    demoPlugKey: () => Promise.reject(error),
+    demoPullKey: () => Promise.reject(error),
+    demoTouchKey: () => Promise.reject(error),
+  });
+
+  it('shows a rejected IpcError as the job failure', async () => {
+    const desk = await started(
+      rejecting({ kind: 'signIn', message: 'Token expired', remediation: 'Sign in again', requestId: null }),
+    );
+    await desk.provision('a');
+    expect(desk.job.error?.kind).toBe('signIn');
+    expect(desk.queue.users[0]?.status).toBe('failed');
+  });
+
+  it('maps notEligible to skipped and restores the status on busy', async () => {
+    let desk = await started(rejecting({ kind: 'notEligible', message: 'Guest user', remediation: '', requestId: null }));
+    await desk.provision('a');
+    expect(desk.queue.users[0]).toMatchObject({ status: 'skipped', detail: 'Guest user' });
+
+    desk = await started(rejecting({ kind: 'busy', message: 'Busy', remediation: '', requestId: null }));
+    await desk.provision('a');
+    expect(desk.queue.users[0]?.status).toBe('pending');
+  });
+
+  it('shows a key-watch failure in the keys panel', async () => {
+    const desk = await started(rejecting('x'));
+    await waitFor(() => expect(desk.keys.error?.message).toBe('keys_watch not allowed'));
+  });
+});

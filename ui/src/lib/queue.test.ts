@@ -1,0 +1,81 @@
+import { describe, expect, it } from 'vitest';
+import type { QueueUser } from '../bindings/QueueUser';
+import { countStatuses, Queue } from './queue.svelte';
+
+function user(id: string, status: QueueUser['status'] = 'pending'): QueueUser {
+  return { id, upn: `${id}@contoso.com`, displayName: id.toUpperCase(), status, detail: null };
+}
+
+describe('Queue', () => {
+  it('selects the first pending user when loaded', () => {
+    const q = new Queue();
+    q.setUsers([user('a', 'registered'), user('b'), user('c')]);
+    expect(q.selectedId).toBe('b');
+  });
+
+  it('keeps the selection across a reload when the user is still there', () => {
+    const q = new Queue();
+    q.setUsers([user('a'), user('b'), user('c')]);
+    q.select('c');
+    q.setUsers([user('a'), user('b'), user('c', 'registered')]);
+    expect(q.selectedId).toBe('c');
+  });
+
+  it('counts users per status', () => {
+    expect(countStatuses([user('a'), user('b', 'failed'), user('c'), user('d', 'skipped')])).toEqual({
+      pending: 2,
+      inProgress: 0,
+      registered: 0,
+      failed: 1,
+      skipped: 1,
+    });
+  });
+
+  it('filters: pending includes in progress, done includes skipped', () => {
+    const q = new Queue();
+    q.setUsers([user('a'), user('b', 'inProgress'), user('c', 'registered'), user('d', 'skipped'), user('e', 'failed')]);
+    q.filter = 'pending';
+    expect(q.visible.map((u) => u.id)).toEqual(['a', 'b']);
+    q.filter = 'done';
+    expect(q.visible.map((u) => u.id)).toEqual(['c', 'd']);
+    q.filter = 'failed';
+    expect(q.visible.map((u) => u.id)).toEqual(['e']);
+    q.filter = 'all';
+    expect(q.visible).toHaveLength(5);
+  });
+
+  it('finds the next pending user after the current one, wrapping around', () => {
+    const q = new Queue();
+    q.setUsers([user('a'), user('b', 'registered'), user('c'), user('d', 'failed')]);
+    expect(q.nextPending('a')?.id).toBe('c');
+    expect(q.nextPending('c')?.id).toBe('a');
+    expect(q.nextPending(null)?.id).toBe('a');
+  });
+
+  it('has no next pending user when everyone is done', () => {
+    const q = new Queue();
+    q.setUsers([user('a', 'registered'), user('b', 'skipped')]);
+    expect(q.nextPending('a')).toBeNull();
+  });
+
+  it('updates a status in place', () => {
+    const q = new Queue();
+    q.setUsers([user('a'), user('b')]);
+    q.setStatus('a', 'failed', 'Key removed');
+    expect(q.users[0]).toMatchObject({ status: 'failed', detail: 'Key removed' });
+    expect(q.counts.failed).toBe(1);
+  });
+
+  it('moves the selection within the visible rows and stops at the ends', () => {
+    const q = new Queue();
+    q.setUsers([user('a'), user('b', 'registered'), user('c')]);
+    q.filter = 'pending';
+    q.select('a');
+    q.moveSelection(1);
+    expect(q.selectedId).toBe('c');
+    q.moveSelection(1);
+    expect(q.selectedId).toBe('c');
+    q.moveSelection(-1);
+    expect(q.selectedId).toBe('a');
+  });
+});

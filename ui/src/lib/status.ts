@@ -1,0 +1,32 @@
+/** Labels and filter groups for a user's queue status. */
+import type { UserStatus } from '../bindings/UserStatus';
+
+export const STATUS_LABEL: Record<UserStatus, string> = {
+  pending: 'Pending',
+  inProgress: 'In progress',
+  registered: 'Registered',
+  failed: 'Failed',
+  skipped: 'Skipped',
+};
+
+export const STATUS_ORDER: readonly UserStatus[] = [
+  'pending', 'inProgress', 'registered', 'failed', 'skipped',
+];
+
+export type QueueFilter = 'all' | 'pending' | 'done' | 'failed';
+
+export const FILTERS: readonly { id: QueueFilter; label: string }[] = [
+  { id: 'all', label: 'All' },
+  { id: 'pending', label: 'Pending' },
+  { id: 'done', label: 'Done' },
+  { id: 'failed', label: 'Failed' },
+];
+
+export function matchesFilter(status: UserStatus, filter: QueueFilter): boolean {
+  switch (filter) {
+    case 'all': return true;
+    case 'pending': return status === 'pending' || status === 'inProgress';
+    case 'done': return status === 'registered' || status === 'skipped';
+    case 'failed': return status === 'failed';
+  }
+}

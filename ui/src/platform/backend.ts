@@ -1,0 +1,32 @@
+/**
+ * The port between the UI and whatever runs the provisioning: the Tauri backend in the app,
+ * an in-memory simulator in tests and in a plain browser.
+ *
+ * Components and state modules depend on this interface only; nothing outside
+ * `src/platform/` imports `@tauri-apps/*`.
+ */
+import type { AppInfo } from '../bindings/AppInfo';
+import type { KeyEvent } from '../bindings/KeyEvent';
+import type { KeyView } from '../bindings/KeyView';
+import type { ProvisionEvent } from '../bindings/ProvisionEvent';
+import type { QueueUser } from '../bindings/QueueUser';
+
+export interface Backend {
+  /** Header data: tenant, group, demo mode. */
+  appInfo(): Promise<AppInfo>;
+  /** The group's users. Rejects with an `IpcError`. */
+  loadQueue(): Promise<QueueUser[]>;
+  /**
+   * Provision one user. Streams `step` events, then `registered` or `failed`;
+   * resolves when the job is over (it may also reject with an `IpcError`).
+   */
+  provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void>;
+  /** Stream plugged-key changes, starting with a synthetic `added` per present key. */
+  watchKeys(onEvent: (event: KeyEvent) => void): Promise<void>;
+  /** Demo only: plug a simulated key. */
+  demoPlugKey(): Promise<KeyView>;
+  /** Demo only: pull a simulated key. */
+  demoPullKey(keyId: string): Promise<void>;
+  /** Demo only: touch a simulated key. */
+  demoTouchKey(keyId: string): Promise<void>;
+}

@@ -1,0 +1,258 @@
+/**
+ * An in-memory stand-in for the KeyDesk backend: a small simulated tenant and simulated keys
+ * with honest state. The UI runs against it in unit tests and in a plain browser
+ * (`npm run dev`), so every screen can be exercised without Tauri, a tenant or hardware.
+ *
+ * It plays the same event sequence as the real `provision` command: the six steps, waiting
+ * for a free key at `insertKey` and for a touch at `touchKey`, then `registered` with a fresh
+ * random PIN, or `failed` when the key is pulled or a failure was injected for the user.
+ *
+ * It is not the Rust simulator (`--demo`): no Graph, no CTAP, no attestation.
+ */
+import type { AppInfo } from '../bindings/AppInfo';
+import type { IpcError } from '../bindings/IpcError';
+import type { KeyEvent } from '../bindings/KeyEvent';
+import type { KeyView } from '../bindings/KeyView';
+import type { ProvisionEvent } from '../bindings/ProvisionEvent';
+import type { QueueUser } from '../bindings/QueueUser';
+import type { Step } from '../bindings/Step';
+import type { Backend } from './backend';
+
+export interface FakeOptions {
+  /** Pause before each automatic step, to look like real I/O. Default 0. */
+  stepDelayMs?: number;
+  /** Reported by `appInfo`; the demo commands refuse when false. Default true. */
+  demo?: boolean;
+  /** The group's users. Default: a small seeded group. */
+  users?: QueueUser[];
+  /** Make `provision` fail for these user ids (at the registering step). */
+  failures?: Record<string, IpcError>;
+  /** Number of `loadQueue` calls that reject before one succeeds. Default 0. */
+  queueFailures?: number;
+}
+
+interface FakeKey extends KeyView {
+  /** A passkey was registered on it in this session; it will not be used again. */
+  used: boolean;
+}
+
+const MODELS = [
+  { model: 'YubiKey 5 NFC', aaguid: 'fa2b99dc-9e39-4257-8f92-4a30d23c4118' },
+  { model: 'YubiKey 5C NFC', aaguid: '2fc0579f-8113-47ea-b116-bb5a8db9202a' },
+] as const;
+
+export const SEED_USERS: readonly QueueUser[] = [
+  { id: 'u-01', displayName: 'Adele Vance', upn: 'adele.vance@contoso.com', status: 'pending', detail: null },
+  { id: 'u-02', displayName: 'Alex Wilber', upn: 'alex.wilber@contoso.com', status: 'registered', detail: 'YubiKey 5 NFC · 28800412' },
+  { id: 'u-03', displayName: 'Diego Siciliani', upn: 'diego.siciliani@contoso.com', status: 'pending', detail: null },
+  { id: 'u-04', displayName: 'Grady Archie', upn: 'grady.archie@contoso.com', status: 'pending', detail: null },
+  { id: 'u-05', displayName: 'Henrietta Mueller', upn: 'henrietta.mueller@contoso.com', status: 'pending', detail: null },
+  { id: 'u-06', displayName: 'Isaiah Langer', upn: 'isaiah.langer@contoso.com', status: 'pending', detail: null },
+  { id: 'u-07', displayName: 'Johanna Lorenz', upn: 'johanna.lorenz@contoso.com', status: 'skipped', detail: 'Account is disabled' },
+  { id: 'u-08', displayName: 'Lee Gu', upn: 'lee.gu@contoso.com', status: 'pending', detail: null },
+  { id: 'u-09', displayName: 'Lidia Holloway', upn: 'lidia.holloway@contoso.com', status: 'pending', detail: null },
+  { id: 'u-10', displayName: 'Megan Bowen', upn: 'megan.bowen@contoso.com', status: 'pending', detail: null },
+  { id: 'u-11', displayName: 'Nestor Wilke', upn: 'nestor.wilke@contoso.com', status: 'pending', detail: null },
+  { id: 'u-12', displayName: 'Pradeep Gupta', upn: 'pradeep.gupta@contoso.com', status: 'pending', detail: null },
+];
+
+/** A six-digit PIN from the platform CSPRNG, avoiding repeated and sequential digits. */
+export function randomPin(): string {
+  for (;;) {
+    const bytes = new Uint32Array(6);
+    crypto.getRandomValues(bytes);
+    const pin = Array.from(bytes, (b) => String(b % 10)).join('');
+    if (!isTrivialPin(pin)) return pin;
+  }
+}
+
+function isTrivialPin(pin: string): boolean {
+  const digits = [...pin].map(Number);
+  const deltas = new Set(digits.slice(1).map((d, i) => d - (digits[i] ?? 0)));
+  return deltas.size === 1 && [0, 1, -1].includes([...deltas][0] ?? 2);
+}
+
+function ipcError(kind: IpcError['kind'], message: string, remediation: string): IpcError {
+  return { kind, message, remediation, requestId: null };
+}
+
+export class FakeBackend implements Backend {
+  readonly users: QueueUser[];
+  private readonly keys = new Map<string, FakeKey>();
+  private readonly watchers = new Set<(event: KeyEvent) => void>();
+  private wakers: Array<() => void> = [];
+  private nextKey = 1;
+  private busy = false;
+  private queueFailures: number;
+
+  constructor(private readonly options: FakeOptions = {}) {
+    this.users = structuredClone([...(options.users ?? SEED_USERS)]);
+    this.queueFailures = options.queueFailures ?? 0;
+  }
+
+  appInfo(): Promise<AppInfo> {
+    return Promise.resolve({
+      demo: this.options.demo ?? true,
+      tenant: 'contoso.onmicrosoft.com',
+      group: 'Passkey rollout — Finance',
+    });
+  }
+
+  async loadQueue(): Promise<QueueUser[]> {
+    await this.pause();
+    if (this.queueFailures > 0) {
+      this.queueFailures -= 1;
+      throw {
+        ...ipcError(
+          'network',
+          'Could not reach Microsoft Graph.',
+          'Check the network connection, then retry.',
+        ),
+        requestId: 'c0ffee00-0000-4000-8000-000000000001',
+      } satisfies IpcError;
+    }
+    return structuredClone(this.users);
+  }
+
+  async provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void> {
+    const user = this.users.find((u) => u.id === userId);
+    if (!user) throw ipcError('notEligible', 'This user is not in the group.', 'Reload the queue.');
+    if (user.status === 'registered' || user.status === 'skipped') {
+      throw ipcError('notEligible', 'This user cannot be provisioned now.', 'Pick a pending user.');
+    }
+    if (this.busy) throw ipcError('busy', 'Another user is being provisioned.', 'Wait for it to finish.');
+    this.busy = true;
+    user.status = 'inProgress';
+    user.detail = null;
+    const step = (s: Step, message: string) => onEvent({ event: 'step', data: { step: s, message } });
+    const fail = (error: IpcError) => {
+      user.status = 'failed';
+      user.detail = error.message;
+      onEvent({ event: 'failed', data: error });
+    };
+    try {
+      step('fetchingOptions', 'Getting registration options from Microsoft Entra…');
+      await this.pause();
+
+      let key = this.freeKey();
+      if (!key) {
+        step('insertKey', 'Plug a new security key into this station.');
+        while (!(key = this.freeKey())) await this.nextChange();
+      }
+      const keyId = key.id;
+      const pulled = () =>
+        ipcError('keyRemoved', 'The security key was removed.', 'Plug the key back in and try again.');
+
+      step('checkingKey', `Reading ${key.model}…`);
+      await this.pause();
+      if (!this.keys.has(keyId)) return fail(pulled());
+
+      step('settingPin', 'Setting a new random PIN on the key…');
+      await this.pause();
+      if (!this.keys.has(keyId)) return fail(pulled());
+
+      step('touchKey', 'Touch the flashing contact on the key to create the passkey.');
+      this.update(keyId, { awaitingTouch: true });
+      while (this.keys.get(keyId)?.awaitingTouch) await this.nextChange();
+      if (!this.keys.has(keyId)) return fail(pulled());
+
+      step('registering', 'Registering the passkey with Microsoft Entra…');
+      await this.pause();
+      const injected = this.options.failures?.[userId];
+      if (injected) return fail(injected);
+
+      this.update(keyId, { used: true });
+      const serial = key.serial;
+      user.status = 'registered';
+      user.detail = serial ? `${key.model} · ${serial}` : key.model;
+      onEvent({
+        event: 'registered',
+        data: {
+          userId,
+          upn: user.upn,
+          displayName: user.displayName,
+          pin: randomPin(),
+          keyModel: key.model,
+          keySerial: serial,
+          methodName: `${key.model} (KeyDesk)`,
+        },
+      });
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  async watchKeys(onEvent: (event: KeyEvent) => void): Promise<void> {
+    this.watchers.add(onEvent);
+    for (const key of this.keys.values()) onEvent({ event: 'added', data: view(key) });
+    onEvent({ event: 'enumerationComplete' });
+  }
+
+  async demoPlugKey(): Promise<KeyView> {
+    this.requireDemo();
+    const n = this.nextKey++;
+    const model = MODELS[(n - 1) % MODELS.length] ?? MODELS[0];
+    const key: FakeKey = {
+      id: `sim-${n}`,
+      model: model.model,
+      serial: String(31_000_000 + n * 137),
+      aaguid: model.aaguid,
+      simulated: true,
+      awaitingTouch: false,
+      used: false,
+    };
+    this.keys.set(key.id, key);
+    this.emit({ event: 'added', data: view(key) });
+    return view(key);
+  }
+
+  async demoPullKey(keyId: string): Promise<void> {
+    this.requireDemo();
+    if (!this.keys.delete(keyId)) throw ipcError('key', 'No such key.', 'Refresh the key list.');
+    this.emit({ event: 'removed', data: { id: keyId } });
+  }
+
+  async demoTouchKey(keyId: string): Promise<void> {
+    this.requireDemo();
+    if (!this.keys.has(keyId)) throw ipcError('key', 'No such key.', 'Refresh the key list.');
+    this.update(keyId, { awaitingTouch: false });
+  }
+
+  private requireDemo(): void {
+    if (this.options.demo === false) {
+      throw ipcError('internal', 'Demo commands are off.', 'Start KeyDesk with --demo.');
+    }
+  }
+
+  private freeKey(): FakeKey | undefined {
+    return [...this.keys.values()].find((k) => !k.used);
+  }
+
+  private update(keyId: string, patch: Partial<FakeKey>): void {
+    const key = this.keys.get(keyId);
+    if (!key) return;
+    Object.assign(key, patch);
+    this.emit({ event: 'changed', data: view(key) });
+  }
+
+  private emit(event: KeyEvent): void {
+    for (const watcher of this.watchers) watcher(event);
+    const wakers = this.wakers;
+    this.wakers = [];
+    for (const wake of wakers) wake();
+  }
+
+  private nextChange(): Promise<void> {
+    return new Promise((resolve) => this.wakers.push(resolve));
+  }
+
+  private pause(): Promise<void> {
+    const ms = this.options.stepDelayMs ?? 0;
+    return new Promise((resolve) => setTimeout(resolve, ms));
+  }
+}
+
+function view(key: FakeKey): KeyView {
+  const { used: _used, ...rest } = key;
+  return { ...rest };
+}

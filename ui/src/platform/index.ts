@@ -1,0 +1,36 @@
+/**
+ * Chooses the backend: Tauri IPC inside the app, the in-memory simulator in a plain browser.
+ * Both are loaded lazily so the simulator stays out of the Tauri code path.
+ *
+ * In a browser, two query parameters stage the simulator for screenshots of error states:
+ * `?queueError=1` (the first queue load fails) and `?failUser=<id>` (Graph throttles that
+ * user's registration).
+ */
+import type { Backend } from './backend';
+
+export type { Backend } from './backend';
+
+export async function pickBackend(): Promise<Backend> {
+  if (typeof window !== 'undefined' && '__TAURI_INTERNALS__' in window) {
+    const { tauriBackend } = await import('./tauri');
+    return tauriBackend;
+  }
+  const { FakeBackend } = await import('./fake');
+  const params = new URLSearchParams(window.location.search);
+  const failUser = params.get('failUser');
+  return new FakeBackend({
+    demo: true,
+    stepDelayMs: 700,
+    queueFailures: params.has('queueError') ? 1 : 0,
+    failures: failUser
+      ? {
+          [failUser]: {
+            kind: 'graphThrottled',
+            message: 'Microsoft Graph throttled the registration request (HTTP 429).',
+            remediation: 'Wait a minute, then select Try again. The key can stay plugged in.',
+            requestId: '7c9e6679-7425-40de-944b-e07fc1f90ae7',
+          },
+        }
+      : {},
+  });
+}
