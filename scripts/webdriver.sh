@@ -18,6 +18,8 @@ if [ -z "${DISPLAY:-}" ]; then
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1; done
 fi
 
+# Software rendering under Xvfb: without these WebKitGTK may snapshot a stale frame.
+export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1
 PORT=${WEBDRIVER_PORT:-4444}
 # A private data folder: the demo journal lives there, and nothing of the user's is touched.
 export XDG_DATA_HOME="$(mktemp -d)"

@@ -39,9 +39,10 @@ pub async fn queue_load(state: State<'_, AppState>) -> Result<Vec<QueueUser>, Ip
         .map_err(|e| convert::graph_error(&e))?;
     let mut queue = Vec::with_capacity(users.len());
     for user in &users {
-        let job = state.journal.job(&user.id).map_err(|e| {
-            convert::provision_error(&keydesk_engine::ProvisionError::Journal(e))
-        })?;
+        let job = state
+            .journal
+            .job(&user.id)
+            .map_err(|e| convert::provision_error(&keydesk_engine::ProvisionError::Journal(e)))?;
         let (status, detail) = match (user.ineligibility(), job) {
             (Some(why), _) => (UserStatus::Skipped, Some(why.to_owned())),
             (None, Some(job)) => (status_of(job.state), job.detail),
@@ -89,7 +90,11 @@ pub async fn provision(
         .find(|u| u.id == user_id)
         .cloned()
         .ok_or_else(|| {
-            convert::plain(ErrorKind::Internal, "This user is not in the loaded queue.", "Reload the queue.")
+            convert::plain(
+                ErrorKind::Internal,
+                "This user is not in the loaded queue.",
+                "Reload the queue.",
+            )
         })?;
     let _active = ActiveJob::claim(&state, &user.id)?;
     let ctx = Context {
@@ -196,7 +201,11 @@ pub fn demo_pull_key(state: State<'_, AppState>, key_id: String) -> Result<(), I
 pub fn demo_touch_key(state: State<'_, AppState>, key_id: String) -> Result<(), IpcError> {
     let demo = demo(&state)?;
     let key = demo.rack.key(&key_id).ok_or_else(|| {
-        convert::plain(ErrorKind::KeyRemoved, "That key is no longer plugged in.", "Plug in a key.")
+        convert::plain(
+            ErrorKind::KeyRemoved,
+            "That key is no longer plugged in.",
+            "Plug in a key.",
+        )
     })?;
     key.touch();
     Ok(())
@@ -204,6 +213,10 @@ pub fn demo_touch_key(state: State<'_, AppState>, key_id: String) -> Result<(), 
 
 fn demo<'a>(state: &'a State<'_, AppState>) -> Result<&'a crate::demo::Demo, IpcError> {
     state.demo.as_ref().ok_or_else(|| {
-        convert::plain(ErrorKind::Internal, "Simulated keys exist only in demo mode.", USE_DEMO)
+        convert::plain(
+            ErrorKind::Internal,
+            "Simulated keys exist only in demo mode.",
+            USE_DEMO,
+        )
     })
 }

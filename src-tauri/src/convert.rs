@@ -39,7 +39,14 @@ pub fn rack_key(rack: &SoftRack, id: &str) -> Option<KeyView> {
 
 fn uuid_text(b: &[u8; 16]) -> String {
     let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!("{}-{}-{}-{}-{}", &h[0..8], &h[8..12], &h[12..16], &h[16..20], &h[20..32])
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
 }
 
 /// A provisioning failure for the UI.
@@ -48,7 +55,9 @@ pub fn provision_error(e: &ProvisionError) -> IpcError {
         ProvisionError::Graph(g) => graph_kind(g),
         ProvisionError::Key(k) => key_kind(k),
         ProvisionError::Journal(_) => ErrorKind::Journal,
-        ProvisionError::NotEligible(_) | ProvisionError::AlreadyRegistered => ErrorKind::NotEligible,
+        ProvisionError::NotEligible(_) | ProvisionError::AlreadyRegistered => {
+            ErrorKind::NotEligible
+        }
         ProvisionError::KeyHasPin | ProvisionError::KeyUnsuitable(_) => ErrorKind::Key,
         ProvisionError::ChallengeExpired => ErrorKind::Graph,
         ProvisionError::NoKey => ErrorKind::KeyRemoved,
@@ -76,7 +85,11 @@ pub fn graph_error(e: &GraphError) -> IpcError {
 }
 
 /// An error that is not a failure of Graph or the key.
-pub fn plain(kind: ErrorKind, message: impl Into<String>, remediation: impl Into<String>) -> IpcError {
+pub fn plain(
+    kind: ErrorKind,
+    message: impl Into<String>,
+    remediation: impl Into<String>,
+) -> IpcError {
     IpcError {
         kind,
         message: message.into(),
@@ -98,11 +111,15 @@ fn graph_kind(e: &GraphError) -> ErrorKind {
 fn key_kind(e: &KeyError) -> ErrorKind {
     match e {
         KeyError::Removed => ErrorKind::KeyRemoved,
-        KeyError::Ctap { status: CtapStatus::PinBlocked | CtapStatus::PinAuthBlocked } => {
-            ErrorKind::PinBlocked
-        }
-        KeyError::Ctap { status: CtapStatus::UserActionTimeout } => ErrorKind::TouchTimeout,
-        KeyError::Ctap { status: CtapStatus::CredentialExcluded } => ErrorKind::CredentialExcluded,
+        KeyError::Ctap {
+            status: CtapStatus::PinBlocked | CtapStatus::PinAuthBlocked,
+        } => ErrorKind::PinBlocked,
+        KeyError::Ctap {
+            status: CtapStatus::UserActionTimeout,
+        } => ErrorKind::TouchTimeout,
+        KeyError::Ctap {
+            status: CtapStatus::CredentialExcluded,
+        } => ErrorKind::CredentialExcluded,
         KeyError::Busy => ErrorKind::Busy,
         _ => ErrorKind::Key,
     }

@@ -24,7 +24,10 @@ impl Demo {
             .await
             .map_err(|e| format!("cannot start the simulated tenant: {e}"))?;
         let c = sim.config();
-        let url = sim.base_url().parse().map_err(|e| format!("simulator URL: {e}"))?;
+        let url = sim
+            .base_url()
+            .parse()
+            .map_err(|e| format!("simulator URL: {e}"))?;
         let mut config = GraphConfig::global(c.tenant.clone(), c.client_id.clone());
         config.login_url = url;
         config.graph_url = config.login_url.clone();

@@ -31,7 +31,10 @@ pub struct AppState {
 
 impl AppState {
     /// Builds the state; in demo mode starts the simulator first.
-    pub async fn start(app: &tauri::App, demo: bool) -> Result<AppState, Box<dyn std::error::Error>> {
+    pub async fn start(
+        app: &tauri::App,
+        demo: bool,
+    ) -> Result<AppState, Box<dyn std::error::Error>> {
         let data_dir = app.path().app_data_dir()?;
         std::fs::create_dir_all(&data_dir)?;
         if !demo {

@@ -22,7 +22,11 @@ async fn signed_in(sim: &Sim) -> GraphClient {
     let mut config = GraphConfig::global(c.tenant.clone(), c.client_id.clone());
     config.login_url = sim.base_url().parse().unwrap();
     config.graph_url = config.login_url.clone();
-    let graph = GraphClient::new(config, Credentials::ClientSecret(Secret::new(c.client_secret.clone()))).unwrap();
+    let graph = GraphClient::new(
+        config,
+        Credentials::ClientSecret(Secret::new(c.client_secret.clone())),
+    )
+    .unwrap();
     graph.sign_in().await.unwrap();
     graph
 }
@@ -63,7 +67,12 @@ async fn passkeys_per_user(sim: &Sim) -> Vec<(String, usize)> {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_users_registered_once_each_and_a_rerun_registers_nobody_twice() {
     tokio::time::timeout(LIMIT, async {
-        let sim = Sim::start(SimConfig { users: 3, ..SimConfig::default() }).await.unwrap();
+        let sim = Sim::start(SimConfig {
+            users: 3,
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap();
         let graph = signed_in(&sim).await;
         let group = graph.find_group("FIDO Provisioning").await.unwrap();
         let users = graph.group_users(&group.id).await.unwrap();
@@ -90,7 +99,9 @@ async fn three_users_registered_once_each_and_a_rerun_registers_nobody_twice() {
             };
             outcomes.lock().unwrap().push((u.upn.clone(), label));
         };
-        batch::run(&ctx, users.clone(), &keys, 2, &record).await.unwrap();
+        batch::run(&ctx, users.clone(), &keys, 2, &record)
+            .await
+            .unwrap();
         let first = outcomes.lock().unwrap().clone();
         assert_eq!(first.len(), 3);
         assert!(first.iter().all(|(_, o)| o == "registered"), "{first:?}");
@@ -104,10 +115,19 @@ async fn three_users_registered_once_each_and_a_rerun_registers_nobody_twice() {
         assert!(rack.plugged().iter().all(|k| k.credentials().is_empty()));
 
         outcomes.lock().unwrap().clear();
-        batch::run(&ctx, users.clone(), &keys, 2, &record).await.unwrap();
+        batch::run(&ctx, users.clone(), &keys, 2, &record)
+            .await
+            .unwrap();
         let second = outcomes.lock().unwrap().clone();
-        assert!(second.iter().all(|(_, o)| o == "AlreadyRegistered"), "{second:?}");
-        assert_eq!(passkeys_per_user(&sim).await, counts, "a rerun must register nobody");
+        assert!(
+            second.iter().all(|(_, o)| o == "AlreadyRegistered"),
+            "{second:?}"
+        );
+        assert_eq!(
+            passkeys_per_user(&sim).await,
+            counts,
+            "a rerun must register nobody"
+        );
         sim.shutdown().await;
     })
     .await

@@ -74,7 +74,11 @@ fn prepare(global: &Global, args: &ProvisionArgs) -> Result<Prepared, String> {
     };
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| format!("cannot create the data folder {}: {e}", data_dir.display()))?;
-    Ok((config, Credentials::ClientSecret(Secret::new(secret)), data_dir))
+    Ok((
+        config,
+        Credentials::ClientSecret(Secret::new(secret)),
+        data_dir,
+    ))
 }
 
 fn parse_url(flag: &str, text: &str) -> Result<Url, String> {

@@ -25,9 +25,16 @@ impl SimProcess {
             .spawn()
             .unwrap();
         let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).unwrap();
-        let port = line.strip_prefix("LISTENING ").expect("first line is LISTENING <port>");
-        SimProcess { child, url: format!("http://127.0.0.1:{}", port.trim()) }
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let port = line
+            .strip_prefix("LISTENING ")
+            .expect("first line is LISTENING <port>");
+        SimProcess {
+            child,
+            url: format!("http://127.0.0.1:{}", port.trim()),
+        }
     }
 }
 
@@ -60,15 +67,30 @@ fn run(args: &[&str], secret: Option<&str>) -> Output {
 
 fn provision_args<'a>(sim: &'a SimProcess, data: &'a str) -> Vec<&'a str> {
     vec![
-        "provision", "--group", "FIDO Provisioning", "--soft-keys", "2",
+        "provision",
+        "--group",
+        "FIDO Provisioning",
+        "--soft-keys",
+        "2",
         // Global options after the command, as the contract allows.
-        "--data-dir", data, "--tenant", "contoso.onmicrosoft.com", "--client-id", CLIENT_ID,
-        "--login-url", &sim.url, "--graph-url", &sim.url,
+        "--data-dir",
+        data,
+        "--tenant",
+        "contoso.onmicrosoft.com",
+        "--client-id",
+        CLIENT_ID,
+        "--login-url",
+        &sim.url,
+        "--graph-url",
+        &sim.url,
     ]
 }
 
 fn lines(out: &Output) -> Vec<String> {
-    String::from_utf8_lossy(&out.stdout).lines().map(str::to_owned).collect()
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
 }
 
 #[test]
@@ -78,11 +100,24 @@ fn provisions_a_group_and_a_second_run_registers_nobody_twice() {
     let data = data.path().to_str().unwrap().to_owned();
 
     let first = run(&provision_args(&sim, &data), Some(SECRET));
-    assert_eq!(first.status.code(), Some(0), "stderr: {}", String::from_utf8_lossy(&first.stderr));
+    assert_eq!(
+        first.status.code(),
+        Some(0),
+        "stderr: {}",
+        String::from_utf8_lossy(&first.stderr)
+    );
     let out = lines(&first);
     assert_eq!(out.len(), 7, "{out:?}");
-    assert_eq!(out.iter().filter(|l| l.split(' ').nth(1) == Some("registered")).count(), 6);
-    assert_eq!(out.iter().filter(|l| l.contains(" skipped guest")).count(), 1);
+    assert_eq!(
+        out.iter()
+            .filter(|l| l.split(' ').nth(1) == Some("registered"))
+            .count(),
+        6
+    );
+    assert_eq!(
+        out.iter().filter(|l| l.contains(" skipped guest")).count(),
+        1
+    );
     // stdout is a pipe here, not a terminal: no PIN may appear.
     assert!(out.iter().all(|l| !l.contains("PIN")), "{out:?}");
     assert!(String::from_utf8_lossy(&first.stderr).contains("6 registered"));
@@ -91,7 +126,10 @@ fn provisions_a_group_and_a_second_run_registers_nobody_twice() {
     assert_eq!(second.status.code(), Some(0));
     let again = lines(&second);
     assert_eq!(
-        again.iter().filter(|l| l.contains("skipped already registered")).count(),
+        again
+            .iter()
+            .filter(|l| l.contains("skipped already registered"))
+            .count(),
         6,
         "{again:?}"
     );
@@ -113,7 +151,13 @@ fn exit_codes_follow_the_contract() {
 
     let remote: Vec<&str> = args
         .iter()
-        .map(|a| if *a == sim.url { "https://graph.microsoft.com" } else { a })
+        .map(|a| {
+            if *a == sim.url {
+                "https://graph.microsoft.com"
+            } else {
+                a
+            }
+        })
         .collect();
     let refused = run(&remote, Some(SECRET));
     assert_eq!(refused.status.code(), Some(2));

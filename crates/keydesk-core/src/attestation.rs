@@ -64,7 +64,9 @@ impl Attestation {
 /// rpIdHash(32) flags(1) signCount(4) aaguid(16) idLength(2) id(idLength) ...
 pub fn credential_id_from_auth_data(auth_data: &[u8]) -> Result<Vec<u8>, AuthDataError> {
     const AT_FLAG: u8 = 0x40;
-    let flags = *auth_data.get(32).ok_or(AuthDataError("shorter than 37 bytes"))?;
+    let flags = *auth_data
+        .get(32)
+        .ok_or(AuthDataError("shorter than 37 bytes"))?;
     if flags & AT_FLAG == 0 {
         return Err(AuthDataError("no attested credential data (AT flag clear)"));
     }
@@ -130,7 +132,10 @@ mod tests {
     #[test]
     fn credential_id_and_aaguid_are_read_from_auth_data() {
         let auth = auth_data_with_id(b"credential-id");
-        assert_eq!(credential_id_from_auth_data(&auth).unwrap(), b"credential-id");
+        assert_eq!(
+            credential_id_from_auth_data(&auth).unwrap(),
+            b"credential-id"
+        );
         assert_eq!(aaguid_from_auth_data(&auth).unwrap(), [7u8; 16]);
         assert!(credential_id_from_auth_data(&auth[..60]).is_err());
     }

@@ -75,7 +75,10 @@ mod tests {
         // "AAE1" is also valid plain base64 (3 bytes), but Entra means "AAE=" (2 bytes).
         assert_eq!(decode_lenient("AAE1").unwrap(), [0, 1]);
         // A digit that does not match the length is data.
-        assert_eq!(decode_lenient("AAE2").unwrap(), URL_SAFE_NO_PAD.decode("AAE2").unwrap());
+        assert_eq!(
+            decode_lenient("AAE2").unwrap(),
+            URL_SAFE_NO_PAD.decode("AAE2").unwrap()
+        );
     }
 
     #[test]

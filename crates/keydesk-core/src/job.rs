@@ -132,7 +132,12 @@ mod tests {
 
     #[test]
     fn registered_is_never_left() {
-        for e in [JobEvent::Failed, JobEvent::Retry, JobEvent::OptionsFetched, JobEvent::Skipped] {
+        for e in [
+            JobEvent::Failed,
+            JobEvent::Retry,
+            JobEvent::OptionsFetched,
+            JobEvent::Skipped,
+        ] {
             assert!(JobState::Registered.on(e).is_err(), "{e:?}");
         }
     }

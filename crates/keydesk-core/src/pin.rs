@@ -157,16 +157,24 @@ mod tests {
     fn lengths_outside_ctap_bounds_are_refused() {
         let mut rng = StdRng::seed_from_u64(1);
         for length in [0, 3, 64] {
-            let policy = PinPolicy { length, alphabet: PinAlphabet::Digits };
+            let policy = PinPolicy {
+                length,
+                alphabet: PinAlphabet::Digits,
+            };
             assert_eq!(policy.generate(&mut rng).unwrap_err(), PolicyError(length));
         }
-        let long = PinPolicy { length: 63, alphabet: PinAlphabet::Alphanumeric };
+        let long = PinPolicy {
+            length: 63,
+            alphabet: PinAlphabet::Alphanumeric,
+        };
         assert_eq!(long.generate(&mut rng).unwrap().len(), 63);
     }
 
     #[test]
     fn trivial_patterns_are_caught() {
-        for pin in ["123456", "111111", "654321", "120345", "987012", "4441", "121212", "123123", "159753"] {
+        for pin in [
+            "123456", "111111", "654321", "120345", "987012", "4441", "121212", "123123", "159753",
+        ] {
             assert!(is_trivial(pin), "{pin} should be trivial");
         }
         for pin in ["724915", "3816", "ABX7Q2"] {

@@ -54,14 +54,18 @@ impl Journal {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
         conn.execute_batch(SCHEMA)?;
-        Ok(Journal { conn: Mutex::new(conn) })
+        Ok(Journal {
+            conn: Mutex::new(conn),
+        })
     }
 
     /// An in-memory journal, for tests and dry runs.
     pub fn in_memory() -> Result<Journal, JournalError> {
         let conn = Connection::open_in_memory()?;
         conn.execute_batch(SCHEMA)?;
-        Ok(Journal { conn: Mutex::new(conn) })
+        Ok(Journal {
+            conn: Mutex::new(conn),
+        })
     }
 
     /// Records a new state for a user's job.
@@ -135,7 +139,9 @@ impl Journal {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock leaves SQLite consistent (each statement is atomic).
-        self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.conn
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 
@@ -161,7 +167,8 @@ mod tests {
         let path = dir.path().join("journal.sqlite");
         {
             let j = Journal::open(&path).unwrap();
-            j.record("u1", "kim@contoso.com", JobState::MakingCredential, None).unwrap();
+            j.record("u1", "kim@contoso.com", JobState::MakingCredential, None)
+                .unwrap();
             j.record_posting("u1", "Y3JlZA").unwrap();
         }
         let j = Journal::open(&path).unwrap();

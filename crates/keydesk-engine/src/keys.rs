@@ -7,10 +7,10 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use tokio::sync::Notify;
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::SoftKeyConfig;
 use keydesk_fido::SecurityKey;
+use tokio::sync::Notify;
 
 use crate::ProvisionError;
 
@@ -23,7 +23,10 @@ pub struct ClaimedKey {
 impl ClaimedKey {
     /// Wraps a key and what releases it.
     pub fn new(key: Arc<dyn SecurityKey>, release: impl FnOnce() + Send + 'static) -> Self {
-        ClaimedKey { key, release: Box::new(release) }
+        ClaimedKey {
+            key,
+            release: Box::new(release),
+        }
     }
 
     /// The key.
@@ -79,7 +82,10 @@ impl RackKeys {
     /// Like [`RackKeys::new`], but a key handed out is pulled and replaced by a blank one
     /// from `refill`, as an operator working through a stack of new keys would.
     pub fn with_refill(rack: Arc<SoftRack>, refill: Refill) -> Self {
-        RackKeys { refill: Some(refill), ..RackKeys::new(rack) }
+        RackKeys {
+            refill: Some(refill),
+            ..RackKeys::new(rack)
+        }
     }
 }
 

@@ -60,13 +60,17 @@ pub async fn provision_user(
 ) -> Result<Provisioned, ProvisionError> {
     let result = run(ctx, user, keys, progress).await;
     if let Err(e) = &result {
-        if !matches!(e, ProvisionError::Journal(_) | ProvisionError::AlreadyRegistered) {
+        if !matches!(
+            e,
+            ProvisionError::Journal(_) | ProvisionError::AlreadyRegistered
+        ) {
             let state = if matches!(e, ProvisionError::NotEligible(_)) {
                 JobState::Skipped
             } else {
                 JobState::Failed
             };
-            ctx.journal.record(&user.id, &user.upn, state, Some(&e.to_string()))?;
+            ctx.journal
+                .record(&user.id, &user.upn, state, Some(&e.to_string()))?;
         }
     }
     result
@@ -88,7 +92,8 @@ async fn run(
             _ => {}
         }
     }
-    ctx.journal.record(&user.id, &user.upn, JobState::Pending, None)?;
+    ctx.journal
+        .record(&user.id, &user.upn, JobState::Pending, None)?;
 
     progress(Step::FetchingOptions);
     let mut options = fetch_options(ctx, user).await?;
@@ -104,7 +109,8 @@ async fn run(
         .generate(&mut rand::rng())
         .map_err(|_| ProvisionError::KeyUnsuitable("the PIN policy is invalid"))?;
     progress(Step::SettingPin);
-    ctx.journal.record(&user.id, &user.upn, JobState::SettingPin, None)?;
+    ctx.journal
+        .record(&user.id, &user.upn, JobState::SettingPin, None)?;
     key.set_pin(&pin).await?;
 
     if !options.is_fresh((ctx.now)(), FRESHNESS_MARGIN_SECS) {
@@ -112,7 +118,8 @@ async fn run(
     }
     let client_data_json = client_data::for_registration(&options.challenge, &options.rp_id);
     let request = make_credential_request(&options, client_data_json.clone());
-    ctx.journal.record(&user.id, &user.upn, JobState::MakingCredential, None)?;
+    ctx.journal
+        .record(&user.id, &user.upn, JobState::MakingCredential, None)?;
     progress(Step::TouchKey);
     let attestation = key.make_credential(&request, &pin).await?;
 
@@ -130,7 +137,8 @@ async fn run(
         attestation_object: attestation.to_cbor(),
     };
     let method = ctx.graph.register_passkey(&user.id, &registration).await?;
-    ctx.journal.record_registered(&user.id, &method.id, &method_name)?;
+    ctx.journal
+        .record_registered(&user.id, &method.id, &method_name)?;
     keys.handed_out(key.id());
     tracing::info!(upn = %user.upn, key = claimed.key().id(), "passkey registered");
     Ok(Provisioned {
@@ -195,7 +203,9 @@ fn check_key(info: &KeyInfo) -> Result<(), ProvisionError> {
         return Err(ProvisionError::KeyUnsuitable("it does not speak FIDO2"));
     }
     if !info.resident_keys {
-        return Err(ProvisionError::KeyUnsuitable("it cannot store discoverable credentials"));
+        return Err(ProvisionError::KeyUnsuitable(
+            "it cannot store discoverable credentials",
+        ));
     }
     if info.remaining_discoverable_credentials == Some(0) {
         return Err(ProvisionError::KeyUnsuitable("its passkey storage is full"));

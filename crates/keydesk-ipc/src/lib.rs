@@ -213,12 +213,18 @@ mod tests {
 
     #[test]
     fn events_are_tagged_for_the_ui() {
-        let e = ProvisionEvent::Step { step: Step::TouchKey, message: "Touch".into() };
+        let e = ProvisionEvent::Step {
+            step: Step::TouchKey,
+            message: "Touch".into(),
+        };
         assert_eq!(
             serde_json::to_string(&e).unwrap(),
             r#"{"event":"step","data":{"step":"touchKey","message":"Touch"}}"#
         );
         let k = KeyEvent::Removed { id: "k1".into() };
-        assert_eq!(serde_json::to_string(&k).unwrap(), r#"{"event":"removed","data":{"id":"k1"}}"#);
+        assert_eq!(
+            serde_json::to_string(&k).unwrap(),
+            r#"{"event":"removed","data":{"id":"k1"}}"#
+        );
     }
 }

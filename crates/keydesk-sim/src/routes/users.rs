@@ -62,9 +62,11 @@ pub fn user_json(user: &User, select: Option<&[String]>) -> Result<Value, GraphE
                 match all.iter().find(|(k, _)| k.eq_ignore_ascii_case(name)) {
                     Some((key, value)) => out.insert(key.clone(), value.clone()),
                     None if is_identifier(name) => out.insert(name.clone(), Value::Null),
-                    None => return Err(GraphError::bad_request(format!(
+                    None => {
+                        return Err(GraphError::bad_request(format!(
                         "Could not find a property named '{name}' on type 'microsoft.graph.user'."
-                    ))),
+                    )))
+                    }
                 };
             }
         }
