@@ -1,6 +1,5 @@
 //! Tauri commands: read state, call the engine, map the result. Nothing else.
 
-use keydesk_engine::provision::system_now;
 use keydesk_engine::{provision_user, Context};
 use keydesk_fido::rack::KeyEvent as RackEvent;
 use keydesk_ipc::{
@@ -66,7 +65,7 @@ fn status_of(state: keydesk_core::job::JobState) -> UserStatus {
         J::Pending => UserStatus::Pending,
         J::Registered => UserStatus::Registered,
         J::Failed => UserStatus::Failed,
-        J::Skipped => UserStatus::Skipped,
+        J::Skipped | J::Revoked => UserStatus::Skipped,
         _ => UserStatus::InProgress,
     }
 }
@@ -97,13 +96,9 @@ pub async fn provision(
             )
         })?;
     let _active = ActiveJob::claim(&state, &user.id)?;
-    let ctx = Context {
-        graph,
-        journal: &state.journal,
-        pin_policy: Default::default(),
-        challenge_timeout_minutes: None,
-        now: system_now,
-    };
+    let mut ctx = Context::new(graph, &state.journal, &state.escrow);
+    ctx.audit = Some(&state.audit);
+    ctx.operator = state.operator.clone();
     let events = on_event.clone();
     let progress = move |step: keydesk_engine::Step| {
         let _ = events.send(ProvisionEvent::Step {
@@ -126,6 +121,19 @@ pub async fn provision(
     on_event
         .send(event)
         .map_err(|e| convert::plain(ErrorKind::Internal, e.to_string(), "Restart KeyDesk."))
+}
+
+/// The operator printed the user's PIN letter: the escrowed PIN is wiped.
+#[tauri::command]
+pub fn letter_printed(state: State<'_, AppState>, user_id: String) -> Result<(), IpcError> {
+    keydesk_engine::letter_printed(
+        &state.journal,
+        Some(&state.audit),
+        &state.operator,
+        &user_id,
+    )
+    .map(drop)
+    .map_err(|e| convert::provision_error(&e))
 }
 
 /// Marks a user as being provisioned; one job at a time in the window.

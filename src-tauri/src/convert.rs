@@ -14,6 +14,8 @@ pub fn step(step: keydesk_engine::Step) -> Step {
         S::FetchingOptions => Step::FetchingOptions,
         S::InsertKey => Step::InsertKey,
         S::CheckingKey => Step::CheckingKey,
+        S::ResetKey => Step::TouchKey,
+        S::ReplugKey => Step::InsertKey,
         S::SettingPin => Step::SettingPin,
         S::TouchKey => Step::TouchKey,
         S::Registering => Step::Registering,
@@ -55,11 +57,18 @@ pub fn provision_error(e: &ProvisionError) -> IpcError {
         ProvisionError::Graph(g) => graph_kind(g),
         ProvisionError::Key(k) => key_kind(k),
         ProvisionError::Journal(_) => ErrorKind::Journal,
-        ProvisionError::NotEligible(_) | ProvisionError::AlreadyRegistered => {
-            ErrorKind::NotEligible
-        }
-        ProvisionError::KeyHasPin | ProvisionError::KeyUnsuitable(_) => ErrorKind::Key,
-        ProvisionError::ChallengeExpired => ErrorKind::Graph,
+        ProvisionError::NotEligible(_)
+        | ProvisionError::AlreadyRegistered
+        | ProvisionError::Revoked
+        | ProvisionError::SkippedByOperator
+        | ProvisionError::Policy(_) => ErrorKind::NotEligible,
+        ProvisionError::KeyHasPin
+        | ProvisionError::KeyUnsuitable(_)
+        | ProvisionError::PinRetriesLow
+        | ProvisionError::PinPolicy
+        | ProvisionError::SelfTest => ErrorKind::Key,
+        ProvisionError::ChallengeExpired | ProvisionError::Unsupported(_) => ErrorKind::Graph,
+        ProvisionError::Escrow(_) => ErrorKind::Internal,
         ProvisionError::NoKey => ErrorKind::KeyRemoved,
     };
     let request_id = match e {

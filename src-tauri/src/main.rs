@@ -34,6 +34,7 @@ fn main() {
             commands::app_info,
             commands::queue_load,
             commands::provision,
+            commands::letter_printed,
             commands::keys_watch,
             commands::demo_plug_key,
             commands::demo_pull_key,

@@ -3,8 +3,10 @@
 use std::sync::{Arc, Mutex};
 
 use keydesk_core::DirectoryUser;
+use keydesk_engine::audit::AuditLog;
 use keydesk_engine::keys::RackKeys;
-use keydesk_engine::Journal;
+use keydesk_engine::secrets::{self, MemoryStore, SecretStore};
+use keydesk_engine::{Escrow, Journal};
 use keydesk_graph::GraphClient;
 use keydesk_ipc::AppInfo;
 use tauri::Manager;
@@ -19,6 +21,12 @@ pub struct AppState {
     pub graph: Option<GraphClient>,
     /// The journal file.
     pub journal: Journal,
+    /// Seals PINs kept until their letter is printed.
+    pub escrow: Escrow,
+    /// The HMAC-chained audit log.
+    pub audit: AuditLog,
+    /// Who is at the desk, for the inventory and the audit log.
+    pub operator: String,
     /// Demo mode's simulator and keys.
     pub demo: Option<Demo>,
     /// Where provisioning takes keys from.
@@ -38,6 +46,9 @@ impl AppState {
         let data_dir = app.path().app_data_dir()?;
         std::fs::create_dir_all(&data_dir)?;
         if !demo {
+            let store = secrets::open_default(&data_dir);
+            let journal = Journal::open(&data_dir.join("journal.sqlite"))?;
+            let audit = AuditLog::open(&data_dir.join("audit.log"), store.as_ref(), &journal)?;
             return Ok(AppState {
                 info: AppInfo {
                     demo: false,
@@ -45,7 +56,10 @@ impl AppState {
                     group: String::new(),
                 },
                 graph: None,
-                journal: Journal::open(&data_dir.join("journal.sqlite"))?,
+                escrow: Escrow::new(store.as_ref())?,
+                audit,
+                operator: "not signed in".into(),
+                journal,
                 demo: None,
                 keys: None,
                 users: Mutex::default(),
@@ -57,7 +71,16 @@ impl AppState {
         for suffix in ["", "-wal", "-shm"] {
             let _ = std::fs::remove_file(format!("{}{suffix}", journal_path.display()));
         }
+        let _ = std::fs::remove_file(data_dir.join("demo-audit.log"));
         let (demo, graph) = Demo::start().await?;
+        let operator = match graph.operator().await {
+            Ok(op) => op.upn.unwrap_or(op.id),
+            Err(_) => "demo operator".into(),
+        };
+        // Demo keys live in memory: a demo's PINs and log die with it.
+        let store: Box<dyn SecretStore> = Box::new(MemoryStore::default());
+        let journal = Journal::open(&journal_path)?;
+        let audit = AuditLog::open(&data_dir.join("demo-audit.log"), store.as_ref(), &journal)?;
         let keys = RackKeys::new(Arc::clone(&demo.rack));
         Ok(AppState {
             info: AppInfo {
@@ -66,7 +89,10 @@ impl AppState {
                 group: demo.sim.config().group.clone(),
             },
             graph: Some(graph),
-            journal: Journal::open(&journal_path)?,
+            escrow: Escrow::new(store.as_ref())?,
+            audit,
+            operator,
+            journal,
             demo: Some(demo),
             keys: Some(keys),
             users: Mutex::default(),

@@ -8,8 +8,8 @@ use std::time::Duration;
 use keydesk_core::PinPolicy;
 use keydesk_engine::batch::{self, Outcome};
 use keydesk_engine::keys::RackKeys;
-use keydesk_engine::provision::system_now;
-use keydesk_engine::{Context, Journal};
+use keydesk_engine::secrets::MemoryStore;
+use keydesk_engine::{Context, Escrow, Journal};
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
 use keydesk_graph::{Credentials, GraphClient, GraphConfig, Secret};
@@ -80,13 +80,9 @@ async fn three_users_registered_once_each_and_a_rerun_registers_nobody_twice() {
         let dir = tempfile::tempdir().unwrap();
         let journal = Journal::open(&dir.path().join("journal.sqlite")).unwrap();
         let (rack, keys) = desk();
-        let ctx = Context {
-            graph: &graph,
-            journal: &journal,
-            pin_policy: PinPolicy::default(),
-            challenge_timeout_minutes: None,
-            now: system_now,
-        };
+        let escrow = Escrow::new(&MemoryStore::default()).unwrap();
+        let mut ctx = Context::new(&graph, &journal, &escrow);
+        ctx.pin_policy = PinPolicy::default();
 
         let outcomes = Mutex::new(Vec::new());
         let record = |u: &keydesk_core::DirectoryUser, o: &Outcome| {

@@ -7,10 +7,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use keydesk_core::{DirectoryUser, PinPolicy};
+use keydesk_engine::audit::AuditLog;
 use keydesk_engine::batch::{self, Outcome};
-use keydesk_engine::keys::RackKeys;
-use keydesk_engine::provision::system_now;
-use keydesk_engine::{Context, Journal};
+use keydesk_engine::hid_keys::HidKeys;
+use keydesk_engine::keys::{KeySource, RackKeys};
+use keydesk_engine::prefetch::Prefetch;
+use keydesk_engine::{secrets, Context, Escrow, Journal};
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
 use keydesk_graph::{ApiVersion, Credentials, GraphClient, GraphConfig, Secret};
@@ -63,8 +65,6 @@ fn prepare(global: &Global, args: &ProvisionArgs) -> Result<Prepared, String> {
         if !is_loopback(&config.graph_url) {
             return Err("--soft-keys only works against a Graph on this machine (a simulated tenant): simulated keys must never be registered in a real tenant".into());
         }
-    } else {
-        return Err("this version drives simulated keys only: pass --soft-keys N against a simulated tenant (the hardware driver comes in a later release)".into());
     }
     let data_dir = match &global.data_dir {
         Some(dir) => dir.clone(),
@@ -107,6 +107,22 @@ async fn provision(
             return exit::USAGE;
         }
     };
+    // The escrow and audit keys: the OS keyring, or a 0600 file in the data folder.
+    let store = secrets::open_default(&data_dir);
+    let escrow = match Escrow::new(store.as_ref()) {
+        Ok(e) => e,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let audit = match AuditLog::open(&data_dir.join("audit.log"), store.as_ref(), &journal) {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!("error: {e}\n  the audit log does not verify: keep it for investigation and use another --data-dir");
+            return exit::USAGE;
+        }
+    };
     let graph = match GraphClient::new(config, credentials) {
         Ok(g) => g,
         Err(e) => {
@@ -125,32 +141,26 @@ async fn provision(
             return exit::USAGE;
         }
     };
-    let rack = Arc::new(SoftRack::new());
-    let soft_keys = args.soft_keys.unwrap_or(1);
-    let serials = Arc::new(AtomicUsize::new(0));
-    let blank_key = move || {
-        let n = serials.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut key = SoftKeyConfig::with_serial(format!("SIM{n:05}"));
-        key.touch = TouchMode::Auto(Duration::from_millis(20));
-        key
-    };
-    for _ in 0..soft_keys {
-        rack.plug_new(blank_key());
-    }
-    // Each registered key goes to its user; the next blank simulated key takes its place.
-    let keys = RackKeys::with_refill(rack, Box::new(blank_key));
-    let ctx = Context {
-        graph: &graph,
-        journal: &journal,
-        pin_policy: PinPolicy::default(),
-        challenge_timeout_minutes: None,
-        now: system_now,
-    };
+    let (keys, workers) = key_source(args.soft_keys).await;
+    let keys = keys.as_ref();
+    let prefetch = Prefetch::new(4);
+    let mut ctx = Context::new(&graph, &journal, &escrow);
+    ctx.audit = Some(&audit);
+    ctx.prefetch = Some(&prefetch);
+    ctx.operator = operator_name(&graph).await;
+    ctx.pin_policy = PinPolicy::default();
     let tally = Tally::default();
     let show_pins = std::io::stdout().is_terminal();
-    let report = |user: &DirectoryUser, outcome: &Outcome| tally.report(user, outcome, show_pins);
+    let report = |user: &DirectoryUser, outcome: &Outcome| {
+        tally.report(user, outcome, show_pins);
+        // A PIN shown on the terminal is delivered: its escrowed copy goes. Piped output
+        // never carries PINs, so then the sealed copy is the only one and stays.
+        if show_pins && matches!(outcome, Outcome::Registered(_)) {
+            let _ = keydesk_engine::letter_printed(&journal, Some(&audit), &ctx.operator, &user.id);
+        }
+    };
     let total = users.len();
-    if let Err(e) = batch::run(&ctx, users, &keys, soft_keys, &report).await {
+    if let Err(e) = batch::run(&ctx, users, keys, workers, &report).await {
         eprintln!("error: stopped: {e}\n  {}", e.remediation());
         tally.summary(total);
         return exit::FAILED;
@@ -160,6 +170,48 @@ async fn provision(
         exit::FAILED
     } else {
         exit::OK
+    }
+}
+
+/// Simulated keys (`--soft-keys N`) or the keys plugged into this machine; and how many
+/// users are worked at once (one per key).
+async fn key_source(soft_keys: Option<usize>) -> (Box<dyn KeySource>, usize) {
+    if let Some(n) = soft_keys {
+        let rack = Arc::new(SoftRack::new());
+        let serials = Arc::new(AtomicUsize::new(0));
+        let blank_key = move || {
+            let n = serials.fetch_add(1, Ordering::Relaxed) + 1;
+            let mut key = SoftKeyConfig::with_serial(format!("SIM{n:05}"));
+            key.touch = TouchMode::Auto(Duration::from_millis(20));
+            key
+        };
+        for _ in 0..n {
+            rack.plug_new(blank_key());
+        }
+        // Each registered key goes to its user; the next blank simulated key takes its place.
+        return (
+            Box::new(RackKeys::with_refill(rack, Box::new(blank_key))),
+            n,
+        );
+    }
+    let keys = HidKeys::start();
+    let present = keys.present().await;
+    if present == 0 {
+        eprintln!("Insert a security key (waiting).");
+    } else {
+        eprintln!("{present} security key(s) found: touch each key when it blinks; swap in a new key after each user.");
+    }
+    (Box::new(keys), present.max(1))
+}
+
+/// Who is at the desk, for inventory and audit: the OS user, and the signed-in identity.
+async fn operator_name(graph: &GraphClient) -> String {
+    let os_user = std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into());
+    match graph.operator().await {
+        Ok(op) => format!("{os_user} as {}", op.upn.unwrap_or(op.id)),
+        Err(_) => os_user,
     }
 }
 

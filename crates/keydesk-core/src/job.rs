@@ -23,6 +23,8 @@ pub enum JobState {
     Failed,
     /// Not eligible (guest, disabled) or skipped by the operator.
     Skipped,
+    /// Registered, then revoked (lost key): the method was deleted in Entra.
+    Revoked,
 }
 
 /// What happened to a job.
@@ -42,8 +44,13 @@ pub enum JobEvent {
     Failed,
     /// The user is skipped.
     Skipped,
-    /// The operator retries a failed job.
+    /// The operator retries a failed job (or reissues a revoked one).
     Retry,
+    /// After a crash, the user's passkeys were read: `true` when the credential the job
+    /// made is registered, `false` when it is not (start again with a fresh challenge).
+    Reconciled(bool),
+    /// The key was reported lost and its method deleted in Entra.
+    Revoked,
 }
 
 /// A transition the state machine does not allow.
@@ -64,20 +71,39 @@ impl JobState {
         let next = match (self, event) {
             (S::Pending | S::OptionsFetched, E::OptionsFetched) => S::OptionsFetched,
             (S::OptionsFetched, E::PinStarted) => S::SettingPin,
-            (S::OptionsFetched | S::SettingPin, E::CredentialStarted) => S::MakingCredential,
+            (S::OptionsFetched | S::SettingPin | S::MakingCredential, E::CredentialStarted) => {
+                S::MakingCredential
+            }
             (S::MakingCredential, E::PostStarted) => S::Posting,
-            (S::Posting, E::Registered) => S::Registered,
+            (S::Posting, E::Registered | E::Reconciled(true)) => S::Registered,
+            (s, E::Reconciled(false)) if s.is_in_progress() => S::Pending,
             (s, E::Failed) if !s.is_final() => S::Failed,
             (S::Pending | S::Failed, E::Skipped) => S::Skipped,
-            (S::Failed | S::Skipped, E::Retry) => S::Pending,
+            (S::Failed | S::Skipped | S::Revoked, E::Retry) => S::Pending,
+            (S::Registered, E::Revoked) => S::Revoked,
             (from, event) => return Err(InvalidTransition { from, event }),
         };
         Ok(next)
     }
 
-    /// Registered and skipped jobs are done; nothing moves them but a retry of a skip.
+    /// Registered, skipped and revoked jobs are done; only an operator's retry (of a skip
+    /// or a revocation) or a revocation (of a registration) moves them.
     pub fn is_final(self) -> bool {
-        matches!(self, JobState::Registered | JobState::Skipped)
+        matches!(
+            self,
+            JobState::Registered | JobState::Skipped | JobState::Revoked
+        )
+    }
+
+    /// A side effect may be half done: a crash here needs reconciling before a retry.
+    pub fn is_in_progress(self) -> bool {
+        matches!(
+            self,
+            JobState::OptionsFetched
+                | JobState::SettingPin
+                | JobState::MakingCredential
+                | JobState::Posting
+        )
     }
 
     /// The name stored in the journal.
@@ -91,6 +117,7 @@ impl JobState {
             JobState::Registered => "registered",
             JobState::Failed => "failed",
             JobState::Skipped => "skipped",
+            JobState::Revoked => "revoked",
         }
     }
 
@@ -100,7 +127,8 @@ impl JobState {
     }
 }
 
-const ALL: [JobState; 8] = [
+/// Every state.
+pub const ALL: [JobState; 9] = [
     JobState::Pending,
     JobState::OptionsFetched,
     JobState::SettingPin,
@@ -109,6 +137,7 @@ const ALL: [JobState; 8] = [
     JobState::Registered,
     JobState::Failed,
     JobState::Skipped,
+    JobState::Revoked,
 ];
 
 #[cfg(test)]

@@ -1,24 +1,32 @@
 //! A list of users worked over several keys at once: one worker per key, each taking the
-//! next user from a shared queue, so a slow touch on one key never stalls another.
+//! next user from a shared queue, so a slow touch on one key never stalls another. When
+//! the context has a [`crate::prefetch::Prefetch`], a prefetcher keeps the next users'
+//! creation options warm alongside.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
+use std::time::Duration;
 
 use keydesk_core::DirectoryUser;
 
 use crate::keys::KeySource;
 use crate::{provision_user, Context, ProvisionError, Provisioned, Step};
 
+/// How often the prefetcher looks at the head of the queue.
+const PREFETCH_EVERY: Duration = Duration::from_secs(5);
+/// How many users ahead the prefetcher keeps creation options for.
+const PREFETCH_DEPTH: usize = 8;
+
 /// How one user ended.
 #[derive(Debug)]
 pub enum Outcome {
-    /// Registered now.
+    /// Registered now (or found registered after a restart, with the escrowed PIN).
     Registered(Provisioned),
     /// The journal shows an earlier registration.
     AlreadyRegistered,
-    /// Not eligible (guest, disabled).
+    /// Not eligible (guest, disabled) or skipped.
     Skipped(String),
-    /// Failed; the job is journaled as failed.
+    /// Failed; the job is journaled as failed (or left in `Posting` to reconcile).
     Failed(ProvisionError),
 }
 
@@ -43,12 +51,50 @@ pub async fn run(
                 Ok(done) => Outcome::Registered(done),
                 Err(ProvisionError::AlreadyRegistered) => Outcome::AlreadyRegistered,
                 Err(ProvisionError::NotEligible(why)) => Outcome::Skipped(why.to_owned()),
+                Err(e @ ProvisionError::SkippedByOperator) => Outcome::Skipped(e.to_string()),
                 Err(e @ ProvisionError::Journal(_)) => return Err(e),
                 Err(e) => Outcome::Failed(e),
             };
             report(&user, &outcome);
         }
     };
-    let results = futures::future::join_all((0..workers.max(1)).map(|_| worker())).await;
-    results.into_iter().collect()
+    let workers = futures::future::join_all((0..workers.max(1)).map(|_| worker()));
+    let Some(prefetch) = ctx.prefetch else {
+        return workers.await.into_iter().collect();
+    };
+    let prefetcher = async {
+        loop {
+            let ahead: Vec<String> = queue
+                .lock()
+                .unwrap_or_else(|p| p.into_inner())
+                .iter()
+                .filter(|u| u.ineligibility().is_none())
+                .map(|u| u.id.clone())
+                .collect();
+            // Only users with work left: a registered or skipped user needs no challenge.
+            let mut next = Vec::with_capacity(PREFETCH_DEPTH);
+            for id in ahead {
+                if next.len() == PREFETCH_DEPTH {
+                    break;
+                }
+                match ctx.journal.job(&id) {
+                    Ok(Some(job)) if job.state.is_final() => {}
+                    _ => next.push(id),
+                }
+            }
+            prefetch
+                .warm(
+                    ctx.directory,
+                    &next,
+                    ctx.challenge_timeout_minutes,
+                    (ctx.now)(),
+                )
+                .await;
+            tokio::time::sleep(PREFETCH_EVERY).await;
+        }
+    };
+    tokio::select! {
+        results = workers => results.into_iter().collect(),
+        () = prefetcher => Ok(()),
+    }
 }

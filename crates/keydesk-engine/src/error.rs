@@ -3,7 +3,9 @@
 use keydesk_fido::KeyError;
 use keydesk_graph::GraphError;
 
+use crate::escrow::EscrowError;
 use crate::journal::JournalError;
+use crate::preflight::Refusal;
 
 /// A provisioning failure. Nothing here ever carries a PIN.
 #[derive(Debug, thiserror::Error)]
@@ -17,21 +19,45 @@ pub enum ProvisionError {
     /// The journal could not be written: nothing further is done without it.
     #[error(transparent)]
     Journal(#[from] JournalError),
+    /// The PIN escrow failed: no PIN is set without it.
+    #[error("PIN escrow: {0}")]
+    Escrow(#[from] EscrowError),
     /// The user cannot hold a passkey.
     #[error("not eligible: {0}")]
     NotEligible(&'static str),
+    /// The tenant's policy refuses (checked before writing to the key).
+    #[error("pre-flight: {0}")]
+    Policy(Refusal),
     /// The journal shows this user registered already.
     #[error("already registered")]
     AlreadyRegistered,
-    /// The key already has a PIN (change and reset come in a later version).
+    /// The user's key was reported lost; reissue it explicitly.
+    #[error("this user's key was revoked")]
+    Revoked,
+    /// The key already has a PIN and the operator chose to refuse such keys.
     #[error("this key already has a PIN")]
     KeyHasPin,
+    /// The operator skipped this user.
+    #[error("skipped by the operator")]
+    SkippedByOperator,
+    /// The key has too few PIN retries left to risk the operator's PIN.
+    #[error("this key has too few PIN retries left")]
+    PinRetriesLow,
+    /// The PIN policy cannot make a PIN the key accepts.
+    #[error("the PIN policy cannot make a PIN this key accepts")]
+    PinPolicy,
     /// The key cannot do the job.
     #[error("this key cannot be used: {0}")]
     KeyUnsuitable(&'static str),
     /// The challenge expired between makeCredential and the POST.
     #[error("the registration challenge expired before it could be sent")]
     ChallengeExpired,
+    /// The self-test assertion came from another credential.
+    #[error("the key answered the self-test with another credential")]
+    SelfTest,
+    /// The Graph client cannot do this yet.
+    #[error("{0} is not supported by this Graph client version")]
+    Unsupported(&'static str),
     /// No key came (the key source closed).
     #[error("no security key is available")]
     NoKey,
@@ -44,11 +70,19 @@ impl ProvisionError {
             ProvisionError::Graph(e) => e.remediation(),
             ProvisionError::Key(e) => e.remediation().to_owned(),
             ProvisionError::Journal(_) => "KeyDesk cannot write its journal. Check free disk space and that the data folder is writable, then try again.".into(),
+            ProvisionError::Escrow(_) => "KeyDesk cannot use its escrow key (OS keyring or its key file). Check the keyring is unlocked, then try again.".into(),
             ProvisionError::NotEligible(_) => "Nothing to do for this user; fix the account in Entra ID first if they should get a key.".into(),
+            ProvisionError::Policy(r) => r.remediation().into(),
             ProvisionError::AlreadyRegistered => "Nothing to do: this user got a key in an earlier run.".into(),
-            ProvisionError::KeyHasPin => "Use a new key, or reset this one with the key maker's tool and try again.".into(),
+            ProvisionError::Revoked => "Reissue a key for this user from the inventory (retry).".into(),
+            ProvisionError::KeyHasPin => "Use a new key, or choose to change the PIN (type the current one) or reset the key.".into(),
+            ProvisionError::SkippedByOperator => "Retry the user when a key is ready.".into(),
+            ProvisionError::PinRetriesLow => "Reset this key (it wipes it) or use another one.".into(),
+            ProvisionError::PinPolicy => "Make the PIN policy's length at least the key's minimum PIN length.".into(),
             ProvisionError::KeyUnsuitable(_) => "Use another key: this one cannot store a passkey for Entra ID.".into(),
             ProvisionError::ChallengeExpired => "Start this user again: a fresh challenge will be fetched.".into(),
+            ProvisionError::SelfTest => "Report the key as lost and issue another one.".into(),
+            ProvisionError::Unsupported(_) => "Update KeyDesk, or do this step in the Entra admin center.".into(),
             ProvisionError::NoKey => "Plug in a security key and start again.".into(),
         }
     }

@@ -7,7 +7,7 @@ use std::collections::HashSet;
 use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
-use keydesk_fido::rack::SoftRack;
+use keydesk_fido::rack::{KeyEvent, SoftRack};
 use keydesk_fido::soft::SoftKeyConfig;
 use keydesk_fido::SecurityKey;
 use tokio::sync::Notify;
@@ -33,6 +33,11 @@ impl ClaimedKey {
     pub fn key(&self) -> &dyn SecurityKey {
         self.key.as_ref()
     }
+
+    /// The key, shared (to wrap it, e.g. in a test's fault-injecting key).
+    pub fn shared(&self) -> Arc<dyn SecurityKey> {
+        Arc::clone(&self.key)
+    }
 }
 
 impl Drop for ClaimedKey {
@@ -53,6 +58,17 @@ pub trait KeySource: Send + Sync {
 
     /// The key now carries a user's passkey and goes to that user: never claim it again.
     fn handed_out(&self, _key_id: &str) {}
+
+    /// Calls `ask` once it is watching, then waits until the key `key_id` is pulled and
+    /// plugged back in (a reset must follow a fresh plug-in). Sources that cannot tell
+    /// answer [`ProvisionError::NoKey`].
+    async fn replugged(
+        &self,
+        _key_id: &str,
+        _ask: &(dyn Fn() + Send + Sync),
+    ) -> Result<(), ProvisionError> {
+        Err(ProvisionError::NoKey)
+    }
 }
 
 /// Keys from a rack of simulated keys.
@@ -126,6 +142,24 @@ impl KeySource for RackKeys {
                 _ = released => {}
             }
         }
+    }
+
+    async fn replugged(
+        &self,
+        key_id: &str,
+        ask: &(dyn Fn() + Send + Sync),
+    ) -> Result<(), ProvisionError> {
+        let mut watch = self.rack.watch();
+        ask();
+        let mut pulled = false;
+        while let Some(event) = watch.next().await {
+            match event {
+                KeyEvent::Removed { id } if id == key_id => pulled = true,
+                KeyEvent::Added { id } if id == key_id && pulled => return Ok(()),
+                _ => {}
+            }
+        }
+        Err(ProvisionError::NoKey)
     }
 
     fn handed_out(&self, key_id: &str) {

@@ -1,22 +1,81 @@
-//! The provisioning flow, shared by the app and the command line.
+//! The provisioning engine, shared by the app and the command line.
 //!
-//! [`provision::provision_user`] takes one user from creation options to a registered
-//! passkey on a key; [`batch::run`] works a list of users over several keys at once;
-//! [`journal::Journal`] records each job's state in SQLite **before** every side effect, so
-//! a rerun never registers a user twice; [`keys::KeySource`] is where keys come from (a
-//! rack of simulated keys now, the device watcher later).
+//! [`provision::provision_user`] takes one user from pre-flight to a registered passkey;
+//! [`batch::run`] works a list of users over several keys at once, with
+//! [`prefetch::Prefetch`] keeping creation options warm; [`journal::Journal`] records each
+//! job's state in SQLite **before** every side effect, through the pure state machine of
+//! `keydesk_core::job`, so a restart at any point resumes ([`resume`]) without a double
+//! registration or a lost PIN. PINs are kept sealed ([`escrow`]) until the letter is
+//! printed ([`letter_printed`]); [`inventory`] and [`lost`] track keys; [`audit`] is the
+//! HMAC-chained log. The engine talks to Graph through the [`directory::Directory`] port
+//! ([`graph_directory`] adapts `GraphClient`) and to keys through `keydesk_fido`.
 //!
-//! Not here yet (later issues): crash reconciliation beyond "was the POST seen", prefetch,
-//! pre-flight against the tenant policy, PIN change/reset, escrow, inventory, audit.
+//! Known issues:
+//! - The Graph client cannot yet delete passkeys, read the FIDO2 policy or write groups:
+//!   the policy pre-flight is skipped with a warning, and the lost-key flow, deleting
+//!   existing passkeys and the "provisioned" group answer "not supported".
+//! - A key reset must follow a re-plug within 10 s: the UI asks for it before the job.
 
+pub mod after;
+pub mod audit;
 pub mod batch;
+pub mod directory;
 pub mod error;
+pub mod escrow;
+pub mod graph_directory;
+pub mod hid_keys;
+pub mod inventory;
 pub mod journal;
 pub mod keys;
+pub mod lost;
+pub mod prefetch;
+pub mod preflight;
 pub mod provision;
+pub mod queue;
+pub mod resume;
+pub mod secrets;
+pub mod settings;
 pub mod step;
 
+use keydesk_core::Pin;
+
+pub use directory::Directory;
 pub use error::ProvisionError;
+pub use escrow::Escrow;
 pub use journal::Journal;
 pub use provision::{provision_user, Context, Provisioned};
+pub use settings::Settings;
 pub use step::Step;
+
+/// The operator confirmed the user's PIN letter is printed: the escrowed PIN is wiped
+/// (and the audit log says who confirmed it). Returns whether there was one.
+pub fn letter_printed(
+    journal: &Journal,
+    audit: Option<&audit::AuditLog>,
+    operator: &str,
+    user_id: &str,
+) -> Result<bool, ProvisionError> {
+    let wiped = journal.wipe_pin(user_id)?;
+    if let (true, Some(log)) = (wiped, audit) {
+        let now = provision::system_now();
+        if let Err(e) = log.append(
+            journal,
+            now,
+            operator,
+            "letter printed",
+            user_id,
+            "escrowed PIN wiped",
+        ) {
+            tracing::error!(error = %e, "audit log not written");
+        }
+    }
+    Ok(wiped)
+}
+
+/// The escrowed PIN of a user whose letter is not printed yet (e.g. after a restart).
+pub fn escrowed_pin(ctx: &Context<'_>, user_id: &str) -> Result<Option<Pin>, ProvisionError> {
+    match ctx.journal.job(user_id)?.and_then(|j| j.pin_sealed) {
+        Some(sealed) => Ok(Some(ctx.escrow.open(user_id, &sealed)?)),
+        None => Ok(None),
+    }
+}

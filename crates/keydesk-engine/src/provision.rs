@@ -1,35 +1,85 @@
-//! One user, from creation options to a registered passkey.
+//! One user, from pre-flight to a registered passkey.
 //!
-//! The order is GRAPH.md's and CTAP.md's: creation options → key checks → random PIN →
-//! set PIN → makeCredential over SHA-256 of the exact clientDataJSON → attestationObject →
-//! POST. Each state is journaled before the side effect it announces.
+//! The order is PRODUCT.md's, GRAPH.md's and CTAP.md's: pre-flight → creation options →
+//! key checks → PIN (new, changed, or reset first) → CTAP 2.1 minimum length →
+//! makeCredential over SHA-256 of the exact clientDataJSON → attestationObject → POST →
+//! read back, self-test, force-change last ([`crate::after`]). Each state is journaled
+//! before the side effect it announces; an unfinished job is reconciled first
+//! ([`crate::resume`]).
 
-use keydesk_core::job::JobState;
+use keydesk_core::job::{JobEvent, JobState};
 use keydesk_core::{b64, client_data, CreationOptions, DirectoryUser, Pin, PinPolicy};
-use keydesk_fido::{KeyInfo, MakeCredential};
-use keydesk_graph::{GraphClient, Registration};
+use keydesk_fido::{CtapStatus, KeyError, KeyInfo, MakeCredential, SecurityKey};
+use keydesk_graph::Registration;
 
+use crate::audit::AuditLog;
+use crate::directory::Directory;
+use crate::escrow::Escrow;
+use crate::journal::JobRecord;
 use crate::keys::{ClaimedKey, KeySource};
-use crate::{Journal, ProvisionError, Step};
+use crate::prefetch::Prefetch;
+use crate::preflight::{self, aaguid_text};
+use crate::settings::{ExistingPin, Settings};
+use crate::{after, resume, Journal, ProvisionError, Step};
 
 /// Seconds of validity a challenge must still have before the key is asked to sign it.
-const FRESHNESS_MARGIN_SECS: i64 = 30;
+pub const FRESHNESS_MARGIN_SECS: i64 = 30;
+/// makeCredential attempts when a challenge expires while the key waits for a touch.
+const ATTEMPTS: usize = 2;
 
 /// What a provisioning run needs.
 pub struct Context<'a> {
-    /// Graph, signed in.
-    pub graph: &'a GraphClient,
+    /// Graph (or any directory), signed in.
+    pub directory: &'a dyn Directory,
     /// The journal.
     pub journal: &'a Journal,
+    /// Seals PINs for the journal.
+    pub escrow: &'a Escrow,
+    /// The audit log, when kept.
+    pub audit: Option<&'a AuditLog>,
+    /// Creation options fetched ahead, when a batch prefetches.
+    pub prefetch: Option<&'a Prefetch>,
+    /// Who is at the desk (for inventory and audit).
+    pub operator: String,
     /// How PINs are made.
     pub pin_policy: PinPolicy,
     /// Beta challenge timeout in minutes, or None for v1.0's fixed 5 minutes.
     pub challenge_timeout_minutes: Option<u32>,
+    /// The operator's choices.
+    pub settings: Settings,
     /// Current time, seconds since the Unix epoch (injectable for tests).
     pub now: fn() -> i64,
 }
 
-/// A registered user. Holds the PIN: show it once, print it, drop it.
+impl<'a> Context<'a> {
+    /// A context with default settings, no audit log and no prefetch.
+    pub fn new(directory: &'a dyn Directory, journal: &'a Journal, escrow: &'a Escrow) -> Self {
+        Context {
+            directory,
+            journal,
+            escrow,
+            audit: None,
+            prefetch: None,
+            operator: "operator".to_owned(),
+            pin_policy: PinPolicy::default(),
+            challenge_timeout_minutes: None,
+            settings: Settings::default(),
+            now: system_now,
+        }
+    }
+
+    pub(crate) fn audit(&self, action: &str, subject: &str, detail: &str) {
+        if let Some(log) = self.audit {
+            let at = (self.now)();
+            if let Err(e) = log.append(self.journal, at, &self.operator, action, subject, detail) {
+                tracing::error!(error = %e, action, "audit log not written");
+            }
+        }
+    }
+}
+
+/// A registered user. Holds the PIN: show it once, print it, then call
+/// [`crate::letter_printed`] so the escrowed copy is wiped.
 #[derive(Debug)]
 pub struct Provisioned {
     /// The new PIN.
@@ -42,8 +92,10 @@ pub struct Provisioned {
     pub key_model: String,
     /// Key serial, when known.
     pub key_serial: Option<String>,
-    /// Which key (its id in the key source).
+    /// Which key (its id in the key source; empty when found by reconciliation).
     pub key_id: String,
+    /// Things that did not stop the job but the operator should know.
+    pub warnings: Vec<String>,
 }
 
 /// The current time from the system clock.
@@ -60,20 +112,47 @@ pub async fn provision_user(
 ) -> Result<Provisioned, ProvisionError> {
     let result = run(ctx, user, keys, progress).await;
     if let Err(e) = &result {
-        if !matches!(
-            e,
-            ProvisionError::Journal(_) | ProvisionError::AlreadyRegistered
-        ) {
-            let state = if matches!(e, ProvisionError::NotEligible(_)) {
-                JobState::Skipped
-            } else {
-                JobState::Failed
-            };
-            ctx.journal
-                .record(&user.id, &user.upn, state, Some(&e.to_string()))?;
-        }
+        record_failure(ctx, user, e)?;
     }
     result
+}
+
+/// A failed job is journaled failed (or skipped); a job in `Posting` stays there, since
+/// the POST may have reached Graph: the next run reconciles it.
+fn record_failure(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    e: &ProvisionError,
+) -> Result<(), ProvisionError> {
+    if matches!(
+        e,
+        ProvisionError::Journal(_) | ProvisionError::AlreadyRegistered
+    ) {
+        return Ok(());
+    }
+    let state = ctx.journal.job(&user.id)?.map(|j| j.state);
+    let event = match (state, e) {
+        (Some(JobState::Posting), _) => return Ok(()),
+        (_, ProvisionError::NotEligible(_) | ProvisionError::SkippedByOperator) => {
+            JobEvent::Skipped
+        }
+        _ => JobEvent::Failed,
+    };
+    if state.is_some_and(|s| s.on(event).is_err()) {
+        return Ok(());
+    }
+    ctx.journal
+        .advance(&user.id, &user.upn, event, Some(&e.to_string()))?;
+    ctx.audit(
+        if event == JobEvent::Skipped {
+            "skipped"
+        } else {
+            "failed"
+        },
+        &user.id,
+        &e.to_string(),
+    );
+    Ok(())
 }
 
 async fn run(
@@ -82,86 +161,250 @@ async fn run(
     keys: &dyn KeySource,
     progress: &(dyn Fn(Step) + Send + Sync),
 ) -> Result<Provisioned, ProvisionError> {
-    if let Some(reason) = user.ineligibility() {
-        return Err(ProvisionError::NotEligible(reason));
-    }
-    if let Some(job) = ctx.journal.job(&user.id)? {
-        match job.state {
-            JobState::Registered => return Err(ProvisionError::AlreadyRegistered),
-            JobState::Posting => reconcile_posting(ctx, user, job.credential_id.as_deref()).await?,
-            _ => {}
-        }
-    }
-    ctx.journal
-        .record(&user.id, &user.upn, JobState::Pending, None)?;
+    preflight::check_user(user).map_err(|r| match r {
+        preflight::Refusal::User(why) => ProvisionError::NotEligible(why),
+        other => ProvisionError::Policy(other),
+    })?;
+    let job = match ctx.journal.job(&user.id)? {
+        Some(job) => match resume::prepare(ctx, user, job).await? {
+            resume::Resumed::Done(done) => return Ok(*done),
+            resume::Resumed::Again(job) => Some(*job),
+        },
+        None => None,
+    };
+    ctx.journal.enqueue(&user.id, &user.upn)?;
+    let policy = after::tenant_preflight(ctx, user).await?;
 
     progress(Step::FetchingOptions);
-    let mut options = fetch_options(ctx, user).await?;
+    let mut options = options_for(ctx, user).await?;
 
     let claimed = claim_key(keys, progress).await?;
     let key = claimed.key();
     progress(Step::CheckingKey);
-    let info = key.info().await?;
-    check_key(&info)?;
-
-    let pin = ctx
-        .pin_policy
-        .generate(&mut rand::rng())
-        .map_err(|_| ProvisionError::KeyUnsuitable("the PIN policy is invalid"))?;
-    progress(Step::SettingPin);
-    ctx.journal
-        .record(&user.id, &user.upn, JobState::SettingPin, None)?;
-    key.set_pin(&pin).await?;
-
-    if !options.is_fresh((ctx.now)(), FRESHNESS_MARGIN_SECS) {
-        options = fetch_options(ctx, user).await?;
+    let mut info = key.info().await?;
+    let wants_min = ctx.settings.ctap21.is_some();
+    preflight::check_key(&info, wants_min).map_err(|r| match r {
+        preflight::Refusal::Key(why) => ProvisionError::KeyUnsuitable(why),
+        other => ProvisionError::Policy(other),
+    })?;
+    if let Some(policy) = &policy {
+        preflight::check_key_model(policy, &info.aaguid, true, user)
+            .map_err(ProvisionError::Policy)?;
     }
-    let client_data_json = client_data::for_registration(&options.challenge, &options.rp_id);
-    let request = make_credential_request(&options, client_data_json.clone());
+    let serial = info.serial.clone().unwrap_or_else(|| key.id().to_owned());
     ctx.journal
-        .record(&user.id, &user.upn, JobState::MakingCredential, None)?;
-    progress(Step::TouchKey);
-    let attestation = key.make_credential(&request, &pin).await?;
+        .record_key(&user.id, &serial, &info.model, &aaguid_text(&info.aaguid))?;
 
-    if !options.is_fresh((ctx.now)(), 0) {
-        return Err(ProvisionError::ChallengeExpired);
+    let mut warnings = Vec::new();
+    let own_pin = escrowed_for_key(ctx, user, &info, job.as_ref(), &serial)?;
+    let reset = matches!(ctx.settings.existing_pin, ExistingPin::Reset);
+    if own_pin.is_none() && info.client_pin == Some(true) && reset {
+        reset_key(ctx, keys, key, &serial, progress).await?;
+        info = key.info().await?;
     }
-    let method_name = method_name(&info);
+    let pin = match own_pin {
+        Some(pin) => pin,
+        None => prepare_pin(ctx, user, key, &info, progress, &mut warnings).await?,
+    };
+    if let Some(c21) = ctx
+        .settings
+        .ctap21
+        .as_ref()
+        .filter(|_| info.supports_min_pin_length)
+    {
+        if pin.len() < usize::from(c21.min_pin_length) {
+            return Err(ProvisionError::PinPolicy);
+        }
+        key.set_min_pin_length(&pin, c21.min_pin_length, &c21.rp_ids)
+            .await?;
+    }
+
+    let mut attempt = 0;
+    let (attestation, client_data_json) = loop {
+        attempt += 1;
+        if !options.is_fresh((ctx.now)(), FRESHNESS_MARGIN_SECS) {
+            options = fetch_options(ctx, user).await?;
+        }
+        let client_data_json = client_data::for_registration(&options.challenge, &options.rp_id);
+        let request = make_credential_request(&options, client_data_json.clone());
+        ctx.journal
+            .advance(&user.id, &user.upn, JobEvent::CredentialStarted, None)?;
+        progress(Step::TouchKey);
+        let attestation = key.make_credential(&request, &pin).await?;
+        if options.is_fresh((ctx.now)(), 0) {
+            break (attestation, client_data_json);
+        }
+        // Never send an expired challenge: clean the key up and try with a fresh one.
+        after::discard_credential(ctx, user, key, &info, &pin, &attestation.credential_id).await?;
+        if attempt >= ATTEMPTS {
+            return Err(ProvisionError::ChallengeExpired);
+        }
+    };
+
+    let date = time::OffsetDateTime::from_unix_timestamp((ctx.now)())
+        .map(|t| t.date().to_string())
+        .unwrap_or_default();
+    let method_name =
+        crate::settings::display_name(&ctx.settings.display_name, &info, &user.upn, &date);
     progress(Step::Registering);
+    let credential_b64 = b64::encode(&attestation.credential_id);
     ctx.journal
-        .record_posting(&user.id, &b64::encode(&attestation.credential_id))?;
+        .record_posting(&user.id, &user.upn, &credential_b64)?;
     let registration = Registration {
         display_name: method_name.clone(),
         credential_id: attestation.credential_id.clone(),
         client_data_json,
         attestation_object: attestation.to_cbor(),
     };
-    let method = ctx.graph.register_passkey(&user.id, &registration).await?;
-    ctx.journal
-        .record_registered(&user.id, &method.id, &method_name)?;
-    keys.handed_out(key.id());
-    tracing::info!(upn = %user.upn, key = claimed.key().id(), "passkey registered");
-    Ok(Provisioned {
+    let method = match ctx.directory.register(&user.id, &registration).await {
+        Ok(method) => method,
+        // The POST may have landed with its answer lost: look before reporting failure.
+        Err(e) => match resume::find_method(ctx, &user.id, &credential_b64).await {
+            Ok(Some(method)) => method,
+            _ => return Err(e),
+        },
+    };
+    ctx.journal.record_registered(
+        &user.id,
+        &user.upn,
+        JobEvent::Registered,
+        &method.id,
+        &method_name,
+    )?;
+    let mut done = Provisioned {
         pin,
         method_id: method.id,
         method_name,
-        key_model: info.model,
-        key_serial: info.serial,
+        key_model: info.model.clone(),
+        key_serial: info.serial.clone(),
         key_id: key.id().to_owned(),
-    })
+        warnings,
+    };
+    after::registered(
+        ctx,
+        user,
+        key,
+        &info,
+        &attestation.credential_id,
+        &options,
+        &mut done,
+    )
+    .await?;
+    keys.handed_out(key.id());
+    tracing::info!(upn = %user.upn, key = key.id(), "passkey registered");
+    Ok(done)
+}
+
+/// This job's own key, back after a crash: the PIN it got is in escrow.
+fn escrowed_for_key(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    info: &KeyInfo,
+    job: Option<&JobRecord>,
+    serial: &str,
+) -> Result<Option<Pin>, ProvisionError> {
+    if info.client_pin != Some(true) {
+        return Ok(None);
+    }
+    let sealed = job
+        .filter(|j| j.key_serial.as_deref() == Some(serial))
+        .and_then(|j| j.pin_sealed.as_deref());
+    match sealed {
+        Some(sealed) => Ok(Some(ctx.escrow.open(&user.id, sealed)?)),
+        None => Ok(None),
+    }
+}
+
+/// authenticatorReset, confirmed by the operator. A key plugged in too long ago refuses
+/// (0x30): the operator is asked to re-plug it, and the reset is sent the moment it is back.
+async fn reset_key(
+    ctx: &Context<'_>,
+    keys: &dyn KeySource,
+    key: &dyn SecurityKey,
+    serial: &str,
+    progress: &(dyn Fn(Step) + Send + Sync),
+) -> Result<(), ProvisionError> {
+    ctx.audit("key reset", serial, "reset at the operator's request");
+    progress(Step::ResetKey);
+    match key.reset().await {
+        Err(KeyError::Ctap {
+            status: CtapStatus::NotAllowed,
+        }) => {
+            keys.replugged(key.id(), &|| progress(Step::ReplugKey))
+                .await?;
+            progress(Step::ResetKey);
+            Ok(key.reset().await?)
+        }
+        other => Ok(other?),
+    }
+}
+
+/// A new PIN for the key (journaled and escrowed first), set, or changed from the
+/// operator's current PIN.
+async fn prepare_pin(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    key: &dyn SecurityKey,
+    info: &KeyInfo,
+    progress: &(dyn Fn(Step) + Send + Sync),
+    warnings: &mut Vec<String>,
+) -> Result<Pin, ProvisionError> {
+    let current = match (info.client_pin, &ctx.settings.existing_pin) {
+        (Some(true), ExistingPin::Refuse | ExistingPin::Reset) => {
+            return Err(ProvisionError::KeyHasPin)
+        }
+        (Some(true), ExistingPin::Skip) => return Err(ProvisionError::SkippedByOperator),
+        (Some(true), ExistingPin::Change(current)) => Some(current),
+        _ => None,
+    };
+    if let Some(current) = current {
+        if key.pin_retries().await? <= 2 {
+            // Never burn the last tries on a PIN the operator may have mistyped.
+            return Err(ProvisionError::PinRetriesLow);
+        }
+        after::microsoft_credentials(ctx, key, info, current, warnings).await?;
+    }
+    let pin = ctx
+        .pin_policy
+        .generate(&mut rand::rng())
+        .map_err(|_| ProvisionError::PinPolicy)?;
+    let sealed = ctx.escrow.seal(&user.id, &pin)?;
+    progress(Step::SettingPin);
+    ctx.journal
+        .record_setting_pin(&user.id, &user.upn, &sealed)?;
+    match current {
+        Some(current) => key.change_pin(current, &pin).await?,
+        None => key.set_pin(&pin).await?,
+    }
+    Ok(pin)
+}
+
+/// Options from the prefetch cache when still fresh, else from Graph.
+async fn options_for(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+) -> Result<CreationOptions, ProvisionError> {
+    if let Some(options) = ctx.prefetch.and_then(|p| p.take(&user.id, (ctx.now)())) {
+        ctx.journal
+            .advance(&user.id, &user.upn, JobEvent::OptionsFetched, None)?;
+        return Ok(options);
+    }
+    let options = fetch_options(ctx, user).await?;
+    let state = ctx.journal.job(&user.id)?.map(|j| j.state);
+    if state.is_none_or(|s| s.on(JobEvent::OptionsFetched).is_ok()) {
+        ctx.journal
+            .advance(&user.id, &user.upn, JobEvent::OptionsFetched, None)?;
+    }
+    Ok(options)
 }
 
 async fn fetch_options(
     ctx: &Context<'_>,
     user: &DirectoryUser,
 ) -> Result<CreationOptions, ProvisionError> {
-    let options = ctx
-        .graph
+    ctx.directory
         .creation_options(&user.id, ctx.challenge_timeout_minutes)
-        .await?;
-    ctx.journal
-        .record(&user.id, &user.upn, JobState::OptionsFetched, None)?;
-    Ok(options)
+        .await
 }
 
 /// Claims a key now if one is free, otherwise tells the operator to insert one and waits.
@@ -174,47 +417,6 @@ async fn claim_key(
     }
     progress(Step::InsertKey);
     keys.claim().await
-}
-
-/// A POST was sent before a crash or a lost response: if Graph has the method, the job is
-/// done; otherwise it starts again with a fresh challenge.
-async fn reconcile_posting(
-    ctx: &Context<'_>,
-    user: &DirectoryUser,
-    credential_id: Option<&str>,
-) -> Result<(), ProvisionError> {
-    let Some(credential) = credential_id.and_then(|c| b64::decode_lenient(c).ok()) else {
-        return Ok(());
-    };
-    let passkeys = ctx.graph.passkeys(&user.id).await?;
-    let found = passkeys
-        .iter()
-        .find(|p| b64::decode_lenient(&p.id).ok().as_deref() == Some(credential.as_slice()));
-    if let Some(method) = found {
-        let name = method.display_name.clone().unwrap_or_default();
-        ctx.journal.record_registered(&user.id, &method.id, &name)?;
-        return Err(ProvisionError::AlreadyRegistered);
-    }
-    Ok(())
-}
-
-fn check_key(info: &KeyInfo) -> Result<(), ProvisionError> {
-    if !info.versions.iter().any(|v| v.starts_with("FIDO_2")) {
-        return Err(ProvisionError::KeyUnsuitable("it does not speak FIDO2"));
-    }
-    if !info.resident_keys {
-        return Err(ProvisionError::KeyUnsuitable(
-            "it cannot store discoverable credentials",
-        ));
-    }
-    if info.remaining_discoverable_credentials == Some(0) {
-        return Err(ProvisionError::KeyUnsuitable("its passkey storage is full"));
-    }
-    match info.client_pin {
-        None => Err(ProvisionError::KeyUnsuitable("it does not support a PIN")),
-        Some(true) => Err(ProvisionError::KeyHasPin),
-        Some(false) => Ok(()),
-    }
 }
 
 fn make_credential_request(options: &CreationOptions, client_data_json: Vec<u8>) -> MakeCredential {
@@ -230,13 +432,4 @@ fn make_credential_request(options: &CreationOptions, client_data_json: Vec<u8>)
         cred_protect: options.cred_protect.map(|c| c as u8),
         hmac_secret: options.hmac_secret,
     }
-}
-
-/// `{model} {serial}`, at most 30 characters (Entra's limit).
-fn method_name(info: &KeyInfo) -> String {
-    let name = match &info.serial {
-        Some(serial) => format!("{} {}", info.model, serial),
-        None => info.model.clone(),
-    };
-    name.chars().take(30).collect()
 }

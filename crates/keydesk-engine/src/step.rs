@@ -9,6 +9,10 @@ pub enum Step {
     InsertKey,
     /// Reading the key's state.
     CheckingKey,
+    /// A reset must follow a fresh plug-in: unplug the key and plug it back in.
+    ReplugKey,
+    /// Resetting the key (the operator confirmed it): touch it now.
+    ResetKey,
     /// Setting the new PIN.
     SettingPin,
     /// The key waits for a touch.
@@ -24,6 +28,8 @@ impl Step {
             Step::FetchingOptions => "Asking Entra ID for a registration challenge…",
             Step::InsertKey => "Insert a security key",
             Step::CheckingKey => "Checking the key…",
+            Step::ReplugKey => "Unplug the key and plug it back in to reset it",
+            Step::ResetKey => "Resetting the key: touch it now",
             Step::SettingPin => "Setting a new PIN on the key…",
             Step::TouchKey => "Touch your security key",
             Step::Registering => "Registering the passkey with Entra ID…",

@@ -30,6 +30,53 @@ pub struct KeyInfo {
     pub model: String,
     /// Serial number, when the key exposes one.
     pub serial: Option<String>,
+    /// `forcePINChange`: PIN-token operations fail (0x37) until the PIN is changed.
+    pub force_pin_change: bool,
+    /// `options.authnrCfg`: authenticatorConfig is supported.
+    pub supports_config: bool,
+    /// `options.setMinPINLength`: the minimum PIN length can be raised.
+    pub supports_min_pin_length: bool,
+    /// `options.credMgmt`: discoverable credentials can be listed and deleted.
+    pub supports_cred_mgmt: bool,
+    /// `firmwareVersion`, when the key reports it.
+    pub firmware: Option<u32>,
+}
+
+/// One getAssertion request (the self-test after provisioning).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GetAssertion {
+    /// The exact clientDataJSON bytes; the key signs over their SHA-256.
+    pub client_data_json: Vec<u8>,
+    /// Relying party id.
+    pub rp_id: String,
+    /// Credential ids to try; empty means "any discoverable credential for `rp_id`".
+    pub allow_list: Vec<Vec<u8>>,
+}
+
+/// What getAssertion returns.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Assertion {
+    /// The credential that signed.
+    pub credential_id: Vec<u8>,
+    /// authData (rpIdHash, flags, signCount, extensions), byte exact.
+    pub auth_data: Vec<u8>,
+    /// ECDSA signature over `auth_data || SHA-256(clientDataJSON)`, DER.
+    pub signature: Vec<u8>,
+    /// The user handle, for discoverable credentials.
+    pub user_handle: Option<Vec<u8>>,
+}
+
+/// A discoverable credential found on a key (credential management).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CredentialRef {
+    /// Relying party id.
+    pub rp_id: String,
+    /// Credential id.
+    pub credential_id: Vec<u8>,
+    /// User handle.
+    pub user_handle: Vec<u8>,
+    /// User name (UPN).
+    pub user_name: String,
 }
 
 /// One makeCredential request, built from Graph's creation options.
@@ -79,4 +126,42 @@ pub trait SecurityKey: Send + Sync {
         request: &MakeCredential,
         pin: &Pin,
     ) -> Result<Attestation, KeyError>;
+
+    /// clientPin changePIN: replaces `current` with `new_pin` (clears a forced change).
+    async fn change_pin(&self, current: &Pin, new_pin: &Pin) -> Result<(), KeyError>;
+
+    /// authenticatorReset: wipes every credential and the PIN. Needs a touch, and only
+    /// works within 10 s of the key being plugged in (else 0x30 not allowed; no touch
+    /// gives 0x2F). The caller tells the operator to re-plug, then to touch.
+    async fn reset(&self) -> Result<(), KeyError>;
+
+    /// authenticatorConfig setMinPINLength: raises the minimum (it never shrinks) and sets
+    /// the RP ids allowed to read it (`rp_ids` may be empty). A minimum longer than the
+    /// current PIN forces a PIN change.
+    async fn set_min_pin_length(
+        &self,
+        pin: &Pin,
+        min_length: u8,
+        rp_ids: &[String],
+    ) -> Result<(), KeyError>;
+
+    /// authenticatorConfig setMinPINLength with forceChangePin: from now on PIN-token
+    /// operations fail with 0x37 until the PIN is changed. Call it last.
+    async fn force_pin_change(&self, pin: &Pin) -> Result<(), KeyError>;
+
+    /// getAssertion with the PIN (a self-test of a fresh credential). Needs a touch.
+    async fn get_assertion(&self, request: &GetAssertion, pin: &Pin)
+        -> Result<Assertion, KeyError>;
+
+    /// The discoverable credentials on the key (credential management).
+    async fn credentials(&self, pin: &Pin) -> Result<Vec<CredentialRef>, KeyError>;
+
+    /// Deletes one discoverable credential (credential management).
+    async fn delete_credential(&self, pin: &Pin, credential_id: &[u8]) -> Result<(), KeyError>;
+
+    /// Cancels the operation running on this key (CTAPHID_CANCEL); it fails with 0x2D.
+    async fn cancel(&self);
+
+    /// Makes the key blink so the operator can tell which one it is.
+    async fn wink(&self) -> Result<(), KeyError>;
 }

@@ -13,6 +13,8 @@ use url::Url;
 
 use crate::http::{Call, Reply, Transport};
 use crate::retry::{Sleeper, TokioSleeper};
+use tokio::sync::Semaphore;
+
 use crate::token::TokenSource;
 use crate::wire::Page;
 use crate::{ApiVersion, Credentials, GraphConfig, GraphError, Operation};
@@ -58,15 +60,17 @@ impl GraphClient {
             .user_agent(concat!("KeyDesk/", env!("CARGO_PKG_VERSION")))
             .build()
             .map_err(|e| GraphError::Network(format!("cannot set up HTTP: {e}")))?;
-        let tokens = TokenSource::new(&config, credentials);
+        let tokens = TokenSource::new(&config, credentials, sleeper.clone());
         Ok(GraphClient {
             inner: Arc::new(Inner {
-                config,
                 transport: Transport {
                     http,
                     tokens,
                     sleeper,
+                    limit: Semaphore::new(config.max_concurrency.min(Semaphore::MAX_PERMITS)),
+                    max_attempts: config.max_attempts,
                 },
+                config,
             }),
         })
     }
@@ -76,11 +80,41 @@ impl GraphClient {
         &self.inner.config
     }
 
-    /// Gets a new token now, which checks tenant, client id and credentials.
+    /// Gets a new token now, which checks tenant, client id and credentials. Delegated
+    /// sign-in reuses a saved refresh token and opens the interactive flow only without one.
     pub async fn sign_in(&self) -> Result<(), GraphError> {
         let transport = &self.inner.transport;
         transport.tokens.clear().await;
         transport.tokens.get(&transport.http, None).await.map(drop)
+    }
+
+    /// Forgets every token, and removes the refresh token and a stored client secret from
+    /// the secret store. The next call signs in from scratch.
+    pub async fn sign_out(&self) -> Result<(), GraphError> {
+        self.inner.transport.tokens.sign_out().await
+    }
+
+    /// The credentials this client signs in with.
+    pub fn credentials(&self) -> &Credentials {
+        self.inner.transport.tokens.credentials()
+    }
+
+    /// Refuses FIDO2 provisioning in clouds that lack it, before anything is sent.
+    pub(crate) fn ensure_provisioning(&self) -> Result<(), GraphError> {
+        let cloud = self.inner.config.cloud;
+        if cloud.supports_provisioning() {
+            Ok(())
+        } else {
+            Err(GraphError::NotInCloud {
+                feature: "passkey provisioning (creation options and registration)",
+                cloud,
+            })
+        }
+    }
+
+    /// Waits through the client's sleeper.
+    pub(crate) async fn pause(&self, duration: Duration) {
+        self.inner.transport.sleeper.sleep(duration).await
     }
 
     pub(crate) fn url(&self, version: ApiVersion, segments: &[&str]) -> Url {

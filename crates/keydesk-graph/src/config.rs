@@ -8,7 +8,7 @@ use std::time::Duration;
 
 use url::Url;
 
-use crate::GraphError;
+use crate::{Cloud, GraphError};
 
 /// Which Graph version a call uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -45,21 +45,62 @@ pub struct GraphConfig {
     pub api: ApiVersion,
     /// Limit for each HTTP call (connect, send and read the whole body).
     pub timeout: Duration,
+    /// Which cloud the URLs belong to; decides which features exist.
+    pub cloud: Cloud,
+    /// Graph calls in flight at once, across every clone of the client.
+    pub max_concurrency: usize,
+    /// Attempts for one idempotent call (and for a write whose outcome was checked), the
+    /// first included.
+    pub max_attempts: u32,
 }
 
 impl GraphConfig {
     /// Default per-call timeout.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
 
+    /// Default number of Graph calls in flight at once.
+    pub const DEFAULT_CONCURRENCY: usize = 8;
+
     /// Settings for the global (commercial) cloud.
     pub fn global(tenant: impl Into<String>, client_id: impl Into<String>) -> Self {
+        Self::for_cloud(Cloud::Global, tenant, client_id)
+    }
+
+    /// Settings for a national cloud ([`Cloud::Custom`] starts from the global URLs: set
+    /// both base URLs, or use [`GraphConfig::custom`]).
+    pub fn for_cloud(
+        cloud: Cloud,
+        tenant: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> Self {
+        let (login_url, graph_url) = cloud
+            .endpoints()
+            .or_else(|| Cloud::Global.endpoints())
+            .expect("the global cloud has endpoints");
         GraphConfig {
-            login_url: Url::parse("https://login.microsoftonline.com").expect("static URL"),
-            graph_url: Url::parse("https://graph.microsoft.com").expect("static URL"),
+            login_url,
+            graph_url,
             tenant: tenant.into(),
             client_id: client_id.into(),
             api: ApiVersion::V1,
             timeout: Self::DEFAULT_TIMEOUT,
+            cloud,
+            max_concurrency: Self::DEFAULT_CONCURRENCY,
+            max_attempts: crate::MAX_ATTEMPTS,
+        }
+    }
+
+    /// Settings for explicit login and Graph base URLs ([`Cloud::Custom`]).
+    pub fn custom(
+        login_url: Url,
+        graph_url: Url,
+        tenant: impl Into<String>,
+        client_id: impl Into<String>,
+    ) -> Self {
+        GraphConfig {
+            login_url,
+            graph_url,
+            ..Self::for_cloud(Cloud::Custom, tenant, client_id)
         }
     }
 
@@ -85,6 +126,11 @@ impl GraphConfig {
         if self.client_id.trim().is_empty() {
             return Err(GraphError::InvalidInput("the client id is empty".into()));
         }
+        if self.max_concurrency == 0 || self.max_attempts == 0 {
+            return Err(GraphError::InvalidInput(
+                "the concurrency limit and the attempts must be above zero".into(),
+            ));
+        }
         if self.timeout.is_zero() {
             return Err(GraphError::InvalidInput(
                 "the timeout must be above zero".into(),
@@ -98,6 +144,14 @@ impl GraphConfig {
         with_segments(
             &self.login_url,
             &[self.tenant.trim(), "oauth2", "v2.0", "token"],
+        )
+    }
+
+    /// `{authority}/{tenant}/oauth2/v2.0/{endpoint}` (`authorize`, `devicecode`).
+    pub(crate) fn oauth_url(&self, endpoint: &str) -> Url {
+        with_segments(
+            &self.login_url,
+            &[self.tenant.trim(), "oauth2", "v2.0", endpoint],
         )
     }
 
@@ -149,6 +203,11 @@ mod tests {
             "https://graph.microsoft.com/beta/users/a%23EXT%23@x/authentication"
         );
         assert_eq!(config.timeout, Duration::from_secs(30));
+        assert_eq!(config.cloud, Cloud::Global);
+        assert_eq!(
+            config.oauth_url("devicecode").as_str(),
+            "https://login.microsoftonline.com/contoso.onmicrosoft.com/oauth2/v2.0/devicecode"
+        );
         assert!(config.validate().is_ok());
     }
 
@@ -160,6 +219,27 @@ mod tests {
             config.graph(ApiVersion::V1, &["users"]).as_str(),
             "http://127.0.0.1:9/graph/v1.0/users"
         );
+    }
+
+    #[test]
+    fn national_clouds_use_their_own_hosts_for_scope_and_token() {
+        let config = GraphConfig::for_cloud(Cloud::UsGovDodL5, "t", "app");
+        assert_eq!(
+            config.default_scope(),
+            "https://dod-graph.microsoft.us/.default"
+        );
+        assert!(config
+            .token_url()
+            .as_str()
+            .starts_with("https://login.microsoftonline.us/t/"));
+        let custom = GraphConfig::custom(
+            Url::parse("http://127.0.0.1:1").unwrap(),
+            Url::parse("http://127.0.0.1:2").unwrap(),
+            "t",
+            "app",
+        );
+        assert_eq!(custom.cloud, Cloud::Custom);
+        assert_eq!(custom.default_scope(), "http://127.0.0.1:2/.default");
     }
 
     #[test]

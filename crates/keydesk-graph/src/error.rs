@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::{Group, Operation};
+use crate::{Cloud, Group, Operation};
 
 /// A failed Graph or sign-in call.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +47,8 @@ pub enum GraphError {
         retry_after: Option<Duration>,
         /// `request-id` of the last answer.
         request_id: Option<String>,
+        /// `client-request-id` of the last attempt.
+        client_request_id: Option<String>,
     },
     /// The connection failed (DNS, TLS, refused, reset). Never contains secrets.
     #[error("network error: {0}")]
@@ -78,6 +80,17 @@ pub enum GraphError {
     /// The caller passed something Graph would refuse; nothing was sent.
     #[error("invalid input: {0}")]
     InvalidInput(String),
+    /// The configured cloud lacks this feature; nothing was sent.
+    #[error("{feature} is not available in {cloud}")]
+    NotInCloud {
+        /// What was asked for, e.g. "passkey provisioning".
+        feature: &'static str,
+        /// The configured cloud.
+        cloud: Cloud,
+    },
+    /// The OS keyring (or another secret store) failed.
+    #[error("secret store: {0}")]
+    SecretStore(String),
 }
 
 /// What kind of failure, for the UI to branch on.
@@ -105,6 +118,10 @@ pub enum GraphErrorKind {
     Rejected,
     /// Bad input caught before sending.
     InvalidInput,
+    /// The configured cloud does not offer the feature.
+    Unsupported,
+    /// The OS keyring failed.
+    SecretStore,
     /// Anything else (other 5xx).
     Other,
 }
@@ -130,6 +147,29 @@ impl GraphError {
             GraphError::GroupNotFound(_) => GraphErrorKind::NotFound,
             GraphError::AmbiguousGroup { .. } => GraphErrorKind::Ambiguous,
             GraphError::InvalidInput(_) => GraphErrorKind::InvalidInput,
+            GraphError::NotInCloud { .. } => GraphErrorKind::Unsupported,
+            GraphError::SecretStore(_) => GraphErrorKind::SecretStore,
+        }
+    }
+
+    /// The `client-request-id` KeyDesk sent (or Graph echoed), for the log.
+    pub fn client_request_id(&self) -> Option<&str> {
+        match self {
+            GraphError::Api {
+                client_request_id, ..
+            }
+            | GraphError::Throttled {
+                client_request_id, ..
+            } => client_request_id.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// Graph's error code (`Authorization_RequestDenied`, `AADSTS7000215`…), if it sent one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            GraphError::SignIn { code, .. } | GraphError::Api { code, .. } => Some(code),
+            _ => None,
         }
     }
 
@@ -192,6 +232,15 @@ impl GraphError {
                     .join(", ")
             ),
             GraphError::InvalidInput(message) => format!("Fix the input: {message}."),
+            GraphError::NotInCloud { feature, cloud } => format!(
+                "Microsoft offers {feature} in the global cloud only, and this tenant is in \
+                 {cloud}: provision these keys another way (for example self-service \
+                 registration with a Temporary Access Pass)."
+            ),
+            GraphError::SecretStore(_) => "The system keyring could not be used: unlock it \
+                (or start a keyring service such as GNOME Keyring or KWallet) and sign in \
+                again."
+                .into(),
         }
     }
 }
@@ -216,6 +265,10 @@ fn api_remediation(operation: Operation, status: u16, code: &str) -> String {
             options (methodNotAllowed): an account cannot provision a passkey for itself; \
             provision this user from another account."
             .into(),
+        400 if operation == Operation::CreateTemporaryAccessPass => format!(
+            "Microsoft Graph refused the Temporary Access Pass ({code}): the user may already \
+             have one, or the Temporary Access Pass policy may not allow this lifetime."
+        ),
         400 | 409 | 422 if operation == Operation::RegisterPasskey => format!(
             "Microsoft Graph refused the passkey ({code}): the challenge may have expired or \
              the key's model may not be allowed by the FIDO2 policy. List the user's passkeys, \

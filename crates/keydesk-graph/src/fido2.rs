@@ -3,14 +3,20 @@
 //! Creation options come from the configured version (v1.0: a fixed 5-minute challenge)
 //! or, with a custom challenge timeout, from beta's function form
 //! `creationOptions(challengeTimeoutInMinutes=m)` (the query-string form answers 405 in
-//! some tenants). Registering is a POST that is never retried here: when it fails in a way
-//! that leaves the outcome unknown, the caller lists the passkeys and reconciles.
+//! some tenants). Both are global-cloud only and refused elsewhere before any call.
+//! Registering is never repeated blindly: when the outcome is unknown (timeout, dropped
+//! connection, 5xx, unreadable 201) the user's passkeys are read and matched by credential
+//! id ([`crate::reconcile`]); only when the passkey is surely absent is the POST sent
+//! again, up to [`crate::GraphConfig::max_attempts`] times. Deleting uses beta for
+//! app-only sign-in (GRAPH.md: v1.0 documents it as unsupported).
 
 use keydesk_core::b64;
 use keydesk_core::CreationOptions;
 use reqwest::Method;
 
 use crate::http::Call;
+use crate::reconcile::{find_credential, outcome_unknown};
+use crate::retry::backoff;
 use crate::users::with_request_id;
 use crate::wire::{AttestationResponseDto, Fido2MethodDto, PublicKeyCredentialDto, RegisterBody};
 use crate::{creation_options, ApiVersion, GraphClient, GraphError, Operation};
@@ -106,6 +112,7 @@ impl GraphClient {
         user_id: &str,
         challenge_timeout_minutes: Option<u32>,
     ) -> Result<CreationOptions, GraphError> {
+        self.ensure_provisioning()?;
         let user_id = required(user_id, "user id")?;
         let (url, template) = match challenge_timeout_minutes {
             None => (
@@ -143,12 +150,13 @@ impl GraphClient {
         creation_options::parse(&reply.body, reply.request_id.as_deref())
     }
 
-    /// Registers the passkey for the user. Sent once, never retried (see module docs).
+    /// Registers the passkey for the user; an unknown outcome is reconciled (module docs).
     pub async fn register_passkey(
         &self,
         user_id: &str,
         registration: &Registration,
     ) -> Result<Passkey, GraphError> {
+        self.ensure_provisioning()?;
         let user_id = required(user_id, "user id")?;
         for (what, bytes) in [
             ("credential id", &registration.credential_id),
@@ -171,12 +179,71 @@ impl GraphClient {
             body: Some(registration.to_json()),
             eventual: false,
         };
-        let reply = self.send(call).await?;
-        if reply.status != 201 {
-            tracing::warn!(status = reply.status, "register answered without 201");
+        let mut round = 0;
+        loop {
+            round += 1;
+            let error = match self.send(call.clone()).await {
+                Ok(reply) => {
+                    if reply.status != 201 {
+                        tracing::warn!(status = reply.status, "register answered without 201");
+                    }
+                    match reply.json("registered passkey").and_then(to_passkey) {
+                        Ok(passkey) => return Ok(passkey),
+                        Err(e) => with_request_id(e, &reply.request_id),
+                    }
+                }
+                Err(error) => error,
+            };
+            if !outcome_unknown(&error) {
+                return Err(error);
+            }
+            tracing::warn!(%error, "register outcome unknown, reading the user's passkeys");
+            let existing = match self.passkeys(user_id).await {
+                Ok(existing) => existing,
+                Err(list_error) => {
+                    tracing::warn!(%list_error, "could not check the user's passkeys");
+                    return Err(error);
+                }
+            };
+            if let Some(passkey) = find_credential(&existing, &registration.credential_id) {
+                tracing::info!("the passkey had been registered");
+                return Ok(passkey);
+            }
+            if round >= self.config().max_attempts {
+                return Err(error);
+            }
+            self.pause(backoff(round, rand::random::<f64>())).await;
         }
-        to_passkey(reply.json("registered passkey")?)
-            .map_err(|e| with_request_id(e, &reply.request_id))
+    }
+
+    /// Deletes one of the user's FIDO2 methods (204).
+    pub async fn delete_passkey(&self, user_id: &str, method_id: &str) -> Result<(), GraphError> {
+        let user_id = required(user_id, "user id")?;
+        let method_id = required(method_id, "passkey id")?;
+        let version = if self.credentials().is_app_only() {
+            ApiVersion::Beta
+        } else {
+            self.config().api
+        };
+        let url = self.url(
+            version,
+            &[
+                "users",
+                user_id,
+                "authentication",
+                "fido2Methods",
+                method_id,
+            ],
+        );
+        let call = Call {
+            operation: Operation::DeletePasskey,
+            method: Method::DELETE,
+            template: "/users/{id}/authentication/fido2Methods/{methodId}",
+            url,
+            body: None,
+            eventual: false,
+        };
+        self.send(call).await.map(drop)
     }
 }
 

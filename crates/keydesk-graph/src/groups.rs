@@ -1,4 +1,4 @@
-//! Finding the provisioning group by display name and listing its users.
+//! Finding the provisioning group (by object id or by display name) and listing its users.
 //!
 //! Group names are not unique in Entra: several matches are an error the operator must
 //! resolve ([`GraphError::AmbiguousGroup`]), never "take the first". Members are read
@@ -11,8 +11,9 @@ use std::collections::HashSet;
 
 use keydesk_core::DirectoryUser;
 
+use crate::http::Call;
 use crate::query::{eq_literal, with_query};
-use crate::users::{to_directory_user, USER_SELECT};
+use crate::users::{to_directory_user, with_request_id, USER_SELECT};
 use crate::wire::{GroupDto, UserDto};
 use crate::{GraphClient, GraphError, Operation};
 
@@ -52,6 +53,32 @@ impl GraphClient {
                 name: display_name.to_owned(),
                 candidates: groups,
             }),
+        }
+    }
+
+    /// The group with object id `id`.
+    pub async fn group(&self, id: &str) -> Result<Group, GraphError> {
+        let id = id.trim();
+        if id.is_empty() {
+            return Err(GraphError::InvalidInput("the group id is empty".into()));
+        }
+        let url = with_query(
+            self.url(self.config().api, &["groups", id]),
+            &[("$select", "id,displayName")],
+        );
+        let reply = self
+            .send(Call::get(Operation::GetGroup, "/groups/{id}", url))
+            .await?;
+        to_group(reply.json("group")?).map_err(|e| with_request_id(e, &reply.request_id))
+    }
+
+    /// The group named by `id_or_name`: an object id (a GUID) is read directly, anything
+    /// else is looked up by display name ([`GraphClient::find_group`]).
+    pub async fn resolve_group(&self, id_or_name: &str) -> Result<Group, GraphError> {
+        if uuid::Uuid::parse_str(id_or_name.trim()).is_ok() {
+            self.group(id_or_name).await
+        } else {
+            self.find_group(id_or_name).await
         }
     }
 

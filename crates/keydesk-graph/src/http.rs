@@ -1,10 +1,15 @@
 //! Sending one Graph call: headers, token, retries, tracing and the error envelope.
 //!
 //! Every attempt carries `Authorization: Bearer …` and a fresh `client-request-id`. A 401
-//! on a read refreshes the token once; 429/503/504 on a read are retried (see
-//! [`crate::retry`]) up to [`MAX_ATTEMPTS`] times, then become
-//! [`GraphError::Throttled`]. Writes are sent exactly once. Each attempt runs in a `graph`
-//! tracing span with the path *template* (never ids, UPNs or bodies).
+//! refreshes the token once and repeats the call (Graph did not process it); a 429 is
+//! repeated after `Retry-After` for any method, for the same reason. Idempotent calls (GET,
+//! DELETE) are also repeated after 500/502/503/504, timeouts, dropped connections and
+//! cut-off bodies; a
+//! write whose outcome is unknown is returned to its caller, which checks what happened
+//! (see [`crate::fido2`]). Attempts are bounded by [`crate::GraphConfig::max_attempts`];
+//! exhausted throttling becomes [`GraphError::Throttled`]. Each attempt holds a permit of
+//! the shared concurrency limit and runs in a `graph` tracing span with the path *template*
+//! (never ids, UPNs or bodies).
 
 use std::sync::Arc;
 use std::time::Instant;
@@ -15,19 +20,26 @@ use serde::de::DeserializeOwned;
 use tracing::Instrument;
 use url::Url;
 
-use crate::retry::{delay, is_retryable, retry_after, Sleeper, MAX_ATTEMPTS};
+use tokio::sync::Semaphore;
+
+use crate::api_error::api_error;
+use crate::retry::{backoff, delay, is_retryable, retry_after, Sleeper};
 use crate::token::{AccessToken, TokenSource};
-use crate::wire::ErrorEnvelope;
 use crate::{GraphError, Operation};
 
-/// The shared HTTP client, token source and sleeper.
+/// The shared HTTP client, token source, sleeper and concurrency limit.
 pub(crate) struct Transport {
     pub http: reqwest::Client,
     pub tokens: TokenSource,
     pub sleeper: Arc<dyn Sleeper>,
+    /// Graph calls in flight at once (token requests are not counted).
+    pub limit: Semaphore,
+    /// Attempts per call, the first included.
+    pub max_attempts: u32,
 }
 
 /// One call to make.
+#[derive(Clone)]
 pub(crate) struct Call {
     pub operation: Operation,
     pub method: Method,
@@ -79,13 +91,16 @@ struct Answer {
 }
 
 impl Transport {
-    /// Sends `call`, retrying reads as the module docs describe.
+    /// Sends `call`, retrying as the module docs describe.
     pub(crate) async fn send(&self, call: Call) -> Result<Reply, GraphError> {
-        let is_read = call.method == Method::GET;
+        let idempotent = call.method == Method::GET || call.method == Method::DELETE;
         let mut attempt = 0;
         let mut rejected: Option<Arc<AccessToken>> = None;
+        // An earlier attempt may have been carried out (its answer was lost).
+        let mut maybe_done = false;
         loop {
             attempt += 1;
+            let last = attempt >= self.max_attempts;
             let token = self.tokens.get(&self.http, rejected.as_ref()).await?;
             let client_request_id = uuid::Uuid::new_v4().to_string();
             let span = tracing::info_span!(
@@ -99,37 +114,75 @@ impl Transport {
                 duration_ms = tracing::field::Empty,
                 request_id = tracing::field::Empty,
             );
-            let answer = self
-                .attempt(&call, &token, &client_request_id)
-                .instrument(span)
-                .await?;
+            let answer = {
+                let _permit = self.limit.acquire().await.expect("never closed");
+                self.attempt(&call, &token, &client_request_id)
+                    .instrument(span)
+                    .await
+            };
+            let answer = match answer {
+                Ok(answer) => answer,
+                Err(error) if idempotent && !last => {
+                    maybe_done = true;
+                    let wait = backoff(attempt, rand::random::<f64>());
+                    tracing::info!(%error, wait_ms = wait.as_millis() as u64, "retrying");
+                    self.sleeper.sleep(wait).await;
+                    continue;
+                }
+                Err(error) => return Err(error),
+            };
             let status = answer.status.as_u16();
             let request_id = header_str(&answer.headers, "request-id");
             if answer.status.is_success() {
+                // A cut-off body (the connection died mid-answer) is asked for again.
+                let unreadable = !answer.body.is_empty()
+                    && serde_json::from_slice::<serde::de::IgnoredAny>(&answer.body).is_err();
+                if unreadable && idempotent && !last {
+                    let wait = backoff(attempt, rand::random::<f64>());
+                    tracing::info!(status, "unreadable answer, asking again");
+                    self.sleeper.sleep(wait).await;
+                    continue;
+                }
                 return Ok(Reply {
                     status,
                     body: answer.body,
                     request_id,
                 });
             }
+            // A DELETE whose earlier attempt may have worked finds nothing: it is done.
+            if status == 404 && call.method == Method::DELETE && maybe_done {
+                tracing::info!("already deleted by an earlier attempt");
+                return Ok(Reply {
+                    status: 204,
+                    body: Vec::new(),
+                    request_id,
+                });
+            }
+            // A refused token or a throttled call was not processed: safe to repeat, even
+            // for a write.
             if status == 401 {
-                if is_read && rejected.is_none() {
+                if rejected.is_none() {
                     tracing::info!("token refused, fetching a new one");
                     rejected = Some(token);
+                    attempt -= 1;
                     continue;
                 }
                 self.tokens.forget(&token).await;
             }
-            if is_retryable(status) && is_read && attempt < MAX_ATTEMPTS {
+            let retry = status == 429
+                || (idempotent && (is_retryable(status) || status == 500 || status == 502));
+            if retry && !last {
+                maybe_done |= status >= 500;
                 let wait = delay(attempt, &answer.headers);
                 tracing::info!(status, wait_ms = wait.as_millis() as u64, "retrying");
                 self.sleeper.sleep(wait).await;
                 continue;
             }
-            if (is_retryable(status) && is_read) || status == 429 {
+            if status == 429 || (idempotent && is_retryable(status)) {
                 return Err(GraphError::Throttled {
                     retry_after: retry_after(&answer.headers),
                     request_id,
+                    client_request_id: Some(client_request_id),
                 });
             }
             return Err(api_error(
@@ -187,7 +240,23 @@ impl Transport {
                 if answer.status.is_success() {
                     tracing::debug!("graph call done");
                 } else {
-                    tracing::warn!("graph call failed");
+                    // The identity service's throttling headers, when Graph sends them.
+                    let throttle: Vec<String> = [
+                        "x-ms-throttle-scope",
+                        "x-ms-throttle-information",
+                        "x-ms-throttle-limit-percentage",
+                        "x-ms-resource-unit",
+                    ]
+                    .into_iter()
+                    .filter_map(|name| {
+                        header_str(&answer.headers, name).map(|value| format!("{name}={value}"))
+                    })
+                    .collect();
+                    if throttle.is_empty() {
+                        tracing::warn!("graph call failed");
+                    } else {
+                        tracing::warn!(throttle = %throttle.join(" "), "graph call failed");
+                    }
                 }
                 Ok(answer)
             }
@@ -231,107 +300,9 @@ pub(crate) fn transport_error(error: reqwest::Error) -> GraphError {
     GraphError::Network(text)
 }
 
-/// Builds [`GraphError::Api`] from Graph's envelope, falling back to headers.
-pub(crate) fn api_error(
-    operation: Operation,
-    status: u16,
-    headers: &HeaderMap,
-    body: &[u8],
-    sent_client_request_id: &str,
-) -> GraphError {
-    let envelope = serde_json::from_slice::<ErrorEnvelope>(body)
-        .ok()
-        .and_then(|e| e.error);
-    let (code, message, inner) = match envelope {
-        Some(e) => (e.code, e.message, e.inner_error),
-        None => (None, None, None),
-    };
-    let reason = StatusCode::from_u16(status)
-        .ok()
-        .and_then(|s| s.canonical_reason())
-        .unwrap_or("error");
-    let code = code
-        .filter(|c| !c.is_empty())
-        .unwrap_or_else(|| format!("HTTP {status}"));
-    let message = message.filter(|m| !m.is_empty()).unwrap_or_else(|| {
-        let text = String::from_utf8_lossy(body);
-        let text = text.trim();
-        if text.is_empty() {
-            reason.to_owned()
-        } else {
-            text.chars().take(200).collect()
-        }
-    });
-    let (inner_request_id, inner_client_request_id) = match inner {
-        Some(i) => (i.request_id, i.client_request_id),
-        None => (None, None),
-    };
-    GraphError::Api {
-        operation,
-        status,
-        code,
-        message,
-        request_id: inner_request_id.or_else(|| header_str(headers, "request-id")),
-        client_request_id: inner_client_request_id
-            .or_else(|| header_str(headers, "client-request-id"))
-            .or_else(|| Some(sent_client_request_id.to_owned())),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn the_error_envelope_is_read() {
-        let body = br#"{"error":{"code":"Authorization_RequestDenied","message":"Insufficient privileges to complete the operation.","innerError":{"date":"2026-11-28T16:29:58","request-id":"req-1","client-request-id":"crid-1"}}}"#;
-        let mut headers = HeaderMap::new();
-        headers.insert("request-id", "header-req".parse().unwrap());
-        let error = api_error(Operation::ListPasskeys, 403, &headers, body, "sent");
-        let GraphError::Api {
-            status,
-            code,
-            message,
-            request_id,
-            client_request_id,
-            ..
-        } = &error
-        else {
-            panic!("{error:?}")
-        };
-        assert_eq!(*status, 403);
-        assert_eq!(code, "Authorization_RequestDenied");
-        assert_eq!(
-            message,
-            "Insufficient privileges to complete the operation."
-        );
-        assert_eq!(request_id.as_deref(), Some("req-1"));
-        assert_eq!(client_request_id.as_deref(), Some("crid-1"));
-        assert!(error
-            .remediation()
-            .contains("UserAuthMethod-Passkey.Read.All"));
-    }
-
-    #[test]
-    fn ids_fall_back_to_headers_and_bodies_to_status() {
-        let mut headers = HeaderMap::new();
-        headers.insert("request-id", "header-req".parse().unwrap());
-        let error = api_error(Operation::GetUser, 502, &headers, b"", "sent-crid");
-        let GraphError::Api {
-            code,
-            message,
-            request_id,
-            client_request_id,
-            ..
-        } = error
-        else {
-            panic!()
-        };
-        assert_eq!(code, "HTTP 502");
-        assert_eq!(message, "Bad Gateway");
-        assert_eq!(request_id.as_deref(), Some("header-req"));
-        assert_eq!(client_request_id.as_deref(), Some("sent-crid"));
-    }
 
     #[test]
     fn malformed_names_what() {

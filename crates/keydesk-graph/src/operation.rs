@@ -22,6 +22,16 @@ pub enum Operation {
     CreationOptions,
     /// `POST /users/{id}/authentication/fido2Methods`.
     RegisterPasskey,
+    /// `GET /groups/{id}`.
+    GetGroup,
+    /// `DELETE /users/{id}/authentication/fido2Methods/{methodId}`.
+    DeletePasskey,
+    /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2`.
+    ReadFido2Policy,
+    /// `POST /users/{id}/authentication/temporaryAccessPassMethods`.
+    CreateTemporaryAccessPass,
+    /// `GET /me`: who is signed in (delegated sign-in only).
+    GetMe,
 }
 
 impl Operation {
@@ -29,12 +39,42 @@ impl Operation {
     pub fn application_permission(self) -> Option<&'static str> {
         match self {
             Operation::SignIn => None,
-            Operation::FindGroup | Operation::GroupMembers => Some("GroupMember.Read.All"),
+            Operation::FindGroup | Operation::GroupMembers | Operation::GetGroup => {
+                Some("GroupMember.Read.All")
+            }
             Operation::GetUser => Some("User.Read.All"),
             Operation::ListPasskeys => Some("UserAuthMethod-Passkey.Read.All"),
             Operation::CreationOptions | Operation::RegisterPasskey => {
                 Some("UserAuthMethod-Passkey.ReadWrite.All")
             }
+            Operation::DeletePasskey => Some("UserAuthenticationMethod.ReadWrite.All"),
+            Operation::ReadFido2Policy => Some("Policy.Read.AuthenticationMethod"),
+            Operation::CreateTemporaryAccessPass => Some("UserAuthMethod-TAP.ReadWrite.All"),
+            Operation::GetMe => None,
+        }
+    }
+
+    /// The delegated permission this call needs when a person is signed in.
+    pub fn delegated_permission(self) -> Option<&'static str> {
+        match self {
+            Operation::ListPasskeys => Some("UserAuthMethod-Passkey.Read"),
+            Operation::DeletePasskey => Some("UserAuthenticationMethod.ReadWrite"),
+            Operation::GetUser => Some("User.Read.All"),
+            Operation::GetMe => Some("User.Read"),
+            other => other.application_permission(),
+        }
+    }
+
+    /// The Entra role a signed-in person needs on top of the delegated permission.
+    pub fn delegated_role(self) -> Option<&'static str> {
+        match self {
+            Operation::CreationOptions
+            | Operation::RegisterPasskey
+            | Operation::DeletePasskey
+            | Operation::CreateTemporaryAccessPass => {
+                Some("Authentication Administrator or Privileged Authentication Administrator")
+            }
+            _ => None,
         }
     }
 
@@ -53,11 +93,24 @@ impl Operation {
                  application permission UserAuthMethod-Passkey.Read.All with admin consent \
                  (delegated: UserAuthMethod-Passkey.Read)"
                 .into(),
-            other => format!(
-                "the app registration needs the Microsoft Graph application permission {} \
-                 with admin consent",
-                other.application_permission().unwrap_or_default()
-            ),
+            Operation::GetMe => "the app registration needs the delegated permission \
+                 User.Read"
+                .into(),
+            other => {
+                let mut text = format!(
+                    "the app registration needs the Microsoft Graph application permission {} \
+                     with admin consent",
+                    other.application_permission().unwrap_or_default()
+                );
+                if let Some(role) = other.delegated_role() {
+                    text.push_str(&format!(
+                        " (when signed in as a person: the delegated permission {} plus the \
+                         {role} role)",
+                        other.delegated_permission().unwrap_or_default()
+                    ));
+                }
+                text
+            }
         }
     }
 }
@@ -72,6 +125,11 @@ impl fmt::Display for Operation {
             Operation::ListPasskeys => "listing the user's passkeys",
             Operation::CreationOptions => "getting passkey creation options",
             Operation::RegisterPasskey => "registering the passkey",
+            Operation::GetGroup => "reading the group",
+            Operation::DeletePasskey => "deleting the passkey",
+            Operation::ReadFido2Policy => "reading the FIDO2 policy",
+            Operation::CreateTemporaryAccessPass => "creating a Temporary Access Pass",
+            Operation::GetMe => "reading the signed-in account",
         })
     }
 }
@@ -97,5 +155,17 @@ mod tests {
         assert!(Operation::GetUser
             .permission_hint()
             .contains("User.Read.All"));
+        let delete = Operation::DeletePasskey.permission_hint();
+        assert!(
+            delete.contains("UserAuthenticationMethod.ReadWrite.All"),
+            "{delete}"
+        );
+        assert!(delete.contains("Authentication Administrator"), "{delete}");
+        assert!(Operation::ReadFido2Policy
+            .permission_hint()
+            .contains("Policy.Read.AuthenticationMethod"));
+        assert!(Operation::CreateTemporaryAccessPass
+            .permission_hint()
+            .contains("UserAuthMethod-TAP.ReadWrite.All"));
     }
 }

@@ -1,8 +1,9 @@
 //! When and how long to wait before trying a read again.
 //!
 //! Graph throttles with 429 (and sheds load with 503/504), usually with `Retry-After` in
-//! seconds. Reads honour it, else back off exponentially with jitter; writes are never
-//! retried here (the caller reconciles). The waiting goes through [`Sleeper`] so tests can
+//! seconds (an HTTP date is read too). Calls honour it, else back off exponentially with
+//! jitter, bounded by [`crate::GraphConfig::max_attempts`]; see [`crate::http`] for which
+//! calls are repeated. The waiting goes through [`Sleeper`] so tests can
 //! count the waits instead of sleeping.
 
 use std::future::Future;
@@ -44,16 +45,29 @@ pub(crate) fn is_retryable(status: u16) -> bool {
     matches!(status, 429 | 503 | 504)
 }
 
-/// `Retry-After` in seconds (the HTTP-date form is ignored), capped.
+/// `Retry-After` in seconds or as an HTTP date, capped.
 pub(crate) fn retry_after(headers: &HeaderMap) -> Option<Duration> {
-    let seconds: u64 = headers
-        .get("retry-after")?
-        .to_str()
-        .ok()?
-        .trim()
-        .parse()
-        .ok()?;
-    Some(Duration::from_secs(seconds).min(MAX_RETRY_AFTER))
+    let now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs() as i64);
+    retry_after_at(headers, now)
+}
+
+/// [`retry_after`] as seen at `now_unix`; a date in the past means "now".
+fn retry_after_at(headers: &HeaderMap, now_unix: i64) -> Option<Duration> {
+    let value = headers.get("retry-after")?.to_str().ok()?.trim();
+    let wait = match value.parse::<u64>() {
+        Ok(seconds) => Duration::from_secs(seconds),
+        Err(_) => {
+            let format = time::macros::format_description!(
+                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+            );
+            let at = time::PrimitiveDateTime::parse(value, &format).ok()?;
+            let seconds = at.assume_utc().unix_timestamp() - now_unix;
+            Duration::from_secs(seconds.max(0) as u64)
+        }
+    };
+    Some(wait.min(MAX_RETRY_AFTER))
 }
 
 /// Backoff before attempt `attempt + 1` after `attempt` failures (1-based), with `jitter`
@@ -93,6 +107,13 @@ mod tests {
             "retry-after",
             "Wed, 21 Oct 2026 07:28:00 GMT".parse().unwrap(),
         );
+        let at = 1_792_567_680; // 2026-10-21T07:28:00Z
+        assert_eq!(
+            retry_after_at(&headers, at - 12),
+            Some(Duration::from_secs(12))
+        );
+        assert_eq!(retry_after_at(&headers, at + 60), Some(Duration::ZERO));
+        headers.insert("retry-after", "soon".parse().unwrap());
         assert_eq!(retry_after(&headers), None);
     }
 }

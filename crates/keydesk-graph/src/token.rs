@@ -1,27 +1,23 @@
-//! App-only access tokens: fetched with the client credentials grant, cached, refreshed.
+//! Access tokens for every sign-in mode: fetched, cached, refreshed, forgotten.
 //!
 //! A token is reused until 5 minutes before it expires (half its lifetime when it lives
 //! shorter than 10 minutes). Refreshes are serialised so concurrent calls share one token.
-//! Nothing in this module logs or returns a token, a secret or a token response body.
-//!
-//! Not here: certificate assertions and delegated (browser, device code) sign-in.
+//! App-only modes (client secret, stored client secret, certificate) simply ask again;
+//! delegated sign-in first redeems the refresh token (memory, then the [`SecretStore`]),
+//! and only when that is refused runs the interactive flow (browser or device code). A
+//! rotated refresh token replaces the stored one. Nothing here logs a token or a secret.
 
 use std::sync::Arc;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use tokio::sync::Mutex;
 use tokio::time::Instant;
-use tracing::Instrument;
-use url::Url;
 
-use crate::http::{header_str, transport_error};
-use crate::wire::{AadErrorDto, TokenDto};
+use crate::delegated::{self, Delegated, Flow};
+use crate::retry::Sleeper;
+use crate::secret_store::{self, SecretKey, SecretStore};
+use crate::token_endpoint::{request_token, usable_for, Issued, Refused};
 use crate::{Credentials, GraphConfig, GraphError, Secret};
-
-/// How long before expiry a cached token is replaced.
-const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
-/// Lifetime assumed when the token response omits `expires_in`.
-const ASSUMED_LIFETIME: Duration = Duration::from_secs(10 * 60);
 
 /// A bearer token and when to stop using it.
 pub(crate) struct AccessToken {
@@ -36,24 +32,32 @@ impl AccessToken {
     }
 }
 
-/// Fetches and caches tokens for one app registration.
+/// Fetches and caches tokens for one app registration and sign-in mode.
 pub(crate) struct TokenSource {
-    url: Url,
-    client_id: String,
-    scope: String,
+    config: GraphConfig,
     credentials: Credentials,
+    sleeper: Arc<dyn Sleeper>,
     cache: Mutex<Option<Arc<AccessToken>>>,
+    refresh: Mutex<Option<Secret>>,
 }
 
 impl TokenSource {
-    pub(crate) fn new(config: &GraphConfig, credentials: Credentials) -> Self {
+    pub(crate) fn new(
+        config: &GraphConfig,
+        credentials: Credentials,
+        sleeper: Arc<dyn Sleeper>,
+    ) -> Self {
         TokenSource {
-            url: config.token_url(),
-            client_id: config.client_id.trim().to_owned(),
-            scope: config.default_scope(),
+            config: config.clone(),
             credentials,
+            sleeper,
             cache: Mutex::new(None),
+            refresh: Mutex::new(None),
         }
+    }
+
+    pub(crate) fn credentials(&self) -> &Credentials {
+        &self.credentials
     }
 
     /// A valid token: the cached one unless it is stale or is `rejected` (Graph refused
@@ -71,7 +75,11 @@ impl TokenSource {
             }
         }
         *cache = None;
-        let token = Arc::new(self.fetch(http).await?);
+        let issued = self.fetch(http).await?;
+        let token = Arc::new(AccessToken {
+            value: issued.access,
+            refresh_at: Instant::now() + usable_for(issued.lifetime),
+        });
         *cache = Some(token.clone());
         Ok(token)
     }
@@ -84,246 +92,163 @@ impl TokenSource {
         }
     }
 
-    /// Drops any cached token.
+    /// Drops any cached access token (a refresh token is kept).
     pub(crate) async fn clear(&self) {
         *self.cache.lock().await = None;
     }
 
-    async fn fetch(&self, http: &reqwest::Client) -> Result<AccessToken, GraphError> {
-        let Credentials::ClientSecret(secret) = &self.credentials;
-        let form = [
-            ("grant_type", "client_credentials"),
-            ("client_id", self.client_id.as_str()),
-            ("client_secret", secret.expose()),
-            ("scope", self.scope.as_str()),
-        ];
-        let span = tracing::info_span!(
-            "entra_token",
-            method = "POST",
-            path = "/{tenant}/oauth2/v2.0/token",
-            status = tracing::field::Empty,
-            duration_ms = tracing::field::Empty,
-            request_id = tracing::field::Empty,
-        );
-        let started = Instant::now();
-        let result = async {
-            let response = http
-                .post(self.url.clone())
-                .header("client-request-id", uuid::Uuid::new_v4().to_string())
-                .form(&form)
-                .send()
-                .await
-                .map_err(transport_error)?;
-            let status = response.status();
-            let request_id = header_str(response.headers(), "x-ms-request-id")
-                .or_else(|| header_str(response.headers(), "request-id"));
-            let body = response.bytes().await.map_err(transport_error)?;
-            let span = tracing::Span::current();
-            span.record("status", status.as_u16());
-            span.record("duration_ms", started.elapsed().as_millis() as u64);
-            if let Some(id) = &request_id {
-                span.record("request_id", id.as_str());
+    /// Forgets everything: cached tokens, the refresh token in memory and in the store,
+    /// and a client secret kept in the store.
+    pub(crate) async fn sign_out(&self) -> Result<(), GraphError> {
+        *self.cache.lock().await = None;
+        *self.refresh.lock().await = None;
+        match &self.credentials {
+            Credentials::Delegated(delegated) => {
+                secret_store::delete(&delegated.store, &SecretKey::refresh_token(&self.config))
+                    .await
             }
-            if status.is_success() {
-                tracing::debug!("token issued");
-                parse_token(&body, request_id)
-            } else {
-                let error = parse_aad_error(status.as_u16(), &body);
-                if let GraphError::SignIn { code, .. } = &error {
-                    tracing::warn!(%code, "token request refused");
+            Credentials::StoredClientSecret(store) => {
+                secret_store::delete(store, &SecretKey::client_secret(&self.config)).await
+            }
+            _ => Ok(()),
+        }
+    }
+
+    async fn fetch(&self, http: &reqwest::Client) -> Result<Issued, GraphError> {
+        let client_id = self.config.client_id.trim();
+        let scope = self.config.default_scope();
+        let url = self.config.token_url();
+        let app_only = |extra: Vec<(&'static str, String)>| {
+            let mut form = vec![
+                ("grant_type", "client_credentials".to_owned()),
+                ("client_id", client_id.to_owned()),
+                ("scope", scope.clone()),
+            ];
+            form.extend(extra);
+            form
+        };
+        let form = match &self.credentials {
+            Credentials::ClientSecret(secret) => {
+                app_only(vec![("client_secret", secret.expose().to_owned())])
+            }
+            Credentials::StoredClientSecret(store) => {
+                let secret = stored_client_secret(store, &self.config).await?;
+                app_only(vec![("client_secret", secret.expose().to_owned())])
+            }
+            Credentials::Certificate(certificate) => {
+                let assertion = certificate.assertion(client_id, url.as_str(), now_unix())?;
+                app_only(vec![
+                    (
+                        "client_assertion_type",
+                        "urn:ietf:params:oauth:client-assertion-type:jwt-bearer".to_owned(),
+                    ),
+                    ("client_assertion", assertion),
+                ])
+            }
+            Credentials::Delegated(delegated) => return self.delegated(http, delegated).await,
+        };
+        let form: Vec<(&str, &str)> = form.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        request_token(http, &url, &form).await.map_err(|r| r.error)
+    }
+
+    async fn delegated(
+        &self,
+        http: &reqwest::Client,
+        delegated: &Delegated,
+    ) -> Result<Issued, GraphError> {
+        let key = SecretKey::refresh_token(&self.config);
+        let mut refresh = self.refresh.lock().await;
+        if refresh.is_none() {
+            *refresh = secret_store::load(&delegated.store, &key).await?;
+        }
+        if let Some(token) = refresh.clone() {
+            match self.redeem(http, delegated, &token).await {
+                Ok(issued) => return self.keep(&mut refresh, delegated, issued).await,
+                Err(Refused {
+                    oauth_error: Some(error),
+                    ..
+                }) if error == "invalid_grant" => {
+                    tracing::info!("the saved sign-in was refused, signing in again");
+                    *refresh = None;
+                    secret_store::delete(&delegated.store, &key).await?;
                 }
-                Err(error)
+                Err(refused) => return Err(refused.error),
             }
         }
-        .instrument(span)
-        .await;
-        result
-    }
-}
-
-/// Reads a token response. Error details never quote the body: it holds the token.
-fn parse_token(body: &[u8], request_id: Option<String>) -> Result<AccessToken, GraphError> {
-    let malformed = |what: &str, detail: &str| GraphError::Malformed {
-        what: what.into(),
-        detail: detail.into(),
-        request_id: request_id.clone(),
-    };
-    let dto: TokenDto = serde_json::from_slice(body)
-        .map_err(|_| malformed("token response", "not the JSON document Entra sends"))?;
-    let value = dto
-        .access_token
-        .filter(|t| !t.is_empty())
-        .ok_or_else(|| malformed("access_token", "missing from the token response"))?;
-    let lifetime = match dto.expires_in {
-        Some(serde_json::Value::Number(n)) => n.as_u64(),
-        Some(serde_json::Value::String(s)) => s.trim().parse().ok(),
-        _ => None,
-    }
-    .map(Duration::from_secs)
-    .unwrap_or(ASSUMED_LIFETIME);
-    Ok(AccessToken {
-        value: Secret::new(value),
-        refresh_at: Instant::now() + usable_for(lifetime),
-    })
-}
-
-/// How long a token of this lifetime is used before being replaced.
-fn usable_for(lifetime: Duration) -> Duration {
-    if lifetime >= 2 * REFRESH_MARGIN {
-        lifetime - REFRESH_MARGIN
-    } else {
-        lifetime / 2
-    }
-}
-
-/// Maps Entra's `{error, error_description, error_codes}` to [`GraphError::SignIn`].
-pub(crate) fn parse_aad_error(status: u16, body: &[u8]) -> GraphError {
-    let dto: AadErrorDto = serde_json::from_slice(body).unwrap_or_default();
-    let description = dto.error_description.unwrap_or_default();
-    let first_line = description.lines().next().unwrap_or("").trim();
-    let (prefix_code, text) = match first_line.split_once(": ") {
-        Some((code, rest)) if code.starts_with("AADSTS") => (Some(code.to_owned()), rest),
-        _ => (None, first_line),
-    };
-    let number = dto.error_codes.first().copied().or_else(|| {
-        prefix_code
-            .as_deref()
-            .and_then(|c| c.trim_start_matches("AADSTS").parse().ok())
-    });
-    let code = match (number, &dto.error) {
-        (Some(n), _) => format!("AADSTS{n}"),
-        (None, Some(error)) => error.clone(),
-        (None, None) => format!("HTTP {status}"),
-    };
-    let message = if !text.is_empty() {
-        text.to_owned()
-    } else if let Some(error) = &dto.error {
-        error.clone()
-    } else {
-        format!("the token endpoint answered {status}")
-    };
-    GraphError::SignIn {
-        remediation: sign_in_remediation(number, dto.error.as_deref(), status),
-        code,
-        message,
-        trace_id: dto.trace_id,
-    }
-}
-
-fn sign_in_remediation(number: Option<i64>, error: Option<&str>, status: u16) -> String {
-    let text = match number {
-        Some(7000215) => {
-            "The client secret is wrong: copy the secret's Value (not its Secret \
-            ID) from the app registration's Certificates & secrets page."
-        }
-        Some(7000222) => {
-            "The client secret has expired: create a new one in the app \
-            registration and enter it in KeyDesk."
-        }
-        Some(700016) => {
-            "No application with this client id exists in the tenant: check the \
-            client id and the tenant, and that an administrator consented to the app."
-        }
-        Some(90002) | Some(900023) | Some(90072) => {
-            "The tenant was not found: check the \
-            tenant id or domain name, and that the login URL is the right cloud."
-        }
-        Some(7000112) => {
-            "The app registration is disabled: ask an administrator to enable \
-            it (Enterprise applications, Properties)."
-        }
-        Some(70011) | Some(1002012) => {
-            "The requested scope is invalid: make sure the Graph \
-            URL belongs to the same cloud as the login URL."
-        }
-        Some(53003) | Some(53000) => {
-            "Conditional Access blocked the sign-in: ask an \
-            administrator to allow KeyDesk's app."
-        }
-        _ => match (error, status) {
-            (Some("invalid_client"), _) => {
-                "Entra refused the app's credentials: check the \
-                client id and the client secret."
+        let scopes = delegated.scope(&self.config);
+        let issued = match &delegated.flow {
+            Flow::Browser(opener) => {
+                delegated::browser_sign_in(http, &self.config, opener.as_ref(), &scopes, delegated)
+                    .await?
             }
-            (Some("unauthorized_client"), _) => {
-                "The app may not sign in this way: check the \
-                app registration's settings."
+            Flow::DeviceCode(prompt) => {
+                crate::device_code::sign_in(
+                    http,
+                    &self.config,
+                    prompt.as_ref(),
+                    &scopes,
+                    self.sleeper.as_ref(),
+                )
+                .await?
             }
-            (_, 404) => "The login URL or tenant is wrong: check both in the settings.",
-            _ => {
-                "Sign-in failed: check the tenant, client id and client secret, then try \
-                again."
-            }
-        },
-    };
-    text.to_owned()
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn aad_errors_keep_code_message_and_trace_id() {
-        let body = br#"{"error":"invalid_client","error_description":"AADSTS7000215: Invalid client secret provided. Ensure the secret being sent in the request is the client secret value.\r\nTrace ID: 1b2c\r\nCorrelation ID: 3d4e\r\nTimestamp: 2026-11-28 16:29:58Z","error_codes":[7000215],"timestamp":"2026-11-28 16:29:58Z","trace_id":"1b2c","correlation_id":"3d4e"}"#;
-        let error = parse_aad_error(401, body);
-        let GraphError::SignIn {
-            code,
-            message,
-            remediation,
-            trace_id,
-        } = &error
-        else {
-            panic!("{error:?}")
         };
-        assert_eq!(code, "AADSTS7000215");
-        assert!(
-            message.starts_with("Invalid client secret provided."),
-            "{message}"
-        );
-        assert!(!message.contains("Trace ID"));
-        assert!(remediation.contains("Value (not its Secret ID)"));
-        assert_eq!(trace_id.as_deref(), Some("1b2c"));
-        assert_eq!(error.request_id(), Some("1b2c"));
+        self.keep(&mut refresh, delegated, issued).await
     }
 
-    #[test]
-    fn aad_code_from_the_description_when_codes_are_absent() {
-        let body = br#"{"error":"invalid_request","error_description":"AADSTS90002: Tenant 'x' not found."}"#;
-        let GraphError::SignIn {
-            code, remediation, ..
-        } = parse_aad_error(400, body)
-        else {
-            panic!()
-        };
-        assert_eq!(code, "AADSTS90002");
-        assert!(remediation.contains("tenant was not found"));
+    async fn redeem(
+        &self,
+        http: &reqwest::Client,
+        delegated: &Delegated,
+        token: &Secret,
+    ) -> Result<Issued, Refused> {
+        let scope = delegated.scope(&self.config);
+        let form = [
+            ("grant_type", "refresh_token"),
+            ("client_id", self.config.client_id.trim()),
+            ("refresh_token", token.expose()),
+            ("scope", scope.as_str()),
+        ];
+        request_token(http, &self.config.token_url(), &form).await
     }
 
-    #[test]
-    fn a_non_json_failure_is_still_a_sign_in_error() {
-        let GraphError::SignIn { code, message, .. } = parse_aad_error(404, b"<html>") else {
-            panic!()
-        };
-        assert_eq!(code, "HTTP 404");
-        assert!(message.contains("404"));
+    /// Remembers a (rotated) refresh token, in memory and in the store.
+    async fn keep(
+        &self,
+        refresh: &mut Option<Secret>,
+        delegated: &Delegated,
+        issued: Issued,
+    ) -> Result<Issued, GraphError> {
+        if let Some(token) = &issued.refresh {
+            if refresh.as_ref() != Some(token) {
+                let key = SecretKey::refresh_token(&self.config);
+                secret_store::save(&delegated.store, &key, token).await?;
+                *refresh = Some(token.clone());
+            }
+        }
+        Ok(issued)
     }
+}
 
-    #[test]
-    fn token_lifetime_and_parse_errors_never_echo_the_body() {
-        assert_eq!(
-            usable_for(Duration::from_secs(3599)),
-            Duration::from_secs(3299)
-        );
-        assert_eq!(
-            usable_for(Duration::from_secs(120)),
-            Duration::from_secs(60)
-        );
-        let err = parse_token(br#"{"access_token": 42, "x": "eyJsecret"}"#, None)
-            .err()
-            .unwrap();
-        assert!(!err.to_string().contains("eyJ"), "{err}");
-        let token = parse_token(br#"{"access_token":"abc","expires_in":"3599"}"#, None).unwrap();
-        assert_eq!(token.header(), "Bearer abc");
-    }
+async fn stored_client_secret(
+    store: &Arc<dyn SecretStore>,
+    config: &GraphConfig,
+) -> Result<Secret, GraphError> {
+    secret_store::load(store, &SecretKey::client_secret(config))
+        .await?
+        .filter(|s| !s.expose().trim().is_empty())
+        .ok_or_else(|| GraphError::SignIn {
+            code: "no_client_secret".into(),
+            message: "no client secret is saved in the system keyring for this app".into(),
+            remediation: "Enter the app registration's client secret in KeyDesk's sign-in \
+                settings; it is kept in the system keyring."
+                .into(),
+            trace_id: None,
+        })
+}
+
+fn now_unix() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or(Duration::ZERO)
+        .as_secs() as i64
 }

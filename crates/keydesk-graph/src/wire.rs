@@ -49,6 +49,19 @@ pub(crate) struct TokenDto {
     pub access_token: Option<String>,
     /// Seconds; v2 sends a number, some proxies a string.
     pub expires_in: Option<serde_json::Value>,
+    /// Delegated flows with `offline_access`.
+    pub refresh_token: Option<String>,
+}
+
+/// The device authorization response. `Debug` is deliberately not derived.
+#[derive(Deserialize)]
+pub(crate) struct DeviceCodeDto {
+    pub device_code: Option<String>,
+    pub user_code: Option<String>,
+    pub verification_uri: Option<String>,
+    pub expires_in: Option<serde_json::Value>,
+    pub interval: Option<serde_json::Value>,
+    pub message: Option<String>,
 }
 
 /// Entra's OAuth error body.

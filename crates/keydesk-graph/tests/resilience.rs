@@ -4,190 +4,15 @@
 //! what it received; waits between retries go to a recording [`Sleeper`], so no test
 //! sleeps for real.
 
-use std::collections::VecDeque;
-use std::future::Future;
-use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::{Arc, Mutex};
+mod common;
+
+use std::sync::Arc;
 use std::time::Duration;
 
-use axum::extract::{Request, State};
-use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::{Json, Router};
-use keydesk_graph::{
-    Credentials, GraphClient, GraphConfig, GraphError, GraphErrorKind, Registration, Secret,
-    SleepFuture, Sleeper,
-};
+use common::*;
+use keydesk_graph::{Credentials, GraphClient, GraphConfig, GraphError, GraphErrorKind, Secret};
 use serde_json::{json, Value};
 use url::Url;
-
-const SECRET: &str = "s3cret-value";
-
-async fn within<T>(test: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), test)
-        .await
-        .expect("test took longer than 30 s")
-}
-
-#[derive(Clone)]
-struct Canned {
-    status: u16,
-    headers: Vec<(&'static str, String)>,
-    body: Value,
-    delay: Duration,
-}
-
-fn answer(status: u16, body: Value) -> Canned {
-    Canned {
-        status,
-        headers: Vec::new(),
-        body,
-        delay: Duration::ZERO,
-    }
-}
-
-fn error(status: u16, code: &str) -> Canned {
-    answer(
-        status,
-        json!({"error": {"code": code, "message": format!("{code} happened"),
-                "innerError": {"request-id": format!("req-{status}"), "date": "2026-11-28T16:29:58"}}}),
-    )
-}
-
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    path: String,
-    authorization: String,
-    client_request_id: String,
-    content_type: String,
-    body: Vec<u8>,
-}
-
-#[derive(Default)]
-struct Fake {
-    script: Mutex<VecDeque<Canned>>,
-    seen: Mutex<Vec<Seen>>,
-    tokens: AtomicUsize,
-}
-
-struct Server {
-    fake: Arc<Fake>,
-    base: Url,
-}
-
-impl Server {
-    async fn start(script: Vec<Canned>) -> Server {
-        let fake = Arc::new(Fake {
-            script: Mutex::new(script.into()),
-            ..Fake::default()
-        });
-        let app = Router::new()
-            .route("/t/oauth2/v2.0/token", post(token))
-            .fallback(graph)
-            .with_state(fake.clone());
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let base = Url::parse(&format!("http://{}", listener.local_addr().unwrap())).unwrap();
-        tokio::spawn(async move { axum::serve(listener, app).await });
-        Server { fake, base }
-    }
-
-    fn client(&self, sleeper: Arc<Recorder>) -> GraphClient {
-        let mut config = GraphConfig::global("t", "app");
-        config.login_url = self.base.clone();
-        config.graph_url = self.base.clone();
-        config.timeout = Duration::from_millis(500);
-        GraphClient::with_sleeper(
-            config,
-            Credentials::ClientSecret(Secret::new(SECRET)),
-            sleeper,
-        )
-        .unwrap()
-    }
-
-    fn seen(&self) -> Vec<Seen> {
-        self.fake.seen.lock().unwrap().clone()
-    }
-
-    fn tokens(&self) -> usize {
-        self.fake.tokens.load(Ordering::SeqCst)
-    }
-}
-
-async fn token(State(fake): State<Arc<Fake>>) -> Json<Value> {
-    let n = fake.tokens.fetch_add(1, Ordering::SeqCst) + 1;
-    Json(json!({"token_type": "Bearer", "expires_in": 3599, "access_token": format!("tok{n}")}))
-}
-
-async fn graph(State(fake): State<Arc<Fake>>, request: Request) -> Response {
-    let (parts, body) = request.into_parts();
-    let header = |name: &str| {
-        parts
-            .headers
-            .get(name)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or_default()
-            .to_owned()
-    };
-    let body = axum::body::to_bytes(body, 1 << 20).await.unwrap().to_vec();
-    let seen = Seen {
-        method: parts.method.to_string(),
-        path: parts.uri.to_string(),
-        authorization: header("authorization"),
-        client_request_id: header("client-request-id"),
-        content_type: header("content-type"),
-        body,
-    };
-    fake.seen.lock().unwrap().push(seen);
-    let canned = fake
-        .script
-        .lock()
-        .unwrap()
-        .pop_front()
-        .unwrap_or_else(|| answer(500, json!({"error": {"code": "scriptExhausted"}})));
-    tokio::time::sleep(canned.delay).await;
-    let mut response = (
-        StatusCode::from_u16(canned.status).unwrap(),
-        Json(canned.body),
-    )
-        .into_response();
-    for (name, value) in canned.headers {
-        response.headers_mut().insert(name, value.parse().unwrap());
-    }
-    response
-}
-
-/// Records waits instead of waiting.
-#[derive(Default)]
-struct Recorder(Mutex<Vec<Duration>>);
-
-impl Sleeper for Recorder {
-    fn sleep(&self, duration: Duration) -> SleepFuture {
-        self.0.lock().unwrap().push(duration);
-        Box::pin(async {})
-    }
-}
-
-impl Recorder {
-    fn waits(&self) -> Vec<Duration> {
-        self.0.lock().unwrap().clone()
-    }
-}
-
-fn user_json() -> Value {
-    json!({"id": "u1", "userPrincipalName": "kim@contoso.com", "displayName": "Kim",
-           "accountEnabled": true, "userType": "Member", "mail": null})
-}
-
-fn registration() -> Registration {
-    Registration {
-        display_name: "YubiKey 5 NFC 31245678".into(),
-        credential_id: vec![1, 2, 3],
-        client_data_json: b"{}".to_vec(),
-        attestation_object: vec![0xa0],
-    }
-}
 
 #[tokio::test]
 async fn a_throttled_read_waits_as_told_and_succeeds() {
@@ -238,47 +63,113 @@ async fn reads_give_up_after_four_attempts_with_growing_backoff() {
     .await
 }
 
+fn created(id: &str) -> Value {
+    json!({"id": id, "displayName": "YubiKey 5 NFC 31245678",
+           "aaGuid": "cb69481e-8ff7-4039-93ec-0a2729a154a8", "model": "YubiKey 5"})
+}
+
 #[tokio::test]
-async fn the_register_post_is_sent_once_even_when_graph_is_unavailable() {
+async fn a_register_lost_in_a_503_is_found_among_the_passkeys_and_not_sent_again() {
     within(async {
-        let server = Server::start(vec![error(503, "serviceUnavailable")]).await;
+        // Credential id [1, 2, 3] is "AQID"; Entra lists it with its padding digit.
+        let server = Server::start(vec![
+            error(503, "serviceUnavailable"),
+            answer(200, json!({"value": [created("AAE1"), created("AQID0")]})),
+        ])
+        .await;
         let sleeper = Arc::new(Recorder::default());
-        let error = server
+        let passkey = server
             .client(sleeper.clone())
             .register_passkey("u1", &registration())
             .await
-            .unwrap_err();
-        assert!(
-            matches!(error, GraphError::Api { status: 503, .. }),
-            "{error:?}"
+            .unwrap();
+        assert_eq!(passkey.id, "AQID0");
+        let seen = server.seen();
+        assert_eq!(seen.len(), 2);
+        assert_eq!(
+            (seen[0].method.as_str(), seen[1].method.as_str()),
+            ("POST", "GET")
         );
-        assert_eq!(error.kind(), GraphErrorKind::Unavailable);
-        assert!(error.remediation().contains("List the user's passkeys"));
-        assert_eq!(error.request_id(), Some("req-503"));
-        assert_eq!(server.seen().len(), 1);
         assert!(sleeper.waits().is_empty());
     })
     .await
 }
 
 #[tokio::test]
-async fn a_throttled_register_post_is_not_retried() {
+async fn a_register_surely_not_done_is_sent_again_after_checking() {
     within(async {
-        let mut throttled = error(429, "TooManyRequests");
-        throttled.headers.push(("retry-after", "9".into()));
-        let server = Server::start(vec![throttled]).await;
+        let server = Server::start(vec![
+            error(503, "serviceUnavailable"),
+            answer(200, json!({"value": []})),
+            answer(201, created("AQID0")),
+        ])
+        .await;
         let sleeper = Arc::new(Recorder::default());
-        let error = server
+        let passkey = server
             .client(sleeper.clone())
             .register_passkey("u1", &registration())
             .await
+            .unwrap();
+        assert_eq!(passkey.id, "AQID0");
+        let methods: Vec<_> = server.seen().into_iter().map(|s| s.method).collect();
+        assert_eq!(methods, ["POST", "GET", "POST"]);
+        assert_eq!(sleeper.waits().len(), 1);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_register_refused_for_a_reason_is_not_reconciled() {
+    within(async {
+        let server = Server::start(vec![error(400, "badRequest")]).await;
+        let error = server
+            .client(Arc::default())
+            .register_passkey("u1", &registration())
+            .await
             .unwrap_err();
-        assert!(
-            matches!(error, GraphError::Throttled { retry_after: Some(d), .. } if d == Duration::from_secs(9)),
-            "{error:?}"
-        );
+        assert_eq!(error.kind(), GraphErrorKind::Rejected);
+        assert_eq!(error.request_id(), Some("req-400"));
+        assert!(error.client_request_id().is_some());
         assert_eq!(server.seen().len(), 1);
-        assert!(sleeper.waits().is_empty());
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_throttled_register_post_waits_and_is_sent_again() {
+    within(async {
+        let mut throttled = error(429, "TooManyRequests");
+        throttled.headers.push(("retry-after", "9".into()));
+        let server = Server::start(vec![throttled, answer(201, created("AQID0"))]).await;
+        let sleeper = Arc::new(Recorder::default());
+        let passkey = server
+            .client(sleeper.clone())
+            .register_passkey("u1", &registration())
+            .await
+            .unwrap();
+        assert_eq!(passkey.id, "AQID0");
+        assert_eq!(server.seen().len(), 2);
+        assert_eq!(sleeper.waits(), vec![Duration::from_secs(9)]);
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_register_with_an_expired_token_is_sent_again_with_a_new_one() {
+    within(async {
+        let server = Server::start(vec![
+            error(401, "InvalidAuthenticationToken"),
+            answer(201, created("AQID0")),
+        ])
+        .await;
+        server
+            .client(Arc::default())
+            .register_passkey("u1", &registration())
+            .await
+            .unwrap();
+        let seen = server.seen();
+        assert_eq!(server.tokens(), 2);
+        assert_eq!(seen[1].authorization, "Bearer tok2");
     })
     .await
 }
@@ -373,10 +264,17 @@ async fn a_slow_answer_times_out() {
     within(async {
         let mut slow = answer(200, user_json());
         slow.delay = Duration::from_secs(3);
-        let server = Server::start(vec![slow]).await;
-        let error = server.client(Arc::default()).user("u1").await.unwrap_err();
+        let server = Server::start(vec![slow; 4]).await;
+        let sleeper = Arc::new(Recorder::default());
+        let error = server.client(sleeper.clone()).user("u1").await.unwrap_err();
         assert!(matches!(error, GraphError::Timeout), "{error:?}");
         assert_eq!(error.kind(), GraphErrorKind::Timeout);
+        assert_eq!(
+            server.seen().len(),
+            4,
+            "a read is tried again after a timeout"
+        );
+        assert_eq!(sleeper.waits().len(), 3);
     })
     .await
 }

@@ -5,6 +5,13 @@
 
 use std::time::Duration;
 
+pub use crate::faults::Faults;
+pub use crate::policy::{Fido2Policy, KeyRestrictions};
+
+use crate::perms::{
+    AUTHENTICATION_ADMINISTRATOR, DEFAULT_APP_PERMISSIONS, DEFAULT_DELEGATED_SCOPES,
+};
+
 /// The configuration of a simulated tenant.
 #[derive(Debug, Clone)]
 pub struct SimConfig {
@@ -16,10 +23,17 @@ pub struct SimConfig {
     pub client_id: String,
     /// That application's client secret.
     pub client_secret: String,
+    /// DER of the certificate registered as the app's certificate credential, if any
+    /// (client assertions are verified against it).
+    pub client_certificate: Option<Vec<u8>>,
     /// Display name of the provisioning group.
     pub group: String,
-    /// Enabled member users of the group (some of them through a nested group).
+    /// Enabled member users of the group. Without `nested`, a fifth of them (1..=5) are
+    /// members through a nested "Pilot" group; with it, all of them are direct members.
     pub users: usize,
+    /// Enabled users who are members only through the nested "Pilot" group (one direct
+    /// member is in it as well, so a naive flattener sees that one twice).
+    pub nested: Option<usize>,
     /// Extra members with userType Guest.
     pub guests: usize,
     /// Extra members with accountEnabled false.
@@ -30,8 +44,18 @@ pub struct SimConfig {
     pub page_size: usize,
     /// Lifetime of issued access tokens.
     pub token_ttl: Duration,
-    /// Delay added to every Graph response.
+    /// Delay added to every Graph response (on top of `faults.latency_ms`).
     pub latency: Duration,
+    /// Fault knobs in force from the start; all off by default.
+    pub faults: Faults,
+    /// Application permissions (app roles) granted to the app; app-only tokens carry them.
+    pub app_permissions: Vec<String>,
+    /// Delegated permissions consented for the app; delegated tokens carry them.
+    pub delegated_scopes: Vec<String>,
+    /// Directory role of the seeded operator who signs in interactively; `None` = no role.
+    pub operator_role: Option<String>,
+    /// The FIDO2 authentication method policy.
+    pub policy: Fido2Policy,
 }
 
 impl Default for SimConfig {
@@ -41,14 +65,27 @@ impl Default for SimConfig {
             tenant: "contoso.onmicrosoft.com".to_owned(),
             client_id: "00000000-0000-4000-8000-00000000c11d".to_owned(),
             client_secret: "keydesk-demo-secret".to_owned(),
+            client_certificate: None,
             group: "FIDO Provisioning".to_owned(),
             users: 25,
+            nested: None,
             guests: 0,
             disabled: 0,
             seed: 1,
             page_size: 999,
             token_ttl: Duration::from_secs(3600),
             latency: Duration::ZERO,
+            faults: Faults::default(),
+            app_permissions: DEFAULT_APP_PERMISSIONS
+                .iter()
+                .map(|p| p.to_string())
+                .collect(),
+            delegated_scopes: DEFAULT_DELEGATED_SCOPES
+                .iter()
+                .map(|p| p.to_string())
+                .collect(),
+            operator_role: Some(AUTHENTICATION_ADMINISTRATOR.to_owned()),
+            policy: Fido2Policy::default(),
         }
     }
 }

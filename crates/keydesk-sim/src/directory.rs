@@ -3,6 +3,8 @@
 //! Read-only once seeded. Passkeys, tokens and challenges change at run time and live in
 //! [`crate::tenant`], not here.
 
+use std::collections::HashMap;
+
 use uuid::Uuid;
 
 /// `userType` as Graph spells it.
@@ -72,18 +74,43 @@ pub struct Directory {
     pub tenant_id: Uuid,
     pub users: Vec<User>,
     pub groups: Vec<Group>,
+    /// Index into `users` of the operator who signs in interactively.
+    pub operator: usize,
+    by_id: HashMap<Uuid, usize>,
+    by_upn: HashMap<String, usize>,
 }
 
 impl Directory {
+    /// Builds the directory and its lookup indexes.
+    pub fn new(tenant_id: Uuid, users: Vec<User>, groups: Vec<Group>, operator: usize) -> Self {
+        let by_id = users.iter().enumerate().map(|(i, u)| (u.id, i)).collect();
+        let by_upn = users
+            .iter()
+            .enumerate()
+            .map(|(i, u)| (u.upn.to_lowercase(), i))
+            .collect();
+        Directory {
+            tenant_id,
+            users,
+            groups,
+            operator,
+            by_id,
+            by_upn,
+        }
+    }
+
     /// A user by object id or (case-insensitively) by userPrincipalName.
     pub fn user(&self, id_or_upn: &str) -> Option<&User> {
-        match Uuid::parse_str(id_or_upn) {
-            Ok(id) => self.users.iter().find(|u| u.id == id),
-            Err(_) => self
-                .users
-                .iter()
-                .find(|u| u.upn.eq_ignore_ascii_case(id_or_upn)),
-        }
+        let index = match Uuid::parse_str(id_or_upn) {
+            Ok(id) => self.by_id.get(&id),
+            Err(_) => self.by_upn.get(&id_or_upn.to_lowercase()),
+        };
+        index.map(|&i| &self.users[i])
+    }
+
+    /// The operator who signs in interactively.
+    pub fn operator(&self) -> &User {
+        &self.users[self.operator]
     }
 
     /// A group by object id.
@@ -106,6 +133,41 @@ impl Directory {
         let mut seen_users = vec![false; self.users.len()];
         let mut out = Vec::new();
         self.collect_users(group, &mut seen_groups, &mut seen_users, &mut out);
+        out
+    }
+
+    /// Members of a group: direct ones, or every object reachable through nesting (nested
+    /// groups themselves included), each once.
+    pub fn members(&self, group: usize, transitive: bool) -> Vec<&Member> {
+        if !transitive {
+            return self.groups[group].members.iter().collect();
+        }
+        let mut seen_groups = vec![false; self.groups.len()];
+        let mut seen_users = vec![false; self.users.len()];
+        let mut seen_others = std::collections::HashSet::new();
+        let mut out = Vec::new();
+        let mut stack = vec![group];
+        seen_groups[group] = true;
+        while let Some(g) = stack.pop() {
+            for member in &self.groups[g].members {
+                let new = match member {
+                    Member::User(u) => !std::mem::replace(&mut seen_users[*u], true),
+                    Member::Group(n) => {
+                        let new = !std::mem::replace(&mut seen_groups[*n], true);
+                        if new {
+                            stack.push(*n);
+                        }
+                        new
+                    }
+                    Member::Device { id, .. } | Member::ServicePrincipal { id, .. } => {
+                        seen_others.insert(*id)
+                    }
+                };
+                if new {
+                    out.push(member);
+                }
+            }
+        }
         out
     }
 

@@ -1,14 +1,16 @@
 //! The middleware every Graph call passes through.
 //!
-//! It counts the request, checks the bearer token, adds the configured latency, stamps
-//! `request-id` / `client-request-id` headers, and turns a [`GraphError`] (or a bare router
-//! 404/405) into the Graph error envelope carrying those ids.
+//! It counts the request, applies the fault knobs ([`crate::faults`]), checks the bearer
+//! token, adds the configured latency, stamps `request-id` / `client-request-id` headers,
+//! and turns a [`GraphError`] (or a bare router 404/405) into the Graph error envelope
+//! carrying those ids.
 
 use std::sync::Arc;
 
+use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header::AUTHORIZATION;
-use axum::http::HeaderValue;
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, RETRY_AFTER};
+use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -16,6 +18,7 @@ use uuid::Uuid;
 
 use crate::clock::graph_date;
 use crate::error::GraphError;
+use crate::faults::{After, Before};
 use crate::tenant::{Counters, Tenant};
 
 /// Which Graph version a route was reached under.
@@ -41,12 +44,41 @@ pub async fn graph(State(tenant): State<Arc<Tenant>>, request: Request, next: Ne
         .headers()
         .get(AUTHORIZATION)
         .and_then(|v| v.to_str().ok());
-    let mut response = match tenant.check_bearer(auth) {
-        Ok(()) => next.run(request).await,
-        Err(error) => error.into_response(),
+    let write = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
+    let (before, after) = tenant.faults.before(write);
+    let latency = tenant.faults.latency();
+    if !latency.is_zero() {
+        tokio::time::sleep(latency).await;
+    }
+    let mut response = match before {
+        Before::Drop => {
+            tracing::info!(%method, %path, "fault: connection dropped before handling");
+            return dropped();
+        }
+        Before::Throttle => GraphError::new(
+            StatusCode::TOO_MANY_REQUESTS,
+            "TooManyRequests",
+            "Too many requests. The request was throttled; retry after 1 second.",
+        )
+        .into_response(),
+        Before::Unavailable => GraphError::new(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "serviceNotAvailable",
+            "The service is temporarily unavailable. Please retry later.",
+        )
+        .into_response(),
+        Before::Proceed => match tenant.check_bearer(auth) {
+            Ok(caller) => {
+                let mut request = request;
+                request.extensions_mut().insert(caller);
+                next.run(request).await
+            }
+            Err(error) => error.into_response(),
+        },
     };
-    if !tenant.config.latency.is_zero() {
-        tokio::time::sleep(tenant.config.latency).await;
+    if after == After::Lose {
+        tracing::info!(%method, %path, status = response.status().as_u16(), "fault: response lost after the write");
+        return dropped();
     }
     let status = response.status();
     let error = response
@@ -74,5 +106,61 @@ pub async fn graph(State(tenant): State<Arc<Tenant>>, request: Request, next: Ne
     if let Ok(v) = HeaderValue::from_str(&client_request_id) {
         headers.insert("client-request-id", v);
     }
+    headers.insert("x-ms-resource-unit", resource_units(&path).into());
+    if before == Before::Throttle {
+        headers.insert(RETRY_AFTER, HeaderValue::from_static("1"));
+        headers.insert(
+            "x-ms-throttle-scope",
+            HeaderValue::from_static("Tenant_Application/ReadWrite/simulated"),
+        );
+        headers.insert(
+            "x-ms-throttle-information",
+            HeaderValue::from_static("ResourceUnitLimitExceeded"),
+        );
+        headers.insert(
+            "x-ms-throttle-limit-percentage",
+            HeaderValue::from_static("1.0"),
+        );
+    }
+    if after == After::Truncate {
+        response = truncate(response).await;
+    }
     response
+}
+
+/// What the identity service charges for a call (GRAPH.md): transitiveMembers 5,
+/// members 3, anything else 1.
+fn resource_units(path: &str) -> u32 {
+    if path.contains("/transitiveMembers") {
+        5
+    } else if path.contains("/members") {
+        3
+    } else {
+        1
+    }
+}
+
+/// A response whose body fails before its first byte: hyper then closes the connection
+/// without writing a status line, so the client sees the connection drop.
+fn dropped() -> Response {
+    let failing = futures::stream::once(async {
+        Err::<axum::body::Bytes, std::io::Error>(std::io::Error::other("fault: dropped"))
+    });
+    Response::new(Body::from_stream(failing))
+}
+
+/// The same response with its body cut in half (malformed JSON).
+async fn truncate(response: Response) -> Response {
+    let (mut parts, body) = response.into_parts();
+    let bytes = axum::body::to_bytes(body, usize::MAX)
+        .await
+        .unwrap_or_default();
+    let half = bytes.slice(..bytes.len() / 2);
+    parts.headers.remove(CONTENT_LENGTH);
+    tracing::info!(
+        full = bytes.len(),
+        sent = half.len(),
+        "fault: body truncated"
+    );
+    Response::from_parts(parts, Body::from(half))
 }

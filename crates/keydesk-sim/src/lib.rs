@@ -6,16 +6,37 @@
 //! webauthn-rs-core; the simulator shares no parsing or encoding code with the client it
 //! judges.
 //!
-//! It is not Entra: no delegated flows, no certificate credentials, no policy enforcement,
-//! no throttling. `/_sim/state` and `/_sim/clock` exist for tests.
+//! Beyond that: app-only tokens by secret or certificate assertion, delegated sign-in
+//! (authorization code + PKCE on a simulated sign-in page, device code, refresh tokens)
+//! for a seeded operator, permissions and roles checked per call, the FIDO2 method policy,
+//! Temporary Access Passes, `GET /me`, and fault injection (latency, 429/503, lost
+//! responses, dropped connections, malformed JSON, page caps). `/_sim/state`,
+//! `/_sim/clock`, `/_sim/faults` and `/_sim/policy` exist for tests.
+//!
+//! Test controls (no authentication):
+//! - `GET /_sim/state`: users with their passkeys and TAP flag, request and fault counters,
+//!   the knobs and the policy in force.
+//! - `POST /_sim/clock` `{"advanceSeconds": N}`: moves the simulated time forward.
+//! - `GET`/`POST /_sim/faults`: the [`Faults`] knobs as camelCase JSON; a POST replaces
+//!   them all (absent = off) and restarts the "every k-th" counts.
+//! - `POST /_sim/policy`: replaces the [`Fido2Policy`] (camelCase JSON).
+//! - `GET`/`POST /devicelogin`: approves a device code as the operator.
+//!
+//! It is not Entra: tokens are opaque (not JWTs), there is one app and one operator, no
+//! conditional access, no MDS attestation chains, no per-tenant throttling budgets.
 
+mod assertion;
 mod b64;
 mod clock;
 mod config;
 mod directory;
 mod error;
+mod faults;
+mod grants;
 mod layer;
 mod options;
+mod perms;
+mod policy;
 mod query;
 mod routes;
 mod seed;
@@ -28,7 +49,26 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::SimConfig;
+pub use config::{Faults, Fido2Policy, KeyRestrictions, SimConfig};
+pub use perms::{Caller, AUTHENTICATION_ADMINISTRATOR};
+pub use policy::Enforcement;
+
+/// Reads a certificate file's bytes (PEM `CERTIFICATE` block or raw DER) into DER, for
+/// [`SimConfig::client_certificate`].
+pub fn certificate_der(bytes: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(bytes).ok();
+    match text.and_then(|t| t.split_once("-----BEGIN CERTIFICATE-----")) {
+        Some((_, rest)) => {
+            let body = rest.split_once("-----END CERTIFICATE-----")?.0;
+            let joined: String = body.split_whitespace().collect();
+            use base64::Engine;
+            base64::engine::general_purpose::STANDARD
+                .decode(joined)
+                .ok()
+        }
+        None => (bytes.first() == Some(&0x30)).then(|| bytes.to_vec()),
+    }
+}
 
 /// A running simulated tenant. Dropping it aborts the server.
 #[derive(Debug)]

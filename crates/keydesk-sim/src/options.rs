@@ -80,8 +80,8 @@ pub fn parse_timeout(
     Ok(Duration::from_secs(minutes * 60))
 }
 
-/// Issues a challenge for `user` and renders the creationOptions JSON.
-pub fn issue(tenant: &Tenant, user: &User, lifetime: Duration) -> Result<Value, GraphError> {
+/// Refuses guests and disabled accounts, which cannot hold passkeys.
+pub fn check_eligible(user: &User) -> Result<(), GraphError> {
     if user.user_type == UserType::Guest {
         return Err(GraphError::invalid_request(format!(
             "User '{}' is a guest (userType Guest); guest users cannot register passkeys.",
@@ -94,6 +94,13 @@ pub fn issue(tenant: &Tenant, user: &User, lifetime: Duration) -> Result<Value, 
             user.upn
         )));
     }
+    Ok(())
+}
+
+/// Issues a challenge for `user` and renders the creationOptions JSON.
+pub fn issue(tenant: &Tenant, user: &User, lifetime: Duration) -> Result<Value, GraphError> {
+    check_eligible(user)?;
+    tenant.live().policy.check_provisioning()?;
     let extensions = RequestRegistrationExtensions {
         cred_protect: Some(CredProtect {
             credential_protection_policy: CredentialProtectionPolicy::UserVerificationOptional,

@@ -113,14 +113,15 @@ pub fn directory(config: &SimConfig) -> Directory {
     let tenant_id = uuid(&mut rng);
     let mut names = NamePicker::default();
     let domain = config.tenant.to_lowercase();
-    let mut users = Vec::new();
+    let extra = config.nested.unwrap_or(0);
+    let mut users = Vec::with_capacity(config.users + extra + config.guests + config.disabled + 4);
     let mut push = |kind: Kind, rng: &mut StdRng, names: &mut NamePicker| {
         let (first, last, local) = names.pick(rng);
         users.push(make_user(rng, &domain, kind, first, last, &local));
         users.len() - 1
     };
 
-    let enabled: Vec<usize> = (0..config.users)
+    let enabled: Vec<usize> = (0..config.users + extra)
         .map(|_| push(Kind::Member, &mut rng, &mut names))
         .collect();
     let guests: Vec<usize> = (0..config.guests)
@@ -133,18 +134,34 @@ pub fn directory(config: &SimConfig) -> Directory {
         .map(|_| push(Kind::Member, &mut rng, &mut names))
         .collect();
 
-    let nested = if config.users >= 2 {
-        (config.users / 5).clamp(1, 5)
-    } else {
-        0
+    // Which enabled users are direct members and which come through "Pilot" (and, with an
+    // explicit `nested`, a "Wave 2" group nested inside Pilot).
+    let (direct, pilot, wave2): (&[usize], Vec<usize>, &[usize]) = match config.nested {
+        None => {
+            let nested = if config.users >= 2 {
+                (config.users / 5).clamp(1, 5)
+            } else {
+                0
+            };
+            let pilot = enabled[..nested]
+                .iter()
+                .chain(enabled.get(nested))
+                .copied()
+                .collect();
+            (&enabled[nested..], pilot, &[])
+        }
+        Some(m) => {
+            let (direct, nested) = enabled.split_at(config.users);
+            let (first, second) = nested.split_at(m.div_ceil(2));
+            let overlap = if m > 0 { direct.first() } else { None };
+            (
+                direct,
+                first.iter().chain(overlap).copied().collect(),
+                second,
+            )
+        }
     };
-    let pilot_members: Vec<Member> = enabled[..nested]
-        .iter()
-        .chain(enabled.get(nested))
-        .map(|&u| Member::User(u))
-        .collect();
-    let mut main_members: Vec<Member> =
-        enabled[nested..].iter().map(|&u| Member::User(u)).collect();
+    let mut main_members: Vec<Member> = direct.iter().map(|&u| Member::User(u)).collect();
     main_members.push(Member::Device {
         id: uuid(&mut rng),
         display_name: "KIOSK-FRONTDESK-01".to_owned(),
@@ -155,9 +172,15 @@ pub fn directory(config: &SimConfig) -> Directory {
         id: uuid(&mut rng),
         display_name: "Provisioning Automation".to_owned(),
     });
+    let mut pilot_members: Vec<Member> = pilot.iter().map(|&u| Member::User(u)).collect();
+    if !wave2.is_empty() {
+        pilot_members.push(Member::Group(4));
+    }
     let everyone = (0..users.len()).map(Member::User).collect();
+    let operator = users.len();
+    users.push(operator_user(&mut rng, &domain));
 
-    let groups = vec![
+    let mut groups = vec![
         group(
             &mut rng,
             &config.group,
@@ -175,14 +198,30 @@ pub fn directory(config: &SimConfig) -> Directory {
             &mut rng,
             "Helpdesk",
             "Service desk operators",
-            helpdesk.iter().map(|&u| Member::User(u)).collect(),
+            helpdesk
+                .iter()
+                .chain([&operator])
+                .map(|&u| Member::User(u))
+                .collect(),
         ),
     ];
-    Directory {
-        tenant_id,
-        users,
-        groups,
+    if !wave2.is_empty() {
+        groups.push(group(
+            &mut rng,
+            &format!("{} - Pilot Wave 2", config.group),
+            "Second pilot wave, nested in the pilot group",
+            wave2.iter().map(|&u| Member::User(u)).collect(),
+        ));
     }
+    Directory::new(tenant_id, users, groups, operator)
+}
+
+/// The administrator who signs in interactively (delegated flows); in no provisioning
+/// group. Its directory role comes from `SimConfig::operator_role`.
+fn operator_user(rng: &mut StdRng, domain: &str) -> User {
+    let mut user = make_user(rng, domain, Kind::Member, "Avery", "Admin", "keydesk.admin");
+    user.job_title = "Service Desk Lead".to_owned();
+    user
 }
 
 #[derive(Clone, Copy)]
@@ -281,5 +320,42 @@ mod tests {
         assert_eq!(a.transitive_users(0).len(), 25 + 2 + 3);
         let upns: HashSet<_> = a.users.iter().map(|u| &u.upn).collect();
         assert_eq!(upns.len(), a.users.len());
+        assert_eq!(a.operator().upn, "keydesk.admin@contoso.onmicrosoft.com");
+        assert!(!a
+            .transitive_users(0)
+            .iter()
+            .any(|u| u.id == a.operator().id));
+    }
+
+    #[test]
+    fn explicit_nesting_adds_users_two_levels_deep() {
+        let config = SimConfig {
+            users: 4,
+            nested: Some(5),
+            ..SimConfig::default()
+        };
+        let d = directory(&config);
+        assert_eq!(d.groups.len(), 5);
+        assert_eq!(d.transitive_users(0).len(), 9);
+        // Pilot: 3 of its own + 1 overlap with the direct members + Wave 2 (2 users).
+        assert_eq!(d.transitive_users(1).len(), 6);
+        assert_eq!(d.transitive_users(4).len(), 2);
+    }
+
+    #[test]
+    fn ten_thousand_users_seed_fast() {
+        let started = std::time::Instant::now();
+        let d = directory(&SimConfig {
+            users: 9_000,
+            nested: Some(1_000),
+            ..SimConfig::default()
+        });
+        assert_eq!(d.transitive_users(0).len(), 10_000);
+        // Generous for unoptimised debug builds on a loaded machine; release is ~10x faster.
+        assert!(
+            started.elapsed() < std::time::Duration::from_secs(2),
+            "{:?}",
+            started.elapsed()
+        );
     }
 }

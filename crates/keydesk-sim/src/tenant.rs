@@ -1,4 +1,5 @@
-//! The tenant's run-time state: directory, tokens, pending challenges, passkeys, counters.
+//! The tenant's run-time state: directory, tokens (with who holds them), pending challenges,
+//! passkeys, Temporary Access Passes, the FIDO2 policy, delegated grants, counters, faults.
 //!
 //! One [`Tenant`] is shared by every handler behind an `Arc`. The mutable parts sit behind
 //! a single mutex; no handler holds it across an `.await`.
@@ -19,6 +20,10 @@ use crate::clock::SimClock;
 use crate::config::SimConfig;
 use crate::directory::Directory;
 use crate::error::GraphError;
+use crate::faults::FaultState;
+use crate::grants::Grants;
+use crate::perms::Caller;
+use crate::policy::Fido2Policy;
 use crate::{b64, seed};
 
 /// The relying party Entra registers passkeys for.
@@ -36,6 +41,8 @@ pub struct Passkey {
     pub aaguid: Uuid,
     pub model: String,
     pub credential_id: Vec<u8>,
+    /// SHA-1 thumbprints of the attestation certificates; empty when not attested.
+    pub attestation_certificates: Vec<String>,
 }
 
 /// A creationOptions challenge awaiting its registration.
@@ -47,11 +54,34 @@ pub struct PendingChallenge {
     pub used: bool,
 }
 
+/// An issued access token.
+#[derive(Debug, Clone)]
+pub struct TokenInfo {
+    pub expires: OffsetDateTime,
+    pub caller: Caller,
+}
+
+/// A Temporary Access Pass issued to a user.
+#[derive(Debug, Clone)]
+pub struct Tap {
+    pub id: Uuid,
+    pub created: OffsetDateTime,
+    pub start: OffsetDateTime,
+    pub lifetime_minutes: u32,
+    pub usable_once: bool,
+}
+
 /// What changes while the tenant runs.
 #[derive(Debug, Default)]
 pub struct Live {
-    /// Access token → expiry on the simulated clock.
-    pub tokens: HashMap<String, OffsetDateTime>,
+    /// Access token → who holds it and until when (simulated clock).
+    pub tokens: HashMap<String, TokenInfo>,
+    /// User id → its Temporary Access Pass (at most one).
+    pub taps: HashMap<Uuid, Tap>,
+    /// The FIDO2 method policy in force.
+    pub policy: Fido2Policy,
+    /// Authorization codes, device codes, refresh tokens, assertion ids.
+    pub grants: Grants,
     /// Raw challenge bytes → its pending registration.
     pub challenges: HashMap<Vec<u8>, PendingChallenge>,
     /// User id → passkeys, oldest first.
@@ -82,6 +112,7 @@ pub struct Tenant {
     pub clock: SimClock,
     pub webauthn: WebauthnCore,
     pub counters: Counters,
+    pub faults: FaultState,
     live: Mutex<Live>,
 }
 
@@ -98,13 +129,20 @@ impl Tenant {
             Some(false),
             Some(false),
         );
+        let mut knobs = config.faults.clone();
+        knobs.latency_ms += u64::try_from(config.latency.as_millis()).unwrap_or(u64::MAX);
+        let live = Live {
+            policy: config.policy.clone(),
+            ..Live::default()
+        };
         Tenant {
-            config,
+            faults: FaultState::new(knobs, config.seed),
             directory,
             clock: SimClock::default(),
             webauthn,
             counters: Counters::default(),
-            live: Mutex::new(Live::default()),
+            live: Mutex::new(live),
+            config,
         }
     }
 
@@ -113,17 +151,31 @@ impl Tenant {
         self.live.lock().expect("tenant state lock")
     }
 
-    /// Issues an access token valid for `token_ttl` on the simulated clock.
-    pub fn issue_token(&self) -> String {
-        let bytes: [u8; 48] = rand::rng().random();
-        let token = b64::encode(&bytes);
-        let expires = self.clock.now() + self.config.token_ttl;
-        self.live().tokens.insert(token.clone(), expires);
+    /// Issues an access token for `caller`, valid for `token_ttl` on the simulated clock.
+    pub fn issue_token(&self, caller: Caller) -> String {
+        let token = random_token();
+        let expires = self.clock.now() + self.token_ttl();
+        self.live()
+            .tokens
+            .insert(token.clone(), TokenInfo { expires, caller });
         token
     }
 
-    /// Checks an `Authorization` header value.
-    pub fn check_bearer(&self, header: Option<&str>) -> Result<(), GraphError> {
+    /// The lifetime of access tokens issued now.
+    pub fn token_ttl(&self) -> Duration {
+        self.faults.token_ttl().unwrap_or(self.config.token_ttl)
+    }
+
+    /// The caller of an app-only token: the app with its configured permissions.
+    pub fn app_caller(&self) -> Caller {
+        Caller::App {
+            client_id: self.config.client_id.clone(),
+            roles: self.config.app_permissions.clone(),
+        }
+    }
+
+    /// Checks an `Authorization` header value and returns who holds the token.
+    pub fn check_bearer(&self, header: Option<&str>) -> Result<Caller, GraphError> {
         let header = header.map(str::trim).unwrap_or_default();
         if header.is_empty() {
             return Err(GraphError::unauthorized("Access token is empty."));
@@ -140,10 +192,16 @@ impl Tenant {
             None => Err(GraphError::unauthorized(
                 "Access token validation failure. Invalid token.",
             )),
-            Some(expires) if *expires <= self.clock.now() => Err(GraphError::unauthorized(
+            Some(info) if info.expires <= self.clock.now() => Err(GraphError::unauthorized(
                 "Lifetime validation failed, the token is expired.",
             )),
-            Some(_) => Ok(()),
+            Some(info) => Ok(info.caller.clone()),
         }
     }
+}
+
+/// 48 random bytes, base64url: access tokens, refresh tokens, codes.
+pub fn random_token() -> String {
+    let bytes: [u8; 48] = rand::rng().random();
+    b64::encode(&bytes)
 }

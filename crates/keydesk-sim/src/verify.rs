@@ -7,14 +7,18 @@
 //! against authData's, and against passkeys already registered. A challenge is spent only
 //! by a successful registration.
 //!
-//! Known issues: attestation certificates are never chained to a root (no MDS), so every
-//! method is stored as `notAttested`; passkey policy (AAGUID restrictions) is not enforced.
+//! Then the FIDO2 policy: AAGUID allow/block list and attestation enforcement. Guests and
+//! disabled users are refused before anything else.
+//!
+//! Known issues: attestation certificates are never chained to a root (no MDS): a packed
+//! statement with a valid x5c counts as attested (`attestationLevel: attested`, its
+//! certificates listed by SHA-1 thumbprint).
 
 use serde_json::Value;
 use uuid::Uuid;
 use webauthn_rs_core::error::WebauthnError;
 use webauthn_rs_core::proto::{
-    AuthenticatorAttestationResponseRaw, RegisterPublicKeyCredential,
+    AuthenticatorAttestationResponseRaw, ParsedAttestationData, RegisterPublicKeyCredential,
     RegistrationExtensionsClientOutputs,
 };
 
@@ -49,6 +53,7 @@ struct Body {
 
 /// Verifies a registration body for `user` and stores the passkey.
 pub fn register(tenant: &Tenant, user: &User, body: &[u8]) -> Result<Passkey, GraphError> {
+    crate::options::check_eligible(user)?;
     let body = parse_body(body)?;
     let challenge = check_client_data(tenant, user, &body.client_data_json)?;
     let state = tenant
@@ -79,8 +84,18 @@ pub fn register(tenant: &Tenant, user: &User, body: &[u8]) -> Result<Passkey, Gr
         ));
     }
     let aaguid = aaguid(&body.attestation_object).unwrap_or_default();
+    let attested = matches!(
+        verified.attestation.data,
+        ParsedAttestationData::Basic(_) | ParsedAttestationData::AttCa(_)
+    );
+    let certificates = if attested {
+        x5c_thumbprints(&body.attestation_object)
+    } else {
+        Vec::new()
+    };
 
     let mut live = tenant.live();
+    live.policy.check_key(aaguid, attested)?;
     for (owner, keys) in &live.passkeys {
         if keys.iter().any(|p| p.credential_id == body.credential_id) {
             return Err(GraphError::invalid_request(if *owner == user.id {
@@ -113,6 +128,7 @@ pub fn register(tenant: &Tenant, user: &User, body: &[u8]) -> Result<Passkey, Gr
         aaguid,
         model,
         credential_id: body.credential_id,
+        attestation_certificates: certificates,
     };
     live.passkeys
         .entry(user.id)
@@ -253,6 +269,35 @@ fn aaguid(attestation_object: &[u8]) -> Option<Uuid> {
         .1
         .as_bytes()?;
     Uuid::from_slice(auth_data.get(37..53)?).ok()
+}
+
+/// SHA-1 thumbprints (hex) of the x5c certificates in a packed statement, as Graph lists
+/// them in `attestationCertificates`.
+fn x5c_thumbprints(attestation_object: &[u8]) -> Vec<String> {
+    use crypto_glue::sha1::Sha1;
+    use crypto_glue::traits::Digest;
+    let Ok(value) = ciborium::from_reader::<ciborium::Value, _>(attestation_object) else {
+        return Vec::new();
+    };
+    let field = |map: &ciborium::Value, name: &str| {
+        map.as_map()?
+            .iter()
+            .find(|(k, _)| k.as_text() == Some(name))
+            .map(|(_, v)| v.clone())
+    };
+    field(&value, "attStmt")
+        .and_then(|statement| field(&statement, "x5c"))
+        .and_then(|x5c| x5c.as_array().cloned())
+        .unwrap_or_default()
+        .iter()
+        .filter_map(|c| c.as_bytes())
+        .map(|der| {
+            Sha1::digest(der)
+                .iter()
+                .map(|b| format!("{b:02x}"))
+                .collect()
+        })
+        .collect()
 }
 
 fn model(aaguid: &Uuid) -> String {

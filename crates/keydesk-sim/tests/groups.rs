@@ -98,11 +98,18 @@ async fn paging_returns_every_user_once_and_no_other_objects() {
         assert!(guest["userPrincipalName"].as_str().unwrap().contains("#EXT#@contoso.onmicrosoft.com"));
 
         // The group's direct members include a device, a service principal and a nested
-        // group: none of them may appear in the cast result.
-        let (_, members) = api.get(&format!("/v1.0/groups/{id}/members")).await;
-        let others: Vec<&Value> = members["value"]
-            .as_array()
-            .unwrap()
+        // group: none of them may appear in the cast result. `/members` is paged too.
+        let mut members = Vec::new();
+        let mut url = api.url(&format!("/v1.0/groups/{id}/members"));
+        loop {
+            let (_, page) = api.get_url(&url).await;
+            members.extend(page["value"].as_array().unwrap().iter().cloned());
+            match page["@odata.nextLink"].as_str() {
+                Some(next) => url = next.to_owned(),
+                None => break,
+            }
+        }
+        let others: Vec<&Value> = members
             .iter()
             .filter(|m| m["@odata.type"] != "#microsoft.graph.user")
             .collect();

@@ -12,6 +12,8 @@ import { Queue } from './queue.svelte';
 
 export class Desk {
   info = $state<AppInfo | null>(null);
+  /** Telling the backend a letter was printed failed (its PIN stays sealed in escrow). */
+  letterError = $state<IpcError | null>(null);
   /** The last demo-panel action failed. */
   demoError = $state<IpcError | null>(null);
   readonly queue = new Queue();
@@ -97,8 +99,14 @@ export class Desk {
     if (this.job.phase === 'failed') this.job.clear();
   }
 
+  /** The letter is printed: the backend may now forget the PIN it kept for reprinting. */
   markPrinted(): void {
     this.job.printed = true;
+    const userId = this.job.userId;
+    if (userId === null) return;
+    this.backend.letterPrinted(userId).catch((e: unknown) => {
+      this.letterError = toIpcError(e);
+    });
   }
 
   async demo(action: () => Promise<unknown>): Promise<void> {

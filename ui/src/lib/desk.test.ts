@@ -41,6 +41,10 @@ describe('Desk with the fake backend', () => {
     expect(desk.queue.users.find((u) => u.id === userId)?.status).toBe('registered');
     expect(desk.keys.list[0]?.awaitingTouch).toBe(false);
 
+    desk.markPrinted();
+    expect(desk.job.printed).toBe(true);
+    expect(backend.lettersPrinted).toEqual([userId]);
+
     desk.next();
     expect(desk.job.registered).toBeNull();
     expect(desk.job.phase).toBe('idle');
@@ -146,6 +150,7 @@ describe('Desk with a backend that only rejects', () => {
       Promise.resolve([{ id: 'a', upn: 'a@x', displayName: 'A', status: 'pending', detail: null }]),
     watchKeys: () => Promise.reject('keys_watch not allowed'),
     provision: () => Promise.reject(error),
+    letterPrinted: () => Promise.reject(error),
     demoPlugKey: () => Promise.reject(error),
     demoPullKey: () => Promise.reject(error),
     demoTouchKey: () => Promise.reject(error),

@@ -21,6 +21,8 @@ export interface Backend {
    * resolves when the job is over (it may also reject with an `IpcError`).
    */
   provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void>;
+  /** The user's PIN letter is printed: the backend wipes the PIN it kept (sealed) till now. */
+  letterPrinted(userId: string): Promise<void>;
   /** Stream plugged-key changes, starting with a synthetic `added` per present key. */
   watchKeys(onEvent: (event: KeyEvent) => void): Promise<void>;
   /** Demo only: plug a simulated key. */

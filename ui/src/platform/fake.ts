@@ -182,6 +182,14 @@ export class FakeBackend implements Backend {
     }
   }
 
+  /** Users whose PIN letter was reported printed (the real backend wipes the escrow). */
+  readonly lettersPrinted: string[] = [];
+
+  letterPrinted(userId: string): Promise<void> {
+    this.lettersPrinted.push(userId);
+    return Promise.resolve();
+  }
+
   async watchKeys(onEvent: (event: KeyEvent) => void): Promise<void> {
     this.watchers.add(onEvent);
     for (const key of this.keys.values()) onEvent({ event: 'added', data: view(key) });

@@ -22,6 +22,7 @@ export const tauriBackend: Backend = {
     const onEventChannel = new Channel<ProvisionEvent>(onEvent);
     await invoke<void>('provision', { userId, onEvent: onEventChannel });
   },
+  letterPrinted: (userId) => invoke<void>('letter_printed', { userId }),
   watchKeys: async (onEvent) => {
     const onEventChannel = new Channel<KeyEvent>(onEvent);
     await invoke<void>('keys_watch', { onEvent: onEventChannel });

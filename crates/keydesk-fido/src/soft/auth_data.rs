@@ -94,6 +94,15 @@ impl AttestedAuthData<'_> {
     }
 }
 
+/// The authData of an assertion: `SHA-256(rp_id) | UP+UV | signCount`.
+pub fn assertion_auth_data(rp_id: &str, sign_count: u32) -> Vec<u8> {
+    let mut out = Vec::with_capacity(37);
+    out.extend_from_slice(&Sha256::digest(rp_id.as_bytes()));
+    out.push(FLAG_UP | FLAG_UV);
+    out.extend_from_slice(&sign_count.to_be_bytes());
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -2,6 +2,7 @@
 //!
 //! Plain data only; the key's behaviour lives in [`super::SoftKey`].
 
+use std::path::PathBuf;
 use std::time::Duration;
 
 /// The AAGUID every KeyDesk soft key reports unless configured otherwise (a fixed random
@@ -34,6 +35,11 @@ pub struct SoftKeyConfig {
     pub touch_timeout: Duration,
     /// Discoverable-credential slots.
     pub capacity: usize,
+    /// Added to every operation before the key answers (the latency model for benchmarks;
+    /// a real key takes ~50 ms for getInfo and ~200 ms to sign).
+    pub latency: Duration,
+    /// Where the key keeps its state (`state.json`, see `soft::persist`); None = memory only.
+    pub state_dir: Option<PathBuf>,
 }
 
 impl SoftKeyConfig {
@@ -48,7 +54,8 @@ impl SoftKeyConfig {
 
 impl Default for SoftKeyConfig {
     /// "KeyDesk Soft Key", [`SOFT_KEY_AAGUID`], serial "SOFT-0001", touched automatically
-    /// after 500 ms, 30 s touch timeout, 25 slots.
+    /// after 500 ms, 30 s touch timeout, 25 slots, no added latency,
+    /// memory only.
     fn default() -> Self {
         SoftKeyConfig {
             model: "KeyDesk Soft Key".to_owned(),
@@ -57,6 +64,8 @@ impl Default for SoftKeyConfig {
             touch: TouchMode::Auto(Duration::from_millis(500)),
             touch_timeout: Duration::from_secs(30),
             capacity: 25,
+            latency: Duration::ZERO,
+            state_dir: None,
         }
     }
 }

@@ -40,6 +40,16 @@ pub struct StoredCredentialView {
     pub cred_protect: Option<u8>,
 }
 
+/// The non-secret parts of a saved credential; see [`Credential::restore`].
+pub(crate) struct RestoredParts {
+    pub id: Vec<u8>,
+    pub rp_id: String,
+    pub user_handle: Vec<u8>,
+    pub user_name: String,
+    pub discoverable: bool,
+    pub cred_protect: Option<u8>,
+}
+
 impl Credential {
     /// A fresh credential with a random P-256 key and a random id.
     pub fn generate(request: &MakeCredential) -> Self {
@@ -55,6 +65,29 @@ impl Credential {
             discoverable: request.resident_key,
             cred_protect: request.cred_protect,
         }
+    }
+
+    /// Rebuilds a saved credential; None when `secret` is not a valid P-256 scalar.
+    pub(crate) fn restore(saved: RestoredParts, secret: &[u8]) -> Option<Self> {
+        Some(Credential {
+            id: saved.id,
+            key: SigningKey::from_slice(secret).ok()?,
+            rp_id: saved.rp_id,
+            user_handle: saved.user_handle,
+            user_name: saved.user_name,
+            discoverable: saved.discoverable,
+            cred_protect: saved.cred_protect,
+        })
+    }
+
+    /// The private scalar, for the state file only.
+    pub(crate) fn secret(&self) -> Vec<u8> {
+        self.key.to_bytes().to_vec()
+    }
+
+    /// The user handle.
+    pub fn user_handle(&self) -> &[u8] {
+        &self.user_handle
     }
 
     /// The credential id.

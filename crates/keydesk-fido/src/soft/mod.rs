@@ -9,27 +9,41 @@
 //! Operations on one key are serialized the way a CTAPHID channel is: a second call while
 //! one is running (for instance waiting for a touch) gets [`KeyError::Busy`].
 //!
-//! Known issues (not simulated): authenticatorReset, PIN change, authenticatorConfig
-//! (minimum PIN length, forceChangePin), credential management, getAssertion, and the
-//! PIN/UV auth protocol's key agreement (the port passes the PIN itself).
+//! CTAP 2.1 state: PIN change, minimum PIN length (only grows; longer than the PIN forces a
+//! change), forceChangePin (PIN tokens then fail with 0x37 until the PIN is changed),
+//! authenticatorReset (needs a touch, only within 10 s of being plugged: else 0x30),
+//! getAssertion, credential management, CTAPHID_CANCEL (0x2D). State can be kept in a
+//! directory ([`persist`]); [`SoftKeyConfig::latency`] delays every answer.
+//!
+//! Known issues (not simulated): the PIN/UV auth protocol's key agreement (the port passes
+//! the PIN itself), so credProtect's "UV required" levels are always satisfied; the PIN is
+//! checked on every operation rather than once per token.
 
 mod auth_data;
 mod config;
 mod cose;
+mod cred_ops;
 mod credential;
+pub mod ctap2;
 mod ops;
+pub mod persist;
+mod pin;
 mod presence;
 mod state;
 
 use std::sync::{Mutex, MutexGuard, PoisonError};
+use std::time::Duration;
 
 use tokio::sync::watch;
 
 pub use auth_data::{FLAG_AT, FLAG_ED, FLAG_UP, FLAG_UV};
 pub use config::{SoftKeyConfig, TouchMode, SOFT_KEY_AAGUID};
 pub use credential::StoredCredentialView;
+pub use pin::{pin_hash, MAX_CONSECUTIVE_FAILURES, MAX_PIN_RETRIES, MIN_PIN_LENGTH};
 pub use presence::KeyStatus;
-pub use state::{MAX_PIN_RETRIES, MIN_PIN_LENGTH};
+
+/// How long after being plugged in a key accepts authenticatorReset.
+pub const RESET_WINDOW: Duration = Duration::from_secs(10);
 
 use crate::error::KeyError;
 #[cfg(doc)]
@@ -44,6 +58,7 @@ pub struct SoftKey {
     state: Mutex<State>,
     presence: Presence,
     operation: tokio::sync::Mutex<()>,
+    plugged_at: Mutex<tokio::time::Instant>,
 }
 
 impl SoftKey {
@@ -55,7 +70,20 @@ impl SoftKey {
             config,
             presence: Presence::new(),
             operation: tokio::sync::Mutex::new(()),
+            plugged_at: Mutex::new(tokio::time::Instant::now()),
         }
+    }
+
+    /// A key whose state lives in `config.state_dir`: restored from `state.json` when one
+    /// is there, factory-fresh otherwise. Without a directory, the same as [`SoftKey::new`].
+    pub fn open(id: impl Into<String>, config: SoftKeyConfig) -> std::io::Result<Self> {
+        let key = SoftKey::new(id, config);
+        if let Some(dir) = &key.config.state_dir {
+            if let Some(state) = persist::load(dir, key.config.capacity)? {
+                *key.state() = state;
+            }
+        }
+        Ok(key)
     }
 
     /// The demo panel's button: satisfies a pending presence request; ignored when nothing
@@ -72,6 +100,10 @@ impl SoftKey {
     /// Plugs the key (back) in. A power cycle: clears the "3 wrong PINs in a row" block.
     pub fn plug(&self) {
         if self.presence.plug() {
+            *self
+                .plugged_at
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner) = tokio::time::Instant::now();
             self.state().power_cycle();
         }
     }
@@ -125,6 +157,34 @@ impl SoftKey {
     /// Installs (or removes) the rack's change hook.
     pub(crate) fn set_listener(&self, listener: Option<StatusListener>) {
         self.presence.set_listener(listener);
+    }
+
+    /// Writes the state to `config.state_dir`, when set; a failure is logged, not fatal.
+    fn commit(&self, state: &State) {
+        if let Some(dir) = &self.config.state_dir {
+            if let Err(error) = persist::save(dir, state) {
+                tracing::warn!(key = %self.id, %error, "soft key could not save its state");
+            }
+        }
+    }
+
+    /// Whether authenticatorReset would still be accepted (within [`RESET_WINDOW`] of plug).
+    pub fn in_reset_window(&self) -> bool {
+        self.plugged_at
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
+            .elapsed()
+            <= RESET_WINDOW
+    }
+
+    /// The operation's latency (see [`SoftKeyConfig::latency`]); `Removed` when pulled
+    /// meanwhile.
+    async fn answer_delay(&self, epoch: u64) -> Result<(), KeyError> {
+        if !self.config.latency.is_zero() {
+            tokio::time::sleep(self.config.latency).await;
+            self.still_plugged(epoch)?;
+        }
+        Ok(())
     }
 
     fn state(&self) -> MutexGuard<'_, State> {

@@ -1,20 +1,15 @@
-//! [`SecurityKey`] for [`SoftKey`]: getInfo, PIN retries, setPIN and makeCredential.
+//! [`SecurityKey`] for [`SoftKey`]: getInfo, the PIN, authenticatorConfig and reset here;
+//! credential operations in `cred_ops`.
 //!
-//! makeCredential follows CTAP 2.1 §6.1.2's order: PIN check, exclude list (touch, then
-//! 0x19), user presence, key store room, then a fresh P-256 credential with a packed
-//! self-attestation signed over `authData || SHA-256(clientDataJSON)`.
+//! Every operation that checks a PIN writes the state back (retries count even on failure).
 
 use async_trait::async_trait;
 use keydesk_core::{Attestation, Pin};
 use sha2::{Digest, Sha256};
 
-use super::auth_data::{AttestedAuthData, Extensions};
-use super::cose::{self, ES256};
-use super::credential::Credential;
-use super::state::MIN_PIN_LENGTH;
 use super::SoftKey;
 use crate::error::{CtapStatus, KeyError};
-use crate::port::{KeyInfo, MakeCredential, SecurityKey};
+use crate::port::{Assertion, CredentialRef, GetAssertion, KeyInfo, MakeCredential, SecurityKey};
 
 #[async_trait]
 impl SecurityKey for SoftKey {
@@ -23,31 +18,37 @@ impl SecurityKey for SoftKey {
     }
 
     async fn info(&self) -> Result<KeyInfo, KeyError> {
-        let _operation = self.begin()?;
+        let (_operation, epoch) = self.begin()?;
+        self.answer_delay(epoch).await?;
         let state = self.state();
         Ok(KeyInfo {
             versions: vec!["FIDO_2_0".into(), "FIDO_2_1".into()],
             aaguid: self.config.aaguid,
             client_pin: Some(state.pin_is_set()),
             resident_keys: true,
-            min_pin_length: MIN_PIN_LENGTH,
+            min_pin_length: state.pin.min_length,
             pin_protocols: vec![2, 1],
             remaining_discoverable_credentials: Some(
                 u32::try_from(state.remaining_slots()).unwrap_or(u32::MAX),
             ),
             model: self.config.model.clone(),
             serial: Some(self.config.serial.clone()),
+            force_pin_change: state.pin.force_change,
+            supports_config: true,
+            supports_min_pin_length: true,
+            supports_cred_mgmt: true,
+            firmware: Some(1),
         })
     }
 
     async fn pin_retries(&self) -> Result<u8, KeyError> {
-        let _operation = self.begin()?;
+        let (_operation, epoch) = self.begin()?;
+        self.answer_delay(epoch).await?;
         Ok(self.state().retries())
     }
 
     async fn set_pin(&self, new_pin: &Pin) -> Result<(), KeyError> {
-        let _operation = self.begin()?;
-        self.state().set_pin(new_pin)
+        self.with_state(|state| state.pin.set(new_pin)).await
     }
 
     async fn make_credential(
@@ -55,52 +56,92 @@ impl SecurityKey for SoftKey {
         request: &MakeCredential,
         pin: &Pin,
     ) -> Result<Attestation, KeyError> {
+        let hash = Sha256::digest(&request.client_data_json);
+        self.do_make_credential(request, &hash, pin).await
+    }
+
+    async fn change_pin(&self, current: &Pin, new_pin: &Pin) -> Result<(), KeyError> {
+        self.with_state(|state| state.pin.change(current, new_pin))
+            .await
+    }
+
+    async fn reset(&self) -> Result<(), KeyError> {
         let (_operation, epoch) = self.begin()?;
-        if request
-            .cred_protect
-            .is_some_and(|level| !(1..=3).contains(&level))
-        {
-            return Err(KeyError::ctap(CtapStatus::InvalidParameter));
+        self.answer_delay(epoch).await?;
+        if !self.in_reset_window() {
+            return Err(KeyError::ctap(CtapStatus::NotAllowed));
         }
-        let excluded = {
-            let mut state = self.state();
-            state.verify_pin(pin)?;
-            state.holds_any(&request.rp_id, &request.exclude_list)
-        };
         let (touch, timeout) = (self.config.touch, self.config.touch_timeout);
         self.presence.wait_for_touch(epoch, touch, timeout).await?;
-        if excluded {
-            return Err(KeyError::ctap(CtapStatus::CredentialExcluded));
-        }
-
         let mut state = self.state();
         self.still_plugged(epoch)?;
-        let credential = Credential::generate(request);
-        state.check_room(&credential)?;
-        let auth_data = AttestedAuthData {
-            rp_id: &request.rp_id,
-            sign_count: state.next_sign_count(),
-            aaguid: self.config.aaguid,
-            credential_id: credential.id(),
-            cose_key: &cose::encode_p256(credential.public_key()),
-            extensions: Extensions {
-                cred_protect: request.cred_protect,
-                hmac_secret: request.hmac_secret,
-            },
-        }
-        .encode();
-        let mut signed = auth_data.clone();
-        signed.extend_from_slice(&Sha256::digest(&request.client_data_json));
-        let attestation = Attestation {
-            fmt: "packed".into(),
-            sig: credential.sign(&signed),
-            auth_data,
-            alg: ES256,
-            x5c: vec![],
-            credential_id: credential.id().to_vec(),
-        };
-        state.store(credential);
-        tracing::debug!(key = %self.id, rp_id = %request.rp_id, "soft key made a credential");
-        Ok(attestation)
+        state.reset();
+        self.commit(&state);
+        tracing::debug!(key = %self.id, "soft key reset");
+        Ok(())
+    }
+
+    async fn set_min_pin_length(
+        &self,
+        pin: &Pin,
+        min_length: u8,
+        rp_ids: &[String],
+    ) -> Result<(), KeyError> {
+        self.with_state(|state| {
+            state.pin.token(pin)?;
+            state.pin.set_min_length(min_length, rp_ids)
+        })
+        .await
+    }
+
+    async fn force_pin_change(&self, pin: &Pin) -> Result<(), KeyError> {
+        self.with_state(|state| {
+            state.pin.token(pin)?;
+            state.pin.force_change = true;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_assertion(
+        &self,
+        request: &GetAssertion,
+        pin: &Pin,
+    ) -> Result<Assertion, KeyError> {
+        let hash = Sha256::digest(&request.client_data_json);
+        self.do_get_assertion(request, &hash, pin).await
+    }
+
+    async fn credentials(&self, pin: &Pin) -> Result<Vec<CredentialRef>, KeyError> {
+        self.do_credentials(pin).await
+    }
+
+    async fn delete_credential(&self, pin: &Pin, credential_id: &[u8]) -> Result<(), KeyError> {
+        self.do_delete_credential(pin, credential_id).await
+    }
+
+    async fn cancel(&self) {
+        self.presence.cancel_pending();
+    }
+
+    async fn wink(&self) -> Result<(), KeyError> {
+        let (_operation, epoch) = self.begin()?;
+        self.answer_delay(epoch).await
+    }
+}
+
+impl SoftKey {
+    /// Runs a state change that needs no touch, then saves the state (also on failure: a
+    /// wrong PIN still costs a retry).
+    async fn with_state<T>(
+        &self,
+        change: impl FnOnce(&mut super::state::State) -> Result<T, KeyError>,
+    ) -> Result<T, KeyError> {
+        let (_operation, epoch) = self.begin()?;
+        self.answer_delay(epoch).await?;
+        let mut state = self.state();
+        let result = change(&mut state);
+        self.commit(&state);
+        result
     }
 }

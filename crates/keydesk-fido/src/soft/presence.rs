@@ -31,6 +31,7 @@ pub(crate) type StatusListener = Box<dyn Fn(KeyStatus) + Send + Sync>;
 pub(crate) struct Presence {
     status: watch::Sender<KeyStatus>,
     listener: Mutex<Option<StatusListener>>,
+    cancel: tokio::sync::Notify,
 }
 
 impl Presence {
@@ -44,6 +45,7 @@ impl Presence {
         Presence {
             status,
             listener: Mutex::new(None),
+            cancel: tokio::sync::Notify::new(),
         }
     }
 
@@ -107,6 +109,11 @@ impl Presence {
         })
     }
 
+    /// CTAPHID_CANCEL: a pending presence request ends with 0x2D (keep-alive cancel).
+    pub fn cancel_pending(&self) {
+        self.cancel.notify_waiters();
+    }
+
     /// Ends the presence request of plugging `epoch`, if still pending; true when it was.
     fn cancel(&self, epoch: u64) -> bool {
         self.update(|s| {
@@ -144,7 +151,8 @@ impl Presence {
         };
         let auto = tokio::time::sleep(auto_delay);
         let deadline = tokio::time::sleep(timeout);
-        tokio::pin!(auto, deadline);
+        let cancelled = self.cancel.notified();
+        tokio::pin!(auto, deadline, cancelled);
         loop {
             let now = *status.borrow_and_update();
             if !now.plugged || now.plug_count != epoch {
@@ -158,6 +166,11 @@ impl Presence {
                 () = &mut auto, if auto_pending => {
                     auto_pending = false;
                     self.touch();
+                }
+                () = &mut cancelled => {
+                    if self.cancel(epoch) {
+                        return Err(KeyError::ctap(CtapStatus::KeepaliveCancel));
+                    }
                 }
                 () = &mut deadline => {
                     if self.cancel(epoch) {

@@ -1,55 +1,44 @@
 //! The soft key's persistent state: PIN hash, retry counters and the credential store.
 //!
-//! Synchronous and free of I/O, so every CTAP rule here is tested without a runtime. The
-//! PIN is kept only as `LEFT(SHA-256(pin), 16)`, as CTAP 2.1 §6.5.5 prescribes; the PIN
-//! itself is never stored.
-
-use keydesk_core::Pin;
-use sha2::{Digest, Sha256};
+//! Synchronous and free of I/O, so every CTAP rule here is tested without a runtime. PIN
+//! rules live in [`super::pin`].
 
 use super::credential::{Credential, StoredCredentialView};
+use super::pin::PinState;
 use crate::error::{CtapStatus, KeyError};
-
-/// PIN retries a fresh key (or a correct PIN) gives.
-pub const MAX_PIN_RETRIES: u8 = 8;
-/// Minimum PIN length in code points.
-pub const MIN_PIN_LENGTH: u8 = 4;
-/// Maximum PIN length in UTF-8 bytes.
-pub const MAX_PIN_BYTES: usize = 63;
-/// Wrong PINs in a row after which the key needs a power cycle.
-pub const MAX_CONSECUTIVE_FAILURES: u8 = 3;
 
 /// Everything the key remembers.
 pub struct State {
-    pin_hash: Option<[u8; 16]>,
-    retries: u8,
-    consecutive_failures: u8,
-    sign_count: u32,
-    credentials: Vec<Credential>,
-    capacity: usize,
+    pub(crate) pin: PinState,
+    pub(crate) sign_count: u32,
+    pub(crate) credentials: Vec<Credential>,
+    pub(crate) capacity: usize,
 }
 
 impl State {
     /// A factory-fresh key with `capacity` discoverable slots.
     pub fn new(capacity: usize) -> Self {
         State {
-            pin_hash: None,
-            retries: MAX_PIN_RETRIES,
-            consecutive_failures: 0,
+            pin: PinState::default(),
             sign_count: 0,
             credentials: Vec::new(),
             capacity,
         }
     }
 
+    /// authenticatorReset: factory-fresh again (the capacity stays).
+    pub fn reset(&mut self) {
+        *self = State::new(self.capacity);
+    }
+
     /// Whether a PIN is set (`options.clientPin`).
     pub fn pin_is_set(&self) -> bool {
-        self.pin_hash.is_some()
+        self.pin.is_set()
     }
 
     /// PIN retries left.
     pub fn retries(&self) -> u8 {
-        self.retries
+        self.pin.retries
     }
 
     /// Free discoverable-credential slots.
@@ -64,50 +53,40 @@ impl State {
 
     /// Plugging the key back in clears the consecutive-failure block (PIN auth blocked).
     pub fn power_cycle(&mut self) {
-        self.consecutive_failures = 0;
+        self.pin.power_cycle();
     }
 
-    /// clientPin setPIN: only on a key without a PIN, 4 code points to 63 bytes.
-    pub fn set_pin(&mut self, pin: &Pin) -> Result<(), KeyError> {
-        if self.pin_is_set() {
-            return Err(KeyError::ctap(CtapStatus::NotAllowed));
+    /// The discoverable credentials, oldest first.
+    pub fn discoverable(&self) -> impl Iterator<Item = &Credential> {
+        self.credentials.iter().filter(|c| c.is_discoverable())
+    }
+
+    /// The credentials getAssertion may use: those in `allow_list` for `rp_id`, or every
+    /// discoverable one for `rp_id` when the list is empty. Newest first.
+    pub fn for_assertion(&self, rp_id: &str, allow_list: &[Vec<u8>]) -> Vec<&Credential> {
+        self.credentials
+            .iter()
+            .rev()
+            .filter(|c| c.rp_id() == rp_id)
+            .filter(|c| {
+                if allow_list.is_empty() {
+                    c.is_discoverable()
+                } else {
+                    allow_list.iter().any(|id| id == c.id())
+                }
+            })
+            .collect()
+    }
+
+    /// Deletes the discoverable credential `id`: 0x2E when there is none.
+    pub fn delete(&mut self, id: &[u8]) -> Result<(), KeyError> {
+        let before = self.credentials.len();
+        self.credentials
+            .retain(|c| !(c.is_discoverable() && c.id() == id));
+        if self.credentials.len() == before {
+            return Err(KeyError::ctap(CtapStatus::NoCredentials));
         }
-        if pin.len() < usize::from(MIN_PIN_LENGTH) || pin.expose().len() > MAX_PIN_BYTES {
-            return Err(KeyError::ctap(CtapStatus::PinPolicyViolation));
-        }
-        self.pin_hash = Some(pin_hash(pin));
-        self.retries = MAX_PIN_RETRIES;
-        self.consecutive_failures = 0;
         Ok(())
-    }
-
-    /// Checks `pin` the way getPinUvAuthToken does (CTAP 2.1 §6.5.5.7): blocked keys refuse
-    /// first, every attempt costs a retry, a correct PIN gives them all back.
-    pub fn verify_pin(&mut self, pin: &Pin) -> Result<(), KeyError> {
-        let Some(stored) = self.pin_hash else {
-            return Err(KeyError::ctap(CtapStatus::PinNotSet));
-        };
-        if self.retries == 0 {
-            return Err(KeyError::ctap(CtapStatus::PinBlocked));
-        }
-        if self.consecutive_failures >= MAX_CONSECUTIVE_FAILURES {
-            return Err(KeyError::ctap(CtapStatus::PinAuthBlocked));
-        }
-        self.retries -= 1;
-        if constant_time_eq(&stored, &pin_hash(pin)) {
-            self.retries = MAX_PIN_RETRIES;
-            self.consecutive_failures = 0;
-            return Ok(());
-        }
-        self.consecutive_failures += 1;
-        let status = if self.retries == 0 {
-            CtapStatus::PinBlocked
-        } else if self.consecutive_failures >= MAX_CONSECUTIVE_FAILURES {
-            CtapStatus::PinAuthBlocked
-        } else {
-            CtapStatus::PinInvalid
-        };
-        Err(KeyError::ctap(status))
     }
 
     /// True when the key holds one of `exclude_list` for `rp_id`.
@@ -153,17 +132,6 @@ impl State {
     }
 }
 
-fn pin_hash(pin: &Pin) -> [u8; 16] {
-    let digest = Sha256::digest(pin.expose().as_bytes());
-    let mut left = [0u8; 16];
-    left.copy_from_slice(&digest[..16]);
-    left
-}
-
-fn constant_time_eq(a: &[u8; 16], b: &[u8; 16]) -> bool {
-    a.iter().zip(b).fold(0u8, |acc, (x, y)| acc | (x ^ y)) == 0
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -189,36 +157,6 @@ mod tests {
             cred_protect: None,
             hmac_secret: false,
         }
-    }
-
-    #[test]
-    fn pin_rules() {
-        let mut state = State::new(1);
-        assert_eq!(
-            status(state.verify_pin(&Pin::new("1234"))),
-            CtapStatus::PinNotSet
-        );
-        assert_eq!(
-            status(state.set_pin(&Pin::new("123"))),
-            CtapStatus::PinPolicyViolation
-        );
-        assert_eq!(
-            status(state.set_pin(&Pin::new("1".repeat(64)))),
-            CtapStatus::PinPolicyViolation
-        );
-        // Four code points, eight bytes: long enough.
-        state.set_pin(&Pin::new("éééé")).unwrap();
-        assert_eq!(
-            status(state.set_pin(&Pin::new("5678"))),
-            CtapStatus::NotAllowed
-        );
-        assert_eq!(
-            status(state.verify_pin(&Pin::new("eeee"))),
-            CtapStatus::PinInvalid
-        );
-        assert_eq!(state.retries(), 7);
-        state.verify_pin(&Pin::new("éééé")).unwrap();
-        assert_eq!(state.retries(), MAX_PIN_RETRIES);
     }
 
     #[test]

@@ -17,6 +17,7 @@ use crate::clock::rfc3339_seconds;
 use crate::directory::User;
 use crate::error::GraphError;
 use crate::layer::ApiVersion;
+use crate::perms::{Caller, Need};
 use crate::query::Query;
 use crate::tenant::{Counters, Passkey, Tenant};
 use crate::{options, verify};
@@ -24,8 +25,10 @@ use crate::{options, verify};
 /// `GET .../fido2Methods`.
 pub async fn list(
     State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, GraphError> {
+    caller.require(Need::PasskeyRead)?;
     let user = find_user(&tenant, &id)?;
     let live = tenant.live();
     let value: Vec<Value> = live
@@ -42,15 +45,25 @@ pub async fn list(
 pub async fn get_segment(
     State(tenant): State<Arc<Tenant>>,
     Extension(version): Extension<ApiVersion>,
+    Extension(caller): Extension<Caller>,
     Path((id, segment)): Path<(String, String)>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, GraphError> {
     let user = find_user(&tenant, &id)?;
     if segment.starts_with("creationOptions") {
+        caller.require(Need::PasskeyWrite)?;
+        if caller.user() == Some(user.id) {
+            return Err(GraphError::new(
+                StatusCode::METHOD_NOT_ALLOWED,
+                "methodNotAllowed",
+                "creationOptions cannot be requested for the signed-in user themself; passkeys are provisioned on behalf of other users.",
+            ));
+        }
         let query = Query::parse(raw.as_deref());
         let timeout = options::parse_timeout(version, &segment, &query)?;
         return options::issue(&tenant, user, timeout).map(Json);
     }
+    caller.require(Need::PasskeyRead)?;
     let live = tenant.live();
     live.passkeys
         .get(&user.id)
@@ -62,8 +75,10 @@ pub async fn get_segment(
 /// `DELETE .../fido2Methods/{methodId}`.
 pub async fn delete(
     State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
     Path((id, method)): Path<(String, String)>,
 ) -> Result<StatusCode, GraphError> {
+    caller.require(Need::MethodDelete)?;
     let user = find_user(&tenant, &id)?;
     let mut live = tenant.live();
     let keys = live.passkeys.entry(user.id).or_default();
@@ -79,9 +94,11 @@ pub async fn delete(
 /// `POST .../fido2Methods`: verify the attestation and store the passkey.
 pub async fn register(
     State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, GraphError> {
+    caller.require(Need::PasskeyWrite)?;
     let user = find_user(&tenant, &id)?;
     match verify::register(&tenant, user, &body) {
         Ok(passkey) => {
@@ -112,7 +129,7 @@ pub fn method_json(p: &Passkey) -> Value {
         "createdDateTime": rfc3339_seconds(p.created),
         "aaGuid": p.aaguid,
         "model": p.model,
-        "attestationCertificates": [],
-        "attestationLevel": "notAttested",
+        "attestationCertificates": p.attestation_certificates,
+        "attestationLevel": if p.attestation_certificates.is_empty() { "notAttested" } else { "attested" },
     })
 }

@@ -1,23 +1,25 @@
-//! Groups: lookup by name or id, and the transitive user members with paging.
+//! Groups: lookup by name or id, and their members (`members`, `transitiveMembers`, each
+//! with or without the `microsoft.graph.user` cast), paged.
 //!
-//! Paging: a page holds min(`$top` or 100, `SimConfig::page_size`, 999) users; while more
-//! remain the page carries an absolute `@odata.nextLink` with an opaque `$skiptoken`.
-//! Devices, service principals and nested groups are members too, but the
-//! `microsoft.graph.user` cast leaves them out; nested groups' users are flattened in.
-//! `/members` (direct, untyped) shows them all.
+//! Paging: a page holds min(`$top` or 100, the page cap) objects, `$top` above 999 is a
+//! 400; while more remain the page carries an absolute `@odata.nextLink` with an opaque
+//! `$skiptoken`. Devices, service principals and nested groups are members too, each
+//! with its `@odata.type`; the cast leaves them out, and `transitiveMembers` flattens
+//! nesting (each object once).
 
 use std::sync::Arc;
 
 use axum::extract::{OriginalUri, Path, RawQuery, State};
 use axum::http::header::HOST;
 use axum::http::HeaderMap;
-use axum::Json;
+use axum::{Extension, Json};
 use serde_json::{json, Map, Value};
 
 use super::users::user_json;
 use crate::b64;
 use crate::directory::{Group, Member};
 use crate::error::GraphError;
+use crate::perms::{Caller, Need};
 use crate::query::{display_name_filter, Query};
 use crate::tenant::Tenant;
 
@@ -27,8 +29,10 @@ const MAX_PAGE: usize = 999;
 /// `GET /groups[?$filter=displayName eq 'NAME']`.
 pub async fn list(
     State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, GraphError> {
+    caller.require(Need::GroupRead)?;
     let query = Query::parse(raw.as_deref());
     let groups: Vec<Value> = match query.get("filter") {
         Some(filter) => {
@@ -47,8 +51,10 @@ pub async fn list(
 /// `GET /groups/{id}`.
 pub async fn get(
     State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, GraphError> {
+    caller.require(Need::GroupRead)?;
     let (_, group) = tenant
         .directory
         .group(&id)
@@ -56,53 +62,151 @@ pub async fn get(
     Ok(Json(group_json(group)))
 }
 
-/// `GET /groups/{id}/transitiveMembers/microsoft.graph.user`.
-pub async fn transitive_users(
+/// `GET /groups/{id}/members`.
+pub async fn members(
     State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
     OriginalUri(uri): OriginalUri,
     headers: HeaderMap,
 ) -> Result<Json<Value>, GraphError> {
+    let listing = Listing {
+        transitive: false,
+        users_only: false,
+    };
+    list_members(&tenant, &caller, &id, raw, &uri, &headers, listing)
+}
+
+/// `GET /groups/{id}/members/microsoft.graph.user`.
+pub async fn member_users(
+    State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Result<Json<Value>, GraphError> {
+    let listing = Listing {
+        transitive: false,
+        users_only: true,
+    };
+    list_members(&tenant, &caller, &id, raw, &uri, &headers, listing)
+}
+
+/// `GET /groups/{id}/transitiveMembers`.
+pub async fn transitive_members(
+    State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Result<Json<Value>, GraphError> {
+    let listing = Listing {
+        transitive: true,
+        users_only: false,
+    };
+    list_members(&tenant, &caller, &id, raw, &uri, &headers, listing)
+}
+
+/// `GET /groups/{id}/transitiveMembers/microsoft.graph.user`.
+pub async fn transitive_users(
+    State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+    RawQuery(raw): RawQuery,
+    OriginalUri(uri): OriginalUri,
+    headers: HeaderMap,
+) -> Result<Json<Value>, GraphError> {
+    let listing = Listing {
+        transitive: true,
+        users_only: true,
+    };
+    list_members(&tenant, &caller, &id, raw, &uri, &headers, listing)
+}
+
+/// Which members a listing returns.
+#[derive(Clone, Copy)]
+struct Listing {
+    transitive: bool,
+    /// The `microsoft.graph.user` cast: users only, without `@odata.type`.
+    users_only: bool,
+}
+
+fn list_members(
+    tenant: &Tenant,
+    caller: &Caller,
+    id: &str,
+    raw: Option<String>,
+    uri: &axum::http::Uri,
+    headers: &HeaderMap,
+    listing: Listing,
+) -> Result<Json<Value>, GraphError> {
+    caller.require(Need::GroupRead)?;
     let (index, _) = tenant
         .directory
-        .group(&id)
-        .ok_or_else(|| GraphError::not_found(&id))?;
+        .group(id)
+        .ok_or_else(|| GraphError::not_found(id))?;
     let query = Query::parse(raw.as_deref());
     let top = match query.get("top") {
         None => DEFAULT_PAGE,
         Some(text) => text
             .parse::<usize>()
             .ok()
-            .filter(|n| *n > 0)
+            .filter(|n| (1..=MAX_PAGE).contains(n))
             .ok_or_else(|| {
-                GraphError::bad_request(format!("Invalid page size specified: '{text}'."))
+                GraphError::bad_request(format!(
+                    "Invalid page size specified: '{text}'. Must be between 1 and {MAX_PAGE}."
+                ))
             })?,
     };
-    let page = top.min(tenant.config.page_size.max(1)).min(MAX_PAGE);
+    let cap = tenant.faults.page_size().unwrap_or(tenant.config.page_size);
+    let page = top.min(cap.max(1));
     let offset = match query.get("skiptoken") {
         None => 0,
         Some(token) => decode_skiptoken(token)
             .ok_or_else(|| GraphError::bad_request("The $skiptoken is invalid or expired."))?,
     };
     let select = query.select();
-    let users = tenant.directory.transitive_users(index);
-    let value = users
-        .iter()
-        .skip(offset)
-        .take(page)
-        .map(|u| user_json(u, select.as_deref()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let directory = &tenant.directory;
+    let members: Vec<&Member> = if listing.users_only && listing.transitive {
+        Vec::new()
+    } else {
+        directory
+            .members(index, listing.transitive)
+            .into_iter()
+            .filter(|m| !listing.users_only || matches!(m, Member::User(_)))
+            .collect()
+    };
+    let users = if listing.users_only && listing.transitive {
+        directory.transitive_users(index)
+    } else {
+        Vec::new()
+    };
+    let total = members.len() + users.len();
+    let mut value = Vec::new();
+    for user in users.iter().skip(offset).take(page) {
+        value.push(user_json(user, select.as_deref())?);
+    }
+    for member in members.iter().skip(offset).take(page) {
+        value.push(member_json(
+            tenant,
+            member,
+            select.as_deref(),
+            !listing.users_only,
+        )?);
+    }
 
     let mut body = Map::new();
     if query
         .get("count")
         .is_some_and(|c| c.eq_ignore_ascii_case("true"))
     {
-        body.insert("@odata.count".to_owned(), json!(users.len()));
+        body.insert("@odata.count".to_owned(), json!(total));
     }
     let next = offset + value.len();
-    if next < users.len() {
+    if next < total {
         let host = headers
             .get(HOST)
             .and_then(|h| h.to_str().ok())
@@ -120,37 +224,28 @@ pub async fn transitive_users(
     Ok(Json(Value::Object(body)))
 }
 
-/// `GET /groups/{id}/members`: direct members of every type, each with `@odata.type`.
-pub async fn members(
-    State(tenant): State<Arc<Tenant>>,
-    Path(id): Path<String>,
-) -> Result<Json<Value>, GraphError> {
-    let (_, group) = tenant
-        .directory
-        .group(&id)
-        .ok_or_else(|| GraphError::not_found(&id))?;
-    let value = group
-        .members
-        .iter()
-        .map(|member| {
-            let (kind, id, name) = match member {
-                Member::User(u) => {
-                    let user = &tenant.directory.users[*u];
-                    ("user", user.id, user.display_name.as_str())
-                }
-                Member::Group(g) => {
-                    let group = &tenant.directory.groups[*g];
-                    ("group", group.id, group.display_name.as_str())
-                }
-                Member::Device { id, display_name } => ("device", *id, display_name.as_str()),
-                Member::ServicePrincipal { id, display_name } => {
-                    ("servicePrincipal", *id, display_name.as_str())
-                }
-            };
-            json!({ "@odata.type": format!("#microsoft.graph.{kind}"), "id": id, "displayName": name })
-        })
-        .collect::<Vec<_>>();
-    Ok(Json(json!({ "value": value })))
+/// A member object; users honour `$select`, other kinds show id and displayName.
+fn member_json(
+    tenant: &Tenant,
+    member: &Member,
+    select: Option<&[String]>,
+    typed: bool,
+) -> Result<Value, GraphError> {
+    let (kind, mut value) = match member {
+        Member::User(u) => ("user", user_json(&tenant.directory.users[*u], select)?),
+        Member::Group(g) => ("group", group_json(&tenant.directory.groups[*g])),
+        Member::Device { id, display_name } => {
+            ("device", json!({ "id": id, "displayName": display_name }))
+        }
+        Member::ServicePrincipal { id, display_name } => (
+            "servicePrincipal",
+            json!({ "id": id, "displayName": display_name }),
+        ),
+    };
+    if typed {
+        value["@odata.type"] = json!(format!("#microsoft.graph.{kind}"));
+    }
+    Ok(value)
 }
 
 fn group_json(group: &Group) -> Value {

@@ -2,7 +2,10 @@
 
 mod fido2;
 mod groups;
+mod policy;
+mod signin;
 mod sim;
+mod tap;
 mod token;
 mod users;
 
@@ -21,8 +24,22 @@ use crate::tenant::Tenant;
 pub fn app(tenant: Arc<Tenant>) -> Router {
     Router::new()
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
+        .route(
+            "/{tenant}/oauth2/v2.0/authorize",
+            get(signin::authorize_page).post(signin::authorize_submit),
+        )
+        .route(
+            "/{tenant}/oauth2/v2.0/devicecode",
+            post(signin::device_code),
+        )
+        .route(
+            "/devicelogin",
+            get(signin::device_page).post(signin::device_approve),
+        )
         .route("/_sim/state", get(sim::state))
         .route("/_sim/clock", post(sim::clock))
+        .route("/_sim/faults", get(sim::get_faults).post(sim::set_faults))
+        .route("/_sim/policy", post(sim::set_policy))
         .nest("/v1.0", graph(&tenant, ApiVersion::V1))
         .nest("/beta", graph(&tenant, ApiVersion::Beta))
         .with_state(tenant)
@@ -35,10 +52,27 @@ fn graph(tenant: &Arc<Tenant>, version: ApiVersion) -> Router<Arc<Tenant>> {
         .route("/groups/{id}", get(groups::get))
         .route("/groups/{id}/members", get(groups::members))
         .route(
+            "/groups/{id}/members/microsoft.graph.user",
+            get(groups::member_users),
+        )
+        .route(
+            "/groups/{id}/transitiveMembers",
+            get(groups::transitive_members),
+        )
+        .route(
             "/groups/{id}/transitiveMembers/microsoft.graph.user",
             get(groups::transitive_users),
         )
         .route("/users/{id}", get(users::get))
+        .route("/me", get(users::me))
+        .route(
+            "/users/{id}/authentication/temporaryAccessPassMethods",
+            post(tap::create),
+        )
+        .route(
+            "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2",
+            get(policy::fido2),
+        )
         .route(FIDO2, get(fido2::list).post(fido2::register))
         .route(
             &format!("{FIDO2}/{{segment}}"),

@@ -1,4 +1,5 @@
-//! Test-only controls under `/_sim`: a state dump and the simulated clock.
+//! Test-only controls under `/_sim`: a state dump, the simulated clock, the fault knobs
+//! and the FIDO2 policy.
 //!
 //! No authentication; these exist for tests and demos, not for the client under test.
 
@@ -14,6 +15,8 @@ use serde_json::{json, Value};
 
 use crate::b64;
 use crate::clock::rfc3339_seconds;
+use crate::faults::Faults;
+use crate::policy::Fido2Policy;
 use crate::tenant::Tenant;
 
 /// `GET /_sim/state`.
@@ -45,10 +48,12 @@ pub async fn state(State(tenant): State<Arc<Tenant>>) -> Json<Value> {
                 "accountEnabled": u.account_enabled,
                 "userType": u.user_type.as_str(),
                 "passkeys": passkeys,
+                "hasTemporaryAccessPass": live.taps.contains_key(&u.id),
             })
         })
         .collect();
     let c = &tenant.counters;
+    let f = &tenant.faults.counters;
     Json(json!({
         "tenantId": tenant.directory.tenant_id,
         "now": rfc3339_seconds(tenant.clock.now()),
@@ -58,7 +63,14 @@ pub async fn state(State(tenant): State<Arc<Tenant>>) -> Json<Value> {
             "tokenRequests": c.token_requests.load(Ordering::Relaxed),
             "registrations": c.registrations.load(Ordering::Relaxed),
             "rejectedRegistrations": c.rejected_registrations.load(Ordering::Relaxed),
-        }
+            "throttled": f.throttled.load(Ordering::Relaxed),
+            "unavailable": f.unavailable.load(Ordering::Relaxed),
+            "lostResponses": f.lost_responses.load(Ordering::Relaxed),
+            "droppedConnections": f.dropped_connections.load(Ordering::Relaxed),
+            "malformed": f.malformed.load(Ordering::Relaxed),
+        },
+        "faults": tenant.faults.knobs(),
+        "policy": live.policy,
     }))
 }
 
@@ -77,4 +89,42 @@ pub async fn clock(
     tenant.clock.advance(Duration::from_secs(seconds));
     tracing::info!(seconds, "simulated clock advanced");
     Ok(Json(json!({ "now": rfc3339_seconds(tenant.clock.now()) })))
+}
+
+/// `GET /_sim/faults`: the knobs in force.
+pub async fn get_faults(State(tenant): State<Arc<Tenant>>) -> Json<Faults> {
+    Json(tenant.faults.knobs())
+}
+
+/// `POST /_sim/faults` with a [`Faults`] body: replaces every knob (absent ones are off)
+/// and restarts the "every k-th" counts.
+pub async fn set_faults(
+    State(tenant): State<Arc<Tenant>>,
+    body: Bytes,
+) -> Result<Json<Faults>, (StatusCode, String)> {
+    let knobs: Faults = serde_json::from_slice(&body)
+        .map_err(|e| (StatusCode::BAD_REQUEST, format!("invalid fault knobs: {e}")))?;
+    if !(0.0..=1.0).contains(&knobs.throttle_probability)
+        || !(0.0..=1.0).contains(&knobs.fail_probability)
+    {
+        return Err((
+            StatusCode::BAD_REQUEST,
+            "probabilities must be between 0 and 1".to_owned(),
+        ));
+    }
+    tracing::info!(?knobs, "fault knobs set");
+    tenant.faults.set(knobs.clone());
+    Ok(Json(knobs))
+}
+
+/// `POST /_sim/policy` with a [`Fido2Policy`] body: replaces the FIDO2 method policy.
+pub async fn set_policy(
+    State(tenant): State<Arc<Tenant>>,
+    body: Bytes,
+) -> Result<Json<Value>, (StatusCode, String)> {
+    let policy: Fido2Policy = serde_json::from_slice(&body)
+        .map_err(|e| (StatusCode::BAD_REQUEST, format!("invalid policy: {e}")))?;
+    let graph = policy.to_graph();
+    tenant.live().policy = policy;
+    Ok(Json(graph))
 }

@@ -8,11 +8,12 @@
 use std::sync::Arc;
 
 use axum::extract::{Path, RawQuery, State};
-use axum::Json;
+use axum::{Extension, Json};
 use serde_json::{json, Map, Value};
 
 use crate::directory::User;
 use crate::error::GraphError;
+use crate::perms::{Caller, Need};
 use crate::query::Query;
 use crate::tenant::Tenant;
 
@@ -35,13 +36,35 @@ const DEFAULT_PROPERTIES: &[&str] = &[
 /// The handler.
 pub async fn get(
     State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, GraphError> {
+    caller.require(Need::UserRead)?;
     let user = tenant
         .directory
         .user(&id)
         .ok_or_else(|| GraphError::not_found(&id))?;
+    let select = Query::parse(raw.as_deref()).select();
+    Ok(Json(user_json(user, select.as_deref())?))
+}
+
+/// `GET /me`: the signed-in user; app-only tokens have no "me".
+pub async fn me(
+    State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
+    RawQuery(raw): RawQuery,
+) -> Result<Json<Value>, GraphError> {
+    let Some(id) = caller.user() else {
+        return Err(GraphError::bad_request(
+            "/me request is only valid with delegated authentication flow.",
+        ));
+    };
+    caller.require(Need::SignedInUser)?;
+    let user = tenant
+        .directory
+        .user(&id.to_string())
+        .ok_or_else(|| GraphError::not_found(&id.to_string()))?;
     let select = Query::parse(raw.as_deref()).select();
     Ok(Json(user_json(user, select.as_deref())?))
 }

@@ -20,6 +20,16 @@ pub const AAGUID: [u8; 16] = [
     0xcb, 0x69, 0x48, 0x1e, 0x8f, 0xf7, 0x40, 0x39, 0x93, 0xec, 0x0a, 0x27, 0x29, 0xa1, 0x54, 0xa8,
 ];
 
+/// How the attestation statement is made.
+pub enum Attestation {
+    /// `packed` signed by the credential key itself (no x5c).
+    SelfPacked,
+    /// `none`, with an empty statement.
+    None,
+    /// `packed` signed by an attestation key whose certificate goes in x5c.
+    Certified(SigningKey),
+}
+
 /// Builds a registration body; defaults produce one Entra accepts.
 pub struct Maker {
     pub key: SigningKey,
@@ -34,6 +44,7 @@ pub struct Maker {
     /// Put a different id in `publicKeyCredential.id`.
     pub body_id: Option<Vec<u8>>,
     pub display_name: Option<String>,
+    pub attestation: Attestation,
 }
 
 impl Maker {
@@ -50,6 +61,7 @@ impl Maker {
             bad_signature: false,
             body_id: None,
             display_name: Some("YubiKey 5 NFC 31245678".to_owned()),
+            attestation: Attestation::SelfPacked,
         }
     }
 
@@ -96,16 +108,30 @@ impl Maker {
         if self.bad_signature {
             signed[0] ^= 0xff;
         }
-        let signature: Signature = self.key.sign(&signed);
-        let statement = Cbor::Map(vec![
+        let signer = match &self.attestation {
+            Attestation::Certified(key) => key,
+            _ => &self.key,
+        };
+        let signature: Signature = signer.sign(&signed);
+        let mut statement = vec![
             (Cbor::Text("alg".into()), int(-7)),
             (
                 Cbor::Text("sig".into()),
                 Cbor::Bytes(signature.to_der().as_bytes().to_vec()),
             ),
-        ]);
+        ];
+        if let Attestation::Certified(key) = &self.attestation {
+            statement.push((
+                Cbor::Text("x5c".into()),
+                Cbor::Array(vec![Cbor::Bytes(attestation_certificate(key))]),
+            ));
+        }
+        let (fmt, statement) = match self.attestation {
+            Attestation::None => ("none", Cbor::Map(vec![])),
+            _ => ("packed", Cbor::Map(statement)),
+        };
         let object = Cbor::Map(vec![
-            (Cbor::Text("fmt".into()), Cbor::Text("packed".into())),
+            (Cbor::Text("fmt".into()), Cbor::Text(fmt.into())),
             (Cbor::Text("attStmt".into()), statement),
             (Cbor::Text("authData".into()), Cbor::Bytes(auth_data)),
         ]);
@@ -127,6 +153,27 @@ impl Maker {
         }
         body
     }
+}
+
+/// A packed attestation certificate (C, O, OU "Authenticator Attestation", CN) for `key`.
+pub fn attestation_certificate(key: &SigningKey) -> Vec<u8> {
+    use super::der;
+    let point = key.verifying_key().to_encoded_point(false);
+    der::certificate(
+        &der::ec_spki(point.as_bytes()),
+        &[
+            (der::C, "SE"),
+            (der::O, "KeyDesk Test Keys"),
+            (der::OU, "Authenticator Attestation"),
+            (der::CN, "KeyDesk Test Attestation"),
+        ],
+    )
+}
+
+/// A fresh random P-256 key.
+pub fn random_key() -> SigningKey {
+    let secret: [u8; 32] = rand::random();
+    SigningKey::from_slice(&secret).expect("random scalar is valid")
 }
 
 fn int(n: i64) -> Cbor {

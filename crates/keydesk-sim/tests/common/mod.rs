@@ -3,6 +3,7 @@
 #![allow(dead_code)]
 
 pub mod credential;
+pub mod der;
 
 use std::future::Future;
 use std::time::Duration;
@@ -144,4 +145,107 @@ pub async fn read(response: Response) -> (StatusCode, Value) {
 /// The Graph error message of a response body.
 pub fn message(body: &Value) -> &str {
     body["error"]["message"].as_str().unwrap_or_default()
+}
+
+/// The token endpoint URL of a tenant.
+pub fn token_url(sim: &Sim) -> String {
+    format!(
+        "{}/{}/oauth2/v2.0/token",
+        sim.base_url(),
+        sim.config().tenant
+    )
+}
+
+/// A client that does not follow redirects (to read the authorize redirect).
+pub fn no_redirects() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+}
+
+/// PKCE: a verifier and its S256 challenge.
+pub fn pkce() -> (String, String) {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine;
+    use sha2::Digest;
+    let verifier = URL_SAFE_NO_PAD.encode(rand::random::<[u8; 32]>());
+    let challenge = URL_SAFE_NO_PAD.encode(sha2::Sha256::digest(verifier.as_bytes()));
+    (verifier, challenge)
+}
+
+/// Runs the authorize page as a browser would: GET the form, submit it, return the
+/// redirect's query pairs.
+pub async fn authorize(sim: &Sim, challenge: &str, scope: &str) -> Vec<(String, String)> {
+    let http = no_redirects();
+    let url = format!(
+        "{}/{}/oauth2/v2.0/authorize",
+        sim.base_url(),
+        sim.config().tenant
+    );
+    let params = [
+        ("client_id", sim.config().client_id.as_str()),
+        ("response_type", "code"),
+        ("redirect_uri", "http://localhost:53682/"),
+        ("scope", scope),
+        ("state", "st4te"),
+        ("code_challenge", challenge),
+        ("code_challenge_method", "S256"),
+    ];
+    let page = http.get(&url).query(&params).send().await.unwrap();
+    assert_eq!(page.status(), StatusCode::OK);
+    let html = page.text().await.unwrap();
+    assert!(html.contains("<form method=\"post\""), "{html}");
+    let mut form: Vec<(&str, &str)> = params.to_vec();
+    form.push(("action", "signin"));
+    let submitted = http.post(&url).form(&form).send().await.unwrap();
+    assert_eq!(submitted.status(), StatusCode::FOUND);
+    let location = submitted.headers()["location"].to_str().unwrap().to_owned();
+    assert!(
+        location.starts_with("http://localhost:53682/?"),
+        "{location}"
+    );
+    url::Url::parse(&location)
+        .unwrap()
+        .query_pairs()
+        .into_owned()
+        .collect()
+}
+
+/// A delegated token response through authorization code + PKCE.
+pub async fn delegated_token(sim: &Sim, scope: &str) -> Value {
+    let (verifier, challenge) = pkce();
+    let pairs = authorize(sim, &challenge, scope).await;
+    let code = pairs.iter().find(|(k, _)| k == "code").unwrap().1.clone();
+    let response = reqwest::Client::new()
+        .post(token_url(sim))
+        .form(&[
+            ("grant_type", "authorization_code"),
+            ("client_id", sim.config().client_id.as_str()),
+            ("code", &code),
+            ("redirect_uri", "http://localhost:53682/"),
+            ("code_verifier", &verifier),
+            ("scope", scope),
+        ])
+        .send()
+        .await
+        .unwrap();
+    let (status, body) = read(response).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    body
+}
+
+impl Api {
+    /// A tenant and a delegated (operator) token instead of an app token.
+    pub async fn start_delegated(config: SimConfig) -> Api {
+        let sim = Sim::start(config).await.expect("sim starts");
+        let body =
+            delegated_token(&sim, "https://graph.microsoft.com/.default offline_access").await;
+        let token = body["access_token"].as_str().unwrap().to_owned();
+        Api {
+            sim,
+            http: reqwest::Client::new(),
+            token,
+        }
+    }
 }

@@ -1,0 +1,68 @@
+//! The directory port: the Graph operations the engine needs, named for what they do.
+//!
+//! [`crate::graph_directory`] implements it for `keydesk_graph::GraphClient`; tests can
+//! wrap it (to lose a response, or stop at a step) without mocking HTTP. Calls a Graph
+//! client version cannot make answer [`ProvisionError::Unsupported`].
+
+use async_trait::async_trait;
+use keydesk_core::{CreationOptions, DirectoryUser};
+use keydesk_graph::{Passkey, Registration};
+
+use crate::ProvisionError;
+
+/// The tenant's FIDO2 method policy, as far as provisioning cares.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Fido2Policy {
+    /// The FIDO2 method is enabled.
+    pub enabled: bool,
+    /// "Allow self-service setup": provisioning fails without it.
+    pub self_service: bool,
+    /// Attestation is enforced (only attested keys are accepted).
+    pub attestation_enforced: bool,
+    /// AAGUID restrictions, when enforced.
+    pub key_restrictions: Option<KeyRestrictions>,
+    /// The policy as the Graph client read it (passkey profiles included), judged with
+    /// `keydesk_graph::may_register` once the key is known.
+    pub graph: Option<keydesk_graph::Fido2Policy>,
+}
+
+/// An allow- or block-list of AAGUIDs (lower-case, hyphenated).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct KeyRestrictions {
+    /// True: only these AAGUIDs; false: all but these.
+    pub allow: bool,
+    /// The listed AAGUIDs.
+    pub aaguids: Vec<String>,
+}
+
+/// The registered method as Entra returns it.
+pub type Method = Passkey;
+
+/// What the engine asks of the directory.
+#[async_trait]
+pub trait Directory: Send + Sync {
+    /// One user by id or UPN.
+    async fn user(&self, id_or_upn: &str) -> Result<DirectoryUser, ProvisionError>;
+    /// The users of a group (transitively), by display name.
+    async fn group_users(&self, group: &str) -> Result<Vec<DirectoryUser>, ProvisionError>;
+    /// Creation options for one registration.
+    async fn creation_options(
+        &self,
+        user_id: &str,
+        timeout_minutes: Option<u32>,
+    ) -> Result<CreationOptions, ProvisionError>;
+    /// POSTs a registration; returns the new method.
+    async fn register(
+        &self,
+        user_id: &str,
+        registration: &Registration,
+    ) -> Result<Method, ProvisionError>;
+    /// The user's passkeys.
+    async fn passkeys(&self, user_id: &str) -> Result<Vec<Method>, ProvisionError>;
+    /// Deletes one passkey.
+    async fn delete_passkey(&self, user_id: &str, method_id: &str) -> Result<(), ProvisionError>;
+    /// The tenant's FIDO2 policy.
+    async fn fido2_policy(&self) -> Result<Fido2Policy, ProvisionError>;
+    /// Adds a user to a group (the "provisioned" group).
+    async fn add_to_group(&self, group_id: &str, user_id: &str) -> Result<(), ProvisionError>;
+}

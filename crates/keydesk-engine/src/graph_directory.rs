@@ -1,0 +1,65 @@
+//! [`Directory`] for `keydesk_graph::GraphClient`: the one adapter between the engine and
+//! the Graph client.
+//!
+//! Known issues: this Graph client version has no group-write call: adding a user to the
+//! "provisioned" group answers [`ProvisionError::Unsupported`].
+
+use async_trait::async_trait;
+use keydesk_core::{CreationOptions, DirectoryUser};
+use keydesk_graph::{GraphClient, Registration};
+
+use crate::directory::{Directory, Fido2Policy, Method};
+use crate::ProvisionError;
+
+#[async_trait]
+impl Directory for GraphClient {
+    async fn user(&self, id_or_upn: &str) -> Result<DirectoryUser, ProvisionError> {
+        Ok(GraphClient::user(self, id_or_upn).await?)
+    }
+
+    async fn group_users(&self, group: &str) -> Result<Vec<DirectoryUser>, ProvisionError> {
+        let group = self.find_group(group).await?;
+        Ok(GraphClient::group_users(self, &group.id).await?)
+    }
+
+    async fn creation_options(
+        &self,
+        user_id: &str,
+        timeout_minutes: Option<u32>,
+    ) -> Result<CreationOptions, ProvisionError> {
+        Ok(GraphClient::creation_options(self, user_id, timeout_minutes).await?)
+    }
+
+    async fn register(
+        &self,
+        user_id: &str,
+        registration: &Registration,
+    ) -> Result<Method, ProvisionError> {
+        Ok(self.register_passkey(user_id, registration).await?)
+    }
+
+    async fn passkeys(&self, user_id: &str) -> Result<Vec<Method>, ProvisionError> {
+        Ok(GraphClient::passkeys(self, user_id).await?)
+    }
+
+    async fn delete_passkey(&self, user_id: &str, method_id: &str) -> Result<(), ProvisionError> {
+        Ok(GraphClient::delete_passkey(self, user_id, method_id).await?)
+    }
+
+    async fn fido2_policy(&self) -> Result<Fido2Policy, ProvisionError> {
+        let policy = GraphClient::fido2_policy(self).await?;
+        Ok(Fido2Policy {
+            enabled: policy.enabled,
+            self_service: policy.self_service_allowed,
+            attestation_enforced: policy.attestation_enforced,
+            // Key restrictions and passkey profiles are judged by Graph's own
+            // `may_register`, which knows how profiles supersede the top-level list.
+            key_restrictions: None,
+            graph: Some(policy),
+        })
+    }
+
+    async fn add_to_group(&self, _group: &str, _user: &str) -> Result<(), ProvisionError> {
+        Err(ProvisionError::Unsupported("adding a user to a group"))
+    }
+}

@@ -1,0 +1,225 @@
+//! Pre-flight: the checks made before anything is written to a key, each refusal with a
+//! reason an operator understands. Pure functions over what Graph and the key reported.
+
+use keydesk_core::DirectoryUser;
+use keydesk_fido::KeyInfo;
+
+use crate::directory::Fido2Policy;
+
+/// Why a user, the tenant or a key cannot go ahead.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// Guest or disabled account.
+    #[error("{0}")]
+    User(&'static str),
+    /// The FIDO2 method is disabled in the tenant.
+    #[error("the FIDO2 security key method is disabled in this tenant")]
+    Fido2Disabled,
+    /// "Allow self-service setup" is off: Entra refuses provisioning.
+    #[error("the FIDO2 policy does not allow self-service setup, which provisioning needs")]
+    NoSelfService,
+    /// The key's AAGUID is blocked (or not on the allow list).
+    #[error("the FIDO2 policy does not allow this key model (AAGUID {0})")]
+    AaguidNotAllowed(String),
+    /// Attestation is enforced and the key model cannot attest.
+    #[error("the FIDO2 policy enforces attestation, which this key cannot give")]
+    AttestationRequired,
+    /// The key cannot do the job.
+    #[error("this key cannot be used: {0}")]
+    Key(&'static str),
+    /// Graph's reading of the policy (passkey profiles, key restrictions) refuses.
+    #[error("{0}")]
+    Graph(keydesk_graph::PolicyRefusal),
+}
+
+impl Refusal {
+    /// What to do about it.
+    pub fn remediation(&self) -> &'static str {
+        match self {
+            Refusal::User(_) => "Nothing to do for this user; fix the account in Entra ID first if they should get a key.",
+            Refusal::Fido2Disabled | Refusal::NoSelfService => "In Entra ID → Authentication methods → Passkey (FIDO2), enable the method and 'Allow self-service set up', then try again.",
+            Refusal::AaguidNotAllowed(_) | Refusal::AttestationRequired => "Use a key model the tenant's FIDO2 policy allows, or add this model's AAGUID to the policy.",
+            Refusal::Key(_) => "Use another key: this one cannot store a passkey for Entra ID.",
+            Refusal::Graph(_) => "Use a key model the tenant's FIDO2 policy allows, or ask an administrator to change the policy.",
+        }
+    }
+}
+
+/// The user can hold a passkey.
+pub fn check_user(user: &DirectoryUser) -> Result<(), Refusal> {
+    match user.ineligibility() {
+        Some(why) => Err(Refusal::User(why)),
+        None => Ok(()),
+    }
+}
+
+/// The tenant lets provisioning happen at all.
+pub fn check_tenant(policy: &Fido2Policy) -> Result<(), Refusal> {
+    if !policy.enabled {
+        return Err(Refusal::Fido2Disabled);
+    }
+    if !policy.self_service {
+        return Err(Refusal::NoSelfService);
+    }
+    Ok(())
+}
+
+/// The tenant accepts this key model for this user. `attests` is whether the model gives
+/// a full attestation (packed with a certificate).
+pub fn check_key_model(
+    policy: &Fido2Policy,
+    aaguid: &[u8; 16],
+    attests: bool,
+    user: &DirectoryUser,
+) -> Result<(), Refusal> {
+    if let Some(graph) = &policy.graph {
+        keydesk_graph::may_register(graph, uuid::Uuid::from_bytes(*aaguid), user)
+            .map_err(Refusal::Graph)?;
+    }
+    let text = aaguid_text(aaguid);
+    if let Some(r) = &policy.key_restrictions {
+        let listed = r.aaguids.iter().any(|a| a.eq_ignore_ascii_case(&text));
+        if listed != r.allow {
+            return Err(Refusal::AaguidNotAllowed(text));
+        }
+    }
+    if policy.attestation_enforced && !attests {
+        return Err(Refusal::AttestationRequired);
+    }
+    Ok(())
+}
+
+/// The key can store an Entra passkey; `wants_min_pin_length` asks for CTAP 2.1 config.
+pub fn check_key(info: &KeyInfo, wants_min_pin_length: bool) -> Result<(), Refusal> {
+    if !info.versions.iter().any(|v| v.starts_with("FIDO_2")) {
+        return Err(Refusal::Key("it does not speak FIDO2"));
+    }
+    if !info.resident_keys {
+        return Err(Refusal::Key("it cannot store discoverable credentials"));
+    }
+    if info.remaining_discoverable_credentials == Some(0) {
+        return Err(Refusal::Key("its passkey storage is full"));
+    }
+    if info.client_pin.is_none() {
+        return Err(Refusal::Key("it does not support a PIN"));
+    }
+    if wants_min_pin_length && !info.supports_min_pin_length {
+        return Err(Refusal::Key(
+            "it cannot enforce a minimum PIN length (CTAP 2.1), which the settings ask for",
+        ));
+    }
+    Ok(())
+}
+
+/// `aa62412e-2cce-4d8b-9c5a-0330bc24e541`.
+pub fn aaguid_text(b: &[u8; 16]) -> String {
+    let h = hex::encode(b);
+    format!(
+        "{}-{}-{}-{}-{}",
+        &h[0..8],
+        &h[8..12],
+        &h[12..16],
+        &h[16..20],
+        &h[20..32]
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::directory::KeyRestrictions;
+
+    const AAGUID: [u8; 16] = [0xaa; 16];
+
+    fn member() -> DirectoryUser {
+        DirectoryUser {
+            id: "u".into(),
+            upn: "kim@x".into(),
+            display_name: String::new(),
+            enabled: true,
+            guest: false,
+        }
+    }
+
+    fn open_policy() -> Fido2Policy {
+        Fido2Policy {
+            enabled: true,
+            self_service: true,
+            ..Fido2Policy::default()
+        }
+    }
+
+    #[test]
+    fn each_tenant_refusal_names_its_reason() {
+        assert_eq!(check_tenant(&open_policy()), Ok(()));
+        let off = Fido2Policy::default();
+        assert_eq!(check_tenant(&off), Err(Refusal::Fido2Disabled));
+        let no_ssr = Fido2Policy {
+            self_service: false,
+            ..open_policy()
+        };
+        let refusal = check_tenant(&no_ssr).unwrap_err();
+        assert!(refusal.to_string().contains("self-service"), "{refusal}");
+    }
+
+    #[test]
+    fn aaguid_lists_and_attestation_are_honoured() {
+        let text = aaguid_text(&AAGUID);
+        let allow_other = Fido2Policy {
+            key_restrictions: Some(KeyRestrictions {
+                allow: true,
+                aaguids: vec!["x".into()],
+            }),
+            ..open_policy()
+        };
+        assert_eq!(
+            check_key_model(&allow_other, &AAGUID, true, &member()),
+            Err(Refusal::AaguidNotAllowed(text.clone()))
+        );
+        let allow_this = Fido2Policy {
+            key_restrictions: Some(KeyRestrictions {
+                allow: true,
+                aaguids: vec![text.to_uppercase()],
+            }),
+            ..open_policy()
+        };
+        assert_eq!(
+            check_key_model(&allow_this, &AAGUID, true, &member()),
+            Ok(())
+        );
+        let block_this = Fido2Policy {
+            key_restrictions: Some(KeyRestrictions {
+                allow: false,
+                aaguids: vec![text.clone()],
+            }),
+            ..open_policy()
+        };
+        assert!(check_key_model(&block_this, &AAGUID, true, &member()).is_err());
+        let enforced = Fido2Policy {
+            attestation_enforced: true,
+            ..open_policy()
+        };
+        assert_eq!(
+            check_key_model(&enforced, &AAGUID, false, &member()),
+            Err(Refusal::AttestationRequired)
+        );
+    }
+
+    #[test]
+    fn guests_and_disabled_users_are_refused() {
+        let mut user = DirectoryUser {
+            id: "u".into(),
+            upn: "g@x".into(),
+            display_name: String::new(),
+            enabled: true,
+            guest: true,
+        };
+        assert!(check_user(&user).unwrap_err().to_string().contains("guest"));
+        user.guest = false;
+        user.enabled = false;
+        assert!(check_user(&user)
+            .unwrap_err()
+            .to_string()
+            .contains("disabled"));
+    }
+}

@@ -1,0 +1,142 @@
+//! Queue operations over the journal: load from a group or a UPN list, filter, skip,
+//! retry, reorder. The journal is the queue: a user's row is their place in it.
+
+use keydesk_core::job::{JobEvent, JobState};
+use keydesk_core::DirectoryUser;
+
+use crate::journal::JobRecord;
+use crate::{Context, Journal, ProvisionError};
+
+/// Which jobs a view shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Filter {
+    /// Everything.
+    All,
+    /// Not started.
+    Pending,
+    /// Started and unfinished.
+    InProgress,
+    /// Failed.
+    Failed,
+    /// Registered (or skipped, or revoked).
+    Done,
+}
+
+impl Filter {
+    /// Whether a job in `state` is shown.
+    pub fn matches(self, state: JobState) -> bool {
+        match self {
+            Filter::All => true,
+            Filter::Pending => state == JobState::Pending,
+            Filter::InProgress => state.is_in_progress(),
+            Filter::Failed => state == JobState::Failed,
+            Filter::Done => state.is_final(),
+        }
+    }
+}
+
+/// The users of a group, in the journal as pending unless already known.
+pub async fn from_group(
+    ctx: &Context<'_>,
+    group: &str,
+) -> Result<Vec<DirectoryUser>, ProvisionError> {
+    let users = ctx.directory.group_users(group).await?;
+    enqueue(ctx.journal, &users)?;
+    Ok(users)
+}
+
+/// The users named by UPN (or id), in order; unknown names are returned apart.
+pub async fn from_upns(
+    ctx: &Context<'_>,
+    upns: &[String],
+) -> Result<(Vec<DirectoryUser>, Vec<String>), ProvisionError> {
+    let mut users = Vec::new();
+    let mut missing = Vec::new();
+    for upn in upns.iter().map(|u| u.trim()).filter(|u| !u.is_empty()) {
+        match ctx.directory.user(upn).await {
+            Ok(user) => users.push(user),
+            Err(ProvisionError::Graph(e))
+                if e.kind() == keydesk_graph::GraphErrorKind::NotFound =>
+            {
+                missing.push(upn.to_owned())
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    enqueue(ctx.journal, &users)?;
+    Ok((users, missing))
+}
+
+fn enqueue(journal: &Journal, users: &[DirectoryUser]) -> Result<(), ProvisionError> {
+    for user in users {
+        journal.enqueue(&user.id, &user.upn)?;
+    }
+    Ok(())
+}
+
+/// The journal's jobs that pass `filter`, in queue order.
+pub fn list(journal: &Journal, filter: Filter) -> Result<Vec<JobRecord>, ProvisionError> {
+    Ok(journal
+        .jobs()?
+        .into_iter()
+        .filter(|j| filter.matches(j.state))
+        .collect())
+}
+
+/// Skips a pending or failed user.
+pub fn skip(journal: &Journal, user_id: &str) -> Result<(), ProvisionError> {
+    let upn = upn_of(journal, user_id)?;
+    journal.advance(
+        user_id,
+        &upn,
+        JobEvent::Skipped,
+        Some("skipped by the operator"),
+    )?;
+    Ok(())
+}
+
+/// Puts a failed, skipped or revoked user back to pending.
+pub fn retry(journal: &Journal, user_id: &str) -> Result<(), ProvisionError> {
+    let upn = upn_of(journal, user_id)?;
+    journal.advance(user_id, &upn, JobEvent::Retry, None)?;
+    Ok(())
+}
+
+/// Orders the queue as `user_ids` (others keep their order, after these).
+pub fn reorder(journal: &Journal, user_ids: &[String]) -> Result<(), ProvisionError> {
+    let rest: Vec<String> = journal
+        .jobs()?
+        .into_iter()
+        .map(|j| j.user_id)
+        .filter(|id| !user_ids.contains(id))
+        .collect();
+    for (i, id) in user_ids.iter().chain(rest.iter()).enumerate() {
+        journal.set_position(id, i as i64 + 1)?;
+    }
+    Ok(())
+}
+
+/// Sorts `users` in journal queue order and drops those a batch must not work
+/// (skipped or revoked by the operator).
+pub fn workable(
+    journal: &Journal,
+    mut users: Vec<DirectoryUser>,
+) -> Result<Vec<DirectoryUser>, ProvisionError> {
+    let jobs = journal.jobs()?;
+    let pos = |id: &str| {
+        jobs.iter()
+            .position(|j| j.user_id == id)
+            .unwrap_or(usize::MAX)
+    };
+    users.retain(|u| {
+        !jobs
+            .iter()
+            .any(|j| j.user_id == u.id && matches!(j.state, JobState::Skipped | JobState::Revoked))
+    });
+    users.sort_by_key(|u| pos(&u.id));
+    Ok(users)
+}
+
+fn upn_of(journal: &Journal, user_id: &str) -> Result<String, ProvisionError> {
+    Ok(journal.job(user_id)?.map(|j| j.upn).unwrap_or_default())
+}

@@ -1,0 +1,133 @@
+//! What the operator chose for a run: what to do with a key that has a PIN, CTAP 2.1
+//! options, self-test, the passkey's display name, the "provisioned" group.
+
+use keydesk_core::Pin;
+use keydesk_fido::KeyInfo;
+
+/// What to do with a key that already has a PIN (and is not this job's own, resumed key).
+#[derive(Debug, Clone, Default)]
+pub enum ExistingPin {
+    /// Refuse the key ([`crate::ProvisionError::KeyHasPin`]).
+    #[default]
+    Refuse,
+    /// Change it: the operator typed the current PIN.
+    Change(Pin),
+    /// Reset the key (confirmed by the operator: it wipes every credential). The key must
+    /// have been plugged in within the last 10 seconds: the UI asks for a re-plug first.
+    Reset,
+    /// Skip this user for now.
+    Skip,
+}
+
+/// CTAP 2.1 options applied when the key supports them (CTAP.md §4 order).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Ctap21 {
+    /// setMinPINLength value (the PIN policy must make PINs at least this long).
+    pub min_pin_length: u8,
+    /// RP ids allowed to read the minimum, e.g. `["login.microsoft.com"]`.
+    pub rp_ids: Vec<String>,
+    /// forceChangePin, set last so the user picks their own PIN at first use.
+    pub force_change: bool,
+}
+
+/// A run's choices.
+#[derive(Debug, Clone)]
+pub struct Settings {
+    /// A key that has a PIN.
+    pub existing_pin: ExistingPin,
+    /// CTAP 2.1 options, if wanted.
+    pub ctap21: Option<Ctap21>,
+    /// getAssertion with the new PIN after registration (one more touch).
+    pub self_test: bool,
+    /// Passkey display name; `{model}`, `{serial}`, `{upn}` and `{date}` are filled in,
+    /// and the result is cut to 30 characters.
+    pub display_name: String,
+    /// Delete the user's existing passkeys first (the operator confirmed it).
+    pub delete_existing_passkeys: bool,
+    /// Delete Microsoft credentials found on a used key (the operator confirmed it);
+    /// otherwise they are reported as warnings.
+    pub delete_key_credentials: bool,
+    /// Check the tenant's FIDO2 policy before writing to a key.
+    pub check_policy: bool,
+    /// Group id to add the user to once provisioned.
+    pub provisioned_group: Option<String>,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            existing_pin: ExistingPin::Refuse,
+            ctap21: None,
+            self_test: false,
+            display_name: "{model} {serial}".to_owned(),
+            delete_existing_passkeys: false,
+            delete_key_credentials: false,
+            check_policy: true,
+            provisioned_group: None,
+        }
+    }
+}
+
+/// Fills the display-name template; at most 30 characters (Entra's limit), trimmed.
+pub fn display_name(template: &str, info: &KeyInfo, upn: &str, date: &str) -> String {
+    let name = template
+        .replace("{model}", &info.model)
+        .replace("{serial}", info.serial.as_deref().unwrap_or(""))
+        .replace("{upn}", upn)
+        .replace("{date}", date);
+    let cut: String = name.trim().chars().take(30).collect();
+    cut.trim_end().to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn info(model: &str, serial: Option<&str>) -> KeyInfo {
+        KeyInfo {
+            versions: vec![],
+            aaguid: [0; 16],
+            client_pin: Some(false),
+            resident_keys: true,
+            min_pin_length: 4,
+            pin_protocols: vec![],
+            remaining_discoverable_credentials: None,
+            model: model.into(),
+            serial: serial.map(str::to_owned),
+            force_pin_change: false,
+            supports_config: false,
+            supports_min_pin_length: false,
+            supports_cred_mgmt: false,
+            firmware: None,
+        }
+    }
+
+    #[test]
+    fn the_default_name_is_model_and_serial_within_30_characters() {
+        let t = Settings::default().display_name;
+        assert_eq!(
+            display_name(&t, &info("YubiKey 5 NFC", Some("31245678")), "", ""),
+            "YubiKey 5 NFC 31245678"
+        );
+        assert_eq!(
+            display_name(&t, &info("Soft Key", None), "", ""),
+            "Soft Key"
+        );
+        let long = display_name(
+            &t,
+            &info("A very long security key model name", Some("1")),
+            "",
+            "",
+        );
+        assert_eq!(long.chars().count(), 30);
+        assert_eq!(
+            display_name(
+                "Serial: {serial} {date}",
+                &info("m", Some("9")),
+                "",
+                "2026-11-28"
+            ),
+            "Serial: 9 2026-11-28"
+        );
+    }
+}

@@ -1,0 +1,103 @@
+//! Shared test fixtures: a simulated tenant over HTTP, a signed-in Graph client, simulated
+//! keys, and a tripwire that stops the engine at a chosen side effect (a crash).
+
+#![allow(dead_code)]
+
+pub mod trip;
+
+use std::future::Future;
+use std::time::Duration;
+
+use keydesk_core::DirectoryUser;
+use keydesk_engine::secrets::MemoryStore;
+use keydesk_engine::Escrow;
+use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
+use keydesk_graph::{Credentials, GraphClient, GraphConfig, Secret};
+use keydesk_sim::{Sim, SimConfig};
+
+/// Every async test runs under this limit.
+pub const LIMIT: Duration = Duration::from_secs(120);
+
+/// Runs `test` under [`LIMIT`].
+pub async fn limited<F: Future<Output = ()>>(test: F) {
+    tokio::time::timeout(LIMIT, test)
+        .await
+        .expect("test timed out");
+}
+
+/// A tenant of `users` users.
+pub async fn sim(config: SimConfig) -> Sim {
+    Sim::start(config).await.unwrap()
+}
+
+/// A Graph client signed in to `sim`.
+pub async fn graph(sim: &Sim) -> GraphClient {
+    let c = sim.config();
+    let mut config = GraphConfig::global(c.tenant.clone(), c.client_id.clone());
+    config.login_url = sim.base_url().parse().unwrap();
+    config.graph_url = config.login_url.clone();
+    let graph = GraphClient::new(
+        config,
+        Credentials::ClientSecret(Secret::new(c.client_secret.clone())),
+    )
+    .unwrap();
+    graph.sign_in().await.unwrap();
+    graph
+}
+
+/// The provisioning group's users.
+pub async fn users(graph: &GraphClient, sim: &Sim) -> Vec<DirectoryUser> {
+    let group = graph.find_group(&sim.config().group).await.unwrap();
+    graph.group_users(&group.id).await.unwrap()
+}
+
+/// A blank key that touches itself at once.
+pub fn blank_key(serial: &str) -> SoftKeyConfig {
+    let mut config = SoftKeyConfig::with_serial(serial);
+    config.touch = TouchMode::Auto(Duration::from_millis(1));
+    config
+}
+
+/// An escrow with a key in memory.
+pub fn escrow() -> Escrow {
+    Escrow::new(&MemoryStore::default()).unwrap()
+}
+
+/// Passkeys per UPN, as the simulated tenant holds them.
+pub async fn passkeys_of(sim: &Sim, upn: &str) -> usize {
+    let state: serde_json::Value = reqwest::get(format!("{}/_sim/state", sim.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    state["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|u| u["upn"] == upn)
+        .map_or(0, |u| u["passkeys"].as_array().map_or(0, Vec::len))
+}
+
+/// A request counter of the simulated tenant (`/_sim/state` `counters`).
+pub async fn counter(sim: &Sim, name: &str) -> u64 {
+    let state: serde_json::Value = reqwest::get(format!("{}/_sim/state", sim.base_url()))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    state["counters"][name].as_u64().unwrap()
+}
+
+/// Moves the simulated tenant's clock forward.
+pub async fn advance_sim_clock(sim: &Sim, seconds: u64) {
+    let status = reqwest::Client::new()
+        .post(format!("{}/_sim/clock", sim.base_url()))
+        .json(&serde_json::json!({ "advanceSeconds": seconds }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert!(status.is_success());
+}

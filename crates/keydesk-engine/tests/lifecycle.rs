@@ -1,0 +1,319 @@
+//! A key's life around the registration: CTAP 2.1 minimum length and forced change (last),
+//! a reset chosen by the operator, a challenge that expires during the touch, the lost-key
+//! flow and the queue operations.
+
+mod common;
+
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use keydesk_core::job::JobState;
+use keydesk_core::{Attestation, Pin};
+use keydesk_engine::inventory::KeyStatus;
+use keydesk_engine::keys::{ClaimedKey, KeySource, RackKeys};
+use keydesk_engine::provision::system_now;
+use keydesk_engine::queue::{self, Filter};
+use keydesk_engine::settings::{Ctap21, ExistingPin};
+use keydesk_engine::{lost, provision_user, Context, Journal, ProvisionError, Step};
+use keydesk_fido::port::{Assertion, CredentialRef, GetAssertion};
+use keydesk_fido::rack::SoftRack;
+use keydesk_fido::{CtapStatus, KeyError, KeyInfo, MakeCredential, SecurityKey};
+use keydesk_sim::SimConfig;
+
+fn quiet(_: Step) {}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn ctap21_minimum_then_forced_change_last_and_a_confirmed_reset() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 2,
+            ..SimConfig::default()
+        })
+        .await;
+        let graph = common::graph(&sim).await;
+        let users = common::users(&graph, &sim).await;
+        let journal = Journal::in_memory().unwrap();
+        let escrow = common::escrow();
+        let rack = Arc::new(SoftRack::new());
+        let key = rack.plug_new(common::blank_key("C21"));
+        let keys = RackKeys::new(rack.clone());
+        let mut ctx = Context::new(&graph, &journal, &escrow);
+        ctx.pin_policy.length = 8;
+        ctx.settings.ctap21 = Some(Ctap21 {
+            min_pin_length: 8,
+            rp_ids: vec!["login.microsoft.com".into()],
+            force_change: true,
+        });
+        ctx.settings.self_test = true;
+        let done = provision_user(&ctx, &users[0], &keys, &quiet)
+            .await
+            .unwrap();
+        assert!(done.warnings.is_empty(), "{:?}", done.warnings);
+        let info = key.info().await.unwrap();
+        assert_eq!(info.min_pin_length, 8);
+        assert!(info.force_pin_change, "forceChangePin is set, last");
+
+        // The same key again, for another user: it has a PIN; the operator resets it.
+        let fresh = rack.plug_new(common::blank_key("USED"));
+        fresh.set_pin(&Pin::new("58203917")).await.unwrap();
+        rack.pull("soft-1");
+        // Plugged in too long ago: the reset is refused until the key is re-plugged.
+        let keys = QuirkyKeys {
+            inner: RackKeys::new(rack.clone()),
+            late_touch_sim: None,
+            late_reset: Arc::new(AtomicBool::new(true)),
+        };
+        ctx.settings.ctap21 = None;
+        ctx.settings.existing_pin = ExistingPin::Reset;
+        let steps = std::sync::Mutex::new(Vec::new());
+        let record = |s: Step| {
+            steps.lock().unwrap().push(s);
+            if s == Step::ReplugKey {
+                assert!(rack.pull(SecurityKey::id(fresh.as_ref())));
+                assert!(rack.replug(&fresh));
+            }
+        };
+        let done = provision_user(&ctx, &users[1], &keys, &record)
+            .await
+            .unwrap();
+        let steps = steps.into_inner().unwrap();
+        let resets: Vec<_> = steps
+            .iter()
+            .filter(|s| matches!(s, Step::ResetKey | Step::ReplugKey))
+            .collect();
+        assert_eq!(resets, [&Step::ResetKey, &Step::ReplugKey, &Step::ResetKey]);
+        assert_eq!(fresh.credentials().len(), 1);
+        assert_ne!(done.pin.expose(), "58203917");
+        assert_eq!(common::passkeys_of(&sim, &users[1].upn).await, 1);
+    })
+    .await;
+}
+
+static OFFSET: AtomicI64 = AtomicI64::new(0);
+
+fn shifted_now() -> i64 {
+    system_now() + OFFSET.load(Ordering::SeqCst)
+}
+
+/// A key with quirks: its first touch may come six minutes late (both clocks move), and
+/// its first reset may come too long after plug-in (0x30).
+struct Quirky {
+    inner: Arc<dyn SecurityKey>,
+    late_touch_sim: Option<String>,
+    late_reset: Arc<AtomicBool>,
+}
+
+#[async_trait]
+impl SecurityKey for Quirky {
+    fn id(&self) -> &str {
+        self.inner.id()
+    }
+    async fn info(&self) -> Result<KeyInfo, KeyError> {
+        self.inner.info().await
+    }
+    async fn pin_retries(&self) -> Result<u8, KeyError> {
+        self.inner.pin_retries().await
+    }
+    async fn set_pin(&self, pin: &Pin) -> Result<(), KeyError> {
+        self.inner.set_pin(pin).await
+    }
+    async fn make_credential(
+        &self,
+        r: &MakeCredential,
+        pin: &Pin,
+    ) -> Result<Attestation, KeyError> {
+        let out = self.inner.make_credential(r, pin).await;
+        let Some(sim_url) = &self.late_touch_sim else {
+            return out;
+        };
+        if OFFSET.load(Ordering::SeqCst) == 0 {
+            OFFSET.store(360, Ordering::SeqCst);
+            reqwest::Client::new()
+                .post(format!("{sim_url}/_sim/clock"))
+                .json(&serde_json::json!({ "advanceSeconds": 360 }))
+                .send()
+                .await
+                .unwrap();
+        }
+        out
+    }
+    async fn change_pin(&self, c: &Pin, n: &Pin) -> Result<(), KeyError> {
+        self.inner.change_pin(c, n).await
+    }
+    async fn reset(&self) -> Result<(), KeyError> {
+        if self.late_reset.swap(false, Ordering::SeqCst) {
+            return Err(KeyError::ctap(CtapStatus::NotAllowed));
+        }
+        self.inner.reset().await
+    }
+    async fn set_min_pin_length(&self, p: &Pin, n: u8, rp: &[String]) -> Result<(), KeyError> {
+        self.inner.set_min_pin_length(p, n, rp).await
+    }
+    async fn force_pin_change(&self, p: &Pin) -> Result<(), KeyError> {
+        self.inner.force_pin_change(p).await
+    }
+    async fn get_assertion(&self, r: &GetAssertion, p: &Pin) -> Result<Assertion, KeyError> {
+        self.inner.get_assertion(r, p).await
+    }
+    async fn credentials(&self, p: &Pin) -> Result<Vec<CredentialRef>, KeyError> {
+        self.inner.credentials(p).await
+    }
+    async fn delete_credential(&self, p: &Pin, id: &[u8]) -> Result<(), KeyError> {
+        self.inner.delete_credential(p, id).await
+    }
+    async fn cancel(&self) {
+        self.inner.cancel().await
+    }
+    async fn wink(&self) -> Result<(), KeyError> {
+        self.inner.wink().await
+    }
+}
+
+struct QuirkyKeys {
+    inner: RackKeys,
+    late_touch_sim: Option<String>,
+    late_reset: Arc<AtomicBool>,
+}
+
+#[async_trait]
+impl KeySource for QuirkyKeys {
+    fn try_claim(&self) -> Option<ClaimedKey> {
+        let claimed = self.inner.try_claim()?;
+        let key = Quirky {
+            inner: claimed.shared(),
+            late_touch_sim: self.late_touch_sim.clone(),
+            late_reset: self.late_reset.clone(),
+        };
+        Some(ClaimedKey::new(Arc::new(key), move || drop(claimed)))
+    }
+    async fn claim(&self) -> Result<ClaimedKey, ProvisionError> {
+        Err(ProvisionError::NoKey)
+    }
+    async fn replugged(
+        &self,
+        key_id: &str,
+        ask: &(dyn Fn() + Send + Sync),
+    ) -> Result<(), ProvisionError> {
+        self.inner.replugged(key_id, ask).await
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_challenge_that_expires_during_the_touch_is_never_sent_and_its_credential_is_deleted() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 1,
+            ..SimConfig::default()
+        })
+        .await;
+        let graph = common::graph(&sim).await;
+        let user = common::users(&graph, &sim).await.remove(0);
+        let journal = Journal::in_memory().unwrap();
+        let escrow = common::escrow();
+        let rack = Arc::new(SoftRack::new());
+        let key = rack.plug_new(common::blank_key("SLOW"));
+        let keys = QuirkyKeys {
+            inner: RackKeys::new(rack),
+            late_touch_sim: Some(sim.base_url()),
+            late_reset: Arc::default(),
+        };
+        let mut ctx = Context::new(&graph, &journal, &escrow);
+        ctx.now = shifted_now;
+        provision_user(&ctx, &user, &keys, &quiet).await.unwrap();
+        assert_eq!(common::passkeys_of(&sim, &user.upn).await, 1);
+        assert_eq!(
+            key.credentials().len(),
+            1,
+            "the expired challenge's credential was deleted"
+        );
+        assert_eq!(
+            common::counter(&sim, "rejectedRegistrations").await,
+            0,
+            "never sent"
+        );
+        assert_eq!(common::counter(&sim, "registrations").await, 1);
+        assert!(journal
+            .inventory()
+            .unwrap()
+            .iter()
+            .all(|e| e.status == KeyStatus::Issued));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_lost_key_is_revoked_in_entra_and_reissued_and_the_queue_can_be_steered() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 3,
+            ..SimConfig::default()
+        })
+        .await;
+        let graph = common::graph(&sim).await;
+        let journal = Journal::in_memory().unwrap();
+        let escrow = common::escrow();
+        let ctx = Context::new(&graph, &journal, &escrow);
+
+        let users = queue::from_group(&ctx, &sim.config().group).await.unwrap();
+        assert_eq!(queue::list(&journal, Filter::Pending).unwrap().len(), 3);
+        let upns = vec![users[2].upn.clone(), "nobody@contoso.com".into()];
+        let (found, missing) = queue::from_upns(&ctx, &upns).await.unwrap();
+        assert_eq!(
+            (found.len(), missing),
+            (1, vec!["nobody@contoso.com".to_owned()])
+        );
+        queue::reorder(&journal, &[users[2].id.clone()]).unwrap();
+        assert_eq!(journal.jobs().unwrap()[0].user_id, users[2].id);
+        queue::skip(&journal, &users[1].id).unwrap();
+        let work = queue::workable(&journal, users.clone()).unwrap();
+        assert_eq!(
+            work.iter().map(|u| &u.id).collect::<Vec<_>>(),
+            vec![&users[2].id, &users[0].id]
+        );
+
+        let rack = Arc::new(SoftRack::new());
+        rack.plug_new(common::blank_key("LOST-1"));
+        let keys = RackKeys::with_refill(rack, Box::new(|| common::blank_key("SPARE")));
+        provision_user(&ctx, &users[0], &keys, &quiet)
+            .await
+            .unwrap();
+        assert_eq!(
+            queue::list(&journal, Filter::Done).unwrap().len(),
+            2,
+            "registered + skipped"
+        );
+
+        let revoked = lost::report_lost(&ctx, "LOST-1").await.unwrap();
+        assert_eq!(revoked.len(), 1);
+        assert_eq!(revoked[0].user_id, users[0].id);
+        assert_eq!(
+            common::passkeys_of(&sim, &users[0].upn).await,
+            0,
+            "deleted in Entra"
+        );
+        assert_eq!(
+            journal.job(&users[0].id).unwrap().unwrap().state,
+            JobState::Revoked
+        );
+        assert_eq!(
+            journal.find_inventory("LOST-1").unwrap()[0].status,
+            KeyStatus::Revoked
+        );
+        let again = provision_user(&ctx, &users[0], &keys, &quiet)
+            .await
+            .unwrap_err();
+        assert!(matches!(again, ProvisionError::Revoked), "{again}");
+
+        queue::retry(&journal, &users[0].id).unwrap();
+        provision_user(&ctx, &users[0], &keys, &quiet)
+            .await
+            .unwrap();
+        assert_eq!(
+            common::passkeys_of(&sim, &users[0].upn).await,
+            1,
+            "reissued"
+        );
+    })
+    .await;
+}
