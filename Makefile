@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/keydesk/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test build setup ui check-rust test-rust test-ui bindings-fresh webdriver cli-demo
+.PHONY: demo test build setup ui check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm
 
 ## Run the app against a simulated tenant and simulated keys.
 demo: setup ui
@@ -18,8 +18,13 @@ demo: setup ui
 	$(CARGO_TARGET_DIR)/debug/keydesk --demo
 
 ## Every check CI runs.
-test: setup ui test-ui check-rust test-rust bindings-fresh webdriver
+test: setup ui test-ui check-rust test-rust bindings-fresh webdriver test-hardware-vm
 	@echo "make test: all checks passed"
+
+## The real-key path (hidraw -> CTAPHID -> CTAP2) against virtual FIDO2 keys in a QEMU guest.
+## The guest is cached in ~/.cache/keydesk/vm; see tests/vm/README.md.
+test-hardware-vm:
+	timeout 1800 tests/vm/run.sh
 
 ## Release binaries and the UI.
 build: setup ui
