@@ -250,7 +250,8 @@ async fn set_pin_refuses_a_second_pin_and_policy_violations() {
         with_pin(&key).await;
         assert_eq!(
             key.set_pin(&Pin::new("836152")).await,
-            Err(ctap(CtapStatus::NotAllowed))
+            Err(ctap(CtapStatus::PinAuthInvalid)),
+            "CTAP 2.1 §6.5.5.5: setPIN on a key with a PIN"
         );
     })
     .await

@@ -57,9 +57,6 @@ known_driver_failures() {
         echo "driver_hardware_suite: KNOWN FAILURE skipped: $skip: $why" >&2
         printf -- '--skip %s ' "$skip"
     done <<'KNOWN'
-hw03_set_pin_then_retries_are_full a second setPIN gets 0x33 PIN_AUTH_INVALID (what CTAP 2.1 setPIN says for a key with a PIN); the test insists on 0x30
-hw07_get_assertion_self_test_and_credential_listing the driver picks the prototype credentialManagement (0x41) because getInfo lists only FIDO_2_0, though options say credMgmt=true; soft-fido2 answers 0x01
-hw10_reset_after_replug_wipes_the_key the driver's reset after the re-plug reads a random status byte (0xEB, 0x88, 0x8E in three runs); the probe's raw reset on the same key in the window gets 0x00
 KNOWN
 }
 
@@ -89,3 +86,25 @@ cli_sim_sanity() {
     grep -E '^[0-9]+ users: ' $d/provision.out && grep -q ' 0 failed' $d/provision.out && [ $rc -eq 0 ]
 }
 
+
+# The command line with real HID keys (no --soft-keys): three virtual keys plugged, three
+# users in the simulated tenant, every attestation judged by the simulator's verifier.
+cli_provision_real_keys() {
+    local d=/tmp/cli-real
+    mkdir -p $d
+    plug a && plug b && plug c || return 1
+    "$BIN/keydesk-cli" sim --port 0 --users 3 > $d/sim.out 2> $d/sim.err &
+    local sim=$!
+    for _ in $(seq 100); do grep -q LISTENING $d/sim.out && break; sleep 0.1; done
+    local url="http://127.0.0.1:$(awk '/LISTENING/{print $2}' $d/sim.out)"
+    KEYDESK_CLIENT_SECRET=keydesk-demo-secret "$BIN/keydesk-cli" --data-dir $d \
+        --tenant contoso.onmicrosoft.com --client-id 00000000-0000-4000-8000-00000000c11d \
+        --login-url "$url" --graph-url "$url" provision --group "FIDO Provisioning" \
+        > $d/provision.out 2> $d/provision.err
+    local rc=$?
+    kill $sim; wait $sim 2>/dev/null
+    cat $d/provision.out
+    [ $rc -eq 0 ] || { tail -n 30 $d/provision.err; tail -n 20 $d/sim.err; }
+    [ $rc -eq 0 ] && [ "$(grep -c ' registered ' $d/provision.out)" -eq 3 ] \
+        && grep -q '3 registered' $d/provision.err && grep -q ' 0 failed' $d/provision.err
+}

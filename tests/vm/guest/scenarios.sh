@@ -31,4 +31,5 @@ scenario three_keys_in_parallel
 scenario key_pulled_mid_operation
 if [ -x "$BIN/hardware" ]; then scenario driver_hardware_suite; fi
 scenario cli_sim_sanity
+scenario cli_provision_real_keys
 exit $failed

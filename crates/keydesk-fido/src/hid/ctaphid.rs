@@ -7,6 +7,18 @@
 //! before the real answer, or ERROR (0xBF) with a CTAPHID error code.
 //!
 //! Not a general CTAP client: one request, one answer, on a channel of its own.
+//!
+//! **Side handles and the crate's handle.** Linux hidraw hands each input report to every
+//! open handle of the device (seen in the VM; Windows' HID stack buffers per handle too).
+//! ctap-hid-fido2 reads its handle
+//! without looking at the channel id or the command: after an exchange of ours on a second
+//! handle, its handle still holds our INIT answer (broadcast channel, our random nonce at
+//! byte 7) and our answer, and the crate's next call takes them for its own — the nonce's
+//! first byte read as a CTAP status (0xEB, 0x88, ... a different one every run), and every
+//! later answer one step behind. [`reset_beside`] therefore gives the caller a main handle
+//! opened after the exchange; the old one, with the stale reports in it, is dropped. Our
+//! own reads match the channel id and skip INIT answers to other nonces, so other handles'
+//! traffic does not disturb them.
 
 use std::time::{Duration, Instant};
 
@@ -92,6 +104,17 @@ pub fn transact(
     for report in frame(cid, cmd, data) {
         dev.send(&report)?;
     }
+    receive(dev, cid, cmd, deadline, on_keepalive)
+}
+
+/// Reads one message of command `cmd` on `cid` (reports of other channels skipped).
+fn receive(
+    dev: &mut dyn Reports,
+    cid: [u8; 4],
+    cmd: u8,
+    deadline: Instant,
+    on_keepalive: &mut dyn FnMut(u8),
+) -> Result<Vec<u8>, KeyError> {
     let (first, len) = loop {
         let report = receive_until(dev, deadline)?;
         if report[..4] != cid {
@@ -132,16 +155,18 @@ pub fn transact(
     Ok(message)
 }
 
-/// CTAPHID_INIT on the broadcast channel: a fresh channel id.
+/// CTAPHID_INIT on the broadcast channel: a fresh channel id. INIT answers to other
+/// nonces (another handle's INIT on the same key, seen here too) are skipped.
 pub fn init(dev: &mut dyn Reports, deadline: Instant) -> Result<[u8; 4], KeyError> {
     let nonce: [u8; 8] = rand::random();
-    let answer = transact(dev, BROADCAST, CMD_INIT, &nonce, deadline, &mut |_| {})?;
-    if answer.len() < 12 || answer[..8] != nonce {
-        return Err(KeyError::Malformed(
-            "CTAPHID_INIT answer does not match".into(),
-        ));
+    let mut answer = transact(dev, BROADCAST, CMD_INIT, &nonce, deadline, &mut |_| {})?;
+    while answer.get(..8) != Some(&nonce[..]) {
+        answer = receive(dev, BROADCAST, CMD_INIT, deadline, &mut |_| {})?;
     }
-    Ok([answer[8], answer[9], answer[10], answer[11]])
+    match answer.get(8..12) {
+        Some(&[a, b, c, d]) => Ok([a, b, c, d]),
+        _ => Err(KeyError::Malformed("CTAPHID_INIT answer too short".into())),
+    }
 }
 
 /// One CTAP2 command over CTAPHID_CBOR: the answer's data after a success status byte.
@@ -170,6 +195,25 @@ pub fn reset(
 ) -> Result<(), KeyError> {
     let cid = init(dev, deadline)?;
     cbor(dev, cid, &[AUTHENTICATOR_RESET], deadline, on_keepalive).map(|_| ())
+}
+
+/// authenticatorReset on a side handle from `open_side`, for a key whose main handle (the
+/// crate's) may be open: then `reopen_main` opens the main handle afresh, after the
+/// exchange, so that it holds none of the exchange's reports (see the module docs). The
+/// caller drops its old main handle and uses the new one. Returns the reset's outcome and
+/// the new main handle (reopened whatever the outcome: a refusal leaves reports too).
+pub fn reset_beside<S: Reports, M>(
+    open_side: impl FnOnce() -> Result<S, KeyError>,
+    reopen_main: impl FnOnce() -> Result<M, KeyError>,
+    deadline: Instant,
+    on_keepalive: &mut dyn FnMut(u8),
+) -> (Result<(), KeyError>, Result<M, KeyError>) {
+    let outcome = open_side().and_then(|mut side| {
+        let outcome = reset(&mut side, deadline, on_keepalive);
+        drop(side);
+        outcome
+    });
+    (outcome, reopen_main())
 }
 
 /// CTAPHID_CANCEL on `cid`: the key answers the pending request with 0x2D.

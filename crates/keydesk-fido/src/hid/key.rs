@@ -6,13 +6,16 @@
 //! crate's channel through a second handle of our own (the crate holds its device lock
 //! while it reads, so its own cancel would wait behind the read) and reports
 //! [`KeyError::Timeout`]. PIN/UV auth protocol 2 is chosen when getInfo offers it or lists
-//! only other protocols than 1 (soft-fido2 speaks only 2; the crate defaults to 1).
+//! only other protocols than 1 (soft-fido2 speaks only 2; the crate defaults to 1). The
+//! credentialManagement command follows getInfo's options ([`cred_mgmt_command`]).
+//! authenticatorReset goes through a handle of our own, after which the crate's handle is
+//! replaced ([`ctaphid::reset_beside`]).
 //!
 //! Known issues: a call the key never answers, even after the cancel, leaves its blocking
 //! thread parked in hidapi's read until the key is pulled; the crate reports an absent
 //! `remainingDiscoverableCredentials` as 0, so 0 is shown as "unknown" (None).
 
-use std::sync::Arc;
+use std::sync::{Arc, PoisonError, RwLock};
 use std::time::{Duration, Instant};
 
 use ctap_hid_fido2::{FidoKeyHid, FidoKeyHidFactory, HidParam, LibCfg};
@@ -30,7 +33,9 @@ pub const TOUCH_TIMEOUT: Duration = Duration::from_secs(35);
 /// A hardware key. Share it as `Arc<HidKey>`; one operation at a time ([`KeyError::Busy`]).
 pub struct HidKey {
     pub(super) identity: DeviceIdentity,
-    pub(super) device: Arc<FidoKeyHid>,
+    /// The crate's handle; replaced by a fresh one after every reset (see
+    /// [`ctaphid::reset_beside`]).
+    pub(super) device: RwLock<Arc<FidoKeyHid>>,
     pub(super) info: KeyInfo,
     pub(super) busy: tokio::sync::Mutex<()>,
 }
@@ -39,37 +44,7 @@ impl HidKey {
     /// Opens the key at `identity.path`, reads getInfo and picks the PIN/UV protocol.
     pub async fn open(identity: DeviceIdentity) -> Result<HidKey, KeyError> {
         let path = identity.path.clone();
-        let opening = tokio::task::spawn_blocking(move || {
-            contained("open", || {
-                check_access(&path)?;
-                let mut cfg = LibCfg::init();
-                cfg.enable_keep_alive_msg = false;
-                cfg.keep_alive_msg = String::new();
-                let mut device = FidoKeyHidFactory::create_by_params(&[HidParam::Path(path)], &cfg)
-                    .map_err(|e| status::from_anyhow(&e))?;
-                let info = device.get_info().map_err(|e| status::from_anyhow(&e))?;
-                let protocols: Vec<u8> = info
-                    .pin_uv_auth_protocols
-                    .iter()
-                    .filter_map(|p| u8::try_from(*p).ok())
-                    .collect();
-                device.pin_protocol_version = choose_pin_protocol(&protocols);
-                device.use_pre_credential_management =
-                    !info.versions.iter().any(|v| v == "FIDO_2_1");
-                let options = info.options.clone();
-                let raw = RawInfo {
-                    versions: info.versions.clone(),
-                    aaguid: info.aaguid.clone(),
-                    options,
-                    min_pin_length: info.min_pin_length,
-                    pin_protocols: protocols,
-                    remaining: info.remaining_discoverable_credentials,
-                    force_pin_change: info.force_pin_change,
-                    firmware: info.firmware_version,
-                };
-                Ok((device, raw))
-            })
-        });
+        let opening = tokio::task::spawn_blocking(move || contained("open", || open_crate(&path)));
         let opened = tokio::time::timeout(CALL_TIMEOUT, opening)
             .await
             .map_err(|_| KeyError::Timeout)?
@@ -78,10 +53,15 @@ impl HidKey {
         let info = raw.into_key_info(&identity);
         Ok(HidKey {
             identity,
-            device: Arc::new(device),
+            device: RwLock::new(Arc::new(device)),
             info,
             busy: tokio::sync::Mutex::new(()),
         })
+    }
+
+    /// The crate's handle in use now (replaced after a reset: see [`ctaphid::reset_beside`]).
+    fn device(&self) -> Arc<FidoKeyHid> {
+        Arc::clone(&self.device.read().unwrap_or_else(PoisonError::into_inner))
     }
 
     /// Who this key is.
@@ -91,7 +71,7 @@ impl HidKey {
 
     /// The PIN/UV auth protocol in use (1 or 2).
     pub fn pin_protocol(&self) -> u8 {
-        self.device.pin_protocol_version
+        self.device().pin_protocol_version
     }
 
     /// Runs `f` on the key in a blocking thread, under the watchdog.
@@ -102,7 +82,7 @@ impl HidKey {
         f: impl FnOnce(&FidoKeyHid) -> anyhow::Result<T> + Send + 'static,
     ) -> Result<T, KeyError> {
         let _busy = self.busy.try_lock().map_err(|_| KeyError::Busy)?;
-        let device = Arc::clone(&self.device);
+        let device = self.device();
         let result = guarded(what, limit, move || {
             f(&device).map_err(|e| status::from_anyhow(&e))
         })
@@ -116,7 +96,7 @@ impl HidKey {
 
     /// CTAPHID_CANCEL on the crate's channel, through a handle of our own.
     pub(super) async fn send_cancel(&self) {
-        let device = Arc::clone(&self.device);
+        let device = self.device();
         let path = self.identity.path.clone();
         let sent = tokio::task::spawn_blocking(move || {
             contained("cancel", || {
@@ -131,24 +111,81 @@ impl HidKey {
         }
     }
 
-    /// authenticatorReset through our own CTAPHID exchange on a second handle.
+    /// authenticatorReset through our own CTAPHID exchange on a second handle; then the
+    /// crate's handle is replaced by one opened after the exchange, since the old one holds
+    /// the exchange's reports and the crate would read them as its next answers.
     pub(super) async fn send_reset(&self) -> Result<(), KeyError> {
         let _busy = self.busy.try_lock().map_err(|_| KeyError::Busy)?;
         let path = self.identity.path.clone();
-        tokio::task::spawn_blocking(move || {
-            contained("reset", || {
-                let mut dev = open_raw(&path)?;
-                let deadline = Instant::now() + TOUCH_TIMEOUT;
-                ctaphid::reset(&mut dev, deadline, &mut |s| {
-                    if s == ctaphid::KEEPALIVE_UPNEEDED {
-                        tracing::debug!("reset waits for a touch");
-                    }
-                })
-            })
+        let (outcome, reopened) = tokio::task::spawn_blocking(move || {
+            let deadline = Instant::now() + TOUCH_TIMEOUT;
+            ctaphid::reset_beside(
+                || contained("reset", || open_raw(&path)),
+                || contained("reopen", || open_crate(&path).map(|(device, _)| device)),
+                deadline,
+                &mut touch_keepalive,
+            )
         })
         .await
-        .map_err(|e| KeyError::Transport(e.to_string()))?
+        .map_err(|e| KeyError::Transport(e.to_string()))?;
+        match reopened {
+            Ok(device) => {
+                *self.device.write().unwrap_or_else(PoisonError::into_inner) = Arc::new(device);
+            }
+            Err(e) => {
+                tracing::warn!(%e, path = %self.identity.path, "key not reopened after reset");
+            }
+        }
+        outcome
     }
+}
+
+fn touch_keepalive(status: u8) {
+    if status == ctaphid::KEEPALIVE_UPNEEDED {
+        tracing::debug!("reset waits for a touch");
+    }
+}
+
+/// authenticatorReset on the key at `path` through a handle of our own, for a key no
+/// [`HidKey`] has open (blocking): the re-plug flow resets before it opens the key.
+pub(super) fn reset_unopened(path: &str) -> Result<(), KeyError> {
+    contained("reset", || {
+        let mut dev = open_raw(path)?;
+        let deadline = Instant::now() + TOUCH_TIMEOUT;
+        ctaphid::reset(&mut dev, deadline, &mut touch_keepalive)
+    })
+}
+
+/// Opens the crate's handle on `path` and reads getInfo: the PIN/UV protocol and the
+/// credentialManagement command are chosen from it (blocking).
+fn open_crate(path: &str) -> Result<(FidoKeyHid, RawInfo), KeyError> {
+    check_access(path)?;
+    let mut cfg = LibCfg::init();
+    cfg.enable_keep_alive_msg = false;
+    cfg.keep_alive_msg = String::new();
+    let mut device = FidoKeyHidFactory::create_by_params(&[HidParam::Path(path.to_owned())], &cfg)
+        .map_err(|e| status::from_anyhow(&e))?;
+    let info = device.get_info().map_err(|e| status::from_anyhow(&e))?;
+    let protocols: Vec<u8> = info
+        .pin_uv_auth_protocols
+        .iter()
+        .filter_map(|p| u8::try_from(*p).ok())
+        .collect();
+    device.pin_protocol_version = choose_pin_protocol(&protocols);
+    let options = info.options.clone();
+    device.use_pre_credential_management =
+        cred_mgmt_command(&options) == CredMgmtCommand::Prototype;
+    let raw = RawInfo {
+        versions: info.versions.clone(),
+        aaguid: info.aaguid.clone(),
+        options,
+        min_pin_length: info.min_pin_length,
+        pin_protocols: protocols,
+        remaining: info.remaining_discoverable_credentials,
+        force_pin_change: info.force_pin_change,
+        firmware: info.firmware_version,
+    };
+    Ok((device, raw))
 }
 
 /// The watchdog: runs `job` in a blocking thread with panics contained; `Timeout` when it
@@ -193,6 +230,32 @@ pub fn choose_pin_protocol(offered: &[u8]) -> u8 {
         2
     } else {
         1
+    }
+}
+
+/// Which credentialManagement command a key answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CredMgmtCommand {
+    /// authenticatorCredentialManagement (0x0A), CTAP 2.1: getInfo option `credMgmt`.
+    Standard,
+    /// The prototype command (0x41) of CTAP 2.1 drafts: option `credentialMgmtPreview`.
+    Prototype,
+    /// Neither option is true: the key has no credential management.
+    Unsupported,
+}
+
+/// Decides the credentialManagement command from getInfo's options, not from `versions`:
+/// a key may do CTAP 2.1 credential management and still list only FIDO_2_0 (soft-fido2
+/// 0.17 does, and answers 0x01 INVALID_COMMAND to the prototype 0x41). `credMgmt` wins
+/// over `credentialMgmtPreview` when a key offers both.
+pub fn cred_mgmt_command(options: &[(String, bool)]) -> CredMgmtCommand {
+    let on = |name: &str| options.iter().any(|(n, v)| n == name && *v);
+    if on("credMgmt") {
+        CredMgmtCommand::Standard
+    } else if on("credentialMgmtPreview") {
+        CredMgmtCommand::Prototype
+    } else {
+        CredMgmtCommand::Unsupported
     }
 }
 
@@ -247,8 +310,7 @@ impl RawInfo {
             force_pin_change: self.force_pin_change,
             supports_config: option("authnrCfg").unwrap_or(false),
             supports_min_pin_length: option("setMinPINLength").unwrap_or(false),
-            supports_cred_mgmt: option("credMgmt").unwrap_or(false)
-                || option("credentialMgmtPreview").unwrap_or(false),
+            supports_cred_mgmt: cred_mgmt_command(&self.options) != CredMgmtCommand::Unsupported,
             firmware: (self.firmware > 0).then_some(self.firmware),
             versions: self.versions,
         }
@@ -286,6 +348,40 @@ mod tests {
         assert_eq!(choose_pin_protocol(&[1]), 1);
         assert_eq!(choose_pin_protocol(&[3]), 2);
         assert_eq!(choose_pin_protocol(&[]), 1);
+    }
+
+    #[test]
+    fn credential_management_command_follows_the_options() {
+        let options = |list: &[(&str, bool)]| -> Vec<(String, bool)> {
+            list.iter().map(|(n, v)| ((*n).to_owned(), *v)).collect()
+        };
+        use CredMgmtCommand::*;
+        let cases: [(&[(&str, bool)], CredMgmtCommand); 7] = [
+            // soft-fido2: versions FIDO_2_0 only, but credMgmt=true.
+            (&[("rk", true), ("credMgmt", true)], Standard),
+            (
+                &[("credMgmt", true), ("credentialMgmtPreview", true)],
+                Standard,
+            ),
+            (
+                &[("credentialMgmtPreview", true), ("credMgmt", true)],
+                Standard,
+            ),
+            (
+                &[("credMgmt", false), ("credentialMgmtPreview", true)],
+                Prototype,
+            ),
+            (&[("credentialMgmtPreview", true)], Prototype),
+            (
+                &[("credMgmt", false), ("credentialMgmtPreview", false)],
+                Unsupported,
+            ),
+            (&[("rk", true), ("clientPin", true)], Unsupported),
+        ];
+        for (list, expected) in cases {
+            assert_eq!(cred_mgmt_command(&options(list)), expected, "{list:?}");
+        }
+        assert_eq!(cred_mgmt_command(&[]), Unsupported);
     }
 
     #[test]

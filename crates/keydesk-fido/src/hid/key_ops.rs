@@ -19,6 +19,10 @@ use super::key::{HidKey, CALL_TIMEOUT, TOUCH_TIMEOUT};
 use crate::error::{CtapStatus, KeyError};
 use crate::port::{Assertion, CredentialRef, GetAssertion, KeyInfo, MakeCredential, SecurityKey};
 
+/// Why credential management is refused: see [`super::key::cred_mgmt_command`].
+const NO_CRED_MGMT: &str =
+    "credential management (getInfo offers neither credMgmt nor credentialMgmtPreview)";
+
 fn secret(pin: &Pin) -> Zeroizing<String> {
     Zeroizing::new(pin.expose().to_owned())
 }
@@ -204,7 +208,7 @@ impl SecurityKey for HidKey {
 
     async fn credentials(&self, pin: &Pin) -> Result<Vec<CredentialRef>, KeyError> {
         if !self.info.supports_cred_mgmt {
-            return Err(KeyError::Unsupported("credential management"));
+            return Err(KeyError::Unsupported(NO_CRED_MGMT));
         }
         let pin = secret(pin);
         self.call("credentialManagement", CALL_TIMEOUT, move |d| {
@@ -234,7 +238,7 @@ impl SecurityKey for HidKey {
 
     async fn delete_credential(&self, pin: &Pin, credential_id: &[u8]) -> Result<(), KeyError> {
         if !self.info.supports_cred_mgmt {
-            return Err(KeyError::Unsupported("credential management"));
+            return Err(KeyError::Unsupported(NO_CRED_MGMT));
         }
         let pin = secret(pin);
         let descriptor = PublicKeyCredentialDescriptor {

@@ -22,7 +22,9 @@ pub mod status;
 pub mod watch;
 
 pub use enumerate::{fido_devices, DeviceIdentity, FIDO_USAGE_PAGE};
-pub use key::{choose_pin_protocol, HidKey, CALL_TIMEOUT, TOUCH_TIMEOUT};
+pub use key::{
+    choose_pin_protocol, cred_mgmt_command, CredMgmtCommand, HidKey, CALL_TIMEOUT, TOUCH_TIMEOUT,
+};
 pub use key_ops::extensions;
 pub use replug::{reset_after_replug, same_key, wait_for_return};
 pub use watch::{

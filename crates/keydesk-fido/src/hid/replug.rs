@@ -8,10 +8,9 @@
 use std::time::Duration;
 
 use super::enumerate::DeviceIdentity;
-use super::key::HidKey;
+use super::key::{reset_unopened, HidKey};
 use super::watch::{DeviceEvent, DeviceWatch};
 use crate::error::KeyError;
-use crate::port::SecurityKey;
 
 /// Whether `candidate` is plausibly the key `gone` came back: same vid/pid, and the same
 /// USB serial and AAGUID where both sides know them. (Paths change across re-plugs.)
@@ -49,9 +48,14 @@ pub async fn wait_for_return(
         .unwrap_or(Err(KeyError::Timeout))
 }
 
-/// The whole flow: wait for the key to return, open it, call `touch_prompt` (the moment to
-/// say "touch the key now") and send authenticatorReset at once. Returns the reopened key
-/// (factory-fresh on success).
+/// The whole flow: wait for the key to return, call `touch_prompt` (the moment to say
+/// "touch the key now"), send authenticatorReset at once through a handle of our own, and
+/// only then open the key. Returns the opened key (factory-fresh on success).
+///
+/// Resetting before the crate opens its handle spends nothing of the window on getInfo,
+/// and keeps the reset's reports out of the crate's handle (hidraw gives every report to
+/// every open handle, and the crate would read them as its own answers: see
+/// [`super::ctaphid`]).
 pub async fn reset_after_replug(
     watch: &mut DeviceWatch,
     gone: &DeviceIdentity,
@@ -59,10 +63,12 @@ pub async fn reset_after_replug(
     touch_prompt: impl FnOnce(&DeviceIdentity),
 ) -> Result<HidKey, KeyError> {
     let back = wait_for_return(watch, gone, limit).await?;
-    let key = HidKey::open(back).await?;
-    touch_prompt(key.identity());
-    key.reset().await?;
-    Ok(key)
+    touch_prompt(&back);
+    let path = back.path.clone();
+    tokio::task::spawn_blocking(move || reset_unopened(&path))
+        .await
+        .map_err(|e| KeyError::Transport(e.to_string()))??;
+    HidKey::open(back).await
 }
 
 #[cfg(test)]

@@ -66,10 +66,11 @@ impl PinState {
         self.force_change = false;
     }
 
-    /// clientPin setPIN: only on a key without a PIN.
+    /// clientPin setPIN: only on a key without a PIN. On a key with one, CTAP 2.1 §6.5.5.5
+    /// answers 0x33 PIN_AUTH_INVALID (some older keys say 0x30 NOT_ALLOWED instead).
     pub fn set(&mut self, pin: &Pin) -> Result<(), KeyError> {
         if self.is_set() {
-            return Err(KeyError::ctap(CtapStatus::NotAllowed));
+            return Err(KeyError::ctap(CtapStatus::PinAuthInvalid));
         }
         self.check_new(pin)?;
         self.store(pin);
@@ -185,7 +186,10 @@ mod tests {
         );
         // Four code points, eight bytes: long enough.
         pin.set(&Pin::new("éééé")).unwrap();
-        assert_eq!(status(pin.set(&Pin::new("5678"))), CtapStatus::NotAllowed);
+        assert_eq!(
+            status(pin.set(&Pin::new("5678"))),
+            CtapStatus::PinAuthInvalid
+        );
         assert_eq!(
             status(pin.verify(&Pin::new("eeee"))),
             CtapStatus::PinInvalid
