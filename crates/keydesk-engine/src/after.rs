@@ -189,12 +189,7 @@ pub async fn registered(
             }
         }
     }
-    if let Some(group) = &ctx.settings.provisioned_group {
-        if let Err(e) = ctx.directory.add_to_group(group, &user.id).await {
-            done.warnings
-                .push(format!("not added to the provisioned group: {e}"));
-        }
-    }
+    crate::group_move::move_user(ctx, user, &mut done.warnings).await;
     Ok(())
 }
 

@@ -6,7 +6,7 @@
 
 use async_trait::async_trait;
 use keydesk_core::{CreationOptions, DirectoryUser};
-use keydesk_graph::{Passkey, Registration};
+use keydesk_graph::{Group, Passkey, Registration};
 
 use crate::ProvisionError;
 
@@ -38,6 +38,9 @@ pub struct KeyRestrictions {
 /// The registered method as Entra returns it.
 pub type Method = Passkey;
 
+/// A group found by object id or display name.
+pub type GroupRef = Group;
+
 /// What the engine asks of the directory.
 #[async_trait]
 pub trait Directory: Send + Sync {
@@ -63,6 +66,14 @@ pub trait Directory: Send + Sync {
     async fn delete_passkey(&self, user_id: &str, method_id: &str) -> Result<(), ProvisionError>;
     /// The tenant's FIDO2 policy.
     async fn fido2_policy(&self) -> Result<Fido2Policy, ProvisionError>;
-    /// Adds a user to a group (the "provisioned" group).
-    async fn add_to_group(&self, group_id: &str, user_id: &str) -> Result<(), ProvisionError>;
+    /// The group named by an object id or an exact display name (one match only).
+    async fn resolve_group(&self, id_or_name: &str) -> Result<GroupRef, ProvisionError>;
+    /// Adds a user to a group (by object ids); a user already a direct member is fine.
+    async fn add_group_member(&self, group_id: &str, user_id: &str) -> Result<(), ProvisionError>;
+    /// Removes a user from a group's direct members (by object ids).
+    async fn remove_group_member(
+        &self,
+        group_id: &str,
+        user_id: &str,
+    ) -> Result<(), ProvisionError>;
 }

@@ -1,14 +1,11 @@
 //! [`Directory`] for `keydesk_graph::GraphClient`: the one adapter between the engine and
 //! the Graph client.
-//!
-//! Known issues: this Graph client version has no group-write call: adding a user to the
-//! "provisioned" group answers [`ProvisionError::Unsupported`].
 
 use async_trait::async_trait;
 use keydesk_core::{CreationOptions, DirectoryUser};
 use keydesk_graph::{GraphClient, Registration};
 
-use crate::directory::{Directory, Fido2Policy, Method};
+use crate::directory::{Directory, Fido2Policy, GroupRef, Method};
 use crate::ProvisionError;
 
 #[async_trait]
@@ -59,7 +56,23 @@ impl Directory for GraphClient {
         })
     }
 
-    async fn add_to_group(&self, _group: &str, _user: &str) -> Result<(), ProvisionError> {
-        Err(ProvisionError::Unsupported("adding a user to a group"))
+    async fn resolve_group(&self, id_or_name: &str) -> Result<GroupRef, ProvisionError> {
+        Ok(GraphClient::resolve_group(self, id_or_name).await?)
+    }
+
+    async fn add_group_member(&self, group_id: &str, user_id: &str) -> Result<(), ProvisionError> {
+        match GraphClient::add_group_member(self, group_id, user_id).await {
+            // Already there (an earlier run moved them): the goal is reached.
+            Err(e) if e.is_already_member() => Ok(()),
+            other => Ok(other?),
+        }
+    }
+
+    async fn remove_group_member(
+        &self,
+        group_id: &str,
+        user_id: &str,
+    ) -> Result<(), ProvisionError> {
+        Ok(GraphClient::remove_group_member(self, group_id, user_id).await?)
     }
 }

@@ -10,10 +10,14 @@
 //! HMAC-chained log. The engine talks to Graph through the [`directory::Directory`] port
 //! ([`graph_directory`] adapts `GraphClient`) and to keys through `keydesk_fido`.
 //!
+//! After a registration, [`group_move`] adds the user to the "provisioned" group and
+//! removes them from the queue group, when the settings ask.
+//!
 //! Known issues:
-//! - The Graph client cannot yet delete passkeys, read the FIDO2 policy or write groups:
-//!   the policy pre-flight is skipped with a warning, and the lost-key flow, deleting
-//!   existing passkeys and the "provisioned" group answer "not supported".
+//! - A directory that cannot read the FIDO2 policy skips the policy pre-flight with a
+//!   warning.
+//! - A group move that failed (a warning) is not retried by a later run; the rerun
+//!   answers "already registered".
 //! - A key reset must follow a re-plug within 10 s: the UI asks for it before the job.
 
 pub mod after;
@@ -23,6 +27,7 @@ pub mod directory;
 pub mod error;
 pub mod escrow;
 pub mod graph_directory;
+pub mod group_move;
 pub mod hid_keys;
 pub mod inventory;
 pub mod journal;

@@ -1,5 +1,10 @@
 //! Pre-flight: the checks made before anything is written to a key, each refusal with a
 //! reason an operator understands. Pure functions over what Graph and the key reported.
+//!
+//! Attestation enforcement: Entra checks a key's attestation against the FIDO metadata
+//! service, which KeyDesk cannot reach; a model KeyDesk knows ([`known_model`]) is taken to
+//! pass, an unknown one is refused unless the operator set
+//! [`crate::Settings::allow_unverified_attestation`].
 
 use keydesk_core::DirectoryUser;
 use keydesk_fido::KeyInfo;
@@ -21,9 +26,10 @@ pub enum Refusal {
     /// The key's AAGUID is blocked (or not on the allow list).
     #[error("the FIDO2 policy does not allow this key model (AAGUID {0})")]
     AaguidNotAllowed(String),
-    /// Attestation is enforced and the key model cannot attest.
-    #[error("the FIDO2 policy enforces attestation, which this key cannot give")]
-    AttestationRequired,
+    /// Attestation is enforced and the key's model (this AAGUID) is not one KeyDesk knows,
+    /// so nothing shows it would pass Entra's metadata check.
+    #[error("the FIDO2 policy enforces attestation and this key's model (AAGUID {0}) is unknown to KeyDesk, so it cannot be shown to pass Entra's attestation metadata check")]
+    AttestationRequired(String),
     /// The key cannot do the job.
     #[error("this key cannot be used: {0}")]
     Key(&'static str),
@@ -38,7 +44,8 @@ impl Refusal {
         match self {
             Refusal::User(_) => "Nothing to do for this user; fix the account in Entra ID first if they should get a key.",
             Refusal::Fido2Disabled | Refusal::NoSelfService => "In Entra ID → Authentication methods → Passkey (FIDO2), enable the method and 'Allow self-service set up', then try again.",
-            Refusal::AaguidNotAllowed(_) | Refusal::AttestationRequired => "Use a key model the tenant's FIDO2 policy allows, or add this model's AAGUID to the policy.",
+            Refusal::AaguidNotAllowed(_) => "Use a key model the tenant's FIDO2 policy allows, or add this model's AAGUID to the policy.",
+            Refusal::AttestationRequired(_) => "Use a key model KeyDesk knows (a listed YubiKey, Feitian, Token2… model), or, if you know this model is in the FIDO metadata service, set 'allow unverified attestation' in the settings to try it; nothing was written to the key.",
             Refusal::Key(_) => "Use another key: this one cannot store a passkey for Entra ID.",
             Refusal::Graph(_) => "Use a key model the tenant's FIDO2 policy allows, or ask an administrator to change the policy.",
         }
@@ -84,9 +91,17 @@ pub fn check_key_model(
         }
     }
     if policy.attestation_enforced && !attests {
-        return Err(Refusal::AttestationRequired);
+        return Err(Refusal::AttestationRequired(text));
     }
     Ok(())
+}
+
+/// Whether KeyDesk knows the key's model: listed in the driver's AAGUID table, or a
+/// KeyDesk soft key. Only a known model can be expected to pass Entra's attestation
+/// (metadata) check when the tenant enforces attestation.
+pub fn known_model(aaguid: &[u8; 16]) -> bool {
+    *aaguid == keydesk_fido::soft::SOFT_KEY_AAGUID
+        || keydesk_fido::hid::models::model_name(aaguid) != keydesk_fido::hid::models::UNKNOWN_MODEL
 }
 
 /// The key can store an Entra passkey; `wants_min_pin_length` asks for CTAP 2.1 config.
@@ -199,10 +214,23 @@ mod tests {
             attestation_enforced: true,
             ..open_policy()
         };
-        assert_eq!(
-            check_key_model(&enforced, &AAGUID, false, &member()),
-            Err(Refusal::AttestationRequired)
-        );
+        let refusal = check_key_model(&enforced, &AAGUID, false, &member()).unwrap_err();
+        assert_eq!(refusal, Refusal::AttestationRequired(text.clone()));
+        assert!(refusal.to_string().contains(&text), "{refusal}");
+        assert!(refusal
+            .remediation()
+            .contains("allow unverified attestation"));
+        assert_eq!(check_key_model(&enforced, &AAGUID, true, &member()), Ok(()));
+    }
+
+    #[test]
+    fn known_models_are_the_table_and_the_soft_key() {
+        assert!(known_model(&keydesk_fido::soft::SOFT_KEY_AAGUID));
+        let yubikey = *uuid::Uuid::parse_str("cb69481e-8ff7-4039-93ec-0a2729a154a8")
+            .unwrap()
+            .as_bytes();
+        assert!(known_model(&yubikey));
+        assert!(!known_model(&AAGUID));
     }
 
     #[test]

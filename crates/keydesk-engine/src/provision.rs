@@ -49,6 +49,8 @@ pub struct Context<'a> {
     pub settings: Settings,
     /// Current time, seconds since the Unix epoch (injectable for tests).
     pub now: fn() -> i64,
+    /// The provisioned and queue groups, resolved once per run.
+    pub(crate) groups: crate::group_move::GroupCache,
 }
 
 impl<'a> Context<'a> {
@@ -65,6 +67,7 @@ impl<'a> Context<'a> {
             challenge_timeout_minutes: None,
             settings: Settings::default(),
             now: system_now,
+            groups: Default::default(),
         }
     }
 
@@ -188,7 +191,11 @@ async fn run(
         other => ProvisionError::Policy(other),
     })?;
     if let Some(policy) = &policy {
-        preflight::check_key_model(policy, &info.aaguid, true, user)
+        // Under enforced attestation only a known model is expected to pass Entra's
+        // metadata check, unless the operator accepts the risk.
+        let attests =
+            preflight::known_model(&info.aaguid) || ctx.settings.allow_unverified_attestation;
+        preflight::check_key_model(policy, &info.aaguid, attests, user)
             .map_err(ProvisionError::Policy)?;
     }
     let serial = info.serial.clone().unwrap_or_else(|| key.id().to_owned());

@@ -3,7 +3,8 @@
 //! A job in `Posting` may have been registered with its answer lost: the user's passkeys
 //! are read and matched on the credential id (method ids are the credential id in
 //! base64url, sometimes with Graph's padding digit, decoded leniently). Found → the job is
-//! done, and its PIN comes back from escrow so the letter can still be printed. Not found →
+//! done, its group move ([`crate::group_move`]) is made, and its PIN comes back from escrow
+//! so the letter can still be printed. Not found →
 //! the credential is recorded as an orphan and the job starts again with a fresh challenge
 //! (an old challenge is never sent). Any other unfinished state starts again too; a key
 //! that got its PIN before the crash is recognised by serial and keeps its escrowed PIN.
@@ -62,6 +63,9 @@ async fn reconcile_posting(
         )?;
         crate::after::record_issued(ctx, user, &job, &method.id, &credential)?;
         ctx.audit("registered", &user.id, "found registered after a restart");
+        // The group move comes after the registration is journaled: it never happened.
+        let mut warnings = vec!["found registered after a restart".to_owned()];
+        crate::group_move::move_user(ctx, user, &mut warnings).await;
         let Some(sealed) = job.pin_sealed.as_deref() else {
             return Err(ProvisionError::AlreadyRegistered);
         };
@@ -73,7 +77,7 @@ async fn reconcile_posting(
             key_model: job.key_model.clone().unwrap_or_default(),
             key_serial: job.key_serial.clone(),
             key_id: String::new(),
-            warnings: vec!["found registered after a restart".into()],
+            warnings,
         })));
     }
     if !credential.is_empty() {

@@ -1,5 +1,6 @@
 //! What the operator chose for a run: what to do with a key that has a PIN, CTAP 2.1
-//! options, self-test, the passkey's display name, the "provisioned" group.
+//! options, self-test, the passkey's display name, the "provisioned" and queue groups,
+//! attestation enforcement for unknown key models.
 
 use keydesk_core::Pin;
 use keydesk_fido::KeyInfo;
@@ -49,8 +50,17 @@ pub struct Settings {
     pub delete_key_credentials: bool,
     /// Check the tenant's FIDO2 policy before writing to a key.
     pub check_policy: bool,
-    /// Group id to add the user to once provisioned.
+    /// The "provisioned" group (object id or exact display name): each registered user is
+    /// added to it once the passkey is read back. Resolved once per run.
     pub provisioned_group: Option<String>,
+    /// The queue group (object id or exact display name, usually the group the users were
+    /// loaded from) to remove each registered user from, after the add above succeeded
+    /// (or right away when no provisioned group is set). Only direct members can be removed.
+    pub remove_from_queue_group: Option<String>,
+    /// When the tenant enforces attestation, go ahead with a key model KeyDesk does not
+    /// know (it cannot tell whether Entra's metadata check will pass); otherwise such a key
+    /// is refused before anything is written to it.
+    pub allow_unverified_attestation: bool,
 }
 
 impl Default for Settings {
@@ -64,6 +74,8 @@ impl Default for Settings {
             delete_key_credentials: false,
             check_policy: true,
             provisioned_group: None,
+            remove_from_queue_group: None,
+            allow_unverified_attestation: false,
         }
     }
 }

@@ -9,7 +9,7 @@ use async_trait::async_trait;
 use keydesk_core::job::JobState;
 use keydesk_core::{CreationOptions, DirectoryUser, Pin};
 use keydesk_engine::audit::{self, AuditLog};
-use keydesk_engine::directory::{Directory, Fido2Policy, KeyRestrictions, Method};
+use keydesk_engine::directory::{Directory, Fido2Policy, GroupRef, KeyRestrictions, Method};
 use keydesk_engine::keys::RackKeys;
 use keydesk_engine::secrets::{MemoryStore, SecretStore};
 use keydesk_engine::settings::ExistingPin;
@@ -49,8 +49,14 @@ impl Directory for WithPolicy<'_> {
     async fn fido2_policy(&self) -> Result<Fido2Policy, ProvisionError> {
         Ok(self.1.clone())
     }
-    async fn add_to_group(&self, g: &str, u: &str) -> Result<(), ProvisionError> {
-        Directory::add_to_group(self.0, g, u).await
+    async fn resolve_group(&self, g: &str) -> Result<GroupRef, ProvisionError> {
+        Directory::resolve_group(self.0, g).await
+    }
+    async fn add_group_member(&self, g: &str, u: &str) -> Result<(), ProvisionError> {
+        Directory::add_group_member(self.0, g, u).await
+    }
+    async fn remove_group_member(&self, g: &str, u: &str) -> Result<(), ProvisionError> {
+        Directory::remove_group_member(self.0, g, u).await
     }
 }
 

@@ -17,6 +17,8 @@ use keydesk_sim::{Faults, SimConfig};
 
 /// creation options, set PIN, makeCredential, register POST.
 const SIDE_EFFECTS: usize = 4;
+/// The sim's empty "provisioned" group.
+const PROVISIONED: &str = "FIDO Provisioning - Provisioned";
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_restart_at_every_step_boundary_ends_in_exactly_one_registration() {
@@ -65,12 +67,19 @@ async fn a_restart_at_every_step_boundary_ends_in_exactly_one_registration() {
             let state = journal.job(&user.id).unwrap().unwrap().state;
             assert_ne!(state, JobState::Registered, "case {at}/{after}");
             let escrow = Escrow::new(&store).unwrap();
-            let ctx = Context::new(&graph, &journal, &escrow);
+            let mut ctx = Context::new(&graph, &journal, &escrow);
+            // Found registered or registered now: either way the user is moved once.
+            ctx.settings.provisioned_group = Some(PROVISIONED.into());
             let keys = RackKeys::new(rack.clone());
             let quiet = |_: Step| {};
             let done = provision_user(&ctx, user, &keys, &quiet)
                 .await
                 .unwrap_or_else(|e| panic!("case {at}/{after}: {e}"));
+            assert!(
+                !done.warnings.iter().any(|w| w.contains("group")),
+                "case {at}/{after}: {:?}",
+                done.warnings
+            );
             assert_eq!(
                 common::passkeys_of(&sim, &user.upn).await,
                 1,
@@ -101,6 +110,19 @@ async fn a_restart_at_every_step_boundary_ends_in_exactly_one_registration() {
             assert_eq!(common::passkeys_of(&sim, &user.upn).await, 1);
         }
         assert_eq!(common::counter(&sim, "rejectedRegistrations").await, 0);
+        let group = graph.find_group(PROVISIONED).await.unwrap();
+        let moved: Vec<String> = graph
+            .group_users(&group.id)
+            .await
+            .unwrap()
+            .into_iter()
+            .map(|u| u.id)
+            .collect();
+        let expected: Vec<String> = users[..2 * SIDE_EFFECTS]
+            .iter()
+            .map(|u| u.id.clone())
+            .collect();
+        assert_eq!(moved, expected, "every user moved exactly once");
         sim.shutdown().await;
     })
     .await;

@@ -259,6 +259,10 @@ fn api_remediation(operation: Operation, status: u16, code: &str) -> String {
                 "The user was not found: check the user principal name or object id.".into()
             }
             Operation::GroupMembers => "The group no longer exists: look it up again.".into(),
+            Operation::RemoveGroupMember => "The user is not a direct member of that group (a \
+                member through a nested group must be removed from the nested group), or the \
+                group no longer exists."
+                .into(),
             _ => format!("Microsoft Graph did not find what was asked for while {operation}."),
         },
         405 if operation == Operation::CreationOptions => "Microsoft Graph refused creation \

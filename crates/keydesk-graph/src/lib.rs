@@ -3,7 +3,7 @@
 //! What it does: signs in to Entra ID in every mode KeyDesk supports (a person in the
 //! browser or with a device code; an app with a certificate or a client secret, the secret
 //! and the refresh token kept in the OS keyring), in any cloud; finds the provisioning
-//! group, lists its users, reads users and their passkeys, deletes passkeys, reads the
+//! group, lists its users, adds and removes group members, reads users and their passkeys, deletes passkeys, reads the
 //! FIDO2 policy (and answers [`may_register`]), creates Temporary Access Passes, gets FIDO2
 //! creation options and registers passkeys on a user's behalf. Every call has a timeout, a
 //! fresh `client-request-id`, a tracing span with the path template, a permit of a shared
@@ -37,6 +37,7 @@ mod fido2;
 mod groups;
 mod http;
 mod loopback;
+mod membership;
 mod operation;
 mod operator;
 mod policy;

@@ -32,6 +32,10 @@ pub enum Operation {
     CreateTemporaryAccessPass,
     /// `GET /me`: who is signed in (delegated sign-in only).
     GetMe,
+    /// `POST /groups/{id}/members/$ref`.
+    AddGroupMember,
+    /// `DELETE /groups/{id}/members/{userId}/$ref`.
+    RemoveGroupMember,
 }
 
 impl Operation {
@@ -50,6 +54,9 @@ impl Operation {
             Operation::DeletePasskey => Some("UserAuthenticationMethod.ReadWrite.All"),
             Operation::ReadFido2Policy => Some("Policy.Read.AuthenticationMethod"),
             Operation::CreateTemporaryAccessPass => Some("UserAuthMethod-TAP.ReadWrite.All"),
+            Operation::AddGroupMember | Operation::RemoveGroupMember => {
+                Some("GroupMember.ReadWrite.All")
+            }
             Operation::GetMe => None,
         }
     }
@@ -130,6 +137,8 @@ impl fmt::Display for Operation {
             Operation::ReadFido2Policy => "reading the FIDO2 policy",
             Operation::CreateTemporaryAccessPass => "creating a Temporary Access Pass",
             Operation::GetMe => "reading the signed-in account",
+            Operation::AddGroupMember => "adding the user to a group",
+            Operation::RemoveGroupMember => "removing the user from a group",
         })
     }
 }
@@ -167,5 +176,9 @@ mod tests {
         assert!(Operation::CreateTemporaryAccessPass
             .permission_hint()
             .contains("UserAuthMethod-TAP.ReadWrite.All"));
+        for op in [Operation::AddGroupMember, Operation::RemoveGroupMember] {
+            assert!(op.permission_hint().contains("GroupMember.ReadWrite.All"));
+            assert_eq!(op.delegated_permission(), Some("GroupMember.ReadWrite.All"));
+        }
     }
 }

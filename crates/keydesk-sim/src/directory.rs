@@ -1,11 +1,15 @@
 //! The directory objects of the tenant: users, groups and the other kinds of members.
 //!
-//! Read-only once seeded. Passkeys, tokens and challenges change at run time and live in
-//! [`crate::tenant`], not here.
+//! Read-only once seeded. Passkeys, tokens, challenges and group membership change at run
+//! time and live in [`crate::tenant`], not here: `Group::members` is the seeded membership,
+//! and the traversals take the live member lists ([`MembersOf`]).
 
 use std::collections::HashMap;
 
 use uuid::Uuid;
+
+/// The member list of a group by index: the seeded one or the live one.
+pub type MembersOf<'f, 'a> = &'f dyn Fn(usize) -> &'a [Member];
 
 /// `userType` as Graph spells it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -126,21 +130,42 @@ impl Directory {
             .filter(move |g| g.display_name.to_lowercase() == name.to_lowercase())
     }
 
-    /// Users reachable from a group through any depth of nesting, each once, in
-    /// depth-first order.
+    /// Users reachable from a group through any depth of nesting (seeded membership),
+    /// each once, in depth-first order.
+    #[cfg(test)]
     pub fn transitive_users(&self, group: usize) -> Vec<&User> {
+        self.transitive_users_in(&|g| &self.groups[g].members, group)
+    }
+
+    /// [`Directory::transitive_users`] over the member lists `members_of` gives.
+    pub fn transitive_users_in<'a>(
+        &'a self,
+        members_of: MembersOf<'_, 'a>,
+        group: usize,
+    ) -> Vec<&'a User> {
         let mut seen_groups = vec![false; self.groups.len()];
         let mut seen_users = vec![false; self.users.len()];
         let mut out = Vec::new();
-        self.collect_users(group, &mut seen_groups, &mut seen_users, &mut out);
+        self.collect_users(
+            members_of,
+            group,
+            &mut seen_groups,
+            &mut seen_users,
+            &mut out,
+        );
         out
     }
 
-    /// Members of a group: direct ones, or every object reachable through nesting (nested
-    /// groups themselves included), each once.
-    pub fn members(&self, group: usize, transitive: bool) -> Vec<&Member> {
+    /// Members of a group over the member lists `members_of` gives: direct ones, or every
+    /// object reachable through nesting (nested groups themselves included), each once.
+    pub fn members_in<'a>(
+        &'a self,
+        members_of: MembersOf<'_, 'a>,
+        group: usize,
+        transitive: bool,
+    ) -> Vec<&'a Member> {
         if !transitive {
-            return self.groups[group].members.iter().collect();
+            return members_of(group).iter().collect();
         }
         let mut seen_groups = vec![false; self.groups.len()];
         let mut seen_users = vec![false; self.users.len()];
@@ -149,7 +174,7 @@ impl Directory {
         let mut stack = vec![group];
         seen_groups[group] = true;
         while let Some(g) = stack.pop() {
-            for member in &self.groups[g].members {
+            for member in members_of(g) {
                 let new = match member {
                     Member::User(u) => !std::mem::replace(&mut seen_users[*u], true),
                     Member::Group(n) => {
@@ -171,8 +196,17 @@ impl Directory {
         out
     }
 
+    /// The index of a user by object id or UPN.
+    pub fn user_index(&self, id_or_upn: &str) -> Option<usize> {
+        match Uuid::parse_str(id_or_upn) {
+            Ok(id) => self.by_id.get(&id).copied(),
+            Err(_) => self.by_upn.get(&id_or_upn.to_lowercase()).copied(),
+        }
+    }
+
     fn collect_users<'a>(
         &'a self,
+        members_of: MembersOf<'_, 'a>,
         group: usize,
         seen_groups: &mut [bool],
         seen_users: &mut [bool],
@@ -181,12 +215,14 @@ impl Directory {
         if std::mem::replace(&mut seen_groups[group], true) {
             return;
         }
-        for member in &self.groups[group].members {
+        for member in members_of(group) {
             match member {
                 Member::User(u) if !std::mem::replace(&mut seen_users[*u], true) => {
                     out.push(&self.users[*u]);
                 }
-                Member::Group(g) => self.collect_users(*g, seen_groups, seen_users, out),
+                Member::Group(g) => {
+                    self.collect_users(members_of, *g, seen_groups, seen_users, out)
+                }
                 _ => {}
             }
         }

@@ -8,7 +8,9 @@
 //!
 //! Beyond that: app-only tokens by secret or certificate assertion, delegated sign-in
 //! (authorization code + PKCE on a simulated sign-in page, device code, refresh tokens)
-//! for a seeded operator, permissions and roles checked per call, the FIDO2 method policy,
+//! for a seeded operator, permissions and roles checked per call, group membership writes
+//! (`POST /groups/{id}/members/$ref`, `DELETE /groups/{id}/members/{userId}/$ref`, into an
+//! empty seeded "<group> - Provisioned" group), the FIDO2 method policy,
 //! Temporary Access Passes, `GET /me`, and fault injection (latency, 429/503, lost
 //! responses, dropped connections, malformed JSON, page caps). `/_sim/state`,
 //! `/_sim/clock`, `/_sim/faults` and `/_sim/policy` exist for tests.

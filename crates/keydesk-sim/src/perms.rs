@@ -26,6 +26,7 @@ pub const ADMIN_ROLES: &[&str] = &[
 /// needs.
 pub const DEFAULT_APP_PERMISSIONS: &[&str] = &[
     "GroupMember.Read.All",
+    "GroupMember.ReadWrite.All",
     "User.Read.All",
     "UserAuthMethod-Passkey.ReadWrite.All",
     "UserAuthenticationMethod.ReadWrite.All",
@@ -37,6 +38,7 @@ pub const DEFAULT_APP_PERMISSIONS: &[&str] = &[
 pub const DEFAULT_DELEGATED_SCOPES: &[&str] = &[
     "User.Read",
     "GroupMember.Read.All",
+    "GroupMember.ReadWrite.All",
     "User.Read.All",
     "UserAuthMethod-Passkey.ReadWrite.All",
     "UserAuthenticationMethod.ReadWrite.All",
@@ -67,6 +69,8 @@ pub enum Need {
     /// `GET /me` (delegated only).
     SignedInUser,
     GroupRead,
+    /// Adding or removing group members (`members/$ref`).
+    GroupMemberWrite,
     UserRead,
     PasskeyRead,
     PasskeyWrite,
@@ -87,6 +91,11 @@ fn rule(need: Need) -> Rule {
         "GroupMember.Read.All",
         "Group.Read.All",
         "Directory.Read.All",
+    ];
+    const GROUP_WRITE: &[&str] = &[
+        "GroupMember.ReadWrite.All",
+        "Group.ReadWrite.All",
+        "Directory.ReadWrite.All",
     ];
     const PASSKEY_WRITE: &[&str] = &[
         "UserAuthMethod-Passkey.ReadWrite.All",
@@ -116,6 +125,12 @@ fn rule(need: Need) -> Rule {
             what: "read group members",
             app: GROUP,
             delegated: GROUP,
+            admin_role: false,
+        },
+        Need::GroupMemberWrite => Rule {
+            what: "change group members",
+            app: GROUP_WRITE,
+            delegated: GROUP_WRITE,
             admin_role: false,
         },
         Need::UserRead => Rule {

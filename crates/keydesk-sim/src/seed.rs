@@ -213,6 +213,13 @@ pub fn directory(config: &SimConfig) -> Directory {
             wave2.iter().map(|&u| Member::User(u)).collect(),
         ));
     }
+    // Empty at first: where provisioned users are moved (`POST /groups/{id}/members/$ref`).
+    groups.push(group(
+        &mut rng,
+        &format!("{} - Provisioned", config.group),
+        "Users who received their security key",
+        Vec::new(),
+    ));
     Directory::new(tenant_id, users, groups, operator)
 }
 
@@ -335,7 +342,8 @@ mod tests {
             ..SimConfig::default()
         };
         let d = directory(&config);
-        assert_eq!(d.groups.len(), 5);
+        assert_eq!(d.groups.len(), 6, "with the empty Provisioned group last");
+        assert!(d.groups[5].members.is_empty());
         assert_eq!(d.transitive_users(0).len(), 9);
         // Pilot: 3 of its own + 1 overlap with the direct members + Wave 2 (2 users).
         assert_eq!(d.transitive_users(1).len(), 6);

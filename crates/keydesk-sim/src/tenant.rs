@@ -1,5 +1,6 @@
-//! The tenant's run-time state: directory, tokens (with who holds them), pending challenges,
-//! passkeys, Temporary Access Passes, the FIDO2 policy, delegated grants, counters, faults.
+//! The tenant's run-time state: directory, group membership, tokens (with who holds them),
+//! pending challenges, passkeys, Temporary Access Passes, the FIDO2 policy, delegated
+//! grants, counters, faults.
 //!
 //! One [`Tenant`] is shared by every handler behind an `Arc`. The mutable parts sit behind
 //! a single mutex; no handler holds it across an `.await`.
@@ -18,7 +19,7 @@ use webauthn_rs_core::WebauthnCore;
 
 use crate::clock::SimClock;
 use crate::config::SimConfig;
-use crate::directory::Directory;
+use crate::directory::{Directory, Member};
 use crate::error::GraphError;
 use crate::faults::FaultState;
 use crate::grants::Grants;
@@ -86,6 +87,8 @@ pub struct Live {
     pub challenges: HashMap<Vec<u8>, PendingChallenge>,
     /// User id → passkeys, oldest first.
     pub passkeys: HashMap<Uuid, Vec<Passkey>>,
+    /// Direct members per group index (seeded, then changed through `members/$ref`).
+    pub group_members: Vec<Vec<Member>>,
 }
 
 /// Request counters exposed by `/_sim/state`.
@@ -133,6 +136,7 @@ impl Tenant {
         knobs.latency_ms += u64::try_from(config.latency.as_millis()).unwrap_or(u64::MAX);
         let live = Live {
             policy: config.policy.clone(),
+            group_members: directory.groups.iter().map(|g| g.members.clone()).collect(),
             ..Live::default()
         };
         Tenant {

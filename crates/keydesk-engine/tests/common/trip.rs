@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use keydesk_core::{Attestation, CreationOptions, DirectoryUser, Pin};
-use keydesk_engine::directory::{Directory, Fido2Policy, Method};
+use keydesk_engine::directory::{Directory, Fido2Policy, GroupRef, Method};
 use keydesk_engine::keys::{ClaimedKey, KeySource, RackKeys};
 use keydesk_engine::ProvisionError;
 use keydesk_fido::port::{Assertion, CredentialRef, GetAssertion};
@@ -98,8 +98,14 @@ impl Directory for TripDirectory<'_> {
     async fn fido2_policy(&self) -> Result<Fido2Policy, ProvisionError> {
         Directory::fido2_policy(self.graph).await
     }
-    async fn add_to_group(&self, group: &str, user: &str) -> Result<(), ProvisionError> {
-        Directory::add_to_group(self.graph, group, user).await
+    async fn resolve_group(&self, group: &str) -> Result<GroupRef, ProvisionError> {
+        Directory::resolve_group(self.graph, group).await
+    }
+    async fn add_group_member(&self, group: &str, user: &str) -> Result<(), ProvisionError> {
+        Directory::add_group_member(self.graph, group, user).await
+    }
+    async fn remove_group_member(&self, group: &str, user: &str) -> Result<(), ProvisionError> {
+        Directory::remove_group_member(self.graph, group, user).await
     }
 }
 

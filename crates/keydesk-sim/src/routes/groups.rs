@@ -170,17 +170,19 @@ fn list_members(
     };
     let select = query.select();
     let directory = &tenant.directory;
+    let live = tenant.live();
+    let members_of = |g: usize| live.group_members[g].as_slice();
     let members: Vec<&Member> = if listing.users_only && listing.transitive {
         Vec::new()
     } else {
         directory
-            .members(index, listing.transitive)
+            .members_in(&members_of, index, listing.transitive)
             .into_iter()
             .filter(|m| !listing.users_only || matches!(m, Member::User(_)))
             .collect()
     };
     let users = if listing.users_only && listing.transitive {
-        directory.transitive_users(index)
+        directory.transitive_users_in(&members_of, index)
     } else {
         Vec::new()
     };

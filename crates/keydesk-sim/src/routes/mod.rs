@@ -2,6 +2,7 @@
 
 mod fido2;
 mod groups;
+mod members;
 mod policy;
 mod signin;
 mod sim;
@@ -13,7 +14,7 @@ use std::sync::Arc;
 
 use axum::http::StatusCode;
 use axum::middleware::from_fn_with_state;
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::{Extension, Router};
 
 use crate::error::GraphError;
@@ -51,6 +52,11 @@ fn graph(tenant: &Arc<Tenant>, version: ApiVersion) -> Router<Arc<Tenant>> {
         .route("/groups", get(groups::list))
         .route("/groups/{id}", get(groups::get))
         .route("/groups/{id}/members", get(groups::members))
+        .route("/groups/{id}/members/$ref", post(members::add))
+        .route(
+            "/groups/{id}/members/{member}/$ref",
+            delete(members::remove),
+        )
         .route(
             "/groups/{id}/members/microsoft.graph.user",
             get(groups::member_users),
