@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/keydesk/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test build setup ui check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm
+.PHONY: demo test build setup ui licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm
 
 ## Run the app against a simulated tenant and simulated keys.
 demo: setup ui
@@ -18,7 +18,7 @@ demo: setup ui
 	$(CARGO_TARGET_DIR)/debug/keydesk --demo
 
 ## Every check CI runs.
-test: setup ui test-ui check-rust test-rust bindings-fresh webdriver test-hardware-vm
+test: setup ui test-ui check-rust licences test-rust bindings-fresh webdriver test-hardware-vm
 	@echo "make test: all checks passed"
 
 ## The real-key path (hidraw -> CTAPHID -> CTAP2) against virtual FIDO2 keys in a QEMU guest.
@@ -42,6 +42,10 @@ test-ui:
 check-rust:
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets --locked -- -D warnings
+
+# What ships must stay free of copyleft; the AGPL virtual key of the VM tests is outside it.
+licences:
+	scripts/licences.py
 
 test-rust:
 	$(CARGO) test --workspace --locked
