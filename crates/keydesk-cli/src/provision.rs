@@ -236,6 +236,8 @@ impl Tally {
         let line = match outcome {
             Outcome::Registered(done) => {
                 self.registered.fetch_add(1, Ordering::Relaxed);
+                // The contract: the PIN goes to an interactive terminal's stdout (the operator
+                // reads it off the screen), never to a pipe, a file or the log.
                 let pin = if show_pins {
                     format!(" PIN {}", done.pin.expose())
                 } else {

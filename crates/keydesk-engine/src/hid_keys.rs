@@ -5,28 +5,21 @@
 //! pulled, and never claimed again once it has been handed out to a user — until it is
 //! pulled and plugged again.
 
-use std::collections::{HashMap, HashSet};
-use std::sync::{Arc, Mutex};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex, MutexGuard};
 
 use async_trait::async_trait;
 use keydesk_fido::hid::{self, DeviceEvent, HidKey};
 use keydesk_fido::SecurityKey;
-use tokio::sync::{watch, Notify};
+use tokio::sync::watch;
 
-use crate::keys::{ClaimedKey, KeySource};
+use crate::keys::{ClaimedKey, Claims, KeySource};
 use crate::ProvisionError;
-
-#[derive(Default)]
-struct Plugged {
-    open: HashMap<String, Arc<HidKey>>,
-    busy: HashSet<String>,
-    handed_out: HashSet<String>,
-}
 
 /// Keys plugged into this machine.
 pub struct HidKeys {
-    plugged: Arc<Mutex<Plugged>>,
-    changed: Arc<Notify>,
+    open: Arc<Mutex<HashMap<String, Arc<HidKey>>>>,
+    claims: Arc<Claims>,
     enumerated: watch::Receiver<bool>,
     watcher: tokio::task::JoinHandle<()>,
 }
@@ -34,10 +27,10 @@ pub struct HidKeys {
 impl HidKeys {
     /// Starts watching. Keys already present are opened first.
     pub fn start() -> HidKeys {
-        let plugged = Arc::new(Mutex::new(Plugged::default()));
-        let changed = Arc::new(Notify::new());
+        let open = Arc::new(Mutex::new(HashMap::new()));
+        let claims = Arc::new(Claims::default());
         let (done, enumerated) = watch::channel(false);
-        let (state, notify) = (plugged.clone(), changed.clone());
+        let (keys, seen) = (open.clone(), claims.clone());
         let watcher = tokio::spawn(async move {
             let mut devices = hid::watch();
             while let Some(event) = devices.next().await {
@@ -45,28 +38,27 @@ impl HidKeys {
                     DeviceEvent::Added(identity) => match HidKey::open(identity.clone()).await {
                         Ok(key) => {
                             let key = Arc::new(key);
-                            lock(&state).open.insert(key.id().to_owned(), key);
+                            lock(&keys).insert(key.id().to_owned(), key);
                         }
                         Err(e) => {
                             tracing::warn!(path = %identity.path, error = %e, "cannot open key")
                         }
                     },
                     DeviceEvent::Removed { path } => {
-                        let mut s = lock(&state);
-                        s.open.remove(&path);
-                        s.handed_out.remove(&path);
+                        lock(&keys).remove(&path);
+                        seen.forget(&path);
                     }
                     DeviceEvent::EnumerationComplete => {
                         let _ = done.send(true);
                     }
                     DeviceEvent::Error(e) => tracing::warn!(error = %e, "key enumeration failed"),
                 }
-                notify.notify_waiters();
+                seen.notify();
             }
         });
         HidKeys {
-            plugged,
-            changed,
+            open,
+            claims,
             enumerated,
             watcher,
         }
@@ -76,7 +68,7 @@ impl HidKeys {
     pub async fn present(&self) -> usize {
         let mut enumerated = self.enumerated.clone();
         let _ = enumerated.wait_for(|done| *done).await;
-        lock(&self.plugged).open.len()
+        lock(&self.open).len()
     }
 }
 
@@ -86,30 +78,25 @@ impl Drop for HidKeys {
     }
 }
 
-fn lock(state: &Mutex<Plugged>) -> std::sync::MutexGuard<'_, Plugged> {
-    state.lock().unwrap_or_else(|p| p.into_inner())
+fn lock(
+    open: &Mutex<HashMap<String, Arc<HidKey>>>,
+) -> MutexGuard<'_, HashMap<String, Arc<HidKey>>> {
+    open.lock().unwrap_or_else(|p| p.into_inner())
 }
 
 #[async_trait]
 impl KeySource for HidKeys {
     fn try_claim(&self) -> Option<ClaimedKey> {
-        let mut s = lock(&self.plugged);
-        let (id, key) = s
-            .open
-            .iter()
-            .find(|(id, _)| !s.busy.contains(*id) && !s.handed_out.contains(*id))
-            .map(|(id, key)| (id.clone(), key.clone()))?;
-        s.busy.insert(id.clone());
-        let (state, notify) = (self.plugged.clone(), self.changed.clone());
-        Some(ClaimedKey::new(key, move || {
-            lock(&state).busy.remove(&id);
-            notify.notify_waiters();
-        }))
+        let open: Vec<Arc<dyn SecurityKey>> = lock(&self.open)
+            .values()
+            .map(|k| k.clone() as Arc<dyn SecurityKey>)
+            .collect();
+        self.claims.claim_first(open)
     }
 
     async fn claim(&self) -> Result<ClaimedKey, ProvisionError> {
         loop {
-            let changed = self.changed.notified();
+            let changed = self.claims.changed();
             if let Some(key) = self.try_claim() {
                 return Ok(key);
             }
@@ -121,6 +108,6 @@ impl KeySource for HidKeys {
     }
 
     fn handed_out(&self, key_id: &str) {
-        lock(&self.plugged).handed_out.insert(key_id.to_owned());
+        self.claims.hand_out(key_id);
     }
 }

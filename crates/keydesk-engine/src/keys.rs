@@ -71,12 +71,68 @@ pub trait KeySource: Send + Sync {
     }
 }
 
+/// Which keys jobs hold now and which went to a user: the bookkeeping every key source
+/// shares. A key is claimed by one job at a time and never again once handed out.
+#[derive(Default)]
+pub(crate) struct Claims {
+    state: Arc<Mutex<ClaimState>>,
+    changed: Arc<Notify>,
+}
+
+#[derive(Default)]
+struct ClaimState {
+    busy: HashSet<String>,
+    handed_out: HashSet<String>,
+}
+
+impl Claims {
+    /// Claims the first of `keys` that no job holds and no user was given.
+    pub(crate) fn claim_first(
+        &self,
+        keys: impl IntoIterator<Item = Arc<dyn SecurityKey>>,
+    ) -> Option<ClaimedKey> {
+        let mut state = lock(&self.state);
+        let key = keys
+            .into_iter()
+            .find(|k| !state.busy.contains(k.id()) && !state.handed_out.contains(k.id()))?;
+        let id = key.id().to_owned();
+        state.busy.insert(id.clone());
+        let (claims, changed) = (self.state.clone(), self.changed.clone());
+        Some(ClaimedKey::new(key, move || {
+            lock(&claims).busy.remove(&id);
+            changed.notify_waiters();
+        }))
+    }
+
+    /// Resolves at the next release or [`Claims::notify`]; create it before looking.
+    pub(crate) fn changed(&self) -> tokio::sync::futures::Notified<'_> {
+        self.changed.notified()
+    }
+
+    /// Wakes waiters: the set of keys changed.
+    pub(crate) fn notify(&self) {
+        self.changed.notify_waiters();
+    }
+
+    /// The key went to a user.
+    pub(crate) fn hand_out(&self, key_id: &str) {
+        lock(&self.state).handed_out.insert(key_id.to_owned());
+    }
+
+    /// The key was pulled: if it comes back it is a new key to claim.
+    pub(crate) fn forget(&self, key_id: &str) {
+        lock(&self.state).handed_out.remove(key_id);
+    }
+}
+
+fn lock(state: &Mutex<ClaimState>) -> std::sync::MutexGuard<'_, ClaimState> {
+    state.lock().unwrap_or_else(|p| p.into_inner())
+}
+
 /// Keys from a rack of simulated keys.
 pub struct RackKeys {
     rack: Arc<SoftRack>,
-    busy: Arc<Mutex<HashSet<String>>>,
-    handed_out: Mutex<HashSet<String>>,
-    released: Arc<Notify>,
+    claims: Claims,
     refill: Option<Refill>,
 }
 
@@ -88,9 +144,7 @@ impl RackKeys {
     pub fn new(rack: Arc<SoftRack>) -> Self {
         RackKeys {
             rack,
-            busy: Arc::default(),
-            handed_out: Mutex::default(),
-            released: Arc::default(),
+            claims: Claims::default(),
             refill: None,
         }
     }
@@ -108,27 +162,15 @@ impl RackKeys {
 #[async_trait]
 impl KeySource for RackKeys {
     fn try_claim(&self) -> Option<ClaimedKey> {
-        let mut busy = self.busy.lock().unwrap_or_else(|p| p.into_inner());
-        let handed_out = self.handed_out.lock().unwrap_or_else(|p| p.into_inner());
-        let key = self
-            .rack
-            .plugged()
-            .into_iter()
-            .find(|k| !busy.contains(k.id()) && !handed_out.contains(k.id()))?;
-        let id = key.id().to_owned();
-        busy.insert(id.clone());
-        let set = self.busy.clone();
-        let released = self.released.clone();
-        Some(ClaimedKey::new(key, move || {
-            set.lock().unwrap_or_else(|p| p.into_inner()).remove(&id);
-            released.notify_waiters();
-        }))
+        let plugged = self.rack.plugged().into_iter();
+        self.claims
+            .claim_first(plugged.map(|k| k as Arc<dyn SecurityKey>))
     }
 
     async fn claim(&self) -> Result<ClaimedKey, ProvisionError> {
         let mut watch = self.rack.watch();
         loop {
-            let released = self.released.notified();
+            let released = self.claims.changed();
             if let Some(key) = self.try_claim() {
                 return Ok(key);
             }
@@ -163,10 +205,7 @@ impl KeySource for RackKeys {
     }
 
     fn handed_out(&self, key_id: &str) {
-        self.handed_out
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(key_id.to_owned());
+        self.claims.hand_out(key_id);
         if let Some(refill) = &self.refill {
             self.rack.pull(key_id);
             self.rack.plug_new(refill());

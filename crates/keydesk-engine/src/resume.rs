@@ -113,7 +113,5 @@ pub async fn find_method(
         return Ok(None);
     }
     let passkeys = ctx.directory.passkeys(user_id).await?;
-    Ok(passkeys
-        .into_iter()
-        .find(|p| b64::decode_lenient(&p.id).ok().as_deref() == Some(credential.as_slice())))
+    Ok(keydesk_graph::find_credential(&passkeys, &credential))
 }

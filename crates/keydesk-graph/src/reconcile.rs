@@ -19,8 +19,9 @@ pub(crate) fn outcome_unknown(error: &GraphError) -> bool {
     }
 }
 
-/// The passkey whose method id is `credential_id`, if any.
-pub(crate) fn find_credential(passkeys: &[Passkey], credential_id: &[u8]) -> Option<Passkey> {
+/// The passkey whose method id is `credential_id`, if any. The engine's crash-resume uses
+/// it too, so there is one place that knows how method ids spell credential ids.
+pub fn find_credential(passkeys: &[Passkey], credential_id: &[u8]) -> Option<Passkey> {
     passkeys
         .iter()
         .find(|p| decode_lenient(&p.id).is_ok_and(|id| id == credential_id))

@@ -62,8 +62,9 @@ pub async fn get(
     Ok(Json(group_json(group)))
 }
 
-/// `GET /groups/{id}/members`.
-pub async fn members(
+/// `GET /groups/{id}/members` and `/transitiveMembers`, each with or without the
+/// `microsoft.graph.user` cast: `TRANSITIVE` flattens nested groups, `USERS_ONLY` casts.
+pub async fn listing<const TRANSITIVE: bool, const USERS_ONLY: bool>(
     State(tenant): State<Arc<Tenant>>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
@@ -72,56 +73,8 @@ pub async fn members(
     headers: HeaderMap,
 ) -> Result<Json<Value>, GraphError> {
     let listing = Listing {
-        transitive: false,
-        users_only: false,
-    };
-    list_members(&tenant, &caller, &id, raw, &uri, &headers, listing)
-}
-
-/// `GET /groups/{id}/members/microsoft.graph.user`.
-pub async fn member_users(
-    State(tenant): State<Arc<Tenant>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Result<Json<Value>, GraphError> {
-    let listing = Listing {
-        transitive: false,
-        users_only: true,
-    };
-    list_members(&tenant, &caller, &id, raw, &uri, &headers, listing)
-}
-
-/// `GET /groups/{id}/transitiveMembers`.
-pub async fn transitive_members(
-    State(tenant): State<Arc<Tenant>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Result<Json<Value>, GraphError> {
-    let listing = Listing {
-        transitive: true,
-        users_only: false,
-    };
-    list_members(&tenant, &caller, &id, raw, &uri, &headers, listing)
-}
-
-/// `GET /groups/{id}/transitiveMembers/microsoft.graph.user`.
-pub async fn transitive_users(
-    State(tenant): State<Arc<Tenant>>,
-    Extension(caller): Extension<Caller>,
-    Path(id): Path<String>,
-    RawQuery(raw): RawQuery,
-    OriginalUri(uri): OriginalUri,
-    headers: HeaderMap,
-) -> Result<Json<Value>, GraphError> {
-    let listing = Listing {
-        transitive: true,
-        users_only: true,
+        transitive: TRANSITIVE,
+        users_only: USERS_ONLY,
     };
     list_members(&tenant, &caller, &id, raw, &uri, &headers, listing)
 }

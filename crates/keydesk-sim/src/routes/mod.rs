@@ -51,7 +51,7 @@ fn graph(tenant: &Arc<Tenant>, version: ApiVersion) -> Router<Arc<Tenant>> {
     Router::new()
         .route("/groups", get(groups::list))
         .route("/groups/{id}", get(groups::get))
-        .route("/groups/{id}/members", get(groups::members))
+        .route("/groups/{id}/members", get(groups::listing::<false, false>))
         .route("/groups/{id}/members/$ref", post(members::add))
         .route(
             "/groups/{id}/members/{member}/$ref",
@@ -59,15 +59,15 @@ fn graph(tenant: &Arc<Tenant>, version: ApiVersion) -> Router<Arc<Tenant>> {
         )
         .route(
             "/groups/{id}/members/microsoft.graph.user",
-            get(groups::member_users),
+            get(groups::listing::<false, true>),
         )
         .route(
             "/groups/{id}/transitiveMembers",
-            get(groups::transitive_members),
+            get(groups::listing::<true, false>),
         )
         .route(
             "/groups/{id}/transitiveMembers/microsoft.graph.user",
-            get(groups::transitive_users),
+            get(groups::listing::<true, true>),
         )
         .route("/users/{id}", get(users::get))
         .route("/me", get(users::me))
