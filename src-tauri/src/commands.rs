@@ -10,20 +10,21 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::convert;
-use crate::state::AppState;
+use crate::state::{AppState, Started};
 
 const NO_SIGN_IN: &str = "Sign-in to a real tenant comes in a later version of KeyDesk.";
 const USE_DEMO: &str = "Start KeyDesk with --demo to try it against a simulated tenant.";
 
-/// Header facts.
+/// Header facts; rejects with the start-up error when the app did not start.
 #[tauri::command]
-pub fn app_info(state: State<'_, AppState>) -> AppInfo {
-    state.info.clone()
+pub fn app_info(state: State<'_, Started>) -> Result<AppInfo, IpcError> {
+    Ok(state.get()?.info.clone())
 }
 
 /// The group's users with their journal status.
 #[tauri::command]
-pub async fn queue_load(state: State<'_, AppState>) -> Result<Vec<QueueUser>, IpcError> {
+pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, IpcError> {
+    let state = state.get()?;
     let graph = state
         .graph
         .as_ref()
@@ -66,6 +67,7 @@ fn status_of(state: keydesk_core::job::JobState) -> UserStatus {
         J::Registered => UserStatus::Registered,
         J::Failed => UserStatus::Failed,
         J::Skipped | J::Revoked => UserStatus::Skipped,
+        J::NeedsAttention => UserStatus::NeedsAttention,
         _ => UserStatus::InProgress,
     }
 }
@@ -73,10 +75,11 @@ fn status_of(state: keydesk_core::job::JobState) -> UserStatus {
 /// Provisions one user; progress and the result arrive on `on_event`.
 #[tauri::command]
 pub async fn provision(
-    state: State<'_, AppState>,
+    state: State<'_, Started>,
     user_id: String,
     on_event: Channel<ProvisionEvent>,
 ) -> Result<(), IpcError> {
+    let state = state.get()?;
     let (graph, keys) = match (&state.graph, &state.keys) {
         (Some(g), Some(k)) => (g, k),
         _ => return Err(convert::plain(ErrorKind::SignIn, NO_SIGN_IN, USE_DEMO)),
@@ -95,7 +98,7 @@ pub async fn provision(
                 "Reload the queue.",
             )
         })?;
-    let _active = ActiveJob::claim(&state, &user.id)?;
+    let _active = ActiveJob::claim(state, &user.id)?;
     let mut ctx = Context::new(graph, &state.journal, &state.escrow);
     ctx.audit = Some(&state.audit);
     ctx.operator = state.operator.clone();
@@ -125,7 +128,8 @@ pub async fn provision(
 
 /// The operator printed the user's PIN letter: the escrowed PIN is wiped.
 #[tauri::command]
-pub fn letter_printed(state: State<'_, AppState>, user_id: String) -> Result<(), IpcError> {
+pub fn letter_printed(state: State<'_, Started>, user_id: String) -> Result<(), IpcError> {
+    let state = state.get()?;
     keydesk_engine::letter_printed(
         &state.journal,
         Some(&state.audit),
@@ -163,10 +167,10 @@ impl Drop for ActiveJob<'_> {
 /// Streams plugged keys: present keys first, then changes.
 #[tauri::command]
 pub async fn keys_watch(
-    state: State<'_, AppState>,
+    state: State<'_, Started>,
     on_event: Channel<KeyEvent>,
 ) -> Result<(), IpcError> {
-    let Some(demo) = &state.demo else {
+    let Some(demo) = &state.get()?.demo else {
         let _ = on_event.send(KeyEvent::EnumerationComplete);
         return Ok(());
     };
@@ -192,21 +196,21 @@ pub async fn keys_watch(
 
 /// Demo: plugs a new simulated key.
 #[tauri::command]
-pub fn demo_plug_key(state: State<'_, AppState>) -> Result<KeyView, IpcError> {
+pub fn demo_plug_key(state: State<'_, Started>) -> Result<KeyView, IpcError> {
     let demo = demo(&state)?;
     Ok(convert::key_view(&demo.plug()))
 }
 
 /// Demo: pulls a simulated key (an operation on it fails as a real pull would).
 #[tauri::command]
-pub fn demo_pull_key(state: State<'_, AppState>, key_id: String) -> Result<(), IpcError> {
+pub fn demo_pull_key(state: State<'_, Started>, key_id: String) -> Result<(), IpcError> {
     demo(&state)?.rack.pull(&key_id);
     Ok(())
 }
 
 /// Demo: touches a simulated key.
 #[tauri::command]
-pub fn demo_touch_key(state: State<'_, AppState>, key_id: String) -> Result<(), IpcError> {
+pub fn demo_touch_key(state: State<'_, Started>, key_id: String) -> Result<(), IpcError> {
     let demo = demo(&state)?;
     let key = demo.rack.key(&key_id).ok_or_else(|| {
         convert::plain(
@@ -219,8 +223,8 @@ pub fn demo_touch_key(state: State<'_, AppState>, key_id: String) -> Result<(), 
     Ok(())
 }
 
-fn demo<'a>(state: &'a State<'_, AppState>) -> Result<&'a crate::demo::Demo, IpcError> {
-    state.demo.as_ref().ok_or_else(|| {
+fn demo<'a>(state: &'a State<'_, Started>) -> Result<&'a crate::demo::Demo, IpcError> {
+    state.get()?.demo.as_ref().ok_or_else(|| {
         convert::plain(
             ErrorKind::Internal,
             "Simulated keys exist only in demo mode.",

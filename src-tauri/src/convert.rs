@@ -1,5 +1,6 @@
 //! Domain types to the UI's contract types (keydesk-ipc).
 
+use keydesk_engine::lock::LockError;
 use keydesk_engine::ProvisionError;
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::SoftKey;
@@ -70,6 +71,10 @@ pub fn provision_error(e: &ProvisionError) -> IpcError {
         ProvisionError::ChallengeExpired | ProvisionError::Unsupported(_) => ErrorKind::Graph,
         ProvisionError::Escrow(_) => ErrorKind::Internal,
         ProvisionError::NoKey => ErrorKind::KeyRemoved,
+        ProvisionError::NeedsAttention { .. } => ErrorKind::NeedsAttention,
+        ProvisionError::NothingToResolve | ProvisionError::UnknownMethod(_) => {
+            ErrorKind::NotEligible
+        }
     };
     let request_id = match e {
         ProvisionError::Graph(g) => g.request_id().map(str::to_owned),
@@ -90,6 +95,22 @@ pub fn graph_error(e: &GraphError) -> IpcError {
         message: e.to_string(),
         remediation: e.remediation(),
         request_id: e.request_id().map(str::to_owned),
+    }
+}
+
+/// Why the app did not start, for the window to show instead of the desk.
+pub fn start_error(e: &(dyn std::error::Error + 'static)) -> IpcError {
+    match e.downcast_ref::<LockError>() {
+        Some(held @ LockError::Held { .. }) => plain(
+            ErrorKind::DataFolderInUse,
+            format!("KeyDesk did not start: {held}."),
+            "Close the other KeyDesk window, or wait for that keydesk-cli run to finish, then start KeyDesk again.",
+        ),
+        _ => plain(
+            ErrorKind::Internal,
+            format!("KeyDesk could not start: {e}"),
+            "Check that KeyDesk's data folder is writable, then start KeyDesk again. If it keeps happening, report it.",
+        ),
     }
 }
 
@@ -131,5 +152,30 @@ fn key_kind(e: &KeyError) -> ErrorKind {
         } => ErrorKind::CredentialExcluded,
         KeyError::Busy => ErrorKind::Busy,
         _ => ErrorKind::Key,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_data_folder_in_use_is_its_own_kind_and_names_the_holder() {
+        let held: Box<dyn std::error::Error> = Box::new(LockError::Held {
+            pid: Some(4242),
+            path: "/data/keydesk".into(),
+        });
+        let e = start_error(held.as_ref());
+        assert_eq!(e.kind, ErrorKind::DataFolderInUse);
+        assert_eq!(
+            e.message,
+            "KeyDesk did not start: another KeyDesk (PID 4242) is using the data folder /data/keydesk."
+        );
+        assert!(e.remediation.contains("Close the other KeyDesk window"));
+
+        let other: Box<dyn std::error::Error> = Box::new(std::io::Error::other("disk full"));
+        let e = start_error(other.as_ref());
+        assert_eq!(e.kind, ErrorKind::Internal);
+        assert_eq!(e.message, "KeyDesk could not start: disk full");
     }
 }

@@ -26,8 +26,13 @@ fn main() {
     }
     let result = tauri::Builder::default()
         .setup(move |app| {
-            let state = tauri::async_runtime::block_on(state::AppState::start(app, demo))?;
-            tauri::Manager::manage(app, state);
+            // A start-up failure (another KeyDesk on the data folder) is shown in the window.
+            let started = tauri::async_runtime::block_on(state::AppState::start(app, demo))
+                .map_err(|e| {
+                    tracing::error!(error = %e, "KeyDesk could not start");
+                    convert::start_error(e.as_ref())
+                });
+            tauri::Manager::manage(app, state::Started::new(started));
             Ok(())
         })
         .invoke_handler(tauri::generate_handler![

@@ -1,17 +1,35 @@
-//! The app's state: Graph, the journal, the keys and, in demo mode, the simulator.
+//! The app's state: Graph, the journal, the keys and, in demo mode, the simulator; or,
+//! when it could not start (another KeyDesk holds the data folder), why, for the window.
 
 use std::sync::{Arc, Mutex};
 
 use keydesk_core::DirectoryUser;
 use keydesk_engine::audit::AuditLog;
 use keydesk_engine::keys::RackKeys;
+use keydesk_engine::lock::DataDirLock;
 use keydesk_engine::secrets::{self, MemoryStore, SecretStore};
 use keydesk_engine::{Escrow, Journal};
 use keydesk_graph::GraphClient;
-use keydesk_ipc::AppInfo;
+use keydesk_ipc::{AppInfo, IpcError};
 use tauri::Manager;
 
 use crate::demo::Demo;
+
+/// What the commands get: the started app, or the start-up error the window shows in its
+/// place (every command answers with it).
+pub struct Started(Result<AppState, IpcError>);
+
+impl Started {
+    /// Wraps the outcome of [`AppState::start`].
+    pub fn new(result: Result<AppState, IpcError>) -> Started {
+        Started(result)
+    }
+
+    /// The app, or why it did not start.
+    pub fn get(&self) -> Result<&AppState, IpcError> {
+        self.0.as_ref().map_err(IpcError::clone)
+    }
+}
 
 /// Everything the commands need.
 pub struct AppState {
@@ -35,16 +53,22 @@ pub struct AppState {
     pub users: Mutex<Vec<DirectoryUser>>,
     /// The user being provisioned now, if any (one at a time in the window).
     pub active: Mutex<Option<String>>,
+    /// One KeyDesk per data folder (app or command line, demo or not): held for the app's
+    /// life, and declared last so it is released after the journal and the log close.
+    _data_lock: DataDirLock,
 }
 
 impl AppState {
-    /// Builds the state; in demo mode starts the simulator first.
+    /// Builds the state; in demo mode starts the simulator first. Fails with a
+    /// [`keydesk_engine::lock::LockError`] (boxed) when another KeyDesk uses the data
+    /// folder, before anything in it is opened or removed.
     pub async fn start(
         app: &tauri::App,
         demo: bool,
     ) -> Result<AppState, Box<dyn std::error::Error>> {
         let data_dir = app.path().app_data_dir()?;
         std::fs::create_dir_all(&data_dir)?;
+        let data_lock = DataDirLock::acquire(&data_dir)?;
         if !demo {
             let store = secrets::open_default(&data_dir);
             let journal = Journal::open(&data_dir.join("journal.sqlite"))?;
@@ -64,6 +88,7 @@ impl AppState {
                 keys: None,
                 users: Mutex::default(),
                 active: Mutex::default(),
+                _data_lock: data_lock,
             });
         }
         // A demo tenant is new at every start, so its journal is too.
@@ -97,6 +122,7 @@ impl AppState {
             keys: Some(keys),
             users: Mutex::default(),
             active: Mutex::default(),
+            _data_lock: data_lock,
         })
     }
 }

@@ -90,6 +90,23 @@ describe('App', () => {
     await waitFor(() => expect($$('[data-testid="user-row"]').length).toBeGreaterThan(0));
   });
 
+  it('shows why the backend did not start instead of the desk', async () => {
+    const backend = new FakeBackend();
+    backend.appInfo = () =>
+      Promise.reject({
+        kind: 'dataFolderInUse',
+        message: 'KeyDesk did not start: another KeyDesk (PID 4242) is using the data folder /data.',
+        remediation: 'Close the other KeyDesk window, or wait for that keydesk-cli run to finish.',
+        requestId: null,
+      });
+    await render(backend);
+    expect($('[data-testid="start-error"] h3')?.textContent).toBe('Another KeyDesk is using this data folder');
+    expect($('[data-testid="error-message"]')?.textContent).toContain('(PID 4242)');
+    expect($('[data-testid="start-error"]')?.textContent).toContain('Close the other KeyDesk window');
+    expect($$('[data-testid="user-row"]')).toHaveLength(0);
+    expect($('[data-testid="tenant"]')).toBeNull();
+  });
+
   it('filters the queue', async () => {
     await render();
     click('[data-testid="filter-done"]');

@@ -35,6 +35,10 @@ pub struct Global {
     /// Graph base without the version, e.g. https://graph.microsoft.com.
     #[arg(long, global = true, value_name = "URL")]
     pub graph_url: Option<String>,
+    /// How long a new passkey may take to appear in Graph's listing: when a registration's
+    /// answer is lost, "not registered" is concluded only after this many seconds.
+    #[arg(long, global = true, value_name = "S", default_value_t = 30)]
+    pub listing_lag_secs: u64,
 }
 
 /// Sign-in modes.
@@ -57,6 +61,8 @@ pub enum Command {
     Sim(SimArgs),
     /// Register a passkey for every user of a group.
     Provision(ProvisionArgs),
+    /// Show or decide a job whose registration could not be confirmed ("needs attention").
+    Reconcile(ReconcileArgs),
 }
 
 /// `sim` options. Every fault knob defaults to off; tests can change them at run time
@@ -101,8 +107,22 @@ pub struct SimArgs {
     /// Server-side cap on page size.
     #[arg(long)]
     pub page_size: Option<usize>,
+    /// How Graph method ids of new passkeys look.
+    #[arg(long, value_enum, default_value_t = SimMethodIds::Opaque)]
+    pub method_ids: SimMethodIds,
     #[command(flatten)]
     pub policy: Box<SimPolicyArgs>,
+}
+
+/// `sim --method-ids`: the shape of a new passkey's Graph method id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum SimMethodIds {
+    /// Random padding-digit base64url, unrelated to the credential id.
+    Opaque,
+    /// A random GUID, as in the v1.0 register sample.
+    Guid,
+    /// The credential id in padding-digit base64url.
+    Credential,
 }
 
 /// `sim` fault knobs (all off by default).
@@ -132,6 +152,10 @@ pub struct SimFaultArgs {
     /// Every K-th Graph read answers with its JSON cut in half.
     #[arg(long, default_value_t = 0, value_name = "K")]
     pub malformed_every: u64,
+    /// A new passkey is listed (and can be read or deleted) only N milliseconds after its
+    /// registration, on the simulated clock; the register response returns it at once.
+    #[arg(long, default_value_t = 0, value_name = "N")]
+    pub listing_delay_ms: u64,
 }
 
 /// `sim` FIDO2 policy and operator role.
@@ -167,4 +191,18 @@ pub struct ProvisionArgs {
     /// Use N simulated keys, touched automatically (only against a Graph on loopback).
     #[arg(long, value_name = "N")]
     pub soft_keys: Option<usize>,
+}
+
+/// `reconcile` options: without `--method` or `--none`, show the job and its candidates.
+#[derive(Debug, Args)]
+pub struct ReconcileArgs {
+    /// The user (UPN or object id).
+    #[arg(long, value_name = "UPN")]
+    pub user: String,
+    /// This passkey (its Entra method id) is the one the job's key made.
+    #[arg(long, value_name = "ID", conflicts_with = "none")]
+    pub method: Option<String>,
+    /// None of the user's passkeys is the job's: start the job again on the next run.
+    #[arg(long)]
+    pub none: bool,
 }

@@ -7,7 +7,9 @@
 //! failed.
 
 mod args;
+mod connect;
 mod provision;
+mod reconcile;
 mod sim;
 
 use std::process::ExitCode;
@@ -57,6 +59,7 @@ fn main() -> ExitCode {
         match cli.command {
             args::Command::Sim(opts) => sim::run(&cli.global, opts).await,
             args::Command::Provision(opts) => provision::run(&cli.global, opts).await,
+            args::Command::Reconcile(opts) => reconcile::run(&cli.global, opts).await,
         }
     });
     ExitCode::from(code)

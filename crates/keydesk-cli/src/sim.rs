@@ -2,9 +2,9 @@
 
 use std::time::Duration;
 
-use keydesk_sim::{certificate_der, Faults, Fido2Policy, Sim, SimConfig};
+use keydesk_sim::{certificate_der, Faults, Fido2Policy, MethodIds, Sim, SimConfig};
 
-use crate::args::{Global, SimArgs, Switch};
+use crate::args::{Global, SimArgs, SimMethodIds, Switch};
 use crate::exit;
 
 /// Starts the simulator and prints `LISTENING <port>` as the only stdout line.
@@ -33,10 +33,11 @@ pub async fn run(global: &Global, args: SimArgs) -> u8 {
         "<as given by --client-secret>"
     };
     eprintln!(
-        "simulated tenant at {url}\n  tenant:        {}\n  client id:     {}\n  client secret: {shown_secret}\n  group:         {} ({} users)\n  sign-in page:  {url}/{}/oauth2/v2.0/authorize (operator role: {})\n  e.g. KEYDESK_CLIENT_SECRET='{shown_secret}' keydesk-cli provision --tenant {} --client-id {} --login-url {url} --graph-url {url} --group '{}' --soft-keys 2",
+        "simulated tenant at {url}\n  tenant:        {}\n  client id:     {}\n  client secret: {shown_secret}\n  group:         {} ({} users)\n  sign-in page:  {url}/{}/oauth2/v2.0/authorize (operator role: {})\n  method ids:    {} (listing delay {} ms)\n  e.g. KEYDESK_CLIENT_SECRET='{shown_secret}' keydesk-cli provision --tenant {} --client-id {} --login-url {url} --graph-url {url} --group '{}' --soft-keys 2",
         c.tenant, c.client_id, c.group,
         c.users + c.nested.unwrap_or(0) + c.guests + c.disabled,
         c.tenant, c.operator_role.as_deref().unwrap_or("none"),
+        format!("{:?}", c.method_ids).to_lowercase(), c.faults.listing_delay_ms,
         c.tenant, c.client_id, c.group,
         url = sim.base_url(),
     );
@@ -104,12 +105,18 @@ fn config(global: &Global, args: SimArgs) -> Result<SimConfig, String> {
             lose_responses_every: f.lose_responses_every,
             drop_connections_every: f.drop_connections_every,
             malformed_every: f.malformed_every,
+            listing_delay_ms: f.listing_delay_ms,
             ..Faults::default()
         },
         app_permissions: defaults.app_permissions,
         delegated_scopes: defaults.delegated_scopes,
         operator_role,
         policy,
+        method_ids: match args.method_ids {
+            SimMethodIds::Opaque => MethodIds::Opaque,
+            SimMethodIds::Guid => MethodIds::Guid,
+            SimMethodIds::Credential => MethodIds::Credential,
+        },
     })
 }
 
@@ -138,6 +145,21 @@ mod tests {
         assert_eq!(config.faults, Faults::default());
         assert_eq!(config.policy, Fido2Policy::default());
         assert_eq!(config.operator_role, defaults.operator_role);
+        assert_eq!(config.method_ids, MethodIds::Opaque);
+    }
+
+    #[test]
+    fn method_ids_and_listing_delay_reach_the_config() {
+        for (flag, mode) in [
+            ("opaque", MethodIds::Opaque),
+            ("guid", MethodIds::Guid),
+            ("credential", MethodIds::Credential),
+        ] {
+            assert_eq!(parse(&["--method-ids", flag]).unwrap().method_ids, mode);
+        }
+        assert!(parse(&["--method-ids", "credential-id"]).is_err());
+        let config = parse(&["--listing-delay-ms", "2500"]).unwrap();
+        assert_eq!(config.faults.listing_delay_ms, 2500);
     }
 
     #[test]

@@ -20,15 +20,7 @@ pub fn encode(bytes: &[u8]) -> String {
 
 /// Decodes any spelling Graph is known to use (see the module docs).
 pub fn decode_lenient(text: &str) -> Result<Vec<u8>, DecodeError> {
-    let normal: String = text
-        .trim()
-        .chars()
-        .map(|c| match c {
-            '+' => '-',
-            '/' => '_',
-            c => c,
-        })
-        .collect();
+    let normal = url_alphabet(text);
     let padded = normal.ends_with('=');
     let bare = normal.trim_end_matches('=');
     // Padding-digit form: "<data><n>" where n is the number of '=' that were dropped. When
@@ -44,6 +36,36 @@ pub fn decode_lenient(text: &str) -> Result<Vec<u8>, DecodeError> {
         return Ok(bytes);
     }
     Err(DecodeError(text.to_owned()))
+}
+
+/// Every byte string `text` can stand for: the padding-digit reading and the plain one
+/// when both decode (GRAPH.md: use both readings), else the one that does. For matching
+/// an id against known bytes, where picking one reading would miss the other.
+pub fn readings(text: &str) -> Vec<Vec<u8>> {
+    let normal = url_alphabet(text);
+    let bare = normal.trim_end_matches('=');
+    let mut all = Vec::new();
+    if !normal.ends_with('=') {
+        all.extend(decode_padding_digit(bare));
+    }
+    if let Ok(bytes) = URL_SAFE_NO_PAD.decode(bare) {
+        if !all.contains(&bytes) {
+            all.push(bytes);
+        }
+    }
+    all
+}
+
+/// `text` trimmed, in the URL-safe alphabet.
+fn url_alphabet(text: &str) -> String {
+    text.trim()
+        .chars()
+        .map(|c| match c {
+            '+' => '-',
+            '/' => '_',
+            c => c,
+        })
+        .collect()
 }
 
 fn decode_padding_digit(text: &str) -> Option<Vec<u8>> {
@@ -68,6 +90,19 @@ mod tests {
         assert_eq!(decode_lenient("-_8QIDA1").unwrap(), bytes);
         assert_eq!(decode_lenient("AAAA0").unwrap(), [0, 0, 0]);
         assert_eq!(decode_lenient("AA2").unwrap(), [0]);
+    }
+
+    #[test]
+    fn an_id_that_decodes_both_ways_has_both_readings() {
+        let both = readings("AAE1");
+        assert_eq!(both.len(), 2);
+        assert!(both.contains(&vec![0, 1]));
+        assert!(both.contains(&URL_SAFE_NO_PAD.decode("AAE1").unwrap()));
+        assert_eq!(
+            readings("-_8QIDA="),
+            vec![vec![0xfb, 0xff, 0x10, 0x20, 0x30]]
+        );
+        assert!(readings("*bad*").is_empty());
     }
 
     #[test]

@@ -25,6 +25,10 @@ pub enum JobState {
     Skipped,
     /// Registered, then revoked (lost key): the method was deleted in Entra.
     Revoked,
+    /// The POST's outcome could not be told (several candidate passkeys, or none listed
+    /// yet): never registered again on its own; an operator says which passkey is this
+    /// job's, or that none is.
+    NeedsAttention,
 }
 
 /// What happened to a job.
@@ -51,6 +55,8 @@ pub enum JobEvent {
     Reconciled(bool),
     /// The key was reported lost and its method deleted in Entra.
     Revoked,
+    /// Reading the user's passkeys could not tell whether the POST registered one.
+    Unsure,
 }
 
 /// A transition the state machine does not allow.
@@ -75,9 +81,10 @@ impl JobState {
                 S::MakingCredential
             }
             (S::MakingCredential, E::PostStarted) => S::Posting,
-            (S::Posting, E::Registered | E::Reconciled(true)) => S::Registered,
-            (s, E::Reconciled(false)) if s.is_in_progress() => S::Pending,
-            (s, E::Failed) if !s.is_final() => S::Failed,
+            (S::Posting | S::NeedsAttention, E::Registered | E::Reconciled(true)) => S::Registered,
+            (S::Posting | S::NeedsAttention, E::Unsure) => S::NeedsAttention,
+            (s, E::Reconciled(false)) if s.is_in_progress() || s == S::NeedsAttention => S::Pending,
+            (s, E::Failed) if !s.is_final() && s != S::NeedsAttention => S::Failed,
             (S::Pending | S::Failed, E::Skipped) => S::Skipped,
             (S::Failed | S::Skipped | S::Revoked, E::Retry) => S::Pending,
             (S::Registered, E::Revoked) => S::Revoked,
@@ -118,6 +125,7 @@ impl JobState {
             JobState::Failed => "failed",
             JobState::Skipped => "skipped",
             JobState::Revoked => "revoked",
+            JobState::NeedsAttention => "needs_attention",
         }
     }
 
@@ -128,7 +136,7 @@ impl JobState {
 }
 
 /// Every state.
-pub const ALL: [JobState; 9] = [
+pub const ALL: [JobState; 10] = [
     JobState::Pending,
     JobState::OptionsFetched,
     JobState::SettingPin,
@@ -138,6 +146,7 @@ pub const ALL: [JobState; 9] = [
     JobState::Failed,
     JobState::Skipped,
     JobState::Revoked,
+    JobState::NeedsAttention,
 ];
 
 #[cfg(test)]
@@ -173,9 +182,23 @@ mod tests {
 
     #[test]
     fn registration_only_follows_a_post() {
-        for s in ALL.into_iter().filter(|s| *s != JobState::Posting) {
+        let after_a_post = [JobState::Posting, JobState::NeedsAttention];
+        for s in ALL.into_iter().filter(|s| !after_a_post.contains(s)) {
             assert!(s.on(JobEvent::Registered).is_err(), "{s:?}");
         }
+    }
+
+    #[test]
+    fn an_unsure_post_waits_for_a_decision_and_is_never_failed_or_retried_blindly() {
+        let s = JobState::Posting.on(JobEvent::Unsure).unwrap();
+        assert_eq!(s, JobState::NeedsAttention);
+        for e in [JobEvent::Failed, JobEvent::Retry, JobEvent::Skipped] {
+            assert!(s.on(e).is_err(), "{e:?}");
+        }
+        assert_eq!(s.on(JobEvent::Unsure), Ok(JobState::NeedsAttention));
+        assert_eq!(s.on(JobEvent::Reconciled(true)), Ok(JobState::Registered));
+        assert_eq!(s.on(JobEvent::Reconciled(false)), Ok(JobState::Pending));
+        assert!(JobState::MakingCredential.on(JobEvent::Unsure).is_err());
     }
 
     #[test]

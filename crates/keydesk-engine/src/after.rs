@@ -113,13 +113,15 @@ pub async fn discard_credential(
     Ok(())
 }
 
-/// Inventory for a registration found by reconciliation.
-pub(crate) fn record_issued(
+/// Inventory for the key a journaled job used: `Issued` for a registration found by
+/// reconciliation, `Orphan` for a credential that was never registered.
+pub(crate) fn record_job_key(
     ctx: &Context<'_>,
     user: &DirectoryUser,
     job: &JobRecord,
     method_id: &str,
     credential: &str,
+    status: KeyStatus,
 ) -> Result<(), ProvisionError> {
     ctx.journal.add_inventory(&InventoryEntry {
         id: 0,
@@ -132,7 +134,7 @@ pub(crate) fn record_issued(
         credential_id: credential.to_owned(),
         operator: ctx.operator.clone(),
         at: (ctx.now)(),
-        status: KeyStatus::Issued,
+        status,
     })?;
     Ok(())
 }

@@ -6,8 +6,27 @@
 //! reordered one, and a tail cut back past the recorded head. What it cannot catch: an
 //! attacker holding the MAC key, or a journal rolled back together with the log.
 //! Entries never carry a PIN.
+//!
+//! A kill at any instant leaves a log that opens:
+//! - each entry is one `write_all` of its whole line, `\n` included, then an fsync, and
+//!   only then is the head recorded in the journal; a kill between the two leaves the log
+//!   ahead of the recorded head, which verifies (the entry at the recorded sequence number
+//!   must still carry the recorded MAC) and [`AuditLog::open`] brings the journal up to it;
+//! - a kill mid-line leaves a torn last line past the recorded head: `open` cuts the file
+//!   back to the last whole line, fsyncs, and appends an "audit log recovered" entry that
+//!   says how many bytes were dropped. A last entry that verifies but lost only its `\n`
+//!   is kept and the newline added.
+//!
+//! Anything else is reported: an edited or removed entry, a cut before the recorded head,
+//! an unreadable line that is not the last one.
+//!
+//! One writer per file: the app and the command line hold the data folder's
+//! [`crate::lock::DataDirLock`], so no two processes append to one log. Within a process,
+//! open one `AuditLog` per file: a second instance's append finds the file changed behind
+//! it and fails with [`AuditError::ChangedElsewhere`] instead of forking the chain.
 
-use std::io::Write;
+use std::fs::{File, OpenOptions};
+use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
 
@@ -21,6 +40,8 @@ use crate::secrets::{SecretError, SecretStore};
 
 const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 const HEAD: &str = "audit_head";
+/// Who signs the entries KeyDesk writes about the log itself.
+const SELF: &str = "keydesk";
 
 /// One audit entry.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,30 +88,79 @@ pub enum AuditError {
         /// Last entry recorded in the journal.
         recorded: u64,
     },
+    /// The file is not as this `AuditLog` left it: something else wrote to it (another
+    /// instance, or another process on the same data folder). Nothing was appended.
+    #[error("audit log changed behind KeyDesk's back: {found} bytes where {expected} were written; nothing was appended")]
+    ChangedElsewhere {
+        /// The length this instance last wrote.
+        expected: u64,
+        /// The length found.
+        found: u64,
+    },
+}
+
+/// The end of the chain, and where it ends in the file.
+struct Tip {
+    seq: u64,
+    mac: String,
+    /// Bytes in the file, all whole lines.
+    len: u64,
 }
 
 /// An open audit log.
 pub struct AuditLog {
     path: PathBuf,
     key: Zeroizing<[u8; 32]>,
-    head: Mutex<(u64, String)>,
+    tip: Mutex<Tip>,
 }
 
 impl AuditLog {
     /// Opens (or creates) the log at `path` with the MAC key `audit` from `store`,
-    /// verifying what is there against the head recorded in `journal`.
+    /// verifying what is there against the head recorded in `journal`, and repairing
+    /// what a crash can leave (see the module doc).
     pub fn open(
         path: &Path,
         store: &dyn SecretStore,
         journal: &Journal,
     ) -> Result<AuditLog, AuditError> {
         let key = store.get_or_create("audit")?;
-        let head = verify(path, key.as_ref(), journal)?;
-        Ok(AuditLog {
+        let bytes = read_or_empty(path)?;
+        let recorded = recorded_head(journal)?;
+        let scan = scan(&bytes, key.as_ref(), recorded.as_ref())?;
+        let log = AuditLog {
             path: path.to_owned(),
             key,
-            head: Mutex::new(head),
-        })
+            tip: Mutex::new(Tip {
+                seq: scan.head.0,
+                mac: scan.head.1,
+                len: scan.whole,
+            }),
+        };
+        match scan.tail {
+            Tail::Clean => {}
+            Tail::Unterminated => log.terminate(bytes.len() as u64)?,
+            Tail::Torn(dropped) => {
+                log.cut()?;
+                let now = time::OffsetDateTime::now_utc().unix_timestamp();
+                let detail =
+                    format!("a torn last entry of {dropped} bytes was dropped after a crash");
+                log.append(
+                    journal,
+                    now,
+                    SELF,
+                    "audit log recovered",
+                    "audit log",
+                    &detail,
+                )?;
+                tracing::warn!(path = %path.display(), dropped, "audit log recovered");
+            }
+        }
+        // A kill between the log's fsync and the journal's update: catch the journal up.
+        let (seq, mac) = log.head();
+        if seq > 0 && recorded.as_ref().map(|r| r.0) != Some(seq) {
+            journal.set_meta(HEAD, &format!("{seq}:{mac}"))?;
+        }
+        Ok(log)
     }
 
     /// Appends an entry and records the new head in `journal`.
@@ -103,9 +173,9 @@ impl AuditLog {
         subject: &str,
         detail: &str,
     ) -> Result<(), AuditError> {
-        let mut head = self.head.lock().unwrap_or_else(|p| p.into_inner());
+        let mut tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
         let mut entry = AuditEntry {
-            seq: head.0 + 1,
+            seq: tip.seq + 1,
             at,
             operator: operator.to_owned(),
             action: action.to_owned(),
@@ -113,36 +183,89 @@ impl AuditLog {
             detail: detail.to_owned(),
             mac: String::new(),
         };
-        entry.mac = mac(self.key.as_ref(), &head.1, &entry);
-        let mut file = std::fs::OpenOptions::new()
-            .create(true)
-            .append(true)
-            .open(&self.path)?;
-        let line = serde_json::to_string(&entry).map_err(std::io::Error::other)?;
-        writeln!(file, "{line}")?;
-        file.sync_data()?;
-        journal.set_meta(HEAD, &format!("{}:{}", entry.seq, entry.mac))?;
-        *head = (entry.seq, entry.mac);
+        entry.mac = mac(self.key.as_ref(), &tip.mac, &entry);
+        let mut line = serde_json::to_vec(&entry).map_err(std::io::Error::other)?;
+        line.push(b'\n');
+        let mut file = self.locked_file(tip.len)?;
+        // One write of the whole line: a kill leaves it whole, absent, or torn at the end.
+        let written = file
+            .seek(SeekFrom::Start(tip.len))
+            .and_then(|_| file.write_all(&line))
+            .and_then(|()| file.sync_data());
+        if let Err(e) = written {
+            // Not counted, so not left behind (best effort: `open` would drop it anyway).
+            let _ = file.set_len(tip.len);
+            return Err(e.into());
+        }
+        drop(file);
+        // The entry is in the log: the head moves on even if the journal fails now.
+        *tip = Tip {
+            seq: entry.seq,
+            len: tip.len + line.len() as u64,
+            mac: entry.mac,
+        };
+        journal.set_meta(HEAD, &format!("{}:{}", tip.seq, tip.mac))?;
         Ok(())
     }
 
     /// The log for an auditor: every entry, then a last line with the head, so a copy
     /// cut short is caught by [`verify_export`].
     pub fn export(&self) -> Result<String, AuditError> {
-        let head = self.head.lock().unwrap_or_else(|p| p.into_inner());
+        let tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
         let text = match std::fs::read_to_string(&self.path) {
             Ok(text) => text,
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
             Err(e) => return Err(e.into()),
         };
-        let (seq, mac) = &*head;
-        let last = serde_json::json!({ "head": { "seq": seq, "mac": mac } });
+        let last = serde_json::json!({ "head": { "seq": tip.seq, "mac": tip.mac } });
         Ok(format!("{text}{last}\n"))
     }
 
     /// The head: (last sequence number, its MAC).
     pub fn head(&self) -> (u64, String) {
-        self.head.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        let tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
+        (tip.seq, tip.mac.clone())
+    }
+
+    /// The file, created if need be, locked against other writers for as long as it is
+    /// open, and checked to be `len` bytes long as this instance left it.
+    fn locked_file(&self, len: u64) -> Result<File, AuditError> {
+        let file = OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&self.path)?;
+        file.lock()?;
+        let found = file.metadata()?.len();
+        if found != len {
+            return Err(AuditError::ChangedElsewhere {
+                expected: len,
+                found,
+            });
+        }
+        Ok(file)
+    }
+
+    /// Adds the `\n` a verified last entry lost (the file is `found` bytes long).
+    fn terminate(&self, found: u64) -> Result<(), AuditError> {
+        let mut tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
+        let mut file = self.locked_file(found)?;
+        file.seek(SeekFrom::Start(found))?;
+        file.write_all(b"\n")?;
+        file.sync_data()?;
+        tip.len = found + 1;
+        Ok(())
+    }
+
+    /// Cuts the file back to its last whole line.
+    fn cut(&self) -> Result<(), AuditError> {
+        let tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
+        let file = OpenOptions::new().write(true).open(&self.path)?;
+        file.lock()?;
+        file.set_len(tip.len)?;
+        file.sync_all()?;
+        Ok(())
     }
 }
 
@@ -158,19 +281,29 @@ fn mac(key: &[u8], previous: &str, entry: &AuditEntry) -> String {
     hex::encode(m.finalize().into_bytes())
 }
 
-/// Checks the whole chain in `path` and that it reaches the head recorded in `journal`.
-/// Returns the head (0 and the genesis value for an empty log).
-pub fn verify(path: &Path, key: &[u8], journal: &Journal) -> Result<(u64, String), AuditError> {
-    let text = match std::fs::read_to_string(path) {
-        Ok(text) => text,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-        Err(e) => return Err(e.into()),
-    };
-    let recorded = journal.meta(HEAD)?.map(|r| {
+fn read_or_empty(path: &Path) -> Result<Vec<u8>, AuditError> {
+    match std::fs::read(path) {
+        Ok(bytes) => Ok(bytes),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(Vec::new()),
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn recorded_head(journal: &Journal) -> Result<Option<(u64, String)>, AuditError> {
+    Ok(journal.meta(HEAD)?.map(|r| {
         let (seq, mac) = r.split_once(':').unwrap_or(("0", ""));
         (seq.parse().unwrap_or(0), mac.to_owned())
-    });
-    verify_lines(text.lines(), key, recorded)
+    }))
+}
+
+/// Checks the whole chain in `path` and that it reaches the head recorded in `journal`.
+/// Returns the head (0 and the genesis value for an empty log). A torn last line past
+/// the recorded head (a crash mid-write) is not part of the chain and not an error:
+/// [`AuditLog::open`] drops it.
+pub fn verify(path: &Path, key: &[u8], journal: &Journal) -> Result<(u64, String), AuditError> {
+    let bytes = read_or_empty(path)?;
+    let recorded = recorded_head(journal)?;
+    Ok(scan(&bytes, key, recorded.as_ref())?.head)
 }
 
 /// Checks an export made by [`AuditLog::export`]: the chain, and that it reaches the head
@@ -187,35 +320,104 @@ pub fn verify_export(export: &str, key: &[u8]) -> Result<(u64, String), AuditErr
         .ok_or(AuditError::Tampered {
             line: lines.len() + 1,
         })?;
-    verify_lines(lines.into_iter(), key, Some(head))
+    let mut chain = Chain::new(key, Some(&head));
+    for line in lines {
+        chain.push(line.as_bytes())?;
+    }
+    chain.finish()
 }
 
-fn verify_lines<'a>(
-    lines: impl Iterator<Item = &'a str>,
-    key: &[u8],
-    recorded: Option<(u64, String)>,
-) -> Result<(u64, String), AuditError> {
-    let mut head = (0u64, GENESIS.to_owned());
-    for (i, line) in lines.enumerate() {
-        let entry: AuditEntry =
-            serde_json::from_str(line).map_err(|_| AuditError::Tampered { line: i + 1 })?;
-        if entry.seq != head.0 + 1 || mac(key, &head.1, &entry) != entry.mac {
-            return Err(AuditError::Tampered { line: i + 1 });
-        }
-        head = (entry.seq, entry.mac);
+/// What a log's bytes hold: the verified chain, and what follows its last whole line.
+struct Scan {
+    head: (u64, String),
+    /// Bytes up to and including the last `\n`: verified entries.
+    whole: u64,
+    tail: Tail,
+}
+
+/// What follows the last `\n`.
+enum Tail {
+    /// Nothing.
+    Clean,
+    /// A last entry that verifies (it is in `head`) but lost its `\n`.
+    Unterminated,
+    /// This many bytes of a line cut short by a crash, past the recorded head.
+    Torn(usize),
+}
+
+fn scan(bytes: &[u8], key: &[u8], recorded: Option<&(u64, String)>) -> Result<Scan, AuditError> {
+    let whole = bytes.iter().rposition(|&b| b == b'\n').map_or(0, |i| i + 1);
+    let (body, rest) = bytes.split_at(whole);
+    let mut chain = Chain::new(key, recorded);
+    for line in body.split_inclusive(|&b| b == b'\n') {
+        chain.push(&line[..line.len() - 1])?;
     }
-    if let Some((seq, recorded_mac)) = recorded {
-        if head.0 < seq {
-            return Err(AuditError::Truncated {
-                found: head.0,
-                recorded: seq,
-            });
-        }
-        if head.0 == seq && head.1 != recorded_mac {
-            return Err(AuditError::Tampered { line: seq as usize });
+    let tail = if rest.is_empty() {
+        Tail::Clean
+    } else if serde_json::from_slice::<AuditEntry>(rest).is_ok() {
+        // A whole entry: a crash cannot write one without its `\n` but a tool might drop
+        // it. It must verify like any other.
+        chain.push(rest)?;
+        Tail::Unterminated
+    } else {
+        Tail::Torn(rest.len())
+    };
+    let head = chain.finish()?;
+    Ok(Scan {
+        head,
+        whole: whole as u64,
+        tail,
+    })
+}
+
+/// Walks a chain line by line.
+struct Chain<'a> {
+    key: &'a [u8],
+    recorded: Option<&'a (u64, String)>,
+    head: (u64, String),
+    lines: usize,
+}
+
+impl<'a> Chain<'a> {
+    fn new(key: &'a [u8], recorded: Option<&'a (u64, String)>) -> Self {
+        Chain {
+            key,
+            recorded,
+            head: (0, GENESIS.to_owned()),
+            lines: 0,
         }
     }
-    Ok(head)
+
+    /// The next line (without its `\n`): it must follow the head, and carry the
+    /// recorded MAC if it is the recorded entry.
+    fn push(&mut self, line: &[u8]) -> Result<(), AuditError> {
+        self.lines += 1;
+        let tampered = AuditError::Tampered { line: self.lines };
+        let Ok(entry) = serde_json::from_slice::<AuditEntry>(line) else {
+            return Err(tampered);
+        };
+        if entry.seq != self.head.0 + 1 || mac(self.key, &self.head.1, &entry) != entry.mac {
+            return Err(tampered);
+        }
+        if let Some((seq, recorded_mac)) = self.recorded {
+            if *seq == entry.seq && *recorded_mac != entry.mac {
+                return Err(tampered);
+            }
+        }
+        self.head = (entry.seq, entry.mac);
+        Ok(())
+    }
+
+    /// The head, once it is known to reach the recorded one.
+    fn finish(self) -> Result<(u64, String), AuditError> {
+        match self.recorded {
+            Some((seq, _)) if self.head.0 < *seq => Err(AuditError::Truncated {
+                found: self.head.0,
+                recorded: *seq,
+            }),
+            _ => Ok(self.head),
+        }
+    }
 }
 
 #[cfg(test)]

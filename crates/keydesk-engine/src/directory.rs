@@ -6,7 +6,7 @@
 
 use async_trait::async_trait;
 use keydesk_core::{CreationOptions, DirectoryUser};
-use keydesk_graph::{Group, Passkey, Registration};
+use keydesk_graph::{Attempt, Group, Passkey, PasskeyListing, Registration, Verdict};
 
 use crate::ProvisionError;
 
@@ -54,14 +54,24 @@ pub trait Directory: Send + Sync {
         user_id: &str,
         timeout_minutes: Option<u32>,
     ) -> Result<CreationOptions, ProvisionError>;
-    /// POSTs a registration; returns the new method.
+    /// POSTs a registration; returns the new method. An unknown outcome is reconciled
+    /// against `attempt` (journaled before the call).
     async fn register(
         &self,
         user_id: &str,
         registration: &Registration,
+        attempt: &Attempt,
     ) -> Result<Method, ProvisionError>;
     /// The user's passkeys.
     async fn passkeys(&self, user_id: &str) -> Result<Vec<Method>, ProvisionError>;
+    /// The user's passkeys with the directory's clock, to take an [`Attempt`] from.
+    async fn passkey_listing(&self, user_id: &str) -> Result<PasskeyListing, ProvisionError>;
+    /// Whether `attempt` left a passkey, waiting a bounded time for a lagging listing.
+    async fn find_registration(
+        &self,
+        user_id: &str,
+        attempt: &Attempt,
+    ) -> Result<Verdict, ProvisionError>;
     /// Deletes one passkey.
     async fn delete_passkey(&self, user_id: &str, method_id: &str) -> Result<(), ProvisionError>;
     /// The tenant's FIDO2 policy.

@@ -61,6 +61,29 @@ pub enum ProvisionError {
     /// No key came (the key source closed).
     #[error("no security key is available")]
     NoKey,
+    /// Whether the register POST created a passkey cannot be told: the job waits for an
+    /// operator's decision and is never registered again on its own.
+    #[error(
+        "needs attention: Entra may or may not hold this registration ({})",
+        describe(candidates)
+    )]
+    NeedsAttention {
+        /// Method ids that could be this registration (empty: none listed yet).
+        candidates: Vec<String>,
+    },
+    /// A decision was given for a job that does not wait for one.
+    #[error("this user's job does not need attention")]
+    NothingToResolve,
+    /// The operator named a passkey the user does not have.
+    #[error("the user has no passkey with id {0}")]
+    UnknownMethod(String),
+}
+
+fn describe(candidates: &[String]) -> String {
+    match candidates {
+        [] => "no matching passkey is listed yet".to_owned(),
+        ids => format!("candidates: {}", ids.join(", ")),
+    }
 }
 
 impl ProvisionError {
@@ -84,6 +107,9 @@ impl ProvisionError {
             ProvisionError::SelfTest => "Report the key as lost and issue another one.".into(),
             ProvisionError::Unsupported(_) => "Update KeyDesk, or do this step in the Entra admin center.".into(),
             ProvisionError::NoKey => "Plug in a security key and start again.".into(),
+            ProvisionError::NothingToResolve => "Nothing to decide: only a job marked \"needs attention\" takes a decision.".into(),
+            ProvisionError::UnknownMethod(_) => "Copy the passkey id exactly as Entra ID lists it for this user.".into(),
+            ProvisionError::NeedsAttention { .. } => "Look at the user's passkeys in Entra ID, then say which one this key made (keydesk-cli reconcile --user UPN --method ID) or that none is (--none); a later run also checks again on its own.".into(),
         }
     }
 }

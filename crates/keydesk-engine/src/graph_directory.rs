@@ -3,7 +3,7 @@
 
 use async_trait::async_trait;
 use keydesk_core::{CreationOptions, DirectoryUser};
-use keydesk_graph::{GraphClient, Registration};
+use keydesk_graph::{Attempt, GraphClient, PasskeyListing, Registration, Verdict};
 
 use crate::directory::{Directory, Fido2Policy, GroupRef, Method};
 use crate::ProvisionError;
@@ -31,12 +31,27 @@ impl Directory for GraphClient {
         &self,
         user_id: &str,
         registration: &Registration,
+        attempt: &Attempt,
     ) -> Result<Method, ProvisionError> {
-        Ok(self.register_passkey(user_id, registration).await?)
+        Ok(self
+            .register_passkey(user_id, registration, attempt)
+            .await?)
     }
 
     async fn passkeys(&self, user_id: &str) -> Result<Vec<Method>, ProvisionError> {
         Ok(GraphClient::passkeys(self, user_id).await?)
+    }
+
+    async fn passkey_listing(&self, user_id: &str) -> Result<PasskeyListing, ProvisionError> {
+        Ok(GraphClient::passkey_listing(self, user_id).await?)
+    }
+
+    async fn find_registration(
+        &self,
+        user_id: &str,
+        attempt: &Attempt,
+    ) -> Result<Verdict, ProvisionError> {
+        Ok(GraphClient::find_registration(self, user_id, attempt).await?)
     }
 
     async fn delete_passkey(&self, user_id: &str, method_id: &str) -> Result<(), ProvisionError> {

@@ -38,6 +38,9 @@ pub struct JobRecord {
     pub pin_sealed: Option<Vec<u8>>,
     /// Queue position (smaller first).
     pub position: i64,
+    /// What was known just before the register POST, to recognise its passkey after a
+    /// crash or a lost answer (see `keydesk_graph::Attempt`).
+    pub attempt: Option<keydesk_graph::Attempt>,
 }
 
 /// A journal failure (disk full, file locked, corrupt) or a refused transition.
@@ -69,16 +72,17 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
 /// Columns added after the first release: added to older files on open.
-const ADDED: [(&str, &str); 5] = [
+const ADDED: [(&str, &str); 6] = [
     ("key_serial", "TEXT"),
     ("key_model", "TEXT"),
     ("key_aaguid", "TEXT"),
     ("pin_sealed", "BLOB"),
     ("position", "INTEGER NOT NULL DEFAULT 0"),
+    ("attempt", "TEXT"),
 ];
 
 const COLUMNS: &str = "user_id, upn, state, detail, credential_id, method_id, key_serial, \
-                       key_model, key_aaguid, pin_sealed, position";
+                       key_model, key_aaguid, pin_sealed, position, attempt";
 
 impl Journal {
     /// Opens (or creates) the journal at `path`.
@@ -196,15 +200,28 @@ impl Journal {
             .map(drop)
     }
 
-    /// Moves to `Posting` with the credential id the key made, before the POST leaves.
+    /// Moves to `Posting` with the credential id the key made and the [`Attempt`]
+    /// (the user's passkeys just before), before the POST leaves.
+    ///
+    /// [`Attempt`]: keydesk_graph::Attempt
     pub fn record_posting(
         &self,
         user_id: &str,
         upn: &str,
-        credential_id: &str,
+        attempt: &keydesk_graph::Attempt,
     ) -> Result<(), JournalError> {
-        let extra: [(&str, &dyn ToSql); 1] = [("credential_id", &credential_id)];
+        let json = serde_json::to_string(attempt).expect("an attempt always serialises");
+        let extra: [(&str, &dyn ToSql); 2] = [
+            ("credential_id", &attempt.credential_id),
+            ("attempt", &json),
+        ];
         self.advance_with(user_id, upn, JobEvent::PostStarted, None, &extra)
+            .map(drop)
+    }
+
+    /// Moves a job whose POST outcome cannot be told to `NeedsAttention`, saying why.
+    pub fn record_unsure(&self, user_id: &str, upn: &str, why: &str) -> Result<(), JournalError> {
+        self.advance(user_id, upn, JobEvent::Unsure, Some(why))
             .map(drop)
     }
 
@@ -299,6 +316,9 @@ fn read_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobRecord> {
         key_aaguid: row.get(8)?,
         pin_sealed: row.get(9)?,
         position: row.get(10)?,
+        attempt: row
+            .get::<_, Option<String>>(11)?
+            .and_then(|json| serde_json::from_str(&json).ok()),
     })
 }
 
@@ -317,12 +337,13 @@ mod tests {
             j.record_setting_pin("u1", "kim", b"sealed").unwrap();
             j.advance("u1", "kim", JobEvent::CredentialStarted, None)
                 .unwrap();
-            j.record_posting("u1", "kim", "Y3JlZA").unwrap();
+            j.record_posting("u1", "kim", &attempt()).unwrap();
         }
         let j = Journal::open(&path).unwrap();
         let job = j.job("u1").unwrap().unwrap();
         assert_eq!(job.state, JobState::Posting);
         assert_eq!(job.credential_id.as_deref(), Some("Y3JlZA"));
+        assert_eq!(job.attempt, Some(attempt()));
         assert_eq!(job.pin_sealed.as_deref(), Some(&b"sealed"[..]));
         j.record_registered("u1", "kim", JobEvent::Registered, "m-1", "Soft Key 1")
             .unwrap();
@@ -330,6 +351,17 @@ mod tests {
         assert!(j.wipe_pin("u1").unwrap());
         assert!(!j.wipe_pin("u1").unwrap());
         assert!(j.job("nobody").unwrap().is_none());
+    }
+
+    fn attempt() -> keydesk_graph::Attempt {
+        keydesk_graph::Attempt {
+            before: vec!["m-0".into()],
+            display_name: Some("Soft Key 1".into()),
+            aaguid: None,
+            credential_id: "Y3JlZA".into(),
+            graph_time: Some(1_795_942_800),
+            local_time: 1_795_942_801,
+        }
     }
 
     #[test]

@@ -32,6 +32,7 @@ pub mod hid_keys;
 pub mod inventory;
 pub mod journal;
 pub mod keys;
+pub mod lock;
 pub mod lost;
 pub mod prefetch;
 pub mod preflight;
@@ -40,6 +41,7 @@ pub mod queue;
 pub mod resume;
 pub mod secrets;
 pub mod settings;
+pub mod station;
 pub mod step;
 
 use keydesk_core::Pin;

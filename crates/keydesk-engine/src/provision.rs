@@ -8,9 +8,9 @@
 //! ([`crate::resume`]).
 
 use keydesk_core::job::{JobEvent, JobState};
-use keydesk_core::{b64, client_data, CreationOptions, DirectoryUser, Pin, PinPolicy};
+use keydesk_core::{client_data, CreationOptions, DirectoryUser, Pin, PinPolicy};
 use keydesk_fido::{CtapStatus, KeyError, KeyInfo, MakeCredential, SecurityKey};
-use keydesk_graph::Registration;
+use keydesk_graph::{Attempt, Registration};
 
 use crate::audit::AuditLog;
 use crate::directory::Directory;
@@ -121,7 +121,8 @@ pub async fn provision_user(
 }
 
 /// A failed job is journaled failed (or skipped); a job in `Posting` stays there, since
-/// the POST may have reached Graph: the next run reconciles it.
+/// the POST may have reached Graph: the next run reconciles it. A job that needs
+/// attention keeps waiting for the operator.
 fn record_failure(
     ctx: &Context<'_>,
     user: &DirectoryUser,
@@ -254,23 +255,19 @@ async fn run(
     let method_name =
         crate::settings::display_name(&ctx.settings.display_name, &info, &user.upn, &date);
     progress(Step::Registering);
-    let credential_b64 = b64::encode(&attestation.credential_id);
-    ctx.journal
-        .record_posting(&user.id, &user.upn, &credential_b64)?;
     let registration = Registration {
         display_name: method_name.clone(),
         credential_id: attestation.credential_id.clone(),
         client_data_json,
         attestation_object: attestation.to_cbor(),
     };
-    let method = match ctx.directory.register(&user.id, &registration).await {
-        Ok(method) => method,
-        // The POST may have landed with its answer lost: look before reporting failure.
-        Err(e) => match resume::find_method(ctx, &user.id, &credential_b64).await {
-            Ok(Some(method)) => method,
-            _ => return Err(e),
-        },
-    };
+    // What the user has now, journaled before the POST: how its passkey is recognised if
+    // the answer is lost or the process dies (see `resume`).
+    let listing = ctx.directory.passkey_listing(&user.id).await?;
+    let aaguid = aaguid_text(&info.aaguid);
+    let attempt = Attempt::new(&listing, &registration, Some(&aaguid));
+    ctx.journal.record_posting(&user.id, &user.upn, &attempt)?;
+    let method = resume::post(ctx, user, &registration, &attempt).await?;
     ctx.journal.record_registered(
         &user.id,
         &user.upn,

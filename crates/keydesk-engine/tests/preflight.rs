@@ -16,7 +16,7 @@ use keydesk_engine::settings::ExistingPin;
 use keydesk_engine::{provision_user, Context, Escrow, Journal, ProvisionError, Step};
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::{MakeCredential, SecurityKey};
-use keydesk_graph::{GraphClient, Registration};
+use keydesk_graph::{Attempt, GraphClient, PasskeyListing, Registration, Verdict};
 use keydesk_sim::SimConfig;
 
 /// Graph, with a FIDO2 policy the test chooses.
@@ -37,11 +37,22 @@ impl Directory for WithPolicy<'_> {
     ) -> Result<CreationOptions, ProvisionError> {
         Directory::creation_options(self.0, u, m).await
     }
-    async fn register(&self, u: &str, r: &Registration) -> Result<Method, ProvisionError> {
-        Directory::register(self.0, u, r).await
+    async fn register(
+        &self,
+        u: &str,
+        r: &Registration,
+        a: &Attempt,
+    ) -> Result<Method, ProvisionError> {
+        Directory::register(self.0, u, r, a).await
     }
     async fn passkeys(&self, u: &str) -> Result<Vec<Method>, ProvisionError> {
         Directory::passkeys(self.0, u).await
+    }
+    async fn passkey_listing(&self, u: &str) -> Result<PasskeyListing, ProvisionError> {
+        Directory::passkey_listing(self.0, u).await
+    }
+    async fn find_registration(&self, u: &str, a: &Attempt) -> Result<Verdict, ProvisionError> {
+        Directory::find_registration(self.0, u, a).await
     }
     async fn delete_passkey(&self, u: &str, m: &str) -> Result<(), ProvisionError> {
         Directory::delete_passkey(self.0, u, m).await

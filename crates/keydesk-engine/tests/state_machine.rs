@@ -17,6 +17,7 @@ fn event() -> impl Strategy<Value = JobEvent> {
         Just(JobEvent::Retry),
         any::<bool>().prop_map(JobEvent::Reconciled),
         Just(JobEvent::Revoked),
+        Just(JobEvent::Unsure),
     ]
 }
 
@@ -25,13 +26,17 @@ fn state() -> impl Strategy<Value = JobState> {
 }
 
 proptest! {
-    /// A registration is only ever entered from `Posting`: no path skips the POST.
+    /// A registration is only ever entered from `Posting` (or from `NeedsAttention`, which
+    /// only `Posting` leads to): no path skips the POST.
     #[test]
     fn registered_is_entered_only_from_posting(events in proptest::collection::vec(event(), 0..60)) {
         let mut s = JobState::Pending;
         for e in events {
             if let Ok(next) = s.on(e) {
                 if next == JobState::Registered && s != JobState::Registered {
+                    prop_assert!(matches!(s, JobState::Posting | JobState::NeedsAttention), "{:?}", s);
+                }
+                if next == JobState::NeedsAttention && s != JobState::NeedsAttention {
                     prop_assert_eq!(s, JobState::Posting);
                 }
                 s = next;
@@ -52,11 +57,12 @@ proptest! {
         }
     }
 
-    /// Every unfinished job can be failed, and reconciling it as "not registered" always
-    /// brings it back to pending, from where the happy path reaches `Registered`.
+    /// Every unfinished job but one waiting for the operator's decision can be failed, and
+    /// reconciling it as "not registered" always brings it back to pending, from where the
+    /// happy path reaches `Registered`.
     #[test]
     fn unfinished_jobs_recover(s in state()) {
-        if !s.is_final() {
+        if !s.is_final() && s != JobState::NeedsAttention {
             prop_assert_eq!(s.on(JobEvent::Failed), Ok(JobState::Failed));
         }
         if s.is_in_progress() {

@@ -133,6 +133,21 @@ impl GraphClient {
         first: Url,
         eventual: bool,
     ) -> Result<Vec<T>, GraphError> {
+        Ok(self
+            .get_all_dated(operation, template, first, eventual)
+            .await?
+            .0)
+    }
+
+    /// [`Self::get_all`], with Graph's clock at the last page (its `Date` header).
+    pub(crate) async fn get_all_dated<T: DeserializeOwned>(
+        &self,
+        operation: Operation,
+        template: &'static str,
+        first: Url,
+        eventual: bool,
+    ) -> Result<(Vec<T>, Option<i64>), GraphError> {
+        let mut date = None;
         let mut items = Vec::new();
         let mut seen = HashSet::new();
         let mut next = Some(first);
@@ -147,13 +162,14 @@ impl GraphClient {
             let mut call = Call::get(operation, template, url);
             call.eventual = eventual;
             let reply = self.send(call).await?;
+            date = reply.date.or(date);
             let page: Page<T> = reply.json(&format!("page of {template}"))?;
             items.extend(page.value);
             if let Some(link) = page.next_link {
                 next = Some(self.check_next_link(&link, &reply)?);
             }
         }
-        Ok(items)
+        Ok((items, date))
     }
 
     /// A next link must stay on the configured Graph host: the token goes with it.

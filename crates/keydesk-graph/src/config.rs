@@ -52,11 +52,18 @@ pub struct GraphConfig {
     /// Attempts for one idempotent call (and for a write whose outcome was checked), the
     /// first included.
     pub max_attempts: u32,
+    /// How long a new passkey may take to appear in the user's listing (undocumented by
+    /// Microsoft): an unknown registration outcome is only called absent once this much
+    /// time has passed on Graph's clock (see [`crate::Verdict`]).
+    pub listing_lag: Duration,
 }
 
 impl GraphConfig {
     /// Default per-call timeout.
     pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(30);
+
+    /// Default [`GraphConfig::listing_lag`].
+    pub const DEFAULT_LISTING_LAG: Duration = Duration::from_secs(30);
 
     /// Default number of Graph calls in flight at once.
     pub const DEFAULT_CONCURRENCY: usize = 8;
@@ -87,6 +94,7 @@ impl GraphConfig {
             cloud,
             max_concurrency: Self::DEFAULT_CONCURRENCY,
             max_attempts: crate::MAX_ATTEMPTS,
+            listing_lag: Self::DEFAULT_LISTING_LAG,
         }
     }
 

@@ -91,6 +91,15 @@ pub enum GraphError {
     /// The OS keyring (or another secret store) failed.
     #[error("secret store: {0}")]
     SecretStore(String),
+    /// A register POST's outcome stayed unknown: the passkey may or may not exist, and
+    /// registering again could give the user two.
+    #[error("could not tell whether the passkey was registered ({} candidate(s) listed): {cause}", candidates.len())]
+    RegistrationUnsure {
+        /// New passkeys that could be this registration (empty: none listed yet).
+        candidates: Vec<crate::Passkey>,
+        /// What made the outcome unknown.
+        cause: Box<GraphError>,
+    },
 }
 
 /// What kind of failure, for the UI to branch on.
@@ -122,6 +131,8 @@ pub enum GraphErrorKind {
     Unsupported,
     /// The OS keyring failed.
     SecretStore,
+    /// A registration may or may not have happened: an operator must decide.
+    Unsure,
     /// Anything else (other 5xx).
     Other,
 }
@@ -149,6 +160,7 @@ impl GraphError {
             GraphError::InvalidInput(_) => GraphErrorKind::InvalidInput,
             GraphError::NotInCloud { .. } => GraphErrorKind::Unsupported,
             GraphError::SecretStore(_) => GraphErrorKind::SecretStore,
+            GraphError::RegistrationUnsure { .. } => GraphErrorKind::Unsure,
         }
     }
 
@@ -180,6 +192,7 @@ impl GraphError {
             GraphError::Api { request_id, .. }
             | GraphError::Throttled { request_id, .. }
             | GraphError::Malformed { request_id, .. } => request_id.as_deref(),
+            GraphError::RegistrationUnsure { cause, .. } => cause.request_id(),
             _ => None,
         }
     }
@@ -241,6 +254,20 @@ impl GraphError {
                 (or start a keyring service such as GNOME Keyring or KWallet) and sign in \
                 again."
                 .into(),
+            GraphError::RegistrationUnsure { candidates, .. } => format!(
+                "Do not register this user again yet: Entra may already hold this key's \
+                 passkey. Look at the user's passkeys in Entra ID ({}) and mark which one is \
+                 this key's, or that none is.{quote}",
+                if candidates.is_empty() {
+                    "none listed yet".to_owned()
+                } else {
+                    candidates
+                        .iter()
+                        .map(|p| p.id.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                }
+            ),
         }
     }
 }

@@ -5,9 +5,10 @@
 //! `creationOptions(challengeTimeoutInMinutes=m)` (the query-string form answers 405 in
 //! some tenants). Both are global-cloud only and refused elsewhere before any call.
 //! Registering is never repeated blindly: when the outcome is unknown (timeout, dropped
-//! connection, 5xx, unreadable 201) the user's passkeys are read and matched by credential
-//! id ([`crate::reconcile`]); only when the passkey is surely absent is the POST sent
-//! again, up to [`crate::GraphConfig::max_attempts`] times. Deleting uses beta for
+//! connection, 5xx, unreadable 201) the user's passkeys are read and matched against the
+//! [`Attempt`] taken before the POST ([`crate::reconcile`]); only when the passkey is
+//! surely absent is the POST sent again, up to [`crate::GraphConfig::max_attempts`] times,
+//! and when that cannot be told the answer is [`GraphError::RegistrationUnsure`]. Deleting uses beta for
 //! app-only sign-in (GRAPH.md: v1.0 documents it as unsupported).
 
 use keydesk_core::b64;
@@ -15,7 +16,7 @@ use keydesk_core::CreationOptions;
 use reqwest::Method;
 
 use crate::http::Call;
-use crate::reconcile::{find_credential, outcome_unknown};
+use crate::reconcile::{judge, outcome_unknown, Attempt, PasskeyListing, Verdict};
 use crate::retry::backoff;
 use crate::users::with_request_id;
 use crate::wire::{AttestationResponseDto, Fido2MethodDto, PublicKeyCredentialDto, RegisterBody};
@@ -89,20 +90,60 @@ impl Registration {
 impl GraphClient {
     /// The user's registered FIDO2 methods.
     pub async fn passkeys(&self, user_id: &str) -> Result<Vec<Passkey>, GraphError> {
+        Ok(self.passkey_listing(user_id).await?.passkeys)
+    }
+
+    /// The user's registered FIDO2 methods with Graph's clock at the time of listing.
+    pub async fn passkey_listing(&self, user_id: &str) -> Result<PasskeyListing, GraphError> {
         let user_id = required(user_id, "user id")?;
         let url = self.url(
             self.config().api,
             &["users", user_id, "authentication", "fido2Methods"],
         );
-        let methods: Vec<Fido2MethodDto> = self
-            .get_all(
+        let (methods, graph_time): (Vec<Fido2MethodDto>, _) = self
+            .get_all_dated(
                 Operation::ListPasskeys,
                 "/users/{id}/authentication/fido2Methods",
                 url,
                 false,
             )
             .await?;
-        methods.into_iter().map(to_passkey).collect()
+        Ok(PasskeyListing {
+            passkeys: methods
+                .into_iter()
+                .map(to_passkey)
+                .collect::<Result<_, _>>()?,
+            graph_time,
+            local_time: now_unix(),
+        })
+    }
+
+    /// Whether `attempt` left a passkey for the user: reads the passkeys, and while the
+    /// answer is [`Verdict::Unsure`] reads again with backoff until
+    /// [`crate::GraphConfig::listing_lag`] (plus one backoff step) has been waited.
+    pub async fn find_registration(
+        &self,
+        user_id: &str,
+        attempt: &Attempt,
+    ) -> Result<Verdict, GraphError> {
+        let lag = self.config().listing_lag;
+        let mut waited = std::time::Duration::ZERO;
+        let mut round = 0;
+        loop {
+            let listing = self.passkey_listing(user_id).await?;
+            let verdict = judge(attempt, &listing, lag);
+            if !matches!(verdict, Verdict::Unsure(_)) || waited > lag {
+                return Ok(verdict);
+            }
+            round += 1;
+            let wait = backoff(round, rand::random::<f64>());
+            tracing::info!(
+                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                "the registration is not settled in the listing yet, reading again"
+            );
+            self.pause(wait).await;
+            waited += wait;
+        }
     }
 
     /// Fresh creation options for the user. `None` uses the configured version's default
@@ -150,11 +191,14 @@ impl GraphClient {
         creation_options::parse(&reply.body, reply.request_id.as_deref())
     }
 
-    /// Registers the passkey for the user; an unknown outcome is reconciled (module docs).
+    /// Registers the passkey for the user; an unknown outcome is reconciled against
+    /// `attempt`, taken (and journaled, if the caller keeps a journal) before the call
+    /// (module docs).
     pub async fn register_passkey(
         &self,
         user_id: &str,
         registration: &Registration,
+        attempt: &Attempt,
     ) -> Result<Passkey, GraphError> {
         self.ensure_provisioning()?;
         let user_id = required(user_id, "user id")?;
@@ -198,21 +242,29 @@ impl GraphClient {
                 return Err(error);
             }
             tracing::warn!(%error, "register outcome unknown, reading the user's passkeys");
-            let existing = match self.passkeys(user_id).await {
-                Ok(existing) => existing,
+            match self.find_registration(user_id, attempt).await {
+                Ok(Verdict::Registered(passkey)) => {
+                    tracing::info!("the passkey had been registered");
+                    return Ok(passkey);
+                }
+                Ok(Verdict::Absent) if round < self.config().max_attempts => {
+                    self.pause(backoff(round, rand::random::<f64>())).await;
+                }
+                Ok(Verdict::Absent) => return Err(error),
+                Ok(Verdict::Unsure(candidates)) => {
+                    return Err(GraphError::RegistrationUnsure {
+                        candidates,
+                        cause: Box::new(error),
+                    })
+                }
                 Err(list_error) => {
                     tracing::warn!(%list_error, "could not check the user's passkeys");
-                    return Err(error);
+                    return Err(GraphError::RegistrationUnsure {
+                        candidates: Vec::new(),
+                        cause: Box::new(error),
+                    });
                 }
-            };
-            if let Some(passkey) = find_credential(&existing, &registration.credential_id) {
-                tracing::info!("the passkey had been registered");
-                return Ok(passkey);
             }
-            if round >= self.config().max_attempts {
-                return Err(error);
-            }
-            self.pause(backoff(round, rand::random::<f64>())).await;
         }
     }
 
@@ -245,6 +297,10 @@ impl GraphClient {
         };
         self.send(call).await.map(drop)
     }
+}
+
+fn now_unix() -> i64 {
+    time::OffsetDateTime::now_utc().unix_timestamp()
 }
 
 fn required<'a>(value: &'a str, what: &str) -> Result<&'a str, GraphError> {

@@ -23,7 +23,7 @@ use url::Url;
 use tokio::sync::Semaphore;
 
 use crate::api_error::api_error;
-use crate::retry::{backoff, delay, is_retryable, retry_after, Sleeper};
+use crate::retry::{backoff, delay, http_date, is_retryable, retry_after, Sleeper};
 use crate::token::{AccessToken, TokenSource};
 use crate::{GraphError, Operation};
 
@@ -71,6 +71,8 @@ pub(crate) struct Reply {
     pub status: u16,
     pub body: Vec<u8>,
     pub request_id: Option<String>,
+    /// Graph's clock when it answered (the `Date` header), Unix seconds.
+    pub date: Option<i64>,
 }
 
 impl Reply {
@@ -147,6 +149,7 @@ impl Transport {
                     status,
                     body: answer.body,
                     request_id,
+                    date: header_str(&answer.headers, "date").and_then(|d| http_date(&d)),
                 });
             }
             // A DELETE whose earlier attempt may have worked finds nothing: it is done.
@@ -156,6 +159,7 @@ impl Transport {
                     status: 204,
                     body: Vec::new(),
                     request_id,
+                    date: None,
                 });
             }
             // A refused token or a throttled call was not processed: safe to repeat, even
@@ -310,6 +314,7 @@ mod tests {
             status: 200,
             body: b"nope".to_vec(),
             request_id: Some("r".into()),
+            date: None,
         };
         let error = reply.json::<serde_json::Value>("user").unwrap_err();
         assert!(matches!(error, GraphError::Malformed { ref what, .. } if what == "user"));

@@ -64,7 +64,9 @@ pub use groups::Group;
 pub use operation::Operation;
 pub use operator::{Operator, OperatorKind};
 pub use policy::{may_register, Fido2Policy, KeyRestrictions, PasskeyProfile, PolicyRefusal};
-pub use reconcile::find_credential;
+pub use reconcile::{
+    judge, outcome_unknown, Attempt, PasskeyListing, Verdict, CREATED_TOLERANCE_SECS,
+};
 pub use retry::{SleepFuture, Sleeper, TokioSleeper, MAX_ATTEMPTS};
 pub use secret_store::{KeyringStore, MemoryStore, SecretKey, SecretStore, KEYRING_SERVICE};
 pub use tap::{TapCode, TapRequest, TemporaryAccessPass, TAP_LIFETIME_MINUTES};

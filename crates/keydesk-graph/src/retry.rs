@@ -59,15 +59,20 @@ fn retry_after_at(headers: &HeaderMap, now_unix: i64) -> Option<Duration> {
     let wait = match value.parse::<u64>() {
         Ok(seconds) => Duration::from_secs(seconds),
         Err(_) => {
-            let format = time::macros::format_description!(
-                "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
-            );
-            let at = time::PrimitiveDateTime::parse(value, &format).ok()?;
-            let seconds = at.assume_utc().unix_timestamp() - now_unix;
+            let seconds = http_date(value)? - now_unix;
             Duration::from_secs(seconds.max(0) as u64)
         }
     };
     Some(wait.min(MAX_RETRY_AFTER))
+}
+
+/// An HTTP date (`Sun, 29 Nov 2026 09:10:00 GMT`, RFC 9110's IMF-fixdate) as Unix seconds.
+pub(crate) fn http_date(value: &str) -> Option<i64> {
+    let format = time::macros::format_description!(
+        "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+    );
+    let at = time::PrimitiveDateTime::parse(value.trim(), &format).ok()?;
+    Some(at.assume_utc().unix_timestamp())
 }
 
 /// Backoff before attempt `attempt + 1` after `attempt` failures (1-based), with `jitter`

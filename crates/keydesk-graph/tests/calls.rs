@@ -23,7 +23,7 @@ async fn provisioning_is_refused_outside_the_global_cloud_before_any_call() {
             assert_eq!(error.kind(), GraphErrorKind::Unsupported);
             assert!(error.remediation().contains("global cloud only"));
             let error = graph
-                .register_passkey("u1", &registration())
+                .register_passkey("u1", &registration(), &attempt())
                 .await
                 .unwrap_err();
             assert_eq!(error.kind(), GraphErrorKind::Unsupported);

@@ -80,7 +80,7 @@ async fn a_register_lost_in_a_503_is_found_among_the_passkeys_and_not_sent_again
         let sleeper = Arc::new(Recorder::default());
         let passkey = server
             .client(sleeper.clone())
-            .register_passkey("u1", &registration())
+            .register_passkey("u1", &registration(), &attempt())
             .await
             .unwrap();
         assert_eq!(passkey.id, "AQID0");
@@ -107,7 +107,7 @@ async fn a_register_surely_not_done_is_sent_again_after_checking() {
         let sleeper = Arc::new(Recorder::default());
         let passkey = server
             .client(sleeper.clone())
-            .register_passkey("u1", &registration())
+            .register_passkey("u1", &registration(), &attempt())
             .await
             .unwrap();
         assert_eq!(passkey.id, "AQID0");
@@ -124,7 +124,7 @@ async fn a_register_refused_for_a_reason_is_not_reconciled() {
         let server = Server::start(vec![error(400, "badRequest")]).await;
         let error = server
             .client(Arc::default())
-            .register_passkey("u1", &registration())
+            .register_passkey("u1", &registration(), &attempt())
             .await
             .unwrap_err();
         assert_eq!(error.kind(), GraphErrorKind::Rejected);
@@ -144,7 +144,7 @@ async fn a_throttled_register_post_waits_and_is_sent_again() {
         let sleeper = Arc::new(Recorder::default());
         let passkey = server
             .client(sleeper.clone())
-            .register_passkey("u1", &registration())
+            .register_passkey("u1", &registration(), &attempt())
             .await
             .unwrap();
         assert_eq!(passkey.id, "AQID0");
@@ -164,7 +164,7 @@ async fn a_register_with_an_expired_token_is_sent_again_with_a_new_one() {
         .await;
         server
             .client(Arc::default())
-            .register_passkey("u1", &registration())
+            .register_passkey("u1", &registration(), &attempt())
             .await
             .unwrap();
         let seen = server.seen();
@@ -183,7 +183,7 @@ async fn the_register_post_carries_graph_md_body() {
         let server = Server::start(vec![answer(201, created)]).await;
         let passkey = server
             .client(Arc::default())
-            .register_passkey("u1", &registration())
+            .register_passkey("u1", &registration(), &attempt())
             .await
             .unwrap();
         assert_eq!(passkey.id, "abc1");

@@ -6,7 +6,8 @@ use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use keydesk_core::options::CredProtect;
 use keydesk_graph::{
-    Credentials, GraphClient, GraphConfig, GraphError, GraphErrorKind, Registration, Secret,
+    Attempt, Credentials, GraphClient, GraphConfig, GraphError, GraphErrorKind, Registration,
+    Secret,
 };
 use keydesk_sim::{Sim, SimConfig};
 use serde_json::Value;
@@ -353,15 +354,20 @@ async fn a_refused_registration_is_sent_once_and_reported() {
         let graph = client(&sim);
         let group = graph.find_group("FIDO Provisioning").await.unwrap();
         let user = graph.group_users(&group.id).await.unwrap().remove(0);
-        let before = counter(&sim, "graphRequests").await;
         let registration = Registration {
             display_name: "Not a real key".into(),
             credential_id: vec![1, 2, 3],
             client_data_json: br#"{"type":"webauthn.create"}"#.to_vec(),
             attestation_object: vec![0xa0],
         };
+        let listing = graph.passkey_listing(&user.id).await.unwrap();
+        let before = counter(&sim, "graphRequests").await;
         let error = graph
-            .register_passkey(&user.id, &registration)
+            .register_passkey(
+                &user.id,
+                &registration,
+                &Attempt::new(&listing, &registration, None),
+            )
             .await
             .unwrap_err();
         assert!(

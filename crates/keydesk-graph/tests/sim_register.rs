@@ -12,7 +12,7 @@ use common::{within, Recorder};
 use keydesk_core::{client_data, Pin};
 use keydesk_fido::soft::{SoftKey, SoftKeyConfig, TouchMode};
 use keydesk_fido::{MakeCredential, SecurityKey};
-use keydesk_graph::{Credentials, GraphClient, GraphConfig, Registration, Secret};
+use keydesk_graph::{Attempt, Credentials, GraphClient, GraphConfig, Registration, Secret};
 use keydesk_sim::{Sim, SimConfig};
 use serde_json::{json, Value};
 use url::Url;
@@ -78,7 +78,15 @@ async fn lost_responses_outages_and_throttling_lose_and_duplicate_nothing() {
                 attestation_object: attestation.to_cbor(),
             };
             let passkey = graph
-                .register_passkey(&user.id, &registration)
+                .register_passkey(
+                    &user.id,
+                    &registration,
+                    &Attempt::new(
+                        &graph.passkey_listing(&user.id).await.unwrap(),
+                        &registration,
+                        None,
+                    ),
+                )
                 .await
                 .unwrap();
             registered.push((user.id.clone(), passkey.id));

@@ -6,7 +6,8 @@
 //! switch on `event`.
 //!
 //! Commands (in `src-tauri/src/commands.rs`):
-//! - `app_info() -> AppInfo`
+//! - `app_info() -> Result<AppInfo, IpcError>`: rejects only when the app could not
+//!   start (then every command rejects with the same error, and the window shows it)
 //! - `queue_load() -> Result<QueueUser[], IpcError>`
 //! - `provision(userId, onEvent: Channel<ProvisionEvent>) -> Result<(), IpcError>`
 //! - `keys_watch(onEvent: Channel<KeyEvent>) -> Result<(), IpcError>`
@@ -43,6 +44,8 @@ pub enum UserStatus {
     Failed,
     /// Not eligible or skipped.
     Skipped,
+    /// The registration could not be confirmed or ruled out: an operator decides.
+    NeedsAttention,
 }
 
 /// One user of the group.
@@ -188,6 +191,11 @@ pub enum ErrorKind {
     Busy,
     /// The journal (database) failed.
     Journal,
+    /// Another KeyDesk (window or command line) is using the data folder: this one did not
+    /// start.
+    DataFolderInUse,
+    /// A registration could not be confirmed or ruled out: never retried on its own.
+    NeedsAttention,
     /// Something KeyDesk did not expect.
     Internal,
 }

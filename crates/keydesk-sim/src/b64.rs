@@ -1,8 +1,9 @@
 //! The base64 spellings Entra reads and writes.
 //!
 //! Reads are lenient (url-safe or standard alphabet, padded or not) because clients differ.
-//! Credential and method ids are written in Entra's padding-digit form: base64url without
-//! `=` followed by one digit counting the `=` that were dropped.
+//! Credential ids (and opaque or credential-shaped method ids, see [`crate::MethodIds`]) are
+//! written in Entra's padding-digit form: base64url without `=` followed by one digit
+//! counting the `=` that were dropped.
 
 use base64::engine::general_purpose::{STANDARD_NO_PAD, URL_SAFE_NO_PAD};
 use base64::Engine;

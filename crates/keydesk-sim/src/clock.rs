@@ -1,7 +1,8 @@
 //! The simulated clock: wall-clock time plus an offset that tests move forward.
 //!
 //! Token and challenge expiry compare against this clock, never against `SystemTime`
-//! directly, so `POST /_sim/clock` can expire a challenge without waiting for it.
+//! directly, so `POST /_sim/clock` can expire a challenge without waiting for it. The
+//! `Date` header of every response is this clock too.
 
 use std::sync::Mutex;
 use std::time::Duration;
@@ -36,6 +37,15 @@ pub fn rfc3339_seconds(at: OffsetDateTime) -> String {
         .unwrap_or_default()
 }
 
+/// The HTTP `Date` form (RFC 7231 IMF-fixdate): `Sun, 29 Nov 2026 09:10:00 GMT`.
+pub fn http_date(at: OffsetDateTime) -> String {
+    at.to_offset(time::UtcOffset::UTC)
+        .format(format_description!(
+            "[weekday repr:short], [day] [month repr:short] [year] [hour]:[minute]:[second] GMT"
+        ))
+        .unwrap_or_default()
+}
+
 /// The `innerError.date` form: `2026-11-28T16:29:58`, no zone.
 pub fn graph_date(at: OffsetDateTime) -> String {
     at.format(format_description!(
@@ -50,4 +60,23 @@ pub fn aad_timestamp(at: OffsetDateTime) -> String {
         "[year]-[month]-[day] [hour]:[minute]:[second]Z"
     ))
     .unwrap_or_default()
+}
+
+#[cfg(test)]
+mod tests {
+    use time::macros::datetime;
+
+    use super::*;
+
+    #[test]
+    fn http_date_is_imf_fixdate() {
+        assert_eq!(
+            http_date(datetime!(2026-11-29 09:10:00.5 UTC)),
+            "Sun, 29 Nov 2026 09:10:00 GMT"
+        );
+        assert_eq!(
+            http_date(datetime!(2026-03-01 00:00:07 +02:00)),
+            "Sat, 28 Feb 2026 22:00:07 GMT"
+        );
+    }
 }

@@ -6,6 +6,7 @@
 use std::time::Duration;
 
 pub use crate::faults::Faults;
+pub use crate::method_ids::MethodIds;
 pub use crate::policy::{Fido2Policy, KeyRestrictions};
 
 use crate::perms::{
@@ -56,6 +57,9 @@ pub struct SimConfig {
     pub operator_role: Option<String>,
     /// The FIDO2 authentication method policy.
     pub policy: Fido2Policy,
+    /// How Graph method ids of new passkeys look; opaque (unrelated to the credential id)
+    /// by default.
+    pub method_ids: MethodIds,
 }
 
 impl Default for SimConfig {
@@ -86,6 +90,7 @@ impl Default for SimConfig {
                 .collect(),
             operator_role: Some(AUTHENTICATION_ADMINISTRATOR.to_owned()),
             policy: Fido2Policy::default(),
+            method_ids: MethodIds::default(),
         }
     }
 }

@@ -1,13 +1,15 @@
-//! Fault injection: latency, throttling, outages, lost responses, dropped connections and
-//! malformed bodies, set at start ([`crate::SimConfig::faults`]) or at run time through
-//! `POST /_sim/faults`.
+//! Fault injection: latency, throttling, outages, lost responses, dropped connections,
+//! malformed bodies and a listing delay for new passkeys, set at start
+//! ([`crate::SimConfig::faults`]) or at run time through `POST /_sim/faults`.
 //!
 //! Every knob defaults to off. "Every k-th" knobs count from the last time the knobs were
 //! set; probabilities draw from a generator seeded with the tenant's seed, so a run is
 //! reproducible. Throttling (429), outages (503) and dropped connections happen **before**
 //! the handler runs, so they never change state; a lost response happens **after** the write
 //! was made (what client-side reconciliation exists for); a malformed body is a read whose
-//! JSON is cut in half.
+//! JSON is cut in half; a listing delay hides a new passkey from list, get and delete until
+//! the simulated clock passes its creation by that much (the register 201 returns it at
+//! once), as if Graph's reads lagged its writes.
 //!
 //! Not modelled: per-app or per-tenant throttling budgets (resource units), 504s.
 
@@ -46,6 +48,11 @@ pub struct Faults {
     pub page_size: Option<usize>,
     /// Lifetime of access tokens issued from now on, overriding `SimConfig::token_ttl`.
     pub token_ttl_seconds: Option<u64>,
+    /// A passkey registered from now on appears in `GET .../fido2Methods` and
+    /// `GET .../fido2Methods/{id}` (and can be deleted) only once the simulated clock has
+    /// passed its creation by this many milliseconds; until then those answer as if it did
+    /// not exist. The register POST's 201 returns it at once.
+    pub listing_delay_ms: u64,
 }
 
 /// What happens to one request before its handler runs.
@@ -163,6 +170,11 @@ impl FaultState {
     /// The token lifetime set at run time, if any.
     pub fn token_ttl(&self) -> Option<Duration> {
         self.knobs().token_ttl_seconds.map(Duration::from_secs)
+    }
+
+    /// How long a passkey registered now stays out of listings.
+    pub fn listing_delay(&self) -> Duration {
+        Duration::from_millis(self.knobs().listing_delay_ms)
     }
 
     /// The page cap set at run time, if any.

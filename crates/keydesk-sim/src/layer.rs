@@ -1,22 +1,27 @@
-//! The middleware every Graph call passes through.
+//! The middleware every Graph call passes through, and the one that dates every response.
 //!
 //! It counts the request, applies the fault knobs ([`crate::faults`]), checks the bearer
-//! token, adds the configured latency, stamps `request-id` / `client-request-id` headers,
+//! token, adds the configured latency (half before the handler, half after), stamps `request-id` / `client-request-id` headers,
 //! and turns a [`GraphError`] (or a bare router 404/405) into the Graph error envelope
 //! carrying those ids.
+//!
+//! [`date`] wraps the whole application (Graph, token endpoint, sign-in pages, `/_sim`):
+//! it sets `Date` from the simulated clock, so a client comparing `createdDateTime` with the
+//! server's time sees a clock a test moved forward. Hyper adds a wall-clock `Date` only
+//! when the header is absent.
 
 use std::sync::Arc;
 
 use axum::body::Body;
 use axum::extract::{Request, State};
-use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, RETRY_AFTER};
+use axum::http::header::{AUTHORIZATION, CONTENT_LENGTH, DATE, RETRY_AFTER};
 use axum::http::{HeaderValue, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use uuid::Uuid;
 
-use crate::clock::graph_date;
+use crate::clock::{graph_date, http_date};
 use crate::error::GraphError;
 use crate::faults::{After, Before};
 use crate::tenant::{Counters, Tenant};
@@ -46,9 +51,11 @@ pub async fn graph(State(tenant): State<Arc<Tenant>>, request: Request, next: Ne
         .and_then(|v| v.to_str().ok());
     let write = !matches!(method, Method::GET | Method::HEAD | Method::OPTIONS);
     let (before, after) = tenant.faults.before(write);
+    // Half the latency before the handler, half after it: a write is made some time before
+    // its answer arrives, as over a real network (a crash in between leaves it unknown).
     let latency = tenant.faults.latency();
     if !latency.is_zero() {
-        tokio::time::sleep(latency).await;
+        tokio::time::sleep(latency / 2).await;
     }
     let mut response = match before {
         Before::Drop => {
@@ -76,6 +83,9 @@ pub async fn graph(State(tenant): State<Arc<Tenant>>, request: Request, next: Ne
             Err(error) => error.into_response(),
         },
     };
+    if !latency.is_zero() {
+        tokio::time::sleep(latency - latency / 2).await;
+    }
     if after == After::Lose {
         tracing::info!(%method, %path, status = response.status().as_u16(), "fault: response lost after the write");
         return dropped();
@@ -124,6 +134,15 @@ pub async fn graph(State(tenant): State<Arc<Tenant>>, request: Request, next: Ne
     }
     if after == After::Truncate {
         response = truncate(response).await;
+    }
+    response
+}
+
+/// Sets the `Date` header of every response from the simulated clock.
+pub async fn date(State(tenant): State<Arc<Tenant>>, request: Request, next: Next) -> Response {
+    let mut response = next.run(request).await;
+    if let Ok(value) = HeaderValue::from_str(&http_date(tenant.clock.now())) {
+        response.headers_mut().insert(DATE, value);
     }
     response
 }

@@ -12,22 +12,29 @@
 //! (`POST /groups/{id}/members/$ref`, `DELETE /groups/{id}/members/{userId}/$ref`, into an
 //! empty seeded "<group> - Provisioned" group), the FIDO2 method policy,
 //! Temporary Access Passes, `GET /me`, and fault injection (latency, 429/503, lost
-//! responses, dropped connections, malformed JSON, page caps). `/_sim/state`,
+//! responses, dropped connections, malformed JSON, page caps, a delay before a new passkey
+//! is listed). `/_sim/state`,
 //! `/_sim/clock`, `/_sim/faults` and `/_sim/policy` exist for tests.
 //!
 //! Test controls (no authentication):
-//! - `GET /_sim/state`: users with their passkeys and TAP flag, request and fault counters,
-//!   the knobs and the policy in force.
+//! - `GET /_sim/state`: users with their passkeys (every stored one, with `visible` false
+//!   while a listing delay hides it), `passkeyCount` and TAP flag; `passkeyCounts` (user id
+//!   → number of passkeys); request and fault counters; the knobs, the policy and the
+//!   method-id mode (`methodIds`) in force.
 //! - `POST /_sim/clock` `{"advanceSeconds": N}`: moves the simulated time forward.
 //! - `GET`/`POST /_sim/faults`: the [`Faults`] knobs as camelCase JSON; a POST replaces
 //!   them all (absent = off) and restarts the "every k-th" counts.
 //! - `POST /_sim/policy`: replaces the [`Fido2Policy`] (camelCase JSON).
 //! - `GET`/`POST /devicelogin`: approves a device code as the operator.
 //!
+//! Every response carries a `Date` header from the simulated clock. New passkeys get
+//! method ids shaped by [`MethodIds`] (opaque by default: unrelated to the credential id).
+//!
 //! It is not Entra: tokens are opaque (not JWTs), there is one app and one operator, no
 //! conditional access, no MDS attestation chains, no per-tenant throttling budgets.
 
 mod assertion;
+mod authdata;
 mod b64;
 mod clock;
 mod config;
@@ -36,6 +43,7 @@ mod error;
 mod faults;
 mod grants;
 mod layer;
+mod method_ids;
 mod options;
 mod perms;
 mod policy;
@@ -51,7 +59,7 @@ use std::sync::Arc;
 use tokio::sync::oneshot;
 use tokio::task::JoinHandle;
 
-pub use config::{Faults, Fido2Policy, KeyRestrictions, SimConfig};
+pub use config::{Faults, Fido2Policy, KeyRestrictions, MethodIds, SimConfig};
 pub use perms::{Caller, AUTHENTICATION_ADMINISTRATOR};
 pub use policy::Enforcement;
 

@@ -23,6 +23,7 @@ use crate::directory::{Directory, Member};
 use crate::error::GraphError;
 use crate::faults::FaultState;
 use crate::grants::Grants;
+use crate::method_ids::MethodIdGen;
 use crate::perms::Caller;
 use crate::policy::Fido2Policy;
 use crate::{b64, seed};
@@ -35,15 +36,25 @@ pub const ORIGIN: &str = "https://login.microsoft.com";
 /// A passkey registered to a user.
 #[derive(Debug, Clone)]
 pub struct Passkey {
-    /// Graph method id (padding-digit base64url).
+    /// Graph method id, shaped by [`crate::MethodIds`].
     pub id: String,
     pub display_name: String,
     pub created: OffsetDateTime,
+    /// When list and get start to show it (`created` plus the listing delay in force at
+    /// registration, on the simulated clock).
+    pub visible_from: OffsetDateTime,
     pub aaguid: Uuid,
     pub model: String,
     pub credential_id: Vec<u8>,
     /// SHA-1 thumbprints of the attestation certificates; empty when not attested.
     pub attestation_certificates: Vec<String>,
+}
+
+impl Passkey {
+    /// Whether list, get and delete see it at `now` (simulated clock).
+    pub fn visible_at(&self, now: OffsetDateTime) -> bool {
+        self.visible_from <= now
+    }
 }
 
 /// A creationOptions challenge awaiting its registration.
@@ -116,6 +127,7 @@ pub struct Tenant {
     pub webauthn: WebauthnCore,
     pub counters: Counters,
     pub faults: FaultState,
+    pub method_ids: MethodIdGen,
     live: Mutex<Live>,
 }
 
@@ -141,6 +153,7 @@ impl Tenant {
         };
         Tenant {
             faults: FaultState::new(knobs, config.seed),
+            method_ids: MethodIdGen::new(config.method_ids, config.seed),
             directory,
             clock: SimClock::default(),
             webauthn,

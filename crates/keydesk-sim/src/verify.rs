@@ -8,20 +8,21 @@
 //! by a successful registration.
 //!
 //! Then the FIDO2 policy: AAGUID allow/block list and attestation enforcement. Guests and
-//! disabled users are refused before anything else.
+//! disabled users are refused before anything else. The stored passkey gets a method id
+//! shaped by [`crate::MethodIds`] and, under a listing delay, a `visible_from` in the future.
 //!
 //! Known issues: attestation certificates are never chained to a root (no MDS): a packed
 //! statement with a valid x5c counts as attested (`attestationLevel: attested`, its
 //! certificates listed by SHA-1 thumbprint).
 
 use serde_json::Value;
-use uuid::Uuid;
 use webauthn_rs_core::error::WebauthnError;
 use webauthn_rs_core::proto::{
     AuthenticatorAttestationResponseRaw, ParsedAttestationData, RegisterPublicKeyCredential,
     RegistrationExtensionsClientOutputs,
 };
 
+use crate::authdata::{aaguid, model, x5c_thumbprints};
 use crate::b64;
 use crate::clock::rfc3339_seconds;
 use crate::directory::User;
@@ -29,20 +30,6 @@ use crate::error::GraphError;
 use crate::tenant::{Passkey, Tenant, ORIGIN};
 
 const MAX_DISPLAY_NAME: usize = 30;
-
-/// A few AAGUIDs Entra names in `model`.
-const MODELS: &[(&str, &str)] = &[
-    ("cb69481e-8ff7-4039-93ec-0a2729a154a8", "YubiKey 5 Series"),
-    ("ee882879-721c-4913-9775-3dfcce97072a", "YubiKey 5 NFC"),
-    (
-        "fa2b99dc-9e39-4257-8f92-4a30d23c4118",
-        "YubiKey 5 Series with NFC",
-    ),
-    (
-        "2fc0579f-8113-47ea-b116-bb5a8db9202a",
-        "YubiKey 5 Series with NFC",
-    ),
-];
 
 struct Body {
     display_name: Option<String>,
@@ -119,12 +106,17 @@ pub fn register(tenant: &Tenant, user: &User, body: &[u8]) -> Result<Passkey, Gr
         .chars()
         .take(MAX_DISPLAY_NAME)
         .collect();
+    // Microsoft documents no relation between method id and credential id: the id's shape
+    // is a tenant setting (opaque by default).
+    let id = tenant.method_ids.next(&body.credential_id, |id| {
+        live.passkeys.values().flatten().any(|p| p.id == id)
+    });
+    let created = tenant.clock.now();
     let passkey = Passkey {
-        // Entra names a passkey method after its credential id, in the padding-digit form;
-        // clients reconcile a lost POST by matching it.
-        id: b64::encode_padding_digit(&body.credential_id),
+        id,
         display_name,
-        created: tenant.clock.now(),
+        created,
+        visible_from: created + tenant.faults.listing_delay(),
         aaguid,
         model,
         credential_id: body.credential_id,
@@ -257,54 +249,4 @@ fn describe(error: &WebauthnError) -> String {
         | E::COSEKeyRSANEInvalid => format!("The credential public key is invalid: {error}."),
         other => format!("Attestation verification failed: {other}."),
     }
-}
-
-/// The AAGUID in the attestation object's authData, read independently of webauthn-rs.
-fn aaguid(attestation_object: &[u8]) -> Option<Uuid> {
-    let value: ciborium::Value = ciborium::from_reader(attestation_object).ok()?;
-    let auth_data = value
-        .as_map()?
-        .iter()
-        .find(|(k, _)| k.as_text() == Some("authData"))?
-        .1
-        .as_bytes()?;
-    Uuid::from_slice(auth_data.get(37..53)?).ok()
-}
-
-/// SHA-1 thumbprints (hex) of the x5c certificates in a packed statement, as Graph lists
-/// them in `attestationCertificates`.
-fn x5c_thumbprints(attestation_object: &[u8]) -> Vec<String> {
-    use crypto_glue::sha1::Sha1;
-    use crypto_glue::traits::Digest;
-    let Ok(value) = ciborium::from_reader::<ciborium::Value, _>(attestation_object) else {
-        return Vec::new();
-    };
-    let field = |map: &ciborium::Value, name: &str| {
-        map.as_map()?
-            .iter()
-            .find(|(k, _)| k.as_text() == Some(name))
-            .map(|(_, v)| v.clone())
-    };
-    field(&value, "attStmt")
-        .and_then(|statement| field(&statement, "x5c"))
-        .and_then(|x5c| x5c.as_array().cloned())
-        .unwrap_or_default()
-        .iter()
-        .filter_map(|c| c.as_bytes())
-        .map(|der| {
-            Sha1::digest(der)
-                .iter()
-                .map(|b| format!("{b:02x}"))
-                .collect()
-        })
-        .collect()
-}
-
-fn model(aaguid: &Uuid) -> String {
-    let text = aaguid.to_string();
-    MODELS
-        .iter()
-        .find(|(id, _)| *id == text)
-        .map_or("Unknown", |(_, name)| name)
-        .to_owned()
 }

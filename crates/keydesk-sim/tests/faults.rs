@@ -242,7 +242,7 @@ async fn page_cap_set_at_run_time_overrides_top() {
 }
 
 #[tokio::test]
-async fn a_lost_registration_is_found_by_its_credential_id() {
+async fn a_lost_registration_is_listed_and_stored_under_its_credential_id() {
     within(async {
         let api = Api::start(SimConfig {
             faults: Faults {
@@ -274,13 +274,16 @@ async fn a_lost_registration_is_found_by_its_credential_id() {
         assert_eq!(status, StatusCode::OK);
         let methods = list["value"].as_array().unwrap();
         assert_eq!(methods.len(), 1, "the write happened: {list}");
-        // The method id is the credential id in padding-digit base64url.
+        // The method id is opaque (unrelated to the credential id); the simulator's own
+        // state links the two.
         use base64::Engine;
-        let id = base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&maker.credential_id);
-        assert_eq!(
-            methods[0]["id"],
-            format!("{id}{}", (3 - maker.credential_id.len() % 3) % 3)
-        );
+        let credential =
+            base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&maker.credential_id);
+        let stored = api.stored_passkeys(&user).await;
+        assert_eq!(stored.len(), 1);
+        assert_eq!(stored[0]["credentialId"], credential);
+        assert_eq!(stored[0]["id"], methods[0]["id"]);
+        assert_ne!(methods[0]["id"], format!("{credential}1"));
     })
     .await;
 }

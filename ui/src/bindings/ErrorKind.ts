@@ -3,4 +3,4 @@
 /**
  * Error categories the UI branches on.
  */
-export type ErrorKind = "signIn" | "graphForbidden" | "graphThrottled" | "graph" | "network" | "pinBlocked" | "keyRemoved" | "touchTimeout" | "credentialExcluded" | "key" | "notEligible" | "busy" | "journal" | "internal";
+export type ErrorKind = "signIn" | "graphForbidden" | "graphThrottled" | "graph" | "network" | "pinBlocked" | "keyRemoved" | "touchTimeout" | "credentialExcluded" | "key" | "notEligible" | "busy" | "journal" | "dataFolderInUse" | "needsAttention" | "internal";

@@ -3,7 +3,9 @@
  * Components call its actions; it never touches the DOM.
  */
 import type { AppInfo } from '../bindings/AppInfo';
+import type { ErrorKind } from '../bindings/ErrorKind';
 import type { IpcError } from '../bindings/IpcError';
+import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from '../platform/backend';
 import { toIpcError } from './errors';
 import { Job } from './job.svelte';
@@ -12,6 +14,8 @@ import { Queue } from './queue.svelte';
 
 export class Desk {
   info = $state<AppInfo | null>(null);
+  /** The backend did not start (e.g. another KeyDesk holds the data folder): nothing works. */
+  startError = $state<IpcError | null>(null);
   /** Telling the backend a letter was printed failed (its PIN stays sealed in escrow). */
   letterError = $state<IpcError | null>(null);
   /** The last demo-panel action failed. */
@@ -33,8 +37,10 @@ export class Desk {
       });
     try {
       this.info = await this.backend.appInfo();
-    } catch {
-      this.info = { demo: false, tenant: 'Unknown tenant', group: 'Unknown group' };
+    } catch (e) {
+      // Only a backend that did not start rejects here; the window shows why instead.
+      this.startError = toIpcError(e);
+      return;
     }
     await this.loadQueue();
   }
@@ -78,7 +84,7 @@ export class Desk {
       if (error.kind === 'busy' && previous) {
         this.queue.setStatus(userId, previous.status, previous.detail);
       } else {
-        this.queue.setStatus(userId, error.kind === 'notEligible' ? 'skipped' : 'failed', error.message);
+        this.queue.setStatus(userId, statusAfter(error.kind), error.message);
       }
     }
   }
@@ -128,5 +134,14 @@ export class Desk {
 
   touchKey(keyId: string): Promise<void> {
     return this.demo(() => this.backend.demoTouchKey(keyId));
+  }
+}
+
+/** The queue status a failed provisioning leaves a user in. */
+function statusAfter(kind: ErrorKind): UserStatus {
+  switch (kind) {
+    case 'notEligible': return 'skipped';
+    case 'needsAttention': return 'needsAttention';
+    default: return 'failed';
   }
 }

@@ -143,6 +143,24 @@ describe('Desk with the fake backend', () => {
   });
 });
 
+describe('Desk with a backend that did not start', () => {
+  it('keeps the start-up error and asks for nothing more', async () => {
+    const error: IpcError = {
+      kind: 'dataFolderInUse',
+      message: 'KeyDesk did not start: another KeyDesk (PID 4242) is using the data folder /data.',
+      remediation: 'Close the other KeyDesk window, then start KeyDesk again.',
+      requestId: null,
+    };
+    const backend = new FakeBackend();
+    backend.appInfo = () => Promise.reject(error);
+    const loadQueue = vi.spyOn(backend, 'loadQueue');
+    const desk = await started(backend);
+    expect(desk.startError).toEqual(error);
+    expect(desk.info).toBeNull();
+    expect(loadQueue).not.toHaveBeenCalled();
+  });
+});
+
 describe('Desk with a backend that only rejects', () => {
   const rejecting = (error: unknown): Backend => ({
     appInfo: () => Promise.resolve({ demo: false, tenant: 't', group: 'g' }),
@@ -173,6 +191,24 @@ describe('Desk with a backend that only rejects', () => {
     desk = await started(rejecting({ kind: 'busy', message: 'Busy', remediation: '', requestId: null }));
     await desk.provision('a');
     expect(desk.queue.users[0]?.status).toBe('pending');
+  });
+
+  it('keeps a registration in doubt apart from failures: needs attention, shown under Failed', async () => {
+    const desk = await started(
+      rejecting({
+        kind: 'needsAttention',
+        message: 'needs attention: candidates: m1, m2',
+        remediation: 'Look at the user’s passkeys in Entra ID',
+        requestId: null,
+      }),
+    );
+    await desk.provision('a');
+    expect(desk.queue.users[0]).toMatchObject({
+      status: 'needsAttention',
+      detail: 'needs attention: candidates: m1, m2',
+    });
+    expect(desk.queue.counts.needsAttention).toBe(1);
+    expect(desk.queue.counts.failed).toBe(0);
   });
 
   it('shows a key-watch failure in the keys panel', async () => {

@@ -8,7 +8,8 @@ import type { IpcError } from '../bindings/IpcError';
 
 const KINDS: readonly ErrorKind[] = [
   'signIn', 'graphForbidden', 'graphThrottled', 'graph', 'network', 'pinBlocked', 'keyRemoved',
-  'touchTimeout', 'credentialExcluded', 'key', 'notEligible', 'busy', 'journal', 'internal',
+  'touchTimeout', 'credentialExcluded', 'key', 'notEligible', 'busy', 'journal', 'dataFolderInUse',
+  'needsAttention', 'internal',
 ];
 
 export function isIpcError(value: unknown): value is IpcError {
@@ -56,6 +57,8 @@ export function errorTitle(kind: ErrorKind): string {
     case 'notEligible': return 'This user cannot be provisioned';
     case 'busy': return 'Another job is running';
     case 'journal': return 'The local journal failed';
+    case 'dataFolderInUse': return 'Another KeyDesk is using this data folder';
+    case 'needsAttention': return 'Entra may already hold this registration';
     case 'internal': return 'Something went wrong';
   }
 }

@@ -28,6 +28,7 @@ describe('Queue', () => {
       registered: 0,
       failed: 1,
       skipped: 1,
+      needsAttention: 0,
     });
   });
 

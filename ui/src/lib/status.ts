@@ -7,10 +7,11 @@ export const STATUS_LABEL: Record<UserStatus, string> = {
   registered: 'Registered',
   failed: 'Failed',
   skipped: 'Skipped',
+  needsAttention: 'Needs attention',
 };
 
 export const STATUS_ORDER: readonly UserStatus[] = [
-  'pending', 'inProgress', 'registered', 'failed', 'skipped',
+  'pending', 'inProgress', 'registered', 'needsAttention', 'failed', 'skipped',
 ];
 
 export type QueueFilter = 'all' | 'pending' | 'done' | 'failed';
@@ -27,6 +28,6 @@ export function matchesFilter(status: UserStatus, filter: QueueFilter): boolean 
     case 'all': return true;
     case 'pending': return status === 'pending' || status === 'inProgress';
     case 'done': return status === 'registered' || status === 'skipped';
-    case 'failed': return status === 'failed';
+    case 'failed': return status === 'failed' || status === 'needsAttention';
   }
 }

@@ -30,12 +30,18 @@ pub async fn sim(config: SimConfig) -> Sim {
     Sim::start(config).await.unwrap()
 }
 
+/// How long the tests' Graph client lets a new passkey take to be listed.
+pub const LISTING_LAG: std::time::Duration = std::time::Duration::from_secs(2);
+
 /// A Graph client signed in to `sim`.
 pub async fn graph(sim: &Sim) -> GraphClient {
     let c = sim.config();
     let mut config = GraphConfig::global(c.tenant.clone(), c.client_id.clone());
     config.login_url = sim.base_url().parse().unwrap();
     config.graph_url = config.login_url.clone();
+    // The simulator lists a new passkey at once unless a test makes it lag: a short
+    // listing lag keeps the crash cases before a POST quick.
+    config.listing_lag = LISTING_LAG;
     let graph = GraphClient::new(
         config,
         Credentials::ClientSecret(Secret::new(c.client_secret.clone())),

@@ -13,7 +13,7 @@ use keydesk_engine::keys::{ClaimedKey, KeySource, RackKeys};
 use keydesk_engine::ProvisionError;
 use keydesk_fido::port::{Assertion, CredentialRef, GetAssertion};
 use keydesk_fido::{KeyError, KeyInfo, MakeCredential, SecurityKey};
-use keydesk_graph::{GraphClient, Registration};
+use keydesk_graph::{Attempt, GraphClient, PasskeyListing, Registration, Verdict};
 use tokio::sync::Notify;
 
 /// Where to stop.
@@ -84,13 +84,28 @@ impl Directory for TripDirectory<'_> {
             .gate(Directory::creation_options(self.graph, user_id, minutes))
             .await
     }
-    async fn register(&self, user_id: &str, r: &Registration) -> Result<Method, ProvisionError> {
+    async fn register(
+        &self,
+        user_id: &str,
+        r: &Registration,
+        a: &Attempt,
+    ) -> Result<Method, ProvisionError> {
         self.trip
-            .gate(Directory::register(self.graph, user_id, r))
+            .gate(Directory::register(self.graph, user_id, r, a))
             .await
     }
     async fn passkeys(&self, user_id: &str) -> Result<Vec<Method>, ProvisionError> {
         Directory::passkeys(self.graph, user_id).await
+    }
+    async fn passkey_listing(&self, user_id: &str) -> Result<PasskeyListing, ProvisionError> {
+        Directory::passkey_listing(self.graph, user_id).await
+    }
+    async fn find_registration(
+        &self,
+        user_id: &str,
+        a: &Attempt,
+    ) -> Result<Verdict, ProvisionError> {
+        Directory::find_registration(self.graph, user_id, a).await
     }
     async fn delete_passkey(&self, user_id: &str, id: &str) -> Result<(), ProvisionError> {
         Directory::delete_passkey(self.graph, user_id, id).await

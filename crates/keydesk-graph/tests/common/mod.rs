@@ -15,7 +15,8 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::{Json, Router};
 use keydesk_graph::{
-    Credentials, GraphClient, GraphConfig, Registration, Secret, SleepFuture, Sleeper,
+    Attempt, Credentials, GraphClient, GraphConfig, PasskeyListing, Registration, Secret,
+    SleepFuture, Sleeper,
 };
 use serde_json::{json, Value};
 use url::Url;
@@ -194,6 +195,26 @@ impl Recorder {
 pub fn user_json() -> Value {
     json!({"id": "u1", "userPrincipalName": "kim@contoso.com", "displayName": "Kim",
            "accountEnabled": true, "userType": "Member", "mail": null})
+}
+
+/// The attempt to register [`registration`] for a user who had no passkey an hour ago
+/// (no Date header known: this machine's clock says the listing lag has passed).
+pub fn attempt() -> Attempt {
+    let hour_ago = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        - 3600;
+    let before = PasskeyListing {
+        passkeys: Vec::new(),
+        graph_time: None,
+        local_time: hour_ago,
+    };
+    Attempt::new(
+        &before,
+        &registration(),
+        Some("cb69481e-8ff7-4039-93ec-0a2729a154a8"),
+    )
 }
 
 pub fn registration() -> Registration {

@@ -3,6 +3,10 @@
 //! The `{segment}` after `fido2Methods/` is either a method id or `creationOptions`, the
 //! latter possibly in function form `creationOptions(challengeTimeoutInMinutes=N)`; the
 //! ceremony itself lives in [`crate::options`] and [`crate::verify`].
+//!
+//! List, get and delete see a passkey only once the simulated clock reaches its
+//! `visible_from` (the `listingDelayMs` knob); before that a get or delete of its id is a
+//! 404, as for an id Graph does not know. The register 201 returns the method at once.
 
 use std::sync::Arc;
 
@@ -30,12 +34,14 @@ pub async fn list(
 ) -> Result<Json<Value>, GraphError> {
     caller.require(Need::PasskeyRead)?;
     let user = find_user(&tenant, &id)?;
+    let now = tenant.clock.now();
     let live = tenant.live();
     let value: Vec<Value> = live
         .passkeys
         .get(&user.id)
         .into_iter()
         .flatten()
+        .filter(|p| p.visible_at(now))
         .map(method_json)
         .collect();
     Ok(Json(json!({ "value": value })))
@@ -64,10 +70,11 @@ pub async fn get_segment(
         return options::issue(&tenant, user, timeout).map(Json);
     }
     caller.require(Need::PasskeyRead)?;
+    let now = tenant.clock.now();
     let live = tenant.live();
     live.passkeys
         .get(&user.id)
-        .and_then(|keys| keys.iter().find(|p| p.id == segment))
+        .and_then(|keys| keys.iter().find(|p| p.id == segment && p.visible_at(now)))
         .map(|p| Json(method_json(p)))
         .ok_or_else(|| GraphError::not_found(&segment))
 }
@@ -80,10 +87,11 @@ pub async fn delete(
 ) -> Result<StatusCode, GraphError> {
     caller.require(Need::MethodDelete)?;
     let user = find_user(&tenant, &id)?;
+    let now = tenant.clock.now();
     let mut live = tenant.live();
     let keys = live.passkeys.entry(user.id).or_default();
     let before = keys.len();
-    keys.retain(|p| p.id != method);
+    keys.retain(|p| p.id != method || !p.visible_at(now));
     if keys.len() == before {
         return Err(GraphError::not_found(&method));
     }

@@ -21,7 +21,7 @@ use crate::error::GraphError;
 use crate::layer::{self, ApiVersion};
 use crate::tenant::Tenant;
 
-/// Builds the whole application.
+/// Builds the whole application; every response is dated by the simulated clock.
 pub fn app(tenant: Arc<Tenant>) -> Router {
     Router::new()
         .route("/{tenant}/oauth2/v2.0/token", post(token::token))
@@ -43,6 +43,8 @@ pub fn app(tenant: Arc<Tenant>) -> Router {
         .route("/_sim/policy", post(sim::set_policy))
         .nest("/v1.0", graph(&tenant, ApiVersion::V1))
         .nest("/beta", graph(&tenant, ApiVersion::Beta))
+        .fallback(|| async { StatusCode::NOT_FOUND })
+        .layer(from_fn_with_state(tenant.clone(), layer::date))
         .with_state(tenant)
 }
 

@@ -11,7 +11,8 @@ use axum::body::Bytes;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
-use serde_json::{json, Value};
+use serde_json::{json, Map, Value};
+use time::format_description::well_known::Rfc3339;
 
 use crate::b64;
 use crate::clock::rfc3339_seconds;
@@ -20,7 +21,12 @@ use crate::policy::Fido2Policy;
 use crate::tenant::Tenant;
 
 /// `GET /_sim/state`.
+///
+/// Every stored passkey is reported, including those a listing delay still hides from
+/// Graph (`visible: false`): `users[].passkeys`, `users[].passkeyCount`, and
+/// `passkeyCounts` (user id → count, only users holding at least one).
 pub async fn state(State(tenant): State<Arc<Tenant>>) -> Json<Value> {
+    let now = tenant.clock.now();
     let live = tenant.live();
     let users: Vec<Value> = tenant
         .directory
@@ -38,6 +44,9 @@ pub async fn state(State(tenant): State<Arc<Tenant>>) -> Json<Value> {
                         "displayName": p.display_name,
                         "aaGuid": p.aaguid,
                         "credentialId": b64::encode(&p.credential_id),
+                        "createdDateTime": rfc3339_seconds(p.created),
+                        "visibleFrom": p.visible_from.format(&Rfc3339).unwrap_or_default(),
+                        "visible": p.visible_at(now),
                     })
                 })
                 .collect();
@@ -47,17 +56,26 @@ pub async fn state(State(tenant): State<Arc<Tenant>>) -> Json<Value> {
                 "displayName": u.display_name,
                 "accountEnabled": u.account_enabled,
                 "userType": u.user_type.as_str(),
+                "passkeyCount": passkeys.len(),
                 "passkeys": passkeys,
                 "hasTemporaryAccessPass": live.taps.contains_key(&u.id),
             })
         })
         .collect();
+    let passkey_counts: Map<String, Value> = live
+        .passkeys
+        .iter()
+        .filter(|(_, keys)| !keys.is_empty())
+        .map(|(user, keys)| (user.to_string(), keys.len().into()))
+        .collect();
     let c = &tenant.counters;
     let f = &tenant.faults.counters;
     Json(json!({
         "tenantId": tenant.directory.tenant_id,
-        "now": rfc3339_seconds(tenant.clock.now()),
+        "now": rfc3339_seconds(now),
+        "methodIds": tenant.method_ids.mode(),
         "users": users,
+        "passkeyCounts": passkey_counts,
         "counters": {
             "graphRequests": c.graph_requests.load(Ordering::Relaxed),
             "tokenRequests": c.token_requests.load(Ordering::Relaxed),

@@ -4,6 +4,7 @@
 
 pub mod credential;
 pub mod der;
+pub mod passkeys;
 
 use std::future::Future;
 use std::time::Duration;

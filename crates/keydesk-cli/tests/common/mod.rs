@@ -1,0 +1,102 @@
+//! What the CLI's process tests share: `keydesk-cli sim` in the background, `provision`
+//! commands against it, deadlines, and reading the simulator's state over plain HTTP.
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::time::{Duration, Instant};
+
+pub const CLI: &str = env!("CARGO_BIN_EXE_keydesk-cli");
+pub const SECRET: &str = "keydesk-demo-secret";
+pub const CLIENT_ID: &str = "00000000-0000-4000-8000-00000000c11d";
+
+/// A child process, killed when dropped.
+pub struct Running(pub Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+/// `keydesk-cli sim` on a free port, with `extra` flags; returns it and its base URL.
+pub fn sim(extra: &[&str]) -> (Running, String) {
+    let mut child = Command::new(CLI)
+        .args(["sim", "--port", "0"])
+        .args(extra)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let stdout = child.stdout.take().unwrap();
+    let running = Running(child);
+    let mut line = String::new();
+    BufReader::new(stdout).read_line(&mut line).unwrap();
+    let port = line
+        .strip_prefix("LISTENING ")
+        .expect("first line is LISTENING <port>");
+    (running, format!("http://127.0.0.1:{}", port.trim()))
+}
+
+/// `keydesk-cli provision` of the simulator's group on `soft_keys` simulated keys, with
+/// the secret in the environment and stdout/stderr piped.
+pub fn provision(url: &str, data: &Path, soft_keys: usize, extra: &[&str]) -> Command {
+    let mut cmd = Command::new(CLI);
+    cmd.args(["provision", "--group", "FIDO Provisioning", "--soft-keys"])
+        .arg(soft_keys.to_string())
+        .arg("--data-dir")
+        .arg(data)
+        .args([
+            "--tenant",
+            "contoso.onmicrosoft.com",
+            "--client-id",
+            CLIENT_ID,
+        ])
+        .args(["--login-url", url, "--graph-url", url])
+        .args(extra)
+        .env("KEYDESK_CLIENT_SECRET", SECRET)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
+
+/// Waits for `child` to end, killing it (and failing) after `limit`.
+pub fn finish(child: Child, limit: Duration, what: &str) -> Output {
+    let mut running = Running(child);
+    let deadline = Instant::now() + limit;
+    while running.0.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            panic!("{what} did not finish within {limit:?}");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let mut output = Output {
+        status: running.0.wait().unwrap(),
+        stdout: Vec::new(),
+        stderr: Vec::new(),
+    };
+    if let Some(mut out) = running.0.stdout.take() {
+        out.read_to_end(&mut output.stdout).unwrap();
+    }
+    if let Some(mut err) = running.0.stderr.take() {
+        err.read_to_end(&mut output.stderr).unwrap();
+    }
+    output
+}
+
+/// `GET {url}{path}` as JSON, over a plain HTTP/1.0 connection.
+pub fn get_json(url: &str, path: &str) -> serde_json::Value {
+    let host = url.trim_start_matches("http://");
+    let mut stream = TcpStream::connect(host).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(10)))
+        .unwrap();
+    write!(stream, "GET {path} HTTP/1.0\r\nHost: {host}\r\n\r\n").unwrap();
+    let mut answer = String::new();
+    stream.read_to_string(&mut answer).unwrap();
+    let (_, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
+    serde_json::from_str(body).unwrap()
+}
