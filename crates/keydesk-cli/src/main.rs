@@ -8,6 +8,7 @@
 
 mod args;
 mod connect;
+mod out;
 mod provision;
 mod reconcile;
 mod sim;

@@ -16,7 +16,7 @@ use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
 use keydesk_graph::GraphClient;
 
 use crate::args::{Global, ProvisionArgs};
-use crate::{connect, exit};
+use crate::{connect, exit, out};
 
 /// Runs the command; returns the exit code.
 pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
@@ -160,7 +160,7 @@ impl Tally {
                 format!("failed {e} ({})", e.remediation())
             }
         };
-        println!("{} {line}", user.upn);
+        out::line(&format!("{} {line}", user.upn));
     }
 
     fn summary(&self, total: usize) {

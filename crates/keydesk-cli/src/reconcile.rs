@@ -12,7 +12,7 @@ use keydesk_engine::station::Station;
 use keydesk_graph::GraphClient;
 
 use crate::args::{Global, ReconcileArgs};
-use crate::{connect, exit};
+use crate::{connect, exit, out};
 
 /// Runs the command; returns the exit code.
 pub async fn run(global: &Global, args: ReconcileArgs) -> u8 {
@@ -53,7 +53,7 @@ async fn reconcile(station: &Station, graph: &GraphClient, args: &ReconcileArgs)
                 (JobState::Registered, Some(id)) => format!("passkey {id} is this job's"),
                 _ => "no passkey is this job's: the next provision run starts it again".into(),
             };
-            println!("{} {} {detail}", user.upn, state.as_str());
+            out::line(&format!("{} {} {detail}", user.upn, state.as_str()));
             exit::OK
         }
         Err(e) => {
@@ -68,7 +68,10 @@ async fn show(station: &Station, graph: &GraphClient, user: &keydesk_core::Direc
     let job = match station.journal.job(&user.id) {
         Ok(Some(job)) => job,
         Ok(None) => {
-            println!("{} none the journal has no job for this user", user.upn);
+            out::line(&format!(
+                "{} none the journal has no job for this user",
+                user.upn
+            ));
             return exit::OK;
         }
         Err(e) => {
@@ -76,12 +79,12 @@ async fn show(station: &Station, graph: &GraphClient, user: &keydesk_core::Direc
             return exit::USAGE;
         }
     };
-    println!(
+    out::line(&format!(
         "{} {} {}",
         user.upn,
         job.state.as_str(),
         job.detail.as_deref().unwrap_or("")
-    );
+    ));
     let passkeys = match graph.passkeys(&user.id).await {
         Ok(passkeys) => passkeys,
         Err(e) => {
