@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/keydesk/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test build setup ui licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm
+.PHONY: demo test build setup ui structure licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm
 
 ## Run the app against a simulated tenant and simulated keys.
 demo: setup ui
@@ -18,7 +18,7 @@ demo: setup ui
 	$(CARGO_TARGET_DIR)/debug/keydesk --demo
 
 ## Every check CI runs.
-test: setup ui test-ui check-rust licences test-rust bindings-fresh webdriver test-hardware-vm
+test: setup structure ui test-ui check-rust licences test-rust bindings-fresh webdriver test-hardware-vm
 	@echo "make test: all checks passed"
 
 ## The real-key path (hidraw -> CTAPHID -> CTAP2) against virtual FIDO2 keys in a QEMU guest.
@@ -36,8 +36,16 @@ setup:
 ui:
 	cd ui && npm run build
 
+# svelte-check and tsc, eslint (with the rule that only ui/src/platform/ imports
+# @tauri-apps/*) and prettier, then vitest.
 test-ui:
-	cd ui && npm run check && npm test
+	cd ui && npm run check && npm run lint && npm test
+
+# No module cycles inside a crate (the rule is at the top of the script), checked after
+# the checker checks itself on a made-up crate. Fast: runs first.
+structure:
+	scripts/modcycles.py --self-test
+	scripts/modcycles.py
 
 check-rust:
 	$(CARGO) fmt --all --check
@@ -50,8 +58,17 @@ licences:
 test-rust:
 	$(CARGO) test --workspace --locked
 
-# ts-rs rewrites ui/src/bindings during `cargo test`; a diff means they were stale.
+# keydesk-ipc generates ui/src/bindings (ts-rs types, commands.ts, errorKinds.ts) during
+# `cargo test`. Generated afresh into an empty folder, they must equal the folder as a whole:
+# a stale file, a missing one, and one left over from a deleted Rust type all fail. In a git
+# checkout the folder must also be committed as generated.
 bindings-fresh:
+	@fresh="$$(mktemp -d)"; trap 'rm -rf "$$fresh"' EXIT; \
+	if ! out="$$(TS_RS_EXPORT_DIR="$$fresh" $(CARGO) test -p keydesk-ipc --locked 2>&1)"; then \
+	  echo "$$out"; exit 1; fi; \
+	if ! diff -r "$$fresh" ui/src/bindings; then \
+	  echo "ui/src/bindings is not what keydesk-ipc generates (< generated, > in ui/src/bindings):"; \
+	  echo "run cargo test -p keydesk-ipc, delete the files it no longer writes, commit"; exit 1; fi
 	@if git rev-parse --git-dir >/dev/null 2>&1; then \
 	  if [ -n "$$(git status --porcelain -- ui/src/bindings)" ]; then \
 	    git status --porcelain -- ui/src/bindings; \

@@ -1,11 +1,12 @@
 //! Domain types to the UI's contract types (keydesk-ipc).
 
 use keydesk_engine::lock::LockError;
+use keydesk_engine::preflight::Refusal;
 use keydesk_engine::ProvisionError;
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::SoftKey;
 use keydesk_fido::{CtapStatus, KeyError};
-use keydesk_graph::{GraphError, GraphErrorKind};
+use keydesk_graph::{GraphError, GraphErrorKind, PolicyRefusal};
 use keydesk_ipc::{ErrorKind, IpcError, KeyView, Step};
 
 /// An engine step as the UI names it.
@@ -29,7 +30,7 @@ pub fn key_view(key: &SoftKey) -> KeyView {
         id: keydesk_fido::SecurityKey::id(key).to_owned(),
         model: key.model().to_owned(),
         serial: Some(key.serial().to_owned()),
-        aaguid: uuid_text(&key.aaguid()),
+        aaguid: keydesk_fido::aaguid_text(&key.aaguid()),
         simulated: true,
         awaiting_touch: key.awaiting_touch(),
     }
@@ -40,48 +41,14 @@ pub fn rack_key(rack: &SoftRack, id: &str) -> Option<KeyView> {
     rack.key(id).map(|k| key_view(&k))
 }
 
-fn uuid_text(b: &[u8; 16]) -> String {
-    let h: String = b.iter().map(|x| format!("{x:02x}")).collect();
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
-
 /// A provisioning failure for the UI.
 pub fn provision_error(e: &ProvisionError) -> IpcError {
-    let kind = match e {
-        ProvisionError::Graph(g) => graph_kind(g),
-        ProvisionError::Key(k) => key_kind(k),
-        ProvisionError::Journal(_) => ErrorKind::Journal,
-        ProvisionError::NotEligible(_)
-        | ProvisionError::AlreadyRegistered
-        | ProvisionError::Revoked
-        | ProvisionError::SkippedByOperator
-        | ProvisionError::Policy(_) => ErrorKind::NotEligible,
-        ProvisionError::KeyHasPin
-        | ProvisionError::KeyUnsuitable(_)
-        | ProvisionError::PinRetriesLow
-        | ProvisionError::PinPolicy
-        | ProvisionError::SelfTest => ErrorKind::Key,
-        ProvisionError::ChallengeExpired | ProvisionError::Unsupported(_) => ErrorKind::Graph,
-        ProvisionError::Escrow(_) => ErrorKind::Internal,
-        ProvisionError::NoKey => ErrorKind::KeyRemoved,
-        ProvisionError::NeedsAttention { .. } => ErrorKind::NeedsAttention,
-        ProvisionError::NothingToResolve | ProvisionError::UnknownMethod(_) => {
-            ErrorKind::NotEligible
-        }
-    };
     let request_id = match e {
         ProvisionError::Graph(g) => g.request_id().map(str::to_owned),
         _ => None,
     };
     IpcError {
-        kind,
+        kind: provision_kind(e),
         message: e.to_string(),
         remediation: e.remediation(),
         request_id,
@@ -128,36 +95,361 @@ pub fn plain(
     }
 }
 
+fn provision_kind(e: &ProvisionError) -> ErrorKind {
+    match e {
+        ProvisionError::Graph(g) => graph_kind(g),
+        ProvisionError::Key(k) => key_kind(k),
+        ProvisionError::Journal(_) => ErrorKind::Journal,
+        ProvisionError::Escrow(_) => ErrorKind::EscrowUnavailable,
+        ProvisionError::NotEligible(_) | ProvisionError::SkippedByOperator => {
+            ErrorKind::NotEligible
+        }
+        ProvisionError::Policy(refusal) => refusal_kind(refusal),
+        ProvisionError::AlreadyRegistered => ErrorKind::AlreadyRegistered,
+        ProvisionError::Revoked => ErrorKind::Revoked,
+        ProvisionError::KeyHasPin => ErrorKind::KeyHasPin,
+        ProvisionError::PinRetriesLow => ErrorKind::PinRetriesLow,
+        ProvisionError::PinPolicy => ErrorKind::PinPolicy,
+        ProvisionError::KeyUnsuitable(_) => ErrorKind::KeyUnsuitable,
+        ProvisionError::ChallengeExpired => ErrorKind::ChallengeExpired,
+        ProvisionError::SelfTest => ErrorKind::SelfTestFailed,
+        ProvisionError::Unsupported(_) => ErrorKind::Unsupported,
+        ProvisionError::NoKey => ErrorKind::NoKey,
+        ProvisionError::NeedsAttention { .. } => ErrorKind::NeedsAttention,
+        ProvisionError::NothingToResolve => ErrorKind::NothingToResolve,
+        ProvisionError::UnknownMethod(_) => ErrorKind::UnknownMethod,
+    }
+}
+
+fn refusal_kind(refusal: &Refusal) -> ErrorKind {
+    match refusal {
+        Refusal::User(_)
+        | Refusal::Graph(PolicyRefusal::Guest(_) | PolicyRefusal::DisabledAccount(_)) => {
+            ErrorKind::NotEligible
+        }
+        Refusal::Fido2Disabled
+        | Refusal::NoSelfService
+        | Refusal::Graph(PolicyRefusal::MethodDisabled | PolicyRefusal::SelfServiceNotAllowed) => {
+            ErrorKind::ProvisioningDisabled
+        }
+        Refusal::AttestationRequired(_)
+        | Refusal::Graph(PolicyRefusal::Blocked(_) | PolicyRefusal::NotAllowed(_)) => {
+            ErrorKind::PolicyRefusesKey
+        }
+        Refusal::Key(_) => ErrorKind::KeyUnsuitable,
+    }
+}
+
 fn graph_kind(e: &GraphError) -> ErrorKind {
     match e.kind() {
         GraphErrorKind::SignIn => ErrorKind::SignIn,
         GraphErrorKind::Forbidden => ErrorKind::GraphForbidden,
+        GraphErrorKind::NotFound => ErrorKind::GraphNotFound,
         GraphErrorKind::Throttled => ErrorKind::GraphThrottled,
+        GraphErrorKind::Unavailable => ErrorKind::GraphUnavailable,
         GraphErrorKind::Network => ErrorKind::Network,
-        _ => ErrorKind::Graph,
+        GraphErrorKind::Timeout => ErrorKind::GraphTimeout,
+        GraphErrorKind::Malformed => ErrorKind::GraphMalformed,
+        GraphErrorKind::Ambiguous => ErrorKind::GroupAmbiguous,
+        GraphErrorKind::Rejected => ErrorKind::GraphRejected,
+        GraphErrorKind::InvalidInput => ErrorKind::InvalidInput,
+        GraphErrorKind::Unsupported => ErrorKind::NotInCloud,
+        GraphErrorKind::SecretStore => ErrorKind::SecretStore,
+        // The passkey may or may not exist: an operator decides, as for the engine's own.
+        GraphErrorKind::Unsure => ErrorKind::NeedsAttention,
+        GraphErrorKind::Other => ErrorKind::Graph,
     }
 }
 
 fn key_kind(e: &KeyError) -> ErrorKind {
     match e {
+        KeyError::Ctap { status } => ctap_kind(*status),
         KeyError::Removed => ErrorKind::KeyRemoved,
-        KeyError::Ctap {
-            status: CtapStatus::PinBlocked | CtapStatus::PinAuthBlocked,
-        } => ErrorKind::PinBlocked,
-        KeyError::Ctap {
-            status: CtapStatus::UserActionTimeout,
-        } => ErrorKind::TouchTimeout,
-        KeyError::Ctap {
-            status: CtapStatus::CredentialExcluded,
-        } => ErrorKind::CredentialExcluded,
+        KeyError::Timeout => ErrorKind::KeyTimeout,
         KeyError::Busy => ErrorKind::Busy,
+        KeyError::NoPermission { .. } => ErrorKind::KeyNoPermission,
+        KeyError::Unsupported(_) => ErrorKind::KeyUnsuitable,
+        KeyError::Malformed(_) | KeyError::UnknownStatus(_) | KeyError::Transport(_) => {
+            ErrorKind::Key
+        }
+    }
+}
+
+fn ctap_kind(status: CtapStatus) -> ErrorKind {
+    match status {
+        CtapStatus::PinBlocked => ErrorKind::PinBlocked,
+        CtapStatus::PinAuthBlocked => ErrorKind::PinAuthBlocked,
+        CtapStatus::PinInvalid => ErrorKind::PinInvalid,
+        CtapStatus::PinPolicyViolation => ErrorKind::PinPolicy,
+        CtapStatus::UserActionTimeout => ErrorKind::TouchTimeout,
+        CtapStatus::KeepaliveCancel => ErrorKind::Cancelled,
+        CtapStatus::CredentialExcluded => ErrorKind::CredentialExcluded,
+        CtapStatus::KeyStoreFull => ErrorKind::KeyFull,
         _ => ErrorKind::Key,
     }
 }
 
 #[cfg(test)]
 mod tests {
+    use keydesk_core::job::{InvalidTransition, JobEvent, JobState};
+    use keydesk_engine::escrow::EscrowError;
+    use keydesk_engine::journal::JournalError;
+    use keydesk_fido::soft::SoftKeyConfig;
+    use keydesk_graph::{Cloud, Operation};
+
     use super::*;
+
+    fn api(status: u16) -> GraphError {
+        GraphError::Api {
+            operation: Operation::RegisterPasskey,
+            status,
+            code: "code".into(),
+            message: "message".into(),
+            request_id: Some("rid-7".into()),
+            client_request_id: None,
+        }
+    }
+
+    #[test]
+    fn every_graph_failure_keeps_its_kind() {
+        let cases = [
+            (api(401), ErrorKind::SignIn),
+            (api(403), ErrorKind::GraphForbidden),
+            (api(404), ErrorKind::GraphNotFound),
+            (api(429), ErrorKind::GraphThrottled),
+            (api(503), ErrorKind::GraphUnavailable),
+            (api(504), ErrorKind::GraphUnavailable),
+            (api(400), ErrorKind::GraphRejected),
+            (api(500), ErrorKind::Graph),
+            (
+                GraphError::SignIn {
+                    code: "AADSTS7000215".into(),
+                    message: "bad secret".into(),
+                    remediation: "fix it".into(),
+                    trace_id: None,
+                },
+                ErrorKind::SignIn,
+            ),
+            (
+                GraphError::Throttled {
+                    retry_after: None,
+                    request_id: None,
+                    client_request_id: None,
+                },
+                ErrorKind::GraphThrottled,
+            ),
+            (GraphError::Network("reset".into()), ErrorKind::Network),
+            (GraphError::Timeout, ErrorKind::GraphTimeout),
+            (
+                GraphError::Malformed {
+                    what: "publicKey".into(),
+                    detail: "missing".into(),
+                    request_id: None,
+                },
+                ErrorKind::GraphMalformed,
+            ),
+            (
+                GraphError::GroupNotFound("Finance".into()),
+                ErrorKind::GraphNotFound,
+            ),
+            (
+                GraphError::AmbiguousGroup {
+                    name: "Finance".into(),
+                    candidates: Vec::new(),
+                },
+                ErrorKind::GroupAmbiguous,
+            ),
+            (
+                GraphError::InvalidInput("id".into()),
+                ErrorKind::InvalidInput,
+            ),
+            (
+                GraphError::NotInCloud {
+                    feature: "passkey provisioning",
+                    cloud: Cloud::UsGovL4,
+                },
+                ErrorKind::NotInCloud,
+            ),
+            (
+                GraphError::SecretStore("locked".into()),
+                ErrorKind::SecretStore,
+            ),
+            (
+                GraphError::RegistrationUnsure {
+                    candidates: Vec::new(),
+                    cause: Box::new(api(504)),
+                },
+                ErrorKind::NeedsAttention,
+            ),
+        ];
+        for (error, kind) in cases {
+            assert_eq!(graph_error(&error).kind, kind, "{error:?}");
+            assert_eq!(
+                provision_error(&ProvisionError::Graph(error)).kind,
+                kind,
+                "through the engine"
+            );
+        }
+    }
+
+    #[test]
+    fn a_graph_failure_keeps_its_request_id_through_the_engine() {
+        let e = provision_error(&ProvisionError::Graph(api(403)));
+        assert_eq!(e.request_id.as_deref(), Some("rid-7"));
+        assert!(e.remediation.contains("rid-7"), "{}", e.remediation);
+        assert_eq!(provision_error(&ProvisionError::KeyHasPin).request_id, None);
+    }
+
+    #[test]
+    fn every_key_failure_keeps_its_kind() {
+        let cases = [
+            (CtapStatus::PinBlocked, ErrorKind::PinBlocked),
+            (CtapStatus::PinAuthBlocked, ErrorKind::PinAuthBlocked),
+            (CtapStatus::PinInvalid, ErrorKind::PinInvalid),
+            (CtapStatus::PinPolicyViolation, ErrorKind::PinPolicy),
+            (CtapStatus::UserActionTimeout, ErrorKind::TouchTimeout),
+            (CtapStatus::KeepaliveCancel, ErrorKind::Cancelled),
+            (
+                CtapStatus::CredentialExcluded,
+                ErrorKind::CredentialExcluded,
+            ),
+            (CtapStatus::KeyStoreFull, ErrorKind::KeyFull),
+            (CtapStatus::InvalidCbor, ErrorKind::Key),
+        ];
+        for (status, kind) in cases {
+            let e = ProvisionError::Key(KeyError::ctap(status));
+            assert_eq!(provision_error(&e).kind, kind, "{status:?}");
+        }
+        let cases = [
+            (KeyError::Removed, ErrorKind::KeyRemoved),
+            (KeyError::Timeout, ErrorKind::KeyTimeout),
+            (KeyError::Busy, ErrorKind::Busy),
+            (KeyError::no_permission(), ErrorKind::KeyNoPermission),
+            (
+                KeyError::Unsupported("authenticatorConfig"),
+                ErrorKind::KeyUnsuitable,
+            ),
+            (KeyError::Malformed("cbor".into()), ErrorKind::Key),
+            (KeyError::UnknownStatus(0xE5), ErrorKind::Key),
+            (KeyError::Transport("io".into()), ErrorKind::Key),
+        ];
+        for (error, kind) in cases {
+            let e = provision_error(&ProvisionError::Key(error.clone()));
+            assert_eq!(e.kind, kind, "{error:?}");
+            assert_eq!(e.remediation, error.remediation());
+        }
+    }
+
+    #[test]
+    fn every_provisioning_failure_keeps_its_kind() {
+        let journal = JournalError::Transition(InvalidTransition {
+            from: JobState::Registered,
+            event: JobEvent::Skipped,
+        });
+        let cases = [
+            (ProvisionError::Journal(journal), ErrorKind::Journal),
+            (
+                ProvisionError::Escrow(EscrowError::Corrupt),
+                ErrorKind::EscrowUnavailable,
+            ),
+            (ProvisionError::NotEligible("guest"), ErrorKind::NotEligible),
+            (ProvisionError::SkippedByOperator, ErrorKind::NotEligible),
+            (
+                ProvisionError::AlreadyRegistered,
+                ErrorKind::AlreadyRegistered,
+            ),
+            (ProvisionError::Revoked, ErrorKind::Revoked),
+            (ProvisionError::KeyHasPin, ErrorKind::KeyHasPin),
+            (ProvisionError::PinRetriesLow, ErrorKind::PinRetriesLow),
+            (ProvisionError::PinPolicy, ErrorKind::PinPolicy),
+            (
+                ProvisionError::KeyUnsuitable("no PIN"),
+                ErrorKind::KeyUnsuitable,
+            ),
+            (
+                ProvisionError::ChallengeExpired,
+                ErrorKind::ChallengeExpired,
+            ),
+            (ProvisionError::SelfTest, ErrorKind::SelfTestFailed),
+            (ProvisionError::Unsupported("TAP"), ErrorKind::Unsupported),
+            (ProvisionError::NoKey, ErrorKind::NoKey),
+            (
+                ProvisionError::NeedsAttention {
+                    candidates: vec!["m-1".into()],
+                },
+                ErrorKind::NeedsAttention,
+            ),
+            (
+                ProvisionError::NothingToResolve,
+                ErrorKind::NothingToResolve,
+            ),
+            (
+                ProvisionError::UnknownMethod("m-2".into()),
+                ErrorKind::UnknownMethod,
+            ),
+        ];
+        for (error, kind) in cases {
+            let e = provision_error(&error);
+            assert_eq!(e.kind, kind, "{error:?}");
+            assert_eq!(e.message, error.to_string());
+            assert_eq!(e.remediation, error.remediation());
+        }
+    }
+
+    #[test]
+    fn a_policy_refusal_says_whether_the_user_the_tenant_or_the_key_is_refused() {
+        let aaguid = uuid::Uuid::nil();
+        let cases = [
+            (Refusal::User("disabled"), ErrorKind::NotEligible),
+            (
+                Refusal::Graph(PolicyRefusal::Guest("g@x".into())),
+                ErrorKind::NotEligible,
+            ),
+            (
+                Refusal::Graph(PolicyRefusal::DisabledAccount("d@x".into())),
+                ErrorKind::NotEligible,
+            ),
+            (Refusal::Fido2Disabled, ErrorKind::ProvisioningDisabled),
+            (Refusal::NoSelfService, ErrorKind::ProvisioningDisabled),
+            (
+                Refusal::Graph(PolicyRefusal::MethodDisabled),
+                ErrorKind::ProvisioningDisabled,
+            ),
+            (
+                Refusal::Graph(PolicyRefusal::SelfServiceNotAllowed),
+                ErrorKind::ProvisioningDisabled,
+            ),
+            (
+                Refusal::AttestationRequired("a".into()),
+                ErrorKind::PolicyRefusesKey,
+            ),
+            (
+                Refusal::Graph(PolicyRefusal::Blocked(aaguid)),
+                ErrorKind::PolicyRefusesKey,
+            ),
+            (
+                Refusal::Graph(PolicyRefusal::NotAllowed(aaguid)),
+                ErrorKind::PolicyRefusesKey,
+            ),
+            (Refusal::Key("no FIDO2"), ErrorKind::KeyUnsuitable),
+        ];
+        for (refusal, kind) in cases {
+            let e = provision_error(&ProvisionError::Policy(refusal));
+            assert_eq!(e.kind, kind, "{}", e.message);
+        }
+    }
+
+    #[test]
+    fn a_key_view_spells_the_aaguid_as_a_uuid() {
+        let mut config = SoftKeyConfig::with_serial("31000137");
+        config.aaguid = [
+            0xfa, 0x2b, 0x99, 0xdc, 0x9e, 0x39, 0x42, 0x57, 0x8f, 0x92, 0x4a, 0x30, 0xd2, 0x3c,
+            0x41, 0x18,
+        ];
+        let view = key_view(&SoftKey::new("sim-1", config));
+        assert_eq!(view.aaguid, "fa2b99dc-9e39-4257-8f92-4a30d23c4118");
+        assert_eq!(view.serial.as_deref(), Some("31000137"));
+    }
 
     #[test]
     fn a_data_folder_in_use_is_its_own_kind_and_names_the_holder() {

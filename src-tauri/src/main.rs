@@ -7,9 +7,12 @@
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod contract;
 mod convert;
 mod demo;
 mod state;
+
+use contract::handler;
 
 fn main() {
     tracing_subscriber::fmt()
@@ -35,16 +38,8 @@ fn main() {
             tauri::Manager::manage(app, state::Started::new(started));
             Ok(())
         })
-        .invoke_handler(tauri::generate_handler![
-            commands::app_info,
-            commands::queue_load,
-            commands::provision,
-            commands::letter_printed,
-            commands::keys_watch,
-            commands::demo_plug_key,
-            commands::demo_pull_key,
-            commands::demo_touch_key,
-        ])
+        // Every command keydesk-ipc declares, checked against `commands.rs`.
+        .invoke_handler(keydesk_ipc::with_commands!(handler))
         .run(tauri::generate_context!());
     if let Err(e) = result {
         eprintln!("KeyDesk could not start: {e}");

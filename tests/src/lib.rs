@@ -1,1 +1,52 @@
-//! End-to-end tests live in tests/tests/.
+//! What KeyDesk's test suites share, so each helper exists once: a deadline for async
+//! tests ([`within`]), a Graph client signed in to a simulated tenant ([`signed_in`]),
+//! and one fault-injecting key wrapper ([`faulty::FaultyKey`]).
+//!
+//! A dev-dependency of the crates' integration tests (and the home of the cross-crate
+//! end-to-end tests in `tests/`); never a dependency of anything that ships.
+
+pub mod faulty;
+
+use std::future::Future;
+use std::time::Duration;
+
+use keydesk_graph::{Credentials, GraphClient, GraphConfig, Secret};
+use keydesk_sim::Sim;
+
+/// The longest any async test may take before it fails (a hung server or key must fail
+/// the test, not stall CI).
+pub const LIMIT: Duration = Duration::from_secs(120);
+
+/// Runs `test` under [`LIMIT`]; panics when it takes longer.
+pub async fn within<F: Future>(test: F) -> F::Output {
+    match tokio::time::timeout(LIMIT, test).await {
+        Ok(out) => out,
+        Err(_) => panic!("test took longer than {LIMIT:?}"),
+    }
+}
+
+/// Graph settings that point at `sim` (login and Graph on its base URL).
+pub fn config_for(sim: &Sim) -> GraphConfig {
+    let c = sim.config();
+    let mut config = GraphConfig::global(c.tenant.clone(), c.client_id.clone());
+    config.login_url = sim.base_url().parse().expect("the simulator's URL parses");
+    config.graph_url = config.login_url.clone();
+    config
+}
+
+/// A Graph client for `config`, signed in to `sim` with its client secret.
+pub async fn signed_in_with(sim: &Sim, config: GraphConfig) -> GraphClient {
+    let secret = Secret::new(sim.config().client_secret.clone());
+    let graph = GraphClient::new(config, Credentials::ClientSecret(secret))
+        .expect("the simulator's settings are valid");
+    graph
+        .sign_in()
+        .await
+        .expect("the simulator signs the app in");
+    graph
+}
+
+/// A Graph client signed in to `sim` with default settings.
+pub async fn signed_in(sim: &Sim) -> GraphClient {
+    signed_in_with(sim, config_for(sim)).await
+}

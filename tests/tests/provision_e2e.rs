@@ -12,24 +12,8 @@ use keydesk_engine::secrets::MemoryStore;
 use keydesk_engine::{Context, Escrow, Journal};
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
-use keydesk_graph::{Credentials, GraphClient, GraphConfig, Secret};
 use keydesk_sim::{Sim, SimConfig};
-
-const LIMIT: Duration = Duration::from_secs(60);
-
-async fn signed_in(sim: &Sim) -> GraphClient {
-    let c = sim.config();
-    let mut config = GraphConfig::global(c.tenant.clone(), c.client_id.clone());
-    config.login_url = sim.base_url().parse().unwrap();
-    config.graph_url = config.login_url.clone();
-    let graph = GraphClient::new(
-        config,
-        Credentials::ClientSecret(Secret::new(c.client_secret.clone())),
-    )
-    .unwrap();
-    graph.sign_in().await.unwrap();
-    graph
-}
+use keydesk_tests::{signed_in, within};
 
 fn blank_key() -> SoftKeyConfig {
     let mut config = SoftKeyConfig::with_serial("E2E");
@@ -66,7 +50,7 @@ async fn passkeys_per_user(sim: &Sim) -> Vec<(String, usize)> {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn three_users_registered_once_each_and_a_rerun_registers_nobody_twice() {
-    tokio::time::timeout(LIMIT, async {
+    within(async {
         let sim = Sim::start(SimConfig {
             users: 3,
             ..SimConfig::default()
@@ -126,6 +110,5 @@ async fn three_users_registered_once_each_and_a_rerun_registers_nobody_twice() {
         );
         sim.shutdown().await;
     })
-    .await
-    .expect("test timed out");
+    .await;
 }

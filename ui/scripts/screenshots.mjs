@@ -31,7 +31,10 @@ const browser = await chromium.launch({
 
 try {
   await mkdir(outDir, { recursive: true });
-  const page = await browser.newPage({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });
+  const page = await browser.newPage({
+    viewport: { width: 1440, height: 900 },
+    deviceScaleFactor: 1,
+  });
   /** @param {string} name */
   const shot = async (name) => {
     const path = join(outDir, `${name}.png`);

@@ -22,7 +22,8 @@ async function render(backend = new FakeBackend()): Promise<Desk> {
   return desk;
 }
 
-const $ = <T extends Element = HTMLElement>(selector: string): T | null => document.querySelector<T>(selector);
+const $ = <T extends Element = HTMLElement>(selector: string): T | null =>
+  document.querySelector<T>(selector);
 const $$ = (selector: string) => [...document.querySelectorAll<HTMLElement>(selector)];
 const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 2000, interval: 5 });
 
@@ -49,17 +50,25 @@ describe('App', () => {
     row.click();
     click('[data-testid="provision"]');
 
-    await waitFor(() => expect($('[data-testid="prompt"]')?.textContent).toBe('Insert a security key'));
+    await waitFor(() =>
+      expect($('[data-testid="prompt"]')?.textContent).toBe('Insert a security key'),
+    );
     click('[data-testid="demo-plug"]');
 
-    await waitFor(() => expect($('[data-testid="prompt"]')?.textContent).toBe('Touch your security key'));
+    await waitFor(() =>
+      expect($('[data-testid="prompt"]')?.textContent).toBe('Touch your security key'),
+    );
     expect($('[data-testid="demo-touch"]')?.classList.contains('pulse')).toBe(true);
     click('[data-testid="demo-touch"]');
 
     await waitFor(() => expect($('[data-testid="registered"]')).not.toBeNull());
     expect($('[data-testid="pin"]')?.textContent).toMatch(/^\d{6}$/);
-    expect($(`[data-testid="user-row"][data-upn="${upn}"]`)?.getAttribute('data-status')).toBe('registered');
-    expect($('[data-testid="pin-letter"]')?.textContent).toContain('https://myaccount.microsoft.com');
+    expect($(`[data-testid="user-row"][data-upn="${upn}"]`)?.getAttribute('data-status')).toBe(
+      'registered',
+    );
+    expect($('[data-testid="pin-letter"]')?.textContent).toContain(
+      'https://myaccount.microsoft.com',
+    );
 
     click('[data-testid="next"]');
     expect($('[data-testid="pin"]')).toBeNull();
@@ -71,10 +80,14 @@ describe('App', () => {
     const backend = new FakeBackend();
     await render(backend);
     click('[data-testid="provision"]');
-    await waitFor(() => expect($('[data-testid="prompt"]')?.textContent).toBe('Insert a security key'));
+    await waitFor(() =>
+      expect($('[data-testid="prompt"]')?.textContent).toBe('Insert a security key'),
+    );
     click('[data-testid="demo-plug"]');
     await waitFor(() => expect($('[data-testid="demo-pull"]')).not.toBeNull());
-    await waitFor(() => expect($('[data-testid="prompt"]')?.textContent).toBe('Touch your security key'));
+    await waitFor(() =>
+      expect($('[data-testid="prompt"]')?.textContent).toBe('Touch your security key'),
+    );
     click('[data-testid="demo-pull"]');
 
     await waitFor(() => expect($('[data-testid="error"]')).not.toBeNull());
@@ -95,14 +108,19 @@ describe('App', () => {
     backend.appInfo = () =>
       Promise.reject({
         kind: 'dataFolderInUse',
-        message: 'KeyDesk did not start: another KeyDesk (PID 4242) is using the data folder /data.',
+        message:
+          'KeyDesk did not start: another KeyDesk (PID 4242) is using the data folder /data.',
         remediation: 'Close the other KeyDesk window, or wait for that keydesk-cli run to finish.',
         requestId: null,
       });
     await render(backend);
-    expect($('[data-testid="start-error"] h3')?.textContent).toBe('Another KeyDesk is using this data folder');
+    expect($('[data-testid="start-error"] h3')?.textContent).toBe(
+      'Another KeyDesk is using this data folder',
+    );
     expect($('[data-testid="error-message"]')?.textContent).toContain('(PID 4242)');
-    expect($('[data-testid="start-error"]')?.textContent).toContain('Close the other KeyDesk window');
+    expect($('[data-testid="start-error"]')?.textContent).toContain(
+      'Close the other KeyDesk window',
+    );
     expect($$('[data-testid="user-row"]')).toHaveLength(0);
     expect($('[data-testid="tenant"]')).toBeNull();
   });
@@ -110,6 +128,9 @@ describe('App', () => {
   it('filters the queue', async () => {
     await render();
     click('[data-testid="filter-done"]');
-    expect($$('[data-testid="user-row"]').map((r) => r.dataset.status)).toEqual(['registered', 'skipped']);
+    expect($$('[data-testid="user-row"]').map((r) => r.dataset.status)).toEqual([
+      'registered',
+      'skipped',
+    ]);
   });
 });

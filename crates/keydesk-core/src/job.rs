@@ -149,6 +149,22 @@ pub const ALL: [JobState; 10] = [
     JobState::NeedsAttention,
 ];
 
+/// Every event (both outcomes of a reconciliation), for exhaustive and property tests.
+pub const EVENTS: [JobEvent; 12] = [
+    JobEvent::OptionsFetched,
+    JobEvent::PinStarted,
+    JobEvent::CredentialStarted,
+    JobEvent::PostStarted,
+    JobEvent::Registered,
+    JobEvent::Failed,
+    JobEvent::Skipped,
+    JobEvent::Retry,
+    JobEvent::Reconciled(true),
+    JobEvent::Reconciled(false),
+    JobEvent::Revoked,
+    JobEvent::Unsure,
+];
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -13,6 +13,16 @@
 //! After a registration, [`group_move`] adds the user to the "provisioned" group and
 //! removes them from the queue group, when the settings ask.
 //!
+//! Layout: `flow/` is what happens to a user ([`context`], [`provision`], [`resume`],
+//! [`after`], [`group_move`], [`batch`], [`prefetch`], [`queue`], [`lost`]); `store/` what
+//! the data folder keeps ([`journal`] and its schema, [`inventory`], [`escrow`], [`audit`],
+//! [`secrets`], [`lock`]); `ports/` how the flow reaches Graph and keys ([`directory`],
+//! [`graph_directory`], [`keys`], [`hid_keys`]). At the root: [`error`], the pure
+//! [`preflight`] checks, [`settings`], [`step`] and [`station`], which opens a data folder
+//! and hands out a [`Context`]. The folders are private and their modules re-exported
+//! here, so every public path is `keydesk_engine::<module>`. Dependencies point one way:
+//! `flow/` uses `ports/` and `store/`, never the reverse.
+//!
 //! Known issues:
 //! - A directory that cannot read the FIDO2 policy skips the policy pre-flight with a
 //!   warning.
@@ -20,37 +30,29 @@
 //!   answers "already registered".
 //! - A key reset must follow a re-plug within 10 s: the UI asks for it before the job.
 
-pub mod after;
-pub mod audit;
-pub mod batch;
-pub mod directory;
+mod flow;
+mod ports;
+mod store;
+
 pub mod error;
-pub mod escrow;
-pub mod graph_directory;
-pub mod group_move;
-pub mod hid_keys;
-pub mod inventory;
-pub mod journal;
-pub mod keys;
-pub mod lock;
-pub mod lost;
-pub mod prefetch;
 pub mod preflight;
-pub mod provision;
-pub mod queue;
-pub mod resume;
-pub mod secrets;
 pub mod settings;
 pub mod station;
 pub mod step;
 
+// The folders group the source by concern; the public paths stay one level deep.
+pub use flow::{after, batch, context, group_move, lost, prefetch, provision, queue, resume};
+pub use ports::{directory, graph_directory, hid_keys, keys};
+pub use store::{audit, escrow, inventory, journal, lock, secrets};
+
 use keydesk_core::Pin;
 
+pub use context::{system_now, Context, Provisioned};
 pub use directory::Directory;
 pub use error::ProvisionError;
 pub use escrow::Escrow;
 pub use journal::Journal;
-pub use provision::{provision_user, Context, Provisioned};
+pub use provision::provision_user;
 pub use settings::Settings;
 pub use step::Step;
 
@@ -64,7 +66,7 @@ pub fn letter_printed(
 ) -> Result<bool, ProvisionError> {
     let wiped = journal.wipe_pin(user_id)?;
     if let (true, Some(log)) = (wiped, audit) {
-        let now = provision::system_now();
+        let now = system_now();
         if let Err(e) = log.append(
             journal,
             now,

@@ -7,9 +7,8 @@
 //! [`crate::Settings::allow_unverified_attestation`].
 
 use keydesk_core::DirectoryUser;
-use keydesk_fido::KeyInfo;
-
-use crate::directory::Fido2Policy;
+use keydesk_fido::{aaguid_text, KeyInfo};
+use keydesk_graph::Fido2Policy;
 
 /// Why a user, the tenant or a key cannot go ahead.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -23,9 +22,6 @@ pub enum Refusal {
     /// "Allow self-service setup" is off: Entra refuses provisioning.
     #[error("the FIDO2 policy does not allow self-service setup, which provisioning needs")]
     NoSelfService,
-    /// The key's AAGUID is blocked (or not on the allow list).
-    #[error("the FIDO2 policy does not allow this key model (AAGUID {0})")]
-    AaguidNotAllowed(String),
     /// Attestation is enforced and the key's model (this AAGUID) is not one KeyDesk knows,
     /// so nothing shows it would pass Entra's metadata check.
     #[error("the FIDO2 policy enforces attestation and this key's model (AAGUID {0}) is unknown to KeyDesk, so it cannot be shown to pass Entra's attestation metadata check")]
@@ -44,7 +40,6 @@ impl Refusal {
         match self {
             Refusal::User(_) => "Nothing to do for this user; fix the account in Entra ID first if they should get a key.",
             Refusal::Fido2Disabled | Refusal::NoSelfService => "In Entra ID → Authentication methods → Passkey (FIDO2), enable the method and 'Allow self-service set up', then try again.",
-            Refusal::AaguidNotAllowed(_) => "Use a key model the tenant's FIDO2 policy allows, or add this model's AAGUID to the policy.",
             Refusal::AttestationRequired(_) => "Use a key model KeyDesk knows (a listed YubiKey, Feitian, Token2… model), or, if you know this model is in the FIDO metadata service, set 'allow unverified attestation' in the settings to try it; nothing was written to the key.",
             Refusal::Key(_) => "Use another key: this one cannot store a passkey for Entra ID.",
             Refusal::Graph(_) => "Use a key model the tenant's FIDO2 policy allows, or ask an administrator to change the policy.",
@@ -65,33 +60,25 @@ pub fn check_tenant(policy: &Fido2Policy) -> Result<(), Refusal> {
     if !policy.enabled {
         return Err(Refusal::Fido2Disabled);
     }
-    if !policy.self_service {
+    if !policy.self_service_allowed {
         return Err(Refusal::NoSelfService);
     }
     Ok(())
 }
 
-/// The tenant accepts this key model for this user. `attests` is whether the model gives
-/// a full attestation (packed with a certificate).
+/// The tenant accepts this key model for this user: its key restrictions and passkey
+/// profiles as `keydesk_graph::may_register` reads them, then attestation enforcement.
+/// `attests` is whether the model gives a full attestation (packed with a certificate).
 pub fn check_key_model(
     policy: &Fido2Policy,
     aaguid: &[u8; 16],
     attests: bool,
     user: &DirectoryUser,
 ) -> Result<(), Refusal> {
-    if let Some(graph) = &policy.graph {
-        keydesk_graph::may_register(graph, uuid::Uuid::from_bytes(*aaguid), user)
-            .map_err(Refusal::Graph)?;
-    }
-    let text = aaguid_text(aaguid);
-    if let Some(r) = &policy.key_restrictions {
-        let listed = r.aaguids.iter().any(|a| a.eq_ignore_ascii_case(&text));
-        if listed != r.allow {
-            return Err(Refusal::AaguidNotAllowed(text));
-        }
-    }
+    keydesk_graph::may_register(policy, uuid::Uuid::from_bytes(*aaguid), user)
+        .map_err(Refusal::Graph)?;
     if policy.attestation_enforced && !attests {
-        return Err(Refusal::AttestationRequired(text));
+        return Err(Refusal::AttestationRequired(aaguid_text(aaguid)));
     }
     Ok(())
 }
@@ -126,23 +113,11 @@ pub fn check_key(info: &KeyInfo, wants_min_pin_length: bool) -> Result<(), Refus
     Ok(())
 }
 
-/// `aa62412e-2cce-4d8b-9c5a-0330bc24e541`.
-pub fn aaguid_text(b: &[u8; 16]) -> String {
-    let h = hex::encode(b);
-    format!(
-        "{}-{}-{}-{}-{}",
-        &h[0..8],
-        &h[8..12],
-        &h[12..16],
-        &h[16..20],
-        &h[20..32]
-    )
-}
-
 #[cfg(test)]
 mod tests {
+    use keydesk_graph::{KeyRestrictions, PolicyRefusal};
+
     use super::*;
-    use crate::directory::KeyRestrictions;
 
     const AAGUID: [u8; 16] = [0xaa; 16];
 
@@ -159,7 +134,7 @@ mod tests {
     fn open_policy() -> Fido2Policy {
         Fido2Policy {
             enabled: true,
-            self_service: true,
+            self_service_allowed: true,
             ..Fido2Policy::default()
         }
     }
@@ -170,7 +145,7 @@ mod tests {
         let off = Fido2Policy::default();
         assert_eq!(check_tenant(&off), Err(Refusal::Fido2Disabled));
         let no_ssr = Fido2Policy {
-            self_service: false,
+            self_service_allowed: false,
             ..open_policy()
         };
         let refusal = check_tenant(&no_ssr).unwrap_err();
@@ -178,38 +153,25 @@ mod tests {
     }
 
     #[test]
-    fn aaguid_lists_and_attestation_are_honoured() {
+    fn key_restrictions_are_graphs_and_attestation_is_honoured() {
         let text = aaguid_text(&AAGUID);
-        let allow_other = Fido2Policy {
+        let listing = |allow: bool, aaguids: Vec<uuid::Uuid>| Fido2Policy {
             key_restrictions: Some(KeyRestrictions {
-                allow: true,
-                aaguids: vec!["x".into()],
+                enforced: true,
+                allow,
+                aaguids,
             }),
             ..open_policy()
         };
+        let this = uuid::Uuid::from_bytes(AAGUID);
+        let refusal =
+            check_key_model(&listing(false, vec![this]), &AAGUID, true, &member()).unwrap_err();
+        assert_eq!(refusal, Refusal::Graph(PolicyRefusal::Blocked(this)));
+        assert!(refusal.to_string().contains(&text), "{refusal}");
         assert_eq!(
-            check_key_model(&allow_other, &AAGUID, true, &member()),
-            Err(Refusal::AaguidNotAllowed(text.clone()))
-        );
-        let allow_this = Fido2Policy {
-            key_restrictions: Some(KeyRestrictions {
-                allow: true,
-                aaguids: vec![text.to_uppercase()],
-            }),
-            ..open_policy()
-        };
-        assert_eq!(
-            check_key_model(&allow_this, &AAGUID, true, &member()),
+            check_key_model(&listing(true, vec![this]), &AAGUID, true, &member()),
             Ok(())
         );
-        let block_this = Fido2Policy {
-            key_restrictions: Some(KeyRestrictions {
-                allow: false,
-                aaguids: vec![text.clone()],
-            }),
-            ..open_policy()
-        };
-        assert!(check_key_model(&block_this, &AAGUID, true, &member()).is_err());
         let enforced = Fido2Policy {
             attestation_enforced: true,
             ..open_policy()

@@ -120,5 +120,7 @@ fn a_lock_dropped_in_this_process_is_free_again_and_a_held_one_is_not() {
         Err(LockError::Held { .. })
     ));
     drop(first);
-    let _again = DataDirLock::acquire(dir.path()).unwrap();
+    // Another test of this binary may be spawning a child at this instant: a fork holds a
+    // copy of every descriptor until its exec, so the release can take a moment.
+    let _again = acquire_within_limit(dir.path()).expect("free again once dropped");
 }

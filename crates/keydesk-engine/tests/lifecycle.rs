@@ -9,17 +9,17 @@ use std::sync::Arc;
 
 use async_trait::async_trait;
 use keydesk_core::job::JobState;
-use keydesk_core::{Attestation, Pin};
+use keydesk_core::Pin;
 use keydesk_engine::inventory::KeyStatus;
 use keydesk_engine::keys::{ClaimedKey, KeySource, RackKeys};
-use keydesk_engine::provision::system_now;
 use keydesk_engine::queue::{self, Filter};
 use keydesk_engine::settings::{Ctap21, ExistingPin};
+use keydesk_engine::system_now;
 use keydesk_engine::{lost, provision_user, Context, Journal, ProvisionError, Step};
-use keydesk_fido::port::{Assertion, CredentialRef, GetAssertion};
 use keydesk_fido::rack::SoftRack;
-use keydesk_fido::{CtapStatus, KeyError, KeyInfo, MakeCredential, SecurityKey};
+use keydesk_fido::{CtapStatus, KeyError, SecurityKey};
 use keydesk_sim::SimConfig;
+use keydesk_tests::faulty::{FaultyKey, KeyFaults, KeyOp};
 
 fn quiet(_: Step) {}
 
@@ -96,36 +96,26 @@ fn shifted_now() -> i64 {
     system_now() + OFFSET.load(Ordering::SeqCst)
 }
 
-/// A key with quirks: its first touch may come six minutes late (both clocks move), and
+/// Quirks of a key: its first touch may come six minutes late (both clocks move), and
 /// its first reset may come too long after plug-in (0x30).
-struct Quirky {
-    inner: Arc<dyn SecurityKey>,
+struct Quirks {
     late_touch_sim: Option<String>,
     late_reset: Arc<AtomicBool>,
 }
 
 #[async_trait]
-impl SecurityKey for Quirky {
-    fn id(&self) -> &str {
-        self.inner.id()
+impl KeyFaults for Quirks {
+    async fn before(&self, op: KeyOp) -> Option<KeyError> {
+        let late = op == KeyOp::Reset && self.late_reset.swap(false, Ordering::SeqCst);
+        late.then(|| KeyError::ctap(CtapStatus::NotAllowed))
     }
-    async fn info(&self) -> Result<KeyInfo, KeyError> {
-        self.inner.info().await
-    }
-    async fn pin_retries(&self) -> Result<u8, KeyError> {
-        self.inner.pin_retries().await
-    }
-    async fn set_pin(&self, pin: &Pin) -> Result<(), KeyError> {
-        self.inner.set_pin(pin).await
-    }
-    async fn make_credential(
-        &self,
-        r: &MakeCredential,
-        pin: &Pin,
-    ) -> Result<Attestation, KeyError> {
-        let out = self.inner.make_credential(r, pin).await;
-        let Some(sim_url) = &self.late_touch_sim else {
-            return out;
+    async fn after(&self, op: KeyOp) {
+        let Some(sim_url) = self
+            .late_touch_sim
+            .as_ref()
+            .filter(|_| op == KeyOp::MakeCredential)
+        else {
+            return;
         };
         if OFFSET.load(Ordering::SeqCst) == 0 {
             OFFSET.store(360, Ordering::SeqCst);
@@ -136,37 +126,6 @@ impl SecurityKey for Quirky {
                 .await
                 .unwrap();
         }
-        out
-    }
-    async fn change_pin(&self, c: &Pin, n: &Pin) -> Result<(), KeyError> {
-        self.inner.change_pin(c, n).await
-    }
-    async fn reset(&self) -> Result<(), KeyError> {
-        if self.late_reset.swap(false, Ordering::SeqCst) {
-            return Err(KeyError::ctap(CtapStatus::NotAllowed));
-        }
-        self.inner.reset().await
-    }
-    async fn set_min_pin_length(&self, p: &Pin, n: u8, rp: &[String]) -> Result<(), KeyError> {
-        self.inner.set_min_pin_length(p, n, rp).await
-    }
-    async fn force_pin_change(&self, p: &Pin) -> Result<(), KeyError> {
-        self.inner.force_pin_change(p).await
-    }
-    async fn get_assertion(&self, r: &GetAssertion, p: &Pin) -> Result<Assertion, KeyError> {
-        self.inner.get_assertion(r, p).await
-    }
-    async fn credentials(&self, p: &Pin) -> Result<Vec<CredentialRef>, KeyError> {
-        self.inner.credentials(p).await
-    }
-    async fn delete_credential(&self, p: &Pin, id: &[u8]) -> Result<(), KeyError> {
-        self.inner.delete_credential(p, id).await
-    }
-    async fn cancel(&self) {
-        self.inner.cancel().await
-    }
-    async fn wink(&self) -> Result<(), KeyError> {
-        self.inner.wink().await
     }
 }
 
@@ -180,11 +139,11 @@ struct QuirkyKeys {
 impl KeySource for QuirkyKeys {
     fn try_claim(&self) -> Option<ClaimedKey> {
         let claimed = self.inner.try_claim()?;
-        let key = Quirky {
-            inner: claimed.shared(),
+        let quirks = Quirks {
             late_touch_sim: self.late_touch_sim.clone(),
             late_reset: self.late_reset.clone(),
         };
+        let key = FaultyKey::new(claimed.shared(), Arc::new(quirks));
         Some(ClaimedKey::new(Arc::new(key), move || drop(claimed)))
     }
     async fn claim(&self) -> Result<ClaimedKey, ProvisionError> {

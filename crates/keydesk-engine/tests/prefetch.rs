@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use keydesk_engine::keys::RackKeys;
 use keydesk_engine::prefetch::Prefetch;
-use keydesk_engine::provision::system_now;
+use keydesk_engine::system_now;
 use keydesk_engine::{provision_user, Context, Journal, Step};
 use keydesk_fido::rack::SoftRack;
 use keydesk_sim::SimConfig;

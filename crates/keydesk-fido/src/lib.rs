@@ -12,4 +12,6 @@ pub mod rack;
 pub mod soft;
 
 pub use error::{CtapStatus, KeyError};
-pub use port::{Assertion, CredentialRef, GetAssertion, KeyInfo, MakeCredential, SecurityKey};
+pub use port::{
+    aaguid_text, Assertion, CredentialRef, GetAssertion, KeyInfo, MakeCredential, SecurityKey,
+};

@@ -42,6 +42,13 @@ pub struct KeyInfo {
     pub firmware: Option<u32>,
 }
 
+/// An AAGUID as text, the way Entra, the FIDO metadata service and KeyDesk's inventory
+/// write it: lower-case, hyphenated (`aa62412e-2cce-4d8b-9c5a-0330bc24e541`). The one
+/// place KeyDesk formats an AAGUID.
+pub fn aaguid_text(aaguid: &[u8; 16]) -> String {
+    uuid::Uuid::from_bytes(*aaguid).to_string()
+}
+
 /// One getAssertion request (the self-test after provisioning).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct GetAssertion {
@@ -164,4 +171,22 @@ pub trait SecurityKey: Send + Sync {
 
     /// Makes the key blink so the operator can tell which one it is.
     async fn wink(&self) -> Result<(), KeyError>;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn an_aaguid_is_lower_case_and_hyphenated() {
+        let soft = [
+            0xaa, 0x62, 0x41, 0x2e, 0x2c, 0xce, 0x4d, 0x8b, 0x9c, 0x5a, 0x03, 0x30, 0xbc, 0x24,
+            0xe5, 0x41,
+        ];
+        assert_eq!(aaguid_text(&soft), "aa62412e-2cce-4d8b-9c5a-0330bc24e541");
+        assert_eq!(
+            aaguid_text(&[0xCB; 16]),
+            "cbcbcbcb-cbcb-cbcb-cbcb-cbcbcbcbcbcb"
+        );
+    }
 }

@@ -3,6 +3,7 @@
 //! without a key. (getInfo's parser is private in the crate; its encoding is checked here
 //! field by field instead.)
 
+use keydesk_tests::within;
 use std::time::Duration;
 
 use ciborium::value::Value;
@@ -50,12 +51,6 @@ fn make_credential_payload(exclude: Vec<Vec<u8>>, pin_auth: bool) -> Vec<u8> {
         CredentialExtension::HmacSecret(Some(true)),
     ];
     make_credential_command::create_payload(params, Some(&ext), 2).unwrap()
-}
-
-async fn within<F: std::future::Future>(f: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(20), f)
-        .await
-        .expect("test took too long")
 }
 
 #[tokio::test]

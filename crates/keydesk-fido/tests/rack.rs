@@ -1,18 +1,11 @@
 //! The rack of soft keys, watched as the device watcher's event stream.
 
-use std::future::Future;
-use std::time::Duration;
+use keydesk_tests::within;
 
 use keydesk_core::Pin;
 use keydesk_fido::rack::{KeyEvent, SoftRack};
 use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
 use keydesk_fido::{KeyError, MakeCredential, SecurityKey};
-
-async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(20), future)
-        .await
-        .expect("test took too long")
-}
 
 fn manual(serial: &str) -> SoftKeyConfig {
     let mut config = SoftKeyConfig::with_serial(serial);

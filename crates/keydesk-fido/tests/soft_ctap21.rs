@@ -2,7 +2,7 @@
 //! PIN change (and why it must come last), getAssertion, credential management, cancel,
 //! latency and the state file.
 
-use std::future::Future;
+use keydesk_tests::within;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -15,12 +15,6 @@ use sha2::{Digest, Sha256};
 
 const PIN: &str = "724915";
 const RP: &str = "login.microsoft.com";
-
-async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(60), future)
-        .await
-        .expect("test took too long")
-}
 
 fn config(touch: TouchMode) -> SoftKeyConfig {
     let mut config = SoftKeyConfig::with_serial("CTAP21");

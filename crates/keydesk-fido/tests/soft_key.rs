@@ -1,6 +1,6 @@
 //! The soft key against CTAP 2.1's rules, its attestations checked with real crypto.
 
-use std::future::Future;
+use keydesk_tests::within;
 use std::sync::Arc;
 use std::time::Duration;
 
@@ -18,12 +18,6 @@ use sha2::{Digest, Sha256};
 
 const PIN: &str = "724915";
 const RP: &str = "login.microsoft.com";
-
-async fn within<F: Future>(future: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(20), future)
-        .await
-        .expect("test took too long")
-}
 
 fn auto_key() -> SoftKey {
     let mut config = SoftKeyConfig::with_serial("AUTO-1");

@@ -5,7 +5,7 @@
 use reqwest::header::HeaderMap;
 use reqwest::StatusCode;
 
-use crate::http::header_str;
+use crate::net::header_str;
 use crate::wire::ErrorEnvelope;
 use crate::{GraphError, Operation};
 

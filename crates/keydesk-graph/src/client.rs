@@ -1,7 +1,7 @@
 //! [`GraphClient`]: one shared HTTP client and token cache behind a cheap `Clone`.
 //!
-//! The calls themselves live next to their types ([`crate::groups`], [`crate::users`],
-//! [`crate::fido2`]); this module builds the client, signs in and follows paged results.
+//! The calls themselves live next to their types ([`crate::api::groups`], [`crate::api::users`],
+//! [`crate::api::fido2`]); this module builds the client, signs in and follows paged results.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -15,7 +15,7 @@ use crate::http::{Call, Reply, Transport};
 use crate::retry::{Sleeper, TokioSleeper};
 use tokio::sync::Semaphore;
 
-use crate::token::TokenSource;
+use crate::signin::token::TokenSource;
 use crate::wire::Page;
 use crate::{ApiVersion, Credentials, GraphConfig, GraphError, Operation};
 

@@ -7,7 +7,7 @@
 
 use std::time::Duration;
 
-use crate::{Cloud, Group, Operation};
+use crate::{Cloud, Group, Operation, Passkey};
 
 /// A failed Graph or sign-in call.
 #[derive(Debug, thiserror::Error)]
@@ -96,7 +96,7 @@ pub enum GraphError {
     #[error("could not tell whether the passkey was registered ({} candidate(s) listed): {cause}", candidates.len())]
     RegistrationUnsure {
         /// New passkeys that could be this registration (empty: none listed yet).
-        candidates: Vec<crate::Passkey>,
+        candidates: Vec<Passkey>,
         /// What made the outcome unknown.
         cause: Box<GraphError>,
     },

@@ -6,7 +6,7 @@
 //! DELETE) are also repeated after 500/502/503/504, timeouts, dropped connections and
 //! cut-off bodies; a
 //! write whose outcome is unknown is returned to its caller, which checks what happened
-//! (see [`crate::fido2`]). Attempts are bounded by [`crate::GraphConfig::max_attempts`];
+//! (see [`crate::api::fido2`]). Attempts are bounded by [`crate::GraphConfig::max_attempts`];
 //! exhausted throttling becomes [`GraphError::Throttled`]. Each attempt holds a permit of
 //! the shared concurrency limit and runs in a `graph` tracing span with the path *template*
 //! (never ids, UPNs or bodies).
@@ -23,8 +23,9 @@ use url::Url;
 use tokio::sync::Semaphore;
 
 use crate::api_error::api_error;
+use crate::net::{header_str, transport_error};
 use crate::retry::{backoff, delay, http_date, is_retryable, retry_after, Sleeper};
-use crate::token::{AccessToken, TokenSource};
+use crate::signin::token::{AccessToken, TokenSource};
 use crate::{GraphError, Operation};
 
 /// The shared HTTP client, token source, sleeper and concurrency limit.
@@ -271,37 +272,6 @@ impl Transport {
             }
         }
     }
-}
-
-/// A header as an owned string, if present and visible ASCII.
-pub(crate) fn header_str(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get(name)?
-        .to_str()
-        .ok()
-        .map(str::trim)
-        .filter(|v| !v.is_empty())
-        .map(str::to_owned)
-}
-
-/// Maps a reqwest failure without its URL (which is harmless today but may carry query
-/// strings tomorrow) and with its causes, which say what actually went wrong.
-pub(crate) fn transport_error(error: reqwest::Error) -> GraphError {
-    if error.is_timeout() {
-        return GraphError::Timeout;
-    }
-    let error = error.without_url();
-    let mut text = error.to_string();
-    let mut source = std::error::Error::source(&error);
-    while let Some(cause) = source {
-        let cause_text = cause.to_string();
-        if !text.contains(&cause_text) {
-            text.push_str(": ");
-            text.push_str(&cause_text);
-        }
-        source = cause.source();
-    }
-    GraphError::Network(text)
 }
 
 #[cfg(test)]

@@ -13,6 +13,13 @@
 //! What it does not: talk to keys, build clientDataJSON or attestation objects, or decide
 //! who gets a key. Those live in `keydesk-core`, `keydesk-fido` and the engine.
 //!
+//! Layout: `signin/` holds the credentials, the token cache and the sign-in flows; `api/`
+//! one module per Graph resource, each an `impl GraphClient` block next to its types; the
+//! root what both use: [`GraphClient`], the transport (`http`, `retry`, `net`,
+//! `api_error`), configuration and clouds, [`GraphError`], the [`SecretStore`], serde shapes
+//! (`wire`) and the objects calls return ([`Group`], [`Passkey`]). Everything public is
+//! re-exported here; the modules are private.
+//!
 //! Known issues:
 //! - `Retry-After` is capped at 5 minutes; attempts per call at
 //!   [`GraphConfig::max_attempts`].
@@ -23,50 +30,44 @@
 //! - The OS keyring is used synchronously (on tokio's blocking pool); on Linux it needs a
 //!   running Secret Service (GNOME Keyring, KWallet).
 
+mod api;
 mod api_error;
-mod certificate;
 mod client;
 mod cloud;
 mod config;
-mod creation_options;
-mod credentials;
-mod delegated;
-mod device_code;
 mod error;
-mod fido2;
-mod groups;
 mod http;
-mod loopback;
-mod membership;
+mod net;
+mod objects;
 mod operation;
-mod operator;
-mod policy;
 mod query;
-mod reconcile;
 mod retry;
 mod secret_store;
-mod tap;
-mod token;
-mod token_endpoint;
-mod users;
+mod signin;
 mod wire;
 
-pub use certificate::ClientCertificate;
+pub use api::fido2::CHALLENGE_TIMEOUT_MINUTES;
+pub use api::operator::{Operator, OperatorKind};
+pub use api::policy::{may_register, Fido2Policy, KeyRestrictions, PasskeyProfile, PolicyRefusal};
+pub use api::reconcile::{
+    judge, outcome_unknown, Attempt, PasskeyListing, Verdict, CREATED_TOLERANCE_SECS,
+};
+pub use api::registration::{Registration, MAX_DISPLAY_NAME_CHARS};
+pub use api::tap::{TapCode, TapRequest, TemporaryAccessPass, TAP_LIFETIME_MINUTES};
 pub use client::GraphClient;
 pub use cloud::Cloud;
 pub use config::{ApiVersion, GraphConfig};
-pub use credentials::{Credentials, Secret};
-pub use delegated::{BrowserOpener, Delegated, Flow, SystemBrowser, DEFAULT_BROWSER_TIMEOUT};
-pub use device_code::{DeviceCodeInfo, DeviceCodePrompt};
 pub use error::{GraphError, GraphErrorKind};
-pub use fido2::{Passkey, Registration, CHALLENGE_TIMEOUT_MINUTES, MAX_DISPLAY_NAME_CHARS};
-pub use groups::Group;
+pub use objects::{Group, Passkey};
 pub use operation::Operation;
-pub use operator::{Operator, OperatorKind};
-pub use policy::{may_register, Fido2Policy, KeyRestrictions, PasskeyProfile, PolicyRefusal};
-pub use reconcile::{
-    judge, outcome_unknown, Attempt, PasskeyListing, Verdict, CREATED_TOLERANCE_SECS,
-};
 pub use retry::{SleepFuture, Sleeper, TokioSleeper, MAX_ATTEMPTS};
-pub use secret_store::{KeyringStore, MemoryStore, SecretKey, SecretStore, KEYRING_SERVICE};
-pub use tap::{TapCode, TapRequest, TemporaryAccessPass, TAP_LIFETIME_MINUTES};
+pub use secret_store::{
+    FileStore, KeyringStore, MemoryStore, Secret, SecretError, SecretKey, SecretStore,
+    KEYRING_SERVICE,
+};
+pub use signin::certificate::ClientCertificate;
+pub use signin::credentials::Credentials;
+pub use signin::delegated::{
+    BrowserOpener, Delegated, Flow, SystemBrowser, DEFAULT_BROWSER_TIMEOUT,
+};
+pub use signin::device_code::{DeviceCodeInfo, DeviceCodePrompt};

@@ -1,7 +1,6 @@
 //! The client against the simulated tenant (`keydesk-sim`) over real HTTP.
 
 use std::collections::HashSet;
-use std::future::Future;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use keydesk_core::options::CredProtect;
@@ -13,24 +12,14 @@ use keydesk_sim::{Sim, SimConfig};
 use serde_json::Value;
 use url::Url;
 
-const LIMIT: Duration = Duration::from_secs(30);
-
-/// Runs a test body with a deadline so a hung server fails the test instead of CI.
-async fn within<T>(test: impl Future<Output = T>) -> T {
-    tokio::time::timeout(LIMIT, test)
-        .await
-        .expect("test took longer than 30 s")
-}
+use keydesk_tests::within;
 
 async fn start(config: SimConfig) -> Sim {
     Sim::start(config).await.expect("sim starts")
 }
 
 fn client_with_secret(sim: &Sim, secret: &str) -> GraphClient {
-    let base = Url::parse(&sim.base_url()).unwrap();
-    let mut config = GraphConfig::global(&sim.config().tenant, &sim.config().client_id);
-    config.login_url = base.clone();
-    config.graph_url = base;
+    let mut config = keydesk_tests::config_for(sim);
     config.timeout = Duration::from_secs(10);
     GraphClient::new(config, Credentials::ClientSecret(Secret::new(secret))).unwrap()
 }

@@ -8,15 +8,11 @@ mod common;
 use std::sync::Arc;
 
 use common::{within, Recorder};
-use keydesk_graph::{Credentials, GraphClient, GraphConfig, GraphErrorKind, Operation, Secret};
+use keydesk_graph::{Credentials, GraphClient, GraphErrorKind, Operation, Secret};
 use keydesk_sim::{Faults, Sim, SimConfig};
-use url::Url;
 
 fn client(sim: &Sim) -> GraphClient {
-    let base = Url::parse(&sim.base_url()).unwrap();
-    let mut config = GraphConfig::global(&sim.config().tenant, &sim.config().client_id);
-    config.login_url = base.clone();
-    config.graph_url = base;
+    let mut config = keydesk_tests::config_for(sim);
     config.max_attempts = 4;
     let secret = Secret::new(sim.config().client_secret.clone());
     GraphClient::with_sleeper(

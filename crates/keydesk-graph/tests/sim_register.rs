@@ -12,19 +12,15 @@ use common::{within, Recorder};
 use keydesk_core::{client_data, Pin};
 use keydesk_fido::soft::{SoftKey, SoftKeyConfig, TouchMode};
 use keydesk_fido::{MakeCredential, SecurityKey};
-use keydesk_graph::{Attempt, Credentials, GraphClient, GraphConfig, Registration, Secret};
+use keydesk_graph::{Attempt, Credentials, GraphClient, Registration, Secret};
 use keydesk_sim::{Sim, SimConfig};
 use serde_json::{json, Value};
-use url::Url;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn lost_responses_outages_and_throttling_lose_and_duplicate_nothing() {
     within(async {
         let sim = Sim::start(SimConfig::default()).await.unwrap();
-        let base = Url::parse(&sim.base_url()).unwrap();
-        let mut config = GraphConfig::global(&sim.config().tenant, &sim.config().client_id);
-        config.login_url = base.clone();
-        config.graph_url = base;
+        let mut config = keydesk_tests::config_for(&sim);
         config.max_attempts = 6;
         let secret = Secret::new(sim.config().client_secret.clone());
         let graph = GraphClient::with_sleeper(

@@ -12,18 +12,13 @@ use std::time::Duration;
 
 use common::{within, Recorder};
 use keydesk_graph::{
-    may_register, Credentials, GraphClient, GraphConfig, GraphErrorKind, PolicyRefusal, Secret,
-    TapRequest,
+    may_register, Credentials, GraphClient, GraphErrorKind, PolicyRefusal, Secret, TapRequest,
 };
 use keydesk_sim::{Faults, Sim, SimConfig};
 use serde_json::Value;
-use url::Url;
 
 fn client(sim: &Sim, sleeper: Arc<Recorder>) -> GraphClient {
-    let base = Url::parse(&sim.base_url()).unwrap();
-    let mut config = GraphConfig::global(&sim.config().tenant, &sim.config().client_id);
-    config.login_url = base.clone();
-    config.graph_url = base;
+    let mut config = keydesk_tests::config_for(sim);
     config.max_attempts = 6;
     let secret = Secret::new(sim.config().client_secret.clone());
     GraphClient::with_sleeper(config, Credentials::ClientSecret(secret), sleeper).unwrap()

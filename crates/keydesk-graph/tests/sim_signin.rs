@@ -21,11 +21,7 @@ const BOTH: &str = include_str!("fixtures/app.pem");
 const CERT: &str = include_str!("fixtures/app-cert.pem");
 
 fn config(sim: &Sim) -> GraphConfig {
-    let base = Url::parse(&sim.base_url()).unwrap();
-    let mut config = GraphConfig::global(&sim.config().tenant, &sim.config().client_id);
-    config.login_url = base.clone();
-    config.graph_url = base;
-    config
+    keydesk_tests::config_for(sim)
 }
 
 /// Signs in on the simulated authorize page like a person would.

@@ -10,9 +10,6 @@ use std::collections::{HashMap, HashSet};
 use time::OffsetDateTime;
 use uuid::Uuid;
 
-use crate::perms::Caller;
-use crate::tenant::Tenant;
-
 /// An authorization code waiting to be redeemed.
 #[derive(Debug, Clone)]
 pub struct AuthCode {
@@ -75,24 +72,6 @@ pub fn granted_scopes(requested: &str, consented: &[String]) -> (Vec<String>, bo
     granted.sort();
     granted.dedup();
     (granted, offline)
-}
-
-impl Tenant {
-    /// The delegated caller for `user` signed in through `client_id` with `scope`.
-    pub fn delegated_caller(&self, client_id: &str, user: Uuid, scope: &str) -> Caller {
-        let (scopes, _) = granted_scopes(scope, &self.config.delegated_scopes);
-        let directory_roles = if user == self.directory.operator().id {
-            self.config.operator_role.iter().cloned().collect()
-        } else {
-            Vec::new()
-        };
-        Caller::User {
-            client_id: client_id.to_owned(),
-            user,
-            scopes,
-            directory_roles,
-        }
-    }
 }
 
 #[cfg(test)]

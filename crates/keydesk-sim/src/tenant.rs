@@ -22,7 +22,7 @@ use crate::config::SimConfig;
 use crate::directory::{Directory, Member};
 use crate::error::GraphError;
 use crate::faults::FaultState;
-use crate::grants::Grants;
+use crate::grants::{granted_scopes, Grants};
 use crate::method_ids::MethodIdGen;
 use crate::perms::Caller;
 use crate::policy::Fido2Policy;
@@ -188,6 +188,22 @@ impl Tenant {
         Caller::App {
             client_id: self.config.client_id.clone(),
             roles: self.config.app_permissions.clone(),
+        }
+    }
+
+    /// The delegated caller for `user` signed in through `client_id` with `scope`.
+    pub fn delegated_caller(&self, client_id: &str, user: Uuid, scope: &str) -> Caller {
+        let (scopes, _) = granted_scopes(scope, &self.config.delegated_scopes);
+        let directory_roles = if user == self.directory.operator().id {
+            self.config.operator_role.iter().cloned().collect()
+        } else {
+            Vec::new()
+        };
+        Caller::User {
+            client_id: client_id.to_owned(),
+            user,
+            scopes,
+            directory_roles,
         }
     }
 

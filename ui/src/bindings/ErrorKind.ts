@@ -3,4 +3,4 @@
 /**
  * Error categories the UI branches on.
  */
-export type ErrorKind = "signIn" | "graphForbidden" | "graphThrottled" | "graph" | "network" | "pinBlocked" | "keyRemoved" | "touchTimeout" | "credentialExcluded" | "key" | "notEligible" | "busy" | "journal" | "dataFolderInUse" | "needsAttention" | "internal";
+export type ErrorKind = "signIn" | "graphForbidden" | "graphThrottled" | "graphUnavailable" | "graphTimeout" | "network" | "graphNotFound" | "groupAmbiguous" | "graphRejected" | "graphMalformed" | "invalidInput" | "notInCloud" | "unsupported" | "secretStore" | "graph" | "keyHasPin" | "pinRetriesLow" | "pinBlocked" | "pinAuthBlocked" | "pinInvalid" | "pinPolicy" | "keyNoPermission" | "keyRemoved" | "noKey" | "keyTimeout" | "touchTimeout" | "cancelled" | "credentialExcluded" | "keyFull" | "keyUnsuitable" | "selfTestFailed" | "key" | "notEligible" | "alreadyRegistered" | "revoked" | "provisioningDisabled" | "policyRefusesKey" | "challengeExpired" | "needsAttention" | "nothingToResolve" | "unknownMethod" | "busy" | "journal" | "escrowUnavailable" | "dataFolderInUse" | "internal";

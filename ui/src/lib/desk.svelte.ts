@@ -78,7 +78,11 @@ export class Desk {
     if (this.job.userId !== userId) return;
     if (this.job.phase === 'registered' && this.job.registered) {
       const r = this.job.registered;
-      this.queue.setStatus(userId, 'registered', r.keySerial ? `${r.keyModel} · ${r.keySerial}` : r.keyModel);
+      this.queue.setStatus(
+        userId,
+        'registered',
+        r.keySerial ? `${r.keyModel} · ${r.keySerial}` : r.keyModel,
+      );
     } else if (this.job.error) {
       const error = this.job.error;
       if (error.kind === 'busy' && previous) {
@@ -137,11 +141,21 @@ export class Desk {
   }
 }
 
-/** The queue status a failed provisioning leaves a user in. */
+/** The queue status a failed provisioning leaves a user in: skipped when the user (or the
+ * tenant's policy) was refused. */
 function statusAfter(kind: ErrorKind): UserStatus {
   switch (kind) {
-    case 'notEligible': return 'skipped';
-    case 'needsAttention': return 'needsAttention';
-    default: return 'failed';
+    case 'notEligible':
+    case 'alreadyRegistered':
+    case 'revoked':
+    case 'provisioningDisabled':
+    case 'policyRefusesKey':
+    case 'nothingToResolve':
+    case 'unknownMethod':
+      return 'skipped';
+    case 'needsAttention':
+      return 'needsAttention';
+    default:
+      return 'failed';
   }
 }

@@ -94,7 +94,10 @@ describe('Desk with the fake backend', () => {
 
     expect(desk.job.phase).toBe('failed');
     expect(desk.job.error?.kind).toBe('keyRemoved');
-    expect(desk.queue.selected).toMatchObject({ status: 'failed', detail: 'The security key was removed.' });
+    expect(desk.queue.selected).toMatchObject({
+      status: 'failed',
+      detail: 'The security key was removed.',
+    });
     expect(desk.keys.list).toHaveLength(0);
     expect(desk.canProvision(userId)).toBe(true);
   });
@@ -176,7 +179,12 @@ describe('Desk with a backend that only rejects', () => {
 
   it('shows a rejected IpcError as the job failure', async () => {
     const desk = await started(
-      rejecting({ kind: 'signIn', message: 'Token expired', remediation: 'Sign in again', requestId: null }),
+      rejecting({
+        kind: 'signIn',
+        message: 'Token expired',
+        remediation: 'Sign in again',
+        requestId: null,
+      }),
     );
     await desk.provision('a');
     expect(desk.job.error?.kind).toBe('signIn');
@@ -184,11 +192,15 @@ describe('Desk with a backend that only rejects', () => {
   });
 
   it('maps notEligible to skipped and restores the status on busy', async () => {
-    let desk = await started(rejecting({ kind: 'notEligible', message: 'Guest user', remediation: '', requestId: null }));
+    let desk = await started(
+      rejecting({ kind: 'notEligible', message: 'Guest user', remediation: '', requestId: null }),
+    );
     await desk.provision('a');
     expect(desk.queue.users[0]).toMatchObject({ status: 'skipped', detail: 'Guest user' });
 
-    desk = await started(rejecting({ kind: 'busy', message: 'Busy', remediation: '', requestId: null }));
+    desk = await started(
+      rejecting({ kind: 'busy', message: 'Busy', remediation: '', requestId: null }),
+    );
     await desk.provision('a');
     expect(desk.queue.users[0]?.status).toBe('pending');
   });

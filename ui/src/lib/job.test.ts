@@ -12,7 +12,12 @@ const registered: Registered = {
   keySerial: '31000137',
   methodName: 'YubiKey 5 NFC (KeyDesk)',
 };
-const removed: IpcError = { kind: 'keyRemoved', message: 'Removed', remediation: 'Plug it back', requestId: null };
+const removed: IpcError = {
+  kind: 'keyRemoved',
+  message: 'Removed',
+  remediation: 'Plug it back',
+  requestId: null,
+};
 
 describe('Job', () => {
   it('tracks steps, then the registered result', () => {

@@ -64,7 +64,12 @@ export class Queue {
 
 export function countStatuses(users: readonly QueueUser[]): QueueCounts {
   const counts: QueueCounts = {
-    pending: 0, inProgress: 0, registered: 0, failed: 0, skipped: 0, needsAttention: 0,
+    pending: 0,
+    inProgress: 0,
+    registered: 0,
+    failed: 0,
+    skipped: 0,
+    needsAttention: 0,
   };
   for (const u of users) counts[u.status] += 1;
   return counts;

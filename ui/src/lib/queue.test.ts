@@ -22,7 +22,9 @@ describe('Queue', () => {
   });
 
   it('counts users per status', () => {
-    expect(countStatuses([user('a'), user('b', 'failed'), user('c'), user('d', 'skipped')])).toEqual({
+    expect(
+      countStatuses([user('a'), user('b', 'failed'), user('c'), user('d', 'skipped')]),
+    ).toEqual({
       pending: 2,
       inProgress: 0,
       registered: 0,
@@ -34,7 +36,13 @@ describe('Queue', () => {
 
   it('filters: pending includes in progress, done includes skipped', () => {
     const q = new Queue();
-    q.setUsers([user('a'), user('b', 'inProgress'), user('c', 'registered'), user('d', 'skipped'), user('e', 'failed')]);
+    q.setUsers([
+      user('a'),
+      user('b', 'inProgress'),
+      user('c', 'registered'),
+      user('d', 'skipped'),
+      user('e', 'failed'),
+    ]);
     q.filter = 'pending';
     expect(q.visible.map((u) => u.id)).toEqual(['a', 'b']);
     q.filter = 'done';

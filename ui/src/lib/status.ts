@@ -11,7 +11,12 @@ export const STATUS_LABEL: Record<UserStatus, string> = {
 };
 
 export const STATUS_ORDER: readonly UserStatus[] = [
-  'pending', 'inProgress', 'registered', 'needsAttention', 'failed', 'skipped',
+  'pending',
+  'inProgress',
+  'registered',
+  'needsAttention',
+  'failed',
+  'skipped',
 ];
 
 export type QueueFilter = 'all' | 'pending' | 'done' | 'failed';
@@ -25,9 +30,13 @@ export const FILTERS: readonly { id: QueueFilter; label: string }[] = [
 
 export function matchesFilter(status: UserStatus, filter: QueueFilter): boolean {
   switch (filter) {
-    case 'all': return true;
-    case 'pending': return status === 'pending' || status === 'inProgress';
-    case 'done': return status === 'registered' || status === 'skipped';
-    case 'failed': return status === 'failed' || status === 'needsAttention';
+    case 'all':
+      return true;
+    case 'pending':
+      return status === 'pending' || status === 'inProgress';
+    case 'done':
+      return status === 'registered' || status === 'skipped';
+    case 'failed':
+      return status === 'failed' || status === 'needsAttention';
   }
 }

@@ -15,12 +15,22 @@ export interface StepInfo {
 }
 
 export const STEPS: readonly StepInfo[] = [
-  { step: 'fetchingOptions', label: 'Get options', title: 'Contacting Microsoft Entra…', needsOperator: false },
+  {
+    step: 'fetchingOptions',
+    label: 'Get options',
+    title: 'Contacting Microsoft Entra…',
+    needsOperator: false,
+  },
   { step: 'insertKey', label: 'Insert key', title: 'Insert a security key', needsOperator: true },
   { step: 'checkingKey', label: 'Check key', title: 'Checking the key…', needsOperator: false },
   { step: 'settingPin', label: 'Set PIN', title: 'Setting a new PIN…', needsOperator: false },
   { step: 'touchKey', label: 'Touch key', title: 'Touch your security key', needsOperator: true },
-  { step: 'registering', label: 'Register', title: 'Registering the passkey…', needsOperator: false },
+  {
+    step: 'registering',
+    label: 'Register',
+    title: 'Registering the passkey…',
+    needsOperator: false,
+  },
 ];
 
 export function stepIndex(step: Step): number {

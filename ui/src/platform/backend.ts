@@ -3,7 +3,7 @@
  * an in-memory simulator in tests and in a plain browser.
  *
  * Components and state modules depend on this interface only; nothing outside
- * `src/platform/` imports `@tauri-apps/*`.
+ * `src/platform/` imports `@tauri-apps/*` (an eslint rule, `npm run lint`, enforces it).
  */
 import type { AppInfo } from '../bindings/AppInfo';
 import type { KeyEvent } from '../bindings/KeyEvent';

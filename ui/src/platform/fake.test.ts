@@ -22,7 +22,14 @@ describe('FakeBackend', () => {
     await run;
 
     const steps = events.flatMap((e) => (e.event === 'step' ? [e.data.step] : []));
-    expect(steps).toEqual(['fetchingOptions', 'insertKey', 'checkingKey', 'settingPin', 'touchKey', 'registering']);
+    expect(steps).toEqual([
+      'fetchingOptions',
+      'insertKey',
+      'checkingKey',
+      'settingPin',
+      'touchKey',
+      'registering',
+    ]);
     expect(events.at(-1)?.event).toBe('registered');
     expect(backend.users[0]?.status).toBe('registered');
     expect(keyEvents[0]).toEqual({ event: 'enumerationComplete' });
@@ -38,12 +45,18 @@ describe('FakeBackend', () => {
 
   it('refuses users that are already registered or skipped', async () => {
     const backend = new FakeBackend();
-    await expect(backend.provision('u-02', () => {})).rejects.toMatchObject({ kind: 'notEligible' });
-    await expect(backend.provision('u-07', () => {})).rejects.toMatchObject({ kind: 'notEligible' });
+    await expect(backend.provision('u-02', () => {})).rejects.toMatchObject({
+      kind: 'notEligible',
+    });
+    await expect(backend.provision('u-07', () => {})).rejects.toMatchObject({
+      kind: 'notEligible',
+    });
   });
 
   it('refuses demo commands outside demo mode', async () => {
-    await expect(new FakeBackend({ demo: false }).demoPlugKey()).rejects.toMatchObject({ kind: 'internal' });
+    await expect(new FakeBackend({ demo: false }).demoPlugKey()).rejects.toMatchObject({
+      kind: 'internal',
+    });
   });
 });
 
@@ -53,7 +66,16 @@ describe('randomPin', () => {
       const pin = randomPin();
       expect(pin).toMatch(/^\d{6}$/);
       expect(pin).not.toMatch(/^(\d)\1{5}$/);
-      expect(['012345', '123456', '234567', '345678', '456789', '987654', '876543', '543210']).not.toContain(pin);
+      expect([
+        '012345',
+        '123456',
+        '234567',
+        '345678',
+        '456789',
+        '987654',
+        '876543',
+        '543210',
+      ]).not.toContain(pin);
     }
   });
 });

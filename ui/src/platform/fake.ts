@@ -42,18 +42,84 @@ const MODELS = [
 ] as const;
 
 export const SEED_USERS: readonly QueueUser[] = [
-  { id: 'u-01', displayName: 'Adele Vance', upn: 'adele.vance@contoso.com', status: 'pending', detail: null },
-  { id: 'u-02', displayName: 'Alex Wilber', upn: 'alex.wilber@contoso.com', status: 'registered', detail: 'YubiKey 5 NFC · 28800412' },
-  { id: 'u-03', displayName: 'Diego Siciliani', upn: 'diego.siciliani@contoso.com', status: 'pending', detail: null },
-  { id: 'u-04', displayName: 'Grady Archie', upn: 'grady.archie@contoso.com', status: 'pending', detail: null },
-  { id: 'u-05', displayName: 'Henrietta Mueller', upn: 'henrietta.mueller@contoso.com', status: 'pending', detail: null },
-  { id: 'u-06', displayName: 'Isaiah Langer', upn: 'isaiah.langer@contoso.com', status: 'pending', detail: null },
-  { id: 'u-07', displayName: 'Johanna Lorenz', upn: 'johanna.lorenz@contoso.com', status: 'skipped', detail: 'Account is disabled' },
+  {
+    id: 'u-01',
+    displayName: 'Adele Vance',
+    upn: 'adele.vance@contoso.com',
+    status: 'pending',
+    detail: null,
+  },
+  {
+    id: 'u-02',
+    displayName: 'Alex Wilber',
+    upn: 'alex.wilber@contoso.com',
+    status: 'registered',
+    detail: 'YubiKey 5 NFC · 28800412',
+  },
+  {
+    id: 'u-03',
+    displayName: 'Diego Siciliani',
+    upn: 'diego.siciliani@contoso.com',
+    status: 'pending',
+    detail: null,
+  },
+  {
+    id: 'u-04',
+    displayName: 'Grady Archie',
+    upn: 'grady.archie@contoso.com',
+    status: 'pending',
+    detail: null,
+  },
+  {
+    id: 'u-05',
+    displayName: 'Henrietta Mueller',
+    upn: 'henrietta.mueller@contoso.com',
+    status: 'pending',
+    detail: null,
+  },
+  {
+    id: 'u-06',
+    displayName: 'Isaiah Langer',
+    upn: 'isaiah.langer@contoso.com',
+    status: 'pending',
+    detail: null,
+  },
+  {
+    id: 'u-07',
+    displayName: 'Johanna Lorenz',
+    upn: 'johanna.lorenz@contoso.com',
+    status: 'skipped',
+    detail: 'Account is disabled',
+  },
   { id: 'u-08', displayName: 'Lee Gu', upn: 'lee.gu@contoso.com', status: 'pending', detail: null },
-  { id: 'u-09', displayName: 'Lidia Holloway', upn: 'lidia.holloway@contoso.com', status: 'pending', detail: null },
-  { id: 'u-10', displayName: 'Megan Bowen', upn: 'megan.bowen@contoso.com', status: 'pending', detail: null },
-  { id: 'u-11', displayName: 'Nestor Wilke', upn: 'nestor.wilke@contoso.com', status: 'pending', detail: null },
-  { id: 'u-12', displayName: 'Pradeep Gupta', upn: 'pradeep.gupta@contoso.com', status: 'pending', detail: null },
+  {
+    id: 'u-09',
+    displayName: 'Lidia Holloway',
+    upn: 'lidia.holloway@contoso.com',
+    status: 'pending',
+    detail: null,
+  },
+  {
+    id: 'u-10',
+    displayName: 'Megan Bowen',
+    upn: 'megan.bowen@contoso.com',
+    status: 'pending',
+    detail: null,
+  },
+  {
+    id: 'u-11',
+    displayName: 'Nestor Wilke',
+    upn: 'nestor.wilke@contoso.com',
+    status: 'pending',
+    detail: null,
+  },
+  {
+    id: 'u-12',
+    displayName: 'Pradeep Gupta',
+    upn: 'pradeep.gupta@contoso.com',
+    status: 'pending',
+    detail: null,
+  },
 ];
 
 /** A six-digit PIN from the platform CSPRNG, avoiding repeated and sequential digits. */
@@ -120,11 +186,13 @@ export class FakeBackend implements Backend {
     if (user.status === 'registered' || user.status === 'skipped') {
       throw ipcError('notEligible', 'This user cannot be provisioned now.', 'Pick a pending user.');
     }
-    if (this.busy) throw ipcError('busy', 'Another user is being provisioned.', 'Wait for it to finish.');
+    if (this.busy)
+      throw ipcError('busy', 'Another user is being provisioned.', 'Wait for it to finish.');
     this.busy = true;
     user.status = 'inProgress';
     user.detail = null;
-    const step = (s: Step, message: string) => onEvent({ event: 'step', data: { step: s, message } });
+    const step = (s: Step, message: string) =>
+      onEvent({ event: 'step', data: { step: s, message } });
     const fail = (error: IpcError) => {
       user.status = 'failed';
       user.detail = error.message;
@@ -141,7 +209,11 @@ export class FakeBackend implements Backend {
       }
       const keyId = key.id;
       const pulled = () =>
-        ipcError('keyRemoved', 'The security key was removed.', 'Plug the key back in and try again.');
+        ipcError(
+          'keyRemoved',
+          'The security key was removed.',
+          'Plug the key back in and try again.',
+        );
 
       step('checkingKey', `Reading ${key.model}…`);
       await this.pause();

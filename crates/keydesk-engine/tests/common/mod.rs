@@ -5,25 +5,17 @@
 
 pub mod trip;
 
-use std::future::Future;
 use std::time::Duration;
 
 use keydesk_core::DirectoryUser;
 use keydesk_engine::secrets::MemoryStore;
 use keydesk_engine::Escrow;
 use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
-use keydesk_graph::{Credentials, GraphClient, GraphConfig, Secret};
+use keydesk_graph::GraphClient;
 use keydesk_sim::{Sim, SimConfig};
 
-/// Every async test runs under this limit.
-pub const LIMIT: Duration = Duration::from_secs(120);
-
-/// Runs `test` under [`LIMIT`].
-pub async fn limited<F: Future<Output = ()>>(test: F) {
-    tokio::time::timeout(LIMIT, test)
-        .await
-        .expect("test timed out");
-}
+/// Every async test runs under the shared deadline.
+pub use keydesk_tests::within as limited;
 
 /// A tenant of `users` users.
 pub async fn sim(config: SimConfig) -> Sim {
@@ -31,24 +23,15 @@ pub async fn sim(config: SimConfig) -> Sim {
 }
 
 /// How long the tests' Graph client lets a new passkey take to be listed.
-pub const LISTING_LAG: std::time::Duration = std::time::Duration::from_secs(2);
+pub const LISTING_LAG: Duration = Duration::from_secs(2);
 
 /// A Graph client signed in to `sim`.
 pub async fn graph(sim: &Sim) -> GraphClient {
-    let c = sim.config();
-    let mut config = GraphConfig::global(c.tenant.clone(), c.client_id.clone());
-    config.login_url = sim.base_url().parse().unwrap();
-    config.graph_url = config.login_url.clone();
+    let mut config = keydesk_tests::config_for(sim);
     // The simulator lists a new passkey at once unless a test makes it lag: a short
     // listing lag keeps the crash cases before a POST quick.
     config.listing_lag = LISTING_LAG;
-    let graph = GraphClient::new(
-        config,
-        Credentials::ClientSecret(Secret::new(c.client_secret.clone())),
-    )
-    .unwrap();
-    graph.sign_in().await.unwrap();
-    graph
+    keydesk_tests::signed_in_with(sim, config).await
 }
 
 /// The provisioning group's users.

@@ -7,13 +7,13 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
 use async_trait::async_trait;
-use keydesk_core::{Attestation, CreationOptions, DirectoryUser, Pin};
+use keydesk_core::{CreationOptions, DirectoryUser};
 use keydesk_engine::directory::{Directory, Fido2Policy, GroupRef, Method};
 use keydesk_engine::keys::{ClaimedKey, KeySource, RackKeys};
 use keydesk_engine::ProvisionError;
-use keydesk_fido::port::{Assertion, CredentialRef, GetAssertion};
-use keydesk_fido::{KeyError, KeyInfo, MakeCredential, SecurityKey};
+use keydesk_fido::KeyError;
 use keydesk_graph::{Attempt, GraphClient, PasskeyListing, Registration, Verdict};
+use keydesk_tests::faulty::{FaultyKey, KeyFaults, KeyOp};
 use tokio::sync::Notify;
 
 /// Where to stop.
@@ -21,6 +21,8 @@ pub struct Trip {
     at: usize,
     after: bool,
     count: AtomicUsize,
+    /// The side effect under way (one job at a time goes through a tripwire).
+    current: AtomicUsize,
     /// Notified when the wire trips.
     pub tripped: Notify,
 }
@@ -32,6 +34,7 @@ impl Trip {
             at,
             after,
             count: AtomicUsize::new(0),
+            current: AtomicUsize::new(usize::MAX),
             tripped: Notify::new(),
         })
     }
@@ -47,17 +50,28 @@ impl Trip {
     }
 
     async fn gate<T>(&self, effect: impl Future<Output = T>) -> T {
+        self.enter().await;
+        let out = effect.await;
+        self.leave().await;
+        out
+    }
+
+    /// A side effect starts: stalls for good if it is the chosen one, "before".
+    async fn enter(&self) {
         let n = self.count.fetch_add(1, Ordering::SeqCst);
+        self.current.store(n, Ordering::SeqCst);
         if n == self.at && !self.after {
             self.tripped.notify_one();
             std::future::pending::<()>().await;
         }
-        let out = effect.await;
-        if n == self.at && self.after {
+    }
+
+    /// The side effect happened: stalls for good if it was the chosen one, "after".
+    async fn leave(&self) {
+        if self.current.load(Ordering::SeqCst) == self.at && self.after {
             self.tripped.notify_one();
             std::future::pending::<()>().await;
         }
-        out
     }
 }
 
@@ -124,61 +138,19 @@ impl Directory for TripDirectory<'_> {
     }
 }
 
-/// A key behind a tripwire.
-pub struct TripKey {
-    inner: Arc<dyn SecurityKey>,
-    trip: Arc<Trip>,
-}
-
+/// The tripwire counts the key's writes (setPIN, changePIN, makeCredential).
 #[async_trait]
-impl SecurityKey for TripKey {
-    fn id(&self) -> &str {
-        self.inner.id()
+impl KeyFaults for Trip {
+    async fn before(&self, op: KeyOp) -> Option<KeyError> {
+        if op.writes() {
+            self.enter().await;
+        }
+        None
     }
-    async fn info(&self) -> Result<KeyInfo, KeyError> {
-        self.inner.info().await
-    }
-    async fn pin_retries(&self) -> Result<u8, KeyError> {
-        self.inner.pin_retries().await
-    }
-    async fn set_pin(&self, pin: &Pin) -> Result<(), KeyError> {
-        self.trip.gate(self.inner.set_pin(pin)).await
-    }
-    async fn make_credential(
-        &self,
-        r: &MakeCredential,
-        pin: &Pin,
-    ) -> Result<Attestation, KeyError> {
-        self.trip.gate(self.inner.make_credential(r, pin)).await
-    }
-    async fn change_pin(&self, current: &Pin, new_pin: &Pin) -> Result<(), KeyError> {
-        self.trip
-            .gate(self.inner.change_pin(current, new_pin))
-            .await
-    }
-    async fn reset(&self) -> Result<(), KeyError> {
-        self.inner.reset().await
-    }
-    async fn set_min_pin_length(&self, pin: &Pin, n: u8, rp: &[String]) -> Result<(), KeyError> {
-        self.inner.set_min_pin_length(pin, n, rp).await
-    }
-    async fn force_pin_change(&self, pin: &Pin) -> Result<(), KeyError> {
-        self.inner.force_pin_change(pin).await
-    }
-    async fn get_assertion(&self, r: &GetAssertion, pin: &Pin) -> Result<Assertion, KeyError> {
-        self.inner.get_assertion(r, pin).await
-    }
-    async fn credentials(&self, pin: &Pin) -> Result<Vec<CredentialRef>, KeyError> {
-        self.inner.credentials(pin).await
-    }
-    async fn delete_credential(&self, pin: &Pin, id: &[u8]) -> Result<(), KeyError> {
-        self.inner.delete_credential(pin, id).await
-    }
-    async fn cancel(&self) {
-        self.inner.cancel().await
-    }
-    async fn wink(&self) -> Result<(), KeyError> {
-        self.inner.wink().await
+    async fn after(&self, op: KeyOp) {
+        if op.writes() {
+            self.leave().await;
+        }
     }
 }
 
@@ -190,10 +162,7 @@ pub struct TripKeys {
 
 impl TripKeys {
     fn wrap(&self, claimed: ClaimedKey) -> ClaimedKey {
-        let key = TripKey {
-            inner: claimed.shared(),
-            trip: Arc::clone(&self.trip),
-        };
+        let key = FaultyKey::new(claimed.shared(), self.trip.clone());
         ClaimedKey::new(Arc::new(key), move || drop(claimed))
     }
 }

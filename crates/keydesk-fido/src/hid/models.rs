@@ -7,8 +7,6 @@
 //!
 //! Known issues: vendors issue new AAGUIDs with firmware lines; the table lags them.
 
-use uuid::Uuid;
-
 /// What a key not in the table is called.
 pub const UNKNOWN_MODEL: &str = "unknown model";
 
@@ -91,7 +89,7 @@ const MODELS: &[(&str, &str)] = &[
 
 /// The model name for `aaguid`, or [`UNKNOWN_MODEL`].
 pub fn model_name(aaguid: &[u8; 16]) -> &'static str {
-    let id = Uuid::from_bytes(*aaguid).to_string();
+    let id = crate::port::aaguid_text(aaguid);
     MODELS
         .iter()
         .find(|(known, _)| *known == id)
@@ -100,6 +98,8 @@ pub fn model_name(aaguid: &[u8; 16]) -> &'static str {
 
 #[cfg(test)]
 mod tests {
+    use uuid::Uuid;
+
     use super::*;
 
     #[test]

@@ -4,7 +4,6 @@
 #![allow(dead_code)]
 
 use std::collections::VecDeque;
-use std::future::Future;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -23,11 +22,7 @@ use url::Url;
 
 pub const SECRET: &str = "s3cret-value";
 
-pub async fn within<T>(test: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(30), test)
-        .await
-        .expect("test took longer than 30 s")
-}
+pub use keydesk_tests::within;
 
 #[derive(Clone)]
 pub struct Canned {

@@ -6,19 +6,12 @@ pub mod credential;
 pub mod der;
 pub mod passkeys;
 
-use std::future::Future;
-use std::time::Duration;
-
 use keydesk_sim::{Sim, SimConfig};
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 
 /// Runs a test body with a deadline so a hung server fails the test instead of the suite.
-pub async fn within<F: Future<Output = ()>>(body: F) {
-    tokio::time::timeout(Duration::from_secs(30), body)
-        .await
-        .expect("test timed out");
-}
+pub use keydesk_tests::within;
 
 /// A started tenant plus an HTTP client holding an access token.
 pub struct Api {

@@ -1,0 +1,240 @@
+//! What surrounds the key work: the tenant's pre-flight before it, and after a
+//! registration the read-back, self-test, forced PIN change (last, per CTAP.md), the
+//! "provisioned" group, inventory and audit. Inventory entries are made here and only here
+//! (`add_inventory`, for a key in hand or the key a journaled job used: `UsedKey`).
+
+use keydesk_core::{b64, CreationOptions, DirectoryUser, Pin};
+use keydesk_fido::{GetAssertion, KeyInfo, SecurityKey};
+use rand::RngCore;
+
+use crate::directory::Fido2Policy;
+use crate::inventory::{InventoryEntry, KeyStatus};
+use crate::journal::JobRecord;
+use crate::preflight;
+use crate::{group_move, Context, ProvisionError, Provisioned};
+
+/// Checks the tenant's FIDO2 policy (when asked and when the directory can read it) and
+/// deletes the user's existing passkeys when the operator confirmed it. Returns the
+/// policy, for the key-model check once the key is known.
+pub async fn tenant_preflight(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+) -> Result<Option<Fido2Policy>, ProvisionError> {
+    let mut policy = None;
+    if ctx.settings.check_policy {
+        match ctx.directory.fido2_policy().await {
+            Ok(p) => {
+                preflight::check_tenant(&p).map_err(ProvisionError::Policy)?;
+                policy = Some(p);
+            }
+            Err(ProvisionError::Unsupported(what)) => {
+                tracing::warn!(
+                    what,
+                    "FIDO2 policy not checked: the Graph client cannot read it"
+                );
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    if ctx.settings.delete_existing_passkeys {
+        for method in ctx.directory.passkeys(&user.id).await? {
+            ctx.audit("passkey deleted", &user.id, &method.id);
+            ctx.directory.delete_passkey(&user.id, &method.id).await?;
+        }
+    }
+    Ok(policy)
+}
+
+/// Microsoft credentials already on a used key (read with the operator's current PIN):
+/// deleted when the operator chose so, else reported as a warning.
+pub async fn microsoft_credentials(
+    ctx: &Context<'_>,
+    key: &dyn SecurityKey,
+    info: &KeyInfo,
+    pin: &Pin,
+    warnings: &mut Vec<String>,
+) -> Result<(), ProvisionError> {
+    if !info.supports_cred_mgmt {
+        return Ok(());
+    }
+    let found: Vec<_> = key
+        .credentials(pin)
+        .await?
+        .into_iter()
+        .filter(|c| c.rp_id == MICROSOFT_RP)
+        .collect();
+    for credential in found {
+        if ctx.settings.delete_key_credentials {
+            ctx.audit(
+                "key credential deleted",
+                &credential.user_name,
+                MICROSOFT_RP,
+            );
+            key.delete_credential(pin, &credential.credential_id)
+                .await?;
+        } else {
+            warnings.push(format!(
+                "the key still holds a Microsoft passkey for {}",
+                credential.user_name
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The RP id of Entra ID passkeys.
+const MICROSOFT_RP: &str = "login.microsoft.com";
+
+/// A credential made for a challenge that expired: deleted from the key when it can, else
+/// recorded as an orphan in the inventory.
+pub async fn discard_credential(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    key: &dyn SecurityKey,
+    info: &KeyInfo,
+    pin: &Pin,
+    credential_id: &[u8],
+) -> Result<(), ProvisionError> {
+    if info.supports_cred_mgmt && key.delete_credential(pin, credential_id).await.is_ok() {
+        return Ok(());
+    }
+    let used = UsedKey::in_hand(info, key);
+    let credential = b64::encode(credential_id);
+    add_inventory(ctx, user, used, "", &credential, KeyStatus::Orphan)
+}
+
+/// A key as the journal and the inventory record it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct UsedKey {
+    /// Its serial, or the key source's id when the key reports none.
+    pub serial: String,
+    /// Its AAGUID as text.
+    pub aaguid: String,
+    /// Its model name.
+    pub model: String,
+}
+
+impl UsedKey {
+    /// The key in hand, as it reported itself.
+    pub(crate) fn in_hand(info: &KeyInfo, key: &dyn SecurityKey) -> Self {
+        UsedKey {
+            serial: info.serial.clone().unwrap_or_else(|| key.id().to_owned()),
+            aaguid: keydesk_fido::aaguid_text(&info.aaguid),
+            model: info.model.clone(),
+        }
+    }
+
+    /// The key a journaled job used (empty where the journal has nothing).
+    pub(crate) fn of_job(job: &JobRecord) -> Self {
+        UsedKey {
+            serial: job.key_serial.clone().unwrap_or_default(),
+            aaguid: job.key_aaguid.clone().unwrap_or_default(),
+            model: job.key_model.clone().unwrap_or_default(),
+        }
+    }
+}
+
+/// Adds the inventory entry for `key` and `user` (by this operator, now): the one place
+/// entries are made. `Issued` with the Entra method id, or `Orphan` with none.
+pub(crate) fn add_inventory(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    key: UsedKey,
+    method_id: &str,
+    credential_id: &str,
+    status: KeyStatus,
+) -> Result<(), ProvisionError> {
+    ctx.journal.add_inventory(&InventoryEntry {
+        id: 0,
+        key_serial: key.serial,
+        key_aaguid: key.aaguid,
+        key_model: key.model,
+        user_id: user.id.clone(),
+        upn: user.upn.clone(),
+        method_id: method_id.to_owned(),
+        credential_id: credential_id.to_owned(),
+        operator: ctx.operator.clone(),
+        at: (ctx.now)(),
+        status,
+    })?;
+    Ok(())
+}
+
+/// Everything after Graph's 201. Failures here are warnings: the passkey is registered.
+pub async fn registered(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    key: &dyn SecurityKey,
+    info: &KeyInfo,
+    credential_id: &[u8],
+    options: &CreationOptions,
+    done: &mut Provisioned,
+) -> Result<(), ProvisionError> {
+    let used = UsedKey::in_hand(info, key);
+    let serial = used.serial.clone();
+    let credential = b64::encode(credential_id);
+    add_inventory(
+        ctx,
+        user,
+        used,
+        &done.method_id,
+        &credential,
+        KeyStatus::Issued,
+    )?;
+    ctx.audit(
+        "registered",
+        &user.id,
+        &format!("{} on key {serial}", done.method_id),
+    );
+
+    match ctx.directory.passkeys(&user.id).await {
+        Ok(methods) if methods.iter().any(|m| m.id == done.method_id) => {}
+        Ok(_) => done
+            .warnings
+            .push("Entra does not list the new passkey yet".into()),
+        Err(e) => done
+            .warnings
+            .push(format!("could not read the passkey back: {e}")),
+    }
+    if ctx.settings.self_test {
+        if let Err(e) = self_test(key, &done.pin, credential_id, &options.rp_id).await {
+            done.warnings.push(format!("self-test failed: {e}"));
+        }
+    }
+    if let Some(c21) = &ctx.settings.ctap21 {
+        if c21.force_change && info.supports_config {
+            if let Err(e) = key.force_pin_change(&done.pin).await {
+                done.warnings
+                    .push(format!("could not force a PIN change: {e}"));
+            }
+        }
+    }
+    group_move::move_user(ctx, user, &mut done.warnings).await;
+    Ok(())
+}
+
+/// getAssertion with the new PIN against the new credential.
+async fn self_test(
+    key: &dyn SecurityKey,
+    pin: &Pin,
+    credential_id: &[u8],
+    rp_id: &str,
+) -> Result<(), ProvisionError> {
+    let mut challenge = [0u8; 32];
+    rand::rng().fill_bytes(&mut challenge);
+    let client_data_json = format!(
+        r#"{{"type":"webauthn.get","challenge":"{}","origin":"https://{rp_id}","crossOrigin":false}}"#,
+        b64::encode(&challenge)
+    )
+    .into_bytes();
+    let request = GetAssertion {
+        client_data_json,
+        rp_id: rp_id.to_owned(),
+        allow_list: vec![credential_id.to_vec()],
+    };
+    let assertion = key.get_assertion(&request, pin).await?;
+    if assertion.credential_id != credential_id {
+        return Err(ProvisionError::SelfTest);
+    }
+    Ok(())
+}

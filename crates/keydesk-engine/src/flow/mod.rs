@@ -1,0 +1,22 @@
+//! The flow: what happens to a user, from the queue to a registered passkey and after.
+//!
+//! [`provision`] works one user ([`provision::provision_user`]) over a [`context::Context`]
+//! (the ports, the store, the settings and the clock every step shares); [`resume`] settles
+//! a job a crash or a lost answer left unfinished; [`after`] is what surrounds the key work
+//! (the tenant pre-flight, read-back, self-test, inventory); [`group_move`] moves a
+//! registered user between groups; [`batch`] works a list over several keys with
+//! [`prefetch`] keeping challenges warm; [`queue`] and [`lost`] are the operator's queue
+//! and lost-key operations.
+//!
+//! Not here: I/O of its own. Graph and keys are reached through the ports (`ports/`),
+//! files through the store (`store/`); the pure checks are [`crate::preflight`].
+
+pub mod after;
+pub mod batch;
+pub mod context;
+pub mod group_move;
+pub mod lost;
+pub mod prefetch;
+pub mod provision;
+pub mod queue;
+pub mod resume;

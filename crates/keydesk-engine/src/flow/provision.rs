@@ -1,0 +1,356 @@
+//! One user, from pre-flight to a registered passkey.
+//!
+//! The order is PRODUCT.md's, GRAPH.md's and CTAP.md's: pre-flight → creation options →
+//! key checks → PIN (new, changed, or reset first) → CTAP 2.1 minimum length →
+//! makeCredential over SHA-256 of the exact clientDataJSON → attestationObject → POST →
+//! read back, self-test, force-change last ([`crate::after`]). Each state is journaled
+//! before the side effect it announces; an unfinished job is reconciled first
+//! ([`crate::resume`]).
+
+use keydesk_core::job::{JobEvent, JobState};
+use keydesk_core::{client_data, CreationOptions, DirectoryUser, Pin};
+use keydesk_fido::{CtapStatus, KeyError, KeyInfo, MakeCredential, SecurityKey};
+use keydesk_graph::{Attempt, Registration};
+
+use crate::after::UsedKey;
+use crate::journal::JobRecord;
+use crate::keys::{ClaimedKey, KeySource};
+use crate::prefetch::FRESHNESS_MARGIN_SECS;
+use crate::preflight;
+use crate::settings::ExistingPin;
+use crate::{after, resume, Context, ProvisionError, Provisioned, Step};
+
+/// makeCredential attempts when a challenge expires while the key waits for a touch.
+const ATTEMPTS: usize = 2;
+
+/// Provisions `user` on a key from `keys`, reporting each step to `progress`.
+pub async fn provision_user(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    keys: &dyn KeySource,
+    progress: &(dyn Fn(Step) + Send + Sync),
+) -> Result<Provisioned, ProvisionError> {
+    let result = run(ctx, user, keys, progress).await;
+    if let Err(e) = &result {
+        record_failure(ctx, user, e)?;
+    }
+    result
+}
+
+/// A failed job is journaled failed (or skipped); a job in `Posting` stays there, since
+/// the POST may have reached Graph: the next run reconciles it. A job that needs
+/// attention keeps waiting for the operator.
+fn record_failure(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    e: &ProvisionError,
+) -> Result<(), ProvisionError> {
+    if matches!(
+        e,
+        ProvisionError::Journal(_) | ProvisionError::AlreadyRegistered
+    ) {
+        return Ok(());
+    }
+    let state = ctx.journal.job(&user.id)?.map(|j| j.state);
+    let event = match (state, e) {
+        (Some(JobState::Posting), _) => return Ok(()),
+        (_, ProvisionError::NotEligible(_) | ProvisionError::SkippedByOperator) => {
+            JobEvent::Skipped
+        }
+        _ => JobEvent::Failed,
+    };
+    if state.is_some_and(|s| s.on(event).is_err()) {
+        return Ok(());
+    }
+    ctx.journal
+        .advance(&user.id, &user.upn, event, Some(&e.to_string()))?;
+    ctx.audit(
+        if event == JobEvent::Skipped {
+            "skipped"
+        } else {
+            "failed"
+        },
+        &user.id,
+        &e.to_string(),
+    );
+    Ok(())
+}
+
+async fn run(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    keys: &dyn KeySource,
+    progress: &(dyn Fn(Step) + Send + Sync),
+) -> Result<Provisioned, ProvisionError> {
+    preflight::check_user(user).map_err(|r| match r {
+        preflight::Refusal::User(why) => ProvisionError::NotEligible(why),
+        other => ProvisionError::Policy(other),
+    })?;
+    let job = match ctx.journal.job(&user.id)? {
+        Some(job) => match resume::prepare(ctx, user, job).await? {
+            resume::Resumed::Done(done) => return Ok(*done),
+            resume::Resumed::Again(job) => Some(*job),
+        },
+        None => None,
+    };
+    ctx.journal.enqueue(&user.id, &user.upn)?;
+    let policy = after::tenant_preflight(ctx, user).await?;
+
+    progress(Step::FetchingOptions);
+    let mut options = options_for(ctx, user).await?;
+
+    let claimed = claim_key(keys, progress).await?;
+    let key = claimed.key();
+    progress(Step::CheckingKey);
+    let mut info = key.info().await?;
+    let wants_min = ctx.settings.ctap21.is_some();
+    preflight::check_key(&info, wants_min).map_err(|r| match r {
+        preflight::Refusal::Key(why) => ProvisionError::KeyUnsuitable(why),
+        other => ProvisionError::Policy(other),
+    })?;
+    if let Some(policy) = &policy {
+        // Under enforced attestation only a known model is expected to pass Entra's
+        // metadata check, unless the operator accepts the risk.
+        let attests =
+            preflight::known_model(&info.aaguid) || ctx.settings.allow_unverified_attestation;
+        preflight::check_key_model(policy, &info.aaguid, attests, user)
+            .map_err(ProvisionError::Policy)?;
+    }
+    let used = UsedKey::in_hand(&info, key);
+    let serial = used.serial.clone();
+    ctx.journal
+        .record_key(&user.id, &used.serial, &used.model, &used.aaguid)?;
+
+    let mut warnings = Vec::new();
+    let own_pin = escrowed_for_key(ctx, user, &info, job.as_ref(), &serial)?;
+    let reset = matches!(ctx.settings.existing_pin, ExistingPin::Reset);
+    if own_pin.is_none() && info.client_pin == Some(true) && reset {
+        reset_key(ctx, keys, key, &serial, progress).await?;
+        info = key.info().await?;
+    }
+    let pin = match own_pin {
+        Some(pin) => pin,
+        None => prepare_pin(ctx, user, key, &info, progress, &mut warnings).await?,
+    };
+    if let Some(c21) = ctx
+        .settings
+        .ctap21
+        .as_ref()
+        .filter(|_| info.supports_min_pin_length)
+    {
+        if pin.len() < usize::from(c21.min_pin_length) {
+            return Err(ProvisionError::PinPolicy);
+        }
+        key.set_min_pin_length(&pin, c21.min_pin_length, &c21.rp_ids)
+            .await?;
+    }
+
+    let mut attempt = 0;
+    let (attestation, client_data_json) = loop {
+        attempt += 1;
+        if !options.is_fresh((ctx.now)(), FRESHNESS_MARGIN_SECS) {
+            options = fetch_options(ctx, user).await?;
+        }
+        let client_data_json = client_data::for_registration(&options.challenge, &options.rp_id);
+        let request = make_credential_request(&options, client_data_json.clone());
+        ctx.journal
+            .advance(&user.id, &user.upn, JobEvent::CredentialStarted, None)?;
+        progress(Step::TouchKey);
+        let attestation = key.make_credential(&request, &pin).await?;
+        if options.is_fresh((ctx.now)(), 0) {
+            break (attestation, client_data_json);
+        }
+        // Never send an expired challenge: clean the key up and try with a fresh one.
+        after::discard_credential(ctx, user, key, &info, &pin, &attestation.credential_id).await?;
+        if attempt >= ATTEMPTS {
+            return Err(ProvisionError::ChallengeExpired);
+        }
+    };
+
+    let date = time::OffsetDateTime::from_unix_timestamp((ctx.now)())
+        .map(|t| t.date().to_string())
+        .unwrap_or_default();
+    let method_name =
+        crate::settings::display_name(&ctx.settings.display_name, &info, &user.upn, &date);
+    progress(Step::Registering);
+    let registration = Registration {
+        display_name: method_name.clone(),
+        credential_id: attestation.credential_id.clone(),
+        client_data_json,
+        attestation_object: attestation.to_cbor(),
+    };
+    // What the user has now, journaled before the POST: how its passkey is recognised if
+    // the answer is lost or the process dies (see `resume`).
+    let listing = ctx.directory.passkey_listing(&user.id).await?;
+    let attempt = Attempt::new(&listing, &registration, Some(&used.aaguid));
+    ctx.journal.record_posting(&user.id, &user.upn, &attempt)?;
+    let method = resume::post(ctx, user, &registration, &attempt).await?;
+    ctx.journal.record_registered(
+        &user.id,
+        &user.upn,
+        JobEvent::Registered,
+        &method.id,
+        &method_name,
+    )?;
+    let mut done = Provisioned {
+        pin,
+        method_id: method.id,
+        method_name,
+        key_model: info.model.clone(),
+        key_serial: info.serial.clone(),
+        key_id: key.id().to_owned(),
+        warnings,
+    };
+    after::registered(
+        ctx,
+        user,
+        key,
+        &info,
+        &attestation.credential_id,
+        &options,
+        &mut done,
+    )
+    .await?;
+    keys.handed_out(key.id());
+    tracing::info!(upn = %user.upn, key = key.id(), "passkey registered");
+    Ok(done)
+}
+
+/// This job's own key, back after a crash: the PIN it got is in escrow.
+fn escrowed_for_key(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    info: &KeyInfo,
+    job: Option<&JobRecord>,
+    serial: &str,
+) -> Result<Option<Pin>, ProvisionError> {
+    if info.client_pin != Some(true) {
+        return Ok(None);
+    }
+    let sealed = job
+        .filter(|j| j.key_serial.as_deref() == Some(serial))
+        .and_then(|j| j.pin_sealed.as_deref());
+    match sealed {
+        Some(sealed) => Ok(Some(ctx.escrow.open(&user.id, sealed)?)),
+        None => Ok(None),
+    }
+}
+
+/// authenticatorReset, confirmed by the operator. A key plugged in too long ago refuses
+/// (0x30): the operator is asked to re-plug it, and the reset is sent the moment it is back.
+async fn reset_key(
+    ctx: &Context<'_>,
+    keys: &dyn KeySource,
+    key: &dyn SecurityKey,
+    serial: &str,
+    progress: &(dyn Fn(Step) + Send + Sync),
+) -> Result<(), ProvisionError> {
+    ctx.audit("key reset", serial, "reset at the operator's request");
+    progress(Step::ResetKey);
+    match key.reset().await {
+        Err(KeyError::Ctap {
+            status: CtapStatus::NotAllowed,
+        }) => {
+            keys.replugged(key.id(), &|| progress(Step::ReplugKey))
+                .await?;
+            progress(Step::ResetKey);
+            Ok(key.reset().await?)
+        }
+        other => Ok(other?),
+    }
+}
+
+/// A new PIN for the key (journaled and escrowed first), set, or changed from the
+/// operator's current PIN.
+async fn prepare_pin(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    key: &dyn SecurityKey,
+    info: &KeyInfo,
+    progress: &(dyn Fn(Step) + Send + Sync),
+    warnings: &mut Vec<String>,
+) -> Result<Pin, ProvisionError> {
+    let current = match (info.client_pin, &ctx.settings.existing_pin) {
+        (Some(true), ExistingPin::Refuse | ExistingPin::Reset) => {
+            return Err(ProvisionError::KeyHasPin)
+        }
+        (Some(true), ExistingPin::Skip) => return Err(ProvisionError::SkippedByOperator),
+        (Some(true), ExistingPin::Change(current)) => Some(current),
+        _ => None,
+    };
+    if let Some(current) = current {
+        if key.pin_retries().await? <= 2 {
+            // Never burn the last tries on a PIN the operator may have mistyped.
+            return Err(ProvisionError::PinRetriesLow);
+        }
+        after::microsoft_credentials(ctx, key, info, current, warnings).await?;
+    }
+    let pin = ctx
+        .pin_policy
+        .generate(&mut rand::rng())
+        .map_err(|_| ProvisionError::PinPolicy)?;
+    let sealed = ctx.escrow.seal(&user.id, &pin)?;
+    progress(Step::SettingPin);
+    ctx.journal
+        .record_setting_pin(&user.id, &user.upn, &sealed)?;
+    match current {
+        Some(current) => key.change_pin(current, &pin).await?,
+        None => key.set_pin(&pin).await?,
+    }
+    Ok(pin)
+}
+
+/// Options from the prefetch cache when still fresh, else from Graph.
+async fn options_for(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+) -> Result<CreationOptions, ProvisionError> {
+    if let Some(options) = ctx.prefetch.and_then(|p| p.take(&user.id, (ctx.now)())) {
+        ctx.journal
+            .advance(&user.id, &user.upn, JobEvent::OptionsFetched, None)?;
+        return Ok(options);
+    }
+    let options = fetch_options(ctx, user).await?;
+    let state = ctx.journal.job(&user.id)?.map(|j| j.state);
+    if state.is_none_or(|s| s.on(JobEvent::OptionsFetched).is_ok()) {
+        ctx.journal
+            .advance(&user.id, &user.upn, JobEvent::OptionsFetched, None)?;
+    }
+    Ok(options)
+}
+
+async fn fetch_options(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+) -> Result<CreationOptions, ProvisionError> {
+    ctx.directory
+        .creation_options(&user.id, ctx.challenge_timeout_minutes)
+        .await
+}
+
+/// Claims a key now if one is free, otherwise tells the operator to insert one and waits.
+async fn claim_key(
+    keys: &dyn KeySource,
+    progress: &(dyn Fn(Step) + Send + Sync),
+) -> Result<ClaimedKey, ProvisionError> {
+    if let Some(key) = keys.try_claim() {
+        return Ok(key);
+    }
+    progress(Step::InsertKey);
+    keys.claim().await
+}
+
+fn make_credential_request(options: &CreationOptions, client_data_json: Vec<u8>) -> MakeCredential {
+    MakeCredential {
+        client_data_json,
+        rp_id: options.rp_id.clone(),
+        rp_name: options.rp_name.clone(),
+        user_handle: options.user_handle.clone(),
+        user_name: options.user_name.clone(),
+        user_display_name: options.user_display_name.clone(),
+        exclude_list: options.exclude_credentials.clone(),
+        resident_key: options.resident_key,
+        cred_protect: options.cred_protect.map(|c| c as u8),
+        hmac_secret: options.hmac_secret,
+    }
+}

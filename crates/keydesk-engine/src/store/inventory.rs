@@ -1,0 +1,142 @@
+//! Key inventory: which key (serial, AAGUID, model) went to which user, under which Entra
+//! method id, by which operator, when; and credentials left on keys that Entra never saw
+//! (orphans). Stored in the journal file (its table is made in `schema`); the
+//! lost-key flow is [`crate::lost::report_lost`].
+
+use rusqlite::params;
+
+use crate::journal::{Journal, JournalError};
+
+/// One inventory row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct InventoryEntry {
+    /// Row id.
+    pub id: i64,
+    /// Key serial (or the key source's id when the key has none).
+    pub key_serial: String,
+    /// Key AAGUID, hex.
+    pub key_aaguid: String,
+    /// Key model.
+    pub key_model: String,
+    /// Entra user id.
+    pub user_id: String,
+    /// UPN.
+    pub upn: String,
+    /// Entra method id (empty for an orphan).
+    pub method_id: String,
+    /// Credential id on the key, base64url.
+    pub credential_id: String,
+    /// Who provisioned it.
+    pub operator: String,
+    /// Unix seconds.
+    pub at: i64,
+    /// What became of it.
+    pub status: KeyStatus,
+}
+
+/// The fate of an inventory entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum KeyStatus {
+    /// Registered and handed out.
+    Issued,
+    /// Reported lost; the method was deleted in Entra.
+    Revoked,
+    /// A credential on a key that Entra never registered (its challenge expired, or the
+    /// job restarted) and that could not be deleted from the key.
+    Orphan,
+}
+
+impl KeyStatus {
+    fn as_str(self) -> &'static str {
+        match self {
+            KeyStatus::Issued => "issued",
+            KeyStatus::Revoked => "revoked",
+            KeyStatus::Orphan => "orphan",
+        }
+    }
+
+    fn parse(text: &str) -> KeyStatus {
+        match text {
+            "revoked" => KeyStatus::Revoked,
+            "orphan" => KeyStatus::Orphan,
+            _ => KeyStatus::Issued,
+        }
+    }
+}
+
+const COLUMNS: &str = "id, key_serial, key_aaguid, key_model, user_id, upn, method_id, \
+                       credential_id, operator, at, status";
+
+impl Journal {
+    /// Adds an inventory entry (its `id` is ignored); returns the new id.
+    pub fn add_inventory(&self, e: &InventoryEntry) -> Result<i64, JournalError> {
+        let conn = self.lock();
+        conn.execute(
+            "INSERT INTO inventory (key_serial, key_aaguid, key_model, user_id, upn, method_id,
+                credential_id, operator, at, status)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+            params![
+                e.key_serial,
+                e.key_aaguid,
+                e.key_model,
+                e.user_id,
+                e.upn,
+                e.method_id,
+                e.credential_id,
+                e.operator,
+                e.at,
+                e.status.as_str()
+            ],
+        )?;
+        Ok(conn.last_insert_rowid())
+    }
+
+    /// Entries for a key serial or a user (id or UPN), newest first.
+    pub fn find_inventory(
+        &self,
+        serial_or_user: &str,
+    ) -> Result<Vec<InventoryEntry>, JournalError> {
+        let conn = self.lock();
+        let sql = format!(
+            "SELECT {COLUMNS} FROM inventory
+             WHERE key_serial = ?1 OR user_id = ?1 OR upn = ?1 ORDER BY id DESC"
+        );
+        let mut stmt = conn.prepare(&sql)?;
+        let rows = stmt.query_map([serial_or_user], read_entry)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// The whole inventory, oldest first.
+    pub fn inventory(&self) -> Result<Vec<InventoryEntry>, JournalError> {
+        let conn = self.lock();
+        let mut stmt = conn.prepare(&format!("SELECT {COLUMNS} FROM inventory ORDER BY id"))?;
+        let rows = stmt.query_map([], read_entry)?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Marks an entry revoked.
+    pub fn revoke_inventory(&self, id: i64) -> Result<(), JournalError> {
+        self.lock().execute(
+            "UPDATE inventory SET status = 'revoked' WHERE id = ?1",
+            [id],
+        )?;
+        Ok(())
+    }
+}
+
+fn read_entry(row: &rusqlite::Row<'_>) -> rusqlite::Result<InventoryEntry> {
+    let status: String = row.get(10)?;
+    Ok(InventoryEntry {
+        id: row.get(0)?,
+        key_serial: row.get(1)?,
+        key_aaguid: row.get(2)?,
+        key_model: row.get(3)?,
+        user_id: row.get(4)?,
+        upn: row.get(5)?,
+        method_id: row.get(6)?,
+        credential_id: row.get(7)?,
+        operator: row.get(8)?,
+        at: row.get(9)?,
+        status: KeyStatus::parse(&status),
+    })
+}

@@ -1,0 +1,138 @@
+//! Finding the provisioning group (by object id or by display name) and listing its users.
+//!
+//! Group names are not unique in Entra: several matches are an error the operator must
+//! resolve ([`GraphError::AmbiguousGroup`]), never "take the first". Members are read
+//! transitively (nested groups flattened) and cast to users, so devices, service
+//! principals and groups never show up. The plain query is tried first (an advanced query,
+//! `ConsistencyLevel: eventual`, can miss members added minutes ago); only when Graph
+//! answers `Request_UnsupportedQuery` is it repeated as an advanced query.
+
+use std::collections::HashSet;
+
+use keydesk_core::DirectoryUser;
+
+use super::users::{to_directory_user, with_request_id, USER_SELECT};
+use crate::http::Call;
+use crate::query::{eq_literal, with_query};
+use crate::wire::{GroupDto, UserDto};
+use crate::{GraphClient, GraphError, Group, Operation};
+
+impl GraphClient {
+    /// The one group named exactly `display_name`.
+    pub async fn find_group(&self, display_name: &str) -> Result<Group, GraphError> {
+        if display_name.trim().is_empty() {
+            return Err(GraphError::InvalidInput("the group name is empty".into()));
+        }
+        let url = with_query(
+            self.url(self.config().api, &["groups"]),
+            &[
+                ("$filter", &eq_literal("displayName", display_name)),
+                ("$select", "id,displayName"),
+            ],
+        );
+        let found: Vec<GroupDto> = self
+            .get_all(Operation::FindGroup, "/groups?$filter", url, false)
+            .await?;
+        let mut groups = found
+            .into_iter()
+            .map(to_group)
+            .collect::<Result<Vec<_>, _>>()?;
+        match groups.len() {
+            0 => Err(GraphError::GroupNotFound(display_name.to_owned())),
+            1 => Ok(groups.remove(0)),
+            _ => Err(GraphError::AmbiguousGroup {
+                name: display_name.to_owned(),
+                candidates: groups,
+            }),
+        }
+    }
+
+    /// The group with object id `id`.
+    pub async fn group(&self, id: &str) -> Result<Group, GraphError> {
+        let id = id.trim();
+        if id.is_empty() {
+            return Err(GraphError::InvalidInput("the group id is empty".into()));
+        }
+        let url = with_query(
+            self.url(self.config().api, &["groups", id]),
+            &[("$select", "id,displayName")],
+        );
+        let reply = self
+            .send(Call::get(Operation::GetGroup, "/groups/{id}", url))
+            .await?;
+        to_group(reply.json("group")?).map_err(|e| with_request_id(e, &reply.request_id))
+    }
+
+    /// The group named by `id_or_name`: an object id (a GUID) is read directly, anything
+    /// else is looked up by display name ([`GraphClient::find_group`]).
+    pub async fn resolve_group(&self, id_or_name: &str) -> Result<Group, GraphError> {
+        if uuid::Uuid::parse_str(id_or_name.trim()).is_ok() {
+            self.group(id_or_name).await
+        } else {
+            self.find_group(id_or_name).await
+        }
+    }
+
+    /// Every user in the group, nested groups included, each once, in Graph's order.
+    pub async fn group_users(&self, group_id: &str) -> Result<Vec<DirectoryUser>, GraphError> {
+        if group_id.trim().is_empty() {
+            return Err(GraphError::InvalidInput("the group id is empty".into()));
+        }
+        let base = self.url(
+            self.config().api,
+            &[
+                "groups",
+                group_id.trim(),
+                "transitiveMembers",
+                "microsoft.graph.user",
+            ],
+        );
+        let template = "/groups/{id}/transitiveMembers/microsoft.graph.user";
+        let plain = with_query(base.clone(), &[("$select", USER_SELECT), ("$top", "999")]);
+        let members: Vec<UserDto> = match self
+            .get_all(Operation::GroupMembers, template, plain, false)
+            .await
+        {
+            // Some tenants only accept the cast as an advanced query.
+            Err(GraphError::Api {
+                status: 400, code, ..
+            }) if code == "Request_UnsupportedQuery" => {
+                let advanced = with_query(
+                    base,
+                    &[
+                        ("$select", USER_SELECT),
+                        ("$top", "999"),
+                        ("$count", "true"),
+                    ],
+                );
+                self.get_all(Operation::GroupMembers, template, advanced, true)
+                    .await?
+            }
+            other => other?,
+        };
+        let mut seen = HashSet::new();
+        let mut users = Vec::with_capacity(members.len());
+        for member in members {
+            let user = to_directory_user(member)?;
+            if seen.insert(user.id.clone()) {
+                users.push(user);
+            }
+        }
+        Ok(users)
+    }
+}
+
+fn to_group(dto: GroupDto) -> Result<Group, GraphError> {
+    let id = dto
+        .id
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| GraphError::Malformed {
+            what: "group id".into(),
+            detail: "a group in the result has no id".into(),
+            request_id: None,
+        })?;
+    Ok(Group {
+        id,
+        display_name: dto.display_name.unwrap_or_default(),
+    })
+}

@@ -1,0 +1,113 @@
+//! The commands the UI can invoke: every name, argument and result, declared once.
+//!
+//! [`with_commands!`](crate::with_commands) hands the list to a macro of the caller's:
+//! - here it becomes [`COMMANDS`] and, under `cargo test`, `ui/src/bindings/commands.ts`
+//!   (one typed function per command, see `typescript.rs`);
+//! - in the app (`src-tauri/src/contract.rs`) it becomes the `invoke_handler`, and a
+//!   compile-time check that each `#[tauri::command]` takes the declared arguments and
+//!   returns the declared result.
+//!
+//! Adding a command: declare it in [`with_commands!`](crate::with_commands), write the
+//! `#[tauri::command]` of the same name in `src-tauri/src/commands.rs`, run
+//! `cargo test -p keydesk-ipc`, and call it from `ui/src/platform/tauri.ts`.
+
+use std::marker::PhantomData;
+
+/// Calls `$callback! { ... }` with every command, one entry each:
+///
+/// ```text
+/// /// doc comment
+/// fn name(arg: Type, ...) -> Ok;
+/// ```
+///
+/// Every command resolves to `Result<Ok, IpcError>`. An argument of type
+/// [`Channel<E>`](Channel) streams `E`s to the UI while the command runs. Types are spelled
+/// with `$crate::`, so the callback may expand anywhere.
+#[macro_export]
+macro_rules! with_commands {
+    ($callback:ident) => {
+        $callback! {
+            /// Header facts. Rejects only when the app could not start: then every command
+            /// rejects with that error, and the window shows it.
+            fn app_info() -> $crate::AppInfo;
+            /// The group's users with their journal status.
+            fn queue_load() -> Vec<$crate::QueueUser>;
+            /// Provisions one user: progress and the result arrive on `onEvent`; resolves
+            /// when the job is over.
+            fn provision(
+                user_id: String,
+                on_event: $crate::Channel<$crate::ProvisionEvent>
+            ) -> ();
+            /// The operator printed the user's PIN letter: the escrowed PIN is wiped.
+            fn letter_printed(user_id: String) -> ();
+            /// Streams plugged keys: present keys first, then changes.
+            fn keys_watch(on_event: $crate::Channel<$crate::KeyEvent>) -> ();
+            /// Demo only: plugs a new simulated key.
+            fn demo_plug_key() -> $crate::KeyView;
+            /// Demo only: pulls a simulated key (an operation on it fails as a real pull
+            /// would).
+            fn demo_pull_key(key_id: String) -> ();
+            /// Demo only: touches a simulated key.
+            fn demo_touch_key(key_id: String) -> ();
+        }
+    };
+}
+
+/// An argument that streams events to the UI while its command runs: a
+/// `tauri::ipc::Channel<E>` in the app, a callback `(event: E) => void` in TypeScript.
+/// Only a name in declarations; never built.
+pub struct Channel<E>(PhantomData<fn(E)>);
+
+/// A declared command, for checks that need names at run time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Command {
+    /// The name `invoke` uses (and the `#[tauri::command]` function's).
+    pub name: &'static str,
+    /// Argument names as Rust spells them (the UI sends them in camelCase).
+    pub args: &'static [&'static str],
+}
+
+macro_rules! declare {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ok:ty;
+    )*) => {
+        /// Every command, in declaration order.
+        pub const COMMANDS: &[Command] = &[$(Command {
+            name: stringify!($name),
+            args: &[$(stringify!($arg)),*],
+        }),*];
+
+        /// Every command with its docs and TypeScript types, for the generator.
+        #[cfg(test)]
+        pub(crate) fn signatures(cfg: &ts_rs::Config) -> Vec<crate::typescript::Signature> {
+            use crate::typescript::{Arg, Signature};
+            vec![$(Signature {
+                name: stringify!($name),
+                docs: vec![$($doc),*],
+                args: vec![$((stringify!($arg), <$ty as Arg>::describe(cfg))),*],
+                ok: crate::typescript::Ty::of::<$ok>(cfg),
+            }),*]
+        }
+    };
+}
+
+with_commands!(declare);
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn command_names_are_unique_and_snake_case() {
+        let mut names: Vec<&str> = COMMANDS.iter().map(|c| c.name).collect();
+        assert!(names
+            .iter()
+            .all(|n| n.chars().all(|c| c.is_ascii_lowercase() || c == '_')));
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), COMMANDS.len());
+        let provision = COMMANDS.iter().find(|c| c.name == "provision").unwrap();
+        assert_eq!(provision.args, ["user_id", "on_event"]);
+    }
+}

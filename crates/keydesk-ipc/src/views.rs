@@ -1,0 +1,93 @@
+//! What the window shows: the header, the queue, the plugged keys, a registered user.
+
+use serde::Serialize;
+use ts_rs::TS;
+
+/// What the window shows in its header.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AppInfo {
+    /// Running against the simulated tenant and simulated keys.
+    pub demo: bool,
+    /// Tenant shown to the operator.
+    pub tenant: String,
+    /// The group whose users form the queue.
+    pub group: String,
+}
+
+/// A user's place in the queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub enum UserStatus {
+    /// Not started.
+    Pending,
+    /// Being provisioned now.
+    InProgress,
+    /// Passkey registered.
+    Registered,
+    /// Stopped with an error.
+    Failed,
+    /// Not eligible or skipped.
+    Skipped,
+    /// The registration could not be confirmed or ruled out: an operator decides.
+    NeedsAttention,
+}
+
+/// One user of the group.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct QueueUser {
+    /// Entra object id.
+    pub id: String,
+    /// userPrincipalName.
+    pub upn: String,
+    /// Display name.
+    pub display_name: String,
+    /// Where this user stands.
+    pub status: UserStatus,
+    /// Why skipped or failed, or the registered key.
+    pub detail: Option<String>,
+}
+
+/// A plugged security key.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct KeyView {
+    /// Stable id while plugged.
+    pub id: String,
+    /// Model name.
+    pub model: String,
+    /// Serial, when the key exposes one.
+    pub serial: Option<String>,
+    /// AAGUID as a UUID string.
+    pub aaguid: String,
+    /// A simulated key (the demo panel can touch and pull it).
+    pub simulated: bool,
+    /// The key waits for a touch.
+    pub awaiting_touch: bool,
+}
+
+/// The done screen for one user. The PIN is shown once and kept nowhere else.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Registered {
+    /// User id.
+    pub user_id: String,
+    /// UPN, for the letter.
+    pub upn: String,
+    /// Display name, for the letter.
+    pub display_name: String,
+    /// The new PIN.
+    pub pin: String,
+    /// Key model, for the letter.
+    pub key_model: String,
+    /// Key serial, when known.
+    pub key_serial: Option<String>,
+    /// The passkey's display name in Entra.
+    pub method_name: String,
+}

@@ -1,0 +1,128 @@
+//! The app's side of the command contract declared in `keydesk_ipc::with_commands!`.
+//!
+//! [`handler!`] turns the declaration into the `invoke_handler`, so every declared command
+//! is registered, and checks at compile time that each `#[tauri::command]` of
+//! `commands.rs` takes the declared argument types after its `State` and resolves to the
+//! declared result. A declared command with no function fails to compile; a command
+//! function nobody declared is dead code, a warning `make test` refuses. The argument
+//! names, which the UI sends, are checked by a test below.
+
+use std::future::{ready, Future, Ready};
+
+use keydesk_ipc::IpcError;
+
+/// `tauri::generate_handler!` over every declared command, after checking their types.
+/// Used as `keydesk_ipc::with_commands!(handler)`.
+macro_rules! handler {
+    ($(
+        $(#[doc = $doc:literal])*
+        fn $name:ident($($arg:ident: $ty:ty),* $(,)?) -> $ok:ty;
+    )*) => {{
+        #[allow(dead_code)]
+        async fn signatures_match_the_declaration() {
+            use $crate::contract::{AsyncCommand as _, SyncCommand as _};
+            $(
+                let _: Result<$ok, keydesk_ipc::IpcError> = crate::commands::$name(
+                    $crate::contract::any(),
+                    $($crate::contract::declared::<$ty, _>()),*
+                )
+                .settle()
+                .await;
+            )*
+        }
+        tauri::generate_handler![$(crate::commands::$name),*]
+    }};
+}
+pub(crate) use handler;
+
+/// A value of any type, for a call that is only type-checked.
+pub fn any<T>() -> T {
+    unreachable!("the command signatures are only type-checked")
+}
+
+/// An argument of the command's own type `A`, which must match the declared `D`.
+pub fn declared<D, A: Matches<D>>() -> A {
+    any()
+}
+
+/// The command's argument type `Self` is what the contract declares as `D`.
+pub trait Matches<D> {}
+
+impl<T> Matches<T> for T {}
+
+/// A declared channel is a Tauri channel in the app.
+impl<E> Matches<keydesk_ipc::Channel<E>> for tauri::ipc::Channel<E> {}
+
+/// A synchronous command's result, awaited like an async one's.
+pub trait SyncCommand<T> {
+    /// The result, ready.
+    fn settle(self) -> Ready<Result<T, IpcError>>;
+}
+
+impl<T> SyncCommand<T> for Result<T, IpcError> {
+    fn settle(self) -> Ready<Result<T, IpcError>> {
+        ready(self)
+    }
+}
+
+/// An async command's future, as it is.
+pub trait AsyncCommand: Future + Sized {
+    /// The future itself.
+    fn settle(self) -> Self {
+        self
+    }
+}
+
+impl<F: Future> AsyncCommand for F {}
+
+#[cfg(test)]
+mod tests {
+    /// The parameter names of `fn name(...)` in `source`, but the `State` one.
+    fn params(source: &str, name: &str) -> Vec<String> {
+        let head = format!("fn {name}(");
+        let start = source
+            .find(&head)
+            .unwrap_or_else(|| panic!("commands.rs has no {head}"))
+            + head.len();
+        let (mut depth, mut params, mut current) = (0, Vec::new(), String::new());
+        for c in source[start..].chars() {
+            match c {
+                ')' if depth == 0 => break,
+                '(' | '<' => depth += 1,
+                ')' | '>' => depth -= 1,
+                ',' if depth == 0 => {
+                    params.push(std::mem::take(&mut current));
+                    continue;
+                }
+                _ => {}
+            }
+            current.push(c);
+        }
+        params.push(current);
+        params
+            .iter()
+            .filter_map(|p| p.split_once(':'))
+            .filter(|(_, ty)| !ty.trim().starts_with("State<"))
+            .map(|(name, _)| name.trim().to_owned())
+            .collect()
+    }
+
+    #[test]
+    fn every_command_takes_the_declared_argument_names() {
+        let source = include_str!("commands.rs");
+        for command in keydesk_ipc::COMMANDS {
+            assert_eq!(
+                params(source, command.name),
+                command.args,
+                "{}: commands.rs and keydesk_ipc::with_commands! disagree",
+                command.name
+            );
+        }
+    }
+
+    #[test]
+    fn parameters_are_read_past_generics() {
+        let source = "pub async fn f(\n    state: State<'_, A>,\n    user_id: String,\n    on_event: Channel<E>,\n) -> R";
+        assert_eq!(params(source, "f"), ["user_id", "on_event"]);
+    }
+}

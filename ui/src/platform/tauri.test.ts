@@ -1,0 +1,56 @@
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import type { ProvisionEvent } from '../bindings/ProvisionEvent';
+
+const calls: Array<{ command: string; args: unknown }> = [];
+
+vi.mock('@tauri-apps/api/core', () => ({
+  invoke: (command: string, args?: unknown) => {
+    calls.push({ command, args });
+    return Promise.resolve(command === 'demo_plug_key' ? { id: 'sim-1' } : null);
+  },
+  Channel: class<T> {
+    constructor(readonly onmessage: (message: T) => void) {}
+  },
+}));
+
+const { tauriBackend } = await import('./tauri');
+
+describe('tauriBackend', () => {
+  beforeEach(() => {
+    calls.length = 0;
+  });
+
+  it('invokes each command by its Rust name with camelCase arguments', async () => {
+    await tauriBackend.appInfo();
+    await tauriBackend.loadQueue();
+    await tauriBackend.letterPrinted('u-01');
+    await tauriBackend.demoPullKey('sim-1');
+    await tauriBackend.demoTouchKey('sim-1');
+    expect(await tauriBackend.demoPlugKey()).toEqual({ id: 'sim-1' });
+    expect(calls).toEqual([
+      { command: 'app_info', args: undefined },
+      { command: 'queue_load', args: undefined },
+      { command: 'letter_printed', args: { userId: 'u-01' } },
+      { command: 'demo_pull_key', args: { keyId: 'sim-1' } },
+      { command: 'demo_touch_key', args: { keyId: 'sim-1' } },
+      { command: 'demo_plug_key', args: undefined },
+    ]);
+  });
+
+  it('streams events through a channel', async () => {
+    const events: ProvisionEvent[] = [];
+    await tauriBackend.provision('u-01', (e) => events.push(e));
+    expect(calls[0]?.command).toBe('provision');
+    const args = calls[0]?.args as {
+      userId: string;
+      onEvent: { onmessage: (e: ProvisionEvent) => void };
+    };
+    expect(args.userId).toBe('u-01');
+    args.onEvent.onmessage({ event: 'step', data: { step: 'touchKey', message: 'Touch' } });
+    expect(events).toEqual([{ event: 'step', data: { step: 'touchKey', message: 'Touch' } }]);
+
+    await tauriBackend.watchKeys(() => {});
+    expect(calls[1]?.command).toBe('keys_watch');
+    expect(Object.keys(calls[1]?.args as object)).toEqual(['onEvent']);
+  });
+});
