@@ -1,3 +1,5 @@
+//! Build script: Tauri's code generation, with the Windows manifest.
+
 fn main() {
     // The Windows manifest requests administrator rights (HID access to FIDO keys); other
     // platforms ignore it.

@@ -1,10 +1,9 @@
 //! Tauri commands: read state, call the engine, map the result. Nothing else.
 
-use keydesk_engine::{provision_user, Context};
+use keydesk_engine::provision_user;
 use keydesk_fido::rack::KeyEvent as RackEvent;
 use keydesk_ipc::{
     AppInfo, ErrorKind, IpcError, KeyEvent, KeyView, ProvisionEvent, QueueUser, Registered,
-    UserStatus,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -37,39 +36,10 @@ pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, Ipc
         .group_users(&group.id)
         .await
         .map_err(|e| convert::graph_error(&e))?;
-    let mut queue = Vec::with_capacity(users.len());
-    for user in &users {
-        let job = state
-            .journal
-            .job(&user.id)
-            .map_err(|e| convert::provision_error(&keydesk_engine::ProvisionError::Journal(e)))?;
-        let (status, detail) = match (user.ineligibility(), job) {
-            (Some(why), _) => (UserStatus::Skipped, Some(why.to_owned())),
-            (None, Some(job)) => (status_of(job.state), job.detail),
-            (None, None) => (UserStatus::Pending, None),
-        };
-        queue.push(QueueUser {
-            id: user.id.clone(),
-            upn: user.upn.clone(),
-            display_name: user.display_name.clone(),
-            status,
-            detail,
-        });
-    }
+    let rows = keydesk_engine::queue::rows(&state.station.journal, &users)
+        .map_err(|e| convert::provision_error(&e))?;
     *state.users.lock().unwrap_or_else(|p| p.into_inner()) = users;
-    Ok(queue)
-}
-
-fn status_of(state: keydesk_core::job::JobState) -> UserStatus {
-    use keydesk_core::job::JobState as J;
-    match state {
-        J::Pending => UserStatus::Pending,
-        J::Registered => UserStatus::Registered,
-        J::Failed => UserStatus::Failed,
-        J::Skipped | J::Revoked => UserStatus::Skipped,
-        J::NeedsAttention => UserStatus::NeedsAttention,
-        _ => UserStatus::InProgress,
-    }
+    Ok(rows.into_iter().map(convert::queue_user).collect())
 }
 
 /// Provisions one user; progress and the result arrive on `on_event`.
@@ -99,8 +69,7 @@ pub async fn provision(
             )
         })?;
     let _active = ActiveJob::claim(state, &user.id)?;
-    let mut ctx = Context::new(graph, &state.journal, &state.escrow);
-    ctx.audit = Some(&state.audit);
+    let mut ctx = state.station.context(graph);
     ctx.operator = state.operator.clone();
     let events = on_event.clone();
     let progress = move |step: keydesk_engine::Step| {
@@ -131,8 +100,8 @@ pub async fn provision(
 pub fn letter_printed(state: State<'_, Started>, user_id: String) -> Result<(), IpcError> {
     let state = state.get()?;
     keydesk_engine::letter_printed(
-        &state.journal,
-        Some(&state.audit),
+        &state.station.journal,
+        Some(&state.station.audit),
         &state.operator,
         &user_id,
     )
@@ -174,7 +143,7 @@ pub async fn keys_watch(
         let _ = on_event.send(KeyEvent::EnumerationComplete);
         return Ok(());
     };
-    let rack = demo.rack.clone();
+    let rack = demo.rack().clone();
     let mut watch = rack.watch();
     tauri::async_runtime::spawn(async move {
         while let Some(event) = watch.next().await {
@@ -204,7 +173,7 @@ pub fn demo_plug_key(state: State<'_, Started>) -> Result<KeyView, IpcError> {
 /// Demo: pulls a simulated key (an operation on it fails as a real pull would).
 #[tauri::command]
 pub fn demo_pull_key(state: State<'_, Started>, key_id: String) -> Result<(), IpcError> {
-    demo(&state)?.rack.pull(&key_id);
+    demo(&state)?.rack().pull(&key_id);
     Ok(())
 }
 
@@ -212,7 +181,7 @@ pub fn demo_pull_key(state: State<'_, Started>, key_id: String) -> Result<(), Ip
 #[tauri::command]
 pub fn demo_touch_key(state: State<'_, Started>, key_id: String) -> Result<(), IpcError> {
     let demo = demo(&state)?;
-    let key = demo.rack.key(&key_id).ok_or_else(|| {
+    let key = demo.rack().key(&key_id).ok_or_else(|| {
         convert::plain(
             ErrorKind::KeyRemoved,
             "That key is no longer plugged in.",

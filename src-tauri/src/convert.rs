@@ -2,12 +2,14 @@
 
 use keydesk_engine::lock::LockError;
 use keydesk_engine::preflight::Refusal;
+use keydesk_engine::queue::{QueueRow, QueueStatus};
+use keydesk_engine::station::StationError;
 use keydesk_engine::ProvisionError;
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::SoftKey;
 use keydesk_fido::{CtapStatus, KeyError};
 use keydesk_graph::{GraphError, GraphErrorKind, PolicyRefusal};
-use keydesk_ipc::{ErrorKind, IpcError, KeyView, Step};
+use keydesk_ipc::{ErrorKind, IpcError, KeyView, QueueUser, Step, UserStatus};
 
 /// An engine step as the UI names it.
 pub fn step(step: keydesk_engine::Step) -> Step {
@@ -65,9 +67,31 @@ pub fn graph_error(e: &GraphError) -> IpcError {
     }
 }
 
+/// A queue row as the window shows it; the status maps 1:1.
+pub fn queue_user(row: QueueRow) -> QueueUser {
+    QueueUser {
+        id: row.user.id,
+        upn: row.user.upn,
+        display_name: row.user.display_name,
+        status: match row.status {
+            QueueStatus::Pending => UserStatus::Pending,
+            QueueStatus::InProgress => UserStatus::InProgress,
+            QueueStatus::Registered => UserStatus::Registered,
+            QueueStatus::Failed => UserStatus::Failed,
+            QueueStatus::Skipped => UserStatus::Skipped,
+            QueueStatus::NeedsAttention => UserStatus::NeedsAttention,
+        },
+        detail: row.detail,
+    }
+}
+
 /// Why the app did not start, for the window to show instead of the desk.
 pub fn start_error(e: &(dyn std::error::Error + 'static)) -> IpcError {
-    match e.downcast_ref::<LockError>() {
+    let lock = match e.downcast_ref::<StationError>() {
+        Some(StationError::Lock(lock)) => Some(lock),
+        _ => e.downcast_ref::<LockError>(),
+    };
+    match lock {
         Some(held @ LockError::Held { .. }) => plain(
             ErrorKind::DataFolderInUse,
             format!("KeyDesk did not start: {held}."),
@@ -133,9 +157,11 @@ fn refusal_kind(refusal: &Refusal) -> ErrorKind {
             ErrorKind::ProvisioningDisabled
         }
         Refusal::AttestationRequired(_)
-        | Refusal::Graph(PolicyRefusal::Blocked(_) | PolicyRefusal::NotAllowed(_)) => {
-            ErrorKind::PolicyRefusesKey
-        }
+        | Refusal::Graph(
+            PolicyRefusal::Blocked(_)
+            | PolicyRefusal::NotAllowed(_)
+            | PolicyRefusal::DeviceBoundNotAllowed,
+        ) => ErrorKind::PolicyRefusesKey,
         Refusal::Key(_) => ErrorKind::KeyUnsuitable,
     }
 }
@@ -453,10 +479,11 @@ mod tests {
 
     #[test]
     fn a_data_folder_in_use_is_its_own_kind_and_names_the_holder() {
-        let held: Box<dyn std::error::Error> = Box::new(LockError::Held {
+        // As `AppState::start` returns it: the station's error, boxed.
+        let held: Box<dyn std::error::Error> = Box::new(StationError::Lock(LockError::Held {
             pid: Some(4242),
             path: "/data/keydesk".into(),
-        });
+        }));
         let e = start_error(held.as_ref());
         assert_eq!(e.kind, ErrorKind::DataFolderInUse);
         assert_eq!(

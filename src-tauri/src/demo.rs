@@ -1,54 +1,102 @@
 //! Demo mode: a simulated tenant on loopback and a rack of simulated keys.
+//!
+//! Built only with the `demo` cargo feature (`make demo` and the WebDriver test turn it
+//! on; `make build` leaves it out). Without it [`Demo`] is an empty enum: the demo commands
+//! still exist in the IPC contract but no value reaches them, and `--demo` is refused in
+//! `main` before the window opens.
 
-use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Arc;
+/// Whether this build has demo mode, for `--version` and `--demo`.
+pub const BUILT_IN: bool = cfg!(feature = "demo");
 
-use keydesk_fido::rack::SoftRack;
-use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
-use keydesk_graph::{ApiVersion, Credentials, GraphClient, GraphConfig, Secret};
-use keydesk_sim::{Sim, SimConfig};
+/// What `--demo` answers in a build without demo mode.
+#[cfg(not(feature = "demo"))]
+pub const NOT_BUILT_IN: &str = "demo mode is not in this build of KeyDesk (it was built \
+    without the `demo` feature); build it with `cargo build -p keydesk --features demo` or \
+    run `make demo`";
 
-/// What demo mode runs beside the window.
-pub struct Demo {
-    /// The simulated tenant (kept alive for the app's lifetime).
-    pub sim: Sim,
-    /// The simulated keys.
-    pub rack: Arc<SoftRack>,
-    plugged: AtomicU32,
+#[cfg(feature = "demo")]
+pub use built_in::Demo;
+#[cfg(not(feature = "demo"))]
+pub use left_out::Demo;
+
+#[cfg(not(feature = "demo"))]
+mod left_out {
+    use std::sync::Arc;
+
+    use keydesk_fido::rack::SoftRack;
+
+    /// Without the `demo` feature there is no demo: no value of this type exists.
+    pub enum Demo {}
+
+    impl Demo {
+        /// The simulated keys (never called: no `Demo` exists in this build).
+        pub fn rack(&self) -> &Arc<SoftRack> {
+            match *self {}
+        }
+
+        /// Plugs a new simulated key (never called: no `Demo` exists in this build).
+        pub fn plug(&self) -> Arc<keydesk_fido::soft::SoftKey> {
+            match *self {}
+        }
+    }
 }
 
-impl Demo {
-    /// Starts the simulated tenant and returns it with a Graph client signed in to it.
-    pub async fn start() -> Result<(Demo, GraphClient), String> {
-        let sim = Sim::start(SimConfig::default())
-            .await
-            .map_err(|e| format!("cannot start the simulated tenant: {e}"))?;
-        let c = sim.config();
-        let url = sim
-            .base_url()
-            .parse()
-            .map_err(|e| format!("simulator URL: {e}"))?;
-        let mut config = GraphConfig::global(c.tenant.clone(), c.client_id.clone());
-        config.login_url = url;
-        config.graph_url = config.login_url.clone();
-        config.api = ApiVersion::V1;
-        let credentials = Credentials::ClientSecret(Secret::new(c.client_secret.clone()));
-        let graph = GraphClient::new(config, credentials).map_err(|e| e.to_string())?;
-        graph.sign_in().await.map_err(|e| e.to_string())?;
-        tracing::info!(url = %sim.base_url(), "demo: simulated tenant running");
-        let demo = Demo {
-            sim,
-            rack: Arc::new(SoftRack::new()),
-            plugged: AtomicU32::new(0),
-        };
-        Ok((demo, graph))
+#[cfg(feature = "demo")]
+mod built_in {
+    use std::sync::atomic::{AtomicU32, Ordering};
+    use std::sync::Arc;
+
+    use keydesk_fido::rack::SoftRack;
+    use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
+    use keydesk_graph::{ApiVersion, Credentials, GraphClient, GraphConfig, Secret};
+    use keydesk_sim::{Sim, SimConfig};
+
+    /// What demo mode runs beside the window.
+    pub struct Demo {
+        /// The simulated tenant (kept alive for the app's lifetime).
+        pub sim: Sim,
+        rack: Arc<SoftRack>,
+        plugged: AtomicU32,
     }
 
-    /// Plugs a new simulated key that waits for the panel's Touch button.
-    pub fn plug(&self) -> Arc<keydesk_fido::soft::SoftKey> {
-        let n = self.plugged.fetch_add(1, Ordering::Relaxed) + 1;
-        let mut config = SoftKeyConfig::with_serial(format!("DEMO{:04}", 1000 + n));
-        config.touch = TouchMode::Manual;
-        self.rack.plug_new(config)
+    impl Demo {
+        /// The simulated keys.
+        pub fn rack(&self) -> &Arc<SoftRack> {
+            &self.rack
+        }
+
+        /// Starts the simulated tenant and returns it with a Graph client signed in to it.
+        pub async fn start() -> Result<(Demo, GraphClient), String> {
+            let sim = Sim::start(SimConfig::default())
+                .await
+                .map_err(|e| format!("cannot start the simulated tenant: {e}"))?;
+            let c = sim.config();
+            let url = sim
+                .base_url()
+                .parse()
+                .map_err(|e| format!("simulator URL: {e}"))?;
+            let mut config = GraphConfig::global(c.tenant.clone(), c.client_id.clone());
+            config.login_url = url;
+            config.graph_url = config.login_url.clone();
+            config.api = ApiVersion::V1;
+            let credentials = Credentials::ClientSecret(Secret::new(c.client_secret.clone()));
+            let graph = GraphClient::new(config, credentials).map_err(|e| e.to_string())?;
+            graph.sign_in().await.map_err(|e| e.to_string())?;
+            tracing::info!(url = %sim.base_url(), "demo: simulated tenant running");
+            let demo = Demo {
+                sim,
+                rack: Arc::new(SoftRack::new()),
+                plugged: AtomicU32::new(0),
+            };
+            Ok((demo, graph))
+        }
+
+        /// Plugs a new simulated key that waits for the panel's Touch button.
+        pub fn plug(&self) -> Arc<keydesk_fido::soft::SoftKey> {
+            let n = self.plugged.fetch_add(1, Ordering::Relaxed) + 1;
+            let mut config = SoftKeyConfig::with_serial(format!("DEMO{:04}", 1000 + n));
+            config.touch = TouchMode::Manual;
+            self.rack.plug_new(config)
+        }
     }
 }

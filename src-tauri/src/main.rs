@@ -1,7 +1,8 @@
 //! KeyDesk's desktop app: the window, the app state and thin commands.
 //!
 //! `keydesk --demo` starts a simulated tenant on 127.0.0.1 (real HTTP) and a rack of
-//! simulated keys the demo panel plugs, touches and pulls. Without `--demo` the app has no
+//! simulated keys the demo panel plugs, touches and pulls; only in a build with the `demo`
+//! cargo feature (`keydesk --version` says whether it has it). Without `--demo` the app has no
 //! sign-in yet (a later issue) and says so in the window.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
@@ -15,14 +16,17 @@ mod state;
 use contract::handler;
 
 fn main() {
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KEYDESK_LOG")
-                .unwrap_or_else(|_| "warn,keydesk=info".into()),
-        )
-        .init();
+    keydesk_engine::logging::init();
+    if std::env::args().any(|a| a == "--version" || a == "-V") {
+        println!("{}", version());
+        return;
+    }
     let demo = std::env::args().any(|a| a == "--demo");
+    #[cfg(not(feature = "demo"))]
+    if demo {
+        eprintln!("keydesk: {}.", demo::NOT_BUILT_IN);
+        std::process::exit(2);
+    }
     if let Err(message) = check_display() {
         eprintln!("{message}");
         std::process::exit(2);
@@ -44,6 +48,16 @@ fn main() {
     if let Err(e) = result {
         eprintln!("KeyDesk could not start: {e}");
         std::process::exit(1);
+    }
+}
+
+/// `keydesk --version`: the version, and whether this build has demo mode.
+fn version() -> String {
+    let version = env!("CARGO_PKG_VERSION");
+    if demo::BUILT_IN {
+        format!("keydesk {version} (demo mode built in)")
+    } else {
+        format!("keydesk {version} (no demo mode)")
     }
 }
 

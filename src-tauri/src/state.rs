@@ -1,14 +1,13 @@
 //! The app's state: Graph, the journal, the keys and, in demo mode, the simulator; or,
 //! when it could not start (another KeyDesk holds the data folder), why, for the window.
 
-use std::sync::{Arc, Mutex};
+use std::sync::Mutex;
 
 use keydesk_core::DirectoryUser;
-use keydesk_engine::audit::AuditLog;
 use keydesk_engine::keys::RackKeys;
-use keydesk_engine::lock::DataDirLock;
-use keydesk_engine::secrets::{self, MemoryStore, SecretStore};
-use keydesk_engine::{Escrow, Journal};
+use keydesk_engine::station::Station;
+#[cfg(feature = "demo")]
+use keydesk_engine::station::{self, StationFiles};
 use keydesk_graph::GraphClient;
 use keydesk_ipc::{AppInfo, IpcError};
 use tauri::Manager;
@@ -37,12 +36,9 @@ pub struct AppState {
     pub info: AppInfo,
     /// Graph, when signed in (demo mode signs in to the simulator at start).
     pub graph: Option<GraphClient>,
-    /// The journal file.
-    pub journal: Journal,
-    /// Seals PINs kept until their letter is printed.
-    pub escrow: Escrow,
-    /// The HMAC-chained audit log.
-    pub audit: AuditLog,
+    /// The data folder, open and locked for the app's life (one KeyDesk per folder, app
+    /// or command line, demo or not): journal, secret store, escrow, audit log.
+    pub station: Station,
     /// Who is at the desk, for the inventory and the audit log.
     pub operator: String,
     /// Demo mode's simulator and keys.
@@ -53,60 +49,51 @@ pub struct AppState {
     pub users: Mutex<Vec<DirectoryUser>>,
     /// The user being provisioned now, if any (one at a time in the window).
     pub active: Mutex<Option<String>>,
-    /// One KeyDesk per data folder (app or command line, demo or not): held for the app's
-    /// life, and declared last so it is released after the journal and the log close.
-    _data_lock: DataDirLock,
 }
 
 impl AppState {
-    /// Builds the state; in demo mode starts the simulator first. Fails with a
-    /// [`keydesk_engine::lock::LockError`] (boxed) when another KeyDesk uses the data
-    /// folder, before anything in it is opened or removed.
+    /// Builds the state; in demo mode starts the simulator too. Fails with a
+    /// [`keydesk_engine::lock::LockError`] (inside a `StationError`, boxed) when another
+    /// KeyDesk uses the data folder, before anything in it is opened or removed.
     pub async fn start(
         app: &tauri::App,
         demo: bool,
     ) -> Result<AppState, Box<dyn std::error::Error>> {
         let data_dir = app.path().app_data_dir()?;
         std::fs::create_dir_all(&data_dir)?;
-        let data_lock = DataDirLock::acquire(&data_dir)?;
-        if !demo {
-            let store = secrets::open_default(&data_dir);
-            let journal = Journal::open(&data_dir.join("journal.sqlite"))?;
-            let audit = AuditLog::open(&data_dir.join("audit.log"), store.as_ref(), &journal)?;
-            return Ok(AppState {
-                info: AppInfo {
-                    demo: false,
-                    tenant: "not signed in".into(),
-                    group: String::new(),
-                },
-                graph: None,
-                escrow: Escrow::new(store.as_ref())?,
-                audit,
-                operator: "not signed in".into(),
-                journal,
-                demo: None,
-                keys: None,
-                users: Mutex::default(),
-                active: Mutex::default(),
-                _data_lock: data_lock,
-            });
+        if demo {
+            return Self::start_demo(&data_dir).await;
         }
-        // A demo tenant is new at every start, so its journal is too.
-        let journal_path = data_dir.join("demo-journal.sqlite");
-        for suffix in ["", "-wal", "-shm"] {
-            let _ = std::fs::remove_file(format!("{}{suffix}", journal_path.display()));
-        }
-        let _ = std::fs::remove_file(data_dir.join("demo-audit.log"));
+        let station = Station::open(&data_dir)?;
+        Ok(AppState {
+            info: AppInfo {
+                demo: false,
+                tenant: "not signed in".into(),
+                group: String::new(),
+            },
+            graph: None,
+            operator: "not signed in".into(),
+            station,
+            demo: None,
+            keys: None,
+            users: Mutex::default(),
+            active: Mutex::default(),
+        })
+    }
+
+    /// Demo mode: the demo's own files in the data folder, new at every start (a demo
+    /// tenant is new too), and keys in memory, so a demo's PINs and log die with it.
+    #[cfg(feature = "demo")]
+    async fn start_demo(
+        data_dir: &std::path::Path,
+    ) -> Result<AppState, Box<dyn std::error::Error>> {
+        let store = Box::new(keydesk_engine::secrets::MemoryStore::default());
+        let station = Station::open_with(data_dir, StationFiles::DEMO, Some(store))?;
         let (demo, graph) = Demo::start().await?;
-        let operator = match graph.operator().await {
-            Ok(op) => op.upn.unwrap_or(op.id),
-            Err(_) => "demo operator".into(),
-        };
-        // Demo keys live in memory: a demo's PINs and log die with it.
-        let store: Box<dyn SecretStore> = Box::new(MemoryStore::default());
-        let journal = Journal::open(&journal_path)?;
-        let audit = AuditLog::open(&data_dir.join("demo-audit.log"), store.as_ref(), &journal)?;
-        let keys = RackKeys::new(Arc::clone(&demo.rack));
+        let operator = station::operator_name(&graph, None)
+            .await
+            .unwrap_or_else(|| "demo operator".into());
+        let keys = RackKeys::new(std::sync::Arc::clone(demo.rack()));
         Ok(AppState {
             info: AppInfo {
                 demo: true,
@@ -114,15 +101,18 @@ impl AppState {
                 group: demo.sim.config().group.clone(),
             },
             graph: Some(graph),
-            escrow: Escrow::new(store.as_ref())?,
-            audit,
             operator,
-            journal,
+            station,
             demo: Some(demo),
             keys: Some(keys),
             users: Mutex::default(),
             active: Mutex::default(),
-            _data_lock: data_lock,
         })
+    }
+
+    /// Without the `demo` feature `main` refuses `--demo`; this is the same answer.
+    #[cfg(not(feature = "demo"))]
+    async fn start_demo(_: &std::path::Path) -> Result<AppState, Box<dyn std::error::Error>> {
+        Err(crate::demo::NOT_BUILT_IN.into())
     }
 }

@@ -63,6 +63,9 @@ pub enum Command {
     Provision(ProvisionArgs),
     /// Show or decide a job whose registration could not be confirmed ("needs attention").
     Reconcile(ReconcileArgs),
+    /// Check the tenant with read calls only: sign-in, group, members, FIDO2 policy,
+    /// creation options. Exit 0 when provisioning can work, 1 when a line says FAIL.
+    Check(CheckArgs),
 }
 
 /// `sim` options. Every fault knob defaults to off; tests can change them at run time
@@ -112,6 +115,13 @@ pub struct SimArgs {
     pub method_ids: SimMethodIds,
     #[command(flatten)]
     pub policy: Box<SimPolicyArgs>,
+    /// The app's application permissions, comma-separated (default: everything KeyDesk
+    /// needs; "none" for none), e.g. GroupMember.Read.All,UserAuthMethod-Passkey.ReadWrite.All.
+    #[arg(long, value_name = "LIST", value_delimiter = ',')]
+    pub app_permissions: Option<Vec<String>>,
+    /// Seed a second group with the same display name as the provisioning group.
+    #[arg(long)]
+    pub duplicate_group: bool,
 }
 
 /// `sim --method-ids`: the shape of a new passkey's Graph method id.
@@ -191,6 +201,14 @@ pub struct ProvisionArgs {
     /// Use N simulated keys, touched automatically (only against a Graph on loopback).
     #[arg(long, value_name = "N")]
     pub soft_keys: Option<usize>,
+}
+
+/// `check` options.
+#[derive(Debug, Args)]
+pub struct CheckArgs {
+    /// Display name (or object id) of the group whose users will get keys.
+    #[arg(long)]
+    pub group: String,
 }
 
 /// `reconcile` options: without `--method` or `--none`, show the job and its candidates.

@@ -24,6 +24,25 @@ pub struct Prepared {
 
 /// Reads the global options; a usage error is returned as its message.
 pub fn prepare(global: &Global) -> Result<Prepared, String> {
+    let (config, credentials) = tenant(global)?;
+    let data_dir = match &global.data_dir {
+        Some(dir) => dir.clone(),
+        None => dirs::data_dir()
+            .ok_or("no data folder is known for this user: pass --data-dir")?
+            .join("keydesk"),
+    };
+    std::fs::create_dir_all(&data_dir)
+        .map_err(|e| format!("cannot create the data folder {}: {e}", data_dir.display()))?;
+    Ok(Prepared {
+        config,
+        credentials,
+        data_dir,
+    })
+}
+
+/// The tenant part of the global options (where Graph is, how to sign in), without the
+/// data folder: what `check` needs.
+pub fn tenant(global: &Global) -> Result<(GraphConfig, Credentials), String> {
     if global.auth != Auth::Secret {
         return Err(format!(
             "--auth {:?} is not available yet; use --auth secret with KEYDESK_CLIENT_SECRET",
@@ -46,19 +65,7 @@ pub fn prepare(global: &Global) -> Result<Prepared, String> {
     }
     config.api = ApiVersion::V1;
     config.listing_lag = Duration::from_secs(global.listing_lag_secs);
-    let data_dir = match &global.data_dir {
-        Some(dir) => dir.clone(),
-        None => dirs::data_dir()
-            .ok_or("no data folder is known for this user: pass --data-dir")?
-            .join("keydesk"),
-    };
-    std::fs::create_dir_all(&data_dir)
-        .map_err(|e| format!("cannot create the data folder {}: {e}", data_dir.display()))?;
-    Ok(Prepared {
-        config,
-        credentials: Credentials::ClientSecret(Secret::new(secret)),
-        data_dir,
-    })
+    Ok((config, Credentials::ClientSecret(Secret::new(secret))))
 }
 
 /// Opens the data folder, then signs in. On failure the error is printed and the exit
@@ -82,13 +89,10 @@ pub async fn open(prepared: Prepared) -> Result<(Station, GraphClient), u8> {
 
 /// Who is at the desk, for inventory and audit: the OS user, and the signed-in identity.
 pub async fn operator_name(graph: &GraphClient) -> String {
-    let os_user = std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into());
-    match graph.operator().await {
-        Ok(op) => format!("{os_user} as {}", op.upn.unwrap_or(op.id)),
-        Err(_) => os_user,
-    }
+    let os_user = keydesk_engine::station::os_user();
+    keydesk_engine::station::operator_name(graph, Some(&os_user))
+        .await
+        .unwrap_or(os_user)
 }
 
 fn parse_url(flag: &str, text: &str) -> Result<Url, String> {

@@ -7,6 +7,7 @@
 //! failed.
 
 mod args;
+mod check;
 mod connect;
 mod out;
 mod provision;
@@ -42,13 +43,7 @@ fn main() -> ExitCode {
             return ExitCode::from(code);
         }
     };
-    tracing_subscriber::fmt()
-        .with_writer(std::io::stderr)
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("KEYDESK_LOG")
-                .unwrap_or_else(|_| "warn,keydesk=info".into()),
-        )
-        .init();
+    keydesk_engine::logging::init();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {
@@ -61,6 +56,7 @@ fn main() -> ExitCode {
             args::Command::Sim(opts) => sim::run(&cli.global, opts).await,
             args::Command::Provision(opts) => provision::run(&cli.global, opts).await,
             args::Command::Reconcile(opts) => reconcile::run(&cli.global, opts).await,
+            args::Command::Check(opts) => check::run(&cli.global, opts).await,
         }
     });
     ExitCode::from(code)

@@ -108,7 +108,15 @@ fn config(global: &Global, args: SimArgs) -> Result<SimConfig, String> {
             listing_delay_ms: f.listing_delay_ms,
             ..Faults::default()
         },
-        app_permissions: defaults.app_permissions,
+        app_permissions: match args.app_permissions {
+            None => defaults.app_permissions,
+            Some(list) => list
+                .into_iter()
+                .map(|p| p.trim().to_owned())
+                .filter(|p| !p.is_empty() && !p.eq_ignore_ascii_case("none"))
+                .collect(),
+        },
+        duplicate_group: args.duplicate_group,
         delegated_scopes: defaults.delegated_scopes,
         operator_role,
         policy,
@@ -210,6 +218,34 @@ mod tests {
             (config.client_id.as_str(), config.tenant.as_str()),
             ("app", "fabrikam.example")
         );
+    }
+
+    #[test]
+    fn app_permissions_and_duplicate_group_reach_the_config() {
+        let config = parse(&[
+            "--app-permissions",
+            "GroupMember.Read.All, UserAuthMethod-Passkey.ReadWrite.All",
+            "--duplicate-group",
+        ])
+        .unwrap();
+        assert_eq!(
+            config.app_permissions,
+            [
+                "GroupMember.Read.All",
+                "UserAuthMethod-Passkey.ReadWrite.All"
+            ]
+        );
+        assert!(config.duplicate_group);
+        assert!(parse(&["--app-permissions", "none"])
+            .unwrap()
+            .app_permissions
+            .is_empty());
+        let defaults = parse(&[]).unwrap();
+        assert_eq!(
+            defaults.app_permissions,
+            SimConfig::default().app_permissions
+        );
+        assert!(!defaults.duplicate_group);
     }
 
     #[test]

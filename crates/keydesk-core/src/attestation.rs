@@ -1,8 +1,9 @@
 //! The WebAuthn attestationObject built from what an authenticator returned.
 //!
-//! CTAP.md: the CBOR map `{"fmt", "attStmt", "authData"}` in this canonical order; attStmt
-//! per format: packed `{alg, sig, x5c?}`, fido-u2f `{sig, x5c}`, none `{}`. Only authData and
-//! the clientDataJSON are signed, so rebuilding the object from parsed fields is safe as long
+//! As WebAuthn's "Generating an Attestation Object" defines it: the CBOR map `{"fmt",
+//! "attStmt", "authData"}` in this canonical order; attStmt per format: packed
+//! `{alg, sig, x5c?}`, fido-u2f `{sig, x5c}`, none `{}`. Only authData and the
+//! clientDataJSON are signed, so rebuilding the object from parsed fields is safe as long
 //! as authData is kept byte for byte.
 
 use ciborium::value::Value;
@@ -105,7 +106,7 @@ mod tests {
         a.push(0x45); // UP | UV | AT
         a.extend_from_slice(&[0, 0, 0, 1]);
         a.extend_from_slice(&[7u8; 16]);
-        a.extend_from_slice(&(id.len() as u16).to_be_bytes());
+        a.extend_from_slice(&u16::try_from(id.len()).expect("short id").to_be_bytes());
         a.extend_from_slice(id);
         a
     }

@@ -1,6 +1,6 @@
 //! Base64url, written strictly and read leniently.
 //!
-//! Graph sends ids in several spellings (GRAPH.md): plain base64url, base64url with a
+//! Graph sends ids in several spellings: plain base64url, base64url with a
 //! "padding number suffix" (a trailing `0`, `1` or `2` standing for that many `=`), padded
 //! or unpadded, and sometimes the standard alphabet (`+`, `/`). [`decode_lenient`] accepts
 //! all of them; [`encode`] always writes unpadded base64url.
@@ -38,8 +38,18 @@ pub fn decode_lenient(text: &str) -> Result<Vec<u8>, DecodeError> {
     Err(DecodeError(text.to_owned()))
 }
 
+/// Decodes plain base64 only: the URL-safe or standard alphabet, with or without `=`
+/// padding, but never the padding-digit rule. For values Graph documents as plain
+/// base64url, such as `publicKey.user.id`, where a trailing `0`, `1` or `2` is data.
+pub fn decode_plain(text: &str) -> Result<Vec<u8>, DecodeError> {
+    let normal = url_alphabet(text);
+    URL_SAFE_NO_PAD
+        .decode(normal.trim_end_matches('='))
+        .map_err(|_| DecodeError(text.to_owned()))
+}
+
 /// Every byte string `text` can stand for: the padding-digit reading and the plain one
-/// when both decode (GRAPH.md: use both readings), else the one that does. For matching
+/// when both decode (a trailing digit may be data or a padding count), else the one that does. For matching
 /// an id against known bytes, where picking one reading would miss the other.
 pub fn readings(text: &str) -> Vec<Vec<u8>> {
     let normal = url_alphabet(text);
@@ -114,6 +124,19 @@ mod tests {
             decode_lenient("AAE2").unwrap(),
             URL_SAFE_NO_PAD.decode("AAE2").unwrap()
         );
+    }
+
+    #[test]
+    fn plain_decoding_keeps_a_trailing_digit_as_data() {
+        assert_eq!(
+            decode_plain("AAE1").unwrap(),
+            URL_SAFE_NO_PAD.decode("AAE1").unwrap()
+        );
+        assert_eq!(
+            decode_plain("+/8QIDA=").unwrap(),
+            [0xfb, 0xff, 0x10, 0x20, 0x30]
+        );
+        assert!(decode_plain("AA2").is_err());
     }
 
     #[test]

@@ -1,6 +1,6 @@
 //! The clientDataJSON Entra verifies, byte for byte.
 //!
-//! GRAPH.md: exactly `type`, `challenge`, `origin`, `crossOrigin`, in this order, compact,
+//! Entra's register endpoint wants exactly `type`, `challenge`, `origin`, `crossOrigin`, in this order, compact,
 //! with the challenge string copied verbatim from the creation options and the origin
 //! `https://` + rp.id. The key signs SHA-256 of these exact bytes.
 

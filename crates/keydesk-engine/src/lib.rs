@@ -35,6 +35,7 @@ mod ports;
 mod store;
 
 pub mod error;
+pub mod logging;
 pub mod preflight;
 pub mod settings;
 pub mod station;

@@ -75,9 +75,9 @@ pub fn check_key_model(
     attests: bool,
     user: &DirectoryUser,
 ) -> Result<(), Refusal> {
-    keydesk_graph::may_register(policy, uuid::Uuid::from_bytes(*aaguid), user)
-        .map_err(Refusal::Graph)?;
-    if policy.attestation_enforced && !attests {
+    let model = uuid::Uuid::from_bytes(*aaguid);
+    keydesk_graph::may_register(policy, model, user).map_err(Refusal::Graph)?;
+    if keydesk_graph::attestation_required(policy, model) && !attests {
         return Err(Refusal::AttestationRequired(aaguid_text(aaguid)));
     }
     Ok(())

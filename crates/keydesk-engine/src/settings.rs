@@ -20,7 +20,8 @@ pub enum ExistingPin {
     Skip,
 }
 
-/// CTAP 2.1 options applied when the key supports them (CTAP.md §4 order).
+/// CTAP 2.1 options applied when the key supports them, in the order of the fields:
+/// setMinPINLength (with its RP ids) first, forceChangePin last.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Ctap21 {
     /// setMinPINLength value (the PIN policy must make PINs at least this long).
@@ -50,6 +51,10 @@ pub struct Settings {
     pub delete_key_credentials: bool,
     /// Check the tenant's FIDO2 policy before writing to a key.
     pub check_policy: bool,
+    /// Fail every user when the FIDO2 policy cannot be read (403: a delegated operator
+    /// without Global Reader or Authentication Policy Administrator). Off: a warning,
+    /// shown once per run, and the pre-flight is limited to the key's own checks.
+    pub strict_policy: bool,
     /// The "provisioned" group (object id or exact display name): each registered user is
     /// added to it once the passkey is read back. Resolved once per run.
     pub provisioned_group: Option<String>,
@@ -73,6 +78,7 @@ impl Default for Settings {
             delete_existing_passkeys: false,
             delete_key_credentials: false,
             check_policy: true,
+            strict_policy: false,
             provisioned_group: None,
             remove_from_queue_group: None,
             allow_unverified_attestation: false,

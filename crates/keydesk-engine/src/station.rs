@@ -1,5 +1,6 @@
 //! Opening a desk's data folder: the one place that takes the folder's lock and opens the
-//! journal, the secret store, the PIN escrow and the audit log, in that order.
+//! journal, the secret store, the PIN escrow and the audit log, in that order, for the app
+//! (desk or demo files) and the command line; and who the operator is.
 //!
 //! The lock comes first ([`crate::lock`]): one process per data folder, so the journal and
 //! the audit chain have a single writer. The audit log is verified on open; a log that
@@ -14,11 +15,40 @@ use crate::journal::{Journal, JournalError};
 use crate::lock::{DataDirLock, LockError};
 use crate::secrets::{self, SecretStore};
 use crate::Context;
+use keydesk_graph::GraphClient;
 
 /// File names inside a data folder.
 pub const JOURNAL_FILE: &str = "journal.sqlite";
 /// The audit log's file name.
 pub const AUDIT_FILE: &str = "audit.log";
+
+/// Which files of the data folder a station uses.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StationFiles {
+    /// The journal's file name.
+    pub journal: &'static str,
+    /// The audit log's file name.
+    pub audit: &'static str,
+    /// Start from nothing: the journal (with its `-wal` and `-shm`) and the audit log are
+    /// deleted, once the lock is held, before they are opened.
+    pub fresh: bool,
+}
+
+impl StationFiles {
+    /// A desk's own files, kept from run to run.
+    pub const DESK: StationFiles = StationFiles {
+        journal: JOURNAL_FILE,
+        audit: AUDIT_FILE,
+        fresh: false,
+    };
+    /// Demo mode's files beside them: a demo tenant is new at every start, so its journal
+    /// and log are too.
+    pub const DEMO: StationFiles = StationFiles {
+        journal: "demo-journal.sqlite",
+        audit: "demo-audit.log",
+        fresh: true,
+    };
+}
 
 /// An open data folder.
 pub struct Station {
@@ -75,13 +105,36 @@ impl StationError {
 }
 
 impl Station {
-    /// Takes the lock on `dir` (which must exist) and opens everything in it.
+    /// Takes the lock on `dir` (which must exist) and opens the desk's files in it, with
+    /// the default secret store (OS keyring, or a 0600 file in the folder).
     pub fn open(dir: &Path) -> Result<Station, StationError> {
+        Station::open_with(dir, StationFiles::DESK, None)
+    }
+
+    /// Takes the lock on `dir` (which must exist), then, when `files.fresh`, deletes the
+    /// old files, then opens `files` with `store` (or the default secret store when
+    /// `None`; demo mode passes a [`secrets::MemoryStore`] so its keys die with it).
+    /// Nothing in the folder is touched unless the lock is held.
+    pub fn open_with(
+        dir: &Path,
+        files: StationFiles,
+        store: Option<Box<dyn SecretStore>>,
+    ) -> Result<Station, StationError> {
         let lock = DataDirLock::acquire(dir)?;
-        let journal = Journal::open(&dir.join(JOURNAL_FILE))?;
-        let store = secrets::open_default(dir);
+        let journal_path = dir.join(files.journal);
+        let audit_path = dir.join(files.audit);
+        if files.fresh {
+            for suffix in ["", "-wal", "-shm"] {
+                let mut name = journal_path.clone().into_os_string();
+                name.push(suffix);
+                let _ = std::fs::remove_file(name);
+            }
+            let _ = std::fs::remove_file(&audit_path);
+        }
+        let journal = Journal::open(&journal_path)?;
+        let store = store.unwrap_or_else(|| secrets::open_default(dir));
         let escrow = Escrow::new(store.as_ref())?;
-        let audit = AuditLog::open(&dir.join(AUDIT_FILE), store.as_ref(), &journal)?;
+        let audit = AuditLog::open(&audit_path, store.as_ref(), &journal)?;
         Ok(Station {
             journal,
             store,
@@ -98,4 +151,22 @@ impl Station {
         ctx.audit = Some(&self.audit);
         ctx
     }
+}
+
+/// Who is at the desk, for the inventory and the audit log: `os_user` (when given) and the
+/// identity signed in to Graph (when it answers), e.g. `alice as admin@contoso.com`; `None`
+/// when neither is known.
+pub async fn operator_name(graph: &GraphClient, os_user: Option<&str>) -> Option<String> {
+    match (graph.operator().await, os_user) {
+        (Ok(op), Some(os)) => Some(format!("{os} as {}", op.upn.unwrap_or(op.id))),
+        (Ok(op), None) => Some(op.upn.unwrap_or(op.id)),
+        (Err(_), os) => os.map(str::to_owned),
+    }
+}
+
+/// The OS account running KeyDesk (`USER`, or `USERNAME` on Windows), or `unknown`.
+pub fn os_user() -> String {
+    std::env::var("USER")
+        .or_else(|_| std::env::var("USERNAME"))
+        .unwrap_or_else(|_| "unknown".into())
 }

@@ -16,11 +16,13 @@ use keydesk_engine::settings::ExistingPin;
 use keydesk_engine::{provision_user, Context, Escrow, Journal, ProvisionError, Step};
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::{MakeCredential, SecurityKey};
-use keydesk_graph::{Attempt, GraphClient, PasskeyListing, Registration, Verdict};
+use keydesk_graph::{
+    Attempt, GraphClient, GraphError, Operation, PasskeyListing, Registration, Verdict,
+};
 use keydesk_sim::SimConfig;
 
-/// Graph, with a FIDO2 policy the test chooses.
-struct WithPolicy<'a>(&'a GraphClient, Fido2Policy);
+/// Graph, with a FIDO2 policy the test chooses (`None`: reading it answers 403).
+struct WithPolicy<'a>(&'a GraphClient, Option<Fido2Policy>);
 
 #[async_trait]
 impl Directory for WithPolicy<'_> {
@@ -58,7 +60,16 @@ impl Directory for WithPolicy<'_> {
         Directory::delete_passkey(self.0, u, m).await
     }
     async fn fido2_policy(&self) -> Result<Fido2Policy, ProvisionError> {
-        Ok(self.1.clone())
+        self.1.clone().ok_or_else(|| {
+            ProvisionError::Graph(GraphError::Api {
+                operation: Operation::ReadFido2Policy,
+                status: 403,
+                code: "Authorization_RequestDenied".into(),
+                message: "Insufficient privileges to complete the operation.".into(),
+                request_id: None,
+                client_request_id: None,
+            })
+        })
     }
     async fn resolve_group(&self, g: &str) -> Result<GroupRef, ProvisionError> {
         Directory::resolve_group(self.0, g).await
@@ -122,7 +133,7 @@ async fn refusals_come_before_anything_is_written_to_the_key() {
         // A blocked key model: the_tenant_policy_read_through_graph_refuses_a_blocked_model…
         // below, through the Graph adapter.
         for (policy, reason) in refusals {
-            let directory = WithPolicy(&graph, policy);
+            let directory = WithPolicy(&graph, Some(policy));
             let ctx = Context::new(&directory, &journal, &escrow);
             let err = provision_user(&ctx, member, &keys, &quiet)
                 .await
@@ -284,6 +295,51 @@ async fn the_tenant_policy_read_through_graph_refuses_a_blocked_model_before_the
             journal.job(&user.id).unwrap().unwrap().state,
             JobState::Failed
         );
+    })
+    .await;
+}
+
+/// Issue 11: a 403 on the policy read (a delegated operator without a policy-reading role)
+/// is one warning per run, not a failure of every user; `strict_policy` makes it fail.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_unreadable_policy_is_one_warning_per_run_unless_strict() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 3,
+            ..SimConfig::default()
+        })
+        .await;
+        let graph = common::graph(&sim).await;
+        let users = common::users(&graph, &sim).await;
+        let journal = Journal::in_memory().unwrap();
+        let escrow = common::escrow();
+        let rack = Arc::new(SoftRack::new());
+        let keys = RackKeys::new(rack.clone());
+        let quiet = |_: Step| {};
+        let directory = WithPolicy(&graph, None);
+
+        let mut ctx = Context::new(&directory, &journal, &escrow);
+        ctx.settings.strict_policy = true;
+        let err = provision_user(&ctx, &users[2], &keys, &quiet)
+            .await
+            .unwrap_err();
+        assert!(err.remediation().contains("Global Reader"), "{err}");
+
+        let ctx = Context::new(&directory, &journal, &escrow);
+        let mut told = Vec::new();
+        for (n, user) in users.iter().take(2).enumerate() {
+            let key = rack.plug_new(common::blank_key(&format!("W{n}")));
+            let done = provision_user(&ctx, user, &keys, &quiet).await.unwrap();
+            told.push(done.warnings);
+            key.pull();
+        }
+        let says = |w: &Vec<String>| {
+            w.iter().any(|w| {
+                w.contains("policy could not be read: pre-flight limited to the key's own checks")
+            })
+        };
+        assert!(says(&told[0]), "{told:?}");
+        assert!(!says(&told[1]), "once per run: {told:?}");
     })
     .await;
 }

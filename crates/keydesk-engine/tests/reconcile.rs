@@ -54,6 +54,7 @@ impl Twin<'_> {
             credential_id: attestation.credential_id.clone(),
             client_data_json,
             attestation_object: attestation.to_cbor(),
+            beta: false,
         };
         let listing = self.graph.passkey_listing(user_id).await.unwrap();
         let attempt = Attempt::new(&listing, &registration, None);

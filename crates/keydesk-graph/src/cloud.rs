@@ -1,6 +1,6 @@
 //! Entra's national clouds: where each signs in and serves Graph, and what each lacks.
 //!
-//! GRAPH.md's table is the source. FIDO2 provisioning (creation options and the register
+//! The endpoints are Microsoft's national-cloud deployment table. FIDO2 provisioning (creation options and the register
 //! POST) exists in the global cloud only, so [`Cloud::supports_provisioning`] lets the
 //! client refuse those calls with a clear message before anything is sent. A custom cloud
 //! (explicit base URLs: a proxy, a test tenant, the simulator) is trusted to offer

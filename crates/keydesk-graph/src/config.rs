@@ -1,6 +1,6 @@
 //! Where the client talks to: login authority, Graph host, tenant, app and API version.
 //!
-//! Both base URLs are configurable because Entra has several clouds (GRAPH.md's table) and
+//! Both base URLs are configurable because Entra has several clouds ([`crate::Cloud`]) and
 //! because tests point them at a simulated tenant. Nothing here holds a secret: credentials
 //! live in [`crate::Credentials`].
 

@@ -246,9 +246,11 @@ impl GraphError {
             ),
             GraphError::InvalidInput(message) => format!("Fix the input: {message}."),
             GraphError::NotInCloud { feature, cloud } => format!(
-                "Microsoft offers {feature} in the global cloud only, and this tenant is in \
-                 {cloud}: provision these keys another way (for example self-service \
-                 registration with a Temporary Access Pass)."
+                "Microsoft does not offer {feature} through Graph in {cloud}, where this \
+                 tenant is (passkey provisioning exists in the global cloud only; listing and \
+                 deleting passkeys in the global and US Government clouds): provision these \
+                 keys another way (for example self-service registration with a Temporary \
+                 Access Pass)."
             ),
             GraphError::SecretStore(_) => "The system keyring could not be used: unlock it \
                 (or start a keyring service such as GNOME Keyring or KWallet) and sign in \
@@ -297,8 +299,10 @@ fn api_remediation(operation: Operation, status: u16, code: &str) -> String {
             provision this user from another account."
             .into(),
         400 if operation == Operation::CreateTemporaryAccessPass => format!(
-            "Microsoft Graph refused the Temporary Access Pass ({code}): the user may already \
-             have one, or the Temporary Access Pass policy may not allow this lifetime."
+            "Microsoft Graph refused the Temporary Access Pass ({code}): the Temporary Access \
+             Pass method may not be enabled for this user, or its policy may not allow this \
+             lifetime or one-time use. (A user who already has a pass is not the cause: a new \
+             pass replaces it.)"
         ),
         400 | 409 | 422 if operation == Operation::RegisterPasskey => format!(
             "Microsoft Graph refused the passkey ({code}): the challenge may have expired or \

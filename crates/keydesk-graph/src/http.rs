@@ -23,7 +23,7 @@ use url::Url;
 use tokio::sync::Semaphore;
 
 use crate::api_error::api_error;
-use crate::net::{header_str, transport_error};
+use crate::net::{header_str, millis, transport_error};
 use crate::retry::{backoff, delay, http_date, is_retryable, retry_after, Sleeper};
 use crate::signin::token::{AccessToken, TokenSource};
 use crate::{GraphError, Operation};
@@ -128,7 +128,7 @@ impl Transport {
                 Err(error) if idempotent && !last => {
                     maybe_done = true;
                     let wait = backoff(attempt, rand::random::<f64>());
-                    tracing::info!(%error, wait_ms = wait.as_millis() as u64, "retrying");
+                    tracing::info!(%error, wait_ms = millis(wait), "retrying");
                     self.sleeper.sleep(wait).await;
                     continue;
                 }
@@ -179,7 +179,7 @@ impl Transport {
             if retry && !last {
                 maybe_done |= status >= 500;
                 let wait = delay(attempt, &answer.headers);
-                tracing::info!(status, wait_ms = wait.as_millis() as u64, "retrying");
+                tracing::info!(status, wait_ms = millis(wait), "retrying");
                 self.sleeper.sleep(wait).await;
                 continue;
             }
@@ -235,7 +235,7 @@ impl Transport {
         }
         .await;
         let span = tracing::Span::current();
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        span.record("duration_ms", millis(started.elapsed()));
         match result {
             Ok(answer) => {
                 span.record("status", answer.status.as_u16());

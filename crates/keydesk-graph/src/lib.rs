@@ -48,13 +48,15 @@ mod wire;
 
 pub use api::fido2::CHALLENGE_TIMEOUT_MINUTES;
 pub use api::operator::{Operator, OperatorKind};
-pub use api::policy::{may_register, Fido2Policy, KeyRestrictions, PasskeyProfile, PolicyRefusal};
+pub use api::policy::{
+    attestation_required, may_register, Fido2Policy, KeyRestrictions, PasskeyProfile, PolicyRefusal,
+};
 pub use api::reconcile::{
     judge, outcome_unknown, Attempt, PasskeyListing, Verdict, CREATED_TOLERANCE_SECS,
 };
 pub use api::registration::{Registration, MAX_DISPLAY_NAME_CHARS};
 pub use api::tap::{TapCode, TapRequest, TemporaryAccessPass, TAP_LIFETIME_MINUTES};
-pub use client::GraphClient;
+pub use client::{GraphClient, TokenHint, TLS_TRUST};
 pub use cloud::Cloud;
 pub use config::{ApiVersion, GraphConfig};
 pub use error::{GraphError, GraphErrorKind};

@@ -1,6 +1,7 @@
-//! Two reqwest helpers shared by the Graph transport ([`crate::http`]) and the token
-//! endpoint ([`crate::signin`]): a response header as a string, and a failed request as a
-//! [`GraphError`] that says what went wrong without its URL.
+//! Helpers shared by the Graph transport ([`crate::http`]) and the token endpoint
+//! ([`crate::signin`]): a response header as a string, a failed request as a
+//! [`GraphError`] that says what went wrong without its URL, and a duration as log-field
+//! milliseconds.
 //!
 //! A leaf: it names nothing else of the crate but the error type, so both sides can use it
 //! without depending on each other.
@@ -38,4 +39,9 @@ pub(crate) fn transport_error(error: reqwest::Error) -> GraphError {
         source = cause.source();
     }
     GraphError::Network(text)
+}
+
+/// Milliseconds for a log field (saturating: no real wait or request lasts 584 million years).
+pub(crate) fn millis(d: std::time::Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX)
 }

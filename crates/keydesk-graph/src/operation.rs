@@ -51,7 +51,7 @@ impl Operation {
             Operation::CreationOptions | Operation::RegisterPasskey => {
                 Some("UserAuthMethod-Passkey.ReadWrite.All")
             }
-            Operation::DeletePasskey => Some("UserAuthenticationMethod.ReadWrite.All"),
+            Operation::DeletePasskey => Some("UserAuthMethod-Passkey.ReadWrite.All"),
             Operation::ReadFido2Policy => Some("Policy.Read.AuthenticationMethod"),
             Operation::CreateTemporaryAccessPass => Some("UserAuthMethod-TAP.ReadWrite.All"),
             Operation::AddGroupMember | Operation::RemoveGroupMember => {
@@ -65,7 +65,7 @@ impl Operation {
     pub fn delegated_permission(self) -> Option<&'static str> {
         match self {
             Operation::ListPasskeys => Some("UserAuthMethod-Passkey.Read"),
-            Operation::DeletePasskey => Some("UserAuthenticationMethod.ReadWrite"),
+            Operation::DeletePasskey => Some("UserAuthMethod-Passkey.ReadWrite"),
             Operation::GetUser => Some("User.Read.All"),
             Operation::GetMe => Some("User.Read"),
             other => other.application_permission(),
@@ -80,6 +80,9 @@ impl Operation {
             | Operation::DeletePasskey
             | Operation::CreateTemporaryAccessPass => {
                 Some("Authentication Administrator or Privileged Authentication Administrator")
+            }
+            Operation::ReadFido2Policy => {
+                Some("Global Reader or Authentication Policy Administrator")
             }
             _ => None,
         }
@@ -102,6 +105,11 @@ impl Operation {
                 .into(),
             Operation::GetMe => "the app registration needs the delegated permission \
                  User.Read"
+                .into(),
+            Operation::GroupMembers => "the app registration needs the Microsoft Graph \
+                 permissions GroupMember.Read.All and User.ReadBasic.All (or User.Read.All) with \
+                 admin consent: with GroupMember.Read.All alone Graph lists members without \
+                 their names"
                 .into(),
             other => {
                 let mut text = format!(
@@ -158,21 +166,28 @@ mod tests {
         assert!(Operation::ListPasskeys
             .permission_hint()
             .contains("UserAuthMethod-Passkey.Read.All"));
-        assert!(Operation::GroupMembers
-            .permission_hint()
-            .contains("GroupMember.Read.All"));
+        let members = Operation::GroupMembers.permission_hint();
+        assert!(members.contains("GroupMember.Read.All"), "{members}");
+        assert!(members.contains("User.ReadBasic.All"), "{members}");
         assert!(Operation::GetUser
             .permission_hint()
             .contains("User.Read.All"));
         let delete = Operation::DeletePasskey.permission_hint();
         assert!(
-            delete.contains("UserAuthenticationMethod.ReadWrite.All"),
+            delete.contains("UserAuthMethod-Passkey.ReadWrite.All"),
             "{delete}"
         );
         assert!(delete.contains("Authentication Administrator"), "{delete}");
-        assert!(Operation::ReadFido2Policy
-            .permission_hint()
-            .contains("Policy.Read.AuthenticationMethod"));
+        let policy = Operation::ReadFido2Policy.permission_hint();
+        assert!(
+            policy.contains("Policy.Read.AuthenticationMethod"),
+            "{policy}"
+        );
+        assert!(policy.contains("Global Reader"), "{policy}");
+        assert!(
+            policy.contains("Authentication Policy Administrator"),
+            "{policy}"
+        );
         assert!(Operation::CreateTemporaryAccessPass
             .permission_hint()
             .contains("UserAuthMethod-TAP.ReadWrite.All"));

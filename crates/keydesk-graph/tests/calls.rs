@@ -70,7 +70,7 @@ async fn the_concurrency_limit_is_shared_by_every_clone() {
 }
 
 #[tokio::test]
-async fn app_only_delete_uses_beta_and_encodes_the_method_id() {
+async fn app_only_delete_uses_v1_and_encodes_the_method_id() {
     within(async {
         let server = Server::start(vec![answer(204, json!(null))]).await;
         server
@@ -82,7 +82,34 @@ async fn app_only_delete_uses_beta_and_encodes_the_method_id() {
         assert_eq!(seen[0].method, "DELETE");
         assert_eq!(
             seen[0].path,
-            "/beta/users/u1/authentication/fido2Methods/ab+%2Fcd1"
+            "/v1.0/users/u1/authentication/fido2Methods/ab+%2Fcd1"
+        );
+    })
+    .await
+}
+
+/// An app that v1.0 refuses (still on the older UserAuthenticationMethod.ReadWrite.All)
+/// tries beta once.
+#[tokio::test]
+async fn an_app_only_delete_refused_by_v1_tries_beta() {
+    within(async {
+        let server = Server::start(vec![
+            error(403, "Authorization_RequestDenied"),
+            answer(204, json!(null)),
+        ])
+        .await;
+        server
+            .client(Arc::default())
+            .delete_passkey("u1", "m1")
+            .await
+            .unwrap();
+        let paths: Vec<String> = server.seen().into_iter().map(|s| s.path).collect();
+        assert_eq!(
+            paths,
+            [
+                "/v1.0/users/u1/authentication/fido2Methods/m1",
+                "/beta/users/u1/authentication/fido2Methods/m1"
+            ]
         );
     })
     .await

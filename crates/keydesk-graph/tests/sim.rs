@@ -348,6 +348,7 @@ async fn a_refused_registration_is_sent_once_and_reported() {
             credential_id: vec![1, 2, 3],
             client_data_json: br#"{"type":"webauthn.create"}"#.to_vec(),
             attestation_object: vec![0xa0],
+            beta: false,
         };
         let listing = graph.passkey_listing(&user.id).await.unwrap();
         let before = counter(&sim, "graphRequests").await;

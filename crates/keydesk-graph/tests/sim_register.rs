@@ -72,6 +72,7 @@ async fn lost_responses_outages_and_throttling_lose_and_duplicate_nothing() {
                 credential_id: attestation.credential_id.clone(),
                 client_data_json,
                 attestation_object: attestation.to_cbor(),
+                beta: false,
             };
             let passkey = graph
                 .register_passkey(

@@ -193,3 +193,25 @@ async fn a_registered_certificate_signs_in_and_an_unknown_one_is_refused() {
     })
     .await
 }
+
+/// Issue 11: an operator holding only Authentication Administrator may not read the FIDO2
+/// policy (it takes Global Reader or Authentication Policy Administrator); the 403 names
+/// those roles.
+#[tokio::test]
+async fn an_authentication_administrator_is_told_which_role_reads_the_policy() {
+    within(async {
+        let sim = Sim::start(SimConfig::default()).await.unwrap();
+        let credentials = Credentials::browser(Arc::new(SimBrowser), Arc::new(MemoryStore::new()));
+        let graph = GraphClient::new(config(&sim), credentials).unwrap();
+        let error = graph.fido2_policy().await.unwrap_err();
+        assert_eq!(error.kind(), GraphErrorKind::Forbidden, "{error:?}");
+        let remediation = error.remediation();
+        assert!(remediation.contains("Global Reader"), "{remediation}");
+        assert!(
+            remediation.contains("Authentication Policy Administrator"),
+            "{remediation}"
+        );
+        sim.shutdown().await;
+    })
+    .await
+}

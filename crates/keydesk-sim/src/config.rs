@@ -60,6 +60,9 @@ pub struct SimConfig {
     /// How Graph method ids of new passkeys look; opaque (unrelated to the credential id)
     /// by default.
     pub method_ids: MethodIds,
+    /// Seed a second group with the provisioning group's display name (one helpdesk user
+    /// in it), so a lookup by name finds two: Entra does not keep group names unique.
+    pub duplicate_group: bool,
 }
 
 impl Default for SimConfig {
@@ -91,6 +94,7 @@ impl Default for SimConfig {
             operator_role: Some(AUTHENTICATION_ADMINISTRATOR.to_owned()),
             policy: Fido2Policy::default(),
             method_ids: MethodIds::default(),
+            duplicate_group: false,
         }
     }
 }

@@ -26,13 +26,6 @@ use crate::error::GraphError;
 use crate::faults::{After, Before};
 use crate::tenant::{Counters, Tenant};
 
-/// Which Graph version a route was reached under.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ApiVersion {
-    V1,
-    Beta,
-}
-
 /// The Graph middleware (see the module docs).
 pub async fn graph(State(tenant): State<Arc<Tenant>>, request: Request, next: Next) -> Response {
     Counters::bump(&tenant.counters.graph_requests);

@@ -52,6 +52,7 @@ mod routes;
 mod seed;
 mod tenant;
 mod verify;
+mod version;
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::sync::Arc;
@@ -61,7 +62,7 @@ use tokio::task::JoinHandle;
 
 pub use config::{Faults, Fido2Policy, KeyRestrictions, MethodIds, SimConfig};
 pub use perms::{Caller, AUTHENTICATION_ADMINISTRATOR};
-pub use policy::Enforcement;
+pub use policy::{Enforcement, PasskeyProfile};
 
 /// Reads a certificate file's bytes (PEM `CERTIFICATE` block or raw DER) into DER, for
 /// [`SimConfig::client_certificate`].

@@ -3,7 +3,8 @@
 //! The challenge comes from webauthn-rs-core's registration ceremony, whose
 //! `RegistrationState` is kept server side, keyed by the raw challenge bytes, with the user
 //! it was issued to and its expiry on the simulated clock. The JSON sent back is written
-//! here in Entra's shape (top level, padding-digit `excludeCredentials`, `timeout` 0), not
+//! here in Entra's shape (top level, `excludeCredentials` plain on v1.0 and padding-digit on
+//! beta, 51-byte user handles, `timeout` 0), not
 //! webauthn-rs's.
 
 use std::time::Duration;
@@ -18,9 +19,9 @@ use crate::b64;
 use crate::clock::rfc3339_seconds;
 use crate::directory::{User, UserType};
 use crate::error::GraphError;
-use crate::layer::ApiVersion;
 use crate::query::Query;
 use crate::tenant::{PendingChallenge, Tenant};
+use crate::version::ApiVersion;
 
 /// v1.0's fixed challenge lifetime, and beta's default.
 const DEFAULT_MINUTES: u64 = 5;
@@ -98,7 +99,15 @@ pub fn check_eligible(user: &User) -> Result<(), GraphError> {
 }
 
 /// Issues a challenge for `user` and renders the creationOptions JSON.
-pub fn issue(tenant: &Tenant, user: &User, lifetime: Duration) -> Result<Value, GraphError> {
+///
+/// `excludeCredentials` ids follow each version's documentation: plain base64url on v1.0,
+/// the padding-digit form on beta. The challenge remembers the version that issued it.
+pub fn issue(
+    tenant: &Tenant,
+    user: &User,
+    lifetime: Duration,
+    version: ApiVersion,
+) -> Result<Value, GraphError> {
     check_eligible(user)?;
     tenant.live().policy.check_provisioning()?;
     let extensions = RequestRegistrationExtensions {
@@ -141,7 +150,13 @@ pub fn issue(tenant: &Tenant, user: &User, lifetime: Duration) -> Result<Value, 
         .get(&user.id)
         .into_iter()
         .flatten()
-        .map(|p| json!({"id": b64::encode_padding_digit(&p.credential_id), "type": "public-key", "transports": []}))
+        .map(|p| {
+            let id = match version {
+                ApiVersion::V1 => b64::encode(&p.credential_id),
+                ApiVersion::Beta => b64::encode_padding_digit(&p.credential_id),
+            };
+            json!({"id": id, "type": "public-key", "transports": []})
+        })
         .collect();
     live.challenges.insert(
         challenge.clone(),
@@ -150,6 +165,7 @@ pub fn issue(tenant: &Tenant, user: &User, lifetime: Duration) -> Result<Value, 
             state,
             expires,
             used: false,
+            version,
         },
     );
     drop(live);

@@ -3,8 +3,11 @@
 //! An app-only token carries the application permissions (`roles`) configured for the app;
 //! a delegated token carries scopes and the signed-in user's directory roles. Each call
 //! lists the permissions that allow it, least privilege first (GRAPH.md's table), and
-//! whether a delegated caller must also hold an authentication administrator role. A
-//! refusal is a 403 whose message names what is missing.
+//! the directory roles a delegated caller must also hold (an authentication administrator
+//! role to manage other users' methods; Global Reader or Authentication Policy
+//! Administrator to read the methods policy). A refusal is a 403 whose message names what
+//! is missing. Member listings do not refuse a caller without a user-read permission: they
+//! answer with limited objects ([`Caller::reads_users`]).
 //!
 //! Not modelled: administrative units, role scoping, privileged vs. non-privileged targets
 //! (an Authentication Administrator may manage every user here).
@@ -20,6 +23,13 @@ pub const AUTHENTICATION_ADMINISTRATOR: &str = "Authentication Administrator";
 pub const ADMIN_ROLES: &[&str] = &[
     AUTHENTICATION_ADMINISTRATOR,
     "Privileged Authentication Administrator",
+];
+/// Directory roles that may read the authentication methods policy (an Authentication
+/// Administrator alone may not).
+pub const POLICY_READER_ROLES: &[&str] = &[
+    "Global Reader",
+    "Authentication Policy Administrator",
+    "Global Administrator",
 ];
 
 /// Application permissions granted to the simulated app by default: everything KeyDesk
@@ -51,14 +61,20 @@ pub const DEFAULT_DELEGATED_SCOPES: &[&str] = &[
 pub enum Caller {
     /// App-only (client credentials).
     App {
+        /// The app's client id.
         client_id: String,
+        /// Application permissions granted (the token's `roles`).
         roles: Vec<String>,
     },
     /// A signed-in user, through the app.
     User {
+        /// The app's client id.
         client_id: String,
+        /// The signed-in user.
         user: Uuid,
+        /// Delegated permissions (the token's `scp`).
         scopes: Vec<String>,
+        /// The user's directory roles, by name.
         directory_roles: Vec<String>,
     },
 }
@@ -74,7 +90,10 @@ pub enum Need {
     UserRead,
     PasskeyRead,
     PasskeyWrite,
+    /// Deleting a passkey on beta (older permission names only).
     MethodDelete,
+    /// Deleting a passkey on v1.0, which documents the passkey permission (app-only too).
+    PasskeyDelete,
     PolicyRead,
     TapWrite,
 }
@@ -83,7 +102,10 @@ struct Rule {
     what: &'static str,
     app: &'static [&'static str],
     delegated: &'static [&'static str],
-    admin_role: bool,
+    /// Directory roles a delegated caller must hold one of (empty: none needed).
+    roles: &'static [&'static str],
+    /// Whose data the roles are about, for the message.
+    role_scope: &'static str,
 }
 
 fn rule(need: Need) -> Rule {
@@ -119,25 +141,29 @@ fn rule(need: Need) -> Rule {
                 "User.Read.All",
                 "Directory.Read.All",
             ],
-            admin_role: false,
+            roles: &[],
+            role_scope: "",
         },
         Need::GroupRead => Rule {
             what: "read group members",
             app: GROUP,
             delegated: GROUP,
-            admin_role: false,
+            roles: &[],
+            role_scope: "",
         },
         Need::GroupMemberWrite => Rule {
             what: "change group members",
             app: GROUP_WRITE,
             delegated: GROUP_WRITE,
-            admin_role: false,
+            roles: &[],
+            role_scope: "",
         },
         Need::UserRead => Rule {
             what: "read users",
             app: &["User.Read.All", "User.ReadBasic.All", "Directory.Read.All"],
             delegated: &["User.ReadBasic.All", "User.Read.All", "Directory.Read.All"],
-            admin_role: false,
+            roles: &[],
+            role_scope: "",
         },
         Need::PasskeyRead => Rule {
             what: "read passkeys",
@@ -154,13 +180,15 @@ fn rule(need: Need) -> Rule {
                 "UserAuthenticationMethod.Read.All",
                 "UserAuthenticationMethod.ReadWrite.All",
             ],
-            admin_role: true,
+            roles: ADMIN_ROLES,
+            role_scope: " for other users",
         },
         Need::PasskeyWrite => Rule {
             what: "register passkeys",
             app: PASSKEY_WRITE,
             delegated: PASSKEY_WRITE,
-            admin_role: true,
+            roles: ADMIN_ROLES,
+            role_scope: " for other users",
         },
         Need::MethodDelete => Rule {
             what: "delete authentication methods",
@@ -169,19 +197,34 @@ fn rule(need: Need) -> Rule {
                 "UserAuthenticationMethod.ReadWrite",
                 "UserAuthenticationMethod.ReadWrite.All",
             ],
-            admin_role: true,
+            roles: ADMIN_ROLES,
+            role_scope: " for other users",
+        },
+        Need::PasskeyDelete => Rule {
+            what: "delete passkeys",
+            app: PASSKEY_WRITE,
+            delegated: &[
+                "UserAuthMethod-Passkey.ReadWrite",
+                "UserAuthMethod-Passkey.ReadWrite.All",
+                "UserAuthenticationMethod.ReadWrite",
+                "UserAuthenticationMethod.ReadWrite.All",
+            ],
+            roles: ADMIN_ROLES,
+            role_scope: " for other users",
         },
         Need::PolicyRead => Rule {
             what: "read the authentication methods policy",
             app: POLICY,
             delegated: POLICY,
-            admin_role: false,
+            roles: POLICY_READER_ROLES,
+            role_scope: "",
         },
         Need::TapWrite => Rule {
             what: "issue Temporary Access Passes",
             app: TAP,
             delegated: TAP,
-            admin_role: true,
+            roles: ADMIN_ROLES,
+            role_scope: " for other users",
         },
     }
 }
@@ -218,17 +261,25 @@ impl Caller {
             directory_roles, ..
         } = self
         {
-            let admin = directory_roles
+            let holds = directory_roles
                 .iter()
-                .any(|r| ADMIN_ROLES.contains(&r.as_str()));
-            if rule.admin_role && !admin {
+                .any(|r| rule.roles.contains(&r.as_str()));
+            if !rule.roles.is_empty() && !holds {
+                let (last, first) = rule.roles.split_last().expect("not empty");
                 return Err(denied(format!(
-                    "Insufficient privileges to complete the operation: to {} for other users the signed-in user needs the directory role {} or {}, and holds neither.",
-                    rule.what, ADMIN_ROLES[0], ADMIN_ROLES[1]
+                    "Insufficient privileges to complete the operation: to {}{} the signed-in user needs the directory role {} or {last}, and holds none of them.",
+                    rule.what, rule.role_scope, first.join(", ")
                 )));
             }
         }
         Ok(())
+    }
+
+    /// Whether the caller may read users' properties (User.ReadBasic.All, User.Read.All or
+    /// Directory.Read.All). Without it, member listings answer 200 with limited objects
+    /// (`@odata.type` and `id` only), as Graph's "limited information" note says.
+    pub fn reads_users(&self) -> bool {
+        self.require(Need::UserRead).is_ok()
     }
 
     /// The signed-in user, for delegated tokens.

@@ -5,8 +5,12 @@
 //! setup off) and when a registration arrives (AAGUID allow/block list, attestation
 //! enforcement). Tests may replace it at run time through `POST /_sim/policy`.
 //!
-//! Not modelled: passkey profiles and per-group include/exclude targets (the policy
-//! targets all users).
+//! Passkey profiles (v1.0 `passkeyProfile`: `passkeyTypes`, `attestationEnforcement`,
+//! `keyRestrictions`), when configured, supersede the top-level key restrictions and
+//! attestation flag; the one include target (all users) allows every profile. A security
+//! key's passkey is device-bound: a profile must allow `deviceBound`.
+//!
+//! Not modelled: per-group include/exclude targets (the policy targets all users).
 
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
@@ -18,7 +22,9 @@ use crate::error::GraphError;
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub enum Enforcement {
+    /// Only the listed AAGUIDs.
     Allow,
+    /// Every AAGUID but the listed ones.
     Block,
 }
 
@@ -26,8 +32,11 @@ pub enum Enforcement {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyRestrictions {
+    /// Whether the list applies.
     pub is_enforced: bool,
+    /// Allow or block list.
     pub enforcement_type: Enforcement,
+    /// The listed AAGUIDs.
     pub aa_guids: Vec<Uuid>,
 }
 
@@ -41,15 +50,77 @@ impl Default for KeyRestrictions {
     }
 }
 
+/// A passkey profile (v1.0 `passkeyProfile`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "camelCase", default, deny_unknown_fields)]
+pub struct PasskeyProfile {
+    /// Profile id (named by `includeTargets[].allowedPasskeyProfiles`).
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Graph's flags enum as text: `deviceBound`, `synced` or `deviceBound,synced`.
+    pub passkey_types: String,
+    /// `disabled` or `registrationOnly`.
+    pub attestation_enforcement: String,
+    /// The profile's own AAGUID restrictions.
+    pub key_restrictions: KeyRestrictions,
+}
+
+impl Default for PasskeyProfile {
+    fn default() -> Self {
+        PasskeyProfile {
+            id: "00000000-0000-0000-0000-000000000001".to_owned(),
+            name: "Default passkey profile".to_owned(),
+            passkey_types: "deviceBound,synced".to_owned(),
+            attestation_enforcement: "disabled".to_owned(),
+            key_restrictions: KeyRestrictions::default(),
+        }
+    }
+}
+
+impl PasskeyProfile {
+    fn device_bound(&self) -> bool {
+        self.passkey_types
+            .split(',')
+            .any(|t| t.trim().eq_ignore_ascii_case("deviceBound"))
+    }
+
+    fn enforces_attestation(&self) -> bool {
+        !self
+            .attestation_enforcement
+            .eq_ignore_ascii_case("disabled")
+    }
+
+    fn to_graph(&self) -> Value {
+        let r = &self.key_restrictions;
+        json!({
+            "id": self.id,
+            "name": self.name,
+            "passkeyTypes": self.passkey_types,
+            "attestationEnforcement": self.attestation_enforcement,
+            "keyRestrictions": {
+                "isEnforced": r.is_enforced,
+                "enforcementType": r.enforcement_type,
+                "aaGuids": r.aa_guids,
+            },
+        })
+    }
+}
+
 /// The FIDO2 method configuration. JSON (camelCase) is the body of `POST /_sim/policy`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase", default, deny_unknown_fields)]
 pub struct Fido2Policy {
     /// `state`: the method is enabled for all users.
     pub enabled: bool,
+    /// "Allow self-service setup", which provisioning needs.
     pub is_self_service_registration_allowed: bool,
+    /// Keys must send a verifiable attestation (without passkey profiles).
     pub is_attestation_enforced: bool,
+    /// Top-level AAGUID restrictions (without passkey profiles).
     pub key_restrictions: KeyRestrictions,
+    /// Passkey profiles; empty: the tenant does not use them.
+    pub passkey_profiles: Vec<PasskeyProfile>,
 }
 
 impl Default for Fido2Policy {
@@ -59,6 +130,7 @@ impl Default for Fido2Policy {
             is_self_service_registration_allowed: true,
             is_attestation_enforced: false,
             key_restrictions: KeyRestrictions::default(),
+            passkey_profiles: Vec::new(),
         }
     }
 }
@@ -117,7 +189,10 @@ impl Fido2Policy {
     /// Graph's rendering of the method configuration.
     pub fn to_graph(&self) -> Value {
         let r = &self.key_restrictions;
-        json!({
+        let mut target = json!(
+            { "targetType": "group", "id": "all_users", "isRegistrationRequired": false }
+        );
+        let mut graph = json!({
             "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#authenticationMethodConfigurations/$entity",
             "@odata.type": "#microsoft.graph.fido2AuthenticationMethodConfiguration",
             "id": "Fido2",
@@ -129,11 +204,20 @@ impl Fido2Policy {
                 "enforcementType": r.enforcement_type,
                 "aaGuids": r.aa_guids,
             },
-            "includeTargets": [
-                { "targetType": "group", "id": "all_users", "isRegistrationRequired": false }
-            ],
             "excludeTargets": [],
-        })
+        });
+        if !self.passkey_profiles.is_empty() {
+            let profiles: Vec<Value> = self.passkey_profiles.iter().map(|p| p.to_graph()).collect();
+            let ids: Vec<&str> = self
+                .passkey_profiles
+                .iter()
+                .map(|p| p.id.as_str())
+                .collect();
+            graph["passkeyProfiles"] = json!(profiles);
+            target["allowedPasskeyProfiles"] = json!(ids);
+        }
+        graph["includeTargets"] = json!([target]);
+        graph
     }
 
     /// Checks made before a challenge is issued.
@@ -154,6 +238,9 @@ impl Fido2Policy {
     /// Checks a key's AAGUID and attestation at registration.
     pub fn check_key(&self, aaguid: Uuid, attested: bool) -> Result<(), GraphError> {
         self.check_provisioning()?;
+        if !self.passkey_profiles.is_empty() {
+            return self.check_profiles(aaguid, attested);
+        }
         let r = &self.key_restrictions;
         if r.is_enforced {
             let listed = r.aa_guids.contains(&aaguid);
@@ -180,6 +267,42 @@ impl Fido2Policy {
     }
 }
 
+impl Fido2Policy {
+    /// A security key's passkey (device-bound) must fit one profile: its types, its key
+    /// restrictions and its attestation enforcement.
+    fn check_profiles(&self, aaguid: Uuid, attested: bool) -> Result<(), GraphError> {
+        let bound: Vec<&PasskeyProfile> = self
+            .passkey_profiles
+            .iter()
+            .filter(|p| p.device_bound())
+            .collect();
+        if bound.is_empty() {
+            return Err(GraphError::invalid_request(
+                "No passkey profile allowed for the user permits device-bound passkeys (passkeyTypes); a security key's passkey is device-bound.",
+            ));
+        }
+        let permitted: Vec<&&PasskeyProfile> = bound
+            .iter()
+            .filter(|p| {
+                let r = &p.key_restrictions;
+                !r.is_enforced
+                    || r.aa_guids.contains(&aaguid) == (r.enforcement_type == Enforcement::Allow)
+            })
+            .collect();
+        if permitted.is_empty() {
+            return Err(GraphError::invalid_request(format!(
+                "The security key's AAGUID {aaguid} is not permitted by the key restrictions of any passkey profile allowed for the user."
+            )));
+        }
+        if !attested && permitted.iter().all(|p| p.enforces_attestation()) {
+            return Err(GraphError::invalid_request(
+                "The passkey profile enforces attestation (attestationEnforcement registrationOnly), but the key sent no attestation certificate.",
+            ));
+        }
+        Ok(())
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -200,5 +323,37 @@ mod tests {
         };
         assert!(enforced.check_key(a, false).is_err());
         assert!(enforced.check_key(a, true).is_ok());
+    }
+
+    #[test]
+    fn passkey_profiles_supersede_the_top_level_settings() {
+        let a = Uuid::from_u128(1);
+        let synced_only = Fido2Policy {
+            passkey_profiles: vec![PasskeyProfile {
+                passkey_types: "synced".into(),
+                ..PasskeyProfile::default()
+            }],
+            ..Fido2Policy::block(vec![])
+        };
+        let e = synced_only.check_key(a, true).unwrap_err();
+        assert!(e.message.contains("device-bound"), "{}", e.message);
+        let attesting = Fido2Policy {
+            passkey_profiles: vec![PasskeyProfile {
+                attestation_enforcement: "registrationOnly".into(),
+                ..PasskeyProfile::default()
+            }],
+            ..Fido2Policy::default()
+        };
+        assert!(attesting.check_key(a, false).is_err());
+        assert!(attesting.check_key(a, true).is_ok());
+        let graph = attesting.to_graph();
+        assert_eq!(
+            graph["passkeyProfiles"][0]["passkeyTypes"],
+            "deviceBound,synced"
+        );
+        assert_eq!(
+            graph["includeTargets"][0]["allowedPasskeyProfiles"][0],
+            attesting.passkey_profiles[0].id
+        );
     }
 }

@@ -220,6 +220,15 @@ pub fn directory(config: &SimConfig) -> Directory {
         "Users who received their security key",
         Vec::new(),
     ));
+    // Last, so the indexes above (nested groups refer to them) stay put.
+    if config.duplicate_group {
+        groups.push(group(
+            &mut rng,
+            &config.group,
+            "Another group with the same display name",
+            helpdesk.iter().take(1).map(|&u| Member::User(u)).collect(),
+        ));
+    }
     Directory::new(tenant_id, users, groups, operator)
 }
 
@@ -246,7 +255,8 @@ fn make_user(
     last: &str,
     local: &str,
 ) -> User {
-    let mut handle = vec![0u8; 64];
+    // Real user handles are 51 bytes (68 base64url characters).
+    let mut handle = vec![0u8; 51];
     let id = uuid(rng);
     rng.fill(handle.as_mut_slice());
     let (upn, mail, user_type) = match kind {
@@ -348,6 +358,24 @@ mod tests {
         // Pilot: 3 of its own + 1 overlap with the direct members + Wave 2 (2 users).
         assert_eq!(d.transitive_users(1).len(), 6);
         assert_eq!(d.transitive_users(4).len(), 2);
+    }
+
+    #[test]
+    fn a_duplicate_group_shares_the_name_and_leaves_the_rest_alone() {
+        let plain = directory(&SimConfig::default());
+        let twice = directory(&SimConfig {
+            duplicate_group: true,
+            ..SimConfig::default()
+        });
+        assert_eq!(twice.groups.len(), plain.groups.len() + 1);
+        let last = twice.groups.last().unwrap();
+        assert_eq!(last.display_name, twice.groups[0].display_name);
+        assert_ne!(last.id, twice.groups[0].id);
+        assert_eq!(twice.groups[0].id, plain.groups[0].id);
+        assert_eq!(
+            twice.transitive_users(0).len(),
+            plain.transitive_users(0).len()
+        );
     }
 
     #[test]

@@ -61,6 +61,8 @@ impl Passkey {
 #[derive(Debug)]
 pub struct PendingChallenge {
     pub user: Uuid,
+    /// The API version that issued it; the POST must use the same one.
+    pub version: crate::version::ApiVersion,
     pub state: RegistrationState,
     pub expires: OffsetDateTime,
     pub used: bool,

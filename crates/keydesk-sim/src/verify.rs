@@ -2,7 +2,7 @@
 //!
 //! Order of checks, each refusal a 400 with its own message: body shape; clientDataJSON
 //! (JSON, type, challenge known, issued to this user, not expired on the simulated clock,
-//! not used, origin); then webauthn-rs-core's `register_credential` (rpIdHash, UP, UV,
+//! not used, origin, issued by the same API version unless v1.0 issued it); then webauthn-rs-core's `register_credential` (rpIdHash, UP, UV,
 //! packed or none attestation signature, algorithm); then the credential id in the body
 //! against authData's, and against passkeys already registered. A challenge is spent only
 //! by a successful registration.
@@ -28,6 +28,7 @@ use crate::clock::rfc3339_seconds;
 use crate::directory::User;
 use crate::error::GraphError;
 use crate::tenant::{Passkey, Tenant, ORIGIN};
+use crate::version::ApiVersion;
 
 const MAX_DISPLAY_NAME: usize = 30;
 
@@ -39,16 +40,29 @@ struct Body {
 }
 
 /// Verifies a registration body for `user` and stores the passkey.
-pub fn register(tenant: &Tenant, user: &User, body: &[u8]) -> Result<Passkey, GraphError> {
+/// `version` is the API version of the POST: a challenge issued by beta (the function form
+/// with a custom timeout) is refused on v1.0 (the harder reading; Microsoft documents each
+/// version's pair of calls, not a mix).
+pub fn register(
+    tenant: &Tenant,
+    user: &User,
+    body: &[u8],
+    version: ApiVersion,
+) -> Result<Passkey, GraphError> {
     crate::options::check_eligible(user)?;
     let body = parse_body(body)?;
     let challenge = check_client_data(tenant, user, &body.client_data_json)?;
-    let state = tenant
+    let (state, issued_by) = tenant
         .live()
         .challenges
         .get(&challenge)
-        .map(|p| p.state.clone())
+        .map(|p| (p.state.clone(), p.version))
         .ok_or_else(|| GraphError::invalid_request("The challenge is no longer known."))?;
+    if issued_by == ApiVersion::Beta && version == ApiVersion::V1 {
+        return Err(GraphError::invalid_request(
+            "The challenge was issued by the beta endpoint; register it through /beta as well.",
+        ));
+    }
 
     let credential = RegisterPublicKeyCredential {
         id: b64::encode(&body.credential_id),

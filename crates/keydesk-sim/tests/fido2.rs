@@ -55,7 +55,7 @@ async fn creation_options_have_entras_shape_at_top_level() {
         let handle = URL_SAFE_NO_PAD
             .decode(pk["user"]["id"].as_str().unwrap())
             .unwrap();
-        assert_eq!(handle.len(), 64);
+        assert_eq!(handle.len(), 51, "real user handles are 51 bytes");
         assert!(pk["user"]["name"].as_str().unwrap().contains('@'));
         let algs: Vec<i64> = pk["pubKeyCredParams"]
             .as_array()
@@ -170,7 +170,8 @@ async fn valid_packed_self_attestation_registers_and_is_then_excluded() {
             .await;
         assert_eq!(list["value"][0]["id"], method_id);
 
-        // The next creationOptions exclude the new credential, in padding-digit form.
+        // The next creationOptions exclude the new credential: in padding-digit form on
+        // beta, plain base64url on v1.0.
         let next = options(&api, "beta", &user).await;
         let exclude = next["publicKey"]["excludeCredentials"].as_array().unwrap();
         assert_eq!(exclude.len(), 1);
@@ -178,9 +179,22 @@ async fn valid_packed_self_attestation_registers_and_is_then_excluded() {
         let expected = format!("{}1", URL_SAFE_NO_PAD.encode(&maker.credential_id));
         assert_eq!(exclude[0]["id"], expected);
         assert_eq!(exclude[0]["type"], "public-key");
+        let v1 = options(&api, "v1.0", &user).await;
+        assert_eq!(
+            v1["publicKey"]["excludeCredentials"][0]["id"],
+            URL_SAFE_NO_PAD.encode(&maker.credential_id)
+        );
+
+        // A challenge beta issued is not registered through v1.0.
+        let (status, body) = register(&api, &user, &maker.body(&challenge(&next))).await;
+        assert_eq!(status, StatusCode::BAD_REQUEST);
+        assert!(
+            message(&body).contains("issued by the beta endpoint"),
+            "{body}"
+        );
 
         // Registering the same credential again is refused.
-        let (status, body) = register(&api, &user, &maker.body(&challenge(&next))).await;
+        let (status, body) = register(&api, &user, &maker.body(&challenge(&v1))).await;
         assert_eq!(status, StatusCode::BAD_REQUEST);
         assert!(
             message(&body).contains("already registered for the user"),
@@ -189,7 +203,7 @@ async fn valid_packed_self_attestation_registers_and_is_then_excluded() {
 
         let state = api.state().await;
         assert_eq!(state["counters"]["registrations"], 1);
-        assert_eq!(state["counters"]["rejectedRegistrations"], 1);
+        assert_eq!(state["counters"]["rejectedRegistrations"], 2);
         let stored = state["users"]
             .as_array()
             .unwrap()

@@ -1,4 +1,7 @@
-/** Labels and filter groups for a user's queue status. */
+/**
+ * Labels and filter tabs for a user's queue status. The status itself is decided once, in
+ * the engine (`keydesk_engine::queue::rows`), and arrives with each queue row.
+ */
 import type { UserStatus } from '../bindings/UserStatus';
 
 export const STATUS_LABEL: Record<UserStatus, string> = {

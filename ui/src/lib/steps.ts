@@ -1,6 +1,7 @@
 /**
- * The six provisioning steps as the operator sees them: a short stepper label and, for the
- * steps that need the operator, a big prompt.
+ * The six provisioning steps as the stepper shows them: a short label, and whether the
+ * operator has to act. What the operator is told while a step runs is not here: it is the
+ * engine's wording (`Step::prompt`), carried by the step event's `message`.
  */
 import type { Step } from '../bindings/Step';
 
@@ -8,29 +9,17 @@ export interface StepInfo {
   step: Step;
   /** Stepper label. */
   label: string;
-  /** Big prompt heading while this step runs. */
-  title: string;
   /** The operator has to act (insert, touch). */
   needsOperator: boolean;
 }
 
 export const STEPS: readonly StepInfo[] = [
-  {
-    step: 'fetchingOptions',
-    label: 'Get options',
-    title: 'Contacting Microsoft Entra…',
-    needsOperator: false,
-  },
-  { step: 'insertKey', label: 'Insert key', title: 'Insert a security key', needsOperator: true },
-  { step: 'checkingKey', label: 'Check key', title: 'Checking the key…', needsOperator: false },
-  { step: 'settingPin', label: 'Set PIN', title: 'Setting a new PIN…', needsOperator: false },
-  { step: 'touchKey', label: 'Touch key', title: 'Touch your security key', needsOperator: true },
-  {
-    step: 'registering',
-    label: 'Register',
-    title: 'Registering the passkey…',
-    needsOperator: false,
-  },
+  { step: 'fetchingOptions', label: 'Get options', needsOperator: false },
+  { step: 'insertKey', label: 'Insert key', needsOperator: true },
+  { step: 'checkingKey', label: 'Check key', needsOperator: false },
+  { step: 'settingPin', label: 'Set PIN', needsOperator: false },
+  { step: 'touchKey', label: 'Touch key', needsOperator: true },
+  { step: 'registering', label: 'Register', needsOperator: false },
 ];
 
 export function stepIndex(step: Step): number {

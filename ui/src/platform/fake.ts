@@ -191,6 +191,7 @@ export class FakeBackend implements Backend {
     this.busy = true;
     user.status = 'inProgress';
     user.detail = null;
+    // The messages are the engine's `Step::prompt` wording, as the real backend sends them.
     const step = (s: Step, message: string) =>
       onEvent({ event: 'step', data: { step: s, message } });
     const fail = (error: IpcError) => {
@@ -199,12 +200,12 @@ export class FakeBackend implements Backend {
       onEvent({ event: 'failed', data: error });
     };
     try {
-      step('fetchingOptions', 'Getting registration options from Microsoft Entra…');
+      step('fetchingOptions', 'Asking Entra ID for a registration challenge…');
       await this.pause();
 
       let key = this.freeKey();
       if (!key) {
-        step('insertKey', 'Plug a new security key into this station.');
+        step('insertKey', 'Insert a security key');
         while (!(key = this.freeKey())) await this.nextChange();
       }
       const keyId = key.id;
@@ -215,20 +216,20 @@ export class FakeBackend implements Backend {
           'Plug the key back in and try again.',
         );
 
-      step('checkingKey', `Reading ${key.model}…`);
+      step('checkingKey', 'Checking the key…');
       await this.pause();
       if (!this.keys.has(keyId)) return fail(pulled());
 
-      step('settingPin', 'Setting a new random PIN on the key…');
+      step('settingPin', 'Setting a new PIN on the key…');
       await this.pause();
       if (!this.keys.has(keyId)) return fail(pulled());
 
-      step('touchKey', 'Touch the flashing contact on the key to create the passkey.');
+      step('touchKey', 'Touch your security key');
       this.update(keyId, { awaitingTouch: true });
       while (this.keys.get(keyId)?.awaitingTouch) await this.nextChange();
       if (!this.keys.has(keyId)) return fail(pulled());
 
-      step('registering', 'Registering the passkey with Microsoft Entra…');
+      step('registering', 'Registering the passkey with Entra ID…');
       await this.pause();
       const injected = this.options.failures?.[userId];
       if (injected) return fail(injected);

@@ -1,11 +1,14 @@
 //! What surrounds the key work: the tenant's pre-flight before it, and after a
-//! registration the read-back, self-test, forced PIN change (last, per CTAP.md), the
+//! registration the read-back, self-test, forced PIN change (last: once set, the key
+//! refuses its PIN for anything but a change), the
 //! "provisioned" group, inventory and audit. Inventory entries are made here and only here
 //! (`add_inventory`, for a key in hand or the key a journaled job used: `UsedKey`).
 
 use keydesk_core::{b64, CreationOptions, DirectoryUser, Pin};
 use keydesk_fido::{GetAssertion, KeyInfo, SecurityKey};
+use keydesk_graph::GraphErrorKind;
 use rand::RngCore;
+use std::sync::atomic::Ordering;
 
 use crate::directory::Fido2Policy;
 use crate::inventory::{InventoryEntry, KeyStatus};
@@ -13,12 +16,21 @@ use crate::journal::JobRecord;
 use crate::preflight;
 use crate::{group_move, Context, ProvisionError, Provisioned};
 
+/// The warning given (once per run) when the FIDO2 policy may not be read.
+pub const POLICY_UNREADABLE: &str =
+    "policy could not be read: pre-flight limited to the key's own checks";
+
 /// Checks the tenant's FIDO2 policy (when asked and when the directory can read it) and
 /// deletes the user's existing passkeys when the operator confirmed it. Returns the
 /// policy, for the key-model check once the key is known.
+///
+/// A 403 on the policy read (a delegated operator without Global Reader or Authentication
+/// Policy Administrator) is a warning in `warnings`, given once per run (per
+/// [`Context`]), unless `settings.strict_policy` makes it fail the user.
 pub async fn tenant_preflight(
     ctx: &Context<'_>,
     user: &DirectoryUser,
+    warnings: &mut Vec<String>,
 ) -> Result<Option<Fido2Policy>, ProvisionError> {
     let mut policy = None;
     if ctx.settings.check_policy {
@@ -26,6 +38,14 @@ pub async fn tenant_preflight(
             Ok(p) => {
                 preflight::check_tenant(&p).map_err(ProvisionError::Policy)?;
                 policy = Some(p);
+            }
+            Err(ProvisionError::Graph(e))
+                if e.kind() == GraphErrorKind::Forbidden && !ctx.settings.strict_policy =>
+            {
+                if !ctx.policy_unreadable_told.swap(true, Ordering::SeqCst) {
+                    tracing::warn!(error = %e, "{POLICY_UNREADABLE}");
+                    warnings.push(format!("{POLICY_UNREADABLE} ({})", e.remediation()));
+                }
             }
             Err(ProvisionError::Unsupported(what)) => {
                 tracing::warn!(

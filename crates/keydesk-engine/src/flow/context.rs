@@ -42,6 +42,8 @@ pub struct Context<'a> {
     pub now: fn() -> i64,
     /// The provisioned and queue groups, resolved once per run.
     pub(crate) groups: GroupCache,
+    /// Set once the "policy could not be read" warning was given in this run.
+    pub(crate) policy_unreadable_told: std::sync::atomic::AtomicBool,
 }
 
 impl<'a> Context<'a> {
@@ -59,6 +61,7 @@ impl<'a> Context<'a> {
             settings: Settings::default(),
             now: system_now,
             groups: Default::default(),
+            policy_unreadable_told: Default::default(),
         }
     }
 

@@ -1,11 +1,12 @@
 //! One user, from pre-flight to a registered passkey.
 //!
-//! The order is PRODUCT.md's, GRAPH.md's and CTAP.md's: pre-flight → creation options →
-//! key checks → PIN (new, changed, or reset first) → CTAP 2.1 minimum length →
-//! makeCredential over SHA-256 of the exact clientDataJSON → attestationObject → POST →
-//! read back, self-test, force-change last ([`crate::after`]). Each state is journaled
-//! before the side effect it announces; an unfinished job is reconciled first
-//! ([`crate::resume`]).
+//! The order: pre-flight → creation options → key checks → PIN (new, changed, or reset
+//! first) → CTAP 2.1 minimum length → makeCredential over SHA-256 of the exact
+//! clientDataJSON → attestationObject → POST → read back, self-test, force-change last
+//! ([`crate::after`]). The tenant refuses before the key is touched, the PIN exists before
+//! makeCredential needs it, and a forced PIN change follows everything that uses the PIN.
+//! Each state is journaled before the side effect it announces; an unfinished job is
+//! reconciled first ([`crate::resume`]).
 
 use keydesk_core::job::{JobEvent, JobState};
 use keydesk_core::{client_data, CreationOptions, DirectoryUser, Pin};
@@ -94,7 +95,8 @@ async fn run(
         None => None,
     };
     ctx.journal.enqueue(&user.id, &user.upn)?;
-    let policy = after::tenant_preflight(ctx, user).await?;
+    let mut warnings = Vec::new();
+    let policy = after::tenant_preflight(ctx, user, &mut warnings).await?;
 
     progress(Step::FetchingOptions);
     let mut options = options_for(ctx, user).await?;
@@ -121,7 +123,6 @@ async fn run(
     ctx.journal
         .record_key(&user.id, &used.serial, &used.model, &used.aaguid)?;
 
-    let mut warnings = Vec::new();
     let own_pin = escrowed_for_key(ctx, user, &info, job.as_ref(), &serial)?;
     let reset = matches!(ctx.settings.existing_pin, ExistingPin::Reset);
     if own_pin.is_none() && info.client_pin == Some(true) && reset {
@@ -178,6 +179,7 @@ async fn run(
         credential_id: attestation.credential_id.clone(),
         client_data_json,
         attestation_object: attestation.to_cbor(),
+        beta: options.beta,
     };
     // What the user has now, journaled before the POST: how its passkey is recognised if
     // the answer is lost or the process dies (see `resume`).

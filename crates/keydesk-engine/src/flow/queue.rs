@@ -1,5 +1,7 @@
 //! Queue operations over the journal: load from a group or a UPN list, filter, skip,
-//! retry, reorder. The journal is the queue: a user's row is their place in it.
+//! retry, reorder; and the queue as the window shows it ([`rows`]: the directory's users
+//! joined with their journal state, each classified once as a [`QueueStatus`]). The
+//! journal is the queue: a user's row is their place in it.
 
 use keydesk_core::job::{JobEvent, JobState};
 use keydesk_core::DirectoryUser;
@@ -33,6 +35,68 @@ impl Filter {
             Filter::Done => state.is_final(),
         }
     }
+}
+
+/// Where a user of the queue stands, as the operator sees it: the app's IPC maps it 1:1.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum QueueStatus {
+    /// Not started.
+    Pending,
+    /// Started and unfinished (a job interrupted mid-way reads the same).
+    InProgress,
+    /// Passkey registered.
+    Registered,
+    /// Stopped with an error.
+    Failed,
+    /// Not eligible, skipped or revoked.
+    Skipped,
+    /// The registration could not be confirmed or ruled out: an operator decides.
+    NeedsAttention,
+}
+
+impl QueueStatus {
+    /// The status of a job in `state`.
+    pub fn of(state: JobState) -> QueueStatus {
+        match state {
+            JobState::Pending => QueueStatus::Pending,
+            JobState::Registered => QueueStatus::Registered,
+            JobState::Failed => QueueStatus::Failed,
+            JobState::Skipped | JobState::Revoked => QueueStatus::Skipped,
+            JobState::NeedsAttention => QueueStatus::NeedsAttention,
+            _ => QueueStatus::InProgress,
+        }
+    }
+}
+
+/// One user of the queue with where they stand.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueRow {
+    /// The directory's user.
+    pub user: DirectoryUser,
+    /// Their status: [`QueueStatus::Skipped`] when not eligible, else their job's.
+    pub status: QueueStatus,
+    /// Why skipped or failed, or the registered key.
+    pub detail: Option<String>,
+}
+
+/// `users` (in their order) joined with their journal state. Reads the journal only: a
+/// user the journal does not know is pending, and nothing is enqueued.
+pub fn rows(journal: &Journal, users: &[DirectoryUser]) -> Result<Vec<QueueRow>, ProvisionError> {
+    users
+        .iter()
+        .map(|user| {
+            let (status, detail) = match (user.ineligibility(), journal.job(&user.id)?) {
+                (Some(why), _) => (QueueStatus::Skipped, Some(why.to_owned())),
+                (None, Some(job)) => (QueueStatus::of(job.state), job.detail),
+                (None, None) => (QueueStatus::Pending, None),
+            };
+            Ok(QueueRow {
+                user: user.clone(),
+                status,
+                detail,
+            })
+        })
+        .collect()
 }
 
 /// The users of a group, in the journal as pending unless already known.

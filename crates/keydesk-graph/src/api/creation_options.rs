@@ -2,12 +2,13 @@
 //!
 //! The document is read as JSON values, field by field, so a missing or mistyped field is
 //! reported by its path (`publicKey.challenge`). It may sit at the top level or inside
-//! `"value"` (GRAPH.md). Ids are decoded with [`decode_lenient`]; everything the key needs
+//! `"value"` (GRAPH.md). Credential ids are decoded with [`decode_lenient`], the user
+//! handle strictly as plain base64url ([`decode_user_handle`]); everything the key needs
 //! (rp, user, algorithms, extensions) comes from the document, nothing is assumed except
 //! where the WebAuthn spec gives a default (noted below).
 
-use keydesk_core::b64::decode_lenient;
-use keydesk_core::options::CredProtect;
+use keydesk_core::b64::{decode_lenient, readings};
+use keydesk_core::options::{decode_user_handle, CredProtect};
 use keydesk_core::CreationOptions;
 use serde_json::Value;
 use time::format_description::well_known::Rfc3339;
@@ -55,7 +56,7 @@ fn read(root: &Value) -> Result<CreationOptions, Fail> {
     let user = object(pk, "user", "publicKey.user")?;
     let user_id = string(user, "id", "publicKey.user.id")?;
     let user_handle =
-        decode_lenient(user_id).map_err(|e| fail("publicKey.user.id", e.to_string()))?;
+        decode_user_handle(user_id).map_err(|e| fail("publicKey.user.id", e.to_string()))?;
     if user_handle.is_empty() || user_handle.len() > 64 {
         return Err(fail(
             "publicKey.user.id",
@@ -82,6 +83,7 @@ fn read(root: &Value) -> Result<CreationOptions, Fail> {
         resident_key: resident_key(pk)?,
         hmac_secret: extension_flag(pk, "hmacCreateSecret")?,
         cred_protect: cred_protect(pk)?,
+        beta: false,
     })
 }
 
@@ -120,14 +122,25 @@ fn exclude_credentials(pk: &Value) -> Result<Vec<Vec<u8>>, Fail> {
     let list = list
         .as_array()
         .ok_or_else(|| fail("publicKey.excludeCredentials", "not an array".into()))?;
-    list.iter()
-        .enumerate()
-        .map(|(i, entry)| {
-            let what = format!("publicKey.excludeCredentials[{i}].id");
-            let id = string(entry, "id", &what)?;
-            decode_lenient(id).map_err(|e| fail(&what, e.to_string()))
-        })
-        .collect()
+    // v1.0 documents plain base64url, beta the padding-digit form, samples show standard
+    // base64 with `=`: an id that decodes both ways is excluded under both readings (a
+    // reading that matches nothing on the key costs nothing).
+    let mut ids: Vec<Vec<u8>> = Vec::new();
+    for (i, entry) in list.iter().enumerate() {
+        let what = format!("publicKey.excludeCredentials[{i}].id");
+        let id = string(entry, "id", &what)?;
+        let all = readings(id);
+        if all.is_empty() {
+            let error = decode_lenient(id).err().map(|e| e.to_string());
+            return Err(fail(&what, error.unwrap_or_else(|| "not base64".into())));
+        }
+        for reading in all {
+            if !ids.contains(&reading) {
+                ids.push(reading);
+            }
+        }
+    }
+    Ok(ids)
 }
 
 /// `requireResidentKey`, else `residentKey` (L2), else true: Entra passkeys are always
@@ -250,6 +263,13 @@ mod tests {
                         "credentialProtectionPolicy": "userVerificationOptional" },
         "somethingNew": {"ignored": true} } }"#;
 
+    fn plain(text: &str) -> Vec<u8> {
+        use base64::Engine;
+        base64::engine::general_purpose::URL_SAFE_NO_PAD
+            .decode(text)
+            .unwrap()
+    }
+
     fn expected() -> CreationOptions {
         CreationOptions {
             challenge: "dGhlLWNoYWxsZW5nZQ".into(),
@@ -260,14 +280,17 @@ mod tests {
             user_name: "kim@contoso.com".into(),
             user_display_name: "Kim User".into(),
             algorithms: vec![-7, -257],
+            // Both readings of ids that decode both ways, each byte string once.
             exclude_credentials: vec![
                 vec![0xfb, 0xff, 0x10, 0x20, 0x30],
+                plain("-_8QIDA1"),
                 vec![0, 1],
-                vec![0xfb, 0xff, 0x10, 0x20, 0x30],
+                plain("AAE1"),
             ],
             resident_key: true,
             hmac_secret: true,
             cred_protect: Some(CredProtect::UvOptional),
+            beta: false,
         }
     }
 

@@ -8,8 +8,10 @@
 //! connection, 5xx, unreadable 201) the user's passkeys are read and matched against the
 //! [`Attempt`] taken before the POST ([`super::reconcile`]); only when the passkey is
 //! surely absent is the POST sent again, up to [`crate::GraphConfig::max_attempts`] times,
-//! and when that cannot be told the answer is [`GraphError::RegistrationUnsure`]. Deleting uses beta for
-//! app-only sign-in (GRAPH.md: v1.0 documents it as unsupported).
+//! and when that cannot be told the answer is [`GraphError::RegistrationUnsure`]. Deleting
+//! uses v1.0 (app-only too, with UserAuthMethod-Passkey.ReadWrite.All), falling back to beta
+//! for an app-only caller v1.0 refuses. Listing and deleting are refused in the China cloud
+//! before any call.
 
 use keydesk_core::CreationOptions;
 use reqwest::Method;
@@ -21,7 +23,7 @@ use super::users::with_request_id;
 use crate::http::Call;
 use crate::retry::backoff;
 use crate::wire::Fido2MethodDto;
-use crate::{ApiVersion, GraphClient, GraphError, Operation, Passkey};
+use crate::{ApiVersion, Cloud, GraphClient, GraphError, GraphErrorKind, Operation, Passkey};
 
 /// Challenge timeouts beta accepts, in minutes.
 pub const CHALLENGE_TIMEOUT_MINUTES: std::ops::RangeInclusive<u32> = 5..=43200;
@@ -34,6 +36,7 @@ impl GraphClient {
 
     /// The user's registered FIDO2 methods with Graph's clock at the time of listing.
     pub async fn passkey_listing(&self, user_id: &str) -> Result<PasskeyListing, GraphError> {
+        self.ensure_passkey_management("listing passkeys")?;
         let user_id = required(user_id, "user id")?;
         let url = self.url(
             self.config().api,
@@ -127,7 +130,9 @@ impl GraphClient {
         let reply = self
             .send(Call::get(Operation::CreationOptions, template, url))
             .await?;
-        creation_options::parse(&reply.body, reply.request_id.as_deref())
+        let mut options = creation_options::parse(&reply.body, reply.request_id.as_deref())?;
+        options.beta = challenge_timeout_minutes.is_some() || self.config().api == ApiVersion::Beta;
+        Ok(options)
     }
 
     /// Registers the passkey for the user; an unknown outcome is reconciled against
@@ -150,8 +155,14 @@ impl GraphClient {
                 return Err(GraphError::InvalidInput(format!("the {what} is empty")));
             }
         }
+        // The same API version as the creationOptions that issued the challenge.
+        let version = if registration.beta {
+            ApiVersion::Beta
+        } else {
+            self.config().api
+        };
         let url = self.url(
-            self.config().api,
+            version,
             &["users", user_id, "authentication", "fido2Methods"],
         );
         let call = Call {
@@ -208,33 +219,63 @@ impl GraphClient {
     }
 
     /// Deletes one of the user's FIDO2 methods (204).
+    ///
+    /// Through the configured version (v1.0 documents app-only delete with the least
+    /// privilege UserAuthMethod-Passkey.ReadWrite.All). An app-only caller refused there
+    /// (403: a tenant or app still on the older UserAuthenticationMethod.ReadWrite.All,
+    /// which beta honours) tries beta once; if that fails too, the v1.0 refusal is
+    /// reported, since its hint names the least-privilege permission.
     pub async fn delete_passkey(&self, user_id: &str, method_id: &str) -> Result<(), GraphError> {
+        self.ensure_passkey_management("deleting passkeys")?;
         let user_id = required(user_id, "user id")?;
         let method_id = required(method_id, "passkey id")?;
-        let version = if self.credentials().is_app_only() {
-            ApiVersion::Beta
-        } else {
-            self.config().api
+        let call = |version| {
+            let url = self.url(
+                version,
+                &[
+                    "users",
+                    user_id,
+                    "authentication",
+                    "fido2Methods",
+                    method_id,
+                ],
+            );
+            Call {
+                operation: Operation::DeletePasskey,
+                method: Method::DELETE,
+                template: "/users/{id}/authentication/fido2Methods/{methodId}",
+                url,
+                body: None,
+                eventual: false,
+            }
         };
-        let url = self.url(
-            version,
-            &[
-                "users",
-                user_id,
-                "authentication",
-                "fido2Methods",
-                method_id,
-            ],
-        );
-        let call = Call {
-            operation: Operation::DeletePasskey,
-            method: Method::DELETE,
-            template: "/users/{id}/authentication/fido2Methods/{methodId}",
-            url,
-            body: None,
-            eventual: false,
-        };
-        self.send(call).await.map(drop)
+        let configured = self.config().api;
+        match self.send(call(configured)).await {
+            Err(error)
+                if error.kind() == GraphErrorKind::Forbidden
+                    && configured == ApiVersion::V1
+                    && self.credentials().is_app_only() =>
+            {
+                tracing::warn!(%error, "v1.0 refused the app-only delete, trying beta");
+                self.send(call(ApiVersion::Beta))
+                    .await
+                    .map(drop)
+                    .map_err(|_| error)
+            }
+            other => other.map(drop),
+        }
+    }
+
+    /// Refuses listing and deleting passkeys where Microsoft does not offer them (the China
+    /// cloud), before anything is sent.
+    fn ensure_passkey_management(&self, what: &'static str) -> Result<(), GraphError> {
+        match self.config().cloud {
+            Cloud::China => Err(GraphError::NotInCloud {
+                feature: what,
+                cloud: Cloud::China,
+            }),
+            _ => Ok(()),
+        }
     }
 }
 

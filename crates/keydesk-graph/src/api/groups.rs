@@ -5,7 +5,10 @@
 //! transitively (nested groups flattened) and cast to users, so devices, service
 //! principals and groups never show up. The plain query is tried first (an advanced query,
 //! `ConsistencyLevel: eventual`, can miss members added minutes ago); only when Graph
-//! answers `Request_UnsupportedQuery` is it repeated as an advanced query.
+//! answers `Request_UnsupportedQuery` is it repeated as an advanced query. Members that
+//! come back with an id but neither UPN nor display name mean the caller lacks a user-read
+//! permission (Graph answers 200 with "limited information"): that is reported as a 403 of
+//! [`Operation::GroupMembers`], whose hint names User.ReadBasic.All.
 
 use std::collections::HashSet;
 
@@ -113,12 +116,36 @@ impl GraphClient {
         let mut seen = HashSet::new();
         let mut users = Vec::with_capacity(members.len());
         for member in members {
+            if is_limited(&member) {
+                return Err(limited_information());
+            }
             let user = to_directory_user(member)?;
             if seen.insert(user.id.clone()) {
                 users.push(user);
             }
         }
         Ok(users)
+    }
+}
+
+/// A user Graph listed with its id only: the caller may read group members
+/// (GroupMember.Read.All) but not users (Graph's "limited information").
+fn is_limited(member: &UserDto) -> bool {
+    let blank = |v: &Option<String>| v.as_deref().is_none_or(str::is_empty);
+    !blank(&member.id) && blank(&member.user_principal_name) && blank(&member.display_name)
+}
+
+/// The permission error for members listed with limited information.
+fn limited_information() -> GraphError {
+    GraphError::Api {
+        operation: Operation::GroupMembers,
+        status: 403,
+        code: "LimitedInformation".into(),
+        message: "members were listed with their ids only (no user principal name or display \
+                  name): the app may read group members but not users"
+            .into(),
+        request_id: None,
+        client_request_id: None,
     }
 }
 

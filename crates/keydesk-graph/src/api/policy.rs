@@ -7,8 +7,14 @@
 //! top-level key restrictions when present. [`may_register`] does no I/O: the engine asks
 //! it before writing anything to a key.
 //!
-//! Not judged: attestation enforcement (needs the key's attestation) and which groups the
-//! policy targets (needs the user's memberships); Graph still refuses those at register.
+//! Passkey profiles (the v1.0 `passkeyProfile` resource) also carry `passkeyTypes` (a
+//! security key's passkey is device-bound: a profile that allows only `synced` cannot take
+//! it) and `attestationEnforcement`; [`attestation_required`] says whether the profiles
+//! that fit the key (or the top-level `isAttestationEnforced`) demand an attestation.
+//!
+//! Not judged: whether the key's attestation passes Entra's metadata check (the engine
+//! asks [`attestation_required`] and decides by key model) and which groups the policy
+//! targets (needs the user's memberships); Graph still refuses those at register.
 
 use std::fmt;
 
@@ -45,6 +51,21 @@ pub struct PasskeyProfile {
     pub name: String,
     /// Its key restrictions, if any.
     pub key_restrictions: Option<KeyRestrictions>,
+    /// `passkeyTypes` (`deviceBound`, `synced`); empty when the profile does not say.
+    pub passkey_types: Vec<String>,
+    /// `attestationEnforcement` is anything but `disabled` (e.g. `registrationOnly`).
+    pub attestation_enforced: bool,
+}
+
+impl PasskeyProfile {
+    /// Whether a security key's (device-bound) passkey may be registered under it.
+    pub fn allows_device_bound(&self) -> bool {
+        self.passkey_types.is_empty()
+            || self
+                .passkey_types
+                .iter()
+                .any(|t| t.eq_ignore_ascii_case("deviceBound"))
+    }
 }
 
 /// The FIDO2 authentication method policy, as far as provisioning depends on it.
@@ -85,6 +106,10 @@ pub enum PolicyRefusal {
     /// The key's model is not on the allow list (or in any allowed passkey profile).
     #[error("the key model {0} is not allowed by the FIDO2 policy")]
     NotAllowed(Uuid),
+    /// No passkey profile allowed for the user permits device-bound passkeys, which is
+    /// what a security key holds.
+    #[error("no passkey profile of the FIDO2 policy allows device-bound passkeys (security keys)")]
+    DeviceBoundNotAllowed,
 }
 
 impl PolicyRefusal {
@@ -100,6 +125,10 @@ impl PolicyRefusal {
             PolicyRefusal::DisabledAccount(_) => {
                 "Enable the account first, or skip the user.".into()
             }
+            PolicyRefusal::DeviceBoundNotAllowed => "Ask an administrator to allow device-bound \
+                passkeys (passkey types) in a passkey profile that targets these users (Entra \
+                admin center, Authentication methods, Passkey (FIDO2))."
+                .into(),
             PolicyRefusal::Blocked(_) | PolicyRefusal::NotAllowed(_) => "Use a key model the \
                 policy allows, or ask an administrator to add this model's AAGUID to the \
                 key restrictions."
@@ -127,31 +156,53 @@ pub fn may_register(
         return Err(PolicyRefusal::DisabledAccount(user.upn.clone()));
     }
     if !policy.profiles.is_empty() {
-        let allowed = policy.profiles.iter().filter(|p| {
-            policy.allowed_profiles.is_empty() || policy.allowed_profiles.contains(&p.id)
-        });
-        let mut any = false;
-        for profile in allowed {
-            any = true;
-            if profile
-                .key_restrictions
-                .as_ref()
-                .is_none_or(|r| r.permits(aaguid))
-            {
-                return Ok(());
-            }
+        let allowed: Vec<&PasskeyProfile> = allowed_profiles(policy).collect();
+        if allowed.is_empty() {
+            return Err(PolicyRefusal::MethodDisabled);
         }
-        return Err(if any {
-            PolicyRefusal::NotAllowed(aaguid)
+        if !allowed.iter().any(|p| p.allows_device_bound()) {
+            return Err(PolicyRefusal::DeviceBoundNotAllowed);
+        }
+        return if fitting_profiles(policy, aaguid).next().is_some() {
+            Ok(())
         } else {
-            PolicyRefusal::MethodDisabled
-        });
+            Err(PolicyRefusal::NotAllowed(aaguid))
+        };
     }
     match &policy.key_restrictions {
         Some(r) if !r.permits(aaguid) && r.allow => Err(PolicyRefusal::NotAllowed(aaguid)),
         Some(r) if !r.permits(aaguid) => Err(PolicyRefusal::Blocked(aaguid)),
         _ => Ok(()),
     }
+}
+
+/// Whether registering a key of model `aaguid` needs an attestation Entra can verify:
+/// with passkey profiles, when every profile the key fits enforces attestation; without,
+/// the top-level `isAttestationEnforced`.
+pub fn attestation_required(policy: &Fido2Policy, aaguid: Uuid) -> bool {
+    if policy.profiles.is_empty() {
+        return policy.attestation_enforced;
+    }
+    let mut fitting = fitting_profiles(policy, aaguid).peekable();
+    fitting.peek().is_some() && fitting.all(|p| p.attestation_enforced)
+}
+
+/// The profiles the include targets allow (all of them when the targets name none).
+fn allowed_profiles(policy: &Fido2Policy) -> impl Iterator<Item = &PasskeyProfile> {
+    policy
+        .profiles
+        .iter()
+        .filter(|p| policy.allowed_profiles.is_empty() || policy.allowed_profiles.contains(&p.id))
+}
+
+/// The allowed profiles under which a security key of model `aaguid` may be registered.
+fn fitting_profiles(policy: &Fido2Policy, aaguid: Uuid) -> impl Iterator<Item = &PasskeyProfile> {
+    allowed_profiles(policy).filter(move |p| {
+        p.allows_device_bound()
+            && p.key_restrictions
+                .as_ref()
+                .is_none_or(|r| r.permits(aaguid))
+    })
 }
 
 #[derive(Deserialize)]
@@ -182,6 +233,29 @@ struct ProfileDto {
     id: Option<String>,
     name: Option<String>,
     key_restrictions: Option<RestrictionsDto>,
+    /// A flags enum: Graph writes `"deviceBound,synced"`; an array is accepted too.
+    passkey_types: Option<serde_json::Value>,
+    attestation_enforcement: Option<String>,
+}
+
+/// `passkeyTypes` as a list: split on commas (Graph's flags-enum spelling) or an array.
+fn passkey_types(value: Option<serde_json::Value>) -> Vec<String> {
+    let words = |text: &str| -> Vec<String> {
+        text.split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect()
+    };
+    match value {
+        Some(serde_json::Value::String(text)) => words(&text),
+        Some(serde_json::Value::Array(items)) => items
+            .iter()
+            .filter_map(serde_json::Value::as_str)
+            .flat_map(words)
+            .collect(),
+        _ => Vec::new(),
+    }
 }
 
 #[derive(Deserialize)]
@@ -220,6 +294,10 @@ pub(crate) fn parse_policy(body: &[u8]) -> Result<Fido2Policy, serde_json::Error
                 id: p.id.unwrap_or_default(),
                 name: p.name.unwrap_or_default(),
                 key_restrictions: p.key_restrictions.map(restrictions),
+                passkey_types: passkey_types(p.passkey_types),
+                attestation_enforced: p
+                    .attestation_enforcement
+                    .is_some_and(|a| !a.eq_ignore_ascii_case("disabled")),
             })
             .collect(),
         allowed_profiles: dto

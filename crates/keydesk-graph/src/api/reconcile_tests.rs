@@ -37,6 +37,7 @@ fn attempt() -> Attempt {
         credential_id: CREDENTIAL.to_vec(),
         client_data_json: b"{}".to_vec(),
         attestation_object: vec![0xa0],
+        beta: false,
     };
     Attempt::new(&before, &registration, Some(&AAGUID.to_uppercase()))
 }

@@ -20,6 +20,9 @@ pub struct Registration {
     pub client_data_json: Vec<u8>,
     /// CBOR attestationObject.
     pub attestation_object: Vec<u8>,
+    /// The challenge came from beta ([`keydesk_core::CreationOptions::beta`]): the POST
+    /// goes to beta as well.
+    pub beta: bool,
 }
 
 impl Registration {
@@ -64,6 +67,7 @@ mod tests {
             credential_id: vec![0xfb, 0xff, 0x01],
             client_data_json: br#"{"type":"webauthn.create"}"#.to_vec(),
             attestation_object: vec![0xa3, 0x63],
+            beta: false,
         }
     }
 

@@ -1,7 +1,7 @@
 //! App-only sign-in with a certificate: the key pair from a PEM file, and the signed JWT
 //! client assertion Entra accepts in place of a client secret.
 //!
-//! The assertion follows GRAPH.md: header `alg` PS256 with `x5t#S256` (base64url SHA-256
+//! The assertion is the one Entra documents for certificate credentials: header `alg` PS256 with `x5t#S256` (base64url SHA-256
 //! of the DER certificate); claims `aud` = token endpoint, `iss` = `sub` = client id, a
 //! random `jti`, `nbf`/`iat` now and `exp` five minutes ahead. Signing is pure Rust (`rsa`
 //! with PSS and SHA-256).
@@ -29,7 +29,7 @@ use sha2::{Digest, Sha256};
 
 use crate::GraphError;
 
-/// Lifetime written into an assertion (GRAPH.md: at most 10 minutes).
+/// Lifetime written into an assertion (Entra accepts at most 10 minutes).
 const ASSERTION_LIFETIME_SECS: i64 = 5 * 60;
 
 /// A certificate and its private key, as registered on the app registration.

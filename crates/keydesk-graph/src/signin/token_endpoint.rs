@@ -78,7 +78,7 @@ pub(crate) async fn post_form(
         let body = response.bytes().await.map_err(transport_error)?.to_vec();
         let span = tracing::Span::current();
         span.record("status", status);
-        span.record("duration_ms", started.elapsed().as_millis() as u64);
+        span.record("duration_ms", crate::net::millis(started.elapsed()));
         if let Some(id) = &request_id {
             span.record("request_id", id.as_str());
         }

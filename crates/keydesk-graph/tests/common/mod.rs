@@ -218,5 +218,6 @@ pub fn registration() -> Registration {
         credential_id: vec![1, 2, 3],
         client_data_json: b"{}".to_vec(),
         attestation_object: vec![0xa0],
+        beta: false,
     }
 }

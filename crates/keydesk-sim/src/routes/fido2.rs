@@ -20,10 +20,10 @@ use serde_json::{json, Value};
 use crate::clock::rfc3339_seconds;
 use crate::directory::User;
 use crate::error::GraphError;
-use crate::layer::ApiVersion;
 use crate::perms::{Caller, Need};
 use crate::query::Query;
 use crate::tenant::{Counters, Passkey, Tenant};
+use crate::version::ApiVersion;
 use crate::{options, verify};
 
 /// `GET .../fido2Methods`.
@@ -67,7 +67,7 @@ pub async fn get_segment(
         }
         let query = Query::parse(raw.as_deref());
         let timeout = options::parse_timeout(version, &segment, &query)?;
-        return options::issue(&tenant, user, timeout).map(Json);
+        return options::issue(&tenant, user, timeout, version).map(Json);
     }
     caller.require(Need::PasskeyRead)?;
     let now = tenant.clock.now();
@@ -80,12 +80,19 @@ pub async fn get_segment(
 }
 
 /// `DELETE .../fido2Methods/{methodId}`.
+///
+/// v1.0 accepts UserAuthMethod-Passkey.ReadWrite.All (app-only too); beta, the harder
+/// reading, only the older UserAuthenticationMethod.ReadWrite.All.
 pub async fn delete(
     State(tenant): State<Arc<Tenant>>,
+    Extension(version): Extension<ApiVersion>,
     Extension(caller): Extension<Caller>,
     Path((id, method)): Path<(String, String)>,
 ) -> Result<StatusCode, GraphError> {
-    caller.require(Need::MethodDelete)?;
+    caller.require(match version {
+        ApiVersion::V1 => Need::PasskeyDelete,
+        ApiVersion::Beta => Need::MethodDelete,
+    })?;
     let user = find_user(&tenant, &id)?;
     let now = tenant.clock.now();
     let mut live = tenant.live();
@@ -102,13 +109,14 @@ pub async fn delete(
 /// `POST .../fido2Methods`: verify the attestation and store the passkey.
 pub async fn register(
     State(tenant): State<Arc<Tenant>>,
+    Extension(version): Extension<ApiVersion>,
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
     body: Bytes,
 ) -> Result<Response, GraphError> {
     caller.require(Need::PasskeyWrite)?;
     let user = find_user(&tenant, &id)?;
-    match verify::register(&tenant, user, &body) {
+    match verify::register(&tenant, user, &body, version) {
         Ok(passkey) => {
             Counters::bump(&tenant.counters.registrations);
             tracing::info!(user = %user.id, method = %passkey.id, aaguid = %passkey.aaguid, "passkey registered");

@@ -5,7 +5,9 @@
 //! 400; while more remain the page carries an absolute `@odata.nextLink` with an opaque
 //! `$skiptoken`. Devices, service principals and nested groups are members too, each
 //! with its `@odata.type`; the cast leaves them out, and `transitiveMembers` flattens
-//! nesting (each object once).
+//! nesting (each object once). A caller without a user-read permission (User.ReadBasic.All,
+//! User.Read.All, Directory.Read.All) still gets 200, but each user is limited to
+//! `@odata.type` and `id`.
 
 use std::sync::Arc;
 
@@ -141,16 +143,19 @@ fn list_members(
     };
     let total = members.len() + users.len();
     let mut value = Vec::new();
+    let limited = !caller.reads_users();
     for user in users.iter().skip(offset).take(page) {
-        value.push(user_json(user, select.as_deref())?);
+        value.push(if limited {
+            limited_user(&user.id)
+        } else {
+            user_json(user, select.as_deref())?
+        });
     }
     for member in members.iter().skip(offset).take(page) {
-        value.push(member_json(
-            tenant,
-            member,
-            select.as_deref(),
-            !listing.users_only,
-        )?);
+        value.push(match member {
+            Member::User(u) if limited => limited_user(&tenant.directory.users[*u].id),
+            _ => member_json(tenant, member, select.as_deref(), !listing.users_only)?,
+        });
     }
 
     let mut body = Map::new();
@@ -177,6 +182,12 @@ fn list_members(
     }
     body.insert("value".to_owned(), Value::Array(value));
     Ok(Json(Value::Object(body)))
+}
+
+/// A user as Graph lists it to a caller without a user-read permission: its type and id,
+/// nothing else, whatever `$select` asks for.
+fn limited_user(id: &uuid::Uuid) -> Value {
+    json!({ "@odata.type": "#microsoft.graph.user", "id": id })
 }
 
 /// A member object; users honour `$select`, other kinds show id and displayName.

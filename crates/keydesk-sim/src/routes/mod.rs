@@ -18,8 +18,9 @@ use axum::routing::{delete, get, post};
 use axum::{Extension, Router};
 
 use crate::error::GraphError;
-use crate::layer::{self, ApiVersion};
+use crate::layer;
 use crate::tenant::Tenant;
+use crate::version::ApiVersion;
 
 /// Builds the whole application; every response is dated by the simulated clock.
 pub fn app(tenant: Arc<Tenant>) -> Router {
@@ -41,6 +42,7 @@ pub fn app(tenant: Arc<Tenant>) -> Router {
         .route("/_sim/clock", post(sim::clock))
         .route("/_sim/faults", get(sim::get_faults).post(sim::set_faults))
         .route("/_sim/policy", post(sim::set_policy))
+        .route("/_sim/passkeys", post(sim::plant_passkey))
         .nest("/v1.0", graph(&tenant, ApiVersion::V1))
         .nest("/beta", graph(&tenant, ApiVersion::Beta))
         .fallback(|| async { StatusCode::NOT_FOUND })

@@ -1,5 +1,5 @@
 //! Test-only controls under `/_sim`: a state dump, the simulated clock, the fault knobs
-//! and the FIDO2 policy.
+//! the FIDO2 policy, and planting a passkey with a chosen credential id.
 //!
 //! No authentication; these exist for tests and demos, not for the client under test.
 
@@ -18,7 +18,7 @@ use crate::b64;
 use crate::clock::rfc3339_seconds;
 use crate::faults::Faults;
 use crate::policy::Fido2Policy;
-use crate::tenant::Tenant;
+use crate::tenant::{Passkey, Tenant};
 
 /// `GET /_sim/state`.
 ///
@@ -145,4 +145,55 @@ pub async fn set_policy(
     let graph = policy.to_graph();
     tenant.live().policy = policy;
     Ok(Json(graph))
+}
+
+/// `POST /_sim/passkeys` with `{"user": "<id or UPN>", "credentialIdHex": "<hex>"}`: plants
+/// a passkey with that credential id for the user, as if registered earlier (for tests of
+/// how credential ids are spelled in `excludeCredentials`). Answers the method as Graph
+/// renders it.
+pub async fn plant_passkey(
+    State(tenant): State<Arc<Tenant>>,
+    body: Bytes,
+) -> Result<Json<Value>, (StatusCode, String)> {
+    let bad = |what: &str| (StatusCode::BAD_REQUEST, what.to_owned());
+    let json: Value = serde_json::from_slice(&body).map_err(|e| bad(&e.to_string()))?;
+    let user = json["user"]
+        .as_str()
+        .ok_or_else(|| bad("user is missing"))?;
+    let hex = json["credentialIdHex"]
+        .as_str()
+        .ok_or_else(|| bad("credentialIdHex is missing"))?;
+    let credential_id = (0..hex.len())
+        .step_by(2)
+        .map(|i| {
+            hex.get(i..i + 2)
+                .and_then(|h| u8::from_str_radix(h, 16).ok())
+        })
+        .collect::<Option<Vec<u8>>>()
+        .filter(|id| !id.is_empty())
+        .ok_or_else(|| bad("credentialIdHex is not hex"))?;
+    let user = tenant
+        .directory
+        .user(user)
+        .ok_or_else(|| (StatusCode::NOT_FOUND, format!("no user {user}")))?;
+    let mut live = tenant.live();
+    let id = tenant.method_ids.next(&credential_id, |id| {
+        live.passkeys.values().flatten().any(|p| p.id == id)
+    });
+    let created = tenant.clock.now();
+    let passkey = Passkey {
+        id,
+        display_name: "Planted key".to_owned(),
+        created,
+        visible_from: created,
+        aaguid: uuid::Uuid::nil(),
+        model: String::new(),
+        credential_id,
+        attestation_certificates: Vec::new(),
+    };
+    live.passkeys
+        .entry(user.id)
+        .or_default()
+        .push(passkey.clone());
+    Ok(Json(super::fido2::method_json(&passkey)))
 }

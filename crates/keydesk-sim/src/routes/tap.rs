@@ -3,7 +3,7 @@
 //!
 //! Body `{startDateTime?, lifetimeInMinutes? (10..=43200, default 60), isUsableOnce?}`; the
 //! 201 answer carries the pass in clear, the only time it is shown. One pass per user: a
-//! second is refused until the first is deleted. Disabled accounts are refused.
+//! new one replaces the one the user had (Graph does not refuse it). Disabled accounts are refused.
 //!
 //! Not modelled: the TAP method policy (its own min/max lifetime), listing and deleting
 //! passes, signing in with one.
@@ -93,13 +93,9 @@ pub async fn create(
     };
     {
         let mut live = tenant.live();
-        if live.taps.contains_key(&user.id) {
-            return Err(GraphError::bad_request(format!(
-                "User '{}' already has a Temporary Access Pass; only one can exist per user. Delete it before issuing another.",
-                user.upn
-            )));
+        if live.taps.insert(user.id, tap.clone()).is_some() {
+            tracing::info!(user = %user.id, "the earlier temporary access pass was replaced");
         }
-        live.taps.insert(user.id, tap.clone());
     }
     let mut rng = rand::rng();
     let pass: String = (0..16)

@@ -78,7 +78,8 @@ impl Maker {
         out.push(self.flags);
         out.extend_from_slice(&0u32.to_be_bytes());
         out.extend_from_slice(&self.aaguid);
-        out.extend_from_slice(&(self.credential_id.len() as u16).to_be_bytes());
+        let id_len = u16::try_from(self.credential_id.len()).expect("credential ids are short");
+        out.extend_from_slice(&id_len.to_be_bytes());
         out.extend_from_slice(&self.credential_id);
         let point = self.key.verifying_key().to_encoded_point(false);
         let cose = Cbor::Map(vec![

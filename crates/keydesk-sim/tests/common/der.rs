@@ -4,13 +4,14 @@
 /// One TLV.
 pub fn tlv(tag: u8, content: &[u8]) -> Vec<u8> {
     let mut out = vec![tag];
-    let n = content.len();
+    let n = u16::try_from(content.len()).expect("test DER stays under 64 KiB");
+    let [high, low] = n.to_be_bytes();
     if n < 0x80 {
-        out.push(n as u8);
+        out.push(low);
     } else if n < 0x100 {
-        out.extend_from_slice(&[0x81, n as u8]);
+        out.extend_from_slice(&[0x81, low]);
     } else {
-        out.extend_from_slice(&[0x82, (n >> 8) as u8, n as u8]);
+        out.extend_from_slice(&[0x82, high, low]);
     }
     out.extend_from_slice(content);
     out
