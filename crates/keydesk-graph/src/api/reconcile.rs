@@ -110,15 +110,21 @@ pub fn judge(attempt: &Attempt, listing: &PasskeyListing, lag: Duration) -> Verd
         .filter(|p| fits(attempt, p))
         .cloned()
         .collect();
-    let elapsed = match (attempt.graph_time, listing.graph_time) {
-        (Some(before), Some(now)) => now - before,
-        _ => listing.local_time - attempt.local_time,
-    };
+    let elapsed = elapsed_secs(attempt, listing);
     let lag = i64::try_from(lag.as_secs()).unwrap_or(i64::MAX);
     match candidates.len() {
         1 => Verdict::Registered(candidates.into_iter().next().expect("one candidate")),
         0 if elapsed >= lag => Verdict::Absent,
         _ => Verdict::Unsure(candidates),
+    }
+}
+
+/// Seconds from the attempt to `listing`, on Graph's clock when both carry it, else on
+/// this machine's.
+pub fn elapsed_secs(attempt: &Attempt, listing: &PasskeyListing) -> i64 {
+    match (attempt.graph_time, listing.graph_time) {
+        (Some(before), Some(now)) => now - before,
+        _ => listing.local_time - attempt.local_time,
     }
 }
 
