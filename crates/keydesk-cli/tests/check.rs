@@ -100,7 +100,9 @@ fn a_correctly_configured_tenant_is_green() {
     assert_eq!(fails(&stdout), 0, "{stdout}");
     for expected in [
         "info network: no proxy",
-        "ok   token obtained (app-only",
+        // The simulator's tokens are shaped like Entra's: the hint reads their roles.
+        "ok   token obtained (app-only; roles claimed: ",
+        "UserAuthMethod-Passkey.ReadWrite.All",
         &format!("ok   group \"{GROUP}\" found"),
         "ok   members readable with UPNs: 10 users (nested included), 9 eligible, 1 guests",
         "ok   FIDO2 policy readable",

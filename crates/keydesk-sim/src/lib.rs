@@ -33,6 +33,7 @@
 //! It is not Entra: tokens are opaque (not JWTs), there is one app and one operator, no
 //! conditional access, no MDS attestation chains, no per-tenant throttling budgets.
 
+mod access_token;
 mod assertion;
 mod authdata;
 mod b64;

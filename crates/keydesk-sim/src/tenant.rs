@@ -172,8 +172,22 @@ impl Tenant {
 
     /// Issues an access token for `caller`, valid for `token_ttl` on the simulated clock.
     pub fn issue_token(&self, caller: Caller) -> String {
-        let token = random_token();
-        let expires = self.clock.now() + self.token_ttl();
+        let now = self.clock.now();
+        let expires = now + self.token_ttl();
+        let upn = match &caller {
+            Caller::User { user, .. } => self
+                .directory
+                .user(&user.to_string())
+                .map(|u| u.upn.as_str()),
+            Caller::App { .. } => None,
+        };
+        let issue = crate::access_token::Issue {
+            tenant_id: self.directory.tenant_id,
+            now,
+            expires,
+            upn,
+        };
+        let token = crate::access_token::mint(&caller, &issue);
         self.live()
             .tokens
             .insert(token.clone(), TokenInfo { expires, caller });
