@@ -16,6 +16,7 @@
 //! Tests that need a touch expect the operator to touch the key (a virtual key approves
 //! presence by itself).
 
+use keydesk_tests::within;
 use std::time::Duration;
 
 use ciborium::value::Value;
@@ -46,12 +47,6 @@ fn reset_allowed() -> bool {
 
 fn skip(test: &str, why: &str) {
     eprintln!("SKIPPED {test}: {why}");
-}
-
-async fn within<F: std::future::Future>(f: F) -> F::Output {
-    tokio::time::timeout(Duration::from_secs(120), f)
-        .await
-        .expect("hardware test took too long")
 }
 
 /// The key under test: `KEYDESK_HW_PATH`, or the only FIDO key plugged in.

@@ -1,7 +1,7 @@
 //! The Graph calls KeyDesk makes, and the permission each one needs.
 //!
 //! Errors carry the [`Operation`] they happened in so a 403 can name the exact permission
-//! that is missing (GRAPH.md's permission table) instead of a generic "access denied".
+//! that is missing (least privilege first, application and delegated) instead of a generic "access denied".
 
 use std::fmt;
 

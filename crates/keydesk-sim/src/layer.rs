@@ -140,7 +140,7 @@ pub async fn date(State(tenant): State<Arc<Tenant>>, request: Request, next: Nex
     response
 }
 
-/// What the identity service charges for a call (GRAPH.md): transitiveMembers 5,
+/// What the identity service charges for a call (the resource units Microsoft documents): transitiveMembers 5,
 /// members 3, anything else 1.
 fn resource_units(path: &str) -> u32 {
     if path.contains("/transitiveMembers") {

@@ -2,7 +2,7 @@
 //!
 //! An app-only token carries the application permissions (`roles`) configured for the app;
 //! a delegated token carries scopes and the signed-in user's directory roles. Each call
-//! lists the permissions that allow it, least privilege first (GRAPH.md's table), and
+//! lists the permissions that allow it, least privilege first (as Microsoft's permission tables list them), and
 //! the directory roles a delegated caller must also hold (an authentication administrator
 //! role to manage other users' methods; Global Reader or Authentication Policy
 //! Administrator to read the methods policy). A refusal is a 403 whose message names what

@@ -2,7 +2,7 @@
 //!
 //! The document is read as JSON values, field by field, so a missing or mistyped field is
 //! reported by its path (`publicKey.challenge`). It may sit at the top level or inside
-//! `"value"` (GRAPH.md). Credential ids are decoded with [`decode_lenient`], the user
+//! `"value"` (documentation samples wrap it; live answers do not). Credential ids are decoded with [`decode_lenient`], the user
 //! handle strictly as plain base64url ([`decode_user_handle`]); everything the key needs
 //! (rp, user, algorithms, extensions) comes from the document, nothing is assumed except
 //! where the WebAuthn spec gives a default (noted below).
@@ -144,7 +144,7 @@ fn exclude_credentials(pk: &Value) -> Result<Vec<Vec<u8>>, Fail> {
 }
 
 /// `requireResidentKey`, else `residentKey` (L2), else true: Entra passkeys are always
-/// discoverable (GRAPH.md: rk = true).
+/// discoverable (Entra asks for a resident key: rk = true).
 fn resident_key(pk: &Value) -> Result<bool, Fail> {
     let Some(selection) = pk.get("authenticatorSelection").filter(|v| !v.is_null()) else {
         return Ok(true);

@@ -1,7 +1,7 @@
 //! The tenant's FIDO2 method policy and the pure question "may this key be registered for
 //! this user, and if not, why".
 //!
-//! Reading follows GRAPH.md: `state`, `isSelfServiceRegistrationAllowed` (must be true for
+//! Reading follows Graph's fido2AuthenticationMethodConfiguration: `state`, `isSelfServiceRegistrationAllowed` (must be true for
 //! provisioning), `keyRestrictions` (allow or block lists of AAGUIDs), and the newer
 //! `passkeyProfiles` with `includeTargets[].allowedPasskeyProfiles`, which supersede the
 //! top-level key restrictions when present. [`may_register`] does no I/O: the engine asks

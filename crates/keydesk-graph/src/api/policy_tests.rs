@@ -1,4 +1,4 @@
-//! [`may_register`] against each policy shape GRAPH.md describes.
+//! [`may_register`] against each policy shape Graph documents: enabled or not, self-service, allow and block lists, attestation, passkey profiles.
 
 use super::*;
 

@@ -40,7 +40,7 @@ impl Registration {
         Some(name[..end].trim_end())
     }
 
-    /// The POST body (GRAPH.md "Register body"), base64url without padding.
+    /// The POST body (`displayName` and `publicKeyCredential {id, response {clientDataJSON, attestationObject}, clientExtensionResults}`), base64url without padding.
     pub fn to_json(&self) -> Vec<u8> {
         let body = RegisterBody {
             display_name: self.sent_display_name(),

@@ -1,5 +1,5 @@
 //! Temporary Access Pass: the supported way to onboard a phone (Microsoft Authenticator
-//! passkeys cannot be created through Graph; GRAPH.md).
+//! passkeys cannot be created through Graph on a user's behalf).
 //!
 //! The pass comes back in clear exactly once, in the 201 response. It is wrapped in
 //! [`TapCode`] at once: redacted in `Debug`, no `Display`, zeroized on drop, never logged.
