@@ -36,18 +36,7 @@ impl Twin<'_> {
         let pin = Pin::new("582046");
         key.set_pin(&pin).await.unwrap();
         let client_data_json = client_data::for_registration(&options.challenge, &options.rp_id);
-        let request = MakeCredential {
-            client_data_json: client_data_json.clone(),
-            rp_id: options.rp_id.clone(),
-            rp_name: options.rp_name.clone(),
-            user_handle: options.user_handle.clone(),
-            user_name: options.user_name.clone(),
-            user_display_name: options.user_display_name.clone(),
-            exclude_list: Vec::new(),
-            resident_key: true,
-            cred_protect: Some(1),
-            hmac_secret: true,
-        };
+        let request = MakeCredential::for_options(&options, client_data_json.clone());
         let attestation = key.make_credential(&request, &pin).await.unwrap();
         let registration = Registration {
             display_name: name.to_owned(),

@@ -5,7 +5,7 @@
 //! implementation. Every method may fail with [`KeyError::Removed`] when the key is pulled.
 
 use async_trait::async_trait;
-use keydesk_core::{Attestation, Pin};
+use keydesk_core::{Attestation, CreationOptions, Pin};
 
 use crate::error::KeyError;
 
@@ -109,6 +109,25 @@ pub struct MakeCredential {
     pub cred_protect: Option<u8>,
     /// Request the hmac-secret extension.
     pub hmac_secret: bool,
+}
+
+impl MakeCredential {
+    /// The request for Graph's creation `options`, signed over `client_data_json` (the
+    /// exact bytes that go to Graph): rp, user, exclusions and extensions as Graph asked.
+    pub fn for_options(options: &CreationOptions, client_data_json: Vec<u8>) -> MakeCredential {
+        MakeCredential {
+            client_data_json,
+            rp_id: options.rp_id.clone(),
+            rp_name: options.rp_name.clone(),
+            user_handle: options.user_handle.clone(),
+            user_name: options.user_name.clone(),
+            user_display_name: options.user_display_name.clone(),
+            exclude_list: options.exclude_credentials.clone(),
+            resident_key: options.resident_key,
+            cred_protect: options.cred_protect.map(|c| c as u8),
+            hmac_secret: options.hmac_secret,
+        }
+    }
 }
 
 /// A security key KeyDesk can provision.

@@ -54,18 +54,7 @@ async fn lost_responses_outages_and_throttling_lose_and_duplicate_nothing() {
             let options = graph.creation_options(&user.id, None).await.unwrap();
             let client_data_json =
                 client_data::for_registration(&options.challenge, &options.rp_id);
-            let request = MakeCredential {
-                client_data_json: client_data_json.clone(),
-                rp_id: options.rp_id.clone(),
-                rp_name: options.rp_name.clone(),
-                user_handle: options.user_handle.clone(),
-                user_name: options.user_name.clone(),
-                user_display_name: options.user_display_name.clone(),
-                exclude_list: options.exclude_credentials.clone(),
-                resident_key: options.resident_key,
-                cred_protect: options.cred_protect.map(|c| c as u8),
-                hmac_secret: options.hmac_secret,
-            };
+            let request = MakeCredential::for_options(&options, client_data_json.clone());
             let attestation = key.make_credential(&request, &pin).await.unwrap();
             let registration = Registration {
                 display_name: "Soft key".into(),

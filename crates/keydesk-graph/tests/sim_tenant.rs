@@ -211,18 +211,7 @@ async fn a_beta_challenge_is_registered_through_beta() {
         key.set_pin(&pin).await.unwrap();
         let options = graph.creation_options(&user.id, Some(60)).await.unwrap();
         let client_data_json = client_data::for_registration(&options.challenge, &options.rp_id);
-        let request = MakeCredential {
-            client_data_json: client_data_json.clone(),
-            rp_id: options.rp_id.clone(),
-            rp_name: options.rp_name.clone(),
-            user_handle: options.user_handle.clone(),
-            user_name: options.user_name.clone(),
-            user_display_name: options.user_display_name.clone(),
-            exclude_list: options.exclude_credentials.clone(),
-            resident_key: options.resident_key,
-            cred_protect: options.cred_protect.map(|c| c as u8),
-            hmac_secret: options.hmac_secret,
-        };
+        let request = MakeCredential::for_options(&options, client_data_json.clone());
         let attestation = key.make_credential(&request, &pin).await.unwrap();
         let registration = Registration {
             display_name: "Soft key".into(),

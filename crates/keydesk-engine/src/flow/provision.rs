@@ -153,7 +153,7 @@ async fn run(
             options = fetch_options(ctx, user).await?;
         }
         let client_data_json = client_data::for_registration(&options.challenge, &options.rp_id);
-        let request = make_credential_request(&options, client_data_json.clone());
+        let request = MakeCredential::for_options(&options, client_data_json.clone());
         ctx.journal
             .advance(&user.id, &user.upn, JobEvent::CredentialStarted, None)?;
         progress(Step::TouchKey);
@@ -340,19 +340,4 @@ async fn claim_key(
     }
     progress(Step::InsertKey);
     keys.claim().await
-}
-
-fn make_credential_request(options: &CreationOptions, client_data_json: Vec<u8>) -> MakeCredential {
-    MakeCredential {
-        client_data_json,
-        rp_id: options.rp_id.clone(),
-        rp_name: options.rp_name.clone(),
-        user_handle: options.user_handle.clone(),
-        user_name: options.user_name.clone(),
-        user_display_name: options.user_display_name.clone(),
-        exclude_list: options.exclude_credentials.clone(),
-        resident_key: options.resident_key,
-        cred_protect: options.cred_protect.map(|c| c as u8),
-        hmac_secret: options.hmac_secret,
-    }
 }

@@ -119,13 +119,15 @@ pub fn judge(attempt: &Attempt, listing: &PasskeyListing, lag: Duration) -> Verd
     }
 }
 
-/// Seconds from the attempt to `listing`, on Graph's clock when both carry it, else on
-/// this machine's.
+/// Seconds that have surely passed from the attempt to `listing`: on Graph's clock when
+/// both carry it, else on this machine's. Both readings are whole seconds (a `Date` header
+/// has no fraction), so one second is taken off: 10.999 → 12.0 reads as 2 but is 1.001.
 pub fn elapsed_secs(attempt: &Attempt, listing: &PasskeyListing) -> i64 {
-    match (attempt.graph_time, listing.graph_time) {
+    let whole = match (attempt.graph_time, listing.graph_time) {
         (Some(before), Some(now)) => now - before,
         _ => listing.local_time - attempt.local_time,
-    }
+    };
+    whole - 1
 }
 
 /// Display name, AAGUID and creation time agree with the attempt, as far as both sides

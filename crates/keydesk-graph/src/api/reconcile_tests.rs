@@ -90,12 +90,13 @@ fn two_new_candidates_are_a_tie_unless_one_id_is_the_credential_id() {
 
 #[test]
 fn nothing_listed_is_absent_only_once_the_listing_lag_has_passed_on_graphs_clock() {
+    // Whole seconds on both sides: 30 read may be 29.001 passed, so 31 are needed.
     assert_eq!(
-        judge(&attempt(), &listing(vec![old()], T0 + 29), LAG),
+        judge(&attempt(), &listing(vec![old()], T0 + 30), LAG),
         Verdict::Unsure(vec![])
     );
     assert_eq!(
-        judge(&attempt(), &listing(vec![old()], T0 + 30), LAG),
+        judge(&attempt(), &listing(vec![old()], T0 + 31), LAG),
         Verdict::Absent
     );
     // Without a Date header, this machine's clock measures the wait.
@@ -104,6 +105,8 @@ fn nothing_listed_is_absent_only_once_the_listing_lag_has_passed_on_graphs_clock
     let mut now = listing(vec![old()], T0 + 600);
     now.graph_time = None;
     now.local_time = blind.local_time + 5;
+    assert_eq!(judge(&blind, &now, LAG), Verdict::Unsure(vec![]));
+    now.local_time = blind.local_time + 30;
     assert_eq!(judge(&blind, &now, LAG), Verdict::Unsure(vec![]));
     now.local_time = blind.local_time + 31;
     assert_eq!(judge(&blind, &now, LAG), Verdict::Absent);
