@@ -21,6 +21,7 @@ use crate::{connect, exit, out};
 /// Runs the command; returns the exit code.
 pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
     let prepared = connect::prepare(global).and_then(|p| {
+        connect::ensure_provisioning(&p.config)?;
         if args.soft_keys == Some(0) {
             return Err("--soft-keys needs at least 1 key".into());
         }
