@@ -1,6 +1,8 @@
 //! What KeyDesk's test suites share, so each helper exists once: a deadline for async
-//! tests ([`within`]), a Graph client signed in to a simulated tenant ([`signed_in`]),
-//! and one fault-injecting key wrapper ([`faulty::FaultyKey`]).
+//! tests ([`within`]), a Graph client signed in to a simulated tenant ([`signed_in`]) and
+//! its seeded group's members ([`group_members`]), the simulator's own view
+//! ([`sim_state`], [`sim_counter`]), and one fault-injecting key wrapper
+//! ([`faulty::FaultyKey`]).
 //!
 //! A dev-dependency of the crates' integration tests (and the home of the cross-crate
 //! end-to-end tests in `tests/`); never a dependency of anything that ships.
@@ -10,6 +12,7 @@ pub mod faulty;
 use std::future::Future;
 use std::time::Duration;
 
+use keydesk_core::DirectoryUser;
 use keydesk_graph::{Credentials, GraphClient, GraphConfig, Secret};
 use keydesk_sim::Sim;
 
@@ -49,4 +52,33 @@ pub async fn signed_in_with(sim: &Sim, config: GraphConfig) -> GraphClient {
 /// A Graph client signed in to `sim` with default settings.
 pub async fn signed_in(sim: &Sim) -> GraphClient {
     signed_in_with(sim, config_for(sim)).await
+}
+
+/// The members of `sim`'s seeded group (its configured `group`), as `graph` lists them.
+pub async fn group_members(sim: &Sim, graph: &GraphClient) -> Vec<DirectoryUser> {
+    let group = graph
+        .find_group(&sim.config().group)
+        .await
+        .expect("the seeded group is found");
+    graph
+        .group_users(&group.id)
+        .await
+        .expect("the seeded group's members are listed")
+}
+
+/// `sim`'s `/_sim/state`: its users with their passkeys, and its request counters.
+pub async fn sim_state(sim: &Sim) -> serde_json::Value {
+    reqwest::get(format!("{}/_sim/state", sim.base_url()))
+        .await
+        .expect("the simulator answers /_sim/state")
+        .json()
+        .await
+        .expect("/_sim/state is JSON")
+}
+
+/// One request counter of `sim` (`/_sim/state` `counters`).
+pub async fn sim_counter(sim: &Sim, name: &str) -> u64 {
+    sim_state(sim).await["counters"][name]
+        .as_u64()
+        .expect("the counter exists")
 }

@@ -113,12 +113,9 @@ pub async fn run(global: &Global, args: CheckArgs) -> u8 {
         app_only: credentials.is_app_only(),
         client_id: &client_id,
     };
-    let graph = match GraphClient::new(config, credentials) {
+    let graph = match connect::client(config, credentials) {
         Ok(graph) => graph,
-        Err(e) => {
-            eprintln!("error: {e}\n  {}", e.remediation());
-            return exit::USAGE;
-        }
+        Err(code) => return code,
     };
     if let Err(e) = graph.sign_in().await {
         out::line(&format!(

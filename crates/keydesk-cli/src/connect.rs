@@ -187,15 +187,21 @@ pub async fn open(prepared: Prepared) -> Result<(Station, GraphClient), u8> {
         eprintln!("error: {e}\n  {}", e.remediation());
         exit::USAGE
     })?;
-    let graph = GraphClient::new(prepared.config, prepared.credentials).map_err(|e| {
-        eprintln!("error: {e}\n  {}", e.remediation());
-        exit::USAGE
-    })?;
+    let graph = client(prepared.config, prepared.credentials)?;
     if let Err(e) = graph.sign_in().await {
         eprintln!("error: sign-in failed: {e}\n  {}", e.remediation());
         return Err(exit::SIGN_IN);
     }
     Ok((station, graph))
+}
+
+/// The Graph client, not signed in yet. On failure (configuration) the error is printed
+/// and exit code 2 returned.
+pub fn client(config: GraphConfig, credentials: Credentials) -> Result<GraphClient, u8> {
+    GraphClient::new(config, credentials).map_err(|e| {
+        eprintln!("error: {e}\n  {}", e.remediation());
+        exit::USAGE
+    })
 }
 
 /// Who is at the desk, for inventory and audit: the OS user, and the signed-in identity.

@@ -39,14 +39,10 @@ async fn reconcile(station: &Station, graph: &GraphClient, args: &ReconcileArgs)
     };
     let mut ctx = station.context(graph);
     ctx.operator = connect::operator_name(graph).await;
-    let decision = match (&args.method, args.none) {
-        (Some(id), _) => Some(Some(id.as_str())),
-        (None, true) => Some(None),
-        (None, false) => None,
-    };
-    let Some(decision) = decision else {
+    if args.method.is_none() && !args.none {
         return show(station, graph, &user).await;
-    };
+    }
+    let decision = args.method.as_deref();
     match resume::resolve(&ctx, &user, decision).await {
         Ok(state) => {
             let detail = match (state, decision) {

@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{finish, sim, CLI, CLIENT_ID, SECRET};
+use common::{finish, sim, CLI};
 
 const LIMIT: Duration = Duration::from_secs(60);
 const GROUP: &str = "FIDO Provisioning";
@@ -23,29 +23,6 @@ const NEEDED: [&str; 4] = [
     "UserAuthMethod-Passkey.ReadWrite.All",
 ];
 
-/// `keydesk-cli check --group <group>` against the simulator at `url`.
-fn check_command(url: &str, group: &str) -> Command {
-    let mut cmd = Command::new(CLI);
-    cmd.args(["check", "--group", group])
-        .args([
-            "--tenant",
-            "contoso.onmicrosoft.com",
-            "--client-id",
-            CLIENT_ID,
-        ])
-        .args(["--login-url", url, "--graph-url", url])
-        .env("KEYDESK_CLIENT_SECRET", SECRET)
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("ALL_PROXY")
-        .env_remove("all_proxy")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
-    cmd
-}
-
 /// Runs `cmd` to its end under the deadline; returns the exit code and stdout.
 fn run(mut cmd: Command) -> (i32, String, Output) {
     let output = finish(cmd.spawn().unwrap(), LIMIT, "keydesk-cli check");
@@ -56,7 +33,7 @@ fn run(mut cmd: Command) -> (i32, String, Output) {
 /// Checks the simulator started with `sim_flags`, for `group`.
 fn check(sim_flags: &[&str], group: &str) -> (i32, String) {
     let (_sim, url) = sim(sim_flags);
-    let (code, stdout, _) = run(check_command(&url, group));
+    let (code, stdout, _) = run(common::check(&url, group));
     (code, stdout)
 }
 
@@ -78,19 +55,16 @@ fn fails(stdout: &str) -> usize {
     stdout.lines().filter(|l| l.starts_with("FAIL")).count()
 }
 
-fn permissions_without(missing: &str) -> String {
-    NEEDED
-        .iter()
-        .filter(|p| **p != missing)
-        .copied()
-        .collect::<Vec<_>>()
-        .join(",")
+/// Checks the simulator whose app has every needed permission but `missing`.
+fn check_without(missing: &str) -> (i32, String) {
+    let granted: Vec<&str> = NEEDED.into_iter().filter(|p| *p != missing).collect();
+    check(&["--app-permissions", &granted.join(",")], GROUP)
 }
 
 #[test]
 fn a_correctly_configured_tenant_is_green() {
     let (_sim, url) = sim(&["--users", "6", "--nested", "3", "--guests", "1"]);
-    let (code, stdout, output) = run(check_command(&url, GROUP));
+    let (code, stdout, output) = run(common::check(&url, GROUP));
     assert_eq!(
         code,
         0,
@@ -133,13 +107,7 @@ fn least_privilege_application_permissions_are_enough() {
 
 #[test]
 fn without_a_user_read_permission_the_members_line_names_it() {
-    let (code, stdout) = check(
-        &[
-            "--app-permissions",
-            &permissions_without("User.ReadBasic.All"),
-        ],
-        GROUP,
-    );
+    let (code, stdout) = check_without("User.ReadBasic.All");
     assert_eq!(code, 1, "{stdout}");
     let line = fail_line(&stdout, "members of");
     assert!(line.contains("without user principal names"), "{line}");
@@ -157,13 +125,7 @@ fn without_a_user_read_permission_the_members_line_names_it() {
 
 #[test]
 fn without_the_policy_permission_the_policy_line_names_it() {
-    let (code, stdout) = check(
-        &[
-            "--app-permissions",
-            &permissions_without("Policy.Read.AuthenticationMethod"),
-        ],
-        GROUP,
-    );
+    let (code, stdout) = check_without("Policy.Read.AuthenticationMethod");
     assert_eq!(code, 1, "{stdout}");
     let line = fail_line(&stdout, "FIDO2 policy cannot be read");
     assert!(
@@ -180,13 +142,7 @@ fn without_the_policy_permission_the_policy_line_names_it() {
 
 #[test]
 fn without_the_passkey_permission_creation_options_name_it() {
-    let (code, stdout) = check(
-        &[
-            "--app-permissions",
-            &permissions_without("UserAuthMethod-Passkey.ReadWrite.All"),
-        ],
-        GROUP,
-    );
+    let (code, stdout) = check_without("UserAuthMethod-Passkey.ReadWrite.All");
     assert_eq!(code, 1, "{stdout}");
     for what in ["passkeys of", "creation options refused"] {
         let line = fail_line(&stdout, what);
@@ -201,7 +157,7 @@ fn without_the_passkey_permission_creation_options_name_it() {
 fn a_disabled_fido2_method_is_red_with_where_to_enable_it() {
     let (_sim, url) = sim(&[]);
     post_json(&url, "/_sim/policy", r#"{"enabled":false}"#);
-    let (code, stdout, _) = run(check_command(&url, GROUP));
+    let (code, stdout, _) = run(common::check(&url, GROUP));
     assert_eq!(code, 1, "{stdout}");
     let line = fail_line(&stdout, "method disabled");
     assert!(
@@ -260,7 +216,7 @@ fn an_ambiguous_group_name_lists_both_ids() {
 #[test]
 fn a_group_object_id_settles_an_ambiguous_name() {
     let (_sim, url) = sim(&["--duplicate-group"]);
-    let (_, stdout, _) = run(check_command(&url, GROUP));
+    let (_, stdout, _) = run(common::check(&url, GROUP));
     let line = fail_line(&stdout, "2 groups have this name");
     let ids = line
         .split("(ids ")
@@ -270,7 +226,7 @@ fn a_group_object_id_settles_an_ambiguous_name() {
         .next()
         .unwrap();
     // The provisioning group is the one with users; either id is a valid answer.
-    let (code, stdout, _) = run(check_command(&url, ids.split(", ").next().unwrap()));
+    let (code, stdout, _) = run(common::check(&url, ids.split(", ").next().unwrap()));
     assert!(code == 0 || code == 1, "{stdout}");
     assert!(!stdout.contains("groups have this name"), "{stdout}");
 }
@@ -278,13 +234,13 @@ fn a_group_object_id_settles_an_ambiguous_name() {
 #[test]
 fn a_wrong_secret_is_exit_3_and_bad_usage_exit_2() {
     let (_sim, url) = sim(&[]);
-    let mut cmd = check_command(&url, GROUP);
+    let mut cmd = common::check(&url, GROUP);
     cmd.env("KEYDESK_CLIENT_SECRET", "wrong");
     let (code, stdout, _) = run(cmd);
     assert_eq!(code, 3, "{stdout}");
     assert!(stdout.contains("FAIL sign-in"), "{stdout}");
 
-    let mut cmd = check_command(&url, GROUP);
+    let mut cmd = common::check(&url, GROUP);
     cmd.env_remove("KEYDESK_CLIENT_SECRET");
     let (code, _, output) = run(cmd);
     assert_eq!(code, 2);
@@ -303,7 +259,7 @@ fn check_does_not_touch_the_data_folder() {
     let dir = tempfile::tempdir().unwrap();
     let data = dir.path().join("never-created");
     let (_sim, url) = sim(&[]);
-    let mut cmd = check_command(&url, GROUP);
+    let mut cmd = common::check(&url, GROUP);
     cmd.arg("--data-dir").arg(&data);
     let (code, stdout, _) = run(cmd);
     assert_eq!(code, 0, "{stdout}");
@@ -314,7 +270,7 @@ fn check_does_not_touch_the_data_folder() {
 fn the_client_goes_through_the_proxy_the_environment_names_and_says_so() {
     let (_sim, url) = sim(&[]);
     let proxy = Proxy::start();
-    let mut cmd = check_command(&url, GROUP);
+    let mut cmd = common::check(&url, GROUP);
     cmd.env("HTTP_PROXY", proxy.url())
         .env_remove("NO_PROXY")
         .env_remove("no_proxy");
@@ -335,7 +291,7 @@ fn the_client_goes_through_the_proxy_the_environment_names_and_says_so() {
 
     // NO_PROXY covering the host: straight to the tenant, and the line says so.
     let before = proxy.requests();
-    let mut cmd = check_command(&url, GROUP);
+    let mut cmd = common::check(&url, GROUP);
     cmd.env("HTTP_PROXY", proxy.url())
         .env("NO_PROXY", "127.0.0.1");
     let (code, stdout, _) = run(cmd);
@@ -356,7 +312,7 @@ fn a_tenant_behind_a_private_ca_is_trusted_once_the_ca_is_added_and_refused_befo
     let url = format!("https://127.0.0.1:{}", tls_front(dir.path(), sim_port));
 
     // The CA is not in the trust store: TLS refuses, so sign-in fails.
-    let mut cmd = check_command(&url, GROUP);
+    let mut cmd = common::check(&url, GROUP);
     cmd.env_remove("SSL_CERT_FILE").env_remove("SSL_CERT_DIR");
     let (code, stdout, output) = run(cmd);
     assert_eq!(
@@ -368,7 +324,7 @@ fn a_tenant_behind_a_private_ca_is_trusted_once_the_ca_is_added_and_refused_befo
     assert!(stdout.contains("FAIL sign-in"), "{stdout}");
 
     // Added the documented way (SSL_CERT_FILE, read by the OS-store loader): green.
-    let mut cmd = check_command(&url, GROUP);
+    let mut cmd = common::check(&url, GROUP);
     cmd.env("SSL_CERT_FILE", dir.path().join("ca.pem"))
         .env_remove("SSL_CERT_DIR");
     let (code, stdout, output) = run(cmd);
@@ -385,7 +341,7 @@ fn a_tenant_behind_a_private_ca_is_trusted_once_the_ca_is_added_and_refused_befo
 
     // Through a CONNECT proxy named by HTTPS_PROXY, TLS still verified end to end.
     let proxy = Proxy::start();
-    let mut cmd = check_command(&url, GROUP);
+    let mut cmd = common::check(&url, GROUP);
     cmd.env("SSL_CERT_FILE", dir.path().join("ca.pem"))
         .env_remove("SSL_CERT_DIR")
         .env("HTTPS_PROXY", proxy.url())

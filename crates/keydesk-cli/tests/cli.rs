@@ -1,49 +1,12 @@
 //! The command line's contract, run as a user would: `keydesk-cli sim` in the background,
 //! `keydesk-cli provision` against it, exit codes and stdout lines checked.
 
-use std::io::{BufRead, BufReader};
-use std::process::{Child, Command, Output, Stdio};
-use std::time::{Duration, Instant};
+mod common;
 
-const CLI: &str = env!("CARGO_BIN_EXE_keydesk-cli");
-const SECRET: &str = "keydesk-demo-secret";
-const CLIENT_ID: &str = "00000000-0000-4000-8000-00000000c11d";
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
-/// A `keydesk-cli sim` process, killed when dropped.
-struct SimProcess {
-    child: Child,
-    url: String,
-}
-
-impl SimProcess {
-    fn start(extra: &[&str]) -> SimProcess {
-        let mut child = Command::new(CLI)
-            .args(["sim", "--port", "0"])
-            .args(extra)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut line = String::new();
-        BufReader::new(child.stdout.take().unwrap())
-            .read_line(&mut line)
-            .unwrap();
-        let port = line
-            .strip_prefix("LISTENING ")
-            .expect("first line is LISTENING <port>");
-        SimProcess {
-            child,
-            url: format!("http://127.0.0.1:{}", port.trim()),
-        }
-    }
-}
-
-impl Drop for SimProcess {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+use common::{finish, sim, CLI, CLIENT_ID, SECRET};
 
 /// Runs `keydesk-cli` with a deadline.
 fn run(args: &[&str], secret: Option<&str>) -> Output {
@@ -53,19 +16,14 @@ fn run(args: &[&str], secret: Option<&str>) -> Output {
         Some(s) => cmd.env("KEYDESK_CLIENT_SECRET", s),
         None => cmd.env_remove("KEYDESK_CLIENT_SECRET"),
     };
-    let mut child = cmd.spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("keydesk-cli {args:?} did not finish within 60 s");
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    }
-    child.wait_with_output().unwrap()
+    finish(
+        cmd.spawn().unwrap(),
+        Duration::from_secs(60),
+        &format!("keydesk-cli {args:?}"),
+    )
 }
 
-fn provision_args<'a>(sim: &'a SimProcess, data: &'a str) -> Vec<&'a str> {
+fn provision_args<'a>(url: &'a str, data: &'a str) -> Vec<&'a str> {
     vec![
         "provision",
         "--group",
@@ -80,9 +38,9 @@ fn provision_args<'a>(sim: &'a SimProcess, data: &'a str) -> Vec<&'a str> {
         "--client-id",
         CLIENT_ID,
         "--login-url",
-        &sim.url,
+        url,
         "--graph-url",
-        &sim.url,
+        url,
     ]
 }
 
@@ -95,11 +53,11 @@ fn lines(out: &Output) -> Vec<String> {
 
 #[test]
 fn provisions_a_group_and_a_second_run_registers_nobody_twice() {
-    let sim = SimProcess::start(&["--users", "6", "--guests", "1"]);
+    let (_sim, url) = sim(&["--users", "6", "--guests", "1"]);
     let data = tempfile::tempdir().unwrap();
     let data = data.path().to_str().unwrap().to_owned();
 
-    let first = run(&provision_args(&sim, &data), Some(SECRET));
+    let first = run(&provision_args(&url, &data), Some(SECRET));
     assert_eq!(
         first.status.code(),
         Some(0),
@@ -122,7 +80,7 @@ fn provisions_a_group_and_a_second_run_registers_nobody_twice() {
     assert!(out.iter().all(|l| !l.contains("PIN")), "{out:?}");
     assert!(String::from_utf8_lossy(&first.stderr).contains("6 registered"));
 
-    let second = run(&provision_args(&sim, &data), Some(SECRET));
+    let second = run(&provision_args(&url, &data), Some(SECRET));
     assert_eq!(second.status.code(), Some(0));
     let again = lines(&second);
     assert_eq!(
@@ -137,10 +95,10 @@ fn provisions_a_group_and_a_second_run_registers_nobody_twice() {
 
 #[test]
 fn exit_codes_follow_the_contract() {
-    let sim = SimProcess::start(&["--users", "2"]);
+    let (_sim, url) = sim(&["--users", "2"]);
     let data = tempfile::tempdir().unwrap();
     let data = data.path().to_str().unwrap().to_owned();
-    let args = provision_args(&sim, &data);
+    let args = provision_args(&url, &data);
 
     let no_secret = run(&args, None);
     assert_eq!(no_secret.status.code(), Some(2));
@@ -152,7 +110,7 @@ fn exit_codes_follow_the_contract() {
     let remote: Vec<&str> = args
         .iter()
         .map(|a| {
-            if *a == sim.url {
+            if *a == url {
                 "https://graph.microsoft.com"
             } else {
                 a

@@ -5,7 +5,7 @@ mod common;
 use std::io::{BufRead, BufReader};
 use std::time::Duration;
 
-use common::{finish, provision, sim, CLI, CLIENT_ID, SECRET};
+use common::{finish, provision, sim};
 
 const LIMIT: Duration = Duration::from_secs(60);
 
@@ -46,21 +46,8 @@ fn reconcile_refuses_a_job_that_needs_no_decision() {
         .unwrap()
         .to_owned();
     let reconcile = |extra: &[&str]| {
-        let mut cmd = std::process::Command::new(CLI);
-        cmd.args(["reconcile", "--user", &upn])
-            .args(extra)
-            .arg("--data-dir")
-            .arg(data.path())
-            .args([
-                "--tenant",
-                "contoso.onmicrosoft.com",
-                "--client-id",
-                CLIENT_ID,
-            ])
-            .args(["--login-url", &url, "--graph-url", &url])
-            .env("KEYDESK_CLIENT_SECRET", SECRET)
-            .stdout(std::process::Stdio::piped())
-            .stderr(std::process::Stdio::piped());
+        let mut cmd = common::command(&url, &["reconcile", "--user", &upn]);
+        cmd.args(extra).arg("--data-dir").arg(data.path());
         finish(cmd.spawn().unwrap(), LIMIT, "reconcile")
     };
     let shown = reconcile(&[]);

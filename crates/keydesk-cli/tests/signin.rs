@@ -9,11 +9,11 @@ mod common;
 use std::io::{BufRead, BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
-use common::{finish, sim, CLI, CLIENT_ID};
+use common::{finish, sim};
 
 const LIMIT: Duration = Duration::from_secs(60);
 const GROUP: &str = "FIDO Provisioning";
@@ -30,26 +30,10 @@ fn fixture(name: &str) -> PathBuf {
 /// `keydesk-cli check --group "FIDO Provisioning"` against the simulator at `url`, with
 /// `extra` options and no secret in the environment.
 fn check_command(url: &str, extra: &[&str]) -> Command {
-    let mut cmd = Command::new(CLI);
-    cmd.args(["check", "--group", GROUP])
-        .args([
-            "--tenant",
-            "contoso.onmicrosoft.com",
-            "--client-id",
-            CLIENT_ID,
-        ])
-        .args(["--login-url", url, "--graph-url", url])
-        .args(extra)
+    let mut cmd = common::check(url, GROUP);
+    cmd.args(extra)
         .env_remove("KEYDESK_CLIENT_SECRET")
-        .env_remove("KEYDESK_CERT_PASSWORD")
-        .env_remove("HTTPS_PROXY")
-        .env_remove("https_proxy")
-        .env_remove("HTTP_PROXY")
-        .env_remove("http_proxy")
-        .env_remove("ALL_PROXY")
-        .env_remove("all_proxy")
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .env_remove("KEYDESK_CERT_PASSWORD");
     cmd
 }
 
@@ -190,6 +174,53 @@ fn approve(uri: &str, code: &str) -> u16 {
         .unwrap_or(0)
 }
 
+/// A child's stderr, read line by line on a thread.
+struct Stderr {
+    lines: mpsc::Receiver<String>,
+    reader: std::thread::JoinHandle<()>,
+}
+
+impl Stderr {
+    /// Reads `child`'s stderr until `pick` finds what the test waits for in a line; kills
+    /// the child and fails, showing the lines seen, if no line has it within the deadline.
+    fn read_until<T>(
+        child: &mut Child,
+        what: &str,
+        pick: impl Fn(&str) -> Option<T>,
+    ) -> (Stderr, T) {
+        let stderr = child.stderr.take().unwrap();
+        let (lines_tx, lines) = mpsc::channel::<String>();
+        let reader = std::thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { break };
+                if lines_tx.send(line).is_err() {
+                    break;
+                }
+            }
+        });
+        let mut seen = Vec::new();
+        loop {
+            let line = match lines.recv_timeout(LIMIT) {
+                Ok(line) => line,
+                Err(_) => {
+                    let _ = child.kill();
+                    panic!("no {what} on stderr within {LIMIT:?}: {seen:?}");
+                }
+            };
+            if let Some(found) = pick(&line) {
+                return (Stderr { lines, reader }, found);
+            }
+            seen.push(line);
+        }
+    }
+
+    /// The lines after the one found, once the child has ended.
+    fn rest(self) -> Vec<String> {
+        self.reader.join().unwrap();
+        self.lines.try_iter().collect()
+    }
+}
+
 #[test]
 fn device_code_prints_the_code_on_stderr_and_provisions_once_approved() {
     // The simulated operator is an Authentication Administrator: enough to provision (the
@@ -199,32 +230,12 @@ fn device_code_prints_the_code_on_stderr_and_provisions_once_approved() {
     let mut cmd = common::provision(&url, data.path(), 1, &["--auth", "device-code"]);
     cmd.env_remove("KEYDESK_CLIENT_SECRET");
     let mut child = cmd.spawn().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (lines_tx, lines_rx) = mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
+    let (stderr, (uri, code)) = Stderr::read_until(&mut child, "device code", |line| {
+        let rest = line.strip_prefix("sign-in: open ")?;
+        let (uri, rest) = rest.split_once(" and enter the code ").expect(line);
+        let code = rest.split_whitespace().next().expect(line);
+        Some((uri.to_owned(), code.to_owned()))
     });
-    let mut seen = Vec::new();
-    let (uri, code) = loop {
-        let line = match lines_rx.recv_timeout(LIMIT) {
-            Ok(line) => line,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("no device code on stderr within {LIMIT:?}: {seen:?}");
-            }
-        };
-        if let Some(rest) = line.strip_prefix("sign-in: open ") {
-            let (uri, rest) = rest.split_once(" and enter the code ").expect(&line);
-            let code = rest.split_whitespace().next().expect(&line);
-            break (uri.to_owned(), code.to_owned());
-        }
-        seen.push(line);
-    };
     assert!(uri.starts_with(&url), "{uri}");
     assert!(
         (200..400).contains(&approve(&uri, &code)),
@@ -232,8 +243,7 @@ fn device_code_prints_the_code_on_stderr_and_provisions_once_approved() {
     );
 
     let output = finish(child, LIMIT, "keydesk-cli provision --auth device-code");
-    reader.join().unwrap();
-    let rest: Vec<String> = lines_rx.try_iter().collect();
+    let rest = stderr.rest();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
         output.status.code(),
@@ -247,8 +257,8 @@ fn device_code_prints_the_code_on_stderr_and_provisions_once_approved() {
 fn provisioning_in_the_china_cloud_is_refused_before_anything_is_opened() {
     let (_sim, url) = sim(&[]);
     let data = tempfile::tempdir().unwrap();
-    let mut cmd = common::provision(&url, data.path(), 1, &["--cloud", "china"]);
-    let (code, stdout, stderr) = run_provision(&mut cmd);
+    let cmd = common::provision(&url, data.path(), 1, &["--cloud", "china"]);
+    let (code, stdout, stderr) = run(cmd);
     assert_eq!(code, 2, "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(
         stderr.contains("is not available in Microsoft Azure operated by 21Vianet (China)"),
@@ -273,26 +283,17 @@ fn provisioning_in_the_china_cloud_is_refused_before_anything_is_opened() {
     );
 }
 
-fn run_provision(cmd: &mut Command) -> (i32, String, String) {
-    let output = finish(cmd.spawn().unwrap(), LIMIT, "keydesk-cli provision");
-    (
-        output.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&output.stdout).into_owned(),
-        String::from_utf8_lossy(&output.stderr).into_owned(),
-    )
-}
-
 #[test]
 fn the_beta_api_and_a_provisioning_cloud_still_provision() {
     let (_sim, url) = sim(&["--users", "1"]);
     let data = tempfile::tempdir().unwrap();
-    let mut cmd = common::provision(
+    let cmd = common::provision(
         &url,
         data.path(),
         1,
         &["--cloud", "global", "--api", "beta"],
     );
-    let (code, stdout, stderr) = run_provision(&mut cmd);
+    let (code, stdout, stderr) = run(cmd);
     assert_eq!(code, 0, "stdout:\n{stdout}\nstderr:\n{stderr}");
     assert!(stdout.contains(" registered"), "{stdout}");
 }
@@ -363,38 +364,15 @@ fn delegated_prints_the_sign_in_url_and_provisions_once_signed_in() {
     cmd.env_remove("KEYDESK_CLIENT_SECRET")
         .env("BROWSER", "true");
     let mut child = cmd.spawn().unwrap();
-    let stderr = child.stderr.take().unwrap();
-    let (lines_tx, lines_rx) = mpsc::channel::<String>();
-    let reader = std::thread::spawn(move || {
-        for line in BufReader::new(stderr).lines() {
-            let Ok(line) = line else { break };
-            if lines_tx.send(line).is_err() {
-                break;
-            }
-        }
+    let (stderr, page) = Stderr::read_until(&mut child, "sign-in URL", |line| {
+        let rest = line.strip_prefix("sign-in: open ")?;
+        Some(rest.strip_suffix(" in a browser")?.to_owned())
     });
-    let mut seen = Vec::new();
-    let page = loop {
-        let line = match lines_rx.recv_timeout(LIMIT) {
-            Ok(line) => line,
-            Err(_) => {
-                let _ = child.kill();
-                panic!("no sign-in URL on stderr within {LIMIT:?}: {seen:?}");
-            }
-        };
-        if let Some(rest) = line.strip_prefix("sign-in: open ") {
-            if let Some(page) = rest.strip_suffix(" in a browser") {
-                break page.to_owned();
-            }
-        }
-        seen.push(line);
-    };
     assert!(page.starts_with(&url), "{page}");
     sign_in_in_browser(&page);
 
     let output = finish(child, LIMIT, "keydesk-cli provision --auth delegated");
-    reader.join().unwrap();
-    let rest: Vec<String> = lines_rx.try_iter().collect();
+    let rest = stderr.rest();
     let stdout = String::from_utf8_lossy(&output.stdout);
     assert_eq!(
         output.status.code(),

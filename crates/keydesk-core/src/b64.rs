@@ -49,8 +49,9 @@ pub fn decode_plain(text: &str) -> Result<Vec<u8>, DecodeError> {
 }
 
 /// Every byte string `text` can stand for: the padding-digit reading and the plain one
-/// when both decode (a trailing digit may be data or a padding count), else the one that does. For matching
-/// an id against known bytes, where picking one reading would miss the other.
+/// when both decode (a trailing digit may be data or a padding count), else the one that
+/// does. For matching an id against known bytes, where picking one reading would miss the
+/// other.
 pub fn readings(text: &str) -> Vec<Vec<u8>> {
     let normal = url_alphabet(text);
     let bare = normal.trim_end_matches('=');

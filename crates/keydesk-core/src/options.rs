@@ -6,10 +6,10 @@
 
 use crate::b64::{decode_plain, DecodeError};
 
-/// Decodes `publicKey.user.id` strictly as plain base64url (the padding-digit suffix is a credential-id spelling only): real
-/// user handles are 51 bytes, 68 characters, and a last character `0`, `1` or `2` is data.
-/// The padding-digit rule is for credential ids only; applied here it would turn about 1
-/// in 240 real handles into wrong bytes.
+/// Decodes `publicKey.user.id` strictly as plain base64url: real user handles are 51
+/// bytes, 68 characters, and a last character `0`, `1` or `2` is data. The padding-digit
+/// rule is for credential ids only; applied here it would turn about 1 in 240 real handles
+/// into wrong bytes.
 pub fn decode_user_handle(text: &str) -> Result<Vec<u8>, DecodeError> {
     decode_plain(text)
 }

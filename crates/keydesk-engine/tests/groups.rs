@@ -81,11 +81,8 @@ async fn a_move_graph_refuses_is_a_warning_and_the_passkey_stays() {
             .app_permissions
             .retain(|p| p != "GroupMember.ReadWrite.All");
         let sim = common::sim(config).await;
-        let graph = common::graph(&sim).await;
-        let user = common::users(&graph, &sim).await.remove(0);
-        let journal = Journal::in_memory().unwrap();
-        let escrow = common::escrow();
-        let rack = Arc::new(SoftRack::new());
+        let (graph, mut users, journal, escrow, rack) = common::desk(&sim).await;
+        let user = users.remove(0);
         rack.plug_new(common::blank_key("NOPERM"));
         let keys = RackKeys::new(rack);
         let mut ctx = Context::new(&graph, &journal, &escrow);
@@ -123,12 +120,8 @@ async fn enforced_attestation_refuses_an_unknown_model_unless_allowed() {
             .await
             .unwrap();
         assert!(set.status().is_success());
-        let graph = common::graph(&sim).await;
-        let users = common::users(&graph, &sim).await;
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let user = users.iter().find(|u| u.ineligibility().is_none()).unwrap();
-        let journal = Journal::in_memory().unwrap();
-        let escrow = common::escrow();
-        let rack = Arc::new(SoftRack::new());
         let mut unknown = common::blank_key("NOMDS");
         unknown.aaguid = [0x42; 16];
         let key = rack.plug_new(unknown);

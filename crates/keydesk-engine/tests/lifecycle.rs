@@ -31,11 +31,7 @@ async fn ctap21_minimum_then_forced_change_last_and_a_confirmed_reset() {
             ..SimConfig::default()
         })
         .await;
-        let graph = common::graph(&sim).await;
-        let users = common::users(&graph, &sim).await;
-        let journal = Journal::in_memory().unwrap();
-        let escrow = common::escrow();
-        let rack = Arc::new(SoftRack::new());
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let key = rack.plug_new(common::blank_key("C21"));
         let keys = RackKeys::new(rack.clone());
         let mut ctx = Context::new(&graph, &journal, &escrow);
@@ -166,11 +162,8 @@ async fn a_challenge_that_expires_during_the_touch_is_never_sent_and_its_credent
             ..SimConfig::default()
         })
         .await;
-        let graph = common::graph(&sim).await;
-        let user = common::users(&graph, &sim).await.remove(0);
-        let journal = Journal::in_memory().unwrap();
-        let escrow = common::escrow();
-        let rack = Arc::new(SoftRack::new());
+        let (graph, mut users, journal, escrow, rack) = common::desk(&sim).await;
+        let user = users.remove(0);
         let key = rack.plug_new(common::blank_key("SLOW"));
         let keys = QuirkyKeys {
             inner: RackKeys::new(rack),

@@ -11,7 +11,7 @@ use keydesk_core::DirectoryUser;
 use keydesk_engine::batch::{self, Outcome};
 use keydesk_engine::keys::RackKeys;
 use keydesk_engine::prefetch::Prefetch;
-use keydesk_engine::{Context, Journal};
+use keydesk_engine::Context;
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::TouchMode;
 use keydesk_sim::SimConfig;
@@ -27,11 +27,8 @@ async fn three_keys_work_fifty_users_and_a_slow_touch_stalls_only_its_key() {
             ..SimConfig::default()
         })
         .await;
-        let graph = common::graph(&sim).await;
-        let users = common::users(&graph, &sim).await;
+        let (graph, users, journal, escrow, _) = common::desk(&sim).await;
         assert_eq!(users.len(), USERS);
-        let journal = Journal::in_memory().unwrap();
-        let escrow = common::escrow();
         let prefetch = Prefetch::new(3);
         let mut ctx = Context::new(&graph, &journal, &escrow);
         ctx.prefetch = Some(&prefetch);

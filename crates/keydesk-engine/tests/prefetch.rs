@@ -5,13 +5,11 @@
 mod common;
 
 use std::sync::atomic::{AtomicI64, Ordering};
-use std::sync::Arc;
 
 use keydesk_engine::keys::RackKeys;
 use keydesk_engine::prefetch::Prefetch;
 use keydesk_engine::system_now;
-use keydesk_engine::{provision_user, Context, Journal, Step};
-use keydesk_fido::rack::SoftRack;
+use keydesk_engine::{provision_user, Context, Step};
 use keydesk_sim::SimConfig;
 
 static OFFSET: AtomicI64 = AtomicI64::new(0);
@@ -28,8 +26,7 @@ async fn a_prefetched_challenge_past_its_validity_is_fetched_again_never_sent() 
             ..SimConfig::default()
         })
         .await;
-        let graph = common::graph(&sim).await;
-        let users = common::users(&graph, &sim).await;
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let ids: Vec<String> = users.iter().map(|u| u.id.clone()).collect();
         let prefetch = Prefetch::new(2);
         assert_eq!(prefetch.warm(&graph, &ids, None, shifted_now()).await, 3);
@@ -37,12 +34,9 @@ async fn a_prefetched_challenge_past_its_validity_is_fetched_again_never_sent() 
         // Warm again: everything is fresh, nothing is fetched.
         assert_eq!(prefetch.warm(&graph, &ids, None, shifted_now()).await, 0);
 
-        let journal = Journal::in_memory().unwrap();
-        let escrow = common::escrow();
         let mut ctx = Context::new(&graph, &journal, &escrow);
         ctx.prefetch = Some(&prefetch);
         ctx.now = shifted_now;
-        let rack = Arc::new(SoftRack::new());
         rack.plug_new(common::blank_key("P1"));
         let keys = RackKeys::with_refill(rack, Box::new(|| common::blank_key("P2")));
         let quiet = |_: Step| {};

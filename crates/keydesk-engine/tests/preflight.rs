@@ -99,13 +99,9 @@ async fn refusals_come_before_anything_is_written_to_the_key() {
             ..SimConfig::default()
         })
         .await;
-        let graph = common::graph(&sim).await;
-        let users = common::users(&graph, &sim).await;
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let guest = users.iter().find(|u| u.guest).unwrap();
         let member = users.iter().find(|u| !u.guest).unwrap();
-        let journal = Journal::in_memory().unwrap();
-        let escrow = common::escrow();
-        let rack = Arc::new(SoftRack::new());
         let key = rack.plug_new(common::blank_key("PF"));
         let keys = RackKeys::new(rack);
         let quiet = |_: Step| {};
@@ -273,11 +269,8 @@ async fn the_tenant_policy_read_through_graph_refuses_a_blocked_model_before_the
             ..SimConfig::default()
         })
         .await;
-        let graph = common::graph(&sim).await;
-        let user = common::users(&graph, &sim).await.remove(0);
-        let journal = Journal::in_memory().unwrap();
-        let escrow = common::escrow();
-        let rack = Arc::new(SoftRack::new());
+        let (graph, mut users, journal, escrow, rack) = common::desk(&sim).await;
+        let user = users.remove(0);
         let key = rack.plug_new(common::blank_key("BLOCKED"));
         let keys = RackKeys::new(rack);
         let ctx = Context::new(&graph, &journal, &escrow);
@@ -309,11 +302,7 @@ async fn an_unreadable_policy_is_one_warning_per_run_unless_strict() {
             ..SimConfig::default()
         })
         .await;
-        let graph = common::graph(&sim).await;
-        let users = common::users(&graph, &sim).await;
-        let journal = Journal::in_memory().unwrap();
-        let escrow = common::escrow();
-        let rack = Arc::new(SoftRack::new());
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let keys = RackKeys::new(rack.clone());
         let quiet = |_: Step| {};
         let directory = WithPolicy(&graph, None);

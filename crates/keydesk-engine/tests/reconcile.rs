@@ -14,7 +14,7 @@ use keydesk_core::{client_data, CreationOptions, DirectoryUser, Pin};
 use keydesk_engine::directory::{Directory, Fido2Policy, GroupRef, Method};
 use keydesk_engine::keys::RackKeys;
 use keydesk_engine::resume::resolve;
-use keydesk_engine::{provision_user, Context, Journal, ProvisionError, Step};
+use keydesk_engine::{provision_user, Context, ProvisionError, Step};
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::SoftKey;
 use keydesk_fido::{MakeCredential, SecurityKey};
@@ -114,10 +114,7 @@ async fn an_undecidable_post_waits_for_the_operator_and_is_never_registered_agai
             ..SimConfig::default()
         })
         .await;
-        let graph = common::graph(&sim).await;
-        let users = common::users(&graph, &sim).await;
-        let journal = Journal::in_memory().unwrap();
-        let escrow = common::escrow();
+        let (graph, users, journal, escrow, _) = common::desk(&sim).await;
         let quiet = |_: Step| {};
         let twin = Twin {
             graph: &graph,

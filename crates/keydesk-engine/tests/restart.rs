@@ -155,12 +155,8 @@ async fn a_lost_register_response_is_reconciled_not_sent_twice() {
             ..SimConfig::default()
         })
         .await;
-        let graph = common::graph(&sim).await;
-        let users = common::users(&graph, &sim).await;
-        let journal = Journal::in_memory().unwrap();
-        let escrow = common::escrow();
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let ctx = Context::new(&graph, &journal, &escrow);
-        let rack = Arc::new(SoftRack::new());
         rack.plug_new(common::blank_key("LOST"));
         let keys = RackKeys::new(rack);
         let quiet = |_: Step| {};

@@ -9,10 +9,9 @@ use keydesk_graph::{
     Secret,
 };
 use keydesk_sim::{Sim, SimConfig};
-use serde_json::Value;
 use url::Url;
 
-use keydesk_tests::within;
+use keydesk_tests::{sim_counter, within};
 
 async fn start(config: SimConfig) -> Sim {
     Sim::start(config).await.expect("sim starts")
@@ -28,19 +27,6 @@ fn client(sim: &Sim) -> GraphClient {
     client_with_secret(sim, &sim.config().client_secret.clone())
 }
 
-async fn sim_state(sim: &Sim) -> Value {
-    reqwest::get(format!("{}/_sim/state", sim.base_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
-
-async fn counter(sim: &Sim, name: &str) -> u64 {
-    sim_state(sim).await["counters"][name].as_u64().unwrap()
-}
-
 fn now_unix() -> i64 {
     SystemTime::now()
         .duration_since(UNIX_EPOCH)
@@ -53,7 +39,7 @@ async fn sign_in_with_the_right_secret() {
     within(async {
         let sim = start(SimConfig::default()).await;
         client(&sim).sign_in().await.unwrap();
-        assert_eq!(counter(&sim, "tokenRequests").await, 1);
+        assert_eq!(sim_counter(&sim, "tokenRequests").await, 1);
         sim.shutdown().await;
     })
     .await
@@ -108,7 +94,7 @@ async fn the_token_is_cached_across_calls() {
         let group = graph.find_group("FIDO Provisioning").await.unwrap();
         graph.group_users(&group.id).await.unwrap();
         graph.clone().find_group("FIDO Provisioning").await.unwrap();
-        assert_eq!(counter(&sim, "tokenRequests").await, 1);
+        assert_eq!(sim_counter(&sim, "tokenRequests").await, 1);
         sim.shutdown().await;
     })
     .await
@@ -129,7 +115,7 @@ async fn an_expired_token_is_refreshed_once_and_the_read_retried() {
             .unwrap();
         assert!(advanced.status().is_success());
         graph.find_group("FIDO Provisioning").await.unwrap();
-        assert_eq!(counter(&sim, "tokenRequests").await, 2);
+        assert_eq!(sim_counter(&sim, "tokenRequests").await, 2);
         sim.shutdown().await;
     })
     .await
@@ -197,7 +183,7 @@ async fn group_users_follows_every_page_without_duplicates() {
         assert_eq!(users.iter().filter(|u| !u.enabled).count(), 1);
         assert!(users.iter().all(|u| u.upn.contains('@')));
         // 28 users in pages of 7: four pages, plus one token request's worth of nothing else.
-        assert_eq!(counter(&sim, "graphRequests").await, 1 + 4);
+        assert_eq!(sim_counter(&sim, "graphRequests").await, 1 + 4);
         sim.shutdown().await;
     })
     .await
@@ -293,8 +279,8 @@ async fn an_out_of_range_timeout_is_refused_before_any_call() {
                 .unwrap_err();
             assert!(matches!(error, GraphError::InvalidInput(_)), "{error:?}");
         }
-        assert_eq!(counter(&sim, "tokenRequests").await, 0);
-        assert_eq!(counter(&sim, "graphRequests").await, 0);
+        assert_eq!(sim_counter(&sim, "tokenRequests").await, 0);
+        assert_eq!(sim_counter(&sim, "graphRequests").await, 0);
         sim.shutdown().await;
     })
     .await
@@ -351,7 +337,7 @@ async fn a_refused_registration_is_sent_once_and_reported() {
             beta: false,
         };
         let listing = graph.passkey_listing(&user.id).await.unwrap();
-        let before = counter(&sim, "graphRequests").await;
+        let before = sim_counter(&sim, "graphRequests").await;
         let error = graph
             .register_passkey(
                 &user.id,
@@ -365,8 +351,8 @@ async fn a_refused_registration_is_sent_once_and_reported() {
             "{error:?}"
         );
         assert!(error.request_id().is_some());
-        assert_eq!(counter(&sim, "graphRequests").await, before + 1);
-        assert_eq!(counter(&sim, "rejectedRegistrations").await, 1);
+        assert_eq!(sim_counter(&sim, "graphRequests").await, before + 1);
+        assert_eq!(sim_counter(&sim, "rejectedRegistrations").await, 1);
         sim.shutdown().await;
     })
     .await

@@ -78,12 +78,7 @@ async fn lost_responses_outages_and_throttling_lose_and_duplicate_nothing() {
             registered.push((user.id.clone(), passkey.id));
         }
 
-        let state: Value = reqwest::get(format!("{}/_sim/state", sim.base_url()))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let state = keydesk_tests::sim_state(&sim).await;
         assert!(state["counters"]["lostResponses"].as_u64().unwrap() > 0);
         assert!(state["counters"]["unavailable"].as_u64().unwrap() > 0);
         assert_eq!(state["counters"]["registrations"], 6);
@@ -104,12 +99,7 @@ async fn lost_responses_outages_and_throttling_lose_and_duplicate_nothing() {
             graph.delete_passkey(user_id, method_id).await.unwrap();
             assert!(graph.passkeys(user_id).await.unwrap().is_empty());
         }
-        let after: Value = reqwest::get(format!("{}/_sim/state", sim.base_url()))
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let after = keydesk_tests::sim_state(&sim).await;
         let lost = |s: &Value| s["counters"]["lostResponses"].as_u64().unwrap();
         assert!(
             lost(&after) > lost(&state),

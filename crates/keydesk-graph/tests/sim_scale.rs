@@ -15,22 +15,13 @@ use keydesk_graph::{
     may_register, Credentials, GraphClient, GraphErrorKind, PolicyRefusal, Secret, TapRequest,
 };
 use keydesk_sim::{Faults, Sim, SimConfig};
-use serde_json::Value;
+use keydesk_tests::sim_state;
 
 fn client(sim: &Sim, sleeper: Arc<Recorder>) -> GraphClient {
     let mut config = keydesk_tests::config_for(sim);
     config.max_attempts = 6;
     let secret = Secret::new(sim.config().client_secret.clone());
     GraphClient::with_sleeper(config, Credentials::ClientSecret(secret), sleeper).unwrap()
-}
-
-async fn state(sim: &Sim) -> Value {
-    reqwest::get(format!("{}/_sim/state", sim.base_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -58,7 +49,7 @@ async fn ten_thousand_nested_users_page_through_every_fault_without_loss_or_dupl
         assert_eq!(users.len(), 10_000);
         let ids: HashSet<_> = users.iter().map(|u| u.id.as_str()).collect();
         assert_eq!(ids.len(), 10_000, "no duplicates");
-        let counters = &state(&sim).await["counters"];
+        let counters = &sim_state(&sim).await["counters"];
         for fault in [
             "throttled",
             "unavailable",
@@ -97,7 +88,12 @@ async fn cut_off_answers_to_single_reads_are_asked_for_again() {
         let options = graph.creation_options(&user.id, None).await.unwrap();
         assert_eq!(options.user_name, user.upn);
         graph.fido2_policy().await.unwrap();
-        assert!(state(&sim).await["counters"]["malformed"].as_u64().unwrap() >= 3);
+        assert!(
+            sim_state(&sim).await["counters"]["malformed"]
+                .as_u64()
+                .unwrap()
+                >= 3
+        );
         sim.shutdown().await;
     })
     .await
@@ -122,7 +118,7 @@ async fn a_token_expiring_mid_batch_is_refreshed_and_the_batch_goes_on() {
             }
             assert!(graph.passkeys(&user.id).await.unwrap().is_empty());
         }
-        assert_eq!(state(&sim).await["counters"]["tokenRequests"], 2);
+        assert_eq!(sim_state(&sim).await["counters"]["tokenRequests"], 2);
         sim.shutdown().await;
     })
     .await
@@ -207,7 +203,7 @@ async fn the_policy_is_read_and_judged_and_a_tap_is_created_once() {
             .unwrap();
         assert!(!tap.pass.expose().is_empty());
         assert!(!format!("{tap:?}").contains(tap.pass.expose()));
-        let user_state = state(&sim).await["users"]
+        let user_state = sim_state(&sim).await["users"]
             .as_array()
             .unwrap()
             .iter()

@@ -13,10 +13,19 @@ use keydesk_graph::{
     Registration, TapRequest,
 };
 use keydesk_sim::{Fido2Policy, PasskeyProfile, Sim, SimConfig};
-use keydesk_tests::{signed_in, within};
+use keydesk_tests::{group_members, signed_in, sim_counter, within};
 
 async fn start(config: SimConfig) -> Sim {
     Sim::start(config).await.expect("sim starts")
+}
+
+/// A default tenant seeded with `users` users.
+async fn tenant(users: usize) -> Sim {
+    start(SimConfig {
+        users,
+        ..SimConfig::default()
+    })
+    .await
 }
 
 /// With GroupMember.Read.All alone Graph lists members as `@odata.type` + `id`: the client
@@ -91,15 +100,10 @@ async fn raw_get(sim: &Sim, token: &str, path: &str) -> serde_json::Value {
 #[tokio::test]
 async fn user_handles_of_real_length_decode_to_their_bytes() {
     within(async {
-        let sim = start(SimConfig {
-            users: 1500,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = tenant(1500).await;
         let graph = signed_in(&sim).await;
         let token = raw_token(&sim).await;
-        let group = graph.find_group("FIDO Provisioning").await.unwrap();
-        let users = graph.group_users(&group.id).await.unwrap();
+        let users = group_members(&sim, &graph).await;
         // '1' after a character whose low two bits are zero: 67 characters of valid
         // base64url, so the padding-digit rule would read 50 bytes.
         let misreadable = |id: &str| {
@@ -159,14 +163,9 @@ async fn plant(sim: &Sim, user: &str, credential_id: &[u8]) {
 #[tokio::test]
 async fn excluded_credential_ids_are_read_in_both_encodings() {
     within(async {
-        let sim = start(SimConfig {
-            users: 2,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = tenant(2).await;
         let graph = signed_in(&sim).await;
-        let group = graph.find_group("FIDO Provisioning").await.unwrap();
-        let users = graph.group_users(&group.id).await.unwrap();
+        let users = group_members(&sim, &graph).await;
         // 51 bytes whose plain base64url ends in "…A1": also valid padding-digit text.
         let mut plain = vec![0x5a_u8; 51];
         plain[49] = 0xa0;
@@ -192,14 +191,9 @@ async fn excluded_credential_ids_are_read_in_both_encodings() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_beta_challenge_is_registered_through_beta() {
     within(async {
-        let sim = start(SimConfig {
-            users: 2,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = tenant(2).await;
         let graph = signed_in(&sim).await;
-        let group = graph.find_group("FIDO Provisioning").await.unwrap();
-        let user = graph.group_users(&group.id).await.unwrap().remove(0);
+        let user = group_members(&sim, &graph).await.remove(0);
         let key = SoftKey::new(
             "k1",
             SoftKeyConfig {
@@ -252,8 +246,7 @@ async fn passkey_profiles_are_judged_in_preflight() {
         })
         .await;
         let graph = signed_in(&sim).await;
-        let group = graph.find_group("FIDO Provisioning").await.unwrap();
-        let user = graph.group_users(&group.id).await.unwrap().remove(0);
+        let user = group_members(&sim, &graph).await.remove(0);
         let yubikey = uuid::Uuid::parse_str("cb69481e-8ff7-4039-93ec-0a2729a154a8").unwrap();
         let policy = graph.fido2_policy().await.unwrap();
         assert_eq!(policy.profiles[0].passkey_types, ["synced"]);
@@ -280,16 +273,6 @@ async fn passkey_profiles_are_judged_in_preflight() {
     .await
 }
 
-async fn graph_requests(sim: &Sim) -> u64 {
-    let state: serde_json::Value = reqwest::get(format!("{}/_sim/state", sim.base_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    state["counters"]["graphRequests"].as_u64().unwrap()
-}
-
 /// Least privilege: an app holding UserAuthMethod-Passkey.ReadWrite.All (and not the older
 /// UserAuthenticationMethod.ReadWrite.All) deletes passkeys through v1.0.
 #[tokio::test]
@@ -306,8 +289,7 @@ async fn app_only_delete_with_the_passkey_permission_uses_v1() {
         })
         .await;
         let graph = signed_in(&sim).await;
-        let group = graph.find_group("FIDO Provisioning").await.unwrap();
-        let user = graph.group_users(&group.id).await.unwrap().remove(0);
+        let user = group_members(&sim, &graph).await.remove(0);
         plant(&sim, &user.id, &[7; 32]).await;
         let method = graph.passkeys(&user.id).await.unwrap().remove(0);
         graph.delete_passkey(&user.id, &method.id).await.unwrap();
@@ -322,15 +304,11 @@ async fn app_only_delete_with_the_passkey_permission_uses_v1() {
 #[tokio::test]
 async fn the_china_cloud_refuses_passkey_calls_before_sending() {
     within(async {
-        let sim = start(SimConfig {
-            users: 1,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = tenant(1).await;
         let mut config = keydesk_tests::config_for(&sim);
         config.cloud = Cloud::China;
         let graph = keydesk_tests::signed_in_with(&sim, config).await;
-        let before = graph_requests(&sim).await;
+        let before = sim_counter(&sim, "graphRequests").await;
         let user = "6b1f0000-0000-4000-8000-000000000001";
         let errors = [
             graph.passkeys(user).await.unwrap_err(),
@@ -343,7 +321,11 @@ async fn the_china_cloud_refuses_passkey_calls_before_sending() {
             let sentence = error.remediation();
             assert!(sentence.contains("China"), "{sentence}");
         }
-        assert_eq!(graph_requests(&sim).await, before, "nothing was sent");
+        assert_eq!(
+            sim_counter(&sim, "graphRequests").await,
+            before,
+            "nothing was sent"
+        );
         sim.shutdown().await;
     })
     .await
@@ -353,14 +335,9 @@ async fn the_china_cloud_refuses_passkey_calls_before_sending() {
 #[tokio::test]
 async fn a_second_temporary_access_pass_replaces_the_first() {
     within(async {
-        let sim = start(SimConfig {
-            users: 1,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = tenant(1).await;
         let graph = signed_in(&sim).await;
-        let group = graph.find_group("FIDO Provisioning").await.unwrap();
-        let user = graph.group_users(&group.id).await.unwrap().remove(0);
+        let user = group_members(&sim, &graph).await.remove(0);
         let request = TapRequest::default();
         let first = graph
             .create_temporary_access_pass(&user.id, &request)

@@ -2,10 +2,11 @@
 //!
 //! Order of checks, each refusal a 400 with its own message: body shape; clientDataJSON
 //! (JSON, type, challenge known, issued to this user, not expired on the simulated clock,
-//! not used, origin, issued by the same API version unless v1.0 issued it); then webauthn-rs-core's `register_credential` (rpIdHash, UP, UV,
-//! packed or none attestation signature, algorithm); then the credential id in the body
-//! against authData's, and against passkeys already registered. A challenge is spent only
-//! by a successful registration.
+//! not used, origin, issued by the same API version unless v1.0 issued it); then
+//! webauthn-rs-core's `register_credential` (rpIdHash, UP, UV, packed or none attestation
+//! signature, algorithm); then the credential id in the body against authData's, and
+//! against passkeys already registered. A challenge is spent only by a successful
+//! registration.
 //!
 //! Then the FIDO2 policy: AAGUID allow/block list and attestation enforcement. Guests and
 //! disabled users are refused before anything else. The stored passkey gets a method id

@@ -5,6 +5,7 @@ mod common;
 use std::time::{Duration, Instant};
 
 use common::credential::Maker;
+use common::passkeys::fido2_path;
 use common::{message, within, Api};
 use keydesk_sim::{Faults, SimConfig};
 use reqwest::StatusCode;
@@ -41,12 +42,9 @@ async fn has_tap(api: &Api, user: &str) -> bool {
 #[tokio::test]
 async fn every_third_graph_request_is_429_with_retry_after_and_tokens_do_not_count() {
     within(async {
-        let api = Api::start(SimConfig {
-            faults: Faults {
-                throttle_every: 3,
-                ..Faults::default()
-            },
-            ..SimConfig::default()
+        let api = Api::with_faults(Faults {
+            throttle_every: 3,
+            ..Faults::default()
         })
         .await;
         let mut throttled = Vec::new();
@@ -244,33 +242,26 @@ async fn page_cap_set_at_run_time_overrides_top() {
 #[tokio::test]
 async fn a_lost_registration_is_listed_and_stored_under_its_credential_id() {
     within(async {
-        let api = Api::start(SimConfig {
-            faults: Faults {
-                lose_responses_every: 1,
-                ..Faults::default()
-            },
-            ..SimConfig::default()
+        let api = Api::with_faults(Faults {
+            lose_responses_every: 1,
+            ..Faults::default()
         })
         .await;
         let (user, _) = api.two_members().await;
         let (_, options) = api
-            .get(&format!(
-                "/v1.0/users/{user}/authentication/fido2Methods/creationOptions"
-            ))
+            .get(&format!("{}/creationOptions", fido2_path(&user)))
             .await;
         let maker = Maker::new();
         let body = maker.body(options["publicKey"]["challenge"].as_str().unwrap());
         let lost = api
             .http
-            .post(api.url(&format!("/v1.0/users/{user}/authentication/fido2Methods")))
+            .post(api.url(&fido2_path(&user)))
             .bearer_auth(&api.token)
             .json(&body)
             .send()
             .await;
         assert!(lost.is_err(), "the 201 never arrives");
-        let (status, list) = api
-            .get(&format!("/v1.0/users/{user}/authentication/fido2Methods"))
-            .await;
+        let (status, list) = api.get(&fido2_path(&user)).await;
         assert_eq!(status, StatusCode::OK);
         let methods = list["value"].as_array().unwrap();
         assert_eq!(methods.len(), 1, "the write happened: {list}");

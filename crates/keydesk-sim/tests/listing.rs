@@ -38,12 +38,9 @@ async fn shown(api: &Api, user: &str, id: &str) {
 #[tokio::test]
 async fn a_delay_set_at_start_hides_a_new_passkey_until_the_clock_passes_it() {
     within(async {
-        let api = Api::start(SimConfig {
-            faults: Faults {
-                listing_delay_ms: 60_000,
-                ..Faults::default()
-            },
-            ..SimConfig::default()
+        let api = Api::with_faults(Faults {
+            listing_delay_ms: 60_000,
+            ..Faults::default()
         })
         .await;
         let (user, _) = api.two_members().await;

@@ -41,14 +41,11 @@ pub fn sim(extra: &[&str]) -> (Running, String) {
     (running, format!("http://127.0.0.1:{}", port.trim()))
 }
 
-/// `keydesk-cli provision` of the simulator's group on `soft_keys` simulated keys, with
-/// the secret in the environment and stdout/stderr piped.
-pub fn provision(url: &str, data: &Path, soft_keys: usize, extra: &[&str]) -> Command {
+/// `keydesk-cli <args>` against the simulator at `url`: tenant, client id and both URLs
+/// given, the secret in the environment, stdout/stderr piped.
+pub fn command(url: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new(CLI);
-    cmd.args(["provision", "--group", "FIDO Provisioning", "--soft-keys"])
-        .arg(soft_keys.to_string())
-        .arg("--data-dir")
-        .arg(data)
+    cmd.args(args)
         .args([
             "--tenant",
             "contoso.onmicrosoft.com",
@@ -56,10 +53,44 @@ pub fn provision(url: &str, data: &Path, soft_keys: usize, extra: &[&str]) -> Co
             CLIENT_ID,
         ])
         .args(["--login-url", url, "--graph-url", url])
-        .args(extra)
         .env("KEYDESK_CLIENT_SECRET", SECRET)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    cmd
+}
+
+/// `keydesk-cli provision` of the simulator's group on `soft_keys` simulated keys, with
+/// the secret in the environment and stdout/stderr piped.
+pub fn provision(url: &str, data: &Path, soft_keys: usize, extra: &[&str]) -> Command {
+    let soft_keys = soft_keys.to_string();
+    let mut cmd = command(
+        url,
+        &[
+            "provision",
+            "--group",
+            "FIDO Provisioning",
+            "--soft-keys",
+            &soft_keys,
+        ],
+    );
+    cmd.arg("--data-dir").arg(data).args(extra);
+    cmd
+}
+
+/// `keydesk-cli check --group <group>` against the simulator at `url`, with the secret
+/// and no proxy in the environment.
+pub fn check(url: &str, group: &str) -> Command {
+    let mut cmd = command(url, &["check", "--group", group]);
+    for proxy in [
+        "HTTPS_PROXY",
+        "https_proxy",
+        "HTTP_PROXY",
+        "http_proxy",
+        "ALL_PROXY",
+        "all_proxy",
+    ] {
+        cmd.env_remove(proxy);
+    }
     cmd
 }
 

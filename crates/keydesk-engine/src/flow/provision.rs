@@ -119,14 +119,13 @@ async fn run(
             .map_err(ProvisionError::Policy)?;
     }
     let used = UsedKey::in_hand(&info, key);
-    let serial = used.serial.clone();
     ctx.journal
         .record_key(&user.id, &used.serial, &used.model, &used.aaguid)?;
 
-    let own_pin = escrowed_for_key(ctx, user, &info, job.as_ref(), &serial)?;
+    let own_pin = escrowed_for_key(ctx, user, &info, job.as_ref(), &used.serial)?;
     let reset = matches!(ctx.settings.existing_pin, ExistingPin::Reset);
     if own_pin.is_none() && info.client_pin == Some(true) && reset {
-        reset_key(ctx, keys, key, &serial, progress).await?;
+        reset_key(ctx, keys, key, &used.serial, progress).await?;
         info = key.info().await?;
     }
     let pin = match own_pin {

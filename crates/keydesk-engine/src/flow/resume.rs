@@ -107,9 +107,7 @@ async fn reconcile_posting(
     match verdict {
         Verdict::Registered(method) => found(ctx, user, job, method).await,
         Verdict::Absent => {
-            record_orphan(ctx, user, &job)?;
-            ctx.journal
-                .advance(&user.id, &user.upn, JobEvent::Reconciled(false), None)?;
+            start_again(ctx, user, &job)?;
             Ok(Resumed::Again(Box::new(job)))
         }
         Verdict::Unsure(candidates) => Err(needs_attention(ctx, user, &candidates)?),
@@ -200,18 +198,20 @@ fn mark_registered(
     Ok(name)
 }
 
-fn record_orphan(
+/// The job's POST surely left no passkey: its credential (if it made one) is recorded as
+/// an orphan and the job goes back to `Pending`.
+fn start_again(
     ctx: &Context<'_>,
     user: &DirectoryUser,
     job: &JobRecord,
 ) -> Result<(), ProvisionError> {
-    match job.credential_id.as_deref().filter(|c| !c.is_empty()) {
-        Some(credential) => {
-            let used = UsedKey::of_job(job);
-            add_inventory(ctx, user, used, "", credential, KeyStatus::Orphan)
-        }
-        None => Ok(()),
+    if let Some(credential) = job.credential_id.as_deref().filter(|c| !c.is_empty()) {
+        let used = UsedKey::of_job(job);
+        add_inventory(ctx, user, used, "", credential, KeyStatus::Orphan)?;
     }
+    ctx.journal
+        .advance(&user.id, &user.upn, JobEvent::Reconciled(false), None)?;
+    Ok(())
 }
 
 /// Journals `NeedsAttention` with the candidates and returns the error to report.
@@ -244,9 +244,7 @@ pub async fn resolve(
         .filter(|j| j.state == JobState::NeedsAttention)
         .ok_or(ProvisionError::NothingToResolve)?;
     let Some(method_id) = method_id else {
-        record_orphan(ctx, user, &job)?;
-        ctx.journal
-            .advance(&user.id, &user.upn, JobEvent::Reconciled(false), None)?;
+        start_again(ctx, user, &job)?;
         ctx.audit("resolved", &user.id, "operator: no passkey is this job's");
         return Ok(JobState::Pending);
     };

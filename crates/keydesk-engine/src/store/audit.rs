@@ -28,7 +28,7 @@
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Mutex, MutexGuard};
 
 use hmac::{Hmac, Mac};
 use serde::{Deserialize, Serialize};
@@ -173,7 +173,7 @@ impl AuditLog {
         subject: &str,
         detail: &str,
     ) -> Result<(), AuditError> {
-        let mut tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
+        let mut tip = self.tip();
         let mut entry = AuditEntry {
             seq: tip.seq + 1,
             at,
@@ -211,20 +211,23 @@ impl AuditLog {
     /// The log for an auditor: every entry, then a last line with the head, so a copy
     /// cut short is caught by [`verify_export`].
     pub fn export(&self) -> Result<String, AuditError> {
-        let tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
-        let text = match std::fs::read_to_string(&self.path) {
-            Ok(text) => text,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => String::new(),
-            Err(e) => return Err(e.into()),
-        };
+        let tip = self.tip();
+        let text = String::from_utf8(read_or_empty(&self.path)?)
+            .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
         let last = serde_json::json!({ "head": { "seq": tip.seq, "mac": tip.mac } });
         Ok(format!("{text}{last}\n"))
     }
 
     /// The head: (last sequence number, its MAC).
     pub fn head(&self) -> (u64, String) {
-        let tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
+        let tip = self.tip();
         (tip.seq, tip.mac.clone())
+    }
+
+    /// The chain's end, locked (a poisoned lock is taken over: the tip is only ever
+    /// replaced whole or has its length set).
+    fn tip(&self) -> MutexGuard<'_, Tip> {
+        self.tip.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// The file, created if need be, locked against other writers for as long as it is
@@ -249,7 +252,7 @@ impl AuditLog {
 
     /// Adds the `\n` a verified last entry lost (the file is `found` bytes long).
     fn terminate(&self, found: u64) -> Result<(), AuditError> {
-        let mut tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
+        let mut tip = self.tip();
         let mut file = self.locked_file(found)?;
         file.seek(SeekFrom::Start(found))?;
         file.write_all(b"\n")?;
@@ -260,7 +263,7 @@ impl AuditLog {
 
     /// Cuts the file back to its last whole line.
     fn cut(&self) -> Result<(), AuditError> {
-        let tip = self.tip.lock().unwrap_or_else(|p| p.into_inner());
+        let tip = self.tip();
         let file = OpenOptions::new().write(true).open(&self.path)?;
         file.lock()?;
         file.set_len(tip.len)?;

@@ -5,11 +5,13 @@
 
 pub mod trip;
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use keydesk_core::DirectoryUser;
 use keydesk_engine::secrets::MemoryStore;
-use keydesk_engine::Escrow;
+use keydesk_engine::{Escrow, Journal};
+use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
 use keydesk_graph::GraphClient;
 use keydesk_sim::{Sim, SimConfig};
@@ -40,6 +42,24 @@ pub async fn users(graph: &GraphClient, sim: &Sim) -> Vec<DirectoryUser> {
     graph.group_users(&group.id).await.unwrap()
 }
 
+/// What a test works with besides the tenant.
+pub type Desk = (
+    GraphClient,
+    Vec<DirectoryUser>,
+    Journal,
+    Escrow,
+    Arc<SoftRack>,
+);
+
+/// The rest of a desk over `sim`: a signed-in Graph client, the provisioning group's users,
+/// an in-memory journal, an escrow and an empty rack.
+pub async fn desk(sim: &Sim) -> Desk {
+    let graph = graph(sim).await;
+    let users = users(&graph, sim).await;
+    let journal = Journal::in_memory().unwrap();
+    (graph, users, journal, escrow(), Arc::new(SoftRack::new()))
+}
+
 /// A blank key that touches itself at once.
 pub fn blank_key(serial: &str) -> SoftKeyConfig {
     let mut config = SoftKeyConfig::with_serial(serial);
@@ -54,12 +74,7 @@ pub fn escrow() -> Escrow {
 
 /// Passkeys per UPN, as the simulated tenant holds them.
 pub async fn passkeys_of(sim: &Sim, upn: &str) -> usize {
-    let state: serde_json::Value = reqwest::get(format!("{}/_sim/state", sim.base_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let state = keydesk_tests::sim_state(sim).await;
     state["users"]
         .as_array()
         .unwrap()
@@ -70,13 +85,7 @@ pub async fn passkeys_of(sim: &Sim, upn: &str) -> usize {
 
 /// A request counter of the simulated tenant (`/_sim/state` `counters`).
 pub async fn counter(sim: &Sim, name: &str) -> u64 {
-    let state: serde_json::Value = reqwest::get(format!("{}/_sim/state", sim.base_url()))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
-    state["counters"][name].as_u64().unwrap()
+    keydesk_tests::sim_counter(sim, name).await
 }
 
 /// Moves the simulated tenant's clock forward.

@@ -21,6 +21,7 @@ use super::reconcile::{elapsed_secs, judge, outcome_unknown, Attempt, PasskeyLis
 use super::registration::Registration;
 use super::users::with_request_id;
 use crate::http::Call;
+use crate::net::millis;
 use crate::retry::backoff;
 use crate::wire::Fido2MethodDto;
 use crate::{ApiVersion, Cloud, GraphClient, GraphError, GraphErrorKind, Operation, Passkey};
@@ -85,7 +86,7 @@ impl GraphClient {
             round += 1;
             let wait = backoff(round, rand::random::<f64>());
             tracing::info!(
-                wait_ms = u64::try_from(wait.as_millis()).unwrap_or(u64::MAX),
+                wait_ms = millis(wait),
                 "the registration is not settled in the listing yet, reading again"
             );
             self.pause(wait).await;

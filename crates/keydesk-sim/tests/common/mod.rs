@@ -6,7 +6,7 @@ pub mod credential;
 pub mod der;
 pub mod passkeys;
 
-use keydesk_sim::{Sim, SimConfig};
+use keydesk_sim::{Faults, Sim, SimConfig};
 use reqwest::{Response, StatusCode};
 use serde_json::Value;
 
@@ -29,6 +29,15 @@ impl Api {
         let body: Value = response.json().await.unwrap();
         let token = body["access_token"].as_str().unwrap().to_owned();
         Api { sim, http, token }
+    }
+
+    /// A default tenant with `faults` set from the start.
+    pub async fn with_faults(faults: Faults) -> Api {
+        Api::start(SimConfig {
+            faults,
+            ..SimConfig::default()
+        })
+        .await
     }
 
     pub fn url(&self, path: &str) -> String {
