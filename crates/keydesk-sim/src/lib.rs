@@ -30,13 +30,15 @@
 //! Every response carries a `Date` header from the simulated clock. New passkeys get
 //! method ids shaped by [`MethodIds`] (opaque by default: unrelated to the credential id).
 //!
-//! It is not Entra: tokens are opaque (not JWTs), there is one app and one operator, no
+//! Challenges are opaque blobs of several kilobytes and access tokens are JWT-shaped, as
+//! Entra's are. It is not Entra: tokens are accepted by lookup (never verified), there is one app and one operator, no
 //! conditional access, no MDS attestation chains, no per-tenant throttling budgets.
 
 mod access_token;
 mod assertion;
 mod authdata;
 mod b64;
+mod challenge;
 mod clock;
 mod config;
 mod directory;

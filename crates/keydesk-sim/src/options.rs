@@ -1,6 +1,7 @@
 //! creationOptions: the challenge Entra issues before a passkey is registered.
 //!
-//! The challenge comes from webauthn-rs-core's registration ceremony, whose
+//! The challenge is an opaque blob of several kilobytes, as Entra's are (see
+//! [`crate::challenge`]), swapped into webauthn-rs-core's registration ceremony, whose
 //! `RegistrationState` is kept server side, keyed by the raw challenge bytes, with the user
 //! it was issued to and its expiry on the simulated clock. The JSON sent back is written
 //! here in Entra's shape (top level, `excludeCredentials` plain on v1.0 and padding-digit on
@@ -120,13 +121,13 @@ pub fn issue(
         min_pin_length: None,
         hmac_create_secret: Some(true),
     };
-    let internal = |e| {
+    fn internal(e: impl std::fmt::Display) -> GraphError {
         GraphError::new(
             axum::http::StatusCode::INTERNAL_SERVER_ERROR,
             "generalException",
             format!("could not issue a challenge: {e}"),
         )
-    };
+    }
     let builder = tenant
         .webauthn
         .new_challenge_register_builder(&user.handle, &user.upn, &user.display_name)
@@ -141,7 +142,9 @@ pub fn issue(
         .webauthn
         .generate_challenge_register(builder)
         .map_err(internal)?;
-    let challenge = ccr.public_key.challenge;
+    drop(ccr);
+    let challenge = crate::challenge::opaque();
+    let state = crate::challenge::with_challenge(state, &challenge).map_err(internal)?;
     let expires = tenant.clock.now() + lifetime;
 
     let mut live = tenant.live();

@@ -77,6 +77,9 @@ async fn creation_options_have_entras_shape_at_top_level() {
             pk["extensions"]["credentialProtectionPolicy"],
             "userVerificationOptional"
         );
+        // Entra's challenges are opaque blobs of several kilobytes, not 32-byte nonces: a
+        // client that caps or parses them fails here first, not on its first real tenant.
+        assert!(pk["challenge"].as_str().unwrap().len() >= 4000);
         // The handle is stable per user; the challenge is not.
         let again = options(&api, "v1.0", &user).await;
         assert_eq!(again["publicKey"]["user"]["id"], pk["user"]["id"]);
