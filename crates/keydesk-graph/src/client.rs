@@ -70,6 +70,9 @@ impl GraphClient {
             .timeout(config.timeout)
             .connect_timeout(config.timeout.min(CONNECT_TIMEOUT))
             .user_agent(concat!("KeyDesk/", env!("CARGO_PKG_VERSION")))
+            // Neither Graph nor the token endpoint redirects the calls KeyDesk makes; a
+            // 307/308 would replay a client secret or a bearer token to wherever it points.
+            .redirect(reqwest::redirect::Policy::none())
             .build()
             .map_err(|e| GraphError::Network(format!("cannot set up HTTP: {e}")))?;
         let tokens = TokenSource::new(&config, credentials, sleeper.clone());
@@ -106,10 +109,7 @@ impl GraphClient {
     pub async fn token_hint(&self) -> Result<TokenHint, GraphError> {
         let transport = &self.inner.transport;
         let token = transport.tokens.get(&transport.http, None).await?;
-        let header = token.header();
-        Ok(TokenHint::decode(
-            header.strip_prefix("Bearer ").unwrap_or(&header),
-        ))
+        Ok(TokenHint::decode(token.expose()))
     }
 
     /// Forgets every token, and removes the refresh token and a stored client secret from

@@ -123,6 +123,15 @@ impl GraphConfig {
                     "the {name} must be an http(s) URL with a host, not {url}"
                 )));
             }
+            // A secret or a token over plain HTTP is readable on the way: only a simulated
+            // tenant on this machine may be reached without TLS.
+            if url.scheme() == "http" && !is_loopback(url) {
+                return Err(GraphError::InvalidInput(format!(
+                    "the {name} {url} uses plain http to another machine: secrets and tokens \
+                     would travel unencrypted; use https (plain http is only for a simulated \
+                     tenant on this machine)"
+                )));
+            }
         }
         let tenant = self.tenant.trim();
         if tenant.is_empty() || tenant.contains(['/', '?', '#']) {
@@ -174,6 +183,16 @@ impl GraphConfig {
         all.push(version.segment());
         all.extend_from_slice(segments);
         with_segments(&self.graph_url, &all)
+    }
+}
+
+/// Whether `url` names this machine: `localhost`, 127.0.0.0/8 or `::1`.
+pub fn is_loopback(url: &Url) -> bool {
+    match url.host() {
+        Some(url::Host::Domain(d)) => d.eq_ignore_ascii_case("localhost"),
+        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
+        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
+        None => false,
     }
 }
 

@@ -23,7 +23,7 @@ use url::Url;
 use tokio::sync::Semaphore;
 
 use crate::api_error::api_error;
-use crate::net::{header_str, millis, transport_error};
+use crate::net::{header_str, millis, read_capped, transport_error, MAX_GRAPH_BODY};
 use crate::retry::{backoff, delay, http_date, is_retryable, retry_after, Sleeper};
 use crate::signin::token::{AccessToken, TokenSource};
 use crate::{GraphError, Operation};
@@ -210,7 +210,7 @@ impl Transport {
         let mut request = self
             .http
             .request(call.method.clone(), call.url.clone())
-            .header(AUTHORIZATION, token.header())
+            .header(AUTHORIZATION, token.header()?)
             .header(ACCEPT, "application/json")
             .header("client-request-id", client_request_id)
             .header("return-client-request-id", "true");
@@ -223,11 +223,11 @@ impl Transport {
                 .body(body.clone());
         }
         let result = async {
-            let response = request.send().await?;
+            let response = request.send().await.map_err(transport_error)?;
             let status = response.status();
             let headers = response.headers().clone();
-            let body = response.bytes().await?.to_vec();
-            Ok::<_, reqwest::Error>(Answer {
+            let body = read_capped(response, MAX_GRAPH_BODY).await?;
+            Ok::<_, GraphError>(Answer {
                 status,
                 headers,
                 body,
@@ -266,7 +266,6 @@ impl Transport {
                 Ok(answer)
             }
             Err(error) => {
-                let error = transport_error(error);
                 tracing::warn!(%error, "graph call did not complete");
                 Err(error)
             }

@@ -58,7 +58,7 @@ pub use api::registration::{Registration, MAX_DISPLAY_NAME_CHARS};
 pub use api::tap::{TapCode, TapRequest, TemporaryAccessPass, TAP_LIFETIME_MINUTES};
 pub use client::{GraphClient, TokenHint, TLS_TRUST};
 pub use cloud::Cloud;
-pub use config::{ApiVersion, GraphConfig};
+pub use config::{is_loopback, ApiVersion, GraphConfig};
 pub use error::{GraphError, GraphErrorKind};
 pub use objects::{Group, Passkey};
 pub use operation::Operation;

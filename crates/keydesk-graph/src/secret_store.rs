@@ -81,19 +81,23 @@ impl From<SecretError> for GraphError {
 pub struct SecretKey(String);
 
 impl SecretKey {
-    /// The client secret of `config`'s app registration.
+    /// The client secret of `config`'s app registration at its login authority.
     pub fn client_secret(config: &GraphConfig) -> Self {
-        SecretKey(format!(
-            "client-secret:{}:{}",
-            config.tenant.trim(),
-            config.client_id.trim()
-        ))
+        Self::scoped("client-secret", config)
     }
 
-    /// The delegated refresh token for `config`'s tenant and app.
+    /// The delegated refresh token for `config`'s authority, tenant and app.
     pub fn refresh_token(config: &GraphConfig) -> Self {
+        Self::scoped("refresh-token", config)
+    }
+
+    /// `kind:authority:tenant:client`: the authority is part of the name, so a secret
+    /// stored for one login host (a real cloud) is never sent to another (a test tenant on
+    /// loopback, a national cloud) that happens to use the same tenant and client id.
+    fn scoped(kind: &str, config: &GraphConfig) -> Self {
         SecretKey(format!(
-            "refresh-token:{}:{}",
+            "{kind}:{}:{}:{}",
+            config.login_url.origin().ascii_serialization(),
             config.tenant.trim(),
             config.client_id.trim()
         ))
@@ -345,6 +349,21 @@ async fn blocking<T: Send + 'static>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_secret_stored_for_one_authority_is_not_offered_to_another() {
+        let real = GraphConfig::global("contoso.onmicrosoft.com", "app");
+        let mut local = real.clone();
+        local.login_url = url::Url::parse("http://127.0.0.1:8080").unwrap();
+        assert_ne!(
+            SecretKey::client_secret(&real),
+            SecretKey::client_secret(&local)
+        );
+        assert_ne!(
+            SecretKey::refresh_token(&real),
+            SecretKey::refresh_token(&local)
+        );
+    }
 
     #[test]
     fn memory_store_round_trip_and_idempotent_delete() {

@@ -18,6 +18,12 @@ use crate::{GraphConfig, GraphError, Secret};
 const DEFAULT_INTERVAL: Duration = Duration::from_secs(5);
 /// What `slow_down` adds to the interval (RFC 8628).
 const SLOW_DOWN_STEP: Duration = Duration::from_secs(5);
+/// The polling interval stays within these bounds whatever the endpoint says: zero would
+/// be a busy loop, an hour would outlive the code.
+const MIN_INTERVAL: Duration = Duration::from_secs(1);
+const MAX_INTERVAL: Duration = Duration::from_secs(60);
+/// A code is waited for at most this long.
+const MAX_WAIT: Duration = Duration::from_secs(60 * 60);
 
 /// What the person must do to finish signing in.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -78,9 +84,13 @@ pub(crate) async fn sign_in(
             .verification_uri
             .ok_or_else(|| malformed("verification_uri"))?,
         message: dto.message,
-        expires_in: seconds(&dto.expires_in).unwrap_or(Duration::from_secs(15 * 60)),
+        expires_in: seconds(&dto.expires_in)
+            .unwrap_or(Duration::from_secs(15 * 60))
+            .min(MAX_WAIT),
     };
-    let mut interval = seconds(&dto.interval).unwrap_or(DEFAULT_INTERVAL);
+    let mut interval = seconds(&dto.interval)
+        .unwrap_or(DEFAULT_INTERVAL)
+        .clamp(MIN_INTERVAL, MAX_INTERVAL);
     prompt.show(&info);
     let form = [
         ("grant_type", "urn:ietf:params:oauth:grant-type:device_code"),
@@ -101,7 +111,7 @@ pub(crate) async fn sign_in(
                 error: mapped,
             }) => match error.as_str() {
                 "authorization_pending" => continue,
-                "slow_down" => interval += SLOW_DOWN_STEP,
+                "slow_down" => interval = (interval + SLOW_DOWN_STEP).min(MAX_INTERVAL),
                 _ => return Err(mapped),
             },
             Err(refused) => return Err(refused.error),

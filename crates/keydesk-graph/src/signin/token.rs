@@ -26,9 +26,14 @@ pub(crate) struct AccessToken {
 }
 
 impl AccessToken {
-    /// `Bearer <token>`.
-    pub(crate) fn header(&self) -> String {
-        format!("Bearer {}", self.value.expose())
+    /// The `Authorization` value, marked sensitive.
+    pub(crate) fn header(&self) -> Result<reqwest::header::HeaderValue, GraphError> {
+        crate::net::bearer(self.value.expose())
+    }
+
+    /// The token itself, for the hint decoder only.
+    pub(crate) fn expose(&self) -> &str {
+        self.value.expose()
     }
 }
 

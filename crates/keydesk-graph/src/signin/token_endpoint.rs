@@ -16,6 +16,10 @@ use crate::{GraphError, Secret};
 
 /// Lifetime assumed when the token response omits `expires_in`.
 const ASSUMED_LIFETIME: Duration = Duration::from_secs(10 * 60);
+/// A stated lifetime is held within these bounds: a zero or tiny one would fetch a token
+/// before every call, an absurd one would keep a revoked token past Entra's own maximum.
+const MIN_LIFETIME: Duration = Duration::from_secs(10);
+const MAX_LIFETIME: Duration = Duration::from_secs(24 * 60 * 60);
 /// How long before expiry a cached token is replaced.
 pub(crate) const REFRESH_MARGIN: Duration = Duration::from_secs(5 * 60);
 
@@ -75,7 +79,7 @@ pub(crate) async fn post_form(
         let status = response.status().as_u16();
         let request_id = header_str(response.headers(), "x-ms-request-id")
             .or_else(|| header_str(response.headers(), "request-id"));
-        let body = response.bytes().await.map_err(transport_error)?.to_vec();
+        let body = crate::net::read_capped(response, crate::net::MAX_TOKEN_BODY).await?;
         let span = tracing::Span::current();
         span.record("status", status);
         span.record("duration_ms", crate::net::millis(started.elapsed()));
@@ -137,7 +141,7 @@ pub(crate) fn parse_token(body: &[u8], request_id: Option<String>) -> Result<Iss
         _ => None,
     }
     .map(Duration::from_secs)
-    .unwrap_or(ASSUMED_LIFETIME);
+    .map_or(ASSUMED_LIFETIME, |d| d.clamp(MIN_LIFETIME, MAX_LIFETIME));
     Ok(Issued {
         access: Secret::new(value),
         lifetime,
@@ -350,5 +354,22 @@ mod tests {
         assert_eq!(token.access.expose(), "abc");
         assert_eq!(token.lifetime, Duration::from_secs(3599));
         assert_eq!(token.refresh.unwrap().expose(), "r");
+    }
+
+    #[test]
+    fn a_stated_lifetime_is_clamped() {
+        let lifetime = |text: &str| {
+            parse_token(
+                format!(r#"{{"access_token":"a","expires_in":{text}}}"#).as_bytes(),
+                None,
+            )
+            .unwrap()
+            .lifetime
+        };
+        // Zero would fetch a token before every call; a year would outlive a revocation.
+        assert_eq!(lifetime("0"), MIN_LIFETIME);
+        assert_eq!(lifetime("31536000"), MAX_LIFETIME);
+        assert_eq!(lifetime("\"3599\""), Duration::from_secs(3599));
+        assert_eq!(lifetime("-5"), ASSUMED_LIFETIME);
     }
 }
