@@ -44,7 +44,7 @@ pub mod step;
 // The folders group the source by concern; the public paths stay one level deep.
 pub use flow::{after, batch, context, group_move, lost, prefetch, provision, queue, resume};
 pub use ports::{directory, graph_directory, hid_keys, keys};
-pub use store::{audit, escrow, inventory, journal, lock, secrets};
+pub use store::{audit, escrow, inventory, journal, key_home, lock, secrets};
 
 use keydesk_core::Pin;
 

@@ -12,8 +12,9 @@ use crate::audit::{AuditError, AuditLog};
 use crate::directory::Directory;
 use crate::escrow::{Escrow, EscrowError};
 use crate::journal::{Journal, JournalError};
+use crate::key_home::{self, KeyHomeError};
 use crate::lock::{DataDirLock, LockError};
-use crate::secrets::{self, SecretStore};
+use crate::secrets::SecretStore;
 use crate::Context;
 use keydesk_graph::GraphClient;
 
@@ -79,6 +80,9 @@ pub enum StationError {
     /// The audit log could not be opened or does not verify.
     #[error(transparent)]
     Audit(#[from] AuditError),
+    /// The folder's keys are not where it keeps them, or are not the ones it was made with.
+    #[error(transparent)]
+    Keys(#[from] KeyHomeError),
 }
 
 impl StationError {
@@ -97,6 +101,7 @@ impl StationError {
                  investigation and use another data folder."
                     .into()
             }
+            StationError::Keys(e) => e.remediation().to_owned(),
             StationError::Audit(_) => "Check that the data folder is readable and writable, \
                 then start again."
                 .into(),
@@ -113,7 +118,7 @@ impl Station {
 
     /// Takes the lock on `dir` (which must exist), then, when `files.fresh`, deletes the
     /// old files, then opens `files` with `store` (or the default secret store when
-    /// `None`; demo mode passes a [`secrets::MemoryStore`] so its keys die with it).
+    /// `None`; demo mode passes a [`crate::secrets::MemoryStore`] so its keys die with it).
     /// Nothing in the folder is touched unless the lock is held.
     pub fn open_with(
         dir: &Path,
@@ -132,7 +137,10 @@ impl Station {
             let _ = std::fs::remove_file(&audit_path);
         }
         let journal = Journal::open(&journal_path)?;
-        let store = store.unwrap_or_else(|| secrets::open_default(dir));
+        let store = match store {
+            Some(store) => store,
+            None => key_home::open(dir)?,
+        };
         let escrow = Escrow::new(store.as_ref())?;
         let audit = AuditLog::open(&audit_path, store.as_ref(), &journal)?;
         Ok(Station {

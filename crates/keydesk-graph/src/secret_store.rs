@@ -10,7 +10,7 @@
 //! demo mode use [`MemoryStore`]. Entries are named by [`SecretKey`], which keeps tenants
 //! and apps apart. Values are [`Secret`]s: redacted in `Debug`, wiped when dropped.
 //!
-//! Not here: which store a station uses (the engine's `secrets::open_default` tries the
+//! Not here: which store a station uses (the engine's `key_home::open` tries the
 //! keyring and falls back to a file). KeyDesk gives sign-in secrets to the keyring or to
 //! memory only, never to a [`FileStore`].
 //!
@@ -272,8 +272,18 @@ impl FileStore {
         FileStore { dir: dir.into() }
     }
 
+    /// `<name>.key`, every byte outside `[A-Za-z0-9._-]` written as `%XX`: a name holding
+    /// an authority (`https://…`) stays one file in the folder.
     fn path(&self, key: &SecretKey) -> PathBuf {
-        self.dir.join(format!("{}.key", key.as_str()))
+        let mut name = String::new();
+        for byte in key.as_str().bytes() {
+            if byte.is_ascii_alphanumeric() || matches!(byte, b'.' | b'_' | b'-') {
+                name.push(char::from(byte));
+            } else {
+                name.push_str(&format!("%{byte:02X}"));
+            }
+        }
+        self.dir.join(format!("{name}.key"))
     }
 
     fn error(&self, error: std::io::Error) -> SecretError {
@@ -290,16 +300,30 @@ impl SecretStore for FileStore {
         }
     }
 
+    /// Written to a temporary file, fsynced and renamed over the old one: a crash leaves
+    /// the old key or the new one, never an empty or half-written file.
     fn set(&self, key: &SecretKey, secret: &Secret) -> Result<(), SecretError> {
-        std::fs::create_dir_all(&self.dir).map_err(|e| self.error(e))?;
+        let mut builder = std::fs::DirBuilder::new();
+        builder.recursive(true);
+        #[cfg(unix)]
+        std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+        builder.create(&self.dir).map_err(|e| self.error(e))?;
+        let path = self.path(key);
+        let tmp = path.with_extension("key.tmp");
         let mut options = std::fs::OpenOptions::new();
         options.write(true).create(true).truncate(true);
         #[cfg(unix)]
         std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-        let mut file = options.open(self.path(key)).map_err(|e| self.error(e))?;
+        let mut file = options.open(&tmp).map_err(|e| self.error(e))?;
         std::io::Write::write_all(&mut file, secret.expose().as_bytes())
             .map_err(|e| self.error(e))?;
-        file.sync_all().map_err(|e| self.error(e))
+        file.sync_all().map_err(|e| self.error(e))?;
+        drop(file);
+        std::fs::rename(&tmp, &path).map_err(|e| self.error(e))?;
+        if let Ok(dir) = std::fs::File::open(&self.dir) {
+            let _ = dir.sync_all();
+        }
+        Ok(())
     }
 
     fn delete(&self, key: &SecretKey) -> Result<(), SecretError> {
@@ -409,6 +433,24 @@ mod tests {
                 .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
+        let names: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect();
+        assert!(!names.iter().any(|n| n.ends_with(".tmp")), "{names:?}");
+        // A name with an authority in it is one file, not a path.
+        let config = GraphConfig::global("t", "app");
+        store
+            .set(&SecretKey::client_secret(&config), &Secret::new("s"))
+            .unwrap();
+        assert_eq!(
+            store
+                .get(&SecretKey::client_secret(&config))
+                .unwrap()
+                .unwrap()
+                .expose(),
+            "s"
+        );
         store.delete(&SecretKey::named("escrow")).unwrap();
         store.delete(&SecretKey::named("escrow")).unwrap();
         assert!(store.get(&SecretKey::named("escrow")).unwrap().is_none());

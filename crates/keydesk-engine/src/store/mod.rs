@@ -2,7 +2,7 @@
 //!
 //! [`journal`] (one SQLite file, its tables made in `schema`) holds each job's state,
 //! [`inventory`] which key went to whom; [`escrow`] seals PINs for the journal and
-//! [`audit`] is the HMAC-chained log, both under keys from [`secrets`]; [`lock`] keeps a
+//! [`audit`] is the HMAC-chained log, both under keys from [`secrets`], whose home per folder [`key_home`] remembers; [`lock`] keeps a
 //! data folder to one process. Opening all of them in order is [`crate::station`].
 //!
 //! Not here: any decision about a user or a key (that is `flow/`), and no Graph or key I/O.
@@ -11,6 +11,7 @@ pub mod audit;
 pub mod escrow;
 pub mod inventory;
 pub mod journal;
+pub mod key_home;
 pub mod lock;
 mod schema;
 pub mod secrets;
