@@ -70,6 +70,9 @@ impl Journal {
         let conn = Connection::open(path)?;
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "synchronous", "FULL")?;
+        // Deleted content (a wiped sealed PIN) is overwritten with zeros in the file, not
+        // left in free space for a file carver.
+        conn.pragma_update(None, "secure_delete", "ON")?;
         Self::with(conn)
     }
 
@@ -210,11 +213,28 @@ impl Journal {
     }
 
     /// Forgets the sealed PIN (its letter is printed). True when there was one.
+    ///
+    /// The row is rewritten with `secure_delete` on, then the write-ahead log is
+    /// checkpointed into the database and truncated: the WAL still held the page as it was
+    /// when the PIN was sealed, and a wipe that leaves that copy behind is no wipe.
     pub fn wipe_pin(&self, user_id: &str) -> Result<bool, JournalError> {
-        let n = self.lock().execute(
+        let conn = self.lock();
+        let n = conn.execute(
             "UPDATE jobs SET pin_sealed = NULL WHERE user_id = ?1 AND pin_sealed IS NOT NULL",
             [user_id],
         )?;
+        if n > 0 {
+            // (busy, log frames, checkpointed frames); busy = 1 means a reader held an old
+            // snapshot: this process holds the folder's lock and the only connection, so
+            // that would be a bug, reported rather than ignored.
+            let busy: i64 = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| r.get(0))?;
+            if busy != 0 {
+                return Err(JournalError::Sql(rusqlite::Error::SqliteFailure(
+                    rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_BUSY),
+                    Some("the journal could not be checkpointed after wiping a PIN".into()),
+                )));
+            }
+        }
         Ok(n > 0)
     }
 
@@ -321,6 +341,37 @@ mod tests {
         assert!(j.wipe_pin("u1").unwrap());
         assert!(!j.wipe_pin("u1").unwrap());
         assert!(j.job("nobody").unwrap().is_none());
+    }
+
+    #[test]
+    fn a_wiped_pin_is_in_neither_the_database_nor_its_log() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("journal.sqlite");
+        // Random bytes stand in for a sealed PIN: a unique pattern to look for.
+        let sealed: [u8; 48] = rand::random();
+        let j = Journal::open(&path).unwrap();
+        j.advance("u1", "kim", JobEvent::OptionsFetched, None)
+            .unwrap();
+        j.record_setting_pin("u1", "kim", &sealed).unwrap();
+        for n in 0..50 {
+            j.enqueue(&format!("other{n}"), "someone").unwrap();
+        }
+        let contains = |needle: &[u8]| {
+            ["", "-wal"].iter().any(|suffix| {
+                let mut name = path.clone().into_os_string();
+                name.push(suffix);
+                std::fs::read(name)
+                    .map(|bytes| bytes.windows(needle.len()).any(|w| w == needle))
+                    .unwrap_or(false)
+            })
+        };
+        assert!(contains(&sealed), "the sealed PIN was written");
+        assert!(j.wipe_pin("u1").unwrap());
+        assert!(
+            !contains(&sealed),
+            "the sealed PIN is still in the file or its log"
+        );
+        assert!(j.job("u1").unwrap().unwrap().pin_sealed.is_none());
     }
 
     fn attempt() -> keydesk_graph::Attempt {
