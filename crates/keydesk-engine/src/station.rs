@@ -80,6 +80,9 @@ pub enum StationError {
     /// The audit log could not be opened or does not verify.
     #[error(transparent)]
     Audit(#[from] AuditError),
+    /// The folder or its files could not be made private to this OS account.
+    #[error("data folder: cannot make it private to this account: {0}")]
+    Folder(std::io::Error),
     /// The folder's keys are not where it keeps them, or are not the ones it was made with.
     #[error(transparent)]
     Keys(#[from] KeyHomeError),
@@ -102,6 +105,9 @@ impl StationError {
                     .into()
             }
             StationError::Keys(e) => e.remediation().to_owned(),
+            StationError::Folder(_) => "Use a data folder that belongs to the account \
+                running KeyDesk."
+                .into(),
             StationError::Audit(_) => "Check that the data folder is readable and writable, \
                 then start again."
                 .into(),
@@ -137,6 +143,7 @@ impl Station {
             let _ = std::fs::remove_file(&audit_path);
         }
         let journal = Journal::open(&journal_path)?;
+        crate::store::restrict_folder(dir, &files).map_err(StationError::Folder)?;
         let store = match store {
             Some(store) => store,
             None => key_home::open(dir)?,

@@ -3,7 +3,7 @@
 //! [`journal`] (one SQLite file, its tables made in `schema`) holds each job's state,
 //! [`inventory`] which key went to whom; [`escrow`] seals PINs for the journal and
 //! [`audit`] is the HMAC-chained log, both under keys from [`secrets`], whose home per folder [`key_home`] remembers; [`lock`] keeps a
-//! data folder to one process. Opening all of them in order is [`crate::station`].
+//! data folder to one process; `private` keeps it to its owner (0700/0600). Opening all of them in order is [`crate::station`].
 //!
 //! Not here: any decision about a user or a key (that is `flow/`), and no Graph or key I/O.
 
@@ -13,5 +13,18 @@ pub mod inventory;
 pub mod journal;
 pub mod key_home;
 pub mod lock;
+mod private;
 mod schema;
 pub mod secrets;
+
+/// Makes `dir` and a station's files in it private to the OS user (see `private`).
+pub(crate) fn restrict_folder(
+    dir: &std::path::Path,
+    files: &crate::station::StationFiles,
+) -> std::io::Result<()> {
+    private::restrict(
+        dir,
+        &[files.journal, lock::LOCK_FILE, key_home::MARKER],
+        &[files.audit],
+    )
+}
