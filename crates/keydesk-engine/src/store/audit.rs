@@ -399,6 +399,12 @@ impl<'a> Chain<'a> {
         let Ok(entry) = serde_json::from_slice::<AuditEntry>(line) else {
             return Err(tampered);
         };
+        // The MAC covers the entry's fields; the line must also be exactly the bytes
+        // KeyDesk writes for them, so an added field, a reordered key or changed spacing
+        // is caught even though serde would read past it.
+        if serde_json::to_vec(&entry).ok().as_deref() != Some(line) {
+            return Err(tampered);
+        }
         if entry.seq != self.head.0 + 1 || mac(self.key, &self.head.1, &entry) != entry.mac {
             return Err(tampered);
         }
@@ -466,6 +472,21 @@ mod tests {
         std::fs::write(&path, text).unwrap();
         let err = verify(&path, key(&store).as_ref(), &journal).unwrap_err();
         assert!(matches!(err, AuditError::Tampered { line: 3 }), "{err}");
+    }
+
+    #[test]
+    fn an_added_field_or_reformatted_line_is_caught() {
+        let (_dir, path, store, journal) = log_of(3);
+        let original = std::fs::read_to_string(&path).unwrap();
+        // serde reads past an extra field, so the MAC alone would still match.
+        let extra = original.replacen("\"seq\":2,", "\"seq\":2,\"pin\":\"123456\",", 1);
+        let spaced = original.replacen("\"seq\":2,", "\"seq\": 2,", 1);
+        for text in [extra, spaced] {
+            assert_ne!(text, original);
+            std::fs::write(&path, text).unwrap();
+            let err = verify(&path, key(&store).as_ref(), &journal).unwrap_err();
+            assert!(matches!(err, AuditError::Tampered { line: 2 }), "{err}");
+        }
     }
 
     #[test]
