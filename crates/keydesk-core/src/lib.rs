@@ -3,7 +3,7 @@
 //! What lives here: the PIN and its policy ([`pin`]), the exact clientDataJSON Entra expects
 //! ([`client_data`]), the WebAuthn attestationObject ([`attestation`]), the creation options a
 //! registration starts from ([`options`]), the lenient base64url decoder for ids Graph sends
-//! ([`b64`]) and the per-user job states ([`job`]).
+//! ([`b64`]) the per-user job states ([`job`]) and text from outside made safe to print ([`text`]).
 //!
 //! What does not: HTTP, HID, files, clocks. Callers pass time and randomness in.
 
@@ -13,6 +13,7 @@ pub mod client_data;
 pub mod job;
 pub mod options;
 pub mod pin;
+pub mod text;
 pub mod user;
 
 pub use attestation::Attestation;
