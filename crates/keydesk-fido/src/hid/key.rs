@@ -312,6 +312,7 @@ impl RawInfo {
             supports_min_pin_length: option("setMinPINLength").unwrap_or(false),
             supports_cred_mgmt: cred_mgmt_command(&self.options) != CredMgmtCommand::Unsupported,
             firmware: (self.firmware > 0).then_some(self.firmware),
+            biometric: option("bioEnroll").is_some(),
             versions: self.versions,
         }
     }
