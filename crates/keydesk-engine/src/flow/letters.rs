@@ -1,5 +1,5 @@
 //! Delivering PINs: the registered users whose PIN is still in escrow, with everything
-//! their letter prints ([`pending`]), and the confirmation that a letter is out
+//! their letter prints ([`pending`]), what their keys' labels print ([`labels`]), and the confirmation that a letter is out
 //! ([`confirm_delivered`]): the escrowed PIN is wiped, the key's inventory entry records
 //! when its letter was issued (never the PIN) and the audit log says who confirmed it.
 //!
@@ -13,6 +13,7 @@ use crate::context::system_now;
 use crate::error::ProvisionError;
 use crate::escrow::Escrow;
 use crate::journal::Journal;
+use crate::letter_facts::LetterJob;
 
 /// One letter ready to print: the PIN opened from escrow and what the page says.
 #[derive(Debug, Clone)]
@@ -60,57 +61,77 @@ pub struct Pending {
     pub without_pin: Vec<String>,
 }
 
+/// What a key's label prints.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LabelFacts {
+    /// Entra user id.
+    pub user_id: String,
+    /// UPN.
+    pub upn: String,
+    /// Display name (the UPN when the job recorded none).
+    pub display_name: String,
+    /// Key serial (or the key source's id): with the user id, it makes the matching code.
+    pub key_serial: String,
+}
+
+/// The registered jobs `selection` names, in its order, and the names it gave that
+/// match none. `undelivered_only` keeps only jobs whose PIN is still in escrow.
+fn select(
+    journal: &Journal,
+    selection: Selection<'_>,
+    undelivered_only: bool,
+) -> Result<(Vec<LetterJob>, Vec<String>), ProvisionError> {
+    let jobs = journal.letter_jobs(undelivered_only)?;
+    let users = match selection {
+        Selection::Unprinted => return Ok((jobs, Vec::new())),
+        Selection::Users(users) => users,
+    };
+    let mut chosen: Vec<LetterJob> = Vec::new();
+    let mut unmatched = Vec::new();
+    for wanted in users {
+        let found = jobs
+            .iter()
+            .find(|j| j.user_id == *wanted || j.upn.eq_ignore_ascii_case(wanted));
+        match found {
+            Some(job) if !chosen.iter().any(|c| c.user_id == job.user_id) => {
+                chosen.push(job.clone());
+            }
+            Some(_) => {}
+            None => unmatched.push(wanted.clone()),
+        }
+    }
+    Ok((chosen, unmatched))
+}
+
+fn name_of(job: &LetterJob) -> String {
+    job.display_name
+        .clone()
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| job.upn.clone())
+}
+
 /// The letters of `selection`, PINs opened from escrow.
 pub fn pending(
     journal: &Journal,
     escrow: &Escrow,
     selection: Selection<'_>,
 ) -> Result<Pending, ProvisionError> {
-    let jobs = journal.undelivered()?;
-    let chosen: Vec<_> = match selection {
-        Selection::Unprinted => jobs.iter().collect(),
-        Selection::Users(users) => users
-            .iter()
-            .filter_map(|u| {
-                jobs.iter()
-                    .find(|j| j.user_id == *u || j.upn.eq_ignore_ascii_case(u))
-            })
-            .collect(),
-    };
-    let without_pin = match selection {
-        Selection::Unprinted => Vec::new(),
-        Selection::Users(users) => users
-            .iter()
-            .filter(|u| {
-                !chosen
-                    .iter()
-                    .any(|j| j.user_id == **u || j.upn.eq_ignore_ascii_case(u))
-            })
-            .cloned()
-            .collect(),
-    };
-    let mut letters = Vec::with_capacity(chosen.len());
-    for job in chosen {
-        if letters
-            .iter()
-            .any(|l: &PendingLetter| l.user_id == job.user_id)
-        {
+    let (jobs, without_pin) = select(journal, selection, true)?;
+    let mut letters = Vec::with_capacity(jobs.len());
+    for job in jobs {
+        let Some(sealed) = &job.pin_sealed else {
             continue;
-        }
+        };
         letters.push(PendingLetter {
-            pin: escrow.open(&job.user_id, &job.pin_sealed)?,
-            user_id: job.user_id.clone(),
-            upn: job.upn.clone(),
-            display_name: job
-                .display_name
-                .clone()
-                .filter(|n| !n.trim().is_empty())
-                .unwrap_or_else(|| job.upn.clone()),
+            pin: escrow.open(&job.user_id, sealed)?,
+            display_name: name_of(&job),
+            user_id: job.user_id,
+            upn: job.upn,
             department: None,
             office: None,
-            key_model: job.key_model.clone(),
-            key_serial: job.key_serial.clone(),
-            key_aaguid: job.key_aaguid.clone(),
+            key_model: job.key_model,
+            key_serial: job.key_serial,
+            key_aaguid: job.key_aaguid,
             biometric: job.biometric,
             forced_change: job.pin_change_forced,
         });
@@ -119,6 +140,27 @@ pub fn pending(
         letters,
         without_pin,
     })
+}
+
+/// The labels of `selection`: with [`Selection::Unprinted`] the keys whose letter is not
+/// delivered yet; named users' keys whether or not their letter is out. The second
+/// list holds the names that match no registered user.
+pub fn labels(
+    journal: &Journal,
+    selection: Selection<'_>,
+) -> Result<(Vec<LabelFacts>, Vec<String>), ProvisionError> {
+    let undelivered_only = matches!(selection, Selection::Unprinted);
+    let (jobs, unmatched) = select(journal, selection, undelivered_only)?;
+    let labels = jobs
+        .iter()
+        .map(|job| LabelFacts {
+            user_id: job.user_id.clone(),
+            upn: job.upn.clone(),
+            display_name: name_of(job),
+            key_serial: job.key_serial.clone(),
+        })
+        .collect();
+    Ok((labels, unmatched))
 }
 
 /// The user's letter is out (`how`: e.g. "letter issued", "letter printed", "PIN
@@ -198,6 +240,19 @@ mod tests {
 
         assert!(confirm_delivered(&j, None, "op", "u1", "letter issued").unwrap());
         assert!(!confirm_delivered(&j, None, "op", "u1", "letter issued").unwrap());
+        let (named, unmatched) = labels(&j, Selection::Users(&asked[..1])).unwrap();
+        assert_eq!((named.len(), unmatched.len()), (1, 0));
+        let users = ["kim@x".to_owned()];
+        assert_eq!(
+            labels(&j, Selection::Users(&users)).unwrap().0.len(),
+            1,
+            "delivered"
+        );
+        assert_eq!(
+            labels(&j, Selection::Unprinted).unwrap().0.len(),
+            1,
+            "u2 only"
+        );
         let left = pending(&j, &escrow, Selection::Unprinted).unwrap();
         assert_eq!(left.letters.len(), 1);
         assert_eq!(left.letters[0].user_id, "u2");

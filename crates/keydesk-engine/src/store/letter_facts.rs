@@ -7,9 +7,9 @@ use rusqlite::params;
 
 use crate::journal::{Journal, JournalError};
 
-/// One registered job whose PIN is still in escrow: its letter is not delivered yet.
+/// One registered job, with what its letter and its key's label print.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct UndeliveredJob {
+pub struct LetterJob {
     /// Entra user id.
     pub user_id: String,
     /// UPN.
@@ -26,8 +26,8 @@ pub struct UndeliveredJob {
     pub biometric: bool,
     /// The key asks for a new PIN at first use.
     pub pin_change_forced: bool,
-    /// The PIN, sealed by the escrow.
-    pub pin_sealed: Vec<u8>,
+    /// The PIN, sealed by the escrow, while its letter is not delivered.
+    pub pin_sealed: Option<Vec<u8>>,
 }
 
 impl Journal {
@@ -56,18 +56,19 @@ impl Journal {
         Ok(())
     }
 
-    /// Registered jobs whose PIN is still in escrow, in queue order.
-    pub fn undelivered(&self) -> Result<Vec<UndeliveredJob>, JournalError> {
+    /// Registered jobs in queue order: only those whose PIN is still in escrow (their
+    /// letter is not delivered yet) when `undelivered_only`.
+    pub fn letter_jobs(&self, undelivered_only: bool) -> Result<Vec<LetterJob>, JournalError> {
         let conn = self.lock();
         let mut stmt = conn.prepare(
             "SELECT user_id, upn, display_name, COALESCE(key_serial, ''),
                     COALESCE(key_model, ''), COALESCE(key_aaguid, ''), biometric,
                     pin_change_forced, pin_sealed
-             FROM jobs WHERE state = 'registered' AND pin_sealed IS NOT NULL
+             FROM jobs WHERE state = 'registered' AND (pin_sealed IS NOT NULL OR NOT ?1)
              ORDER BY position, rowid",
         )?;
-        let rows = stmt.query_map([], |r| {
-            Ok(UndeliveredJob {
+        let rows = stmt.query_map([undelivered_only], |r| {
+            Ok(LetterJob {
                 user_id: r.get(0)?,
                 upn: r.get(1)?,
                 display_name: r.get(2)?,
@@ -126,18 +127,24 @@ mod tests {
             j.record_setting_pin(user, "kim", b"sealed").unwrap();
         }
         j.record_pin_change_forced("u1").unwrap();
-        assert!(j.undelivered().unwrap().is_empty(), "not registered yet");
+        assert!(
+            j.letter_jobs(false).unwrap().is_empty(),
+            "not registered yet"
+        );
         j.advance("u1", "kim", JobEvent::CredentialStarted, None)
             .unwrap();
         j.record_posting("u1", "kim", &attempt()).unwrap();
         j.record_registered("u1", "kim", JobEvent::Registered, "m-1", "Key")
             .unwrap();
-        let pending = j.undelivered().unwrap();
+        let pending = j.letter_jobs(true).unwrap();
         assert_eq!(pending.len(), 1);
         let job = &pending[0];
         assert_eq!(job.display_name.as_deref(), Some("Kim Lee"));
         assert!(job.biometric && job.pin_change_forced);
-        assert_eq!(job.pin_sealed, b"sealed");
+        assert_eq!(job.pin_sealed.as_deref(), Some(&b"sealed"[..]));
+        j.wipe_pin("u1").unwrap();
+        assert!(j.letter_jobs(true).unwrap().is_empty());
+        assert_eq!(j.letter_jobs(false).unwrap()[0].pin_sealed, None);
 
         assert!(
             !j.record_letter_issued("u1", 100).unwrap(),
