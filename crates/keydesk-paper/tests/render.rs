@@ -1,37 +1,14 @@
 //! The rendered PDFs read back with poppler's `pdftotext`, as a reader (or a screen
 //! reader, or a search) would: every name, PIN, pass and code is real text.
 
-use std::io::Write;
-use std::process::Command;
-
 use keydesk_core::Pin;
 use keydesk_paper::{
     key_labels, missing_glyphs, pin_letters, tap_letters, KeyLabel, LetterTemplate, PinLetter,
     Recipient, TapLetter,
 };
+use keydesk_tests::pdf::{flat, pages};
 use time::macros::datetime;
 use zeroize::Zeroizing;
-
-/// The text of each page of `pdf`.
-fn pages(pdf: &[u8]) -> Vec<String> {
-    let mut file = tempfile::NamedTempFile::new().unwrap();
-    file.write_all(pdf).unwrap();
-    let out = Command::new("pdftotext")
-        .args(["-enc", "UTF-8"])
-        .arg(file.path())
-        .arg("-")
-        .output()
-        .expect("pdftotext runs (apt-get install poppler-utils)");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let text = String::from_utf8(out.stdout).unwrap();
-    let mut pages: Vec<String> = text.split('\u{c}').map(str::to_owned).collect();
-    pages.pop(); // after the last form feed
-    pages
-}
 
 fn letter(user_id: &str, name: &str, upn: &str, pin: &str) -> PinLetter {
     PinLetter {
@@ -96,7 +73,6 @@ fn forced_change_and_fingerprint_steps_appear_only_when_they_apply() {
     bio.biometric = true;
     let plain = letter("u-2", "Sam Roe", "sam@contoso.com", "730264");
     let pages = pages(&pin_letters(&template, &[bio, plain]).unwrap());
-    let flat = |p: &str| p.split_whitespace().collect::<Vec<_>>().join(" ");
     assert!(flat(&pages[0]).contains("choose a new PIN the first time"));
     assert!(flat(&pages[0]).contains("enrol a finger"));
     assert!(!flat(&pages[1]).contains("choose a new PIN the first time"));
@@ -159,7 +135,7 @@ fn a_tap_letter_shows_the_pass_its_validity_and_the_authenticator_steps() {
         one_time: true,
     };
     let page = &pages(&tap_letters(&LetterTemplate::default(), &[tap]).unwrap())[0];
-    let flat = page.split_whitespace().collect::<Vec<_>>().join(" ");
+    let flat = flat(page);
     for expected in [
         "Νίκη Γεωργίου",
         "Xq7#kP2$mN",
