@@ -11,6 +11,7 @@ mod check;
 mod connect;
 mod out;
 mod paper;
+mod paper_args;
 mod provision;
 mod reconcile;
 mod sim;

@@ -5,25 +5,13 @@
 //! No PIN is involved. stdout: `<UPN> label <code>`. Nothing to print: exit 0 with a
 //! sentence on stderr; a named user with no registered key: a warning, exit 1.
 
-use std::path::PathBuf;
-
-use clap::Args;
 use keydesk_engine::letters;
 use keydesk_paper::{key_labels, matching_code, KeyLabel};
 
-use super::shared::{self, Select};
+use super::shared;
 use crate::args::Global;
+use crate::paper_args::LabelsArgs;
 use crate::{exit, out};
-
-/// `labels` options.
-#[derive(Debug, Args)]
-pub struct LabelsArgs {
-    #[command(flatten)]
-    pub select: Select,
-    /// The PDF to write.
-    #[arg(long, value_name = "FILE.pdf")]
-    pub out: PathBuf,
-}
 
 /// Runs the command; returns the exit code.
 pub fn run(global: &Global, args: &LabelsArgs) -> u8 {

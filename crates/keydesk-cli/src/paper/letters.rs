@@ -7,32 +7,16 @@
 //! line per letter. Nothing to print: exit 0 with a sentence on stderr and no file. A
 //! named user without a waiting PIN: a warning, the others are printed, exit 1.
 
-use std::path::PathBuf;
-
-use clap::Args;
 use keydesk_engine::letters::{self, PendingLetter};
 use keydesk_engine::station::{os_user, Station};
 use keydesk_paper::{missing_glyphs, pin_letters, PinLetter, Recipient};
 use zeroize::Zeroizing;
 
-use super::shared::{self, Select};
+use super::shared;
 use super::template;
 use crate::args::Global;
+use crate::paper_args::LettersArgs;
 use crate::{exit, out};
-
-/// `letters` options.
-#[derive(Debug, Args)]
-pub struct LettersArgs {
-    #[command(flatten)]
-    pub select: Select,
-    /// The PDF to write. It holds PINs: print it, then delete it.
-    #[arg(long, value_name = "FILE.pdf")]
-    pub out: PathBuf,
-    /// Letter template: organisation, logo and every sentence (TOML, or JSON when the
-    /// name ends in .json); without it the built-in English text.
-    #[arg(long, value_name = "FILE")]
-    pub template: Option<PathBuf>,
-}
 
 /// Runs the command; returns the exit code.
 pub fn run(global: &Global, args: &LettersArgs) -> u8 {

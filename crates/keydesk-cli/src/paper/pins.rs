@@ -5,20 +5,13 @@
 
 use std::io::{BufRead, IsTerminal, Write};
 
-use clap::Args;
 use keydesk_engine::letters;
 use keydesk_engine::station::os_user;
 
-use super::shared::{self, Select};
+use super::shared;
 use crate::args::Global;
+use crate::paper_args::PinsArgs;
 use crate::{exit, out};
-
-/// `pins` options.
-#[derive(Debug, Args)]
-pub struct PinsArgs {
-    #[command(flatten)]
-    pub select: Select,
-}
 
 /// Runs the command; returns the exit code.
 pub fn run(global: &Global, args: &PinsArgs) -> u8 {

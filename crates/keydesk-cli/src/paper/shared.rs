@@ -1,44 +1,15 @@
-//! What the paper commands share: the user selection flags, opening the data folder
-//! without signing in, and writing a PDF that may hold PINs (0600, synced, never a
+//! What the paper commands share: opening the data folder without signing in, a
+//! warning per user not found, and writing a PDF that may hold PINs (0600, synced, never a
 //! temporary file).
 
 use std::fs::{File, OpenOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use clap::Args;
-use keydesk_engine::letters::Selection;
 use keydesk_engine::station::Station;
 
 use crate::args::Global;
 use crate::{connect, exit};
-
-/// Which users: named ones, or every one whose letter is not delivered yet.
-#[derive(Debug, Args)]
-pub struct Select {
-    /// These users only (UPN or object id, comma-separated).
-    #[arg(
-        long,
-        value_delimiter = ',',
-        value_name = "UPN,UPN...",
-        conflicts_with = "unprinted"
-    )]
-    pub users: Vec<String>,
-    /// Every registered user whose PIN is still waiting for its letter (the default).
-    #[arg(long)]
-    pub unprinted: bool,
-}
-
-impl Select {
-    /// The engine's selection.
-    pub fn selection(&self) -> Selection<'_> {
-        if self.users.is_empty() {
-            Selection::Unprinted
-        } else {
-            Selection::Users(&self.users)
-        }
-    }
-}
 
 /// The data folder opened (lock, journal, escrow, audit log), or the exit code after the
 /// error is printed.
