@@ -5,6 +5,9 @@
 //!   escrow), prints labels and letters; each letter's PIN, read back with `pdftotext`,
 //!   is the one escrowed for the user on that page; afterwards no PIN is in escrow or in
 //!   any file of the data folder, and a second run has nothing to print (exit 0).
+//! - `pins_on_a_terminal_show_each_pin_and_wipe_only_the_confirmed_ones`: `pins` under a
+//!   terminal (util-linux `script`) shows both PINs, wipes the one answered `y` and keeps
+//!   the one answered `n`.
 //! - `each_letter_pin_unlocks_the_key_registered_for_its_user`: the same through the
 //!   engine in-process (the CLI's simulated keys live only as long as its process), so
 //!   the PIN read from each page is tried on the very key registered for that user.
@@ -266,6 +269,63 @@ fn pins_refuse_a_pipe_and_letters_refuse_the_data_folder() {
         ],
     );
     assert_eq!(bad.status.code(), Some(2));
+}
+
+#[test]
+fn pins_on_a_terminal_show_each_pin_and_wipe_only_the_confirmed_ones() {
+    let (_sim, url) = sim(&["--users", "2"]);
+    let data = tempfile::tempdir().unwrap();
+    let run = provision(&url, data.path(), 2, &[]).spawn().unwrap();
+    let provisioned = finish(run, Duration::from_secs(90), "provision");
+    assert_eq!(
+        provisioned.status.code(),
+        Some(0),
+        "{}",
+        stderr(&provisioned)
+    );
+    let order: Vec<(String, String)> = {
+        let station = Station::open(data.path()).unwrap();
+        letters::pending(&station.journal, &station.escrow, Selection::Unprinted)
+            .unwrap()
+            .letters
+            .into_iter()
+            .map(|l| (l.upn, l.pin.expose().to_owned()))
+            .collect()
+    };
+    assert_eq!(order.len(), 2);
+
+    // util-linux `script` gives the command a terminal; the answers come from the pipe.
+    let line = format!("{CLI} pins --data-dir {}", data.path().display());
+    let mut cmd = Command::new("script");
+    cmd.args(["-qec", &line, "/dev/null"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().expect("util-linux script runs");
+    {
+        use std::io::Write;
+        let mut answers = child.stdin.take().unwrap();
+        answers.write_all(b"y\nn\n").unwrap();
+    }
+    let shown = finish(child, Duration::from_secs(60), "pins on a terminal");
+    let screen = String::from_utf8_lossy(&shown.stdout).into_owned();
+    assert_eq!(shown.status.code(), Some(0), "{screen}");
+    for (upn, pin) in &order {
+        assert!(
+            screen.contains(&format!("{upn} ")) && screen.contains(pin.as_str()),
+            "{screen}"
+        );
+    }
+    assert!(
+        screen.contains("PIN wiped") && screen.contains("kept in escrow"),
+        "{screen}"
+    );
+    let left = escrowed(data.path());
+    assert_eq!(
+        left.keys().collect::<Vec<_>>(),
+        vec![&order[1].0],
+        "only the confirmed PIN is gone"
+    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
