@@ -162,3 +162,18 @@ fn nothing_to_print_is_a_page_saying_so_and_missing_scripts_are_named() {
     assert!(pages[0].contains("No letters to print."));
     assert_eq!(missing_glyphs("Kim 金"), vec!['金']);
 }
+
+#[test]
+fn a_long_template_shrinks_its_text_and_keeps_one_page_with_the_pin() {
+    let mut template = LetterTemplate::default();
+    template.lost = "If the key is lost, call the helpdesk at once. ".repeat(25);
+    let pdf = pin_letters(
+        &template,
+        &[letter("u-1", "Kim Lee", "kim@contoso.com", "482915")],
+    )
+    .unwrap();
+    let pages = pages(&pdf);
+    assert_eq!(pages.len(), 1);
+    assert!(pages[0].contains("482915"));
+    assert!(flat(&pages[0]).contains("call the helpdesk at once"));
+}
