@@ -165,8 +165,10 @@ fn nothing_to_print_is_a_page_saying_so_and_missing_scripts_are_named() {
 
 #[test]
 fn a_long_template_shrinks_its_text_and_keeps_one_page_with_the_pin() {
-    let mut template = LetterTemplate::default();
-    template.lost = "If the key is lost, call the helpdesk at once. ".repeat(25);
+    let template = LetterTemplate {
+        lost: "If the key is lost, call the helpdesk at once. ".repeat(25),
+        ..LetterTemplate::default()
+    };
     let pdf = pin_letters(
         &template,
         &[letter("u-1", "Kim Lee", "kim@contoso.com", "482915")],
