@@ -75,8 +75,7 @@ impl Canvas {
     }
 
     /// A paragraph wrapped to `width` mm, first baseline at `at.1`; returns the baseline
-    /// below its last line (where the next paragraph's first line would sit, one blank
-    /// line further down when `gap`).
+    /// below its last line (where a following line would sit).
     pub(crate) fn paragraph(
         &mut self,
         fonts: &mut Fonts,

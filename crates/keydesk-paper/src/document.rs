@@ -54,7 +54,7 @@ impl Document {
 
         let mut pdf = Pdf::new();
         pdf.catalog(catalog).pages(tree);
-        let count = i32::try_from(pages.len()).map_err(|e| PaperError::Font(e.to_string()))?;
+        let count = i32::try_from(pages.len()).unwrap_or(i32::MAX);
         pdf.pages(tree)
             .kids(pages.iter().map(|(page, _)| *page))
             .count(count);

@@ -6,7 +6,7 @@ use crate::canvas::Canvas;
 use crate::document::Document;
 use crate::error::PaperError;
 use crate::font::{Fonts, Style};
-use crate::model::PinLetter;
+use crate::model::{PinLetter, Recipient};
 use crate::template::LetterTemplate;
 
 /// Left margin, mm.
@@ -25,32 +25,44 @@ pub fn pin_letters(
     let mut doc = Document::new("PIN letters", template.logo_png.as_deref())?;
     let logo = doc.logo_pixels();
     for letter in letters {
-        // The body shrinks until it ends above the tear-off line (a long template).
-        let mut chosen = None;
-        for size in [10.0, 9.0, 8.0, 7.0] {
-            let mut canvas = Canvas::new();
-            let end = draw(&mut canvas, &mut doc.fonts, template, letter, size, logo);
-            chosen = Some(canvas);
-            if end < TEAR - 6.0 {
-                break;
-            }
-        }
-        if let Some(canvas) = chosen {
-            doc.add(canvas);
-        }
+        fitted(&mut doc, TEAR, |c, fonts, size| {
+            draw(c, fonts, template, letter, size, logo)
+        });
     }
     if letters.is_empty() {
-        let mut canvas = Canvas::new();
-        canvas.text(
-            &mut doc.fonts,
-            (LEFT, 30.0),
-            Style::Regular,
-            12.0,
-            "No letters to print.",
-        );
-        doc.add(canvas);
+        nothing_to_print(&mut doc);
     }
     doc.finish()
+}
+
+/// Adds a page drawn by `draw` at the largest body size (10 to 7 points) whose text
+/// ends above `limit` mm (`draw` returns where its text ended).
+pub(crate) fn fitted(
+    doc: &mut Document,
+    limit: f32,
+    mut draw: impl FnMut(&mut Canvas, &mut Fonts, f32) -> f32,
+) {
+    let mut canvas = Canvas::new();
+    for size in [10.0, 9.0, 8.0, 7.0] {
+        canvas = Canvas::new();
+        if draw(&mut canvas, &mut doc.fonts, size) < limit - 6.0 {
+            break;
+        }
+    }
+    doc.add(canvas);
+}
+
+/// The one page of an empty batch.
+pub(crate) fn nothing_to_print(doc: &mut Document) {
+    let mut canvas = Canvas::new();
+    canvas.text(
+        &mut doc.fonts,
+        (LEFT, 30.0),
+        Style::Regular,
+        12.0,
+        "No letters to print.",
+    );
+    doc.add(canvas);
 }
 
 /// The organisation's header, the sender line and the address block in the window.
@@ -58,7 +70,7 @@ pub(crate) fn head(
     c: &mut Canvas,
     fonts: &mut Fonts,
     template: &LetterTemplate,
-    who: &crate::model::Recipient,
+    who: &Recipient,
     logo: Option<(u32, u32)>,
 ) {
     c.text(

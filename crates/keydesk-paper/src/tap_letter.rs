@@ -10,7 +10,7 @@ use crate::document::Document;
 use crate::error::PaperError;
 use crate::font::{Fonts, Style};
 use crate::model::TapLetter;
-use crate::pin_letter::{head, steps, LEFT, WIDTH};
+use crate::pin_letter::{fitted, head, nothing_to_print, steps, LEFT, WIDTH};
 use crate::template::LetterTemplate;
 
 /// The tear-off line, mm from the top.
@@ -27,29 +27,12 @@ pub fn tap_letters(
     )?;
     let logo = doc.logo_pixels();
     for letter in letters {
-        let mut chosen = None;
-        for size in [10.0, 9.0, 8.0, 7.0] {
-            let mut canvas = Canvas::new();
-            let end = draw(&mut canvas, &mut doc.fonts, template, letter, size, logo);
-            chosen = Some(canvas);
-            if end < TEAR - 6.0 {
-                break;
-            }
-        }
-        if let Some(canvas) = chosen {
-            doc.add(canvas);
-        }
+        fitted(&mut doc, TEAR, |c, fonts, size| {
+            draw(c, fonts, template, letter, size, logo)
+        });
     }
     if letters.is_empty() {
-        let mut canvas = Canvas::new();
-        canvas.text(
-            &mut doc.fonts,
-            (LEFT, 30.0),
-            Style::Regular,
-            12.0,
-            "No letters to print.",
-        );
-        doc.add(canvas);
+        nothing_to_print(&mut doc);
     }
     doc.finish()
 }
