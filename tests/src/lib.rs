@@ -1,13 +1,14 @@
 //! What KeyDesk's test suites share, so each helper exists once: a deadline for async
 //! tests ([`within`]), a Graph client signed in to a simulated tenant ([`signed_in`]) and
 //! its seeded group's members ([`group_members`]), the simulator's own view
-//! ([`sim_state`], [`sim_counter`]), and one fault-injecting key wrapper
-//! ([`faulty::FaultyKey`]).
+//! ([`sim_state`], [`sim_counter`]), one fault-injecting key wrapper
+//! ([`faulty::FaultyKey`]) and a rendered PDF read back as text ([`pdf::pages`]).
 //!
 //! A dev-dependency of the crates' integration tests (and the home of the cross-crate
 //! end-to-end tests in `tests/`); never a dependency of anything that ships.
 
 pub mod faulty;
+pub mod pdf;
 
 use std::future::Future;
 use std::time::Duration;

@@ -104,6 +104,12 @@ pub enum Command {
     /// Check the tenant with read calls only: sign-in, group, members, FIDO2 policy,
     /// creation options. Exit 0 when provisioning can work, 1 when a line says FAIL.
     Check(CheckArgs),
+    /// Write PIN letters (PDF) for users whose PIN is in escrow, then wipe those PINs.
+    Letters(crate::paper_args::LettersArgs),
+    /// Write a sheet of key labels (PDF): name and the code printed on the PIN letter.
+    Labels(crate::paper_args::LabelsArgs),
+    /// Show escrowed PINs on this terminal; each is wiped once you confirm delivery.
+    Pins(crate::paper_args::PinsArgs),
 }
 
 /// `sim` options. Every fault knob defaults to off; tests can change them at run time

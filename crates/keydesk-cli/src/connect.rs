@@ -30,6 +30,17 @@ pub struct Prepared {
 /// Reads the global options; a usage error is returned as its message.
 pub fn prepare(global: &Global) -> Result<Prepared, String> {
     let (config, credentials) = tenant(global)?;
+    let data_dir = data_dir(global)?;
+    Ok(Prepared {
+        config,
+        credentials,
+        data_dir,
+    })
+}
+
+/// The data folder (`--data-dir`, or the user's data folder), created if missing: what
+/// the commands that need no tenant (`letters`, `labels`, `pins`) read.
+pub fn data_dir(global: &Global) -> Result<PathBuf, String> {
     let data_dir = match &global.data_dir {
         Some(dir) => dir.clone(),
         None => dirs::data_dir()
@@ -38,11 +49,7 @@ pub fn prepare(global: &Global) -> Result<Prepared, String> {
     };
     std::fs::create_dir_all(&data_dir)
         .map_err(|e| format!("cannot create the data folder {}: {e}", data_dir.display()))?;
-    Ok(Prepared {
-        config,
-        credentials,
-        data_dir,
-    })
+    Ok(data_dir)
 }
 
 /// The tenant part of the global options (where Graph is, how to sign in), without the

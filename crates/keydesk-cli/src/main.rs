@@ -10,6 +10,8 @@ mod args;
 mod check;
 mod connect;
 mod out;
+mod paper;
+mod paper_args;
 mod provision;
 mod reconcile;
 mod sim;
@@ -57,6 +59,9 @@ fn main() -> ExitCode {
             args::Command::Provision(opts) => provision::run(&cli.global, opts).await,
             args::Command::Reconcile(opts) => reconcile::run(&cli.global, opts).await,
             args::Command::Check(opts) => check::run(&cli.global, opts).await,
+            args::Command::Letters(opts) => paper::letters::run(&cli.global, &opts),
+            args::Command::Labels(opts) => paper::labels::run(&cli.global, &opts),
+            args::Command::Pins(opts) => paper::pins::run(&cli.global, &opts),
         }
     });
     ExitCode::from(code)

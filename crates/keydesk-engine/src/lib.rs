@@ -6,17 +6,17 @@
 //! job's state in SQLite **before** every side effect, through the pure state machine of
 //! `keydesk_core::job`, so a restart at any point resumes ([`resume`]) without a double
 //! registration or a lost PIN. PINs are kept sealed ([`escrow`]) until the letter is
-//! printed ([`letter_printed`]); [`inventory`] and [`lost`] track keys; [`audit`] is the
-//! HMAC-chained log. The engine talks to Graph through the [`directory::Directory`] port
+//! printed ([`letter_printed`], [`letters`]); [`inventory`] and [`lost`] track keys;
+//! [`audit`] is the HMAC-chained log. The engine talks to Graph through the [`directory::Directory`] port
 //! ([`graph_directory`] adapts `GraphClient`) and to keys through `keydesk_fido`.
 //!
 //! After a registration, [`group_move`] adds the user to the "provisioned" group and
 //! removes them from the queue group, when the settings ask.
 //!
 //! Layout: `flow/` is what happens to a user ([`context`], [`provision`], [`resume`],
-//! [`after`], [`group_move`], [`batch`], [`prefetch`], [`queue`], [`lost`]); `store/` what
-//! the data folder keeps ([`journal`] and its schema, [`inventory`], [`escrow`], [`audit`],
-//! [`secrets`], [`lock`]); `ports/` how the flow reaches Graph and keys ([`directory`],
+//! [`after`], [`group_move`], [`batch`], [`prefetch`], [`queue`], [`lost`], [`letters`]);
+//! `store/` what the data folder keeps ([`journal`] and its schema, [`inventory`],
+//! [`letter_facts`], [`escrow`], [`audit`], [`secrets`], [`lock`]); `ports/` how the flow reaches Graph and keys ([`directory`],
 //! [`graph_directory`], [`keys`], [`hid_keys`]). At the root: [`error`], the pure
 //! [`preflight`] checks, [`settings`], [`step`] and [`station`], which opens a data folder
 //! and hands out a [`Context`]. The folders are private and their modules re-exported
@@ -42,9 +42,11 @@ pub mod station;
 pub mod step;
 
 // The folders group the source by concern; the public paths stay one level deep.
-pub use flow::{after, batch, context, group_move, lost, prefetch, provision, queue, resume};
+pub use flow::{
+    after, batch, context, group_move, letters, lost, prefetch, provision, queue, resume,
+};
 pub use ports::{directory, graph_directory, hid_keys, keys};
-pub use store::{audit, escrow, inventory, journal, key_home, lock, secrets};
+pub use store::{audit, escrow, inventory, journal, key_home, letter_facts, lock, secrets};
 
 use keydesk_core::Pin;
 
@@ -57,29 +59,16 @@ pub use provision::provision_user;
 pub use settings::Settings;
 pub use step::Step;
 
-/// The operator confirmed the user's PIN letter is printed: the escrowed PIN is wiped
-/// (and the audit log says who confirmed it). Returns whether there was one.
+/// The operator confirmed the user's PIN letter is printed: the escrowed PIN is wiped,
+/// the inventory records the letter and the audit log says who confirmed it
+/// ([`letters::confirm_delivered`]). Returns whether there was one.
 pub fn letter_printed(
     journal: &Journal,
     audit: Option<&audit::AuditLog>,
     operator: &str,
     user_id: &str,
 ) -> Result<bool, ProvisionError> {
-    let wiped = journal.wipe_pin(user_id)?;
-    if let (true, Some(log)) = (wiped, audit) {
-        let now = system_now();
-        if let Err(e) = log.append(
-            journal,
-            now,
-            operator,
-            "letter printed",
-            user_id,
-            "escrowed PIN wiped",
-        ) {
-            tracing::error!(error = %e, "audit log not written");
-        }
-    }
-    Ok(wiped)
+    letters::confirm_delivered(journal, audit, operator, user_id, "letter printed")
 }
 
 /// The escrowed PIN of a user whose letter is not printed yet (e.g. after a restart).

@@ -117,6 +117,7 @@ mod tests {
             supports_min_pin_length: false,
             supports_cred_mgmt: false,
             firmware: None,
+            biometric: false,
         }
     }
 

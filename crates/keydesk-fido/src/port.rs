@@ -40,6 +40,9 @@ pub struct KeyInfo {
     pub supports_cred_mgmt: bool,
     /// `firmwareVersion`, when the key reports it.
     pub firmware: Option<u32>,
+    /// `options.bioEnroll` is present: the key has a fingerprint reader (true or false
+    /// only says whether a finger is enrolled yet).
+    pub biometric: bool,
 }
 
 /// An AAGUID as text, the way Entra, the FIDO metadata service and KeyDesk's inventory

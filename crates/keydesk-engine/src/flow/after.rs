@@ -223,9 +223,11 @@ pub async fn registered(
     }
     if let Some(c21) = &ctx.settings.ctap21 {
         if c21.force_change && info.supports_config {
-            if let Err(e) = key.force_pin_change(&done.pin).await {
-                done.warnings
-                    .push(format!("could not force a PIN change: {e}"));
+            match key.force_pin_change(&done.pin).await {
+                Ok(()) => ctx.journal.record_pin_change_forced(&user.id)?,
+                Err(e) => done
+                    .warnings
+                    .push(format!("could not force a PIN change: {e}")),
             }
         }
     }

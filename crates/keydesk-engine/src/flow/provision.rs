@@ -121,6 +121,8 @@ async fn run(
     let used = UsedKey::in_hand(&info, key);
     ctx.journal
         .record_key(&user.id, &used.serial, &used.model, &used.aaguid)?;
+    ctx.journal
+        .record_letter_facts(&user.id, &user.display_name, info.biometric)?;
 
     let own_pin = escrowed_for_key(ctx, user, &info, job.as_ref(), &used.serial)?;
     let reset = matches!(ctx.settings.existing_pin, ExistingPin::Reset);

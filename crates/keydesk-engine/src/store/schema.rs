@@ -1,5 +1,6 @@
 //! The journal file's tables, made in one place: `jobs` (one row per user job, read and
-//! written by [`super::journal`]), `meta` (named values: the audit log's head, see
+//! written by [`super::journal`], and what a PIN letter needs by
+//! [`super::letter_facts`]), `meta` (named values: the audit log's head, see
 //! [`super::audit`]) and `inventory` ([`super::inventory`]).
 //!
 //! Opening a file made by an older KeyDesk adds the columns it lacks ([`ADDED`]); nothing
@@ -20,13 +21,23 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
 /// Columns of `jobs` added after the first release: added to older files on open.
-const ADDED: [(&str, &str); 6] = [
+const ADDED: [(&str, &str); 9] = [
     ("key_serial", "TEXT"),
     ("key_model", "TEXT"),
     ("key_aaguid", "TEXT"),
     ("pin_sealed", "BLOB"),
     ("position", "INTEGER NOT NULL DEFAULT 0"),
     ("attempt", "TEXT"),
+    // What a PIN letter prints besides the escrowed PIN (`super::letter_facts`).
+    ("display_name", "TEXT"),
+    ("biometric", "INTEGER NOT NULL DEFAULT 0"),
+    ("pin_change_forced", "INTEGER NOT NULL DEFAULT 0"),
+];
+
+/// Columns of `inventory` added after the first release.
+const INVENTORY_ADDED: [(&str, &str); 1] = [
+    // Unix seconds when the key's PIN letter was issued (never the PIN itself).
+    ("letter_at", "INTEGER"),
 ];
 
 const INVENTORY: &str = "
@@ -39,16 +50,22 @@ CREATE TABLE IF NOT EXISTS inventory (
 /// Makes every table that is missing and adds the columns an older file lacks.
 pub(crate) fn create(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch(TABLES)?;
+    add_missing(conn, "jobs", &ADDED)?;
+    conn.execute_batch(INVENTORY)?;
+    add_missing(conn, "inventory", &INVENTORY_ADDED)
+}
+
+fn add_missing(conn: &Connection, table: &str, columns: &[(&str, &str)]) -> rusqlite::Result<()> {
     let have: Vec<String> = conn
-        .prepare("SELECT name FROM pragma_table_info('jobs')")?
+        .prepare(&format!("SELECT name FROM pragma_table_info('{table}')"))?
         .query_map([], |r| r.get(0))?
         .collect::<Result<_, _>>()?;
-    for (name, ty) in ADDED {
+    for (name, ty) in columns {
         if !have.iter().any(|h| h == name) {
-            conn.execute_batch(&format!("ALTER TABLE jobs ADD COLUMN {name} {ty}"))?;
+            conn.execute_batch(&format!("ALTER TABLE {table} ADD COLUMN {name} {ty}"))?;
         }
     }
-    conn.execute_batch(INVENTORY)
+    Ok(())
 }
 
 #[cfg(test)]
@@ -76,5 +93,9 @@ mod tests {
             .query_row("SELECT COUNT(*) FROM inventory", [], |r| r.get(0))
             .unwrap();
         assert_eq!(rows, 0);
+        let letter_at: Option<i64> = conn
+            .query_row("SELECT MAX(letter_at) FROM inventory", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(letter_at, None);
     }
 }

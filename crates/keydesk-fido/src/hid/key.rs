@@ -312,6 +312,7 @@ impl RawInfo {
             supports_min_pin_length: option("setMinPINLength").unwrap_or(false),
             supports_cred_mgmt: cred_mgmt_command(&self.options) != CredMgmtCommand::Unsupported,
             firmware: (self.firmware > 0).then_some(self.firmware),
+            biometric: option("bioEnroll").is_some(),
             versions: self.versions,
         }
     }
@@ -395,23 +396,31 @@ mod tests {
             aaguid: None,
         };
         let aaguid = uuid::Uuid::parse_str("ee882879-721c-4913-9775-3dfcce97072a").unwrap();
-        let info = RawInfo {
+        let raw = |options: Vec<(String, bool)>| RawInfo {
             versions: vec!["FIDO_2_0".into(), "FIDO_2_1".into()],
             aaguid: aaguid.as_bytes().to_vec(),
-            options: vec![
-                ("clientPin".into(), false),
-                ("rk".into(), true),
-                ("authnrCfg".into(), true),
-                ("setMinPINLength".into(), true),
-                ("credMgmt".into(), true),
-            ],
+            options,
             min_pin_length: 0,
             pin_protocols: vec![2, 1],
             remaining: 0,
             force_pin_change: false,
             firmware: 0x050403,
-        }
+        };
+        let info = raw(vec![
+            ("clientPin".into(), false),
+            ("rk".into(), true),
+            ("authnrCfg".into(), true),
+            ("setMinPINLength".into(), true),
+            ("credMgmt".into(), true),
+        ])
         .into_key_info(&identity);
+        assert!(
+            !info.biometric,
+            "no bioEnroll option: no fingerprint reader"
+        );
+        // A YubiKey Bio before any finger is enrolled reports bioEnroll: false.
+        let bio = raw(vec![("bioEnroll".into(), false)]).into_key_info(&identity);
+        assert!(bio.biometric);
         assert_eq!(info.model, "YubiKey 5 Series");
         assert_eq!(info.client_pin, Some(false));
         assert!(info.resident_keys && info.supports_config && info.supports_min_pin_length);

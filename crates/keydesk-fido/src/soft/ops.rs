@@ -38,6 +38,7 @@ impl SecurityKey for SoftKey {
             supports_min_pin_length: true,
             supports_cred_mgmt: true,
             firmware: Some(1),
+            biometric: false,
         })
     }
 

@@ -1,0 +1,61 @@
+//! `keydesk-cli labels [--users UPN,...|--unprinted] --out FILE.pdf`: a sheet of key
+//! labels (3 × 8 per A4), each with the user's name and the matching code printed on
+//! their PIN letter. `--unprinted` (the default) takes the keys whose letter is not
+//! delivered yet, so print labels before letters; named users' labels print at any time.
+//! No PIN is involved. stdout: `<UPN> label <code>`. Nothing to print: exit 0 with a
+//! sentence on stderr; a named user with no registered key: a warning, exit 1.
+
+use keydesk_engine::letters;
+use keydesk_paper::{key_labels, matching_code, KeyLabel};
+
+use super::shared;
+use crate::args::Global;
+use crate::paper_args::LabelsArgs;
+use crate::{exit, out};
+
+/// Runs the command; returns the exit code.
+pub fn run(global: &Global, args: &LabelsArgs) -> u8 {
+    let (station, _) = match shared::open_local(global) {
+        Ok(opened) => opened,
+        Err(code) => return code,
+    };
+    let (facts, unmatched) = match letters::labels(&station.journal, args.select.selection()) {
+        Ok(found) => found,
+        Err(e) => {
+            eprintln!("error: {e}\n  {}", e.remediation());
+            return exit::FAILED;
+        }
+    };
+    let some_missing = shared::warn_unmatched(&unmatched, "no registered key here");
+    if facts.is_empty() {
+        eprintln!("nothing to print: no key waiting for its letter (name users with --users)");
+        return if some_missing { exit::FAILED } else { exit::OK };
+    }
+    let labels: Vec<KeyLabel> = facts
+        .iter()
+        .map(|f| KeyLabel {
+            display_name: f.display_name.clone(),
+            code: matching_code(&f.user_id, &f.key_serial),
+        })
+        .collect();
+    let pdf = match key_labels(&labels) {
+        Ok(pdf) => pdf,
+        Err(e) => {
+            eprintln!("error: {e}\n  {}", e.remediation());
+            return exit::USAGE;
+        }
+    };
+    if let Err(e) = shared::write_private(&args.out, &pdf) {
+        eprintln!("error: cannot write {}: {e}", args.out.display());
+        return exit::FAILED;
+    }
+    for (fact, label) in facts.iter().zip(&labels) {
+        out::line(&format!("{} label {}", fact.upn, label.code));
+    }
+    eprintln!("{}: {} label(s)", args.out.display(), labels.len());
+    if some_missing {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}

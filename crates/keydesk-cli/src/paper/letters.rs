@@ -1,0 +1,132 @@
+//! `keydesk-cli letters [--users UPN,...|--unprinted] --out FILE.pdf [--template FILE]`:
+//! PIN letters for registered users whose PIN is still in escrow, one page each.
+//!
+//! The PDF is written straight to FILE (created 0600, no temporary file) and synced;
+//! only then is each letter's PIN wiped from escrow, its key's inventory entry marked
+//! "letter issued" and an audit line written. stdout: `<UPN> letter-issued <code>`, one
+//! line per letter. Nothing to print: exit 0 with a sentence on stderr and no file. A
+//! named user without a waiting PIN: a warning, the others are printed, exit 1.
+
+use keydesk_engine::letters::{self, PendingLetter};
+use keydesk_engine::station::{os_user, Station};
+use keydesk_paper::{missing_glyphs, pin_letters, PinLetter, Recipient};
+use zeroize::Zeroizing;
+
+use super::shared;
+use super::template;
+use crate::args::Global;
+use crate::paper_args::LettersArgs;
+use crate::{exit, out};
+
+/// Runs the command; returns the exit code.
+pub fn run(global: &Global, args: &LettersArgs) -> u8 {
+    let template = match template::load(args.template.as_deref()) {
+        Ok(t) => t,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::USAGE;
+        }
+    };
+    let (station, data_dir) = match shared::open_local(global) {
+        Ok(opened) => opened,
+        Err(code) => return code,
+    };
+    if let Err(message) = shared::outside_data_dir(&args.out, &data_dir) {
+        eprintln!("error: {message}");
+        return exit::USAGE;
+    }
+    let pending = match letters::pending(&station.journal, &station.escrow, args.select.selection())
+    {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}\n  {}", e.remediation());
+            return exit::FAILED;
+        }
+    };
+    let some_missing = shared::warn_unmatched(
+        &pending.without_pin,
+        "no PIN waiting for a letter (not registered here, or its letter was already issued)",
+    );
+    if pending.letters.is_empty() {
+        eprintln!("nothing to print: no registered user has a PIN waiting for a letter");
+        return if some_missing { exit::FAILED } else { exit::OK };
+    }
+    let letters: Vec<PinLetter> = pending.letters.iter().map(to_paper).collect();
+    for letter in &letters {
+        let who = &letter.recipient;
+        let missing = missing_glyphs(&format!("{}{}", who.display_name, who.upn));
+        if !missing.is_empty() {
+            let chars: String = missing.iter().collect();
+            eprintln!("warning: {}: the letter font has no glyphs for {chars:?}; they print as empty boxes", who.upn);
+        }
+    }
+    let pdf = match pin_letters(&template, &letters) {
+        Ok(bytes) => Zeroizing::new(bytes),
+        Err(e) => {
+            eprintln!("error: {e}\n  {}", e.remediation());
+            return exit::USAGE;
+        }
+    };
+    if let Err(e) = shared::write_private(&args.out, &pdf) {
+        eprintln!(
+            "error: cannot write {}: {e}\n  No PIN was wiped: fix the path or free space and run again.",
+            args.out.display()
+        );
+        return exit::FAILED;
+    }
+    let issued = deliver(&station, &letters);
+    eprintln!(
+        "{} holds {issued} PIN(s) in clear: print it, check every page, then delete it \
+         (e.g. shred -u {}). The PINs are no longer kept by KeyDesk.",
+        args.out.display(),
+        args.out.display()
+    );
+    if some_missing || issued < letters.len() {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}
+
+/// Wipes each written letter's PIN and records the letter; returns how many were.
+fn deliver(station: &Station, letters: &[PinLetter]) -> usize {
+    let operator = os_user();
+    let mut issued = 0;
+    for letter in letters {
+        let upn = &letter.recipient.upn;
+        match letters::confirm_delivered(
+            &station.journal,
+            Some(&station.audit),
+            &operator,
+            &letter.user_id,
+            "letter issued",
+        ) {
+            Ok(_) => {
+                issued += 1;
+                out::line(&format!("{upn} letter-issued {}", letter.code()));
+            }
+            Err(e) => eprintln!(
+                "error: {upn}: the PIN could not be wiped: {e}\n  {}",
+                e.remediation()
+            ),
+        }
+    }
+    issued
+}
+
+fn to_paper(l: &PendingLetter) -> PinLetter {
+    PinLetter {
+        user_id: l.user_id.clone(),
+        recipient: Recipient {
+            display_name: l.display_name.clone(),
+            upn: l.upn.clone(),
+            department: l.department.clone(),
+            office: l.office.clone(),
+        },
+        key_model: l.key_model.clone(),
+        key_serial: l.key_serial.clone(),
+        pin: l.pin.clone(),
+        forced_change: l.forced_change,
+        biometric: l.biometric,
+    }
+}
