@@ -2,8 +2,10 @@
 
 use keydesk_engine::provision_user;
 use keydesk_fido::rack::KeyEvent as RackEvent;
+use keydesk_engine::ProvisionError;
 use keydesk_ipc::{
-    AppInfo, ErrorKind, IpcError, KeyEvent, KeyView, ProvisionEvent, QueueUser, Registered,
+    AppInfo, ErrorKind, IpcError, KeyEvent, KeyView, PendingLetter, ProvisionEvent, QueueUser,
+    Registered,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -78,17 +80,26 @@ pub async fn provision(
             message: step.prompt().to_owned(),
         });
     };
-    let event = match provision_user(&ctx, &user, keys, &progress).await {
-        Ok(done) => ProvisionEvent::Registered(Registered {
+    let outcome = tokio::select! {
+        outcome = provision_user(&ctx, &user, keys, &progress) => Some(outcome),
+        () = state.cancel.notified() => None,
+    };
+    let event = match outcome {
+        None => ProvisionEvent::Failed(convert::plain(
+            ErrorKind::Cancelled,
+            "Provisioning was cancelled.",
+            "Provision the user again when you are ready: KeyDesk resumes where it stopped.",
+        )),
+        Some(Ok(done)) => ProvisionEvent::Registered(Registered {
             user_id: user.id.clone(),
             upn: user.upn.clone(),
             display_name: user.display_name.clone(),
             pin: done.pin.expose().to_owned(),
             key_model: done.key_model.clone(),
             key_serial: done.key_serial.clone(),
-            method_name: done.method_name.clone(),
+            method_name: Some(done.method_name.clone()),
         }),
-        Err(e) => ProvisionEvent::Failed(convert::provision_error(&e)),
+        Some(Err(e)) => ProvisionEvent::Failed(convert::provision_error(&e)),
     };
     on_event
         .send(event)
@@ -107,6 +118,99 @@ pub fn letter_printed(state: State<'_, Started>, user_id: String) -> Result<(), 
     )
     .map(drop)
     .map_err(|e| convert::provision_error(&e))
+}
+
+/// Stops the running job while it waits (the UI offers it only before the key is written).
+#[tauri::command]
+pub fn provision_cancel(state: State<'_, Started>) -> Result<(), IpcError> {
+    state.get()?.cancel.notify_waiters();
+    Ok(())
+}
+
+/// The operator skips a pending or failed user.
+#[tauri::command]
+pub fn queue_skip(state: State<'_, Started>, user_id: String) -> Result<(), IpcError> {
+    let state = state.get()?;
+    keydesk_engine::queue::skip(&state.station.journal, &user_id)
+        .map_err(|e| convert::provision_error(&e))
+}
+
+/// Every sealed PIN whose letter is not confirmed printed yet.
+#[tauri::command]
+pub fn letters_pending(state: State<'_, Started>) -> Result<Vec<PendingLetter>, IpcError> {
+    let state = state.get()?;
+    let jobs = state
+        .station
+        .journal
+        .jobs()
+        .map_err(|e| convert::provision_error(&ProvisionError::from(e)))?;
+    let users = state.users.lock().unwrap_or_else(|p| p.into_inner());
+    Ok(jobs
+        .into_iter()
+        .filter(|j| j.pin_sealed.is_some())
+        .map(|j| convert::pending_letter(j, &users))
+        .collect())
+}
+
+/// Opens the user's escrowed PIN again, to reprint its letter.
+#[tauri::command]
+pub async fn letter_reprint(
+    state: State<'_, Started>,
+    user_id: String,
+) -> Result<Registered, IpcError> {
+    let state = state.get()?;
+    let graph = signed_in(state)?;
+    let ctx = state.station.context(graph);
+    let fail = |e: ProvisionError| convert::provision_error(&e);
+    let job = state.station.journal.job(&user_id).map_err(|e| fail(e.into()))?;
+    let pin = keydesk_engine::escrowed_pin(&ctx, &user_id).map_err(fail)?;
+    let (Some(job), Some(pin)) = (job, pin) else {
+        return Err(convert::plain(
+            ErrorKind::EscrowUnavailable,
+            "This user's PIN is no longer kept: its letter was confirmed printed.",
+            "Use Replace key to give the user a new key and PIN.",
+        ));
+    };
+    let users = state.users.lock().unwrap_or_else(|p| p.into_inner());
+    let letter = convert::pending_letter(job, &users);
+    Ok(Registered {
+        user_id: letter.user_id,
+        upn: letter.upn,
+        display_name: letter.display_name,
+        pin: pin.expose().to_owned(),
+        key_model: letter.key_model.unwrap_or_else(|| "Security key".into()),
+        key_serial: letter.key_serial,
+        method_name: None,
+    })
+}
+
+/// Lost or replaced key: the passkey is deleted and revoked; `reissue` makes the user
+/// pending again.
+#[tauri::command]
+pub async fn key_revoke(
+    state: State<'_, Started>,
+    user_id: String,
+    reissue: bool,
+) -> Result<(), IpcError> {
+    let state = state.get()?;
+    let graph = signed_in(state)?;
+    let mut ctx = state.station.context(graph);
+    ctx.operator = state.operator.clone();
+    let fail = |e: ProvisionError| convert::provision_error(&e);
+    keydesk_engine::lost::report_lost(&ctx, &user_id)
+        .await
+        .map_err(fail)?;
+    if reissue {
+        keydesk_engine::queue::retry(&state.station.journal, &user_id).map_err(fail)?;
+    }
+    Ok(())
+}
+
+fn signed_in(state: &AppState) -> Result<&keydesk_graph::GraphClient, IpcError> {
+    state
+        .graph
+        .as_ref()
+        .ok_or_else(|| convert::plain(ErrorKind::SignIn, NO_SIGN_IN, USE_DEMO))
 }
 
 /// Marks a user as being provisioned; one job at a time in the window.

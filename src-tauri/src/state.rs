@@ -49,6 +49,9 @@ pub struct AppState {
     pub users: Mutex<Vec<DirectoryUser>>,
     /// The user being provisioned now, if any (one at a time in the window).
     pub active: Mutex<Option<String>>,
+    /// Wakes the running job to stop it (`provision_cancel`); no permit is kept, so a
+    /// cancel with no job running stops nothing later.
+    pub cancel: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -78,6 +81,7 @@ impl AppState {
             keys: None,
             users: Mutex::default(),
             active: Mutex::default(),
+            cancel: tokio::sync::Notify::new(),
         })
     }
 
@@ -107,6 +111,7 @@ impl AppState {
             keys: Some(keys),
             users: Mutex::default(),
             active: Mutex::default(),
+            cancel: tokio::sync::Notify::new(),
         })
     }
 

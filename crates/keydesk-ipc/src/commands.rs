@@ -38,8 +38,20 @@ macro_rules! with_commands {
                 user_id: String,
                 on_event: $crate::Channel<$crate::ProvisionEvent>
             ) -> ();
+            /// Stops the running job while it waits for a key or for Graph (the UI offers
+            /// it only there); the job fails with `cancelled`. Nothing to stop: no-op.
+            fn provision_cancel() -> ();
+            /// The operator skips a pending or failed user: the queue marks it Skipped.
+            fn queue_skip(user_id: String) -> ();
             /// The operator printed the user's PIN letter: the escrowed PIN is wiped.
             fn letter_printed(user_id: String) -> ();
+            /// Every sealed PIN whose letter is not confirmed printed yet.
+            fn letters_pending() -> Vec<$crate::PendingLetter>;
+            /// Opens the user's escrowed PIN again, to reprint its letter.
+            fn letter_reprint(user_id: String) -> $crate::Registered;
+            /// The user's key is lost or to be replaced: its passkey is deleted in Entra
+            /// and revoked in the inventory; with `reissue`, the user is pending again.
+            fn key_revoke(user_id: String, reissue: bool) -> ();
             /// Streams plugged keys: present keys first, then changes.
             fn keys_watch(on_event: $crate::Channel<$crate::KeyEvent>) -> ();
             /// Demo only: plugs a new simulated key.

@@ -21,4 +21,4 @@ mod views;
 pub use commands::{Channel, Command, COMMANDS};
 pub use error::{ErrorKind, IpcError};
 pub use events::{KeyEvent, ProvisionEvent, Step};
-pub use views::{AppInfo, KeyView, QueueUser, Registered, UserStatus};
+pub use views::{AppInfo, KeyView, PendingLetter, QueueUser, Registered, UserStatus};

@@ -1,4 +1,5 @@
-//! What the window shows: the header, the queue, the plugged keys, a registered user.
+//! What the window shows: the header, the queue, the plugged keys, a registered user,
+//! the letters still to print.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -88,6 +89,25 @@ pub struct Registered {
     pub key_model: String,
     /// Key serial, when known.
     pub key_serial: Option<String>,
-    /// The passkey's display name in Entra.
-    pub method_name: String,
+    /// The passkey's display name in Entra; `None` when the PIN was reopened from escrow
+    /// (a reprint), which keeps no name.
+    pub method_name: Option<String>,
+}
+
+/// A sealed PIN whose letter the operator has not confirmed as printed (after a crash, a
+/// skipped print or a command-line run). Carries no PIN: a reprint opens the escrow.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PendingLetter {
+    /// User id.
+    pub user_id: String,
+    /// UPN.
+    pub upn: String,
+    /// Display name, when the user is in the loaded queue; else the UPN.
+    pub display_name: String,
+    /// Key model, when journaled.
+    pub key_model: Option<String>,
+    /// Key serial, when known.
+    pub key_serial: Option<String>,
 }

@@ -2,8 +2,10 @@
 import type { AppInfo } from "./AppInfo";
 import type { KeyEvent } from "./KeyEvent";
 import type { KeyView } from "./KeyView";
+import type { PendingLetter } from "./PendingLetter";
 import type { ProvisionEvent } from "./ProvisionEvent";
 import type { QueueUser } from "./QueueUser";
+import type { Registered } from "./Registered";
 
 /**
  * How commands reach the backend. The app passes Tauri's `invoke`, and makes a Tauri
@@ -35,10 +37,37 @@ export function commands(transport: Transport) {
     provision: (userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void> =>
       transport.invoke<void>("provision", { userId, onEvent: transport.channel(onEvent) }),
     /**
+     * Stops the running job while it waits for a key or for Graph (the UI offers
+     * it only there); the job fails with `cancelled`. Nothing to stop: no-op.
+     */
+    provisionCancel: (): Promise<void> =>
+      transport.invoke<void>("provision_cancel"),
+    /**
+     * The operator skips a pending or failed user: the queue marks it Skipped.
+     */
+    queueSkip: (userId: string): Promise<void> =>
+      transport.invoke<void>("queue_skip", { userId }),
+    /**
      * The operator printed the user's PIN letter: the escrowed PIN is wiped.
      */
     letterPrinted: (userId: string): Promise<void> =>
       transport.invoke<void>("letter_printed", { userId }),
+    /**
+     * Every sealed PIN whose letter is not confirmed printed yet.
+     */
+    lettersPending: (): Promise<Array<PendingLetter>> =>
+      transport.invoke<Array<PendingLetter>>("letters_pending"),
+    /**
+     * Opens the user's escrowed PIN again, to reprint its letter.
+     */
+    letterReprint: (userId: string): Promise<Registered> =>
+      transport.invoke<Registered>("letter_reprint", { userId }),
+    /**
+     * The user's key is lost or to be replaced: its passkey is deleted in Entra
+     * and revoked in the inventory; with `reissue`, the user is pending again.
+     */
+    keyRevoke: (userId: string, reissue: boolean): Promise<void> =>
+      transport.invoke<void>("key_revoke", { userId, reissue }),
     /**
      * Streams plugged keys: present keys first, then changes.
      */

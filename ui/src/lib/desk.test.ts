@@ -41,9 +41,18 @@ describe('Desk with the fake backend', () => {
     expect(desk.queue.users.find((u) => u.id === userId)?.status).toBe('registered');
     expect(desk.keys.list[0]?.awaitingTouch).toBe(false);
 
-    desk.markPrinted();
-    expect(desk.job.printed).toBe(true);
+    expect(desk.letter.stage).toBe('notPrinted');
+    expect(desk.letters.has(userId)).toBe(true);
+    const print = vi.fn();
+    window.print = print;
+    desk.print();
+    expect(print).toHaveBeenCalledOnce();
+    expect(desk.letter.stage).toBe('awaitingConfirmation');
+    expect(backend.lettersPrinted).toEqual([]);
+    await desk.confirmPrinted();
+    expect(desk.letter.stage).toBe('confirmed');
     expect(backend.lettersPrinted).toEqual([userId]);
+    expect(desk.letters.has(userId)).toBe(false);
 
     desk.next();
     expect(desk.job.registered).toBeNull();
@@ -172,6 +181,11 @@ describe('Desk with a backend that only rejects', () => {
     watchKeys: () => Promise.reject('keys_watch not allowed'),
     provision: () => Promise.reject(error),
     letterPrinted: () => Promise.reject(error),
+    cancelProvision: () => Promise.reject(error),
+    skipUser: () => Promise.reject(error),
+    lettersPending: () => Promise.resolve([]),
+    reprintLetter: () => Promise.reject(error),
+    revokeKey: () => Promise.reject(error),
     demoPlugKey: () => Promise.reject(error),
     demoPullKey: () => Promise.reject(error),
     demoTouchKey: () => Promise.reject(error),

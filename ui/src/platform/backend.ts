@@ -8,8 +8,10 @@
 import type { AppInfo } from '../bindings/AppInfo';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
+import type { PendingLetter } from '../bindings/PendingLetter';
 import type { ProvisionEvent } from '../bindings/ProvisionEvent';
 import type { QueueUser } from '../bindings/QueueUser';
+import type { Registered } from '../bindings/Registered';
 
 export interface Backend {
   /** Header data: tenant, group, demo mode. */
@@ -21,8 +23,18 @@ export interface Backend {
    * resolves when the job is over (it may also reject with an `IpcError`).
    */
   provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void>;
+  /** Stop the running job while it waits for a key or for Graph; it fails as `cancelled`. */
+  cancelProvision(): Promise<void>;
+  /** The operator skips a pending or failed user: its status becomes `skipped`. */
+  skipUser(userId: string): Promise<void>;
   /** The user's PIN letter is printed: the backend wipes the PIN it kept (sealed) till now. */
   letterPrinted(userId: string): Promise<void>;
+  /** Every sealed PIN whose letter is not confirmed printed (no PINs in the list). */
+  lettersPending(): Promise<PendingLetter[]>;
+  /** Open a sealed PIN again, to reprint its letter. */
+  reprintLetter(userId: string): Promise<Registered>;
+  /** Lost or replaced key: delete and revoke the passkey; `reissue` makes the user pending. */
+  revokeKey(userId: string, reissue: boolean): Promise<void>;
   /** Stream plugged-key changes, starting with a synthetic `added` per present key. */
   watchKeys(onEvent: (event: KeyEvent) => void): Promise<void>;
   /** Demo only: plug a simulated key. */
