@@ -8,7 +8,7 @@
 //!   returns the declared result.
 //!
 //! Adding a command: declare it in [`with_commands!`](crate::with_commands), write the
-//! `#[tauri::command]` of the same name in `src-tauri/src/commands.rs`, run
+//! `#[tauri::command]` of the same name in `src-tauri/src/commands/`, run
 //! `cargo test -p keydesk-ipc`, and call it from `ui/src/platform/tauri.ts`.
 
 use std::marker::PhantomData;
@@ -30,6 +30,25 @@ macro_rules! with_commands {
             /// Header facts. Rejects only when the app could not start: then every command
             /// rejects with that error, and the window shows it.
             fn app_info() -> $crate::AppInfo;
+            /// The connection screen's start: the saved connection, whether signed in.
+            fn connection_load() -> $crate::ConnectionState;
+            /// Saves the connection (no secret in it), keeps `secret` (a client secret or
+            /// PFX password) in the OS keyring when given, and signs in; an interactive
+            /// sign-in reports what the operator must do on `onEvent`. Resolves with the
+            /// new header facts.
+            fn sign_in(
+                connection: $crate::Connection,
+                secret: Option<$crate::NewSecret>,
+                on_event: $crate::Channel<$crate::SignInEvent>
+            ) -> $crate::AppInfo;
+            /// Forgets every token; with `forget_secret`, the stored secret too.
+            fn sign_out(forget_secret: bool) -> $crate::AppInfo;
+            /// The read-only tenant check for `group`, one verdict per line.
+            fn tenant_check(group: String) -> Vec<$crate::CheckLine>;
+            /// The desk's settings (defaults when none are saved).
+            fn settings_load() -> $crate::DeskSettings;
+            /// Saves the desk's settings; the next job uses them.
+            fn settings_save(settings: $crate::DeskSettings) -> ();
             /// The group's users with their journal status.
             fn queue_load() -> Vec<$crate::QueueUser>;
             /// Provisions one user: progress and the result arrive on `onEvent`; resolves

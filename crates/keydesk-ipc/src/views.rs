@@ -15,6 +15,14 @@ pub struct AppInfo {
     pub tenant: String,
     /// The group whose users form the queue.
     pub group: String,
+    /// Signed in to the tenant now.
+    pub signed_in: bool,
+    /// Who is signed in: the operator's UPN, or the app for app-only sign-in.
+    pub operator: Option<String>,
+    /// The tenant's cloud, as the header names it.
+    pub cloud: String,
+    /// The Graph API version of calls that do not need a specific one.
+    pub api_version: String,
 }
 
 /// A user's place in the queue.

@@ -13,8 +13,10 @@ import { Job } from './job.svelte';
 import { Keys } from './keys.svelte';
 import { LetterPrint } from './letter.svelte';
 import { Letters } from './letters.svelte';
+import { IdleLock } from './idle.svelte';
 import { printLetter } from './print';
 import { Queue } from './queue.svelte';
+import { Session } from './session.svelte';
 
 export class Desk {
   info = $state<AppInfo | null>(null);
@@ -35,11 +37,23 @@ export class Desk {
   readonly keys = new Keys();
   readonly letter = new LetterPrint();
   readonly letters = new Letters();
+  readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
+  readonly session: Session;
 
   /** A job is running, or a PIN is on screen that has not been dealt with yet. */
   readonly occupied = $derived(this.job.phase === 'running' || this.job.phase === 'registered');
 
-  constructor(readonly backend: Backend) {}
+  constructor(readonly backend: Backend) {
+    this.session = new Session(
+      backend,
+      (info) => (this.info = info),
+      async () => {
+        this.session.view = 'desk';
+        await this.loadQueue();
+        await this.loadLetters();
+      },
+    );
+  }
 
   async start(): Promise<void> {
     void this.backend
@@ -55,6 +69,11 @@ export class Desk {
     } catch (e) {
       // Only a backend that did not start rejects here; the window shows why instead.
       this.startError = toIpcError(e);
+      return;
+    }
+    await this.session.loadSettings();
+    if (!this.info.signedIn) {
+      await this.session.openConnection();
       return;
     }
     await this.loadQueue();

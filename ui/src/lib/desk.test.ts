@@ -175,7 +175,22 @@ describe('Desk with a backend that did not start', () => {
 
 describe('Desk with a backend that only rejects', () => {
   const rejecting = (error: unknown): Backend => ({
-    appInfo: () => Promise.resolve({ demo: false, tenant: 't', group: 'g' }),
+    appInfo: () =>
+      Promise.resolve({
+        demo: false,
+        tenant: 't',
+        group: 'g',
+        signedIn: true,
+        operator: null,
+        cloud: 'Global',
+        apiVersion: 'v1.0',
+      }),
+    connectionLoad: () => Promise.reject(error),
+    signIn: () => Promise.reject(error),
+    signOut: () => Promise.reject(error),
+    tenantCheck: () => Promise.reject(error),
+    settingsLoad: () => Promise.reject(error),
+    settingsSave: () => Promise.reject(error),
     loadQueue: () =>
       Promise.resolve([{ id: 'a', upn: 'a@x', displayName: 'A', status: 'pending', detail: null }]),
     watchKeys: () => Promise.reject('keys_watch not allowed'),

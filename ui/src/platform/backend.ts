@@ -6,6 +6,12 @@
  * `src/platform/` imports `@tauri-apps/*` (an eslint rule, `npm run lint`, enforces it).
  */
 import type { AppInfo } from '../bindings/AppInfo';
+import type { CheckLine } from '../bindings/CheckLine';
+import type { Connection } from '../bindings/Connection';
+import type { ConnectionState } from '../bindings/ConnectionState';
+import type { DeskSettings } from '../bindings/DeskSettings';
+import type { NewSecret } from '../bindings/NewSecret';
+import type { SignInEvent } from '../bindings/SignInEvent';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
 import type { PendingLetter } from '../bindings/PendingLetter';
@@ -16,6 +22,25 @@ import type { Registered } from '../bindings/Registered';
 export interface Backend {
   /** Header data: tenant, group, demo mode. */
   appInfo(): Promise<AppInfo>;
+  /** The saved connection and whether the desk is signed in. */
+  connectionLoad(): Promise<ConnectionState>;
+  /**
+   * Save the connection (no secret in it), keep `secret` in the OS keyring when given, sign
+   * in. An interactive sign-in reports what to do on `onEvent`. Resolves with the header.
+   */
+  signIn(
+    connection: Connection,
+    secret: NewSecret | null,
+    onEvent: (event: SignInEvent) => void,
+  ): Promise<AppInfo>;
+  /** Forget every token; with `forgetSecret`, the stored secret too. */
+  signOut(forgetSecret: boolean): Promise<AppInfo>;
+  /** The read-only tenant check for `group`, one verdict per line. */
+  tenantCheck(group: string): Promise<CheckLine[]>;
+  /** The desk's settings. */
+  settingsLoad(): Promise<DeskSettings>;
+  /** Save the desk's settings (rejects with `invalidInput` and why). */
+  settingsSave(settings: DeskSettings): Promise<void>;
   /** The group's users. Rejects with an `IpcError`. */
   loadQueue(): Promise<QueueUser[]>;
   /**

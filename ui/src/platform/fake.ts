@@ -12,6 +12,12 @@
  * It is not the Rust simulator (`--demo`): no Graph, no CTAP, no attestation.
  */
 import type { AppInfo } from '../bindings/AppInfo';
+import type { CheckLine } from '../bindings/CheckLine';
+import type { Connection } from '../bindings/Connection';
+import type { ConnectionState } from '../bindings/ConnectionState';
+import type { DeskSettings } from '../bindings/DeskSettings';
+import type { NewSecret } from '../bindings/NewSecret';
+import type { SignInEvent } from '../bindings/SignInEvent';
 import type { IpcError } from '../bindings/IpcError';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
@@ -21,6 +27,7 @@ import type { QueueUser } from '../bindings/QueueUser';
 import type { Registered } from '../bindings/Registered';
 import type { Step } from '../bindings/Step';
 import type { Backend } from './backend';
+import { FakeTenant } from './fake-tenant';
 
 export interface FakeOptions {
   /** Pause before each automatic step, to look like real I/O. Default 0. */
@@ -33,6 +40,8 @@ export interface FakeOptions {
   failures?: Record<string, IpcError>;
   /** Number of `loadQueue` calls that reject before one succeeds. Default 0. */
   queueFailures?: number;
+  /** Start signed in (the connection screen is skipped). Default true. */
+  signedIn?: boolean;
 }
 
 interface FakeKey extends KeyView {
@@ -158,21 +167,65 @@ export class FakeBackend implements Backend {
   /** PINs whose letter is not confirmed printed, by user id (the real backend seals them). */
   readonly escrow = new Map<string, Registered>();
 
+  readonly tenant: FakeTenant;
+
   constructor(private readonly options: FakeOptions = {}) {
     this.users = structuredClone([...(options.users ?? SEED_USERS)]);
     this.queueFailures = options.queueFailures ?? 0;
+    const signedIn = options.signedIn ?? true;
+    this.tenant = new FakeTenant(options.demo ?? true, {
+      demo: options.demo ?? true,
+      tenant: signedIn ? 'contoso.onmicrosoft.com' : 'not signed in',
+      group: signedIn ? 'Passkey rollout — Finance' : '',
+      signedIn,
+      operator: signedIn ? 'admin@contoso.onmicrosoft.com' : null,
+      cloud: signedIn ? 'Global' : '',
+      apiVersion: 'v1.0',
+    });
   }
 
   appInfo(): Promise<AppInfo> {
-    return Promise.resolve({
-      demo: this.options.demo ?? true,
-      tenant: 'contoso.onmicrosoft.com',
-      group: 'Passkey rollout — Finance',
-    });
+    return Promise.resolve({ ...this.tenant.info });
+  }
+
+  async connectionLoad(): Promise<ConnectionState> {
+    return this.tenant.state();
+  }
+
+  signIn(
+    connection: Connection,
+    secret: NewSecret | null,
+    onEvent: (event: SignInEvent) => void,
+  ): Promise<AppInfo> {
+    return this.tenant.signIn(connection, secret, onEvent, () => this.pause());
+  }
+
+  async signOut(forgetSecret: boolean): Promise<AppInfo> {
+    return this.tenant.signOut(forgetSecret);
+  }
+
+  async tenantCheck(group: string): Promise<CheckLine[]> {
+    await this.pause();
+    return this.tenant.check(group);
+  }
+
+  async settingsLoad(): Promise<DeskSettings> {
+    return { ...this.tenant.settings };
+  }
+
+  async settingsSave(settings: DeskSettings): Promise<void> {
+    this.tenant.saveSettings(settings);
   }
 
   async loadQueue(): Promise<QueueUser[]> {
     await this.pause();
+    if (!this.tenant.signedIn) {
+      throw ipcError(
+        'signIn',
+        'KeyDesk is not signed in to a tenant.',
+        'Open Connection and sign in.',
+      );
+    }
     if (this.queueFailures > 0) {
       this.queueFailures -= 1;
       throw {

@@ -19,6 +19,12 @@ const api = commands({
 
 export const tauriBackend: Backend = {
   appInfo: api.appInfo,
+  connectionLoad: api.connectionLoad,
+  signIn: api.signIn,
+  signOut: api.signOut,
+  tenantCheck: api.tenantCheck,
+  settingsLoad: api.settingsLoad,
+  settingsSave: api.settingsSave,
   loadQueue: api.queueLoad,
   provision: api.provision,
   cancelProvision: api.provisionCancel,

@@ -1,8 +1,15 @@
-//! Tauri commands: read state, call the engine, map the result. Nothing else.
+//! Tauri commands: read state, call the engine, map the result. Nothing else. The desk's
+//! commands are here; the connection screen's and the settings' have their own modules.
+
+mod connection;
+mod settings;
+
+pub use connection::*;
+pub use settings::*;
 
 use keydesk_engine::provision_user;
-use keydesk_fido::rack::KeyEvent as RackEvent;
 use keydesk_engine::ProvisionError;
+use keydesk_fido::rack::KeyEvent as RackEvent;
 use keydesk_ipc::{
     AppInfo, ErrorKind, IpcError, KeyEvent, KeyView, PendingLetter, ProvisionEvent, QueueUser,
     Registered,
@@ -13,25 +20,23 @@ use tauri::State;
 use crate::convert;
 use crate::state::{AppState, Started};
 
-const NO_SIGN_IN: &str = "Sign-in to a real tenant comes in a later version of KeyDesk.";
+const NO_SIGN_IN: &str = "KeyDesk is not signed in to a tenant.";
+const SIGN_IN: &str = "Open Connection, fill in the tenant and sign in.";
 const USE_DEMO: &str = "Start KeyDesk with --demo to try it against a simulated tenant.";
 
 /// Header facts; rejects with the start-up error when the app did not start.
 #[tauri::command]
 pub fn app_info(state: State<'_, Started>) -> Result<AppInfo, IpcError> {
-    Ok(state.get()?.info.clone())
+    Ok(state.get()?.info())
 }
 
 /// The group's users with their journal status.
 #[tauri::command]
 pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, IpcError> {
     let state = state.get()?;
-    let graph = state
-        .graph
-        .as_ref()
-        .ok_or_else(|| convert::plain(ErrorKind::SignIn, NO_SIGN_IN, USE_DEMO))?;
+    let graph = signed_in(state)?;
     let group = graph
-        .find_group(&state.info.group)
+        .find_group(&state.info().group)
         .await
         .map_err(|e| convert::graph_error(&e))?;
     let users = graph
@@ -52,10 +57,14 @@ pub async fn provision(
     on_event: Channel<ProvisionEvent>,
 ) -> Result<(), IpcError> {
     let state = state.get()?;
-    let (graph, keys) = match (&state.graph, &state.keys) {
-        (Some(g), Some(k)) => (g, k),
-        _ => return Err(convert::plain(ErrorKind::SignIn, NO_SIGN_IN, USE_DEMO)),
-    };
+    let graph = signed_in(state)?;
+    let keys = state.keys.as_ref().ok_or_else(|| {
+        convert::plain(
+            ErrorKind::NoKey,
+            "This window works simulated keys only for now; plugged security keys come with the key tray.",
+            "Use keydesk-cli provision for plugged keys, or start KeyDesk with --demo.",
+        )
+    })?;
     let user = state
         .users
         .lock()
@@ -71,8 +80,9 @@ pub async fn provision(
             )
         })?;
     let _active = ActiveJob::claim(state, &user.id)?;
-    let mut ctx = state.station.context(graph);
-    ctx.operator = state.operator.clone();
+    let mut ctx = state.station.context(&graph);
+    ctx.operator = state.operator();
+    convert::apply_settings(&mut ctx, &state.settings());
     let events = on_event.clone();
     let progress = move |step: keydesk_engine::Step| {
         let _ = events.send(ProvisionEvent::Step {
@@ -113,7 +123,7 @@ pub fn letter_printed(state: State<'_, Started>, user_id: String) -> Result<(), 
     keydesk_engine::letter_printed(
         &state.station.journal,
         Some(&state.station.audit),
-        &state.operator,
+        &state.operator(),
         &user_id,
     )
     .map(drop)
@@ -160,9 +170,13 @@ pub async fn letter_reprint(
 ) -> Result<Registered, IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let ctx = state.station.context(graph);
+    let ctx = state.station.context(&graph);
     let fail = |e: ProvisionError| convert::provision_error(&e);
-    let job = state.station.journal.job(&user_id).map_err(|e| fail(e.into()))?;
+    let job = state
+        .station
+        .journal
+        .job(&user_id)
+        .map_err(|e| fail(e.into()))?;
     let pin = keydesk_engine::escrowed_pin(&ctx, &user_id).map_err(fail)?;
     let (Some(job), Some(pin)) = (job, pin) else {
         return Err(convert::plain(
@@ -194,8 +208,8 @@ pub async fn key_revoke(
 ) -> Result<(), IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let mut ctx = state.station.context(graph);
-    ctx.operator = state.operator.clone();
+    let mut ctx = state.station.context(&graph);
+    ctx.operator = state.operator();
     let fail = |e: ProvisionError| convert::provision_error(&e);
     keydesk_engine::lost::report_lost(&ctx, &user_id)
         .await
@@ -206,11 +220,11 @@ pub async fn key_revoke(
     Ok(())
 }
 
-fn signed_in(state: &AppState) -> Result<&keydesk_graph::GraphClient, IpcError> {
+/// Graph, or the error that asks the operator to sign in.
+fn signed_in(state: &AppState) -> Result<keydesk_graph::GraphClient, IpcError> {
     state
-        .graph
-        .as_ref()
-        .ok_or_else(|| convert::plain(ErrorKind::SignIn, NO_SIGN_IN, USE_DEMO))
+        .graph()
+        .ok_or_else(|| convert::plain(ErrorKind::SignIn, NO_SIGN_IN, SIGN_IN))
 }
 
 /// Marks a user as being provisioned; one job at a time in the window.
