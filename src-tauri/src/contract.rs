@@ -111,6 +111,7 @@ mod tests {
     fn every_command_takes_the_declared_argument_names() {
         let source = [
             include_str!("commands/mod.rs"),
+            include_str!("commands/attention.rs"),
             include_str!("commands/connection.rs"),
             include_str!("commands/settings.rs"),
         ]

@@ -5,19 +5,13 @@ use keydesk_engine::journal::JobRecord;
 use keydesk_engine::lock::LockError;
 use keydesk_engine::preflight::Refusal;
 use keydesk_engine::queue::{QueueRow, QueueStatus};
-use keydesk_engine::settings::{Ctap21, ExistingPin};
 use keydesk_engine::station::StationError;
-use keydesk_engine::tenant_check;
 use keydesk_engine::ProvisionError;
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::SoftKey;
 use keydesk_fido::{CtapStatus, KeyError};
-use keydesk_graph::{Cloud, GraphConfig};
 use keydesk_graph::{GraphError, GraphErrorKind, PolicyRefusal};
-use keydesk_ipc::{
-    CheckLine, DeskSettings, ErrorKind, IpcError, KeyView, KeyWithPin, PendingLetter, QueueUser,
-    Step, UserStatus, Verdict,
-};
+use keydesk_ipc::{ErrorKind, IpcError, KeyView, PendingLetter, QueueUser, Step, UserStatus};
 
 /// An engine step as the UI names it.
 pub fn step(step: keydesk_engine::Step) -> Step {
@@ -107,81 +101,6 @@ pub fn pending_letter(job: JobRecord, users: &[DirectoryUser]) -> PendingLetter 
         key_model: job.key_model,
         key_serial: job.key_serial,
     }
-}
-
-/// The cloud as the header names it.
-pub fn cloud_label(config: &GraphConfig) -> String {
-    match config.cloud {
-        Cloud::Global => "Global".into(),
-        Cloud::UsGovL4 => "US Gov (GCC High)".into(),
-        Cloud::UsGovDodL5 => "US Gov (DoD)".into(),
-        Cloud::China => "China (21Vianet)".into(),
-        Cloud::Custom => format!("Custom ({})", config.graph_url.host_str().unwrap_or("?")),
-    }
-}
-
-/// A tenant check line for the connection screen.
-pub fn check_line(line: tenant_check::Line) -> CheckLine {
-    CheckLine {
-        verdict: match line.verdict {
-            tenant_check::Verdict::Ok => Verdict::Ok,
-            tenant_check::Verdict::Fail => Verdict::Fail,
-            tenant_check::Verdict::Info => Verdict::Info,
-            tenant_check::Verdict::Skipped => Verdict::Skipped,
-        },
-        text: line.text,
-        fix: line.fix,
-    }
-}
-
-/// Why these settings cannot be saved, if they cannot.
-pub fn check_settings(s: &DeskSettings) -> Result<(), String> {
-    if !(4..=63).contains(&s.pin_length) {
-        return Err("The PIN length must be 4 to 63 digits.".into());
-    }
-    if s.min_pin_length.is_some_and(|m| m < 4 || m > s.pin_length) {
-        return Err("The minimum PIN length must be at least 4 and at most the PIN length.".into());
-    }
-    if s.api_version != "v1.0" && s.api_version != "beta" {
-        return Err("The API version must be v1.0 or beta.".into());
-    }
-    if s.challenge_timeout_minutes
-        .is_some_and(|m| !(5..=43_200).contains(&m))
-    {
-        return Err("The challenge timeout must be 5 to 43200 minutes.".into());
-    }
-    if s.concurrency == 0 {
-        return Err("At least one Graph call must be allowed at a time.".into());
-    }
-    if s.display_name.trim().is_empty() {
-        return Err("The passkey name template is empty.".into());
-    }
-    Ok(())
-}
-
-/// The desk's settings onto a job's context.
-pub fn apply_settings(ctx: &mut keydesk_engine::Context<'_>, s: &DeskSettings) {
-    ctx.pin_policy.length = s.pin_length;
-    ctx.challenge_timeout_minutes = s.challenge_timeout_minutes;
-    let settings = &mut ctx.settings;
-    settings.existing_pin = match s.key_with_pin {
-        KeyWithPin::Refuse => ExistingPin::Refuse,
-        KeyWithPin::Skip => ExistingPin::Skip,
-    };
-    settings.ctap21 = (s.min_pin_length.is_some() || s.force_change_pin).then(|| Ctap21 {
-        min_pin_length: s.min_pin_length.unwrap_or(s.pin_length),
-        rp_ids: vec!["login.microsoft.com".to_owned()],
-        force_change: s.force_change_pin,
-    });
-    settings.self_test = s.self_test;
-    settings.display_name = s.display_name.clone();
-    settings.delete_existing_passkeys = s.delete_existing_passkeys;
-    settings.delete_key_credentials = s.delete_key_credentials;
-    settings.check_policy = s.check_policy;
-    settings.strict_policy = s.strict_policy;
-    settings.provisioned_group = s.provisioned_group.clone();
-    settings.remove_from_queue_group = s.remove_from_queue_group.clone();
-    settings.allow_unverified_attestation = s.allow_unverified_attestation;
 }
 
 /// Why the app did not start, for the window to show instead of the desk.

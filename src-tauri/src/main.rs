@@ -13,6 +13,7 @@ mod config;
 mod contract;
 mod convert;
 mod demo;
+mod desk_settings;
 mod signin;
 mod state;
 

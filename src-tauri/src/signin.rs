@@ -141,3 +141,14 @@ impl BrowserOpener for WindowBrowser {
         }
     }
 }
+
+/// The cloud as the header names it.
+pub fn cloud_label(config: &GraphConfig) -> String {
+    match config.cloud {
+        Cloud::Global => "Global".into(),
+        Cloud::UsGovL4 => "US Gov (GCC High)".into(),
+        Cloud::UsGovDodL5 => "US Gov (DoD)".into(),
+        Cloud::China => "China (21Vianet)".into(),
+        Cloud::Custom => format!("Custom ({})", config.graph_url.host_str().unwrap_or("?")),
+    }
+}

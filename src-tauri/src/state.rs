@@ -134,7 +134,7 @@ impl AppState {
                 group: connection.group.clone(),
                 signed_in: true,
                 operator: Some(operator.clone()),
-                cloud: crate::convert::cloud_label(graph.config()),
+                cloud: crate::signin::cloud_label(graph.config()),
                 api_version: graph.config().api.segment().to_owned(),
             }),
             graph: RwLock::new(Some(graph)),

@@ -111,3 +111,31 @@ describe('the idle lock', () => {
     expect($$('[data-testid="user-row"]').length).toBeGreaterThan(0);
   });
 });
+
+describe('jobs that need attention', () => {
+  it('lists candidates, records a pick and updates the queue', async () => {
+    const backend = new FakeBackend({
+      users: [
+        {
+          id: 'a',
+          upn: 'a@contoso.com',
+          displayName: 'Ann',
+          status: 'needsAttention',
+          detail: 'in doubt',
+        },
+        { id: 'b', upn: 'b@contoso.com', displayName: 'Bob', status: 'pending', detail: null },
+      ],
+    });
+    const desk = await render(backend);
+    click('[data-testid="header-attention"]');
+    await waitFor(() => expect($$('[data-testid="attention-job"]')).toHaveLength(1));
+    expect($('[data-testid="attention-job"]')?.textContent).toContain('new since the attempt');
+    expect($<HTMLButtonElement>('[data-testid="resolve"]')?.disabled).toBe(true);
+    $$('[data-testid="candidate"]')[1]?.click();
+    flushSync();
+    click('[data-testid="resolve"]');
+    await waitFor(() => expect($('[data-testid="attention-empty"]')).not.toBeNull());
+    expect(backend.decisions).toEqual([{ userId: 'a', methodId: 'm-new-a' }]);
+    expect(desk.queue.users[0]?.status).toBe('registered');
+  });
+});

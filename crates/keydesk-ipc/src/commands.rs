@@ -68,6 +68,12 @@ macro_rules! with_commands {
             fn letters_pending() -> Vec<$crate::PendingLetter>;
             /// Opens the user's escrowed PIN again, to reprint its letter.
             fn letter_reprint(user_id: String) -> $crate::Registered;
+            /// Every job that needs attention, with the user's passkeys (those new since the
+            /// attempt marked).
+            fn attention_list() -> Vec<$crate::AttentionJob>;
+            /// The operator's decision on a job that needs attention: `methodId` is its
+            /// passkey, or none is (the job starts again). Audited. Returns the new status.
+            fn attention_resolve(user_id: String, method_id: Option<String>) -> $crate::UserStatus;
             /// The user's key is lost or to be replaced: its passkey is deleted in Entra
             /// and revoked in the inventory; with `reissue`, the user is pending again.
             fn key_revoke(user_id: String, reissue: bool) -> ();

@@ -27,4 +27,6 @@ pub use connection::{
 pub use error::{ErrorKind, IpcError};
 pub use events::{KeyEvent, ProvisionEvent, Step};
 pub use settings::{DeskSettings, KeyWithPin};
-pub use views::{AppInfo, KeyView, PendingLetter, QueueUser, Registered, UserStatus};
+pub use views::{
+    AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,
+};

@@ -1,5 +1,5 @@
 //! What the window shows: the header, the queue, the plugged keys, a registered user,
-//! the letters still to print.
+//! the letters still to print, the jobs that need the operator's decision.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -118,4 +118,39 @@ pub struct PendingLetter {
     pub key_model: Option<String>,
     /// Key serial, when known.
     pub key_serial: Option<String>,
+}
+
+/// A passkey listed for a user whose job needs attention.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Candidate {
+    /// Entra's method id.
+    pub method_id: String,
+    /// The passkey's name in Entra.
+    pub display_name: Option<String>,
+    /// When Entra says it was created.
+    pub created: Option<String>,
+    /// The key model's AAGUID.
+    pub aaguid: Option<String>,
+    /// Not listed before the registration attempt: it may be this job's.
+    pub new_since_attempt: bool,
+}
+
+/// A job whose registration could not be confirmed or ruled out: the operator picks its
+/// passkey among the user's, or none.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AttentionJob {
+    /// User id.
+    pub user_id: String,
+    /// UPN.
+    pub upn: String,
+    /// Display name, when the user is in the loaded queue; else the UPN.
+    pub display_name: String,
+    /// Why the job is in doubt.
+    pub detail: Option<String>,
+    /// The user's passkeys now.
+    pub candidates: Vec<Candidate>,
 }

@@ -4,6 +4,7 @@ use keydesk_engine::tenant_check;
 use keydesk_graph::{GraphClient, KeyringStore, Secret, SecretStore};
 use keydesk_ipc::{
     AppInfo, CheckLine, Connection, ConnectionState, ErrorKind, IpcError, NewSecret, SignInEvent,
+    Verdict,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -130,7 +131,7 @@ pub async fn tenant_check(
     let state = state.get()?;
     let graph = signed_in(state)?;
     let mut lines = Vec::new();
-    let mut collect = |line: tenant_check::Line| lines.push(convert::check_line(line));
+    let mut collect = |line: tenant_check::Line| lines.push(check_line(line));
     tenant_check::run_signed_in(&graph, &group, &mut collect).await;
     Ok(lines)
 }
@@ -147,11 +148,25 @@ fn signed_in_as(
     info.group = connection.group.clone();
     info.signed_in = true;
     info.operator = operator.clone();
-    info.cloud = convert::cloud_label(graph.config());
+    info.cloud = signin::cloud_label(graph.config());
     info.api_version = graph.config().api.segment().to_owned();
     if let Some(op) = operator {
         *state.operator.write().unwrap_or_else(|p| p.into_inner()) = op;
     }
     *state.graph.write().unwrap_or_else(|p| p.into_inner()) = Some(graph);
     info.clone()
+}
+
+/// A tenant check line for the connection screen.
+fn check_line(line: tenant_check::Line) -> CheckLine {
+    CheckLine {
+        verdict: match line.verdict {
+            tenant_check::Verdict::Ok => Verdict::Ok,
+            tenant_check::Verdict::Fail => Verdict::Fail,
+            tenant_check::Verdict::Info => Verdict::Info,
+            tenant_check::Verdict::Skipped => Verdict::Skipped,
+        },
+        text: line.text,
+        fix: line.fix,
+    }
 }

@@ -1,9 +1,12 @@
 //! Tauri commands: read state, call the engine, map the result. Nothing else. The desk's
-//! commands are here; the connection screen's and the settings' have their own modules.
+//! commands are here; the connection screen's, the settings' and *Jobs that need
+//! attention* have their own modules.
 
+mod attention;
 mod connection;
 mod settings;
 
+pub use attention::*;
 pub use connection::*;
 pub use settings::*;
 
@@ -82,7 +85,7 @@ pub async fn provision(
     let _active = ActiveJob::claim(state, &user.id)?;
     let mut ctx = state.station.context(&graph);
     ctx.operator = state.operator();
-    convert::apply_settings(&mut ctx, &state.settings());
+    crate::desk_settings::apply(&mut ctx, &state.settings());
     let events = on_event.clone();
     let progress = move |step: keydesk_engine::Step| {
         let _ = events.send(ProvisionEvent::Step {

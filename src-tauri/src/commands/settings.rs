@@ -17,7 +17,7 @@ pub fn settings_load(state: State<'_, Started>) -> Result<DeskSettings, IpcError
 #[tauri::command]
 pub fn settings_save(state: State<'_, Started>, settings: DeskSettings) -> Result<(), IpcError> {
     let state = state.get()?;
-    convert::check_settings(&settings).map_err(|e| {
+    crate::desk_settings::check(&settings).map_err(|e| {
         convert::plain(
             ErrorKind::InvalidInput,
             e,

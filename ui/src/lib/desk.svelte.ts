@@ -7,6 +7,7 @@ import type { ErrorKind } from '../bindings/ErrorKind';
 import type { IpcError } from '../bindings/IpcError';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from '../platform/backend';
+import { Attention } from './attention.svelte';
 import type { Confirm } from './confirm';
 import { toIpcError } from './errors';
 import { Job } from './job.svelte';
@@ -37,6 +38,7 @@ export class Desk {
   readonly keys = new Keys();
   readonly letter = new LetterPrint();
   readonly letters = new Letters();
+  readonly attention = new Attention();
   readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
   readonly session: Session;
 
@@ -271,6 +273,37 @@ export class Desk {
     await this.loadQueue();
     await this.loadLetters();
     if (reissue) await this.provision(userId);
+  }
+
+  /** Open *Jobs that need attention* with the jobs and their candidate passkeys. */
+  async openAttention(): Promise<void> {
+    const a = this.attention;
+    a.open = true;
+    a.loading = true;
+    a.error = null;
+    try {
+      a.list = await this.backend.attentionList();
+    } catch (e) {
+      a.error = toIpcError(e);
+    } finally {
+      a.loading = false;
+    }
+  }
+
+  /** Record the operator's choice for one job; the queue shows the new status. */
+  async resolveAttention(userId: string): Promise<void> {
+    const a = this.attention;
+    if (!(userId in a.choice)) return;
+    const methodId = a.choice[userId] ?? null;
+    a.error = null;
+    try {
+      const status = await this.backend.attentionResolve(userId, methodId);
+      this.queue.setStatus(userId, status, methodId ? 'passkey confirmed by the operator' : null);
+      a.list = a.list.filter((j) => j.userId !== userId);
+      delete a.choice[userId];
+    } catch (e) {
+      a.error = toIpcError(e);
+    }
   }
 
   /** Answer the question on screen. */

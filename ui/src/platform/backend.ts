@@ -6,12 +6,14 @@
  * `src/platform/` imports `@tauri-apps/*` (an eslint rule, `npm run lint`, enforces it).
  */
 import type { AppInfo } from '../bindings/AppInfo';
+import type { AttentionJob } from '../bindings/AttentionJob';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
 import type { DeskSettings } from '../bindings/DeskSettings';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
+import type { UserStatus } from '../bindings/UserStatus';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
 import type { PendingLetter } from '../bindings/PendingLetter';
@@ -58,6 +60,10 @@ export interface Backend {
   lettersPending(): Promise<PendingLetter[]>;
   /** Open a sealed PIN again, to reprint its letter. */
   reprintLetter(userId: string): Promise<Registered>;
+  /** Every job that needs attention, with the user's passkeys (new ones marked). */
+  attentionList(): Promise<AttentionJob[]>;
+  /** The operator's decision: `methodId` is the job's passkey, or none is. Audited. */
+  attentionResolve(userId: string, methodId: string | null): Promise<UserStatus>;
   /** Lost or replaced key: delete and revoke the passkey; `reissue` makes the user pending. */
   revokeKey(userId: string, reissue: boolean): Promise<void>;
   /** Stream plugged-key changes, starting with a synthetic `added` per present key. */

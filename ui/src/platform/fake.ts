@@ -12,6 +12,7 @@
  * It is not the Rust simulator (`--demo`): no Graph, no CTAP, no attestation.
  */
 import type { AppInfo } from '../bindings/AppInfo';
+import type { AttentionJob } from '../bindings/AttentionJob';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
@@ -26,6 +27,7 @@ import type { ProvisionEvent } from '../bindings/ProvisionEvent';
 import type { QueueUser } from '../bindings/QueueUser';
 import type { Registered } from '../bindings/Registered';
 import type { Step } from '../bindings/Step';
+import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from './backend';
 import { FakeTenant } from './fake-tenant';
 
@@ -369,6 +371,45 @@ export class FakeBackend implements Backend {
       );
     }
     return { ...sealed, methodName: null };
+  }
+
+  /** Decisions taken on jobs that need attention (the real backend audits them). */
+  readonly decisions: Array<{ userId: string; methodId: string | null }> = [];
+
+  async attentionList(): Promise<AttentionJob[]> {
+    return this.users
+      .filter((u) => u.status === 'needsAttention')
+      .map((u) => ({
+        userId: u.id,
+        upn: u.upn,
+        displayName: u.displayName,
+        detail: u.detail,
+        candidates: [
+          {
+            methodId: `m-old-${u.id}`,
+            displayName: 'YubiKey 5 NFC 11000001',
+            created: '2026-01-10T09:00:00Z',
+            aaguid: MODELS[0].aaguid,
+            newSinceAttempt: false,
+          },
+          {
+            methodId: `m-new-${u.id}`,
+            displayName: 'YubiKey 5 NFC 31000137',
+            created: '2026-11-29T10:02:11Z',
+            aaguid: MODELS[0].aaguid,
+            newSinceAttempt: true,
+          },
+        ],
+      }));
+  }
+
+  async attentionResolve(userId: string, methodId: string | null): Promise<UserStatus> {
+    const user = this.users.find((u) => u.id === userId && u.status === 'needsAttention');
+    if (!user) throw ipcError('nothingToResolve', 'Nothing to decide for this user.', 'Reload.');
+    this.decisions.push({ userId, methodId });
+    user.status = methodId ? 'registered' : 'pending';
+    user.detail = methodId ? 'passkey confirmed by the operator' : null;
+    return user.status;
   }
 
   async revokeKey(userId: string, reissue: boolean): Promise<void> {

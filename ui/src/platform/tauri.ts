@@ -33,6 +33,8 @@ export const tauriBackend: Backend = {
   lettersPending: api.lettersPending,
   reprintLetter: api.letterReprint,
   revokeKey: api.keyRevoke,
+  attentionList: api.attentionList,
+  attentionResolve: api.attentionResolve,
   watchKeys: api.keysWatch,
   demoPlugKey: api.demoPlugKey,
   demoPullKey: api.demoPullKey,
