@@ -144,8 +144,21 @@ pub fn provision_cancel(state: State<'_, Started>) -> Result<(), IpcError> {
 #[tauri::command]
 pub fn queue_skip(state: State<'_, Started>, user_id: String) -> Result<(), IpcError> {
     let state = state.get()?;
-    keydesk_engine::queue::skip(&state.station.journal, &user_id)
-        .map_err(|e| convert::provision_error(&e))
+    let journal = &state.station.journal;
+    // A user never tried has no job yet: it starts with the UPN the queue knows.
+    let upn = state
+        .users
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .find(|u| u.id == user_id)
+        .map(|u| u.upn.clone());
+    if let Some(upn) = upn {
+        journal
+            .enqueue(&user_id, &upn)
+            .map_err(|e| convert::provision_error(&e.into()))?;
+    }
+    keydesk_engine::queue::skip(journal, &user_id).map_err(|e| convert::provision_error(&e))
 }
 
 /// Every sealed PIN whose letter is not confirmed printed yet.
