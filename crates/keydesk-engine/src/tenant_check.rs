@@ -642,6 +642,22 @@ mod tests {
     }
 
     #[test]
+    fn lines_render_as_the_command_line_prints_them() {
+        let line = |verdict, fix: Option<&str>| Line {
+            verdict,
+            text: "group found".into(),
+            fix: fix.map(str::to_owned),
+        };
+        assert_eq!(line(Verdict::Ok, None).render(), "ok   group found");
+        assert_eq!(line(Verdict::Info, None).render(), "info group found");
+        assert_eq!(line(Verdict::Skipped, None).render(), "--   group found");
+        assert_eq!(
+            line(Verdict::Fail, Some("add X")).render(),
+            "FAIL group found; fix: add X"
+        );
+    }
+
+    #[test]
     fn the_token_line_never_shows_the_token_and_says_it_is_a_hint() {
         let hint = TokenHint {
             readable: true,
