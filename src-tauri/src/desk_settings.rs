@@ -53,3 +53,43 @@ pub fn apply(ctx: &mut keydesk_engine::Context<'_>, s: &DeskSettings) {
     settings.remove_from_queue_group = s.remove_from_queue_group.clone();
     settings.allow_unverified_attestation = s.allow_unverified_attestation;
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_defaults_pass_and_out_of_range_values_are_refused() {
+        let ok = DeskSettings::default();
+        assert_eq!(check(&ok), Ok(()));
+        let refused = [
+            DeskSettings {
+                pin_length: 3,
+                ..ok.clone()
+            },
+            DeskSettings {
+                min_pin_length: Some(8),
+                ..ok.clone()
+            },
+            DeskSettings {
+                api_version: "v2".into(),
+                ..ok.clone()
+            },
+            DeskSettings {
+                challenge_timeout_minutes: Some(2),
+                ..ok.clone()
+            },
+            DeskSettings {
+                concurrency: 0,
+                ..ok.clone()
+            },
+            DeskSettings {
+                display_name: " ".into(),
+                ..ok.clone()
+            },
+        ];
+        for settings in refused {
+            assert!(check(&settings).is_err(), "{settings:?}");
+        }
+    }
+}

@@ -32,6 +32,19 @@ pub fn graph_config(connection: &Connection, settings: &DeskSettings) -> GraphCo
     config
 }
 
+/// Who the header says is signed in: the operator (a person's sign-in), or the app by its
+/// client id (app-only sign-in, where the "operator" Graph names is the app itself).
+pub fn signed_in_label(
+    graph: &keydesk_graph::GraphClient,
+    operator: Option<&str>,
+) -> Option<String> {
+    if graph.credentials().is_app_only() {
+        Some(format!("app {}", graph.config().client_id.trim()))
+    } else {
+        operator.map(str::to_owned)
+    }
+}
+
 /// The keyring entry of a PFX file's password for this app registration.
 pub fn pfx_password_key(config: &GraphConfig) -> SecretKey {
     SecretKey::named(&format!(

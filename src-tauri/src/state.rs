@@ -133,7 +133,7 @@ impl AppState {
                 tenant: connection.tenant.clone(),
                 group: connection.group.clone(),
                 signed_in: true,
-                operator: Some(operator.clone()),
+                operator: crate::signin::signed_in_label(&graph, Some(&operator)),
                 cloud: crate::signin::cloud_label(graph.config()),
                 api_version: graph.config().api.segment().to_owned(),
             }),

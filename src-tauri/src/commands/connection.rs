@@ -147,7 +147,7 @@ fn signed_in_as(
     info.tenant = connection.tenant.clone();
     info.group = connection.group.clone();
     info.signed_in = true;
-    info.operator = operator.clone();
+    info.operator = signin::signed_in_label(&graph, operator.as_deref());
     info.cloud = signin::cloud_label(graph.config());
     info.api_version = graph.config().api.segment().to_owned();
     if let Some(op) = operator {
