@@ -2,7 +2,7 @@
 //!
 //! [`handler!`] turns the declaration into the `invoke_handler`, so every declared command
 //! is registered, and checks at compile time that each `#[tauri::command]` of
-//! `commands.rs` takes the declared argument types after its `State` and resolves to the
+//! `commands/` takes the declared argument types after its `State` and resolves to the
 //! declared result. A declared command with no function fails to compile; a command
 //! function nobody declared is dead code, a warning `make test` refuses. The argument
 //! names, which the UI sends, are checked by a test below.
@@ -82,7 +82,7 @@ mod tests {
         let head = format!("fn {name}(");
         let start = source
             .find(&head)
-            .unwrap_or_else(|| panic!("commands.rs has no {head}"))
+            .unwrap_or_else(|| panic!("commands/ has no {head}"))
             + head.len();
         let (mut depth, mut params, mut current) = (0, Vec::new(), String::new());
         for c in source[start..].chars() {
@@ -109,12 +109,18 @@ mod tests {
 
     #[test]
     fn every_command_takes_the_declared_argument_names() {
-        let source = include_str!("commands.rs");
+        let source = [
+            include_str!("commands/mod.rs"),
+            include_str!("commands/attention.rs"),
+            include_str!("commands/connection.rs"),
+            include_str!("commands/settings.rs"),
+        ]
+        .concat();
         for command in keydesk_ipc::COMMANDS {
             assert_eq!(
-                params(source, command.name),
+                params(&source, command.name),
                 command.args,
-                "{}: commands.rs and keydesk_ipc::with_commands! disagree",
+                "{}: commands/ and keydesk_ipc::with_commands! disagree",
                 command.name
             );
         }

@@ -1,5 +1,7 @@
 //! Domain types to the UI's contract types (keydesk-ipc).
 
+use keydesk_core::DirectoryUser;
+use keydesk_engine::journal::JobRecord;
 use keydesk_engine::lock::LockError;
 use keydesk_engine::preflight::Refusal;
 use keydesk_engine::queue::{QueueRow, QueueStatus};
@@ -9,7 +11,7 @@ use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::SoftKey;
 use keydesk_fido::{CtapStatus, KeyError};
 use keydesk_graph::{GraphError, GraphErrorKind, PolicyRefusal};
-use keydesk_ipc::{ErrorKind, IpcError, KeyView, QueueUser, Step, UserStatus};
+use keydesk_ipc::{ErrorKind, IpcError, KeyView, PendingLetter, QueueUser, Step, UserStatus};
 
 /// An engine step as the UI names it.
 pub fn step(step: keydesk_engine::Step) -> Step {
@@ -82,6 +84,22 @@ pub fn queue_user(row: QueueRow) -> QueueUser {
             QueueStatus::NeedsAttention => UserStatus::NeedsAttention,
         },
         detail: row.detail,
+    }
+}
+
+/// A journaled job with a sealed PIN as the letters list shows it; the display name from
+/// the loaded queue, else the UPN.
+pub fn pending_letter(job: JobRecord, users: &[DirectoryUser]) -> PendingLetter {
+    let display_name = users
+        .iter()
+        .find(|u| u.id == job.user_id)
+        .map_or_else(|| job.upn.clone(), |u| u.display_name.clone());
+    PendingLetter {
+        user_id: job.user_id,
+        upn: job.upn,
+        display_name,
+        key_model: job.key_model,
+        key_serial: job.key_serial,
     }
 }
 

@@ -2,15 +2,19 @@
 //!
 //! `keydesk --demo` starts a simulated tenant on 127.0.0.1 (real HTTP) and a rack of
 //! simulated keys the demo panel plugs, touches and pulls; only in a build with the `demo`
-//! cargo feature (`keydesk --version` says whether it has it). Without `--demo` the app has no
-//! sign-in yet (a later issue) and says so in the window.
+//! cargo feature (`keydesk --version` says whether it has it). Without `--demo` the window
+//! opens on its connection screen: the operator signs in to a tenant (saved, without
+//! secrets, in the app's config file) and the queue loads.
 
 #![cfg_attr(not(debug_assertions), windows_subsystem = "windows")]
 
 mod commands;
+mod config;
 mod contract;
 mod convert;
 mod demo;
+mod desk_settings;
+mod signin;
 mod state;
 
 use contract::handler;
@@ -42,7 +46,7 @@ fn main() {
             tauri::Manager::manage(app, state::Started::new(started));
             Ok(())
         })
-        // Every command keydesk-ipc declares, checked against `commands.rs`.
+        // Every command keydesk-ipc declares, checked against `commands/`.
         .invoke_handler(keydesk_ipc::with_commands!(handler))
         .run(tauri::generate_context!());
     if let Err(e) = result {

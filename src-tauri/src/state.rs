@@ -1,15 +1,17 @@
-//! The app's state: Graph, the journal, the keys and, in demo mode, the simulator; or,
-//! when it could not start (another KeyDesk holds the data folder), why, for the window.
+//! The app's state: Graph (once signed in), the journal, the keys, the saved connection
+//! and settings and, in demo mode, the simulator; or, when it could not start (another
+//! KeyDesk holds the data folder), why, for the window.
 
-use std::sync::Mutex;
+use std::path::PathBuf;
+use std::sync::{Mutex, RwLock};
 
 use keydesk_core::DirectoryUser;
 use keydesk_engine::keys::RackKeys;
-use keydesk_engine::station::Station;
 #[cfg(feature = "demo")]
 use keydesk_engine::station::{self, StationFiles};
+use keydesk_engine::station::{os_user, Station};
 use keydesk_graph::GraphClient;
-use keydesk_ipc::{AppInfo, IpcError};
+use keydesk_ipc::{AppInfo, Connection, DeskSettings, IpcError};
 use tauri::Manager;
 
 use crate::demo::Demo;
@@ -33,14 +35,20 @@ impl Started {
 /// Everything the commands need.
 pub struct AppState {
     /// Header facts.
-    pub info: AppInfo,
+    pub info: RwLock<AppInfo>,
     /// Graph, when signed in (demo mode signs in to the simulator at start).
-    pub graph: Option<GraphClient>,
+    pub graph: RwLock<Option<GraphClient>>,
+    /// Where `keydesk.json` lives; `None` in demo mode, whose settings live and die with it.
+    pub config_dir: Option<PathBuf>,
+    /// The connection signed in with, or saved for the next sign-in.
+    pub connection: RwLock<Option<Connection>>,
+    /// The desk's settings.
+    pub settings: RwLock<DeskSettings>,
     /// The data folder, open and locked for the app's life (one KeyDesk per folder, app
     /// or command line, demo or not): journal, secret store, escrow, audit log.
     pub station: Station,
     /// Who is at the desk, for the inventory and the audit log.
-    pub operator: String,
+    pub operator: RwLock<String>,
     /// Demo mode's simulator and keys.
     pub demo: Option<Demo>,
     /// Where provisioning takes keys from.
@@ -49,6 +57,9 @@ pub struct AppState {
     pub users: Mutex<Vec<DirectoryUser>>,
     /// The user being provisioned now, if any (one at a time in the window).
     pub active: Mutex<Option<String>>,
+    /// Wakes the running job to stop it (`provision_cancel`); no permit is kept, so a
+    /// cancel with no job running stops nothing later.
+    pub cancel: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -65,19 +76,34 @@ impl AppState {
             return Self::start_demo(&data_dir).await;
         }
         let station = Station::open(&data_dir)?;
+        let config_dir = app.path().app_config_dir()?;
+        let saved = crate::config::load(&config_dir)?;
+        let group = saved
+            .connection
+            .as_ref()
+            .map(|c| c.group.clone())
+            .unwrap_or_default();
         Ok(AppState {
-            info: AppInfo {
+            info: RwLock::new(AppInfo {
                 demo: false,
                 tenant: "not signed in".into(),
-                group: String::new(),
-            },
-            graph: None,
-            operator: "not signed in".into(),
+                group,
+                signed_in: false,
+                operator: None,
+                cloud: String::new(),
+                api_version: saved.settings.api_version.clone(),
+            }),
+            graph: RwLock::default(),
+            config_dir: Some(config_dir),
+            connection: RwLock::new(saved.connection),
+            settings: RwLock::new(saved.settings),
+            operator: RwLock::new(os_user()),
             station,
             demo: None,
             keys: None,
             users: Mutex::default(),
             active: Mutex::default(),
+            cancel: tokio::sync::Notify::new(),
         })
     }
 
@@ -94,20 +120,61 @@ impl AppState {
             .await
             .unwrap_or_else(|| "demo operator".into());
         let keys = RackKeys::new(std::sync::Arc::clone(demo.rack()));
+        let connection = Connection {
+            tenant: demo.sim.config().tenant.clone(),
+            group: demo.sim.config().group.clone(),
+            client_id: graph.config().client_id.clone(),
+            mode: keydesk_ipc::SignInMode::ClientSecret,
+            ..Connection::default()
+        };
         Ok(AppState {
-            info: AppInfo {
+            info: RwLock::new(AppInfo {
                 demo: true,
-                tenant: demo.sim.config().tenant.clone(),
-                group: demo.sim.config().group.clone(),
-            },
-            graph: Some(graph),
-            operator,
+                tenant: connection.tenant.clone(),
+                group: connection.group.clone(),
+                signed_in: true,
+                operator: crate::signin::signed_in_label(&graph, Some(&operator)),
+                cloud: crate::signin::cloud_label(graph.config()),
+                api_version: graph.config().api.segment().to_owned(),
+            }),
+            graph: RwLock::new(Some(graph)),
+            config_dir: None,
+            connection: RwLock::new(Some(connection)),
+            settings: RwLock::default(),
+            operator: RwLock::new(operator),
             station,
             demo: Some(demo),
             keys: Some(keys),
             users: Mutex::default(),
             active: Mutex::default(),
+            cancel: tokio::sync::Notify::new(),
         })
+    }
+
+    /// Graph, when signed in.
+    pub fn graph(&self) -> Option<GraphClient> {
+        self.graph.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The header facts now.
+    pub fn info(&self) -> AppInfo {
+        self.info.read().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// The desk's settings now.
+    pub fn settings(&self) -> DeskSettings {
+        self.settings
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// Who is at the desk now.
+    pub fn operator(&self) -> String {
+        self.operator
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     /// Without the `demo` feature `main` refuses `--demo`; this is the same answer.

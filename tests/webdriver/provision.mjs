@@ -132,11 +132,29 @@ async function main() {
       return el && (await s.attr(el, 'data-status')) === 'registered';
     });
 
-    const png = await s.screenshot();
     await mkdir(SHOT_DIR, { recursive: true });
-    const file = join(SHOT_DIR, 'webdriver-provision.png');
-    await writeFile(file, Buffer.from(png, 'base64'));
-    log(`screenshot: ${file}`);
+    const shot = async (name) => {
+      const file = join(SHOT_DIR, name);
+      await writeFile(file, Buffer.from(await s.screenshot(), 'base64'));
+      log(`screenshot: ${file}`);
+    };
+    await shot('webdriver-provision.png');
+
+    // Leaving a PIN whose letter nobody confirmed asks first; the PIN stays in escrow and
+    // is counted under "Letters to print".
+    await s.click(await s.waitElement('the "Next user" button', '[data-testid="next"]'));
+    await s.click(await s.waitElement('the question before leaving the PIN', '[data-testid="confirm-yes"]'));
+    await waitFor('"Letters to print" to count 1', async () => {
+      const el = await s.find('[data-testid="open-letters"]');
+      return el && (await s.attr(el, 'data-count')) === '1';
+    });
+    log('unconfirmed letter kept: Letters to print = 1');
+
+    // The connection screen: the demo's simulated tenant, read-only, with the tenant check.
+    await s.click(await s.waitElement('the header "Connection" button', '[data-testid="open-connection"]'));
+    await s.click(await s.waitElement('the "Check the tenant" button', '[data-testid="check"]'));
+    await s.waitElement('the tenant check lines', '[data-testid="check-line"]');
+    await shot('webdriver-connection.png');
     log('PASS');
   } catch (e) {
     failed = true;

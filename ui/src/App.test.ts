@@ -1,38 +1,10 @@
 // The whole window in happy-dom against the fake backend, driven by the same data-testids
 // the WebDriver test uses.
-import { flushSync, mount, unmount } from 'svelte';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import App from './App.svelte';
-import { Desk } from './lib/desk.svelte';
 import { FakeBackend } from './platform/fake';
+import { $, $$, cleanup, click, render, waitFor } from './testing/render';
 
-let app: ReturnType<typeof mount> | null = null;
-
-afterEach(() => {
-  if (app) unmount(app);
-  app = null;
-  document.body.innerHTML = '';
-});
-
-async function render(backend = new FakeBackend()): Promise<Desk> {
-  const desk = new Desk(backend);
-  app = mount(App, { target: document.body, props: { desk } });
-  await desk.start();
-  flushSync();
-  return desk;
-}
-
-const $ = <T extends Element = HTMLElement>(selector: string): T | null =>
-  document.querySelector<T>(selector);
-const $$ = (selector: string) => [...document.querySelectorAll<HTMLElement>(selector)];
-const waitFor = (check: () => void) => vi.waitFor(check, { timeout: 2000, interval: 5 });
-
-function click(selector: string): void {
-  const el = $<HTMLButtonElement>(selector);
-  if (!el) throw new Error(`no ${selector}`);
-  el.click();
-  flushSync();
-}
+afterEach(cleanup);
 
 describe('App', () => {
   it('shows the header, the demo badge and the queue', async () => {
@@ -40,7 +12,7 @@ describe('App', () => {
     expect($('h1')?.textContent).toBe('KeyDesk');
     expect($('[data-testid="demo-badge"]')?.textContent).toContain('DEMO');
     expect($$('[data-testid="user-row"]')).toHaveLength(12);
-    expect($('[data-testid="user-row"][aria-current="true"]')?.dataset.status).toBe('pending');
+    expect($('[data-testid="user-row"][aria-selected="true"]')?.dataset.status).toBe('pending');
   });
 
   it('runs the whole provisioning flow from the buttons', async () => {
@@ -70,10 +42,19 @@ describe('App', () => {
       'https://myaccount.microsoft.com',
     );
 
+    window.print = vi.fn();
+    click('[data-testid="print"]');
+    expect(window.print).toHaveBeenCalledOnce();
+    expect($('[data-testid="print-ask"]')?.textContent).toContain('print dialog was opened');
+    expect($('[data-testid="print-ask"]')?.textContent).not.toContain('sent to the printer');
+    click('[data-testid="confirm-printed"]');
+    await waitFor(() => expect($('[data-testid="print-confirmed"]')).not.toBeNull());
+
     click('[data-testid="next"]');
+    expect($('[data-testid="confirm"]')).toBeNull();
     expect($('[data-testid="pin"]')).toBeNull();
     expect($('[data-testid="pin-letter"]')).toBeNull();
-    expect($('[data-testid="user-row"][aria-current="true"]')?.dataset.status).toBe('pending');
+    expect($('[data-testid="user-row"][aria-selected="true"]')?.dataset.status).toBe('pending');
   });
 
   it('shows a failure with remediation and a Try again button', async () => {
@@ -115,7 +96,7 @@ describe('App', () => {
       });
     await render(backend);
     expect($('[data-testid="start-error"] h3')?.textContent).toBe(
-      'Another KeyDesk is using this data folder',
+      'Another KeyDesk is using this data folder.',
     );
     expect($('[data-testid="error-message"]')?.textContent).toContain('(PID 4242)');
     expect($('[data-testid="start-error"]')?.textContent).toContain(

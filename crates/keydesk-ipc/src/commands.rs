@@ -8,7 +8,7 @@
 //!   returns the declared result.
 //!
 //! Adding a command: declare it in [`with_commands!`](crate::with_commands), write the
-//! `#[tauri::command]` of the same name in `src-tauri/src/commands.rs`, run
+//! `#[tauri::command]` of the same name in `src-tauri/src/commands/`, run
 //! `cargo test -p keydesk-ipc`, and call it from `ui/src/platform/tauri.ts`.
 
 use std::marker::PhantomData;
@@ -30,6 +30,25 @@ macro_rules! with_commands {
             /// Header facts. Rejects only when the app could not start: then every command
             /// rejects with that error, and the window shows it.
             fn app_info() -> $crate::AppInfo;
+            /// The connection screen's start: the saved connection, whether signed in.
+            fn connection_load() -> $crate::ConnectionState;
+            /// Saves the connection (no secret in it), keeps `secret` (a client secret or
+            /// PFX password) in the OS keyring when given, and signs in; an interactive
+            /// sign-in reports what the operator must do on `onEvent`. Resolves with the
+            /// new header facts.
+            fn sign_in(
+                connection: $crate::Connection,
+                secret: Option<$crate::NewSecret>,
+                on_event: $crate::Channel<$crate::SignInEvent>
+            ) -> $crate::AppInfo;
+            /// Forgets every token; with `forget_secret`, the stored secret too.
+            fn sign_out(forget_secret: bool) -> $crate::AppInfo;
+            /// The read-only tenant check for `group`, one verdict per line.
+            fn tenant_check(group: String) -> Vec<$crate::CheckLine>;
+            /// The desk's settings (defaults when none are saved).
+            fn settings_load() -> $crate::DeskSettings;
+            /// Saves the desk's settings; the next job uses them.
+            fn settings_save(settings: $crate::DeskSettings) -> ();
             /// The group's users with their journal status.
             fn queue_load() -> Vec<$crate::QueueUser>;
             /// Provisions one user: progress and the result arrive on `onEvent`; resolves
@@ -38,8 +57,26 @@ macro_rules! with_commands {
                 user_id: String,
                 on_event: $crate::Channel<$crate::ProvisionEvent>
             ) -> ();
+            /// Stops the running job while it waits for a key or for Graph (the UI offers
+            /// it only there); the job fails with `cancelled`. Nothing to stop: no-op.
+            fn provision_cancel() -> ();
+            /// The operator skips a pending or failed user: the queue marks it Skipped.
+            fn queue_skip(user_id: String) -> ();
             /// The operator printed the user's PIN letter: the escrowed PIN is wiped.
             fn letter_printed(user_id: String) -> ();
+            /// Every sealed PIN whose letter is not confirmed printed yet.
+            fn letters_pending() -> Vec<$crate::PendingLetter>;
+            /// Opens the user's escrowed PIN again, to reprint its letter.
+            fn letter_reprint(user_id: String) -> $crate::Registered;
+            /// Every job that needs attention, with the user's passkeys (those new since the
+            /// attempt marked).
+            fn attention_list() -> Vec<$crate::AttentionJob>;
+            /// The operator's decision on a job that needs attention: `methodId` is its
+            /// passkey, or none is (the job starts again). Audited. Returns the new status.
+            fn attention_resolve(user_id: String, method_id: Option<String>) -> $crate::UserStatus;
+            /// The user's key is lost or to be replaced: its passkey is deleted in Entra
+            /// and revoked in the inventory; with `reissue`, the user is pending again.
+            fn key_revoke(user_id: String, reissue: bool) -> ();
             /// Streams plugged keys: present keys first, then changes.
             fn keys_watch(on_event: $crate::Channel<$crate::KeyEvent>) -> ();
             /// Demo only: plugs a new simulated key.

@@ -12,13 +12,21 @@
 //! here and maps its errors onto [`ErrorKind`].
 
 mod commands;
+mod connection;
 mod error;
 mod events;
+mod settings;
 #[cfg(test)]
 mod typescript;
 mod views;
 
 pub use commands::{Channel, Command, COMMANDS};
+pub use connection::{
+    CheckLine, CloudName, Connection, ConnectionState, NewSecret, SignInEvent, SignInMode, Verdict,
+};
 pub use error::{ErrorKind, IpcError};
 pub use events::{KeyEvent, ProvisionEvent, Step};
-pub use views::{AppInfo, KeyView, QueueUser, Registered, UserStatus};
+pub use settings::{DeskSettings, KeyWithPin};
+pub use views::{
+    AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,
+};

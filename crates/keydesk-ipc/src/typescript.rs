@@ -240,7 +240,7 @@ mod tests {
             "{ts}"
         );
         // Only what the signatures name is imported, not what those types use.
-        assert!(!ts.contains("import type { UserStatus }"), "{ts}");
+        assert!(!ts.contains("import type { Step }"), "{ts}");
         assert!(!ts.contains("@tauri-apps"), "{ts}");
     }
 

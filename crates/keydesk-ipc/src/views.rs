@@ -1,4 +1,5 @@
-//! What the window shows: the header, the queue, the plugged keys, a registered user.
+//! What the window shows: the header, the queue, the plugged keys, a registered user,
+//! the letters still to print, the jobs that need the operator's decision.
 
 use serde::Serialize;
 use ts_rs::TS;
@@ -14,6 +15,14 @@ pub struct AppInfo {
     pub tenant: String,
     /// The group whose users form the queue.
     pub group: String,
+    /// Signed in to the tenant now.
+    pub signed_in: bool,
+    /// Who is signed in: the operator's UPN, or the app for app-only sign-in.
+    pub operator: Option<String>,
+    /// The tenant's cloud, as the header names it.
+    pub cloud: String,
+    /// The Graph API version of calls that do not need a specific one.
+    pub api_version: String,
 }
 
 /// A user's place in the queue.
@@ -88,6 +97,60 @@ pub struct Registered {
     pub key_model: String,
     /// Key serial, when known.
     pub key_serial: Option<String>,
-    /// The passkey's display name in Entra.
-    pub method_name: String,
+    /// The passkey's display name in Entra; `None` when the PIN was reopened from escrow
+    /// (a reprint), which keeps no name.
+    pub method_name: Option<String>,
+}
+
+/// A sealed PIN whose letter the operator has not confirmed as printed (after a crash, a
+/// skipped print or a command-line run). Carries no PIN: a reprint opens the escrow.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct PendingLetter {
+    /// User id.
+    pub user_id: String,
+    /// UPN.
+    pub upn: String,
+    /// Display name, when the user is in the loaded queue; else the UPN.
+    pub display_name: String,
+    /// Key model, when journaled.
+    pub key_model: Option<String>,
+    /// Key serial, when known.
+    pub key_serial: Option<String>,
+}
+
+/// A passkey listed for a user whose job needs attention.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct Candidate {
+    /// Entra's method id.
+    pub method_id: String,
+    /// The passkey's name in Entra.
+    pub display_name: Option<String>,
+    /// When Entra says it was created.
+    pub created: Option<String>,
+    /// The key model's AAGUID.
+    pub aaguid: Option<String>,
+    /// Not listed before the registration attempt: it may be this job's.
+    pub new_since_attempt: bool,
+}
+
+/// A job whose registration could not be confirmed or ruled out: the operator picks its
+/// passkey among the user's, or none.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct AttentionJob {
+    /// User id.
+    pub user_id: String,
+    /// UPN.
+    pub upn: String,
+    /// Display name, when the user is in the loaded queue; else the UPN.
+    pub display_name: String,
+    /// Why the job is in doubt.
+    pub detail: Option<String>,
+    /// The user's passkeys now.
+    pub candidates: Vec<Candidate>,
 }

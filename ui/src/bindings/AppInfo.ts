@@ -15,4 +15,20 @@ tenant: string,
 /**
  * The group whose users form the queue.
  */
-group: string, };
+group: string, 
+/**
+ * Signed in to the tenant now.
+ */
+signedIn: boolean, 
+/**
+ * Who is signed in: the operator's UPN, or the app for app-only sign-in.
+ */
+operator: string | null, 
+/**
+ * The tenant's cloud, as the header names it.
+ */
+cloud: string, 
+/**
+ * The Graph API version of calls that do not need a specific one.
+ */
+apiVersion: string, };

@@ -29,6 +29,7 @@ keyModel: string,
  */
 keySerial: string | null, 
 /**
- * The passkey's display name in Entra.
+ * The passkey's display name in Entra; `None` when the PIN was reopened from escrow
+ * (a reprint), which keeps no name.
  */
-methodName: string, };
+methodName: string | null, };

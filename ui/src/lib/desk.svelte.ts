@@ -7,31 +7,62 @@ import type { ErrorKind } from '../bindings/ErrorKind';
 import type { IpcError } from '../bindings/IpcError';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from '../platform/backend';
+import { Attention } from './attention.svelte';
+import type { Confirm } from './confirm';
 import { toIpcError } from './errors';
 import { Job } from './job.svelte';
 import { Keys } from './keys.svelte';
+import { LetterPrint } from './letter.svelte';
+import { Letters } from './letters.svelte';
+import { IdleLock } from './idle.svelte';
+import { printLetter } from './print';
 import { Queue } from './queue.svelte';
+import { Session } from './session.svelte';
 
 export class Desk {
   info = $state<AppInfo | null>(null);
   /** The backend did not start (e.g. another KeyDesk holds the data folder): nothing works. */
   startError = $state<IpcError | null>(null);
-  /** Telling the backend a letter was printed failed (its PIN stays sealed in escrow). */
-  letterError = $state<IpcError | null>(null);
   /** The last demo-panel action failed. */
   demoError = $state<IpcError | null>(null);
+  /** The last action on a user (skip, reprint, lost key) failed. */
+  actionError = $state<IpcError | null>(null);
+  /** A question on screen before something that cannot be taken back. */
+  confirm = $state<Confirm | null>(null);
+  /** The next action to take the keyboard focus when it appears (after *Next user*). */
+  focusRequest = $state<'provision' | null>(null);
+  /** The *Letters to print* list is open. */
+  lettersOpen = $state(false);
   readonly queue = new Queue();
   readonly job = new Job();
   readonly keys = new Keys();
+  readonly letter = new LetterPrint();
+  readonly letters = new Letters();
+  readonly attention = new Attention();
+  readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
+  readonly session: Session;
 
   /** A job is running, or a PIN is on screen that has not been dealt with yet. */
   readonly occupied = $derived(this.job.phase === 'running' || this.job.phase === 'registered');
 
-  constructor(readonly backend: Backend) {}
+  constructor(readonly backend: Backend) {
+    this.session = new Session(
+      backend,
+      (info) => (this.info = info),
+      async () => {
+        this.session.view = 'desk';
+        await this.loadQueue();
+        await this.loadLetters();
+      },
+    );
+  }
 
   async start(): Promise<void> {
     void this.backend
-      .watchKeys((event) => this.keys.apply(event))
+      .watchKeys((event) => {
+        this.keys.apply(event);
+        this.noteJobKey();
+      })
       .catch((e: unknown) => {
         this.keys.error = toIpcError(e);
       });
@@ -42,7 +73,22 @@ export class Desk {
       this.startError = toIpcError(e);
       return;
     }
+    await this.session.loadSettings();
+    if (!this.info.signedIn) {
+      await this.session.openConnection();
+      return;
+    }
     await this.loadQueue();
+    await this.loadLetters();
+  }
+
+  async loadLetters(): Promise<void> {
+    try {
+      this.letters.list = await this.backend.lettersPending();
+      this.letters.error = null;
+    } catch (e) {
+      this.letters.error = toIpcError(e);
+    }
   }
 
   async loadQueue(): Promise<void> {
@@ -67,6 +113,8 @@ export class Desk {
     if (!this.canProvision(userId)) return;
     const before = this.queue.users.find((u) => u.id === userId);
     const previous = before ? { status: before.status, detail: before.detail } : null;
+    this.actionError = null;
+    this.letter.clear();
     this.job.start(userId);
     this.queue.setStatus(userId, 'inProgress', null);
     try {
@@ -78,6 +126,8 @@ export class Desk {
     if (this.job.userId !== userId) return;
     if (this.job.phase === 'registered' && this.job.registered) {
       const r = this.job.registered;
+      this.letter.show(r, false);
+      this.assignKey(r.displayName, r.keySerial);
       this.queue.setStatus(
         userId,
         'registered',
@@ -85,19 +135,50 @@ export class Desk {
       );
     } else if (this.job.error) {
       const error = this.job.error;
+      const keyId = this.job.keyId;
+      if (keyId && !this.keys.used[keyId]) delete this.keys.serving[keyId];
       if (error.kind === 'busy' && previous) {
         this.queue.setStatus(userId, previous.status, previous.detail);
       } else {
         this.queue.setStatus(userId, statusAfter(error.kind), error.message);
       }
     }
+    await this.loadLetters();
+  }
+
+  /** Stop the running job, where the step allows it (the UI offers it only there). */
+  async cancel(): Promise<void> {
+    if (this.job.phase !== 'running') return;
+    try {
+      await this.backend.cancelProvision();
+    } catch (e) {
+      this.actionError = toIpcError(e);
+    }
+  }
+
+  /**
+   * *Next user*: when the PIN on screen has no confirmed letter, ask first (it stays sealed
+   * in escrow and listed in *Letters to print*); otherwise go on.
+   */
+  requestNext(): void {
+    const letter = this.letter.letter;
+    if (!this.letter.unconfirmed || !letter) return this.next();
+    this.confirm = {
+      title: 'Leave without a confirmed letter?',
+      body: `Nobody has confirmed the PIN letter for ${letter.displayName}. The PIN stays sealed on this station and is listed under Letters to print, where it can be printed later.`,
+      confirmLabel: 'Leave it for later',
+      cancelLabel: 'Stay and print',
+      run: () => this.next(),
+    };
   }
 
   /** Drop the PIN from memory and move on to the next pending user. */
   next(): void {
     const from = this.job.userId ?? this.queue.selectedId;
     this.job.clear();
+    this.letter.clear();
     const next = this.queue.nextPending(from);
+    this.focusRequest = 'provision';
     if (next) {
       if (this.queue.filter !== 'all' && this.queue.filter !== 'pending') this.queue.filter = 'all';
       this.queue.select(next.id);
@@ -109,14 +190,146 @@ export class Desk {
     if (this.job.phase === 'failed') this.job.clear();
   }
 
-  /** The letter is printed: the backend may now forget the PIN it kept for reprinting. */
-  markPrinted(): void {
-    this.job.printed = true;
-    const userId = this.job.userId;
-    if (userId === null) return;
-    this.backend.letterPrinted(userId).catch((e: unknown) => {
-      this.letterError = toIpcError(e);
-    });
+  /** *Skip*: the user is marked Skipped (not Failed) and the desk moves on. */
+  async skip(userId: string): Promise<void> {
+    this.actionError = null;
+    try {
+      await this.backend.skipUser(userId);
+    } catch (e) {
+      this.actionError = toIpcError(e);
+      return;
+    }
+    this.queue.setStatus(userId, 'skipped', 'skipped by the operator');
+    if (this.job.userId === userId) this.job.clear();
+    this.next();
+  }
+
+  /** Open the print dialog for the letter on screen; the outcome is the operator's to confirm. */
+  print(): void {
+    if (!this.letter.letter) return;
+    this.letter.opened();
+    printLetter();
+  }
+
+  /** The operator confirms the printout: the backend wipes the escrowed PIN. */
+  async confirmPrinted(): Promise<void> {
+    const letter = this.letter.letter;
+    if (!letter) return;
+    this.letter.error = null;
+    try {
+      await this.backend.letterPrinted(letter.userId);
+      this.letter.stage = 'confirmed';
+    } catch (e) {
+      this.letter.error = toIpcError(e);
+    }
+    await this.loadLetters();
+  }
+
+  /** Reopen a sealed PIN (its letter not confirmed yet) to print it again. */
+  async reprint(userId: string): Promise<void> {
+    if (this.job.phase === 'running') return;
+    this.actionError = null;
+    try {
+      const letter = await this.backend.reprintLetter(userId);
+      if (this.job.phase === 'registered' && this.job.userId !== userId) this.job.clear();
+      this.letter.show(letter, true);
+      this.queue.select(userId);
+      this.lettersOpen = false;
+    } catch (e) {
+      this.actionError = toIpcError(e);
+    }
+  }
+
+  /** Ask, then report the user's key lost (`reissue` false) or replace it (true). */
+  requestRevoke(userId: string, reissue: boolean): void {
+    const user = this.queue.users.find((u) => u.id === userId);
+    if (!user) return;
+    this.confirm = reissue
+      ? {
+          title: `Replace ${user.displayName}’s key?`,
+          body: 'The passkey on the current key is deleted in Microsoft Entra, so that key stops working. Then you provision a new key for this user.',
+          confirmLabel: 'Delete passkey and provision a new key',
+          danger: true,
+          run: () => this.revoke(userId, true),
+        }
+      : {
+          title: `Report ${user.displayName}’s key lost?`,
+          body: 'The passkey on that key is deleted in Microsoft Entra, so whoever holds the key can no longer sign in with it. The user is marked Skipped until you provision a new key.',
+          confirmLabel: 'Delete passkey',
+          danger: true,
+          run: () => this.revoke(userId, false),
+        };
+  }
+
+  private async revoke(userId: string, reissue: boolean): Promise<void> {
+    this.actionError = null;
+    try {
+      await this.backend.revokeKey(userId, reissue);
+    } catch (e) {
+      this.actionError = toIpcError(e);
+      return;
+    }
+    if (this.letter.letter?.userId === userId) this.letter.clear();
+    await this.loadQueue();
+    await this.loadLetters();
+    if (reissue) await this.provision(userId);
+  }
+
+  /** Open *Jobs that need attention* with the jobs and their candidate passkeys. */
+  async openAttention(): Promise<void> {
+    const a = this.attention;
+    a.open = true;
+    a.loading = true;
+    a.error = null;
+    try {
+      a.list = await this.backend.attentionList();
+    } catch (e) {
+      a.error = toIpcError(e);
+    } finally {
+      a.loading = false;
+    }
+  }
+
+  /** Record the operator's choice for one job; the queue shows the new status. */
+  async resolveAttention(userId: string): Promise<void> {
+    const a = this.attention;
+    if (!(userId in a.choice)) return;
+    const methodId = a.choice[userId] ?? null;
+    a.error = null;
+    try {
+      const status = await this.backend.attentionResolve(userId, methodId);
+      this.queue.setStatus(userId, status, methodId ? 'passkey confirmed by the operator' : null);
+      a.list = a.list.filter((j) => j.userId !== userId);
+      delete a.choice[userId];
+    } catch (e) {
+      a.error = toIpcError(e);
+    }
+  }
+
+  /** Answer the question on screen. */
+  async answer(goAhead: boolean): Promise<void> {
+    const confirm = this.confirm;
+    this.confirm = null;
+    if (goAhead && confirm) await confirm.run();
+  }
+
+  /** The key waiting for a touch during a running job is that job's key. */
+  private noteJobKey(): void {
+    if (this.job.phase !== 'running' || this.job.keyId) return;
+    const key = this.keys.list.find((k) => k.awaitingTouch);
+    const user = this.queue.users.find((u) => u.id === this.job.userId);
+    if (key && user) {
+      this.job.keyId = key.id;
+      this.keys.serving[key.id] = user.displayName;
+    }
+  }
+
+  /** After a registration: the job's key (or the key with that serial) is taken. */
+  private assignKey(displayName: string, serial: string | null): void {
+    const id = this.job.keyId ?? this.keys.list.find((k) => serial && k.serial === serial)?.id;
+    if (!id) return;
+    this.keys.serving[id] = displayName;
+    this.keys.used[id] = true;
   }
 
   async demo(action: () => Promise<unknown>): Promise<void> {
@@ -136,7 +349,16 @@ export class Desk {
     return this.demo(() => this.backend.demoPullKey(keyId));
   }
 
-  touchKey(keyId: string): Promise<void> {
+  /** Demo touch; a touch on a key nothing waits for only says so (it does nothing). */
+  async touchKey(keyId: string): Promise<void> {
+    const key = this.keys.list.find((k) => k.id === keyId);
+    if (key && !key.awaitingTouch) {
+      this.keys.notice[keyId] = this.keys.used[keyId]
+        ? `Touch ignored: this key is assigned to ${this.keys.serving[keyId] ?? 'another user'}.`
+        : 'Touch ignored: this key is not in use right now.';
+      return;
+    }
+    delete this.keys.notice[keyId];
     return this.demo(() => this.backend.demoTouchKey(keyId));
   }
 }

@@ -41,9 +41,18 @@ describe('Desk with the fake backend', () => {
     expect(desk.queue.users.find((u) => u.id === userId)?.status).toBe('registered');
     expect(desk.keys.list[0]?.awaitingTouch).toBe(false);
 
-    desk.markPrinted();
-    expect(desk.job.printed).toBe(true);
+    expect(desk.letter.stage).toBe('notPrinted');
+    expect(desk.letters.has(userId)).toBe(true);
+    const print = vi.fn();
+    window.print = print;
+    desk.print();
+    expect(print).toHaveBeenCalledOnce();
+    expect(desk.letter.stage).toBe('awaitingConfirmation');
+    expect(backend.lettersPrinted).toEqual([]);
+    await desk.confirmPrinted();
+    expect(desk.letter.stage).toBe('confirmed');
     expect(backend.lettersPrinted).toEqual([userId]);
+    expect(desk.letters.has(userId)).toBe(false);
 
     desk.next();
     expect(desk.job.registered).toBeNull();
@@ -166,12 +175,34 @@ describe('Desk with a backend that did not start', () => {
 
 describe('Desk with a backend that only rejects', () => {
   const rejecting = (error: unknown): Backend => ({
-    appInfo: () => Promise.resolve({ demo: false, tenant: 't', group: 'g' }),
+    appInfo: () =>
+      Promise.resolve({
+        demo: false,
+        tenant: 't',
+        group: 'g',
+        signedIn: true,
+        operator: null,
+        cloud: 'Global',
+        apiVersion: 'v1.0',
+      }),
+    connectionLoad: () => Promise.reject(error),
+    signIn: () => Promise.reject(error),
+    signOut: () => Promise.reject(error),
+    tenantCheck: () => Promise.reject(error),
+    settingsLoad: () => Promise.reject(error),
+    settingsSave: () => Promise.reject(error),
     loadQueue: () =>
       Promise.resolve([{ id: 'a', upn: 'a@x', displayName: 'A', status: 'pending', detail: null }]),
     watchKeys: () => Promise.reject('keys_watch not allowed'),
     provision: () => Promise.reject(error),
     letterPrinted: () => Promise.reject(error),
+    cancelProvision: () => Promise.reject(error),
+    skipUser: () => Promise.reject(error),
+    lettersPending: () => Promise.resolve([]),
+    reprintLetter: () => Promise.reject(error),
+    revokeKey: () => Promise.reject(error),
+    attentionList: () => Promise.reject(error),
+    attentionResolve: () => Promise.reject(error),
     demoPlugKey: () => Promise.reject(error),
     demoPullKey: () => Promise.reject(error),
     demoTouchKey: () => Promise.reject(error),

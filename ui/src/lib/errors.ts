@@ -6,6 +6,7 @@
 import type { ErrorKind } from '../bindings/ErrorKind';
 import { ERROR_KINDS } from '../bindings/errorKinds';
 import type { IpcError } from '../bindings/IpcError';
+import type { Step } from '../bindings/Step';
 
 export function isIpcError(value: unknown): value is IpcError {
   if (typeof value !== 'object' || value === null) return false;
@@ -41,54 +42,68 @@ export function toIpcError(value: unknown): IpcError {
 }
 
 /**
- * A short heading per error kind, shown above the backend's message. Kinds that the screens
- * do not tell apart yet share the heading of the broader kind they came under before.
+ * What happened, as one plain sentence per error kind; the backend's own message (which
+ * may quote a status code) goes to the details line under it.
  */
 export function errorTitle(kind: ErrorKind): string {
   switch (kind) {
     case 'signIn':
-      return 'Sign-in failed';
+      return 'Signing in to Microsoft Entra failed.';
     case 'graphForbidden':
-      return 'Permission missing in Microsoft Entra';
+      return 'KeyDesk lacks a permission in Microsoft Entra.';
     case 'graphThrottled':
-      return 'Microsoft Graph is throttling requests';
-    case 'graph':
+      return 'Microsoft Graph asked KeyDesk to slow down.';
     case 'graphUnavailable':
     case 'graphTimeout':
+      return 'Microsoft Graph did not answer in time.';
     case 'graphNotFound':
+      return 'Microsoft Graph could not find what KeyDesk asked for.';
     case 'groupAmbiguous':
+      return 'More than one group has this name.';
+    case 'graph':
     case 'graphRejected':
     case 'graphMalformed':
     case 'invalidInput':
-    case 'notInCloud':
     case 'unsupported':
+      return 'Microsoft Graph refused the request.';
+    case 'notInCloud':
+      return 'This Microsoft cloud does not offer passkey provisioning.';
     case 'secretStore':
+      return 'The system keyring could not be used.';
     case 'challengeExpired':
-      return 'Microsoft Graph returned an error';
+      return 'The registration challenge expired before the key was touched.';
     case 'network':
-      return 'Network problem';
+      return 'KeyDesk could not reach the network.';
     case 'pinBlocked':
     case 'pinAuthBlocked':
-      return 'The key’s PIN is blocked';
+      return 'The key’s PIN is blocked.';
     case 'keyRemoved':
     case 'noKey':
-      return 'The key was removed';
+      return 'The key was removed.';
     case 'touchTimeout':
-      return 'The key was not touched in time';
+    case 'keyTimeout':
+      return 'The key was not touched in time.';
+    case 'cancelled':
+      return 'Provisioning was cancelled.';
     case 'credentialExcluded':
-      return 'This key already holds a passkey for this user';
-    case 'key':
+      return 'This key already holds a passkey for this user.';
     case 'keyHasPin':
+      return 'This key already has a PIN.';
     case 'pinRetriesLow':
+      return 'This key has few PIN attempts left.';
     case 'pinInvalid':
     case 'pinPolicy':
+      return 'The key refused the PIN.';
     case 'keyNoPermission':
-    case 'keyTimeout':
-    case 'cancelled':
+      return 'KeyDesk is not allowed to open this key.';
     case 'keyFull':
+      return 'This key has no room for another passkey.';
     case 'keyUnsuitable':
+      return 'This key cannot be used for this user.';
     case 'selfTestFailed':
-      return 'Security key error';
+      return 'The new passkey failed its self-test.';
+    case 'key':
+      return 'The security key reported an error.';
     case 'notEligible':
     case 'alreadyRegistered':
     case 'revoked':
@@ -96,17 +111,31 @@ export function errorTitle(kind: ErrorKind): string {
     case 'policyRefusesKey':
     case 'nothingToResolve':
     case 'unknownMethod':
-      return 'This user cannot be provisioned';
+      return 'This user cannot be provisioned.';
     case 'busy':
-      return 'Another job is running';
+      return 'Another user is being provisioned.';
     case 'journal':
-      return 'The local journal failed';
+      return 'The local journal could not be written.';
     case 'dataFolderInUse':
-      return 'Another KeyDesk is using this data folder';
+      return 'Another KeyDesk is using this data folder.';
     case 'needsAttention':
-      return 'Entra may already hold this registration';
-    case 'internal':
+      return 'Microsoft Entra may already hold this registration.';
     case 'escrowUnavailable':
-      return 'Something went wrong';
+      return 'This PIN is no longer kept on this station.';
+    case 'internal':
+      return 'Something went wrong.';
   }
+}
+
+/**
+ * What state the key is left in, when the step it failed at says more than the error:
+ * a key pulled or left untouched after its PIN was set still has that PIN, kept sealed.
+ */
+export function keyStateAdvice(kind: ErrorKind, step: Step | null): string | null {
+  const afterPin = step === 'touchKey' || step === 'registering';
+  if (!afterPin) return null;
+  if (kind === 'keyRemoved' || kind === 'noKey' || kind === 'touchTimeout') {
+    return 'The key may already have its new PIN; that PIN is kept sealed on this station. Plug the same key back in and select Try again, or reset the key before giving it to someone else.';
+  }
+  return null;
 }

@@ -16,8 +16,10 @@ export class Job {
   message = $state('');
   registered = $state<Registered | null>(null);
   error = $state<IpcError | null>(null);
-  /** The operator pressed "Print PIN letter" for this result. */
-  printed = $state(false);
+  /** The plugged key this job works, once known (it waits for a touch). */
+  keyId = $state<string | null>(null);
+  /** When the current step started (ms since the epoch), for its countdown. */
+  stepStartedAt = $state(0);
 
   start(userId: string): void {
     this.clear();
@@ -30,6 +32,7 @@ export class Job {
     if (this.phase !== 'running') return;
     switch (event.event) {
       case 'step':
+        if (this.step !== event.data.step) this.stepStartedAt = Date.now();
         this.step = event.data.step;
         this.message = event.data.message;
         break;
@@ -69,6 +72,7 @@ export class Job {
     this.message = '';
     this.registered = null;
     this.error = null;
-    this.printed = false;
+    this.keyId = null;
+    this.stepStartedAt = 0;
   }
 }

@@ -1,4 +1,8 @@
-/** The plugged keys, kept current from the backend's `KeyEvent` stream. */
+/**
+ * The plugged keys, kept current from the backend's `KeyEvent` stream, and what the window
+ * knows about each: the user it serves or was assigned to this session, and a short notice
+ * (e.g. a touch on a key nothing waits for).
+ */
 import type { IpcError } from '../bindings/IpcError';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
@@ -9,7 +13,22 @@ export class Keys {
   enumerated = $state(false);
   error = $state<IpcError | null>(null);
 
+  /** Display name of the user each key (by id) serves now or got a passkey for. */
+  serving = $state<Record<string, string>>({});
+  /** Keys that hold a passkey from this session, by id. */
+  used = $state<Record<string, boolean>>({});
+  /** A short message on a key's card, by id. */
+  notice = $state<Record<string, string>>({});
+
   readonly awaitingTouch = $derived(this.list.some((k) => k.awaitingTouch));
+
+  /** How the operator tells this key apart: model and serial, else its tray position. */
+  label(keyId: string): string {
+    const at = this.list.findIndex((k) => k.id === keyId);
+    const key = this.list[at];
+    if (!key) return 'the security key';
+    return key.serial ? `${key.model} · ${key.serial}` : `${key.model} (key ${at + 1} in the tray)`;
+  }
 
   apply(event: KeyEvent): void {
     switch (event.event) {
@@ -20,9 +39,14 @@ export class Keys {
         else this.list.push(event.data);
         break;
       }
-      case 'removed':
-        this.list = this.list.filter((k) => k.id !== event.data.id);
+      case 'removed': {
+        const id = event.data.id;
+        this.list = this.list.filter((k) => k.id !== id);
+        delete this.serving[id];
+        delete this.used[id];
+        delete this.notice[id];
         break;
+      }
       case 'enumerationComplete':
         this.enumerated = true;
         break;

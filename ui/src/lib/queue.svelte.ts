@@ -6,7 +6,7 @@
 import type { IpcError } from '../bindings/IpcError';
 import type { QueueUser } from '../bindings/QueueUser';
 import type { UserStatus } from '../bindings/UserStatus';
-import { matchesFilter, type QueueFilter } from './status';
+import { FILTERS, matchesFilter, type QueueFilter } from './status';
 
 export type QueueCounts = Record<UserStatus, number>;
 
@@ -20,6 +20,12 @@ export class Queue {
   readonly visible = $derived(this.users.filter((u) => matchesFilter(u.status, this.filter)));
   readonly selected = $derived(this.users.find((u) => u.id === this.selectedId) ?? null);
   readonly counts = $derived(countStatuses(this.users));
+  /** Users per filter tab: each tile's number is exactly what its filter shows. */
+  readonly filterCounts = $derived(countFilters(this.users));
+  /** The selected user exists but the filter hides their row (the panel says so). */
+  readonly selectedHidden = $derived(
+    this.selected !== null && !this.visible.some((u) => u.id === this.selectedId),
+  );
 
   /** Replace the users, keeping the selection when that user is still there. */
   setUsers(users: QueueUser[]): void {
@@ -34,13 +40,44 @@ export class Queue {
     if (this.users.some((u) => u.id === id)) this.selectedId = id;
   }
 
-  /** Move the selection within the visible rows (arrow keys). */
-  moveSelection(delta: 1 | -1): void {
+  /** Move the selection within the visible rows (arrow keys, Home, End). */
+  moveSelection(delta: 1 | -1 | 'first' | 'last'): void {
     const rows = this.visible;
     if (rows.length === 0) return;
     const at = rows.findIndex((u) => u.id === this.selectedId);
-    const next = at < 0 ? 0 : Math.min(rows.length - 1, Math.max(0, at + delta));
+    const next =
+      delta === 'first'
+        ? 0
+        : delta === 'last'
+          ? rows.length - 1
+          : at < 0
+            ? 0
+            : Math.min(rows.length - 1, Math.max(0, at + delta));
     this.selectedId = rows[next]?.id ?? null;
+  }
+
+  /**
+   * Type-ahead: select the next visible user (after the selected one, wrapping) whose
+   * display name or UPN starts with `prefix`. Returns whether one was found.
+   */
+  selectByPrefix(prefix: string): boolean {
+    const p = prefix.toLowerCase();
+    if (!p) return false;
+    const rows = this.visible;
+    const at = rows.findIndex((u) => u.id === this.selectedId);
+    // A one-letter prefix moves on from the current row; a longer one may stay on it.
+    const from = p.length === 1 ? at + 1 : Math.max(at, 0);
+    for (let i = 0; i < rows.length; i++) {
+      const user = rows[(from + i) % rows.length];
+      const hit =
+        user &&
+        (user.displayName.toLowerCase().startsWith(p) || user.upn.toLowerCase().startsWith(p));
+      if (hit) {
+        this.selectedId = user.id;
+        return true;
+      }
+    }
+    return false;
   }
 
   setStatus(id: string, status: UserStatus, detail: string | null): void {
@@ -72,5 +109,13 @@ export function countStatuses(users: readonly QueueUser[]): QueueCounts {
     needsAttention: 0,
   };
   for (const u of users) counts[u.status] += 1;
+  return counts;
+}
+
+export function countFilters(users: readonly QueueUser[]): Record<QueueFilter, number> {
+  const counts = Object.fromEntries(FILTERS.map((f) => [f.id, 0])) as Record<QueueFilter, number>;
+  for (const u of users) {
+    for (const f of FILTERS) if (matchesFilter(u.status, f.id)) counts[f.id] += 1;
+  }
   return counts;
 }

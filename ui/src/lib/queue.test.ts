@@ -88,3 +88,52 @@ describe('Queue', () => {
     expect(q.selectedId).toBe('a');
   });
 });
+
+describe('Queue filters and keyboard', () => {
+  it('counts per filter exactly what each filter shows', () => {
+    const q = new Queue();
+    q.setUsers([
+      user('a'),
+      user('b', 'inProgress'),
+      user('c', 'registered'),
+      user('d', 'skipped'),
+      user('e', 'failed'),
+      user('f', 'needsAttention'),
+    ]);
+    for (const filter of ['all', 'pending', 'done', 'failed'] as const) {
+      q.filter = filter;
+      expect(q.filterCounts[filter]).toBe(q.visible.length);
+    }
+    expect(q.filterCounts).toEqual({ all: 6, pending: 2, done: 2, failed: 2 });
+  });
+
+  it('says when the filter hides the selected user', () => {
+    const q = new Queue();
+    q.setUsers([user('a'), user('b', 'registered')]);
+    q.select('a');
+    expect(q.selectedHidden).toBe(false);
+    q.filter = 'done';
+    expect(q.selectedHidden).toBe(true);
+    expect(q.selectedId).toBe('a');
+  });
+
+  it('jumps by type-ahead and moves to the ends', () => {
+    const q = new Queue();
+    q.setUsers([
+      { ...user('1'), displayName: 'Adele Vance' },
+      { ...user('2'), displayName: 'Megan Bowen' },
+      { ...user('3'), displayName: 'Miriam Graham' },
+    ]);
+    expect(q.selectByPrefix('m')).toBe(true);
+    expect(q.selected?.displayName).toBe('Megan Bowen');
+    expect(q.selectByPrefix('m')).toBe(true);
+    expect(q.selected?.displayName).toBe('Miriam Graham');
+    expect(q.selectByPrefix('meg')).toBe(true);
+    expect(q.selected?.displayName).toBe('Megan Bowen');
+    expect(q.selectByPrefix('zz')).toBe(false);
+    q.moveSelection('first');
+    expect(q.selectedId).toBe('1');
+    q.moveSelection('last');
+    expect(q.selectedId).toBe('3');
+  });
+});

@@ -24,11 +24,12 @@ export const STATUS_ORDER: readonly UserStatus[] = [
 
 export type QueueFilter = 'all' | 'pending' | 'done' | 'failed';
 
-export const FILTERS: readonly { id: QueueFilter; label: string }[] = [
-  { id: 'all', label: 'All' },
-  { id: 'pending', label: 'Pending' },
-  { id: 'done', label: 'Done' },
-  { id: 'failed', label: 'Failed' },
+/** The filter tabs, which are also the count tiles: a tile counts what its filter shows. */
+export const FILTERS: readonly { id: QueueFilter; label: string; hint: string }[] = [
+  { id: 'all', label: 'All', hint: 'Every user in the group' },
+  { id: 'pending', label: 'To do', hint: 'Pending or in progress' },
+  { id: 'done', label: 'Done', hint: 'Registered or skipped' },
+  { id: 'failed', label: 'Failed', hint: 'Failed or needing attention' },
 ];
 
 export function matchesFilter(status: UserStatus, filter: QueueFilter): boolean {

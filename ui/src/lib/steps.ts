@@ -11,16 +11,33 @@ export interface StepInfo {
   label: string;
   /** The operator has to act (insert, touch). */
   needsOperator: boolean;
+  /** Cancel (and Esc) stops the job safely here: nothing has been written to a key yet. */
+  cancellable: boolean;
+  /**
+   * Seconds the step waits before it gives up, shown as a countdown; null when it does not
+   * wait on the operator. Touch: the key itself stops waiting (CTAP user-action timeout,
+   * 30 s on the keys KeyDesk knows). Insert: the window cancels the job after two minutes.
+   */
+  timeoutSecs: number | null;
 }
 
 export const STEPS: readonly StepInfo[] = [
-  { step: 'fetchingOptions', label: 'Get options', needsOperator: false },
-  { step: 'insertKey', label: 'Insert key', needsOperator: true },
-  { step: 'checkingKey', label: 'Check key', needsOperator: false },
-  { step: 'settingPin', label: 'Set PIN', needsOperator: false },
-  { step: 'touchKey', label: 'Touch key', needsOperator: true },
-  { step: 'registering', label: 'Register', needsOperator: false },
+  step('fetchingOptions', 'Get options', { cancellable: true }),
+  step('insertKey', 'Insert key', { needsOperator: true, cancellable: true, timeoutSecs: 120 }),
+  step('checkingKey', 'Check key'),
+  step('settingPin', 'Set PIN'),
+  step('touchKey', 'Touch key', { needsOperator: true, timeoutSecs: 30 }),
+  step('registering', 'Register'),
 ];
+
+function step(s: Step, label: string, more: Partial<StepInfo> = {}): StepInfo {
+  return { step: s, label, needsOperator: false, cancellable: false, timeoutSecs: null, ...more };
+}
+
+/** Whole seconds left of `totalSecs` started at `startedAt` (ms), never below zero. */
+export function secondsLeft(startedAt: number, totalSecs: number, now: number): number {
+  return Math.max(0, Math.ceil(totalSecs - (now - startedAt) / 1000));
+}
 
 export function stepIndex(step: Step): number {
   return STEPS.findIndex((s) => s.step === step);

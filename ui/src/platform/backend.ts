@@ -6,14 +6,43 @@
  * `src/platform/` imports `@tauri-apps/*` (an eslint rule, `npm run lint`, enforces it).
  */
 import type { AppInfo } from '../bindings/AppInfo';
+import type { AttentionJob } from '../bindings/AttentionJob';
+import type { CheckLine } from '../bindings/CheckLine';
+import type { Connection } from '../bindings/Connection';
+import type { ConnectionState } from '../bindings/ConnectionState';
+import type { DeskSettings } from '../bindings/DeskSettings';
+import type { NewSecret } from '../bindings/NewSecret';
+import type { SignInEvent } from '../bindings/SignInEvent';
+import type { UserStatus } from '../bindings/UserStatus';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
+import type { PendingLetter } from '../bindings/PendingLetter';
 import type { ProvisionEvent } from '../bindings/ProvisionEvent';
 import type { QueueUser } from '../bindings/QueueUser';
+import type { Registered } from '../bindings/Registered';
 
 export interface Backend {
   /** Header data: tenant, group, demo mode. */
   appInfo(): Promise<AppInfo>;
+  /** The saved connection and whether the desk is signed in. */
+  connectionLoad(): Promise<ConnectionState>;
+  /**
+   * Save the connection (no secret in it), keep `secret` in the OS keyring when given, sign
+   * in. An interactive sign-in reports what to do on `onEvent`. Resolves with the header.
+   */
+  signIn(
+    connection: Connection,
+    secret: NewSecret | null,
+    onEvent: (event: SignInEvent) => void,
+  ): Promise<AppInfo>;
+  /** Forget every token; with `forgetSecret`, the stored secret too. */
+  signOut(forgetSecret: boolean): Promise<AppInfo>;
+  /** The read-only tenant check for `group`, one verdict per line. */
+  tenantCheck(group: string): Promise<CheckLine[]>;
+  /** The desk's settings. */
+  settingsLoad(): Promise<DeskSettings>;
+  /** Save the desk's settings (rejects with `invalidInput` and why). */
+  settingsSave(settings: DeskSettings): Promise<void>;
   /** The group's users. Rejects with an `IpcError`. */
   loadQueue(): Promise<QueueUser[]>;
   /**
@@ -21,8 +50,22 @@ export interface Backend {
    * resolves when the job is over (it may also reject with an `IpcError`).
    */
   provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void>;
+  /** Stop the running job while it waits for a key or for Graph; it fails as `cancelled`. */
+  cancelProvision(): Promise<void>;
+  /** The operator skips a pending or failed user: its status becomes `skipped`. */
+  skipUser(userId: string): Promise<void>;
   /** The user's PIN letter is printed: the backend wipes the PIN it kept (sealed) till now. */
   letterPrinted(userId: string): Promise<void>;
+  /** Every sealed PIN whose letter is not confirmed printed (no PINs in the list). */
+  lettersPending(): Promise<PendingLetter[]>;
+  /** Open a sealed PIN again, to reprint its letter. */
+  reprintLetter(userId: string): Promise<Registered>;
+  /** Every job that needs attention, with the user's passkeys (new ones marked). */
+  attentionList(): Promise<AttentionJob[]>;
+  /** The operator's decision: `methodId` is the job's passkey, or none is. Audited. */
+  attentionResolve(userId: string, methodId: string | null): Promise<UserStatus>;
+  /** Lost or replaced key: delete and revoke the passkey; `reissue` makes the user pending. */
+  revokeKey(userId: string, reissue: boolean): Promise<void>;
   /** Stream plugged-key changes, starting with a synthetic `added` per present key. */
   watchKeys(onEvent: (event: KeyEvent) => void): Promise<void>;
   /** Demo only: plug a simulated key. */

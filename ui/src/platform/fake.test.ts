@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { ProvisionEvent } from '../bindings/ProvisionEvent';
 import { FakeBackend, randomPin } from './fake';
@@ -14,9 +14,14 @@ describe('FakeBackend', () => {
       events.push(e);
       if (e.event === 'step' && e.data.step === 'insertKey') void backend.demoPlugKey();
     });
-    await new Promise((r) => setTimeout(r, 10));
-    const waiting = keyEvents.find((e) => e.event === 'changed' && e.data.awaitingTouch);
-    expect(waiting).toBeDefined();
+    const waiting = await vi.waitFor(
+      () => {
+        const found = keyEvents.find((e) => e.event === 'changed' && e.data.awaitingTouch);
+        if (!found) throw new Error('no key waits for a touch yet');
+        return found;
+      },
+      { timeout: 2000, interval: 5 },
+    );
     if (waiting?.event !== 'changed') throw new Error('unreachable');
     await backend.demoTouchKey(waiting.data.id);
     await run;

@@ -5,18 +5,31 @@
  *
  * It plays the same event sequence as the real `provision` command: the six steps, waiting
  * for a free key at `insertKey` and for a touch at `touchKey`, then `registered` with a fresh
- * random PIN, or `failed` when the key is pulled or a failure was injected for the user.
+ * random PIN, or `failed` when the key is pulled, the job is cancelled or a failure was
+ * injected for the user. A registered PIN stays "sealed" (in memory) until its letter is
+ * confirmed printed, like the real escrow, so reprints and *Letters to print* work.
  *
  * It is not the Rust simulator (`--demo`): no Graph, no CTAP, no attestation.
  */
 import type { AppInfo } from '../bindings/AppInfo';
+import type { AttentionJob } from '../bindings/AttentionJob';
+import type { CheckLine } from '../bindings/CheckLine';
+import type { Connection } from '../bindings/Connection';
+import type { ConnectionState } from '../bindings/ConnectionState';
+import type { DeskSettings } from '../bindings/DeskSettings';
+import type { NewSecret } from '../bindings/NewSecret';
+import type { SignInEvent } from '../bindings/SignInEvent';
 import type { IpcError } from '../bindings/IpcError';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
+import type { PendingLetter } from '../bindings/PendingLetter';
 import type { ProvisionEvent } from '../bindings/ProvisionEvent';
 import type { QueueUser } from '../bindings/QueueUser';
+import type { Registered } from '../bindings/Registered';
 import type { Step } from '../bindings/Step';
+import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from './backend';
+import { FakeTenant } from './fake-tenant';
 
 export interface FakeOptions {
   /** Pause before each automatic step, to look like real I/O. Default 0. */
@@ -29,6 +42,8 @@ export interface FakeOptions {
   failures?: Record<string, IpcError>;
   /** Number of `loadQueue` calls that reject before one succeeds. Default 0. */
   queueFailures?: number;
+  /** Start signed in (the connection screen is skipped). Default true. */
+  signedIn?: boolean;
 }
 
 interface FakeKey extends KeyView {
@@ -149,23 +164,70 @@ export class FakeBackend implements Backend {
   private wakers: Array<() => void> = [];
   private nextKey = 1;
   private busy = false;
+  private cancelled = false;
   private queueFailures: number;
+  /** PINs whose letter is not confirmed printed, by user id (the real backend seals them). */
+  readonly escrow = new Map<string, Registered>();
+
+  readonly tenant: FakeTenant;
 
   constructor(private readonly options: FakeOptions = {}) {
     this.users = structuredClone([...(options.users ?? SEED_USERS)]);
     this.queueFailures = options.queueFailures ?? 0;
+    const signedIn = options.signedIn ?? true;
+    this.tenant = new FakeTenant(options.demo ?? true, {
+      demo: options.demo ?? true,
+      tenant: signedIn ? 'contoso.onmicrosoft.com' : 'not signed in',
+      group: signedIn ? 'Passkey rollout — Finance' : '',
+      signedIn,
+      operator: signedIn ? 'admin@contoso.onmicrosoft.com' : null,
+      cloud: signedIn ? 'Global' : '',
+      apiVersion: 'v1.0',
+    });
   }
 
   appInfo(): Promise<AppInfo> {
-    return Promise.resolve({
-      demo: this.options.demo ?? true,
-      tenant: 'contoso.onmicrosoft.com',
-      group: 'Passkey rollout — Finance',
-    });
+    return Promise.resolve({ ...this.tenant.info });
+  }
+
+  async connectionLoad(): Promise<ConnectionState> {
+    return this.tenant.state();
+  }
+
+  signIn(
+    connection: Connection,
+    secret: NewSecret | null,
+    onEvent: (event: SignInEvent) => void,
+  ): Promise<AppInfo> {
+    return this.tenant.signIn(connection, secret, onEvent, () => this.pause());
+  }
+
+  async signOut(forgetSecret: boolean): Promise<AppInfo> {
+    return this.tenant.signOut(forgetSecret);
+  }
+
+  async tenantCheck(group: string): Promise<CheckLine[]> {
+    await this.pause();
+    return this.tenant.check(group);
+  }
+
+  async settingsLoad(): Promise<DeskSettings> {
+    return { ...this.tenant.settings };
+  }
+
+  async settingsSave(settings: DeskSettings): Promise<void> {
+    this.tenant.saveSettings(settings);
   }
 
   async loadQueue(): Promise<QueueUser[]> {
     await this.pause();
+    if (!this.tenant.signedIn) {
+      throw ipcError(
+        'signIn',
+        'KeyDesk is not signed in to a tenant.',
+        'Open Connection and sign in.',
+      );
+    }
     if (this.queueFailures > 0) {
       this.queueFailures -= 1;
       throw {
@@ -189,6 +251,7 @@ export class FakeBackend implements Backend {
     if (this.busy)
       throw ipcError('busy', 'Another user is being provisioned.', 'Wait for it to finish.');
     this.busy = true;
+    this.cancelled = false;
     user.status = 'inProgress';
     user.detail = null;
     // The messages are the engine's `Step::prompt` wording, as the real backend sends them.
@@ -199,14 +262,24 @@ export class FakeBackend implements Backend {
       user.detail = error.message;
       onEvent({ event: 'failed', data: error });
     };
+    const cancelled = () =>
+      ipcError(
+        'cancelled',
+        'Provisioning was cancelled.',
+        'Provision the user again when you are ready: KeyDesk resumes where it stopped.',
+      );
     try {
       step('fetchingOptions', 'Asking Entra ID for a registration challenge…');
       await this.pause();
+      if (this.cancelled) return fail(cancelled());
 
       let key = this.freeKey();
       if (!key) {
         step('insertKey', 'Insert a security key');
-        while (!(key = this.freeKey())) await this.nextChange();
+        while (!(key = this.freeKey())) {
+          await this.nextChange();
+          if (this.cancelled) return fail(cancelled());
+        }
       }
       const keyId = key.id;
       const pulled = () =>
@@ -238,18 +311,17 @@ export class FakeBackend implements Backend {
       const serial = key.serial;
       user.status = 'registered';
       user.detail = serial ? `${key.model} · ${serial}` : key.model;
-      onEvent({
-        event: 'registered',
-        data: {
-          userId,
-          upn: user.upn,
-          displayName: user.displayName,
-          pin: randomPin(),
-          keyModel: key.model,
-          keySerial: serial,
-          methodName: `${key.model} (KeyDesk)`,
-        },
-      });
+      const registered: Registered = {
+        userId,
+        upn: user.upn,
+        displayName: user.displayName,
+        pin: randomPin(),
+        keyModel: key.model,
+        keySerial: serial,
+        methodName: `${key.model} (KeyDesk)`,
+      };
+      this.escrow.set(userId, registered);
+      onEvent({ event: 'registered', data: { ...registered } });
     } finally {
       this.busy = false;
     }
@@ -260,7 +332,94 @@ export class FakeBackend implements Backend {
 
   letterPrinted(userId: string): Promise<void> {
     this.lettersPrinted.push(userId);
+    this.escrow.delete(userId);
     return Promise.resolve();
+  }
+
+  async cancelProvision(): Promise<void> {
+    if (!this.busy) return;
+    this.cancelled = true;
+    this.emit(null);
+  }
+
+  async skipUser(userId: string): Promise<void> {
+    const user = this.users.find((u) => u.id === userId);
+    if (!user || (user.status !== 'pending' && user.status !== 'failed')) {
+      throw ipcError('invalidInput', 'Only a pending or failed user can be skipped.', 'Reload.');
+    }
+    user.status = 'skipped';
+    user.detail = 'skipped by the operator';
+  }
+
+  async lettersPending(): Promise<PendingLetter[]> {
+    return [...this.escrow.values()].map((r) => ({
+      userId: r.userId,
+      upn: r.upn,
+      displayName: r.displayName,
+      keyModel: r.keyModel,
+      keySerial: r.keySerial,
+    }));
+  }
+
+  async reprintLetter(userId: string): Promise<Registered> {
+    const sealed = this.escrow.get(userId);
+    if (!sealed) {
+      throw ipcError(
+        'escrowUnavailable',
+        'This user’s PIN is no longer kept: its letter was confirmed printed.',
+        'Use Replace key to give the user a new key and PIN.',
+      );
+    }
+    return { ...sealed, methodName: null };
+  }
+
+  /** Decisions taken on jobs that need attention (the real backend audits them). */
+  readonly decisions: Array<{ userId: string; methodId: string | null }> = [];
+
+  async attentionList(): Promise<AttentionJob[]> {
+    return this.users
+      .filter((u) => u.status === 'needsAttention')
+      .map((u) => ({
+        userId: u.id,
+        upn: u.upn,
+        displayName: u.displayName,
+        detail: u.detail,
+        candidates: [
+          {
+            methodId: `m-old-${u.id}`,
+            displayName: 'YubiKey 5 NFC 11000001',
+            created: '2026-01-10T09:00:00Z',
+            aaguid: MODELS[0].aaguid,
+            newSinceAttempt: false,
+          },
+          {
+            methodId: `m-new-${u.id}`,
+            displayName: 'YubiKey 5 NFC 31000137',
+            created: '2026-11-29T10:02:11Z',
+            aaguid: MODELS[0].aaguid,
+            newSinceAttempt: true,
+          },
+        ],
+      }));
+  }
+
+  async attentionResolve(userId: string, methodId: string | null): Promise<UserStatus> {
+    const user = this.users.find((u) => u.id === userId && u.status === 'needsAttention');
+    if (!user) throw ipcError('nothingToResolve', 'Nothing to decide for this user.', 'Reload.');
+    this.decisions.push({ userId, methodId });
+    user.status = methodId ? 'registered' : 'pending';
+    user.detail = methodId ? 'passkey confirmed by the operator' : null;
+    return user.status;
+  }
+
+  async revokeKey(userId: string, reissue: boolean): Promise<void> {
+    const user = this.users.find((u) => u.id === userId);
+    if (!user || user.status !== 'registered') {
+      throw ipcError('nothingToResolve', 'This user has no key from KeyDesk.', 'Reload.');
+    }
+    this.escrow.delete(userId);
+    user.status = reissue ? 'pending' : 'skipped';
+    user.detail = reissue ? null : 'key reported lost';
   }
 
   async watchKeys(onEvent: (event: KeyEvent) => void): Promise<void> {
@@ -316,8 +475,9 @@ export class FakeBackend implements Backend {
     this.emit({ event: 'changed', data: view(key) });
   }
 
-  private emit(event: KeyEvent): void {
-    for (const watcher of this.watchers) watcher(event);
+  /** Tell the watchers (unless `null`) and wake every waiting job. */
+  private emit(event: KeyEvent | null): void {
+    if (event) for (const watcher of this.watchers) watcher(event);
     const wakers = this.wakers;
     this.wakers = [];
     for (const wake of wakers) wake();

@@ -24,6 +24,11 @@ describe('tauriBackend', () => {
     await tauriBackend.appInfo();
     await tauriBackend.loadQueue();
     await tauriBackend.letterPrinted('u-01');
+    await tauriBackend.cancelProvision();
+    await tauriBackend.skipUser('u-02');
+    await tauriBackend.lettersPending();
+    await tauriBackend.reprintLetter('u-03');
+    await tauriBackend.revokeKey('u-04', true);
     await tauriBackend.demoPullKey('sim-1');
     await tauriBackend.demoTouchKey('sim-1');
     expect(await tauriBackend.demoPlugKey()).toEqual({ id: 'sim-1' });
@@ -31,6 +36,11 @@ describe('tauriBackend', () => {
       { command: 'app_info', args: undefined },
       { command: 'queue_load', args: undefined },
       { command: 'letter_printed', args: { userId: 'u-01' } },
+      { command: 'provision_cancel', args: undefined },
+      { command: 'queue_skip', args: { userId: 'u-02' } },
+      { command: 'letters_pending', args: undefined },
+      { command: 'letter_reprint', args: { userId: 'u-03' } },
+      { command: 'key_revoke', args: { userId: 'u-04', reissue: true } },
       { command: 'demo_pull_key', args: { keyId: 'sim-1' } },
       { command: 'demo_touch_key', args: { keyId: 'sim-1' } },
       { command: 'demo_plug_key', args: undefined },

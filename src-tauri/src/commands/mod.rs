@@ -1,9 +1,21 @@
-//! Tauri commands: read state, call the engine, map the result. Nothing else.
+//! Tauri commands: read state, call the engine, map the result. Nothing else. The desk's
+//! commands are here; the connection screen's, the settings' and *Jobs that need
+//! attention* have their own modules.
+
+mod attention;
+mod connection;
+mod settings;
+
+pub use attention::*;
+pub use connection::*;
+pub use settings::*;
 
 use keydesk_engine::provision_user;
+use keydesk_engine::ProvisionError;
 use keydesk_fido::rack::KeyEvent as RackEvent;
 use keydesk_ipc::{
-    AppInfo, ErrorKind, IpcError, KeyEvent, KeyView, ProvisionEvent, QueueUser, Registered,
+    AppInfo, ErrorKind, IpcError, KeyEvent, KeyView, PendingLetter, ProvisionEvent, QueueUser,
+    Registered,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -11,25 +23,23 @@ use tauri::State;
 use crate::convert;
 use crate::state::{AppState, Started};
 
-const NO_SIGN_IN: &str = "Sign-in to a real tenant comes in a later version of KeyDesk.";
+const NO_SIGN_IN: &str = "KeyDesk is not signed in to a tenant.";
+const SIGN_IN: &str = "Open Connection, fill in the tenant and sign in.";
 const USE_DEMO: &str = "Start KeyDesk with --demo to try it against a simulated tenant.";
 
 /// Header facts; rejects with the start-up error when the app did not start.
 #[tauri::command]
 pub fn app_info(state: State<'_, Started>) -> Result<AppInfo, IpcError> {
-    Ok(state.get()?.info.clone())
+    Ok(state.get()?.info())
 }
 
 /// The group's users with their journal status.
 #[tauri::command]
 pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, IpcError> {
     let state = state.get()?;
-    let graph = state
-        .graph
-        .as_ref()
-        .ok_or_else(|| convert::plain(ErrorKind::SignIn, NO_SIGN_IN, USE_DEMO))?;
+    let graph = signed_in(state)?;
     let group = graph
-        .find_group(&state.info.group)
+        .find_group(&state.info().group)
         .await
         .map_err(|e| convert::graph_error(&e))?;
     let users = graph
@@ -50,10 +60,14 @@ pub async fn provision(
     on_event: Channel<ProvisionEvent>,
 ) -> Result<(), IpcError> {
     let state = state.get()?;
-    let (graph, keys) = match (&state.graph, &state.keys) {
-        (Some(g), Some(k)) => (g, k),
-        _ => return Err(convert::plain(ErrorKind::SignIn, NO_SIGN_IN, USE_DEMO)),
-    };
+    let graph = signed_in(state)?;
+    let keys = state.keys.as_ref().ok_or_else(|| {
+        convert::plain(
+            ErrorKind::NoKey,
+            "This window works simulated keys only for now; plugged security keys come with the key tray.",
+            "Use keydesk-cli provision for plugged keys, or start KeyDesk with --demo.",
+        )
+    })?;
     let user = state
         .users
         .lock()
@@ -69,8 +83,9 @@ pub async fn provision(
             )
         })?;
     let _active = ActiveJob::claim(state, &user.id)?;
-    let mut ctx = state.station.context(graph);
-    ctx.operator = state.operator.clone();
+    let mut ctx = state.station.context(&graph);
+    ctx.operator = state.operator();
+    crate::desk_settings::apply(&mut ctx, &state.settings());
     let events = on_event.clone();
     let progress = move |step: keydesk_engine::Step| {
         let _ = events.send(ProvisionEvent::Step {
@@ -78,17 +93,26 @@ pub async fn provision(
             message: step.prompt().to_owned(),
         });
     };
-    let event = match provision_user(&ctx, &user, keys, &progress).await {
-        Ok(done) => ProvisionEvent::Registered(Registered {
+    let outcome = tokio::select! {
+        outcome = provision_user(&ctx, &user, keys, &progress) => Some(outcome),
+        () = state.cancel.notified() => None,
+    };
+    let event = match outcome {
+        None => ProvisionEvent::Failed(convert::plain(
+            ErrorKind::Cancelled,
+            "Provisioning was cancelled.",
+            "Provision the user again when you are ready: KeyDesk resumes where it stopped.",
+        )),
+        Some(Ok(done)) => ProvisionEvent::Registered(Registered {
             user_id: user.id.clone(),
             upn: user.upn.clone(),
             display_name: user.display_name.clone(),
             pin: done.pin.expose().to_owned(),
             key_model: done.key_model.clone(),
             key_serial: done.key_serial.clone(),
-            method_name: done.method_name.clone(),
+            method_name: Some(done.method_name.clone()),
         }),
-        Err(e) => ProvisionEvent::Failed(convert::provision_error(&e)),
+        Some(Err(e)) => ProvisionEvent::Failed(convert::provision_error(&e)),
     };
     on_event
         .send(event)
@@ -102,11 +126,121 @@ pub fn letter_printed(state: State<'_, Started>, user_id: String) -> Result<(), 
     keydesk_engine::letter_printed(
         &state.station.journal,
         Some(&state.station.audit),
-        &state.operator,
+        &state.operator(),
         &user_id,
     )
     .map(drop)
     .map_err(|e| convert::provision_error(&e))
+}
+
+/// Stops the running job while it waits (the UI offers it only before the key is written).
+#[tauri::command]
+pub fn provision_cancel(state: State<'_, Started>) -> Result<(), IpcError> {
+    state.get()?.cancel.notify_waiters();
+    Ok(())
+}
+
+/// The operator skips a pending or failed user.
+#[tauri::command]
+pub fn queue_skip(state: State<'_, Started>, user_id: String) -> Result<(), IpcError> {
+    let state = state.get()?;
+    let journal = &state.station.journal;
+    // A user never tried has no job yet: it starts with the UPN the queue knows.
+    let upn = state
+        .users
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .find(|u| u.id == user_id)
+        .map(|u| u.upn.clone());
+    if let Some(upn) = upn {
+        journal
+            .enqueue(&user_id, &upn)
+            .map_err(|e| convert::provision_error(&e.into()))?;
+    }
+    keydesk_engine::queue::skip(journal, &user_id).map_err(|e| convert::provision_error(&e))
+}
+
+/// Every sealed PIN whose letter is not confirmed printed yet.
+#[tauri::command]
+pub fn letters_pending(state: State<'_, Started>) -> Result<Vec<PendingLetter>, IpcError> {
+    let state = state.get()?;
+    let jobs = state
+        .station
+        .journal
+        .jobs()
+        .map_err(|e| convert::provision_error(&ProvisionError::from(e)))?;
+    let users = state.users.lock().unwrap_or_else(|p| p.into_inner());
+    Ok(jobs
+        .into_iter()
+        .filter(|j| j.pin_sealed.is_some())
+        .map(|j| convert::pending_letter(j, &users))
+        .collect())
+}
+
+/// Opens the user's escrowed PIN again, to reprint its letter.
+#[tauri::command]
+pub async fn letter_reprint(
+    state: State<'_, Started>,
+    user_id: String,
+) -> Result<Registered, IpcError> {
+    let state = state.get()?;
+    let graph = signed_in(state)?;
+    let ctx = state.station.context(&graph);
+    let fail = |e: ProvisionError| convert::provision_error(&e);
+    let job = state
+        .station
+        .journal
+        .job(&user_id)
+        .map_err(|e| fail(e.into()))?;
+    let pin = keydesk_engine::escrowed_pin(&ctx, &user_id).map_err(fail)?;
+    let (Some(job), Some(pin)) = (job, pin) else {
+        return Err(convert::plain(
+            ErrorKind::EscrowUnavailable,
+            "This user's PIN is no longer kept: its letter was confirmed printed.",
+            "Use Replace key to give the user a new key and PIN.",
+        ));
+    };
+    let users = state.users.lock().unwrap_or_else(|p| p.into_inner());
+    let letter = convert::pending_letter(job, &users);
+    Ok(Registered {
+        user_id: letter.user_id,
+        upn: letter.upn,
+        display_name: letter.display_name,
+        pin: pin.expose().to_owned(),
+        key_model: letter.key_model.unwrap_or_else(|| "Security key".into()),
+        key_serial: letter.key_serial,
+        method_name: None,
+    })
+}
+
+/// Lost or replaced key: the passkey is deleted and revoked; `reissue` makes the user
+/// pending again.
+#[tauri::command]
+pub async fn key_revoke(
+    state: State<'_, Started>,
+    user_id: String,
+    reissue: bool,
+) -> Result<(), IpcError> {
+    let state = state.get()?;
+    let graph = signed_in(state)?;
+    let mut ctx = state.station.context(&graph);
+    ctx.operator = state.operator();
+    let fail = |e: ProvisionError| convert::provision_error(&e);
+    keydesk_engine::lost::report_lost(&ctx, &user_id)
+        .await
+        .map_err(fail)?;
+    if reissue {
+        keydesk_engine::queue::retry(&state.station.journal, &user_id).map_err(fail)?;
+    }
+    Ok(())
+}
+
+/// Graph, or the error that asks the operator to sign in.
+fn signed_in(state: &AppState) -> Result<keydesk_graph::GraphClient, IpcError> {
+    state
+        .graph()
+        .ok_or_else(|| convert::plain(ErrorKind::SignIn, NO_SIGN_IN, SIGN_IN))
 }
 
 /// Marks a user as being provisioned; one job at a time in the window.

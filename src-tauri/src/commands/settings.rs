@@ -1,0 +1,46 @@
+//! The settings screen's commands: load and save the desk's settings.
+
+use keydesk_ipc::{DeskSettings, ErrorKind, IpcError};
+use tauri::State;
+
+use crate::convert;
+use crate::state::Started;
+
+/// The desk's settings.
+#[tauri::command]
+pub fn settings_load(state: State<'_, Started>) -> Result<DeskSettings, IpcError> {
+    Ok(state.get()?.settings())
+}
+
+/// Checks and saves the desk's settings; the next job uses them. Demo mode keeps them in
+/// memory only.
+#[tauri::command]
+pub fn settings_save(state: State<'_, Started>, settings: DeskSettings) -> Result<(), IpcError> {
+    let state = state.get()?;
+    crate::desk_settings::check(&settings).map_err(|e| {
+        convert::plain(
+            ErrorKind::InvalidInput,
+            e,
+            "Correct the setting and save again.",
+        )
+    })?;
+    if let Some(dir) = &state.config_dir {
+        let mut file = crate::config::load(dir).map_err(|e| {
+            convert::plain(
+                ErrorKind::Internal,
+                e,
+                "Fix or delete the config file, then save again.",
+            )
+        })?;
+        file.settings = settings.clone();
+        crate::config::save(dir, &file).map_err(|e| {
+            convert::plain(
+                ErrorKind::Internal,
+                e,
+                "Check that the config folder is writable.",
+            )
+        })?;
+    }
+    *state.settings.write().unwrap_or_else(|p| p.into_inner()) = settings;
+    Ok(())
+}

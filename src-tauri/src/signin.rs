@@ -1,0 +1,167 @@
+//! A saved [`Connection`] as the Graph client's configuration and credentials. Secrets come
+//! from the OS keyring (a client secret, a PFX password), never from the config file; an
+//! interactive sign-in tells the window what to show through [`SignInEvent`]s.
+
+use std::sync::Arc;
+
+use keydesk_graph::{
+    ApiVersion, BrowserOpener, ClientCertificate, Cloud, Credentials, DeviceCodeInfo, GraphConfig,
+    GraphError, KeyringStore, MemoryStore, Secret, SecretKey, SecretStore, SystemBrowser,
+};
+use keydesk_ipc::{CloudName, Connection, DeskSettings, SignInEvent, SignInMode};
+use tauri::ipc::Channel;
+use url::Url;
+use zeroize::Zeroizing;
+
+/// Where Graph is for `connection`, with the settings that shape the client.
+pub fn graph_config(connection: &Connection, settings: &DeskSettings) -> GraphConfig {
+    let cloud = match connection.cloud {
+        CloudName::Global => Cloud::Global,
+        CloudName::Usgov => Cloud::UsGovL4,
+        CloudName::UsgovDod => Cloud::UsGovDodL5,
+        CloudName::China => Cloud::China,
+    };
+    let mut config =
+        GraphConfig::for_cloud(cloud, connection.tenant.trim(), connection.client_id.trim());
+    config.api = if settings.api_version == "beta" {
+        ApiVersion::Beta
+    } else {
+        ApiVersion::V1
+    };
+    config.max_concurrency = usize::from(settings.concurrency.max(1));
+    config
+}
+
+/// Who the header says is signed in: the operator (a person's sign-in), or the app by its
+/// client id (app-only sign-in, where the "operator" Graph names is the app itself).
+pub fn signed_in_label(
+    graph: &keydesk_graph::GraphClient,
+    operator: Option<&str>,
+) -> Option<String> {
+    if graph.credentials().is_app_only() {
+        Some(format!("app {}", graph.config().client_id.trim()))
+    } else {
+        operator.map(str::to_owned)
+    }
+}
+
+/// The keyring entry of a PFX file's password for this app registration.
+pub fn pfx_password_key(config: &GraphConfig) -> SecretKey {
+    SecretKey::named(&format!(
+        "pfx-password:{}:{}",
+        config.tenant.trim(),
+        config.client_id.trim()
+    ))
+}
+
+/// The keyring entry holding this connection's secret, if its mode has one.
+pub fn secret_key(connection: &Connection, config: &GraphConfig) -> Option<SecretKey> {
+    match connection.mode {
+        SignInMode::ClientSecret => Some(SecretKey::client_secret(config)),
+        SignInMode::Certificate => Some(pfx_password_key(config)),
+        SignInMode::Browser | SignInMode::DeviceCode => None,
+    }
+}
+
+/// How to sign in for `connection`. `secret`, when the operator typed one, is stored in the
+/// keyring first (a client secret, or the PFX password).
+pub fn credentials(
+    connection: &Connection,
+    config: &GraphConfig,
+    secret: Option<Secret>,
+    events: Channel<SignInEvent>,
+) -> Result<Credentials, GraphError> {
+    let keyring = KeyringStore::new();
+    if let (Some(secret), Some(key)) = (&secret, secret_key(connection, config)) {
+        if connection.mode == SignInMode::ClientSecret {
+            Credentials::save_client_secret(&keyring, config, secret)?;
+        } else {
+            keyring.set(&key, secret)?;
+        }
+    }
+    match connection.mode {
+        SignInMode::ClientSecret => Ok(Credentials::keyring_client_secret()),
+        SignInMode::Certificate => certificate(connection, config, &keyring),
+        SignInMode::DeviceCode => {
+            let prompt = move |info: &DeviceCodeInfo| {
+                let _ = events.send(SignInEvent::DeviceCode {
+                    user_code: info.user_code.clone(),
+                    verification_uri: info.verification_uri.clone(),
+                    expires_in_secs: u32::try_from(info.expires_in.as_secs()).unwrap_or(u32::MAX),
+                });
+            };
+            Ok(Credentials::device_code(
+                Arc::new(prompt),
+                Arc::new(MemoryStore::new()),
+            ))
+        }
+        SignInMode::Browser => Ok(Credentials::browser(
+            Arc::new(WindowBrowser(events)),
+            Arc::new(MemoryStore::new()),
+        )),
+    }
+}
+
+/// The certificate file, PEM or PFX (its password from the keyring; none: the empty one).
+fn certificate(
+    connection: &Connection,
+    config: &GraphConfig,
+    keyring: &KeyringStore,
+) -> Result<Credentials, GraphError> {
+    let path = connection
+        .cert_path
+        .as_deref()
+        .filter(|p| !p.trim().is_empty())
+        .ok_or_else(|| GraphError::InvalidInput("choose the certificate file".into()))?;
+    let bytes = std::fs::read(path)
+        .map_err(|e| GraphError::InvalidInput(format!("cannot read {path}: {e}")))?;
+    let certificate = if bytes.windows(11).any(|w| w == b"-----BEGIN ") {
+        ClientCertificate::from_pem(&bytes)?
+    } else {
+        let stored = keyring.get(&pfx_password_key(config))?;
+        let password = Zeroizing::new(stored.map(|s| s.expose().to_owned()).unwrap_or_default());
+        ClientCertificate::from_pfx(&bytes, &password)?
+    };
+    Ok(Credentials::Certificate(certificate))
+}
+
+/// Opens the sign-in page: tells the window (which shows the URL to open by hand), then
+/// hands it to `$BROWSER` when set, else to the system's browser.
+struct WindowBrowser(Channel<SignInEvent>);
+
+impl BrowserOpener for WindowBrowser {
+    fn open(&self, url: &Url) -> Result<(), String> {
+        let _ = self.0.send(SignInEvent::BrowserOpened {
+            url: url.to_string(),
+        });
+        let browser = std::env::var("BROWSER").unwrap_or_default();
+        // `$BROWSER` may list several commands separated by ':'; the first is used.
+        let mut words = browser
+            .split(':')
+            .next()
+            .unwrap_or_default()
+            .split_whitespace();
+        match words.next() {
+            Some(program) => std::process::Command::new(program)
+                .args(words)
+                .arg(url.as_str())
+                .stdin(std::process::Stdio::null())
+                .stdout(std::process::Stdio::null())
+                .spawn()
+                .map(drop)
+                .map_err(|e| format!("cannot start $BROWSER ({program}): {e}")),
+            None => SystemBrowser.open(url),
+        }
+    }
+}
+
+/// The cloud as the header names it.
+pub fn cloud_label(config: &GraphConfig) -> String {
+    match config.cloud {
+        Cloud::Global => "Global".into(),
+        Cloud::UsGovL4 => "US Gov (GCC High)".into(),
+        Cloud::UsGovDodL5 => "US Gov (DoD)".into(),
+        Cloud::China => "China (21Vianet)".into(),
+        Cloud::Custom => format!("Custom ({})", config.graph_url.host_str().unwrap_or("?")),
+    }
+}

@@ -1,0 +1,176 @@
+/**
+ * The fake backend's connection and settings: a tenant that accepts any sign-in with a
+ * tenant, a client id and (for app-only modes) a secret, shows a device code or "opens" a
+ * browser, and answers the tenant check with canned verdict lines. Settings are kept in
+ * memory and checked like the real backend checks them.
+ */
+import type { AppInfo } from '../bindings/AppInfo';
+import type { CheckLine } from '../bindings/CheckLine';
+import type { Connection } from '../bindings/Connection';
+import type { ConnectionState } from '../bindings/ConnectionState';
+import type { DeskSettings } from '../bindings/DeskSettings';
+import type { IpcError } from '../bindings/IpcError';
+import type { NewSecret } from '../bindings/NewSecret';
+import type { SignInEvent } from '../bindings/SignInEvent';
+
+export const DEFAULT_SETTINGS: DeskSettings = {
+  pinLength: 6,
+  keyWithPin: 'refuse',
+  minPinLength: null,
+  forceChangePin: false,
+  selfTest: false,
+  displayName: '{model} {serial}',
+  deleteExistingPasskeys: false,
+  deleteKeyCredentials: false,
+  checkPolicy: true,
+  strictPolicy: false,
+  provisionedGroup: null,
+  removeFromQueueGroup: null,
+  allowUnverifiedAttestation: false,
+  apiVersion: 'v1.0',
+  challengeTimeoutMinutes: null,
+  concurrency: 8,
+  idleLockMinutes: 10,
+};
+
+const CLOUD_LABEL: Record<Connection['cloud'], string> = {
+  global: 'Global',
+  usgov: 'US Gov (GCC High)',
+  usgovDod: 'US Gov (DoD)',
+  china: 'China (21Vianet)',
+};
+
+function invalid(message: string): IpcError {
+  return {
+    kind: 'invalidInput',
+    message,
+    remediation: 'Correct it and try again.',
+    requestId: null,
+  };
+}
+
+export class FakeTenant {
+  connection: Connection | null;
+  signedIn: boolean;
+  settings: DeskSettings = { ...DEFAULT_SETTINGS };
+  /** Secrets "in the keyring", by connection mode. */
+  readonly keyring = new Map<string, string>();
+
+  constructor(
+    readonly demo: boolean,
+    readonly info: AppInfo,
+  ) {
+    this.signedIn = info.signedIn;
+    this.connection = info.signedIn
+      ? {
+          tenant: info.tenant,
+          cloud: 'global',
+          mode: demo ? 'clientSecret' : 'browser',
+          clientId: '11111111-2222-3333-4444-555555555555',
+          certPath: null,
+          group: info.group,
+        }
+      : null;
+  }
+
+  state(): ConnectionState {
+    return {
+      connection: this.connection ? { ...this.connection } : null,
+      signedIn: this.signedIn,
+      secretStored: this.connection ? this.keyring.has(this.connection.mode) : false,
+      demo: this.demo,
+    };
+  }
+
+  async signIn(
+    connection: Connection,
+    secret: NewSecret | null,
+    onEvent: (event: SignInEvent) => void,
+    wait: () => Promise<void>,
+  ): Promise<AppInfo> {
+    if (this.demo) throw invalid('The demo is signed in to its simulated tenant.');
+    if (!connection.tenant.trim()) throw invalid('Enter the tenant.');
+    if (!connection.clientId.trim()) throw invalid('Enter the application (client) id.');
+    this.connection = { ...connection };
+    if (secret) this.keyring.set(connection.mode, secret.value);
+    switch (connection.mode) {
+      case 'clientSecret':
+        if (!this.keyring.has('clientSecret')) throw invalid('Enter the client secret.');
+        break;
+      case 'certificate':
+        if (!connection.certPath?.trim()) throw invalid('Choose the certificate file.');
+        break;
+      case 'deviceCode':
+        onEvent({
+          event: 'deviceCode',
+          data: {
+            userCode: 'KDSK-4821',
+            verificationUri: 'https://microsoft.com/devicelogin',
+            expiresInSecs: 900,
+          },
+        });
+        break;
+      case 'browser':
+        onEvent({
+          event: 'browserOpened',
+          data: {
+            url: `https://login.microsoftonline.com/${connection.tenant}/oauth2/v2.0/authorize`,
+          },
+        });
+        break;
+    }
+    await wait();
+    this.signedIn = true;
+    Object.assign(this.info, {
+      tenant: connection.tenant,
+      group: connection.group,
+      signedIn: true,
+      operator:
+        connection.mode === 'browser' || connection.mode === 'deviceCode'
+          ? 'admin@' + connection.tenant
+          : 'app ' + connection.clientId,
+      cloud: CLOUD_LABEL[connection.cloud],
+      apiVersion: this.settings.apiVersion,
+    });
+    return { ...this.info };
+  }
+
+  signOut(forgetSecret: boolean): AppInfo {
+    if (this.demo) throw invalid('The demo is signed in to its simulated tenant.');
+    this.signedIn = false;
+    if (forgetSecret && this.connection) this.keyring.delete(this.connection.mode);
+    Object.assign(this.info, { signedIn: false, operator: null });
+    return { ...this.info };
+  }
+
+  check(group: string): CheckLine[] {
+    if (!this.signedIn) throw { ...invalid('Sign in first.'), kind: 'signIn' } satisfies IpcError;
+    return [
+      { verdict: 'info', text: 'network: no proxy (direct connection)', fix: null },
+      {
+        verdict: 'ok',
+        text: 'token obtained (a hint only, each call below is the verdict)',
+        fix: null,
+      },
+      { verdict: 'ok', text: `group "${group}" found`, fix: null },
+      {
+        verdict: 'fail',
+        text: 'FIDO2 policy not readable (403)',
+        fix: 'the technician who signs in needs the role Authentication Policy Administrator',
+      },
+      {
+        verdict: 'skipped',
+        text: 'FIDO2 policy settings: not checked (policy unreadable)',
+        fix: null,
+      },
+    ];
+  }
+
+  saveSettings(settings: DeskSettings): void {
+    if (settings.pinLength < 4 || settings.pinLength > 63) {
+      throw invalid('The PIN length must be 4 to 63 digits.');
+    }
+    if (!settings.displayName.trim()) throw invalid('The passkey name template is empty.');
+    this.settings = { ...settings };
+  }
+}
