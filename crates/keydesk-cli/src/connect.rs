@@ -156,3 +156,42 @@ pub async fn operator_name(graph: &GraphClient) -> String {
 }
 
 pub use keydesk_options::is_loopback;
+
+/// Opens only the data folder (no tenant, no sign-in): for commands that read the
+/// station's own files. On failure the error is printed and exit code 2 returned.
+pub fn station(global: &Global) -> Result<Station, u8> {
+    let dir = global.create_data_dir().map_err(|e| {
+        eprintln!("error: {e}");
+        exit::USAGE
+    })?;
+    Station::open(&dir).map_err(|e| {
+        eprintln!("error: {e}\n  {}", e.remediation());
+        exit::USAGE
+    })
+}
+
+/// Signs in without opening the data folder (read-only commands that run beside a
+/// provisioning run). On failure the error is printed and the exit code returned.
+pub async fn signed_in(global: &Global) -> Result<GraphClient, u8> {
+    let (config, credentials) = tenant(global).map_err(|message| {
+        eprintln!("error: {message}");
+        exit::USAGE
+    })?;
+    let graph = client(config, credentials)?;
+    if let Err(e) = graph.sign_in().await {
+        eprintln!("error: sign-in failed: {e}\n  {}", e.remediation());
+        return Err(exit::SIGN_IN);
+    }
+    Ok(graph)
+}
+
+/// [`prepare`] then [`open`], printing a usage error.
+pub async fn prepare_and_open(global: &Global) -> Result<(Station, GraphClient), u8> {
+    match prepare(global) {
+        Ok(prepared) => open(prepared).await,
+        Err(message) => {
+            eprintln!("error: {message}");
+            Err(exit::USAGE)
+        }
+    }
+}

@@ -7,12 +7,22 @@
 //! failed.
 
 mod args;
+mod audit;
 mod check;
+mod completions;
 mod connect;
+mod inventory;
+mod keys;
+mod lost;
 mod out;
+mod prefetch;
+mod progress;
 mod provision;
 mod reconcile;
+mod secret;
+mod selection;
 mod sim;
+mod users;
 
 use std::process::ExitCode;
 
@@ -57,6 +67,17 @@ fn main() -> ExitCode {
             args::Command::Provision(opts) => provision::run(&cli.global, opts).await,
             args::Command::Reconcile(opts) => reconcile::run(&cli.global, opts).await,
             args::Command::Check(opts) => check::run(&cli.global, opts).await,
+            args::Command::Users(opts) => users::run(&cli.global, opts).await,
+            args::Command::Prefetch(opts) => prefetch::run(&cli.global, opts).await,
+            args::Command::Inventory(opts) => inventory::run(&cli.global, opts),
+            args::Command::Lost(opts) => lost::run_lost(&cli.global, opts).await,
+            args::Command::Returned(opts) => lost::run_returned(&cli.global, opts).await,
+            args::Command::Audit(command) => audit::run(&cli.global, command),
+            args::Command::Secret(command) => secret::run(&cli.global, command),
+            args::Command::Login => secret::login(&cli.global).await,
+            args::Command::Logout => secret::logout(&cli.global),
+            args::Command::Completions(opts) => completions::completions(&opts),
+            args::Command::Man(opts) => completions::man(&opts),
         }
     });
     ExitCode::from(code)
