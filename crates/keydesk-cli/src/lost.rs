@@ -45,9 +45,15 @@ async fn take_back(global: &Global, wanted: Wanted, status: KeyStatus) -> u8 {
     };
     let mut ctx = station.context(&graph);
     ctx.operator = connect::operator_name(&graph).await;
+    // The flow takes back every issued key its argument matches: by serial when a serial
+    // was named (one issued key has it), else by the user (who has one issued key).
+    let name = match wanted {
+        Wanted::Serial(_) => &entry.key_serial,
+        Wanted::User(_) => &entry.user_id,
+    };
     let done = match status {
-        KeyStatus::Returned => lost::report_returned(&ctx, &entry.key_serial).await,
-        _ => lost::report_lost(&ctx, &entry.key_serial).await,
+        KeyStatus::Returned => lost::report_returned(&ctx, name).await,
+        _ => lost::report_lost(&ctx, name).await,
     };
     match done {
         Ok(entries) if !entries.is_empty() => {
@@ -101,20 +107,8 @@ async fn the_one(
             }
         }
     }
-    // The serial must name one issued key too, or the flow would take back both.
-    if let [one] = issued.as_slice() {
-        let same_serial = station
-            .journal
-            .find_inventory(&one.key_serial)
-            .map(|all| {
-                all.into_iter()
-                    .filter(|e| e.status == KeyStatus::Issued)
-                    .count()
-            })
-            .unwrap_or(0);
-        if same_serial <= 1 {
-            return Ok(issued.remove(0));
-        }
+    if issued.len() == 1 {
+        return Ok(issued.remove(0));
     }
     if issued.is_empty() {
         eprintln!("error: the inventory shows no issued key for {what}");

@@ -527,6 +527,29 @@ mod tests {
     }
 
     #[test]
+    fn an_export_head_rewritten_without_the_key_is_caught() {
+        let (_dir, path, store, journal) = log_of(3);
+        let log = AuditLog::open(&path, &store, &journal).unwrap();
+        let export = log.export().unwrap();
+        let mut lines: Vec<String> = export.lines().map(str::to_owned).collect();
+        // Drop the last entry and claim a head of two entries ending at the second's MAC:
+        // the chain agrees, the head's MAC does not.
+        let second: AuditEntry = serde_json::from_str(&lines[1]).unwrap();
+        lines.remove(3);
+        lines.remove(2);
+        lines.push(
+            serde_json::json!({ "head": { "entries": 2, "last_mac": second.mac, "mac": "00" } })
+                .to_string(),
+        );
+        assert!(matches!(
+            verify_export(&lines.join("\n"), key(&store).as_ref()),
+            Err(AuditError::Tampered { line: 3 })
+        ));
+        let other_key = [7u8; 32];
+        assert!(verify_export(&export, &other_key).is_err());
+    }
+
+    #[test]
     fn a_cut_tail_is_caught_by_the_recorded_head() {
         let (_dir, path, store, journal) = log_of(4);
         let text = std::fs::read_to_string(&path).unwrap();
