@@ -80,6 +80,12 @@ pub async fn login(global: &Global) -> u8 {
         );
         return exit::USAGE;
     }
+    if let Err(e) = KeyringStore::new().probe() {
+        eprintln!(
+            "error: no OS keyring to keep the session in ({e}); sign in with each command instead"
+        );
+        return exit::USAGE;
+    }
     let (config, credentials) = match connect::signing_in(global, true) {
         Ok(found) => found,
         Err(message) => {

@@ -108,3 +108,46 @@ fn certificate(path: &Path) -> Result<ClientCertificate, OptionsError> {
 fn is_pem(bytes: &[u8]) -> bool {
     bytes.windows(11).any(|w| w == b"-----BEGIN ")
 }
+
+#[cfg(test)]
+mod tests {
+    use clap::Parser;
+    use keydesk_graph::MemoryStore;
+
+    use super::*;
+
+    #[derive(Parser)]
+    struct Cli {
+        #[command(flatten)]
+        global: Global,
+    }
+
+    fn never(_: &keydesk_graph::DeviceCodeInfo) {}
+
+    #[test]
+    fn a_client_secret_comes_from_the_environment_else_the_keyring() {
+        let global = Cli::parse_from(["x", "--tenant", "t", "--client-id", "c"]).global;
+        let config = global.graph_config().unwrap();
+        let prompts = Prompts {
+            device_code: Arc::new(never),
+            browser: Arc::new(keydesk_graph::SystemBrowser),
+        };
+        let keyring = Arc::new(MemoryStore::new());
+        // The only test in this crate that touches the environment.
+        std::env::remove_var(CLIENT_SECRET_ENV);
+        let missing = global.credentials(&config, &prompts, keyring.clone(), false);
+        assert!(matches!(missing, Err(OptionsError::NoClientSecret { .. })));
+
+        Credentials::save_client_secret(keyring.as_ref(), &config, &Secret::new("kept")).unwrap();
+        match global.credentials(&config, &prompts, keyring.clone(), false) {
+            Ok(Credentials::ClientSecret(secret)) => assert_eq!(secret.expose(), "kept"),
+            other => panic!("{other:?}"),
+        }
+        std::env::set_var(CLIENT_SECRET_ENV, "from-env");
+        match global.credentials(&config, &prompts, keyring, false) {
+            Ok(Credentials::ClientSecret(secret)) => assert_eq!(secret.expose(), "from-env"),
+            other => panic!("{other:?}"),
+        }
+        std::env::remove_var(CLIENT_SECRET_ENV);
+    }
+}
