@@ -22,6 +22,7 @@ mod reconcile;
 mod secret;
 mod selection;
 mod sim;
+mod sim_args;
 mod users;
 
 use std::process::ExitCode;

@@ -1,6 +1,9 @@
 //! The clap declaration of the options every command takes. `global = true` on each, so
 //! they are accepted before or after the command.
 
+// The doc comments are the `--help` text too, where `<URL>` would print its brackets.
+#![allow(rustdoc::bare_urls)]
+
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};

@@ -180,3 +180,52 @@ pub fn passkey_counts(url: &str) -> Vec<(String, u64)> {
         })
         .collect()
 }
+
+pub fn code(out: &Output) -> Option<i32> {
+    out.status.code()
+}
+
+pub fn ok(out: &Output) {
+    assert_eq!(
+        code(out),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(out)
+    );
+}
+
+/// `keydesk-cli <args> --data-dir <data>` against the simulator.
+pub fn at(url: &str, data: &Path, args: &[&str]) -> Command {
+    let mut cmd = command(url, args);
+    cmd.arg("--data-dir").arg(data);
+    cmd
+}
+
+/// `<UPN> <status> …` lines: the status words.
+pub fn statuses(lines: &[String]) -> Vec<&str> {
+    lines.iter().filter_map(|l| l.split(' ').nth(1)).collect()
+}
+
+/// Every line parses as one JSON object with `upn` and `status`.
+pub fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    stdout_lines(out)
+        .iter()
+        .map(|l| {
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}"));
+            assert!(v["upn"].is_string() && v["status"].is_string(), "{l}");
+            v
+        })
+        .collect()
+}
+
+pub fn upns(url: &str) -> Vec<String> {
+    let out = run(command(url, &["users", "--group", "FIDO Provisioning"]));
+    ok(&out);
+    stdout_lines(&out)
+        .iter()
+        .filter(|l| l.split(' ').nth(1) == Some("eligible"))
+        .map(|l| l.split(' ').next().unwrap().to_owned())
+        .collect()
+}
