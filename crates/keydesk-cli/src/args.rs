@@ -50,10 +50,16 @@ pub enum Command {
     #[command(after_help = "Example:\n  keydesk-cli returned --serial 31245678")]
     Returned(ReturnedArgs),
     /// Verify or export the audit log.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  keydesk-cli audit verify\n  keydesk-cli audit export --out audit.jsonl"
+    )]
     Audit(AuditCommand),
     /// Keep the app's client secret in the OS keyring (read from stdin), or remove it.
-    #[command(subcommand)]
+    #[command(
+        subcommand,
+        after_help = "Example:\n  printf '%s' \"$SECRET\" | keydesk-cli secret set --tenant contoso.onmicrosoft.com --client-id <id>"
+    )]
     Secret(SecretCommand),
     /// Sign in as a person (--auth device-code or delegated) and keep the session in the
     /// OS keyring, so later commands do not ask again.

@@ -318,6 +318,8 @@ fn completions_man_pages_and_help_examples() {
         "login",
         "logout",
         "completions",
+        "audit",
+        "secret",
         "check",
         "reconcile",
         "sim",
