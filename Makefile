@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/keydesk/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test build setup ui structure licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm
+.PHONY: demo test build setup ui structure licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm man
 
 ## Run the app against a simulated tenant and simulated keys.
 demo: setup ui
@@ -32,6 +32,11 @@ build: setup ui
 
 setup:
 	scripts/setup.sh
+
+## keydesk-cli's man pages (one per command), generated from its options, into target/man.
+man:
+	$(CARGO) run -q -p keydesk-cli -- man --out $(CARGO_TARGET_DIR)/man
+	@echo "man -l $(CARGO_TARGET_DIR)/man/keydesk-cli.1"
 
 ui:
 	cd ui && npm run build

@@ -2,7 +2,11 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Parser, Subcommand, ValueEnum};
+use clap::{Args, Parser, Subcommand};
+pub use keydesk_options::Global;
+
+pub use crate::selection::Selection;
+pub use crate::sim_args::{SimArgs, SimMethodIds, Switch};
 
 /// KeyDesk: provision FIDO2 security keys for Entra ID users.
 #[derive(Debug, Parser)]
@@ -14,95 +18,76 @@ pub struct Cli {
     pub command: Command,
 }
 
-/// Options every command takes.
-#[derive(Debug, Args)]
-pub struct Global {
-    /// Where KeyDesk keeps its journal (default: the user's data folder).
-    #[arg(long, global = true, value_name = "DIR")]
-    pub data_dir: Option<PathBuf>,
-    /// Tenant name or id, e.g. contoso.onmicrosoft.com.
-    #[arg(long, global = true, value_name = "T")]
-    pub tenant: Option<String>,
-    /// Application (client) id of KeyDesk's app registration.
-    #[arg(long, global = true, value_name = "ID")]
-    pub client_id: Option<String>,
-    /// How to sign in. The client secret comes from KEYDESK_CLIENT_SECRET; a certificate
-    /// from --cert (a PFX password from KEYDESK_CERT_PASSWORD); device-code prints a code
-    /// and a URL on stderr; delegated prints the sign-in URL and opens it with $BROWSER.
-    #[arg(long, global = true, value_enum, default_value_t = Auth::Secret)]
-    pub auth: Auth,
-    /// With --auth cert: the app's certificate, a PEM file (certificate and unencrypted
-    /// private key) or a PFX/P12 file whose password is in KEYDESK_CERT_PASSWORD.
-    #[arg(long, global = true, value_name = "FILE")]
-    pub cert: Option<PathBuf>,
-    /// The tenant's cloud; sets the login and Graph URLs (--login-url/--graph-url still
-    /// override them). Passkey provisioning exists in the global cloud only.
-    #[arg(long, global = true, value_enum, default_value_t = CloudArg::Global)]
-    pub cloud: CloudArg,
-    /// Graph version for calls that do not need a specific one.
-    #[arg(long, global = true, value_enum, default_value_t = ApiArg::V1)]
-    pub api: ApiArg,
-    /// Login authority, e.g. https://login.microsoftonline.com (default: the cloud's).
-    #[arg(long, global = true, value_name = "URL")]
-    pub login_url: Option<String>,
-    /// Graph base without the version, e.g. https://graph.microsoft.com (default: the
-    /// cloud's).
-    #[arg(long, global = true, value_name = "URL")]
-    pub graph_url: Option<String>,
-    /// How long a new passkey may take to appear in Graph's listing: when a registration's
-    /// answer is lost, "not registered" is concluded only after this many seconds.
-    #[arg(long, global = true, value_name = "S", default_value_t = 30)]
-    pub listing_lag_secs: u64,
-}
-
-/// Sign-in modes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Auth {
-    /// App-only with a client secret (KEYDESK_CLIENT_SECRET).
-    Secret,
-    /// App-only with a certificate (--cert FILE).
-    Cert,
-    /// The operator signs in on another device with a code printed on stderr.
-    DeviceCode,
-    /// Browser sign-in as the operator: the URL is printed on stderr and opened with
-    /// $BROWSER (else the system's browser).
-    Delegated,
-}
-
-/// `--cloud`: Entra's clouds.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum CloudArg {
-    /// The global (commercial) cloud.
-    Global,
-    /// US Government L4 (GCC High).
-    Usgov,
-    /// US Government L5 (DoD).
-    UsgovDod,
-    /// China, operated by 21Vianet.
-    China,
-}
-
-/// `--api`: the Graph version.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ApiArg {
-    /// v1.0 (creation options carry a fixed 5-minute challenge).
-    #[value(name = "v1.0")]
-    V1,
-    /// beta.
-    Beta,
-}
-
 /// What to do.
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Run the simulated tenant (token endpoint + Graph) on 127.0.0.1.
+    #[command(after_help = "Example:\n  keydesk-cli sim --port 0 --users 50 --guests 2")]
     Sim(SimArgs),
-    /// Register a passkey for every user of a group.
+    /// Register a passkey for every selected user.
+    #[command(
+        after_help = "Examples:\n  keydesk-cli provision --group \"FIDO Provisioning\"\n  keydesk-cli provision --users-csv new-starters.csv --limit 20 --json"
+    )]
     Provision(ProvisionArgs),
+    /// List the selected users and whether each can get a passkey (read only).
+    #[command(after_help = "Example:\n  keydesk-cli users --group \"FIDO Provisioning\" --json")]
+    Users(UsersArgs),
+    /// Fetch creation options for the selected users into a CSV file (the Yubico sample's
+    /// usersToRegister.csv columns first, then KeyDesk's).
+    #[command(
+        after_help = "Example:\n  keydesk-cli prefetch --group \"FIDO Provisioning\" --out usersToRegister.csv --timeout-minutes 1440"
+    )]
+    Prefetch(PrefetchArgs),
+    /// Show the key inventory: which key went to whom, and what became of it.
+    #[command(after_help = "Example:\n  keydesk-cli inventory --search contoso.com --json")]
+    Inventory(InventoryArgs),
+    /// A key was lost: delete its passkey in Entra and mark it revoked.
+    #[command(
+        after_help = "Examples:\n  keydesk-cli lost --serial 31245678\n  keydesk-cli lost --user kim@contoso.com"
+    )]
+    Lost(LostArgs),
+    /// A key came back to the desk: delete its passkey in Entra and mark it returned.
+    #[command(after_help = "Example:\n  keydesk-cli returned --serial 31245678")]
+    Returned(ReturnedArgs),
+    /// Verify or export the audit log.
+    #[command(
+        subcommand,
+        after_help = "Examples:\n  keydesk-cli audit verify\n  keydesk-cli audit export --out audit.jsonl"
+    )]
+    Audit(AuditCommand),
+    /// Keep the app's client secret in the OS keyring (read from stdin), or remove it.
+    #[command(
+        subcommand,
+        after_help = "Example:\n  printf '%s' \"$SECRET\" | keydesk-cli secret set --tenant contoso.onmicrosoft.com --client-id <id>"
+    )]
+    Secret(SecretCommand),
+    /// Sign in as a person (--auth device-code or delegated) and keep the session in the
+    /// OS keyring, so later commands do not ask again.
+    #[command(
+        after_help = "Example:\n  keydesk-cli login --auth device-code --tenant contoso.onmicrosoft.com --client-id <id>"
+    )]
+    Login,
+    /// Forget the kept session (its refresh token in the OS keyring).
+    #[command(
+        after_help = "Example:\n  keydesk-cli logout --tenant contoso.onmicrosoft.com --client-id <id>"
+    )]
+    Logout,
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Example:\n  keydesk-cli completions bash > /etc/bash_completion.d/keydesk-cli"
+    )]
+    Completions(CompletionsArgs),
+    /// Write man pages (keydesk-cli.1 and one per command) into a folder.
+    #[command(hide = true)]
+    Man(ManArgs),
     /// Show or decide a job whose registration could not be confirmed ("needs attention").
+    #[command(
+        after_help = "Example:\n  keydesk-cli reconcile --user kim@contoso.com --method <ID>"
+    )]
     Reconcile(ReconcileArgs),
     /// Check the tenant with read calls only: sign-in, group, members, FIDO2 policy,
     /// creation options. Exit 0 when provisioning can work, 1 when a line says FAIL.
+    #[command(after_help = "Example:\n  keydesk-cli check --group \"FIDO Provisioning\"")]
     Check(CheckArgs),
     /// Write PIN letters (PDF) for users whose PIN is in escrow, then wipe those PINs.
     Letters(crate::paper_args::LettersArgs),
@@ -112,139 +97,144 @@ pub enum Command {
     Pins(crate::paper_args::PinsArgs),
 }
 
-/// `sim` options. Every fault knob defaults to off; tests can change them at run time
-/// through `POST /_sim/faults`.
-#[derive(Debug, Args)]
-pub struct SimArgs {
-    /// Port; 0 picks a free one. The first stdout line is `LISTENING <port>`.
-    #[arg(long, default_value_t = 0)]
-    pub port: u16,
-    /// The simulated app registration's secret.
-    #[arg(long)]
-    pub client_secret: Option<String>,
-    /// A certificate (PEM or DER file) registered as the app's certificate credential.
-    #[arg(long, value_name = "FILE")]
-    pub client_cert: Option<PathBuf>,
-    /// Name of the seeded group.
-    #[arg(long)]
-    pub group: Option<String>,
-    /// Number of enabled users in the group.
-    #[arg(long)]
-    pub users: Option<usize>,
-    /// Extra enabled users who are members only through nested subgroups.
-    #[arg(long, value_name = "M")]
-    pub nested: Option<usize>,
-    /// Guest members (ineligible).
-    #[arg(long, default_value_t = 0)]
-    pub guests: usize,
-    /// Disabled members (ineligible).
-    #[arg(long, default_value_t = 0)]
-    pub disabled: usize,
-    /// Seed for names and ids.
-    #[arg(long)]
-    pub seed: Option<u64>,
-    /// Latency added to every Graph response, in milliseconds.
-    #[arg(long, default_value_t = 0)]
-    pub latency_ms: u64,
-    #[command(flatten)]
-    pub faults: Box<SimFaultArgs>,
-    /// Token lifetime in seconds.
-    #[arg(long)]
-    pub token_ttl: Option<u64>,
-    /// Server-side cap on page size.
-    #[arg(long)]
-    pub page_size: Option<usize>,
-    /// How Graph method ids of new passkeys look.
-    #[arg(long, value_enum, default_value_t = SimMethodIds::Opaque)]
-    pub method_ids: SimMethodIds,
-    #[command(flatten)]
-    pub policy: Box<SimPolicyArgs>,
-    /// The app's application permissions, comma-separated (default: everything KeyDesk
-    /// needs; "none" for none), e.g. GroupMember.Read.All,UserAuthMethod-Passkey.ReadWrite.All.
-    #[arg(long, value_name = "LIST", value_delimiter = ',')]
-    pub app_permissions: Option<Vec<String>>,
-    /// Seed a second group with the same display name as the provisioning group.
-    #[arg(long)]
-    pub duplicate_group: bool,
-}
-
-/// `sim --method-ids`: the shape of a new passkey's Graph method id.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum SimMethodIds {
-    /// Random padding-digit base64url, unrelated to the credential id.
-    Opaque,
-    /// A random GUID, as in the v1.0 register sample.
-    Guid,
-    /// The credential id in padding-digit base64url.
-    Credential,
-}
-
-/// `sim` fault knobs (all off by default).
-#[derive(Debug, Args)]
-pub struct SimFaultArgs {
-    /// Extra random latency per response, uniform in 0..=J milliseconds.
-    #[arg(long, default_value_t = 0, value_name = "J")]
-    pub latency_jitter_ms: u64,
-    /// Every K-th Graph request answers 429 with Retry-After: 1 (token requests not counted).
-    #[arg(long, default_value_t = 0, value_name = "K")]
-    pub throttle_every: u64,
-    /// Probability that a Graph request answers 429.
-    #[arg(long, default_value_t = 0.0, value_name = "P")]
-    pub throttle_probability: f64,
-    /// Every K-th Graph request answers 503.
-    #[arg(long, default_value_t = 0, value_name = "K")]
-    pub fail_every: u64,
-    /// Probability that a Graph request answers 503.
-    #[arg(long, default_value_t = 0.0, value_name = "P")]
-    pub fail_probability: f64,
-    /// Every K-th Graph write is carried out and its response dropped.
-    #[arg(long, default_value_t = 0, value_name = "K")]
-    pub lose_responses_every: u64,
-    /// Every K-th Graph request has its connection closed before it is handled.
-    #[arg(long, default_value_t = 0, value_name = "K")]
-    pub drop_connections_every: u64,
-    /// Every K-th Graph read answers with its JSON cut in half.
-    #[arg(long, default_value_t = 0, value_name = "K")]
-    pub malformed_every: u64,
-    /// A new passkey is listed (and can be read or deleted) only N milliseconds after its
-    /// registration, on the simulated clock; the register response returns it at once.
-    #[arg(long, default_value_t = 0, value_name = "N")]
-    pub listing_delay_ms: u64,
-}
-
-/// `sim` FIDO2 policy and operator role.
-#[derive(Debug, Args)]
-pub struct SimPolicyArgs {
-    /// FIDO2 policy: allow only this AAGUID (repeatable).
-    #[arg(long, value_name = "GUID")]
-    pub aaguid_allow: Vec<String>,
-    /// FIDO2 policy: block this AAGUID (repeatable).
-    #[arg(long, value_name = "GUID", conflicts_with = "aaguid_allow")]
-    pub aaguid_block: Vec<String>,
-    /// FIDO2 policy: "Allow self-service setup" (provisioning needs it on).
-    #[arg(long, value_enum, default_value_t = Switch::On)]
-    pub self_service: Switch,
-    /// Directory role of the operator who signs in interactively, or "none".
-    #[arg(long, value_name = "ROLE")]
-    pub operator_role: Option<String>,
-}
-
-/// On or off.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum Switch {
-    On,
-    Off,
-}
-
 /// `provision` options.
 #[derive(Debug, Args)]
 pub struct ProvisionArgs {
-    /// Display name of the group whose users get keys.
-    #[arg(long)]
-    pub group: String,
+    #[command(flatten)]
+    pub select: Selection,
     /// Use N simulated keys, touched automatically (only against a Graph on loopback).
     #[arg(long, value_name = "N")]
     pub soft_keys: Option<usize>,
+    /// With --soft-keys: keep the simulated keys (PIN state, credentials) in this folder
+    /// between runs.
+    #[arg(long, value_name = "DIR")]
+    pub soft_key_dir: Option<PathBuf>,
+    /// Work at most N users not registered yet; the others wait for a later run.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// One JSON object per line on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `users` options.
+#[derive(Debug, Args)]
+pub struct UsersArgs {
+    #[command(flatten)]
+    pub select: Selection,
+    /// One JSON object per line on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `prefetch` options.
+#[derive(Debug, Args)]
+pub struct PrefetchArgs {
+    #[command(flatten)]
+    pub select: Selection,
+    /// The CSV file to write (replaced).
+    #[arg(long, value_name = "FILE.csv")]
+    pub out: PathBuf,
+    /// Challenge lifetime in minutes, 5 to 43200 (asks Graph beta); default: the API
+    /// version's own (5 minutes on v1.0).
+    #[arg(long, value_name = "N")]
+    pub timeout_minutes: Option<u32>,
+    /// One JSON object per line on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `inventory` options.
+#[derive(Debug, Args)]
+pub struct InventoryArgs {
+    /// Only entries whose UPN, serial, model, method id or operator contains S.
+    #[arg(long, value_name = "S")]
+    pub search: Option<String>,
+    /// One JSON object per line on stdout instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+/// `lost` options: one key by serial, or a user's one key.
+#[derive(Debug, Args)]
+#[group(required = true, multiple = false, id = "lost_key")]
+pub struct LostArgs {
+    /// The key's serial number.
+    #[arg(long, value_name = "S")]
+    pub serial: Option<String>,
+    /// The user (UPN or object id) who had the key.
+    #[arg(long, value_name = "UPN")]
+    pub user: Option<String>,
+}
+
+/// `returned` options.
+#[derive(Debug, Args)]
+pub struct ReturnedArgs {
+    /// The key's serial number.
+    #[arg(long, value_name = "S")]
+    pub serial: String,
+}
+
+/// `audit` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum AuditCommand {
+    /// Check the audit log's chain (and that it reaches the head the journal recorded), or
+    /// an export given with --file.
+    #[command(
+        after_help = "Examples:\n  keydesk-cli audit verify\n  keydesk-cli audit verify --file audit-2026-11.jsonl"
+    )]
+    Verify(AuditVerifyArgs),
+    /// Write the audit log for an auditor: JSON lines, then an authenticated head line.
+    #[command(after_help = "Example:\n  keydesk-cli audit export --out audit-2026-11.jsonl")]
+    Export(AuditExportArgs),
+}
+
+/// `audit verify` options.
+#[derive(Debug, Args)]
+pub struct AuditVerifyArgs {
+    /// An export to check instead of the data folder's log.
+    #[arg(long, value_name = "FILE")]
+    pub file: Option<PathBuf>,
+}
+
+/// `audit export` options.
+#[derive(Debug, Args)]
+pub struct AuditExportArgs {
+    /// Where to write the export (replaced).
+    #[arg(long, value_name = "FILE")]
+    pub out: PathBuf,
+}
+
+/// `secret` subcommands.
+#[derive(Debug, Subcommand)]
+pub enum SecretCommand {
+    /// Read the client secret from stdin (one line) and keep it in the OS keyring for this
+    /// tenant and client id; `--auth secret` then uses it when KEYDESK_CLIENT_SECRET is unset.
+    #[command(
+        after_help = "Example:\n  printf '%s' \"$SECRET\" | keydesk-cli secret set --tenant contoso.onmicrosoft.com --client-id <id>"
+    )]
+    Set,
+    /// Remove the kept client secret.
+    #[command(
+        after_help = "Example:\n  keydesk-cli secret clear --tenant contoso.onmicrosoft.com --client-id <id>"
+    )]
+    Clear,
+}
+
+/// `completions` options.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
+}
+
+/// `man` options.
+#[derive(Debug, Args)]
+pub struct ManArgs {
+    /// The folder to write the pages into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
 }
 
 /// `check` options.

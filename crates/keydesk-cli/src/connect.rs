@@ -4,18 +4,15 @@
 
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
 
+use crate::exit;
 use keydesk_engine::station::Station;
 use keydesk_graph::{
-    ApiVersion, BrowserOpener, ClientCertificate, Cloud, Credentials, DeviceCodeInfo, GraphClient,
-    GraphConfig, GraphError, MemoryStore, Secret, SystemBrowser,
+    BrowserOpener, Credentials, DeviceCodeInfo, GraphClient, GraphConfig, GraphError, KeyringStore,
+    SystemBrowser,
 };
+use keydesk_options::{Global, Prompts};
 use url::Url;
-use zeroize::Zeroizing;
-
-use crate::args::{ApiArg, Auth, CloudArg, Global};
-use crate::exit;
 
 /// Global options read and checked, nothing opened yet.
 pub struct Prepared {
@@ -41,88 +38,38 @@ pub fn prepare(global: &Global) -> Result<Prepared, String> {
 /// The data folder (`--data-dir`, or the user's data folder), created if missing: what
 /// the commands that need no tenant (`letters`, `labels`, `pins`) read.
 pub fn data_dir(global: &Global) -> Result<PathBuf, String> {
-    let data_dir = match &global.data_dir {
-        Some(dir) => dir.clone(),
-        None => dirs::data_dir()
-            .ok_or("no data folder is known for this user: pass --data-dir")?
-            .join("keydesk"),
-    };
-    std::fs::create_dir_all(&data_dir)
-        .map_err(|e| format!("cannot create the data folder {}: {e}", data_dir.display()))?;
-    Ok(data_dir)
+    global.create_data_dir().map_err(|e| e.to_string())
 }
 
 /// The tenant part of the global options (where Graph is, how to sign in), without the
-/// data folder: what `check` needs.
+/// data folder: what `check` needs. A person's session is not kept beyond this run
+/// unless `login` kept one earlier.
 pub fn tenant(global: &Global) -> Result<(GraphConfig, Credentials), String> {
-    let tenant = global.tenant.clone().ok_or("--tenant is required")?;
-    let client_id = global.client_id.clone().ok_or("--client-id is required")?;
-    if global.cert.is_some() && global.auth != Auth::Cert {
-        return Err("--cert is only used with --auth cert".into());
-    }
-    let credentials = credentials(global)?;
-    let mut config = GraphConfig::for_cloud(cloud(global.cloud), tenant, client_id);
-    if let Some(login) = &global.login_url {
-        config.login_url = parse_url("--login-url", login)?;
-    }
-    if let Some(graph) = &global.graph_url {
-        config.graph_url = parse_url("--graph-url", graph)?;
-    }
-    config.api = match global.api {
-        ApiArg::V1 => ApiVersion::V1,
-        ApiArg::Beta => ApiVersion::Beta,
-    };
-    config.listing_lag = Duration::from_secs(global.listing_lag_secs);
+    signing_in(global, false)
+}
+
+/// [`tenant`], keeping a person's session in the OS keyring when `keep_session`.
+pub fn signing_in(
+    global: &Global,
+    keep_session: bool,
+) -> Result<(GraphConfig, Credentials), String> {
+    let config = global.graph_config().map_err(|e| e.to_string())?;
+    let credentials = global
+        .credentials(
+            &config,
+            &prompts(),
+            Arc::new(KeyringStore::new()),
+            keep_session,
+        )
+        .map_err(|e| e.to_string())?;
     Ok((config, credentials))
 }
 
-/// `--cloud` as the Graph client's cloud. `--login-url`/`--graph-url` override the URLs
-/// but keep the cloud, so what the cloud lacks is still refused.
-fn cloud(arg: CloudArg) -> Cloud {
-    match arg {
-        CloudArg::Global => Cloud::Global,
-        CloudArg::Usgov => Cloud::UsGovL4,
-        CloudArg::UsgovDod => Cloud::UsGovDodL5,
-        CloudArg::China => Cloud::China,
-    }
-}
-
-/// How to sign in, from `--auth` and the environment.
-fn credentials(global: &Global) -> Result<Credentials, String> {
-    match global.auth {
-        Auth::Secret => {
-            let secret = std::env::var("KEYDESK_CLIENT_SECRET")
-                .ok()
-                .filter(|s| !s.is_empty())
-                .ok_or("set the client secret in the KEYDESK_CLIENT_SECRET environment variable")?;
-            Ok(Credentials::ClientSecret(Secret::new(secret)))
-        }
-        Auth::Cert => {
-            let path = global
-                .cert
-                .as_ref()
-                .ok_or("--auth cert needs --cert FILE (a PEM or PFX file)")?;
-            let bytes = std::fs::read(path)
-                .map_err(|e| format!("cannot read --cert {}: {e}", path.display()))?;
-            let certificate = if is_pem(&bytes) {
-                ClientCertificate::from_pem(&bytes)
-            } else {
-                // A PFX without a password is opened with the empty one.
-                let password =
-                    Zeroizing::new(std::env::var("KEYDESK_CERT_PASSWORD").unwrap_or_default());
-                ClientCertificate::from_pfx(&bytes, &password)
-            }
-            .map_err(|e| format!("--cert {}: {e}", path.display()))?;
-            Ok(Credentials::Certificate(certificate))
-        }
-        Auth::DeviceCode => Ok(Credentials::device_code(
-            Arc::new(print_device_code),
-            Arc::new(MemoryStore::new()),
-        )),
-        Auth::Delegated => Ok(Credentials::browser(
-            Arc::new(PrintedBrowser),
-            Arc::new(MemoryStore::new()),
-        )),
+/// The command line's sign-in prompts: on stderr.
+fn prompts() -> Prompts {
+    Prompts {
+        device_code: Arc::new(print_device_code),
+        browser: Arc::new(PrintedBrowser),
     }
 }
 
@@ -157,11 +104,6 @@ impl BrowserOpener for PrintedBrowser {
         }
         Ok(())
     }
-}
-
-/// Whether a `--cert` file is PEM text (else it is read as PFX).
-fn is_pem(bytes: &[u8]) -> bool {
-    bytes.windows(11).any(|w| w == b"-----BEGIN ")
 }
 
 /// Shows the device code on stderr, where scripts and operators read it.
@@ -219,16 +161,43 @@ pub async fn operator_name(graph: &GraphClient) -> String {
         .unwrap_or(os_user)
 }
 
-fn parse_url(flag: &str, text: &str) -> Result<Url, String> {
-    Url::parse(text).map_err(|e| format!("{flag} {text:?} is not a URL: {e}"))
+pub use keydesk_options::is_loopback;
+
+/// Opens only the data folder (no tenant, no sign-in): for commands that read the
+/// station's own files. On failure the error is printed and exit code 2 returned.
+pub fn station(global: &Global) -> Result<Station, u8> {
+    let dir = global.create_data_dir().map_err(|e| {
+        eprintln!("error: {e}");
+        exit::USAGE
+    })?;
+    Station::open(&dir).map_err(|e| {
+        eprintln!("error: {e}\n  {}", e.remediation());
+        exit::USAGE
+    })
 }
 
-/// Whether `url` points at this machine.
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
+/// Signs in without opening the data folder (read-only commands that run beside a
+/// provisioning run). On failure the error is printed and the exit code returned.
+pub async fn signed_in(global: &Global) -> Result<GraphClient, u8> {
+    let (config, credentials) = tenant(global).map_err(|message| {
+        eprintln!("error: {message}");
+        exit::USAGE
+    })?;
+    let graph = client(config, credentials)?;
+    if let Err(e) = graph.sign_in().await {
+        eprintln!("error: sign-in failed: {e}\n  {}", e.remediation());
+        return Err(exit::SIGN_IN);
+    }
+    Ok(graph)
+}
+
+/// [`prepare`] then [`open`], printing a usage error.
+pub async fn prepare_and_open(global: &Global) -> Result<(Station, GraphClient), u8> {
+    match prepare(global) {
+        Ok(prepared) => open(prepared).await,
+        Err(message) => {
+            eprintln!("error: {message}");
+            Err(exit::USAGE)
+        }
     }
 }

@@ -7,14 +7,25 @@
 //! failed.
 
 mod args;
+mod audit;
 mod check;
+mod completions;
 mod connect;
+mod inventory;
+mod keys;
+mod lost;
 mod out;
 mod paper;
 mod paper_args;
+mod prefetch;
+mod progress;
 mod provision;
 mod reconcile;
+mod secret;
+mod selection;
 mod sim;
+mod sim_args;
+mod users;
 
 use std::process::ExitCode;
 
@@ -62,6 +73,17 @@ fn main() -> ExitCode {
             args::Command::Letters(opts) => paper::letters::run(&cli.global, &opts),
             args::Command::Labels(opts) => paper::labels::run(&cli.global, &opts),
             args::Command::Pins(opts) => paper::pins::run(&cli.global, &opts),
+            args::Command::Users(opts) => users::run(&cli.global, opts).await,
+            args::Command::Prefetch(opts) => prefetch::run(&cli.global, opts).await,
+            args::Command::Inventory(opts) => inventory::run(&cli.global, opts),
+            args::Command::Lost(opts) => lost::run_lost(&cli.global, opts).await,
+            args::Command::Returned(opts) => lost::run_returned(&cli.global, opts).await,
+            args::Command::Audit(command) => audit::run(&cli.global, command),
+            args::Command::Secret(command) => secret::run(&cli.global, command),
+            args::Command::Login => secret::login(&cli.global).await,
+            args::Command::Logout => secret::logout(&cli.global),
+            args::Command::Completions(opts) => completions::completions(&opts),
+            args::Command::Man(opts) => completions::man(&opts),
         }
     });
     ExitCode::from(code)

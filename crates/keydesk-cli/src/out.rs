@@ -24,3 +24,19 @@ pub fn line(text: &str) {
         }
     }
 }
+
+/// One line about one user: `<UPN> <status> <detail>` as text, or with `json` one JSON
+/// object `{"upn","status","detail",…extra}` on one line.
+pub fn user(json: bool, upn: &str, status: &str, detail: &str, extra: serde_json::Value) {
+    if json {
+        let mut object = serde_json::json!({ "upn": upn, "status": status, "detail": detail });
+        if let (Some(map), serde_json::Value::Object(more)) = (object.as_object_mut(), extra) {
+            map.extend(more);
+        }
+        line(&object.to_string());
+    } else if detail.is_empty() {
+        line(&format!("{upn} {status}"));
+    } else {
+        line(&format!("{upn} {status} {detail}"));
+    }
+}

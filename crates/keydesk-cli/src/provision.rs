@@ -1,33 +1,27 @@
-//! `keydesk-cli provision`: every user of a group, one line each on stdout.
+//! `keydesk-cli provision`: every selected user, one line each on stdout.
 
 use std::io::IsTerminal;
 use std::sync::atomic::{AtomicUsize, Ordering};
-use std::sync::Arc;
-use std::time::Duration;
+use std::time::Instant;
 
+use keydesk_core::job::JobState;
 use keydesk_core::{DirectoryUser, PinPolicy};
 use keydesk_engine::batch::{self, Outcome};
-use keydesk_engine::hid_keys::HidKeys;
-use keydesk_engine::keys::{KeySource, RackKeys};
 use keydesk_engine::prefetch::Prefetch;
 use keydesk_engine::station::Station;
-use keydesk_fido::rack::SoftRack;
-use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
 use keydesk_graph::GraphClient;
+use serde_json::json;
 
 use crate::args::{Global, ProvisionArgs};
-use crate::{connect, exit, out};
+use crate::progress::Progress;
+use crate::selection::{self, Selected};
+use crate::{connect, exit, keys, out};
 
 /// Runs the command; returns the exit code.
 pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
     let prepared = connect::prepare(global).and_then(|p| {
         connect::ensure_provisioning(&p.config)?;
-        if args.soft_keys == Some(0) {
-            return Err("--soft-keys needs at least 1 key".into());
-        }
-        if args.soft_keys.is_some() && !connect::is_loopback(&p.config.graph_url) {
-            return Err("--soft-keys only works against a Graph on this machine (a simulated tenant): simulated keys must never be registered in a real tenant".into());
-        }
+        keys::check(&args, &p.config.graph_url)?;
         Ok(p)
     });
     let (station, graph) = match prepared {
@@ -44,24 +38,41 @@ pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
 }
 
 async fn provision(station: &Station, graph: &GraphClient, args: &ProvisionArgs) -> u8 {
-    let users = match load_users(graph, &args.group).await {
-        Ok(users) => users,
+    let started = Instant::now();
+    let Selected { users, missing } = match selection::resolve(graph, &args.select).await {
+        Ok(selected) => selected,
         Err(e) => {
-            eprintln!("error: {e}\n  {}", e.remediation());
+            eprintln!("error: {e}");
             return exit::USAGE;
         }
     };
-    let (keys, workers) = key_source(args.soft_keys).await;
-    let keys = keys.as_ref();
+    let tally = Tally {
+        json: args.json,
+        ..Tally::default()
+    };
+    for (name, e) in &missing {
+        tally.failed.fetch_add(1, Ordering::Relaxed);
+        out::user(args.json, name, "failed", &e.to_string(), json!({}));
+    }
+    let (users, later) = limit(station, users, args.limit);
+    let (keys, workers) = match keys::source(args).await {
+        Ok(source) => source,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::USAGE;
+        }
+    };
     let prefetch = Prefetch::new(4);
     let mut ctx = station.context(graph);
     ctx.prefetch = Some(&prefetch);
     ctx.operator = connect::operator_name(graph).await;
     ctx.pin_policy = PinPolicy::default();
-    let tally = Tally::default();
     let show_pins = std::io::stdout().is_terminal();
+    let total = users.len() + missing.len();
+    let progress = Progress::new(users.len(), "provisioning");
     let report = |user: &DirectoryUser, outcome: &Outcome| {
-        tally.report(user, outcome, show_pins);
+        progress.suspend(|| tally.report(user, outcome, show_pins));
+        progress.inc();
         // A PIN shown on the terminal is delivered: its escrowed copy goes. Piped output
         // never carries PINs, so then the sealed copy is the only one and stays.
         if show_pins && matches!(outcome, Outcome::Registered(_)) {
@@ -73,61 +84,56 @@ async fn provision(station: &Station, graph: &GraphClient, args: &ProvisionArgs)
             );
         }
     };
-    let total = users.len();
-    if let Err(e) = batch::run(&ctx, users, keys, workers, &report).await {
+    let result = batch::run(&ctx, users, keys.as_ref(), workers, &report).await;
+    progress.finish();
+    if let Err(e) = &result {
         eprintln!("error: stopped: {e}\n  {}", e.remediation());
-        tally.summary(total);
-        return exit::FAILED;
     }
-    tally.summary(total);
-    if tally.failed.load(Ordering::Relaxed) > 0 {
+    tally.summary(total, later, started);
+    if result.is_err() || tally.failed.load(Ordering::Relaxed) > 0 {
         exit::FAILED
     } else {
         exit::OK
     }
 }
 
-/// Simulated keys (`--soft-keys N`) or the keys plugged into this machine; and how many
-/// users are worked at once (one per key).
-async fn key_source(soft_keys: Option<usize>) -> (Box<dyn KeySource>, usize) {
-    if let Some(n) = soft_keys {
-        let rack = Arc::new(SoftRack::new());
-        let serials = Arc::new(AtomicUsize::new(0));
-        let blank_key = move || {
-            let n = serials.fetch_add(1, Ordering::Relaxed) + 1;
-            let mut key = SoftKeyConfig::with_serial(format!("SIM{n:05}"));
-            key.touch = TouchMode::Auto(Duration::from_millis(20));
-            key
-        };
-        for _ in 0..n {
-            rack.plug_new(blank_key());
-        }
-        // Each registered key goes to its user; the next blank simulated key takes its place.
-        return (
-            Box::new(RackKeys::with_refill(rack, Box::new(blank_key))),
-            n,
-        );
-    }
-    let keys = HidKeys::start();
-    let present = keys.present().await;
-    if present == 0 {
-        eprintln!("Insert a security key (waiting).");
-    } else {
-        eprintln!("{present} security key(s) found: touch each key when it blinks; swap in a new key after each user.");
-    }
-    (Box::new(keys), present.max(1))
-}
-
-async fn load_users(
-    graph: &GraphClient,
-    group: &str,
-) -> Result<Vec<DirectoryUser>, keydesk_graph::GraphError> {
-    let group = graph.find_group(group).await?;
-    graph.group_users(&group.id).await
+/// `--limit N`: the users the journal does not show as registered count against N; the
+/// registered ones are still listed (as skipped), the rest wait for a later run. Returns
+/// the users to work and how many wait.
+fn limit(
+    station: &Station,
+    users: Vec<DirectoryUser>,
+    limit: Option<usize>,
+) -> (Vec<DirectoryUser>, usize) {
+    let Some(limit) = limit else {
+        return (users, 0);
+    };
+    let mut taken = 0;
+    let mut waiting = 0;
+    let kept = users
+        .into_iter()
+        .filter(|user| {
+            let done = matches!(
+                station.journal.job(&user.id),
+                Ok(Some(job)) if job.state == JobState::Registered
+            );
+            if done || user.ineligibility().is_some() {
+                return true;
+            }
+            taken += 1;
+            if taken > limit {
+                waiting += 1;
+                return false;
+            }
+            true
+        })
+        .collect();
+    (kept, waiting)
 }
 
 #[derive(Default)]
 struct Tally {
+    json: bool,
     registered: AtomicUsize,
     earlier: AtomicUsize,
     skipped: AtomicUsize,
@@ -136,41 +142,71 @@ struct Tally {
 
 impl Tally {
     fn report(&self, user: &DirectoryUser, outcome: &Outcome, show_pins: bool) {
-        let line = match outcome {
+        let (counter, status, detail, extra) = match outcome {
             Outcome::Registered(done) => {
-                self.registered.fetch_add(1, Ordering::Relaxed);
-                // The contract: the PIN goes to an interactive terminal's stdout (the operator
-                // reads it off the screen), never to a pipe, a file or the log.
-                let pin = if show_pins {
-                    format!(" PIN {}", done.pin.expose())
+                // The contract: the PIN goes to an interactive terminal's stdout (the
+                // operator reads it off the screen), never to a pipe, a file or the log.
+                let (pin, pin_json) = if show_pins {
+                    let pin = done.pin.expose();
+                    (format!(" PIN {pin}"), json!(pin))
                 } else {
-                    String::new()
+                    (String::new(), serde_json::Value::Null)
                 };
-                format!("registered {}{pin}", done.method_name)
+                let mut extra = json!({
+                    "methodId": done.method_id,
+                    "methodName": done.method_name,
+                    "keyModel": done.key_model,
+                    "keySerial": done.key_serial,
+                });
+                if show_pins {
+                    extra["pin"] = pin_json;
+                }
+                let detail = format!("{}{pin}", done.method_name);
+                (&self.registered, "registered", detail, extra)
             }
-            Outcome::AlreadyRegistered => {
-                self.earlier.fetch_add(1, Ordering::Relaxed);
-                "skipped already registered in an earlier run".to_owned()
-            }
-            Outcome::Skipped(why) => {
-                self.skipped.fetch_add(1, Ordering::Relaxed);
-                format!("skipped {why}")
-            }
-            Outcome::Failed(e) => {
-                self.failed.fetch_add(1, Ordering::Relaxed);
-                format!("failed {e} ({})", e.remediation())
-            }
+            Outcome::AlreadyRegistered => (
+                &self.earlier,
+                "skipped",
+                "already registered in an earlier run".to_owned(),
+                json!({ "reason": "alreadyRegistered" }),
+            ),
+            Outcome::Skipped(why) => (
+                &self.skipped,
+                "skipped",
+                why.clone(),
+                json!({ "reason": "notEligible" }),
+            ),
+            Outcome::Failed(e) => (
+                &self.failed,
+                "failed",
+                format!("{e} ({})", e.remediation()),
+                json!({}),
+            ),
         };
-        out::line(&format!("{} {line}", user.upn));
+        counter.fetch_add(1, Ordering::Relaxed);
+        let extra = match extra {
+            serde_json::Value::Object(mut map) => {
+                map.insert("id".into(), json!(user.id));
+                serde_json::Value::Object(map)
+            }
+            other => other,
+        };
+        out::user(self.json, &user.upn, status, &detail, extra);
     }
 
-    fn summary(&self, total: usize) {
+    fn summary(&self, total: usize, later: usize, started: Instant) {
+        let waiting = if later > 0 {
+            format!(", {later} left for a later run (--limit)")
+        } else {
+            String::new()
+        };
         eprintln!(
-            "{total} users: {} registered, {} already registered, {} skipped, {} failed",
+            "{total} users: {} registered, {} already registered, {} skipped, {} failed{waiting} in {:.1} s",
             self.registered.load(Ordering::Relaxed),
             self.earlier.load(Ordering::Relaxed),
             self.skipped.load(Ordering::Relaxed),
             self.failed.load(Ordering::Relaxed),
+            started.elapsed().as_secs_f64(),
         );
     }
 }

@@ -94,8 +94,30 @@ pub fn check(url: &str, group: &str) -> Command {
     cmd
 }
 
-/// Waits for `child` to end, killing it (and failing) after `limit`.
-pub fn finish(child: Child, limit: Duration, what: &str) -> Output {
+/// Waits for `child` to end, killing it (and failing) after `limit`. Its stdout and
+/// stderr are read while it runs, so a child writing more than a pipe holds never blocks.
+pub fn finish(mut child: Child, limit: Duration, what: &str) -> Output {
+    let drain = |pipe: Option<Box<dyn Read + Send>>| {
+        std::thread::spawn(move || {
+            let mut bytes = Vec::new();
+            if let Some(mut pipe) = pipe {
+                let _ = pipe.read_to_end(&mut bytes);
+            }
+            bytes
+        })
+    };
+    let stdout = drain(
+        child
+            .stdout
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
+    let stderr = drain(
+        child
+            .stderr
+            .take()
+            .map(|p| Box::new(p) as Box<dyn Read + Send>),
+    );
     let mut running = Running(child);
     let deadline = Instant::now() + limit;
     while running.0.try_wait().unwrap().is_none() {
@@ -104,18 +126,11 @@ pub fn finish(child: Child, limit: Duration, what: &str) -> Output {
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let mut output = Output {
+    Output {
         status: running.0.wait().unwrap(),
-        stdout: Vec::new(),
-        stderr: Vec::new(),
-    };
-    if let Some(mut out) = running.0.stdout.take() {
-        out.read_to_end(&mut output.stdout).unwrap();
+        stdout: stdout.join().unwrap(),
+        stderr: stderr.join().unwrap(),
     }
-    if let Some(mut err) = running.0.stderr.take() {
-        err.read_to_end(&mut output.stderr).unwrap();
-    }
-    output
 }
 
 /// `GET {url}{path}` as JSON, over a plain HTTP/1.0 connection.
@@ -130,4 +145,87 @@ pub fn get_json(url: &str, path: &str) -> serde_json::Value {
     stream.read_to_string(&mut answer).unwrap();
     let (_, body) = answer.split_once("\r\n\r\n").expect("an HTTP answer");
     serde_json::from_str(body).unwrap()
+}
+
+/// Runs `cmd` to its end within a minute (killed and failed after).
+pub fn run(mut cmd: Command) -> Output {
+    let what = format!("{cmd:?}");
+    finish(cmd.spawn().unwrap(), Duration::from_secs(60), &what)
+}
+
+/// stdout's lines.
+pub fn stdout_lines(out: &Output) -> Vec<String> {
+    String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(str::to_owned)
+        .collect()
+}
+
+/// stderr as text.
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Each simulated user's UPN and how many passkeys they hold (`/_sim/state`, hidden
+/// ones counted).
+pub fn passkey_counts(url: &str) -> Vec<(String, u64)> {
+    let state = get_json(url, "/_sim/state");
+    state["users"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|u| {
+            let upn = u["upn"].as_str().unwrap_or_default().to_owned();
+            (upn, u["passkeyCount"].as_u64().unwrap_or_default())
+        })
+        .collect()
+}
+
+pub fn code(out: &Output) -> Option<i32> {
+    out.status.code()
+}
+
+pub fn ok(out: &Output) {
+    assert_eq!(
+        code(out),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        stderr(out)
+    );
+}
+
+/// `keydesk-cli <args> --data-dir <data>` against the simulator.
+pub fn at(url: &str, data: &Path, args: &[&str]) -> Command {
+    let mut cmd = command(url, args);
+    cmd.arg("--data-dir").arg(data);
+    cmd
+}
+
+/// `<UPN> <status> …` lines: the status words.
+pub fn statuses(lines: &[String]) -> Vec<&str> {
+    lines.iter().filter_map(|l| l.split(' ').nth(1)).collect()
+}
+
+/// Every line parses as one JSON object with `upn` and `status`.
+pub fn json_lines(out: &Output) -> Vec<serde_json::Value> {
+    stdout_lines(out)
+        .iter()
+        .map(|l| {
+            let v: serde_json::Value =
+                serde_json::from_str(l).unwrap_or_else(|e| panic!("{l:?}: {e}"));
+            assert!(v["upn"].is_string() && v["status"].is_string(), "{l}");
+            v
+        })
+        .collect()
+}
+
+pub fn upns(url: &str) -> Vec<String> {
+    let out = run(command(url, &["users", "--group", "FIDO Provisioning"]));
+    ok(&out);
+    stdout_lines(&out)
+        .iter()
+        .filter(|l| l.split(' ').nth(1) == Some("eligible"))
+        .map(|l| l.split(' ').next().unwrap().to_owned())
+        .collect()
 }

@@ -208,13 +208,20 @@ impl AuditLog {
         Ok(())
     }
 
-    /// The log for an auditor: every entry, then a last line with the head, so a copy
-    /// cut short is caught by [`verify_export`].
+    /// The log for an auditor: every entry as it is in the log (one JSON object per
+    /// line), then a last line `{"head":{"entries":N,"last_mac":"…","mac":"…"}}`, where
+    /// `mac` is an HMAC-SHA256 of [`EXPORT_HEAD_DOMAIN`], N and the last entry's MAC under
+    /// the audit key: a copy cut short, or with a head written by someone without the key,
+    /// is caught by [`verify_export`].
     pub fn export(&self) -> Result<String, AuditError> {
         let tip = self.tip();
         let text = String::from_utf8(read_or_empty(&self.path)?)
             .map_err(|e| std::io::Error::new(std::io::ErrorKind::InvalidData, e))?;
-        let last = serde_json::json!({ "head": { "seq": tip.seq, "mac": tip.mac } });
+        let last = serde_json::json!({ "head": {
+            "entries": tip.seq,
+            "last_mac": tip.mac,
+            "mac": head_mac(self.key.as_ref(), tip.seq, &tip.mac),
+        } });
         Ok(format!("{text}{last}\n"))
     }
 
@@ -309,25 +316,41 @@ pub fn verify(path: &Path, key: &[u8], journal: &Journal) -> Result<(u64, String
     Ok(scan(&bytes, key, recorded.as_ref())?.head)
 }
 
-/// Checks an export made by [`AuditLog::export`]: the chain, and that it reaches the head
-/// written at its end.
+/// Checks an export made by [`AuditLog::export`]: the head line's MAC, the chain, and
+/// that the chain has exactly the head's number of entries and ends at its MAC. Returns
+/// the head (entries, last MAC).
 pub fn verify_export(export: &str, key: &[u8]) -> Result<(u64, String), AuditError> {
     let mut lines: Vec<&str> = export.lines().collect();
+    let head_line = lines.len().max(1);
     let head = lines
         .pop()
         .and_then(|l| serde_json::from_str::<serde_json::Value>(l).ok())
         .and_then(|v| {
-            let seq = v["head"]["seq"].as_u64()?;
-            Some((seq, v["head"]["mac"].as_str()?.to_owned()))
+            let entries = v["head"]["entries"].as_u64()?;
+            let last_mac = v["head"]["last_mac"].as_str()?.to_owned();
+            let sealed = v["head"]["mac"].as_str()? == head_mac(key, entries, &last_mac);
+            sealed.then_some((entries, last_mac))
         })
-        .ok_or(AuditError::Tampered {
-            line: lines.len() + 1,
-        })?;
+        .ok_or(AuditError::Tampered { line: head_line })?;
     let mut chain = Chain::new(key, Some(&head));
     for line in lines {
         chain.push(line.as_bytes())?;
     }
-    chain.finish()
+    let found = chain.finish()?;
+    if found != head {
+        return Err(AuditError::Tampered { line: head_line });
+    }
+    Ok(found)
+}
+
+/// What an export's head MAC covers first, so it can never be mistaken for an entry's.
+pub const EXPORT_HEAD_DOMAIN: &str = "keydesk audit export head v1";
+
+fn head_mac(key: &[u8], entries: u64, last_mac: &str) -> String {
+    let mut m = <Hmac<Sha256> as Mac>::new_from_slice(key).expect("HMAC takes any key length");
+    m.update(EXPORT_HEAD_DOMAIN.as_bytes());
+    m.update(format!("\n{entries}\n{last_mac}").as_bytes());
+    hex::encode(m.finalize().into_bytes())
 }
 
 /// What a log's bytes hold: the verified chain, and what follows its last whole line.
@@ -522,6 +545,29 @@ mod tests {
                 recorded: 3
             })
         ));
+    }
+
+    #[test]
+    fn an_export_head_rewritten_without_the_key_is_caught() {
+        let (_dir, path, store, journal) = log_of(3);
+        let log = AuditLog::open(&path, &store, &journal).unwrap();
+        let export = log.export().unwrap();
+        let mut lines: Vec<String> = export.lines().map(str::to_owned).collect();
+        // Drop the last entry and claim a head of two entries ending at the second's MAC:
+        // the chain agrees, the head's MAC does not.
+        let second: AuditEntry = serde_json::from_str(&lines[1]).unwrap();
+        lines.remove(3);
+        lines.remove(2);
+        lines.push(
+            serde_json::json!({ "head": { "entries": 2, "last_mac": second.mac, "mac": "00" } })
+                .to_string(),
+        );
+        assert!(matches!(
+            verify_export(&lines.join("\n"), key(&store).as_ref()),
+            Err(AuditError::Tampered { line: 3 })
+        ));
+        let other_key = [7u8; 32];
+        assert!(verify_export(&export, &other_key).is_err());
     }
 
     #[test]

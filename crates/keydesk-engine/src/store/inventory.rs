@@ -41,17 +41,21 @@ pub enum KeyStatus {
     Issued,
     /// Reported lost; the method was deleted in Entra.
     Revoked,
+    /// The key came back to the desk; its passkey was deleted in Entra.
+    Returned,
     /// A credential on a key that Entra never registered (its challenge expired, or the
     /// job restarted) and that could not be deleted from the key.
     Orphan,
 }
 
 impl KeyStatus {
-    fn as_str(self) -> &'static str {
+    /// The word stored and shown: `issued`, `revoked`, `returned`, `orphan`.
+    pub fn as_str(self) -> &'static str {
         match self {
             KeyStatus::Issued => "issued",
             KeyStatus::Revoked => "revoked",
             KeyStatus::Orphan => "orphan",
+            KeyStatus::Returned => "returned",
         }
     }
 
@@ -59,6 +63,7 @@ impl KeyStatus {
         match text {
             "revoked" => KeyStatus::Revoked,
             "orphan" => KeyStatus::Orphan,
+            "returned" => KeyStatus::Returned,
             _ => KeyStatus::Issued,
         }
     }
@@ -116,9 +121,14 @@ impl Journal {
 
     /// Marks an entry revoked.
     pub fn revoke_inventory(&self, id: i64) -> Result<(), JournalError> {
+        self.set_inventory_status(id, KeyStatus::Revoked)
+    }
+
+    /// Sets an entry's status.
+    pub fn set_inventory_status(&self, id: i64, status: KeyStatus) -> Result<(), JournalError> {
         self.lock().execute(
-            "UPDATE inventory SET status = 'revoked' WHERE id = ?1",
-            [id],
+            "UPDATE inventory SET status = ?1 WHERE id = ?2",
+            params![status.as_str(), id],
         )?;
         Ok(())
     }

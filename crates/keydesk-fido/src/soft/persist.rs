@@ -12,7 +12,8 @@
 //! ```
 //! The PIN itself is never written, only its CTAP hash and length. The credentials' private
 //! keys are written in the clear: this is a simulator, never a place for real secrets. The
-//! "3 wrong PINs in a row" counter is not saved: a restart is a power cycle.
+//! "3 wrong PINs in a row" counter is not saved: a restart is a power cycle. The file is
+//! written with mode 0600 (owner only) on Unix.
 
 use std::io;
 use std::path::Path;
@@ -90,8 +91,24 @@ pub(crate) fn save(dir: &Path, state: &State) -> io::Result<()> {
     std::fs::create_dir_all(dir)?;
     let json = serde_json::to_vec_pretty(&saved).map_err(io::Error::other)?;
     let tmp = dir.join("state.json.tmp");
-    std::fs::write(&tmp, json)?;
+    write_private(&tmp, &json)?;
     std::fs::rename(tmp, dir.join(FILE))
+}
+
+/// Writes `bytes` to a new `path` only its owner can read (mode 0600 on Unix): the
+/// state holds the credentials' private keys.
+fn write_private(path: &Path, bytes: &[u8]) -> io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(path)?;
+    file.write_all(bytes)?;
+    file.sync_all()
 }
 
 /// Reads `dir/state.json`; `Ok(None)` when there is none yet.

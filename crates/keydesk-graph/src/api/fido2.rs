@@ -101,6 +101,19 @@ impl GraphClient {
         user_id: &str,
         challenge_timeout_minutes: Option<u32>,
     ) -> Result<CreationOptions, GraphError> {
+        let (options, _) = self
+            .creation_options_json(user_id, challenge_timeout_minutes)
+            .await?;
+        Ok(options)
+    }
+
+    /// [`GraphClient::creation_options`], with the JSON document Graph sent (for exports
+    /// that hand the options to another tool verbatim).
+    pub async fn creation_options_json(
+        &self,
+        user_id: &str,
+        challenge_timeout_minutes: Option<u32>,
+    ) -> Result<(CreationOptions, serde_json::Value), GraphError> {
         self.ensure_provisioning()?;
         let user_id = required(user_id, "user id")?;
         let (url, template) = match challenge_timeout_minutes {
@@ -138,7 +151,9 @@ impl GraphClient {
             .await?;
         let mut options = creation_options::parse(&reply.body, reply.request_id.as_deref())?;
         options.beta = challenge_timeout_minutes.is_some() || self.config().api == ApiVersion::Beta;
-        Ok(options)
+        // `parse` has just read the same bytes as JSON.
+        let document = serde_json::from_slice(&reply.body).unwrap_or_default();
+        Ok((options, document))
     }
 
     /// Registers the passkey for the user; an unknown outcome is reconciled against
