@@ -6,7 +6,8 @@
 //! (the tenant pre-flight, read-back, self-test, inventory); [`group_move`] moves a
 //! registered user between groups; [`batch`] works a list over several keys with
 //! [`prefetch`] keeping challenges warm; [`queue`] and [`lost`] are the operator's queue
-//! and lost-key operations.
+//! and lost-key operations; [`phone`] hands out a phone with a passkey in Microsoft
+//! Authenticator (a Temporary Access Pass, then watching for the passkey).
 //!
 //! Not here: I/O of its own. Graph and keys are reached through the ports (`ports/`),
 //! files through the store (`store/`); the pure checks are [`crate::preflight`].
@@ -16,6 +17,7 @@ pub mod batch;
 pub mod context;
 pub mod group_move;
 pub mod lost;
+pub mod phone;
 pub mod prefetch;
 pub mod provision;
 pub mod queue;
