@@ -11,7 +11,10 @@
 //! ([`graph_directory`] adapts `GraphClient`) and to keys through `keydesk_fido`.
 //!
 //! After a registration, [`group_move`] adds the user to the "provisioned" group and
-//! removes them from the queue group, when the settings ask.
+//! removes them from the queue group, when the settings ask. [`phone`] hands out a phone
+//! with a passkey in Microsoft Authenticator through a Temporary Access Pass (the
+//! [`passes`] port); [`report`] turns the journal and inventory into the desk's CSV
+//! reports.
 //!
 //! Layout: `flow/` is what happens to a user ([`context`], [`provision`], [`resume`],
 //! [`after`], [`group_move`], [`batch`], [`prefetch`], [`queue`], [`lost`]); `store/` what
@@ -37,6 +40,7 @@ mod store;
 pub mod error;
 pub mod logging;
 pub mod preflight;
+pub mod report;
 pub mod settings;
 pub mod station;
 pub mod step;
