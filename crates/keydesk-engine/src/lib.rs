@@ -13,7 +13,7 @@
 //! After a registration, [`group_move`] adds the user to the "provisioned" group and
 //! removes them from the queue group, when the settings ask. [`phone`] hands out a phone
 //! with a passkey in Microsoft Authenticator through a Temporary Access Pass (the
-//! [`passes`] port); [`report`] turns the journal and inventory into the desk's CSV
+//! [`passes`] port) and [`tap_batch`] issues passes for letters; [`report`] turns the journal and inventory into the desk's CSV
 //! reports.
 //!
 //! Layout: `flow/` is what happens to a user ([`context`], [`provision`], [`resume`],
@@ -47,7 +47,7 @@ pub mod step;
 
 // The folders group the source by concern; the public paths stay one level deep.
 pub use flow::{
-    after, batch, context, group_move, lost, phone, prefetch, provision, queue, resume,
+    after, batch, context, group_move, lost, phone, prefetch, provision, queue, resume, tap_batch,
 };
 pub use ports::{directory, graph_directory, hid_keys, keys, passes};
 pub use store::{audit, escrow, inventory, journal, lock, secrets};

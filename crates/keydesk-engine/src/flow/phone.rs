@@ -21,12 +21,15 @@ use std::future::Future;
 use std::time::Duration;
 
 use keydesk_core::DirectoryUser;
-use keydesk_graph::{GraphError, GraphErrorKind, TapCode, TapRequest, TemporaryAccessPass};
+use keydesk_graph::{
+    may_register, GraphError, GraphErrorKind, TapCode, TapRequest, TemporaryAccessPass,
+};
 use serde::Serialize;
 
 use crate::after::add_phone_inventory;
 use crate::inventory::PhonePlatform;
 use crate::passes::TemporaryAccessPasses;
+use crate::preflight::Refusal;
 use crate::{Context, ProvisionError};
 
 /// How the pass is issued and how long the desk watches.
@@ -140,8 +143,36 @@ pub struct PhoneResult {
     pub pass_deleted: bool,
 }
 
-/// Issues the user's pass for a phone: user eligible, TAP policy allows the request, no
-/// active pass (unless `replace`), then the pass. Nothing is issued when a check fails.
+/// Whether the FIDO2 policy lets the user hold a passkey in Microsoft Authenticator (on
+/// either platform). A policy the caller may not read is a warning (logged), not a refusal,
+/// as in the key flow's pre-flight, unless the settings are strict.
+pub(crate) async fn fido2_allows_phones(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+) -> Result<(), ProvisionError> {
+    let policy = match ctx.directory.fido2_policy().await {
+        Ok(policy) => policy,
+        Err(ProvisionError::Graph(e))
+            if e.kind() == GraphErrorKind::Forbidden && !ctx.settings.strict_policy =>
+        {
+            tracing::warn!(error = %e, "FIDO2 policy not readable: Authenticator not checked");
+            return Ok(());
+        }
+        Err(e) => return Err(e),
+    };
+    let ios = may_register(&policy, PhonePlatform::Ios.aaguid(), user);
+    match ios {
+        Ok(()) => Ok(()),
+        Err(refusal) => match may_register(&policy, PhonePlatform::Android.aaguid(), user) {
+            Ok(()) => Ok(()),
+            Err(_) => Err(ProvisionError::Policy(Refusal::Graph(refusal))),
+        },
+    }
+}
+
+/// Issues the user's pass for a phone: user eligible, FIDO2 policy allows Authenticator,
+/// TAP policy allows the request, no active pass (unless `replace`), then the pass.
+/// Nothing is issued when a check fails.
 pub async fn issue_phone_pass(
     ctx: &Context<'_>,
     passes: &dyn TemporaryAccessPasses,
@@ -157,6 +188,7 @@ pub async fn issue_phone_pass(
         is_usable_once: Some(options.one_time),
         ..TapRequest::default()
     };
+    fido2_allows_phones(ctx, &user).await?;
     let policy = passes.tap_policy().await?;
     policy
         .check(&request)
