@@ -9,10 +9,13 @@
 mod args;
 mod check;
 mod connect;
+mod import;
 mod out;
 mod provision;
 mod reconcile;
+mod report;
 mod sim;
+mod tap;
 
 use std::process::ExitCode;
 
@@ -57,6 +60,9 @@ fn main() -> ExitCode {
             args::Command::Provision(opts) => provision::run(&cli.global, opts).await,
             args::Command::Reconcile(opts) => reconcile::run(&cli.global, opts).await,
             args::Command::Check(opts) => check::run(&cli.global, opts).await,
+            args::Command::Tap(opts) => tap::run(&cli.global, opts).await,
+            args::Command::Report(opts) => report::run(&cli.global, opts).await,
+            args::Command::Import(opts) => import::run(&cli.global, opts).await,
         }
     });
     ExitCode::from(code)
