@@ -13,8 +13,8 @@
 //! After a registration, [`group_move`] adds the user to the "provisioned" group and
 //! removes them from the queue group, when the settings ask. [`phone`] hands out a phone
 //! with a passkey in Microsoft Authenticator through a Temporary Access Pass (the
-//! [`passes`] port) and [`tap_batch`] issues passes for letters; [`report`] turns the journal and inventory into the desk's CSV
-//! reports.
+//! [`passes`] port) and [`tap_batch`] issues passes for letters; [`report`] turns the
+//! journal and inventory into the desk's CSV reports.
 //!
 //! Layout: `flow/` is what happens to a user ([`context`], [`provision`], [`resume`],
 //! [`after`], [`group_move`], [`batch`], [`prefetch`], [`queue`], [`lost`]); `store/` what

@@ -182,3 +182,33 @@ async fn the_phone_needs_the_users_usable_pass_and_uses_a_one_time_pass_up() {
     })
     .await
 }
+
+#[tokio::test]
+async fn the_phone_is_refused_when_the_fido2_policy_leaves_authenticator_out() {
+    within(async {
+        let yubikey = uuid::uuid!("cb69481e-8ff7-4039-93ec-0a2729a154a8");
+        let sim = Sim::start(SimConfig {
+            users: 1,
+            policy: keydesk_sim::Fido2Policy::allow(vec![yubikey]),
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap();
+        let graph = signed_in(&sim).await;
+        let user = group_members(&sim, &graph).await.remove(0);
+        let (pass, _) = graph
+            .issue_temporary_access_pass(&user.id, &ask(None, Some(true)))
+            .await
+            .unwrap();
+        let phone = json!({"user": user.upn, "pass": pass.pass.expose(), "platform": "ios"});
+        assert_eq!(post(&sim, "/_sim/phone", phone).await, 403);
+        assert!(graph.passkeys(&user.id).await.unwrap().is_empty());
+        // The pass was not used up by the refused attempt.
+        assert!(graph
+            .has_active_temporary_access_pass(&user.id)
+            .await
+            .unwrap());
+        sim.shutdown().await;
+    })
+    .await
+}

@@ -6,8 +6,9 @@
 //! a passkey: the user must hold that pass and it must be usable on the simulated clock
 //! (started, not expired, not already used once); a one-time pass is consumed. The new
 //! passkey carries Microsoft Authenticator's AAGUID for the platform and appears in the
-//! user's fido2Methods (after the listing delay in force, as any new passkey). Refusals are
-//! 403 with a sentence; an unknown user is 404.
+//! user's fido2Methods (after the listing delay in force, as any new passkey), when the
+//! FIDO2 policy allows Authenticator's AAGUID. Refusals are 403 with a sentence; an unknown
+//! user is 404.
 //!
 //! A test control like the rest of `/_sim`: no token is needed.
 
@@ -71,6 +72,12 @@ pub async fn play(
             tap.usability(now)
         )));
     }
+    if live.policy.check_key(aaguid, true).is_err() {
+        return Err(refuse(
+            "the FIDO2 policy does not allow Microsoft Authenticator passkeys for this user",
+        ));
+    }
+    let tap = live.taps.get_mut(&user.id).expect("checked above");
     if tap.usable_once {
         tap.consumed = true;
     }
