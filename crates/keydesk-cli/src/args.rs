@@ -105,11 +105,11 @@ pub enum Command {
     /// creation options. Exit 0 when provisioning can work, 1 when a line says FAIL.
     Check(CheckArgs),
     /// Issue Temporary Access Passes (shown on a terminal only) for onboarding phones.
-    Tap(crate::tap::TapArgs),
+    Tap(crate::tap_args::TapArgs),
     /// Write a report from the data folder: the desk's CSV or the Yubico sample's.
-    Report(crate::report::ReportArgs),
+    Report(crate::report_args::ReportArgs),
     /// Import the Yubico sample's configs.json or a list of users.
-    Import(crate::import::ImportArgs),
+    Import(crate::import_args::ImportArgs),
 }
 
 /// `sim` options. Every fault knob defaults to off; tests can change them at run time

@@ -13,36 +13,12 @@
 
 use std::path::PathBuf;
 
-use clap::{Args, Subcommand};
 use keydesk_core::import::{parse_user_list, parse_yubico_config};
 use keydesk_graph::{Credentials, GraphConfig, KeyringStore, Secret};
 
 use crate::args::Global;
+use crate::import_args::{ImportArgs, ImportWhat};
 use crate::{exit, out};
-
-/// `import` options.
-#[derive(Debug, Args)]
-pub struct ImportArgs {
-    /// What to import.
-    #[command(subcommand)]
-    pub what: ImportWhat,
-}
-
-/// The files `import` reads.
-#[derive(Debug, Subcommand)]
-pub enum ImportWhat {
-    /// The Yubico sample's configs.json: tenant, client id and client secret.
-    YubicoConfig {
-        /// The configs.json file.
-        file: PathBuf,
-    },
-    /// A list of users: the sample's usersToRegister.csv, a CSV with a UPN column, or
-    /// one UPN per line.
-    Users {
-        /// The file.
-        file: PathBuf,
-    },
-}
 
 /// Runs the command; returns the exit code.
 pub async fn run(_global: &Global, args: ImportArgs) -> u8 {

@@ -10,12 +10,15 @@ mod args;
 mod check;
 mod connect;
 mod import;
+mod import_args;
 mod out;
 mod provision;
 mod reconcile;
 mod report;
+mod report_args;
 mod sim;
 mod tap;
+mod tap_args;
 
 use std::process::ExitCode;
 

@@ -9,37 +9,14 @@
 //! goes to stdout; a file with PINs is created readable by this user only.
 
 use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
-use clap::{Args, ValueEnum};
 use keydesk_engine::report::{desk_report, yubico_report};
 use keydesk_engine::station::Station;
 
 use crate::args::Global;
 use crate::exit;
-
-/// `report` options.
-#[derive(Debug, Args)]
-pub struct ReportArgs {
-    /// Which report.
-    #[arg(long, value_enum)]
-    pub format: ReportFormat,
-    /// Write it to this file instead of stdout.
-    #[arg(long, value_name = "FILE")]
-    pub out: Option<PathBuf>,
-    /// With --format yubico: fill the PIN column from the escrow (PINs in clear).
-    #[arg(long)]
-    pub include_pins: bool,
-}
-
-/// `report --format`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
-pub enum ReportFormat {
-    /// The desk's report: status, key model, serial and method id per user.
-    Csv,
-    /// The Yubico sample's keysRegistered.csv.
-    Yubico,
-}
+use crate::report_args::{ReportArgs, ReportFormat};
 
 /// Runs the command; returns the exit code.
 pub async fn run(global: &Global, args: ReportArgs) -> u8 {

@@ -12,46 +12,13 @@
 
 use std::io::IsTerminal;
 
-use clap::Args;
 use keydesk_engine::passes::TemporaryAccessPasses;
-use keydesk_engine::tap_batch::{issue_passes, IssuedPass, PassOptions};
+use keydesk_engine::tap_batch::{issue_passes, IssuedPass};
 use keydesk_engine::{Context, ProvisionError};
 
 use crate::args::Global;
+use crate::tap_args::TapArgs;
 use crate::{connect, exit, out};
-
-/// `tap` options.
-#[derive(Debug, Args)]
-pub struct TapArgs {
-    /// The users, by UPN (or object id), comma-separated.
-    #[arg(
-        long,
-        value_name = "UPN,UPN...",
-        value_delimiter = ',',
-        required = true
-    )]
-    pub users: Vec<String>,
-    /// Lifetime of each pass in minutes (default: the tenant's TAP policy's default).
-    #[arg(long, value_name = "M")]
-    pub lifetime_minutes: Option<u32>,
-    /// Each pass works for one sign-in only.
-    #[arg(long)]
-    pub one_time: bool,
-    /// Replace a pass a user already holds (ask the user first: theirs stops working).
-    #[arg(long)]
-    pub replace: bool,
-}
-
-impl TapArgs {
-    /// What the engine is asked for.
-    pub fn options(&self) -> PassOptions {
-        PassOptions {
-            lifetime_minutes: self.lifetime_minutes,
-            one_time: self.one_time,
-            replace: self.replace,
-        }
-    }
-}
 
 /// Issues the passes (for a terminal or a letter renderer): per user, in order, the pass
 /// or why none was issued. `Err` when the TAP policy refuses the request as a whole.

@@ -7,10 +7,9 @@
 //! a lost pass cannot be read back): the error says to check and delete the user's pass.
 //!
 //! A new pass silently replaces the user's active one, so callers that must not do that
-//! ask [`GraphClient::has_active_temporary_access_pass`] first. [`GraphClient::issue_temporary_access_pass`]
-//! reads the tenant's TAP policy ([`crate::TapPolicy`]) and refuses a request outside its
-//! bounds before anything is sent; listing and deleting passes complete the set (a listed
-//! pass never carries the code).
+//! ask [`GraphClient::has_active_temporary_access_pass`] first. Listing and deleting
+//! passes complete the set (a listed pass never carries the code); issuing within the
+//! tenant's TAP policy is [`crate::api::tap_policy`].
 
 use std::fmt;
 
@@ -18,7 +17,6 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use zeroize::Zeroizing;
 
-use crate::api::tap_policy::TapPolicy;
 use crate::http::Call;
 use crate::{GraphClient, GraphError, Operation};
 
@@ -119,22 +117,6 @@ impl TapMethod {
 }
 
 impl GraphClient {
-    /// Issues a pass within the tenant's policy: reads the policy, refuses (with
-    /// [`GraphError::InvalidInput`], nothing sent) what it would not allow, then creates
-    /// the pass. Returns the pass with the policy read, so callers can state its lifetime.
-    pub async fn issue_temporary_access_pass(
-        &self,
-        user_id: &str,
-        request: &TapRequest,
-    ) -> Result<(TemporaryAccessPass, TapPolicy), GraphError> {
-        let policy = self.tap_policy().await?;
-        policy
-            .check(request)
-            .map_err(|refusal| GraphError::InvalidInput(refusal.to_string()))?;
-        let pass = self.create_temporary_access_pass(user_id, request).await?;
-        Ok((pass, policy))
-    }
-
     /// The user's passes (without their codes).
     pub async fn temporary_access_passes(
         &self,

@@ -4,14 +4,15 @@
 //! Read from Graph's temporaryAccessPassAuthenticationMethodConfiguration: `state`,
 //! `defaultLifetimeInMinutes`, `minimumLifetimeInMinutes`, `maximumLifetimeInMinutes`,
 //! `isUsableOnce` (when true every pass is one-time) and `defaultLength`. [`TapPolicy::check`]
-//! does no I/O: the client asks it before sending a pass request, so a request the tenant
-//! would refuse is refused with a clear sentence and nothing is sent.
+//! does no I/O: [`GraphClient::issue_temporary_access_pass`] asks it before sending a pass
+//! request, so a request the tenant would refuse is refused with a clear sentence and
+//! nothing is sent.
 //!
 //! Not judged: the policy's include/exclude targets (whether this user is in scope).
 
 use serde::Deserialize;
 
-use crate::api::tap::{TapRequest, TAP_LIFETIME_MINUTES};
+use crate::api::tap::{TapRequest, TemporaryAccessPass, TAP_LIFETIME_MINUTES};
 use crate::http::Call;
 use crate::{GraphClient, GraphError, Operation};
 
@@ -128,6 +129,22 @@ pub(crate) fn parse_tap_policy(body: &[u8]) -> Result<TapPolicy, serde_json::Err
 }
 
 impl GraphClient {
+    /// Issues a pass within the tenant's policy: reads the policy, refuses (with
+    /// [`GraphError::InvalidInput`], nothing sent) what it would not allow, then creates
+    /// the pass. Returns the pass with the policy read, so callers can state its lifetime.
+    pub async fn issue_temporary_access_pass(
+        &self,
+        user_id: &str,
+        request: &TapRequest,
+    ) -> Result<(TemporaryAccessPass, TapPolicy), GraphError> {
+        let policy = self.tap_policy().await?;
+        policy
+            .check(request)
+            .map_err(|refusal| GraphError::InvalidInput(refusal.to_string()))?;
+        let pass = self.create_temporary_access_pass(user_id, request).await?;
+        Ok((pass, policy))
+    }
+
     /// The tenant's Temporary Access Pass policy.
     pub async fn tap_policy(&self) -> Result<TapPolicy, GraphError> {
         let url = self.url(
