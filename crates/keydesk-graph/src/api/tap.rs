@@ -28,6 +28,11 @@ pub const TAP_LIFETIME_MINUTES: std::ops::RangeInclusive<u32> = 10..=43200;
 pub struct TapCode(Zeroizing<String>);
 
 impl TapCode {
+    /// Wraps a pass (Graph's answer, or a test double's).
+    pub fn new(code: impl Into<String>) -> Self {
+        TapCode(Zeroizing::new(code.into()))
+    }
+
     /// The pass, for the one place that shows or prints it.
     pub fn expose(&self) -> &str {
         &self.0
