@@ -7,8 +7,9 @@
 //! registered user between groups; [`batch`] works a list over several keys with
 //! [`prefetch`] keeping challenges warm; [`queue`] and [`lost`] are the operator's queue
 //! and lost-key operations; [`phone`] hands out a phone with a passkey in Microsoft
-//! Authenticator (a Temporary Access Pass, then watching for the passkey); [`tap_batch`]
-//! issues passes for a list of users, for onboarding letters.
+//! Authenticator (a Temporary Access Pass, then watching for the passkey; its types are in
+//! [`phone_types`]); [`tap_batch`] issues passes for a list of users, for onboarding
+//! letters.
 //!
 //! Not here: I/O of its own. Graph and keys are reached through the ports (`ports/`),
 //! files through the store (`store/`); the pure checks are [`crate::preflight`].
@@ -19,6 +20,7 @@ pub mod context;
 pub mod group_move;
 pub mod lost;
 pub mod phone;
+pub mod phone_types;
 pub mod prefetch;
 pub mod provision;
 pub mod queue;
