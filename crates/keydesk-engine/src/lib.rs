@@ -47,8 +47,8 @@ pub mod step;
 
 // The folders group the source by concern; the public paths stay one level deep.
 pub use flow::{
-    after, batch, context, group_move, lost, phone, phone_types, prefetch, provision, queue,
-    resume, tap_batch,
+    after, batch, context, group_move, imported, lost, phone, phone_types, prefetch, provision,
+    queue, resume, tap_batch,
 };
 pub use ports::{directory, graph_directory, hid_keys, keys, passes};
 pub use store::{audit, escrow, inventory, journal, lock, secrets};

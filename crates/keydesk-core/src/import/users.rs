@@ -18,6 +18,7 @@ use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 
 use crate::csv::{records, Record};
+use crate::import::prefetched::PrefetchedChallenge;
 use crate::import::upn::check_upn;
 use crate::rfc3339::unix_seconds;
 
@@ -51,26 +52,6 @@ pub struct QueueEntry {
     pub display_name: Option<String>,
     /// A challenge fetched ahead (the sample's step 1), still valid when read.
     pub prefetched: Option<PrefetchedChallenge>,
-}
-
-/// Creation options a file brought along (the sample's columns).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrefetchedChallenge {
-    /// The challenge, verbatim.
-    pub challenge: String,
-    /// When it expires, Unix seconds.
-    pub expires_unix: i64,
-    /// The WebAuthn user handle (decoded `User.ID`).
-    pub user_handle: Vec<u8>,
-    /// `RP.ID`, when the file has the column.
-    pub rp_id: Option<String>,
-}
-
-impl PrefetchedChallenge {
-    /// Whether it can still be used at `now_unix` with `margin_secs` to spare.
-    pub fn usable_at(&self, now_unix: i64, margin_secs: i64) -> bool {
-        self.expires_unix - margin_secs > now_unix
-    }
 }
 
 /// Why a row (or the file) did not import as it was.

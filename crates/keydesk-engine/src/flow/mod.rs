@@ -5,7 +5,7 @@
 //! a job a crash or a lost answer left unfinished; [`after`] is what surrounds the key work
 //! (the tenant pre-flight, read-back, self-test, inventory); [`group_move`] moves a
 //! registered user between groups; [`batch`] works a list over several keys with
-//! [`prefetch`] keeping challenges warm; [`queue`] and [`lost`] are the operator's queue
+//! [`prefetch`] keeping challenges warm ([`imported`] plants those a file brought); [`queue`] and [`lost`] are the operator's queue
 //! and lost-key operations; [`phone`] hands out a phone with a passkey in Microsoft
 //! Authenticator (a Temporary Access Pass, then watching for the passkey; its types are in
 //! [`phone_types`]); [`tap_batch`] issues passes for a list of users, for onboarding
@@ -18,6 +18,7 @@ pub mod after;
 pub mod batch;
 pub mod context;
 pub mod group_move;
+pub mod imported;
 pub mod lost;
 pub mod phone;
 pub mod phone_types;
