@@ -95,6 +95,12 @@ pub enum Command {
     Labels(crate::paper_args::LabelsArgs),
     /// Show escrowed PINs on this terminal; each is wiped once you confirm delivery.
     Pins(crate::paper_args::PinsArgs),
+    /// Issue Temporary Access Passes (shown on a terminal only) for onboarding phones.
+    Tap(crate::tap_args::TapArgs),
+    /// Write a report from the data folder: the desk's CSV or the Yubico sample's.
+    Report(crate::report_args::ReportArgs),
+    /// Import the Yubico sample's configs.json or a list of users.
+    Import(crate::import_args::ImportArgs),
 }
 
 /// `provision` options.

@@ -11,6 +11,8 @@ mod audit;
 mod check;
 mod completions;
 mod connect;
+mod import;
+mod import_args;
 mod inventory;
 mod keys;
 mod lost;
@@ -21,10 +23,14 @@ mod prefetch;
 mod progress;
 mod provision;
 mod reconcile;
+mod report;
+mod report_args;
 mod secret;
 mod selection;
 mod sim;
 mod sim_args;
+mod tap;
+mod tap_args;
 mod users;
 
 use std::process::ExitCode;
@@ -84,6 +90,9 @@ fn main() -> ExitCode {
             args::Command::Logout => secret::logout(&cli.global),
             args::Command::Completions(opts) => completions::completions(&opts),
             args::Command::Man(opts) => completions::man(&opts),
+            args::Command::Tap(opts) => tap::run(&cli.global, opts).await,
+            args::Command::Report(opts) => report::run(&cli.global, opts).await,
+            args::Command::Import(opts) => import::run(&cli.global, opts).await,
         }
     });
     ExitCode::from(code)

@@ -11,7 +11,10 @@
 //! ([`graph_directory`] adapts `GraphClient`) and to keys through `keydesk_fido`.
 //!
 //! After a registration, [`group_move`] adds the user to the "provisioned" group and
-//! removes them from the queue group, when the settings ask.
+//! removes them from the queue group, when the settings ask. [`phone`] hands out a phone
+//! with a passkey in Microsoft Authenticator through a Temporary Access Pass (the
+//! [`passes`] port) and [`tap_batch`] issues passes for letters; [`report`] turns the
+//! journal and inventory into the desk's CSV reports.
 //!
 //! Layout: `flow/` is what happens to a user ([`context`], [`provision`], [`resume`],
 //! [`after`], [`group_move`], [`batch`], [`prefetch`], [`queue`], [`lost`], [`letters`]);
@@ -38,6 +41,7 @@ mod store;
 pub mod error;
 pub mod logging;
 pub mod preflight;
+pub mod report;
 pub mod settings;
 pub mod station;
 pub mod step;
@@ -45,9 +49,10 @@ pub mod tenant_check;
 
 // The folders group the source by concern; the public paths stay one level deep.
 pub use flow::{
-    after, batch, context, group_move, letters, lost, prefetch, provision, queue, resume,
+    after, batch, context, group_move, imported, letters, lost, phone, phone_types, prefetch,
+    provision, queue, resume, tap_batch,
 };
-pub use ports::{directory, graph_directory, hid_keys, keys};
+pub use ports::{directory, graph_directory, hid_keys, keys, passes};
 pub use store::{audit, escrow, inventory, journal, key_home, letter_facts, lock, secrets};
 
 use keydesk_core::Pin;

@@ -143,7 +143,8 @@ impl Station {
             let _ = std::fs::remove_file(&audit_path);
         }
         let journal = Journal::open(&journal_path)?;
-        crate::store::restrict_folder(dir, &files).map_err(StationError::Folder)?;
+        crate::store::restrict_folder(dir, files.journal, files.audit)
+            .map_err(StationError::Folder)?;
         let store = match store {
             Some(store) => store,
             None => key_home::open(dir)?,

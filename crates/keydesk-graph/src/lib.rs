@@ -55,7 +55,8 @@ pub use api::reconcile::{
     judge, outcome_unknown, Attempt, PasskeyListing, Verdict, CREATED_TOLERANCE_SECS,
 };
 pub use api::registration::{Registration, MAX_DISPLAY_NAME_CHARS};
-pub use api::tap::{TapCode, TapRequest, TemporaryAccessPass, TAP_LIFETIME_MINUTES};
+pub use api::tap::{TapCode, TapMethod, TapRequest, TemporaryAccessPass, TAP_LIFETIME_MINUTES};
+pub use api::tap_policy::{TapPolicy, TapRefusal};
 pub use client::{GraphClient, TokenHint, TLS_TRUST};
 pub use cloud::Cloud;
 pub use config::{is_loopback, ApiVersion, GraphConfig};

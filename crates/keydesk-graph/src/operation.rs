@@ -30,6 +30,12 @@ pub enum Operation {
     ReadFido2Policy,
     /// `POST /users/{id}/authentication/temporaryAccessPassMethods`.
     CreateTemporaryAccessPass,
+    /// `GET /users/{id}/authentication/temporaryAccessPassMethods`.
+    ListTemporaryAccessPasses,
+    /// `DELETE /users/{id}/authentication/temporaryAccessPassMethods/{methodId}`.
+    DeleteTemporaryAccessPass,
+    /// `GET /policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass`.
+    ReadTapPolicy,
     /// `GET /me`: who is signed in (delegated sign-in only).
     GetMe,
     /// `POST /groups/{id}/members/$ref`.
@@ -53,7 +59,11 @@ impl Operation {
             }
             Operation::DeletePasskey => Some("UserAuthMethod-Passkey.ReadWrite.All"),
             Operation::ReadFido2Policy => Some("Policy.Read.AuthenticationMethod"),
-            Operation::CreateTemporaryAccessPass => Some("UserAuthMethod-TAP.ReadWrite.All"),
+            Operation::CreateTemporaryAccessPass | Operation::DeleteTemporaryAccessPass => {
+                Some("UserAuthMethod-TAP.ReadWrite.All")
+            }
+            Operation::ListTemporaryAccessPasses => Some("UserAuthMethod-TAP.Read.All"),
+            Operation::ReadTapPolicy => Some("Policy.Read.AuthenticationMethod"),
             Operation::AddGroupMember | Operation::RemoveGroupMember => {
                 Some("GroupMember.ReadWrite.All")
             }
@@ -68,6 +78,8 @@ impl Operation {
             Operation::DeletePasskey => Some("UserAuthMethod-Passkey.ReadWrite"),
             Operation::GetUser => Some("User.Read.All"),
             Operation::GetMe => Some("User.Read"),
+            Operation::ListTemporaryAccessPasses => Some("UserAuthMethod-TAP.Read"),
+            Operation::DeleteTemporaryAccessPass => Some("UserAuthMethod-TAP.ReadWrite"),
             other => other.application_permission(),
         }
     }
@@ -78,10 +90,12 @@ impl Operation {
             Operation::CreationOptions
             | Operation::RegisterPasskey
             | Operation::DeletePasskey
-            | Operation::CreateTemporaryAccessPass => {
+            | Operation::CreateTemporaryAccessPass
+            | Operation::ListTemporaryAccessPasses
+            | Operation::DeleteTemporaryAccessPass => {
                 Some("Authentication Administrator or Privileged Authentication Administrator")
             }
-            Operation::ReadFido2Policy => {
+            Operation::ReadFido2Policy | Operation::ReadTapPolicy => {
                 Some("Global Reader or Authentication Policy Administrator")
             }
             _ => None,
@@ -144,6 +158,9 @@ impl fmt::Display for Operation {
             Operation::DeletePasskey => "deleting the passkey",
             Operation::ReadFido2Policy => "reading the FIDO2 policy",
             Operation::CreateTemporaryAccessPass => "creating a Temporary Access Pass",
+            Operation::ListTemporaryAccessPasses => "listing the user's Temporary Access Passes",
+            Operation::DeleteTemporaryAccessPass => "deleting a Temporary Access Pass",
+            Operation::ReadTapPolicy => "reading the Temporary Access Pass policy",
             Operation::GetMe => "reading the signed-in account",
             Operation::AddGroupMember => "adding the user to a group",
             Operation::RemoveGroupMember => "removing the user from a group",

@@ -53,6 +53,7 @@ mod policy;
 mod query;
 mod routes;
 mod seed;
+mod tap_policy;
 mod tenant;
 mod verify;
 mod version;

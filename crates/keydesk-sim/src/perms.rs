@@ -96,6 +96,8 @@ pub enum Need {
     PasskeyDelete,
     PolicyRead,
     TapWrite,
+    /// Listing a user's Temporary Access Passes.
+    TapRead,
 }
 
 struct Rule {
@@ -218,6 +220,25 @@ fn rule(need: Need) -> Rule {
             delegated: POLICY,
             roles: POLICY_READER_ROLES,
             role_scope: "",
+        },
+        Need::TapRead => Rule {
+            what: "read Temporary Access Passes",
+            app: &[
+                "UserAuthMethod-TAP.Read.All",
+                "UserAuthMethod-TAP.ReadWrite.All",
+                "UserAuthenticationMethod.Read.All",
+                "UserAuthenticationMethod.ReadWrite.All",
+            ],
+            delegated: &[
+                "UserAuthMethod-TAP.Read",
+                "UserAuthMethod-TAP.Read.All",
+                "UserAuthMethod-TAP.ReadWrite",
+                "UserAuthMethod-TAP.ReadWrite.All",
+                "UserAuthenticationMethod.Read.All",
+                "UserAuthenticationMethod.ReadWrite.All",
+            ],
+            roles: ADMIN_ROLES,
+            role_scope: " for other users",
         },
         Need::TapWrite => Rule {
             what: "issue Temporary Access Passes",

@@ -26,6 +26,7 @@ use crate::grants::{granted_scopes, Grants};
 use crate::method_ids::MethodIdGen;
 use crate::perms::Caller;
 use crate::policy::Fido2Policy;
+use crate::tap_policy::TapPolicy;
 use crate::{b64, seed};
 
 /// The relying party Entra registers passkeys for.
@@ -48,6 +49,31 @@ pub struct Passkey {
     pub credential_id: Vec<u8>,
     /// SHA-1 thumbprints of the attestation certificates; empty when not attested.
     pub attestation_certificates: Vec<String>,
+}
+
+impl Tap {
+    /// When the pass stops working.
+    pub fn end(&self) -> OffsetDateTime {
+        self.start + time::Duration::minutes(i64::from(self.lifetime_minutes))
+    }
+
+    /// Graph's `methodUsabilityReason` at `now`.
+    pub fn usability(&self, now: OffsetDateTime) -> &'static str {
+        if self.consumed {
+            "OneTimeUsed"
+        } else if now < self.start {
+            "NotYetValid"
+        } else if now >= self.end() {
+            "Expired"
+        } else {
+            "EnabledByPolicy"
+        }
+    }
+
+    /// Whether it signs in at `now`.
+    pub fn usable_at(&self, now: OffsetDateTime) -> bool {
+        self.usability(now) == "EnabledByPolicy"
+    }
 }
 
 impl Passkey {
@@ -79,6 +105,11 @@ pub struct TokenInfo {
 #[derive(Debug, Clone)]
 pub struct Tap {
     pub id: Uuid,
+    /// The code in clear (the simulator is a test fixture; `/_sim/state` shows it so tests
+    /// can compare it with what was printed).
+    pub pass: String,
+    /// A one-time pass that signed in once.
+    pub consumed: bool,
     pub created: OffsetDateTime,
     pub start: OffsetDateTime,
     pub lifetime_minutes: u32,
@@ -94,6 +125,8 @@ pub struct Live {
     pub taps: HashMap<Uuid, Tap>,
     /// The FIDO2 method policy in force.
     pub policy: Fido2Policy,
+    /// The Temporary Access Pass method policy in force.
+    pub tap_policy: TapPolicy,
     /// Authorization codes, device codes, refresh tokens, assertion ids.
     pub grants: Grants,
     /// Raw challenge bytes → its pending registration.

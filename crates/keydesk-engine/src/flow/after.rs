@@ -11,7 +11,7 @@ use rand::RngCore;
 use std::sync::atomic::Ordering;
 
 use crate::directory::Fido2Policy;
-use crate::inventory::{InventoryEntry, KeyStatus};
+use crate::inventory::{InventoryEntry, KeyStatus, PhonePlatform};
 use crate::journal::JobRecord;
 use crate::preflight;
 use crate::{group_move, Context, ProvisionError, Provisioned};
@@ -178,6 +178,29 @@ pub(crate) fn add_inventory(
         status,
     })?;
     Ok(())
+}
+
+/// Adds the inventory entry for a phone that now holds the user's passkey `method_id` in
+/// Microsoft Authenticator (kept with the key entries, see [`crate::inventory`]).
+pub(crate) fn add_phone_inventory(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    platform: PhonePlatform,
+    method_id: &str,
+) -> Result<i64, ProvisionError> {
+    Ok(ctx.journal.add_inventory(&InventoryEntry {
+        id: 0,
+        key_serial: String::new(),
+        key_aaguid: platform.aaguid().to_string(),
+        key_model: platform.model().to_owned(),
+        user_id: user.id.clone(),
+        upn: user.upn.clone(),
+        method_id: method_id.to_owned(),
+        credential_id: String::new(),
+        operator: ctx.operator.clone(),
+        at: (ctx.now)(),
+        status: KeyStatus::Issued,
+    })?)
 }
 
 /// Everything after Graph's 201. Failures here are warnings: the passkey is registered.

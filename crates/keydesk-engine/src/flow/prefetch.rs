@@ -86,6 +86,14 @@ impl Prefetch {
         n
     }
 
+    /// Caches options fetched elsewhere (a file of prefetched challenges), replacing any
+    /// the user had; [`Prefetch::take`] still hands them out only while fresh.
+    pub fn plant(&self, user_id: &str, options: CreationOptions) {
+        if self.lock().insert(user_id.to_owned(), options).is_some() {
+            self.discarded.fetch_add(1, Ordering::Relaxed);
+        }
+    }
+
     /// Prefetched challenges dropped unused because they aged out.
     pub fn discarded(&self) -> usize {
         self.discarded.load(Ordering::Relaxed)

@@ -2,8 +2,15 @@
 //! method id, by which operator, when; and credentials left on keys that Entra never saw
 //! (orphans). Stored in the journal file (its table is made in `schema`); the
 //! lost-key flow is [`crate::lost::report_lost`].
+//!
+//! A phone handed out with a passkey in Microsoft Authenticator is an entry too (made by
+//! [`crate::phone`]): its AAGUID is Authenticator's, which no security key carries, so
+//! [`InventoryEntry::kind`] tells a phone (and its platform) from a key without a column
+//! of its own; its serial is empty and its model names the platform.
 
 use rusqlite::params;
+use serde::Serialize;
+use uuid::{uuid, Uuid};
 
 use crate::journal::{Journal, JournalError};
 
@@ -32,6 +39,59 @@ pub struct InventoryEntry {
     pub at: i64,
     /// What became of it.
     pub status: KeyStatus,
+}
+
+/// The platform of a phone holding a passkey in Microsoft Authenticator.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub enum PhonePlatform {
+    /// Microsoft Authenticator on iOS.
+    Ios,
+    /// Microsoft Authenticator on Android.
+    Android,
+}
+
+impl PhonePlatform {
+    /// Authenticator's AAGUID on this platform.
+    pub const fn aaguid(self) -> Uuid {
+        match self {
+            PhonePlatform::Ios => uuid!("90a3ccdf-635c-4729-a248-9b709135078f"),
+            PhonePlatform::Android => uuid!("de1e552d-db1d-4423-a619-566b625cdc84"),
+        }
+    }
+
+    /// The platform whose Authenticator has this AAGUID (any spelling `Uuid` reads).
+    pub fn from_aaguid(aaguid: &str) -> Option<PhonePlatform> {
+        let aaguid = Uuid::parse_str(aaguid.trim()).ok()?;
+        [PhonePlatform::Ios, PhonePlatform::Android]
+            .into_iter()
+            .find(|p| p.aaguid() == aaguid)
+    }
+
+    /// What the inventory's model column says.
+    pub fn model(self) -> &'static str {
+        match self {
+            PhonePlatform::Ios => "Microsoft Authenticator (iOS)",
+            PhonePlatform::Android => "Microsoft Authenticator (Android)",
+        }
+    }
+}
+
+/// What an inventory entry is about.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeviceKind {
+    /// A FIDO2 security key.
+    SecurityKey,
+    /// A phone with a passkey in Microsoft Authenticator.
+    Phone(PhonePlatform),
+}
+
+impl InventoryEntry {
+    /// A key or a phone (told by the AAGUID).
+    pub fn kind(&self) -> DeviceKind {
+        PhonePlatform::from_aaguid(&self.key_aaguid)
+            .map_or(DeviceKind::SecurityKey, DeviceKind::Phone)
+    }
 }
 
 /// The fate of an inventory entry.

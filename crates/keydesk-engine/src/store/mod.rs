@@ -21,13 +21,11 @@ mod schema;
 pub mod secrets;
 
 /// Makes `dir` and a station's files in it private to the OS user (see `private`).
+/// `journal` and `audit` are the file names of the station's journal and audit log.
 pub(crate) fn restrict_folder(
     dir: &std::path::Path,
-    files: &crate::station::StationFiles,
+    journal: &str,
+    audit: &str,
 ) -> std::io::Result<()> {
-    private::restrict(
-        dir,
-        &[files.journal, lock::LOCK_FILE, key_home::MARKER],
-        &[files.audit],
-    )
+    private::restrict(dir, &[journal, lock::LOCK_FILE, key_home::MARKER], &[audit])
 }

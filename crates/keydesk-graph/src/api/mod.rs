@@ -3,7 +3,7 @@
 //! writes), [`fido2`] (passkeys: list, creation options, register, delete) with
 //! [`creation_options`] (reading the options document), [`registration`] (the register
 //! body) and [`reconcile`] (whether a register POST with a lost answer landed), [`policy`] (the FIDO2 policy and the pure
-//! [`crate::may_register`]), [`tap`] (Temporary Access Pass) and [`operator`] (who is
+//! [`crate::may_register`]), [`tap`] (Temporary Access Pass: issue, list, delete) with [`tap_policy`] (its method policy) and [`operator`] (who is
 //! signed in, for the audit log).
 //!
 //! A new Graph call goes here: a method on [`crate::GraphClient`] that builds a
@@ -19,4 +19,5 @@ pub(crate) mod policy;
 pub(crate) mod reconcile;
 pub(crate) mod registration;
 pub(crate) mod tap;
+pub(crate) mod tap_policy;
 pub(crate) mod users;

@@ -5,6 +5,11 @@
 //! [`TapCode`] at once: redacted in `Debug`, no `Display`, zeroized on drop, never logged.
 //! The POST is not repeated after an unknown outcome (a user holds one pass at a time, and
 //! a lost pass cannot be read back): the error says to check and delete the user's pass.
+//!
+//! A new pass silently replaces the user's active one, so callers that must not do that
+//! ask [`GraphClient::has_active_temporary_access_pass`] first. Listing and deleting
+//! passes complete the set (a listed pass never carries the code); issuing within the
+//! tenant's TAP policy is [`crate::api::tap_policy`].
 
 use std::fmt;
 
@@ -23,6 +28,11 @@ pub const TAP_LIFETIME_MINUTES: std::ops::RangeInclusive<u32> = 10..=43200;
 pub struct TapCode(Zeroizing<String>);
 
 impl TapCode {
+    /// Wraps a pass (Graph's answer, or a test double's).
+    pub fn new(code: impl Into<String>) -> Self {
+        TapCode(Zeroizing::new(code.into()))
+    }
+
     /// The pass, for the one place that shows or prints it.
     pub fn expose(&self) -> &str {
         &self.0
@@ -76,17 +86,99 @@ struct TapDto {
     is_usable_once: Option<bool>,
 }
 
+/// A pass as a listing shows it (never with the code).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct TapMethod {
+    /// Method id.
+    pub id: String,
+    /// When it was created, as Graph wrote it.
+    pub created_date_time: Option<String>,
+    /// When it becomes usable.
+    pub start_date_time: Option<String>,
+    /// Lifetime in minutes.
+    pub lifetime_in_minutes: Option<u32>,
+    /// One sign-in only.
+    pub is_usable_once: Option<bool>,
+    /// Whether it can be used now.
+    pub is_usable: Option<bool>,
+    /// `EnabledByPolicy`, `DisabledByPolicy`, `Expired`, `NotYetValid`, `OneTimeUsed`.
+    pub method_usability_reason: Option<String>,
+}
+
+impl TapMethod {
+    /// Usable now or later: a new pass would replace it. A listing that says neither is
+    /// taken as active (the cautious reading).
+    pub fn is_active(&self) -> bool {
+        let not_yet = self
+            .method_usability_reason
+            .as_deref()
+            .is_some_and(|r| r.eq_ignore_ascii_case("NotYetValid"));
+        match self.is_usable {
+            Some(usable) => usable || not_yet,
+            None => self.method_usability_reason.is_none() || not_yet,
+        }
+    }
+}
+
 impl GraphClient {
+    /// The user's passes (without their codes).
+    pub async fn temporary_access_passes(
+        &self,
+        user_id: &str,
+    ) -> Result<Vec<TapMethod>, GraphError> {
+        let url = self.url(self.config().api, &tap_path(required(user_id)?));
+        self.get_all(
+            Operation::ListTemporaryAccessPasses,
+            "/users/{id}/authentication/temporaryAccessPassMethods",
+            url,
+            false,
+        )
+        .await
+    }
+
+    /// Whether the user holds a pass that a new one would silently replace.
+    pub async fn has_active_temporary_access_pass(
+        &self,
+        user_id: &str,
+    ) -> Result<bool, GraphError> {
+        Ok(self
+            .temporary_access_passes(user_id)
+            .await?
+            .iter()
+            .any(TapMethod::is_active))
+    }
+
+    /// Deletes one pass (204). A pass already gone is a `NotFound` error.
+    pub async fn delete_temporary_access_pass(
+        &self,
+        user_id: &str,
+        method_id: &str,
+    ) -> Result<(), GraphError> {
+        let method_id = method_id.trim();
+        if method_id.is_empty() {
+            return Err(GraphError::InvalidInput("the pass id is empty".into()));
+        }
+        let mut segments = tap_path(required(user_id)?);
+        segments.push(method_id);
+        let call = Call {
+            operation: Operation::DeleteTemporaryAccessPass,
+            method: Method::DELETE,
+            template: "/users/{id}/authentication/temporaryAccessPassMethods/{methodId}",
+            url: self.url(self.config().api, &segments),
+            body: None,
+            eventual: false,
+        };
+        self.send(call).await.map(drop)
+    }
+
     /// Creates a Temporary Access Pass for the user; the pass is returned once.
     pub async fn create_temporary_access_pass(
         &self,
         user_id: &str,
         request: &TapRequest,
     ) -> Result<TemporaryAccessPass, GraphError> {
-        let user_id = user_id.trim();
-        if user_id.is_empty() {
-            return Err(GraphError::InvalidInput("the user id is empty".into()));
-        }
+        let user_id = required(user_id)?;
         if let Some(minutes) = request.lifetime_in_minutes {
             if !TAP_LIFETIME_MINUTES.contains(&minutes) {
                 return Err(GraphError::InvalidInput(format!(
@@ -94,15 +186,7 @@ impl GraphClient {
                 )));
             }
         }
-        let url = self.url(
-            self.config().api,
-            &[
-                "users",
-                user_id,
-                "authentication",
-                "temporaryAccessPassMethods",
-            ],
-        );
+        let url = self.url(self.config().api, &tap_path(user_id));
         let call = Call {
             operation: Operation::CreateTemporaryAccessPass,
             method: Method::POST,
@@ -134,6 +218,23 @@ impl GraphClient {
     }
 }
 
+fn required(user_id: &str) -> Result<&str, GraphError> {
+    let user_id = user_id.trim();
+    if user_id.is_empty() {
+        return Err(GraphError::InvalidInput("the user id is empty".into()));
+    }
+    Ok(user_id)
+}
+
+fn tap_path(user_id: &str) -> Vec<&str> {
+    vec![
+        "users",
+        user_id,
+        "authentication",
+        "temporaryAccessPassMethods",
+    ]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -155,5 +256,23 @@ mod tests {
         })
         .unwrap();
         assert_eq!(body, serde_json::json!({"lifetimeInMinutes": 60}));
+    }
+
+    #[test]
+    fn expired_and_used_passes_are_not_active() {
+        let listed = |usable: Option<bool>, reason: Option<&str>| TapMethod {
+            id: "t".into(),
+            created_date_time: None,
+            start_date_time: None,
+            lifetime_in_minutes: None,
+            is_usable_once: None,
+            is_usable: usable,
+            method_usability_reason: reason.map(str::to_owned),
+        };
+        assert!(listed(Some(true), Some("EnabledByPolicy")).is_active());
+        assert!(listed(Some(false), Some("NotYetValid")).is_active());
+        assert!(!listed(Some(false), Some("Expired")).is_active());
+        assert!(!listed(Some(false), Some("OneTimeUsed")).is_active());
+        assert!(listed(None, None).is_active());
     }
 }

@@ -3,6 +3,7 @@
 mod fido2;
 mod groups;
 mod members;
+mod phone;
 mod policy;
 mod signin;
 mod sim;
@@ -43,6 +44,8 @@ pub fn app(tenant: Arc<Tenant>) -> Router {
         .route("/_sim/faults", get(sim::get_faults).post(sim::set_faults))
         .route("/_sim/policy", post(sim::set_policy))
         .route("/_sim/passkeys", post(sim::plant_passkey))
+        .route("/_sim/tapPolicy", post(sim::set_tap_policy))
+        .route("/_sim/phone", post(phone::play))
         .nest("/v1.0", graph(&tenant, ApiVersion::V1))
         .nest("/beta", graph(&tenant, ApiVersion::Beta))
         .fallback(|| async { StatusCode::NOT_FOUND })
@@ -77,7 +80,15 @@ fn graph(tenant: &Arc<Tenant>, version: ApiVersion) -> Router<Arc<Tenant>> {
         .route("/me", get(users::me))
         .route(
             "/users/{id}/authentication/temporaryAccessPassMethods",
-            post(tap::create),
+            get(tap::list).post(tap::create),
+        )
+        .route(
+            "/users/{id}/authentication/temporaryAccessPassMethods/{method}",
+            delete(tap::delete),
+        )
+        .route(
+            "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/TemporaryAccessPass",
+            get(tap::policy),
         )
         .route(
             "/policies/authenticationMethodsPolicy/authenticationMethodConfigurations/fido2",

@@ -1,5 +1,7 @@
-//! Test-only controls under `/_sim`: a state dump, the simulated clock, the fault knobs
-//! the FIDO2 policy, and planting a passkey with a chosen credential id.
+//! Test-only controls under `/_sim`: a state dump (each user's Temporary Access Pass with
+//! its code, so tests can compare it with what was printed), the simulated clock, the fault
+//! knobs, the FIDO2 and TAP policies, and planting a passkey with a chosen credential id.
+//! The phone that signs in with a pass is [`super::phone`].
 //!
 //! No authentication; these exist for tests and demos, not for the client under test.
 
@@ -18,6 +20,7 @@ use crate::b64;
 use crate::clock::rfc3339_seconds;
 use crate::faults::Faults;
 use crate::policy::Fido2Policy;
+use crate::tap_policy::TapPolicy;
 use crate::tenant::{Passkey, Tenant};
 
 /// `GET /_sim/state`.
@@ -59,6 +62,15 @@ pub async fn state(State(tenant): State<Arc<Tenant>>) -> Json<Value> {
                 "passkeyCount": passkeys.len(),
                 "passkeys": passkeys,
                 "hasTemporaryAccessPass": live.taps.contains_key(&u.id),
+                "temporaryAccessPass": live.taps.get(&u.id).map(|t| json!({
+                    "id": t.id,
+                    "pass": t.pass,
+                    "startDateTime": rfc3339_seconds(t.start),
+                    "endDateTime": rfc3339_seconds(t.end()),
+                    "lifetimeInMinutes": t.lifetime_minutes,
+                    "isUsableOnce": t.usable_once,
+                    "usability": t.usability(now),
+                })),
             })
         })
         .collect();
@@ -89,6 +101,7 @@ pub async fn state(State(tenant): State<Arc<Tenant>>) -> Json<Value> {
         },
         "faults": tenant.faults.knobs(),
         "policy": live.policy,
+        "tapPolicy": live.tap_policy,
     }))
 }
 
@@ -144,6 +157,19 @@ pub async fn set_policy(
         .map_err(|e| (StatusCode::BAD_REQUEST, format!("invalid policy: {e}")))?;
     let graph = policy.to_graph();
     tenant.live().policy = policy;
+    Ok(Json(graph))
+}
+
+/// `POST /_sim/tapPolicy` with a [`TapPolicy`] body (camelCase, absent fields take
+/// Entra's defaults): replaces the Temporary Access Pass method policy.
+pub async fn set_tap_policy(
+    State(tenant): State<Arc<Tenant>>,
+    body: Bytes,
+) -> Result<Json<Value>, (StatusCode, String)> {
+    let policy: TapPolicy = serde_json::from_slice(&body)
+        .map_err(|e| (StatusCode::BAD_REQUEST, format!("invalid TAP policy: {e}")))?;
+    let graph = policy.to_graph();
+    tenant.live().tap_policy = policy;
     Ok(Json(graph))
 }
 

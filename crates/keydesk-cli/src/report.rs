@@ -1,0 +1,93 @@
+//! `keydesk-cli report --format csv|yubico [--out FILE] [--include-pins]`: the desk's
+//! report from its data folder, offline (no sign-in).
+//!
+//! `csv`: every journaled user as provisioned, pending, failed or revoked with key model,
+//! serial and method id, and every phone handed out. `yubico`: the Yubico sample's
+//! `keysRegistered.csv` (header `#upn,entraIDAuthMethodObjectId,serialNumber,PIN`, byte for
+//! byte); its PIN column is empty unless `--include-pins`, which fills it from the escrow
+//! (PINs whose letters are out are gone) and warns on stderr. Without `--out` the report
+//! goes to stdout; a file with PINs is created readable by this user only.
+
+use std::io::Write;
+use std::path::Path;
+
+use keydesk_engine::report::{desk_report, yubico_report};
+use keydesk_engine::station::Station;
+
+use crate::args::Global;
+use crate::exit;
+use crate::report_args::{ReportArgs, ReportFormat};
+
+/// Runs the command; returns the exit code.
+pub async fn run(global: &Global, args: ReportArgs) -> u8 {
+    if args.include_pins && args.format != ReportFormat::Yubico {
+        eprintln!("error: --include-pins goes with --format yubico (the only report with PINs)");
+        return exit::USAGE;
+    }
+    let dir = match crate::connect::data_dir(global) {
+        Ok(dir) => dir,
+        Err(message) => {
+            eprintln!("error: {message}");
+            return exit::USAGE;
+        }
+    };
+    let station = match Station::open(&dir) {
+        Ok(station) => station,
+        Err(e) => {
+            eprintln!("error: {e}\n  {}", e.remediation());
+            return exit::USAGE;
+        }
+    };
+    let text = match args.format {
+        ReportFormat::Csv => desk_report(&station.journal),
+        ReportFormat::Yubico => {
+            let pins = args.include_pins.then_some(&station.escrow);
+            yubico_report(&station.journal, pins).map(|(text, count)| {
+                if args.include_pins {
+                    eprintln!(
+                        "warning: the report holds {count} PIN(s) in clear, from the escrow: \
+                         keep it away from shared folders and delete it once used"
+                    );
+                }
+                text
+            })
+        }
+    };
+    let text = match text {
+        Ok(text) => text,
+        Err(e) => {
+            eprintln!("error: {e}\n  {}", e.remediation());
+            return exit::USAGE;
+        }
+    };
+    let written = match &args.out {
+        Some(path) => write_private(path, text.as_bytes()),
+        None => {
+            let mut stdout = std::io::stdout().lock();
+            stdout
+                .write_all(text.as_bytes())
+                .and_then(|()| stdout.flush())
+        }
+    };
+    match written {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: cannot write the report: {e}");
+            exit::USAGE
+        }
+    }
+}
+
+/// Writes `bytes` to `path` (replacing it), readable by this user only on Unix, synced.
+fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create(true).truncate(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    // An existing file keeps its mode on open: narrow it before the PINs go in.
+    #[cfg(unix)]
+    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
+    file.write_all(bytes)?;
+    file.sync_all()
+}
