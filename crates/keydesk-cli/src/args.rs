@@ -6,7 +6,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 /// KeyDesk: provision FIDO2 security keys for Entra ID users.
 #[derive(Debug, Parser)]
-#[command(name = "keydesk-cli", version)]
+#[command(name = "keydesk-cli", version = env!("KEYDESK_VERSION_LINE"))]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
