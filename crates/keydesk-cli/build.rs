@@ -8,5 +8,7 @@ fn main() {
     println!("cargo:rerun-if-changed=../../scripts/build_commit.rs");
     let version = std::env::var("CARGO_PKG_VERSION").unwrap_or_default();
     let commit = keydesk_commit();
-    println!("cargo:rustc-env=KEYDESK_VERSION_LINE={version} (commit {commit}, demo: sim built in)");
+    println!(
+        "cargo:rustc-env=KEYDESK_VERSION_LINE={version} (commit {commit}, demo: sim built in)"
+    );
 }
