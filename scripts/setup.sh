@@ -11,6 +11,7 @@ APT_PACKAGES=(
   libudev-dev libssl-dev
   xvfb xauth webkit2gtk-driver dbus
   nodejs npm python3
+  debootstrap
 )
 
 missing=()
