@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/keydesk/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test build package test-package setup ui structure licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm
+.PHONY: demo test build package test-package lint-workflows setup ui structure licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm
 
 ## Run the app against a simulated tenant and simulated keys.
 demo: setup ui
@@ -18,7 +18,7 @@ demo: setup ui
 	$(CARGO_TARGET_DIR)/debug/keydesk --demo
 
 ## Every check CI runs.
-test: setup structure ui test-ui check-rust licences test-rust bindings-fresh webdriver test-hardware-vm test-package
+test: setup structure ui test-ui check-rust licences test-rust bindings-fresh webdriver test-hardware-vm test-package lint-workflows
 	@echo "make test: all checks passed"
 
 ## The real-key path (hidraw -> CTAPHID -> CTAP2) against virtual FIDO2 keys in a QEMU guest.
@@ -40,6 +40,11 @@ package: setup ui
 test-package: setup ui
 	scripts/package.sh --debug
 	timeout 900 tests/package/run.sh $(CARGO_TARGET_DIR)/debian-debug
+
+## The Windows and macOS workflows (they cannot run here): actionlint, then their agreement
+## with the Linux build (tests/workflows/check.py).
+lint-workflows: setup
+	tests/workflows/run.sh
 
 setup:
 	scripts/setup.sh
