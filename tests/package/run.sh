@@ -26,8 +26,11 @@ ls "$DEBS"/keydesk-cli_*.deb "$DEBS"/keydesk_*.deb >/dev/null \
 command -v debootstrap >/dev/null || "$REPO/scripts/setup.sh"
 VERSION=$(awk -F'"' '/^\[workspace.package\]/{p=1} p && /^version *=/{print $2; exit}' "$REPO/Cargo.toml")
 
-# 1. The clean root, built once per recipe; older recipes' roots are removed.
+# 1. The clean root, built once per recipe; older recipes' roots are removed. One run at a
+#    time per cache (clones on one machine share it, and its apt cache).
 mkdir -p "$CACHE/apt-archives/partial"
+exec 9> "$CACHE/lock"
+flock 9
 ROOTDIR="$CACHE/bookworm-$(sha256sum "$HERE/build-root.sh" | cut -c1-12)"
 if [ ! -d "$ROOTDIR/pristine" ]; then
     log "building the clean root into $ROOTDIR"
@@ -38,7 +41,12 @@ fi
 
 # 2. A fresh copy for this run, with /proc, /dev and the apt cache mounted; all of it undone
 #    on exit, whatever happens.
-find "$CACHE" -maxdepth 1 -name 'run.*' -mmin +120 -exec rm -rf {} + 2>/dev/null || true
+# Leftovers of runs killed before their cleanup, never one with something still mounted in it
+# (rm -rf through a bind-mounted /dev would delete the host's device nodes).
+# Two hours old at least: a run of another clone sharing the cache may be copying its root.
+find "$CACHE" -maxdepth 1 -name 'run.*' -mmin +120 -print | while IFS= read -r old; do
+    grep -q " $old/" /proc/mounts || rm -rf "$old"
+done
 WORK="$(mktemp -d "$CACHE/run.XXXXXX")"
 ROOT="$WORK/root"
 cleanup() {
