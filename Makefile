@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/keydesk/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test build setup ui structure licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm man
+.PHONY: demo test build package test-package lint-workflows setup ui structure licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm man
 
 ## Run the app against a simulated tenant and simulated keys.
 demo: setup ui
@@ -18,7 +18,7 @@ demo: setup ui
 	$(CARGO_TARGET_DIR)/debug/keydesk --demo
 
 ## Every check CI runs.
-test: setup structure ui test-ui check-rust licences test-rust bindings-fresh webdriver test-hardware-vm
+test: setup structure ui test-ui check-rust licences test-rust bindings-fresh webdriver test-hardware-vm test-package lint-workflows
 	@echo "make test: all checks passed"
 
 ## The real-key path (hidraw -> CTAPHID -> CTAP2) against virtual FIDO2 keys in a QEMU guest.
@@ -29,6 +29,22 @@ test-hardware-vm:
 ## Release binaries and the UI (the app without demo mode: see src-tauri/Cargo.toml).
 build: setup ui
 	$(CARGO) build --release -p keydesk -p keydesk-cli
+
+## The Debian packages keydesk-cli and keydesk (release build, cargo-deb) with SHA256SUMS, in
+## $(CARGO_TARGET_DIR)/debian/. See docs/RELEASING.md.
+package: setup ui
+	scripts/package.sh
+
+## The install test: the packages of the debug build installed into a clean Debian 12 root
+## (cached in ~/.cache/keydesk/pkgroot), used, purged. See tests/package/run.sh.
+test-package: setup ui
+	scripts/package.sh --debug
+	timeout 900 tests/package/run.sh $(CARGO_TARGET_DIR)/debian-debug
+
+## The Windows and macOS workflows (they cannot run here): actionlint, then their agreement
+## with the Linux build (tests/workflows/check.py).
+lint-workflows: setup
+	tests/workflows/run.sh
 
 setup:
 	scripts/setup.sh
@@ -44,7 +60,7 @@ ui:
 # svelte-check and tsc, eslint (with the rule that only ui/src/platform/ imports
 # @tauri-apps/*) and prettier, then vitest.
 test-ui:
-	cd ui && npm run check && npm run lint && npm test
+	cd ui && npm run check && npm run lint && npm test && npm run e2e
 
 # No module cycles inside a crate (the rule is at the top of the script), checked after
 # the checker checks itself on a made-up crate. Fast: runs first.

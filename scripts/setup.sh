@@ -10,8 +10,9 @@ APT_PACKAGES=(
   libwebkit2gtk-4.1-dev libgtk-3-dev librsvg2-dev libayatana-appindicator3-dev libxdo-dev
   libudev-dev libssl-dev
   xvfb xauth webkit2gtk-driver dbus
-  nodejs npm python3
-  poppler-utils
+  nodejs npm python3 python3-yaml
+  poppler-utils chromium
+  debootstrap
 )
 
 missing=()

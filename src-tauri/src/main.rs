@@ -55,14 +55,13 @@ fn main() {
     }
 }
 
-/// `keydesk --version`: the version, and whether this build has demo mode.
+/// `keydesk --version`: the version, the git commit it was built from, and whether this
+/// build has demo mode, e.g. `keydesk 0.1.0 (commit abc1234, demo: no)`.
 fn version() -> String {
     let version = env!("CARGO_PKG_VERSION");
-    if demo::BUILT_IN {
-        format!("keydesk {version} (demo mode built in)")
-    } else {
-        format!("keydesk {version} (no demo mode)")
-    }
+    let commit = env!("KEYDESK_COMMIT");
+    let demo = if demo::BUILT_IN { "yes" } else { "no" };
+    format!("keydesk {version} (commit {commit}, demo: {demo})")
 }
 
 /// On Linux a window needs X11 or Wayland; say so instead of letting GTK abort.

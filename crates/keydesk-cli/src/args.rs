@@ -10,7 +10,7 @@ pub use crate::sim_args::{SimArgs, SimMethodIds, Switch};
 
 /// KeyDesk: provision FIDO2 security keys for Entra ID users.
 #[derive(Debug, Parser)]
-#[command(name = "keydesk-cli", version)]
+#[command(name = "keydesk-cli", version = env!("KEYDESK_VERSION_LINE"))]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
