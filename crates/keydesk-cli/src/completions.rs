@@ -12,13 +12,15 @@ use crate::exit;
 /// Prints the completion script; returns the exit code.
 pub fn completions(args: &CompletionsArgs) -> u8 {
     let mut command = Cli::command();
-    clap_complete::generate(
-        args.shell,
-        &mut command,
-        "keydesk-cli",
-        &mut std::io::stdout(),
-    );
-    exit::OK
+    let mut script = Vec::new();
+    clap_complete::generate(args.shell, &mut command, "keydesk-cli", &mut script);
+    match crate::out::raw(&script) {
+        Ok(()) => exit::OK,
+        Err(e) => {
+            eprintln!("error: cannot write the completion script: {e}");
+            exit::USAGE
+        }
+    }
 }
 
 /// Writes the man pages; returns the exit code.

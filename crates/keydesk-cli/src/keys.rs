@@ -22,11 +22,13 @@ use crate::args::ProvisionArgs;
 use crate::connect;
 
 /// Refuses simulated keys where they must not go, before anything is opened.
-pub fn check(args: &ProvisionArgs, graph_url: &Url) -> Result<(), String> {
+pub fn check(args: &ProvisionArgs, login_url: &Url, graph_url: &Url) -> Result<(), String> {
     if args.soft_keys == Some(0) {
         return Err("--soft-keys needs at least 1 key".into());
     }
-    if args.soft_keys.is_some() && !connect::is_loopback(graph_url) {
+    if args.soft_keys.is_some()
+        && !(connect::is_loopback(graph_url) && connect::is_loopback(login_url))
+    {
         return Err("--soft-keys only works against a Graph on this machine (a simulated tenant): simulated keys must never be registered in a real tenant".into());
     }
     if args.soft_key_dir.is_some() && args.soft_keys.is_none() {

@@ -63,6 +63,7 @@ fn main() -> ExitCode {
         }
     };
     keydesk_engine::logging::init();
+    out::guard();
     let runtime = match tokio::runtime::Runtime::new() {
         Ok(rt) => rt,
         Err(e) => {

@@ -1,6 +1,5 @@
 //! `keydesk-cli provision`: every selected user, one line each on stdout.
 
-use std::io::IsTerminal;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
@@ -21,7 +20,7 @@ use crate::{connect, exit, keys, out};
 pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
     let prepared = connect::prepare(global).and_then(|p| {
         connect::ensure_provisioning(&p.config)?;
-        keys::check(&args, &p.config.graph_url)?;
+        keys::check(&args, &p.config.login_url, &p.config.graph_url)?;
         Ok(p)
     });
     let (station, graph) = match prepared {
@@ -67,7 +66,7 @@ async fn provision(station: &Station, graph: &GraphClient, args: &ProvisionArgs)
     ctx.prefetch = Some(&prefetch);
     ctx.operator = connect::operator_name(graph).await;
     ctx.pin_policy = PinPolicy::default();
-    let show_pins = std::io::stdout().is_terminal();
+    let show_pins = out::is_terminal();
     let total = users.len() + missing.len();
     let progress = Progress::new(users.len(), "provisioning");
     let report = |user: &DirectoryUser, outcome: &Outcome| {

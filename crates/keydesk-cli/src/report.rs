@@ -62,12 +62,7 @@ pub async fn run(global: &Global, args: ReportArgs) -> u8 {
     };
     let written = match &args.out {
         Some(path) => write_private(path, text.as_bytes()),
-        None => {
-            let mut stdout = std::io::stdout().lock();
-            stdout
-                .write_all(text.as_bytes())
-                .and_then(|()| stdout.flush())
-        }
+        None => crate::out::raw(text.as_bytes()),
     };
     match written {
         Ok(()) => exit::OK,

@@ -23,7 +23,7 @@ pub async fn run(global: &Global, args: SimArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    println!("LISTENING {}", sim.port());
+    crate::out::line(&format!("LISTENING {}", sim.port()));
     let c = sim.config();
     // Only the simulator's built-in demo secret is shown (issue 3 asks for it); a secret
     // the operator chose with --client-secret is never echoed.

@@ -10,8 +10,6 @@
 //! silently). stdout, one line per pass: `<UPN> <pass> valid <start> to <end> [one-time]`;
 //! refused users on stderr; exit 1 when some user got no pass.
 
-use std::io::IsTerminal;
-
 use keydesk_engine::passes::TemporaryAccessPasses;
 use keydesk_engine::tap_batch::{issue_passes, IssuedPass};
 use keydesk_engine::{Context, ProvisionError};
@@ -38,7 +36,7 @@ pub async fn issue(
 
 /// Runs the command; returns the exit code.
 pub async fn run(global: &Global, args: TapArgs) -> u8 {
-    if !std::io::stdout().is_terminal() {
+    if !out::is_terminal() {
         eprintln!(
             "error: stdout is not a terminal: Temporary Access Passes are shown only on a \
              terminal, never written to a pipe or a file; nothing was issued"

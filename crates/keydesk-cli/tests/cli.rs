@@ -120,6 +120,14 @@ fn exit_codes_follow_the_contract() {
     let refused = run(&remote, Some(SECRET));
     assert_eq!(refused.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&refused.stderr).contains("--soft-keys"));
+    // Simulated keys with a real sign-in authority (a real tenant's tokens) are refused
+    // too, even with Graph on this machine.
+    let mut real_login: Vec<&str> = args.clone();
+    let at = real_login.iter().position(|a| *a == "--login-url").unwrap();
+    real_login[at + 1] = "https://login.microsoftonline.com";
+    let refused = run(&real_login, Some(SECRET));
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&refused.stderr).contains("--soft-keys"));
 
     assert_eq!(run(&["provision"], Some(SECRET)).status.code(), Some(2));
     let missing_group = run(

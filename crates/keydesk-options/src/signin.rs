@@ -69,6 +69,9 @@ fn client_secret(config: &GraphConfig, keyring: &dyn SecretStore) -> Result<Secr
         .ok()
         .filter(|s| !s.is_empty())
     {
+        // Read once, then gone from the environment: a child process (a browser opened
+        // for sign-in, a $BROWSER script) or a crash report does not inherit it.
+        std::env::remove_var(CLIENT_SECRET_ENV);
         return Ok(Secret::new(secret));
     }
     match keyring.get(&SecretKey::client_secret(config)) {

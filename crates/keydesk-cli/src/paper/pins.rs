@@ -3,7 +3,7 @@
 //! stderr, read from stdin). Only when stdout is a terminal: piped or redirected, it
 //! exits 2 and points at `letters`, so a PIN never lands in a file or a pipe.
 
-use std::io::{BufRead, IsTerminal, Write};
+use std::io::{BufRead, Write};
 
 use keydesk_engine::letters;
 use keydesk_engine::station::os_user;
@@ -15,7 +15,7 @@ use crate::{exit, out};
 
 /// Runs the command; returns the exit code.
 pub fn run(global: &Global, args: &PinsArgs) -> u8 {
-    if !std::io::stdout().is_terminal() {
+    if !out::is_terminal() {
         eprintln!(
             "error: pins shows PINs only on a terminal, and stdout is not one. To deliver \
              PINs in bulk, print letters: keydesk-cli letters --unprinted --out FILE.pdf"
