@@ -93,10 +93,11 @@ async fn key_source(soft_keys: Option<usize>) -> (Box<dyn KeySource>, usize) {
     if let Some(n) = soft_keys {
         let rack = Arc::new(SoftRack::new());
         let serials = Arc::new(AtomicUsize::new(0));
+        let touch = soft_touch_delay();
         let blank_key = move || {
             let n = serials.fetch_add(1, Ordering::Relaxed) + 1;
             let mut key = SoftKeyConfig::with_serial(format!("SIM{n:05}"));
-            key.touch = TouchMode::Auto(Duration::from_millis(20));
+            key.touch = TouchMode::Auto(touch);
             key
         };
         for _ in 0..n {
@@ -116,6 +117,16 @@ async fn key_source(soft_keys: Option<usize>) -> (Box<dyn KeySource>, usize) {
         eprintln!("{present} security key(s) found: touch each key when it blinks; swap in a new key after each user.");
     }
     (Box::new(keys), present.max(1))
+}
+
+/// How long a simulated key takes to be touched: 20 ms, or `KEYDESK_SOFT_TOUCH_MS` (the
+/// benchmarks set 0 to measure the station itself, with instantly touched keys).
+fn soft_touch_delay() -> Duration {
+    let ms = std::env::var("KEYDESK_SOFT_TOUCH_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(20);
+    Duration::from_millis(ms)
 }
 
 async fn load_users(

@@ -1,0 +1,105 @@
+"""Shared helpers of the benchmark scripts: start `keydesk-cli sim`, read its counters,
+run the CLI against it, measure CPU time and peak memory of a child process."""
+
+import json
+import os
+import resource
+import subprocess
+import tempfile
+import time
+import urllib.request
+
+SECRET = "keydesk-bench-secret"
+TENANT = "contoso.onmicrosoft.com"
+CLIENT_ID = "00000000-0000-4000-8000-00000000c11d"
+GROUP = "FIDO Provisioning"
+
+
+class Sim:
+    """A `keydesk-cli sim` child process on a free loopback port."""
+
+    def __init__(self, cli, *flags):
+        self.out = tempfile.NamedTemporaryFile("w+", suffix=".sim.out")
+        self.err = tempfile.NamedTemporaryFile("w+", suffix=".sim.err")
+        self.proc = subprocess.Popen(
+            [cli, "sim", "--port", "0", "--client-secret", SECRET, *map(str, flags)],
+            stdout=self.out, stderr=self.err)
+        deadline = time.time() + 120
+        port = None
+        while time.time() < deadline and port is None:
+            self.out.seek(0)
+            for line in self.out.read().splitlines():
+                if line.startswith("LISTENING"):
+                    port = int(line.split()[1])
+            if self.proc.poll() is not None:
+                self.err.seek(0)
+                raise RuntimeError("sim exited: " + self.err.read())
+            time.sleep(0.05)
+        if port is None:
+            raise RuntimeError("sim did not start")
+        self.url = f"http://127.0.0.1:{port}"
+
+    def state(self):
+        with urllib.request.urlopen(self.url + "/_sim/state", timeout=120) as r:
+            return json.load(r)
+
+    def counters(self):
+        return self.state()["counters"]
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait()
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.stop()
+
+
+def cli_args(sim, data_dir):
+    """The global options that point the CLI at `sim` with `data_dir`."""
+    return ["--data-dir", data_dir, "--tenant", TENANT, "--client-id", CLIENT_ID,
+            "--login-url", sim.url, "--graph-url", sim.url]
+
+
+def run_measured(argv, env=None, stdout_lines=None):
+    """Runs argv to the end; returns (wall s, user+sys CPU s, max RSS MiB, rc, line times).
+
+    CPU and max RSS come from wait4's rusage of this one child (getrusage semantics).
+    `line times` are the monotonic times each stdout line arrived."""
+    full_env = dict(os.environ, KEYDESK_CLIENT_SECRET=SECRET, NO_COLOR="1")
+    full_env.update(env or {})
+    start = time.monotonic()
+    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            env=full_env, text=True)
+    times = []
+    for line in proc.stdout:
+        times.append(time.monotonic())
+        if stdout_lines is not None:
+            stdout_lines.append(line.rstrip("\n"))
+    err = proc.stderr.read()
+    _, status, usage = os.wait4(proc.pid, 0)
+    proc.returncode = os.waitstatus_to_exitcode(status)
+    wall = time.monotonic() - start
+    cpu = usage.ru_utime + usage.ru_stime
+    rss_mib = usage.ru_maxrss / 1024.0
+    if proc.returncode != 0:
+        print(err[-2000:])
+    return wall, cpu, rss_mib, proc.returncode, times
+
+
+def machine():
+    """nproc, CPU model and the load average now."""
+    model = "unknown"
+    with open("/proc/cpuinfo") as f:
+        for line in f:
+            if line.startswith("model name"):
+                model = line.split(":", 1)[1].strip()
+                break
+    with open("/proc/loadavg") as f:
+        load = " ".join(f.read().split()[:3])
+    with open("/proc/meminfo") as f:
+        mem = f.readline().split()[1]
+    return {"nproc": os.cpu_count(), "cpu": model, "load": load,
+            "mem_gib": round(int(mem) / 1024 / 1024, 1)}
