@@ -42,7 +42,9 @@ pub mod station;
 pub mod step;
 
 // The folders group the source by concern; the public paths stay one level deep.
-pub use flow::{after, batch, context, group_move, lost, prefetch, provision, queue, resume};
+pub use flow::{
+    after, batch, context, group_move, lost, policy_cache, prefetch, provision, queue, resume,
+};
 pub use ports::{directory, graph_directory, hid_keys, keys};
 pub use store::{audit, escrow, inventory, journal, lock, secrets};
 

@@ -5,7 +5,8 @@
 //! a job a crash or a lost answer left unfinished; [`after`] is what surrounds the key work
 //! (the tenant pre-flight, read-back, self-test, inventory); [`group_move`] moves a
 //! registered user between groups; [`batch`] works a list over several keys with
-//! [`prefetch`] keeping challenges warm; [`queue`] and [`lost`] are the operator's queue
+//! [`prefetch`] keeping challenges and passkey listings warm and [`policy_cache`] reading
+//! the FIDO2 policy once; [`queue`] and [`lost`] are the operator's queue
 //! and lost-key operations.
 //!
 //! Not here: I/O of its own. Graph and keys are reached through the ports (`ports/`),
@@ -16,6 +17,7 @@ pub mod batch;
 pub mod context;
 pub mod group_move;
 pub mod lost;
+pub mod policy_cache;
 pub mod prefetch;
 pub mod provision;
 pub mod queue;
