@@ -29,6 +29,13 @@ pub const FRESHNESS_MARGIN_SECS: i64 = 30;
 /// A prefetched challenge with less than this many seconds left is fetched again.
 pub const REFRESH_SECS: i64 = 60;
 
+/// Creation-options requests in flight at once for a bulk prefetch (a whole group): 24.
+/// At Graph's own latency (150 ms and more) that is at most about 1,600 requests per 10 s,
+/// under half the smallest application-and-tenant budget of Entra's identity service
+/// (3,500 resource units per 10 s; a read costs 1), so a run does not throttle itself or
+/// starve the tenant's other tools; every 429 is still waited out for its Retry-After.
+pub const DEFAULT_CONCURRENCY: usize = 24;
+
 /// How old a passkey listing may be and still stand for "the user's passkeys just before
 /// the POST".
 pub const LISTING_FRESH: Duration = Duration::from_secs(10);
