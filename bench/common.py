@@ -71,21 +71,22 @@ def run_measured(argv, env=None, stdout_lines=None):
     full_env = dict(os.environ, KEYDESK_CLIENT_SECRET=SECRET, NO_COLOR="1")
     full_env.update(env or {})
     start = time.monotonic()
-    proc = subprocess.Popen(argv, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+    errors = tempfile.TemporaryFile("w+")
+    proc = subprocess.Popen([str(a) for a in argv], stdout=subprocess.PIPE, stderr=errors,
                             env=full_env, text=True)
     times = []
     for line in proc.stdout:
         times.append(time.monotonic())
         if stdout_lines is not None:
             stdout_lines.append(line.rstrip("\n"))
-    err = proc.stderr.read()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.monotonic() - start
     cpu = usage.ru_utime + usage.ru_stime
     rss_mib = usage.ru_maxrss / 1024.0
     if proc.returncode != 0:
-        print(err[-2000:])
+        errors.seek(0)
+        print(errors.read()[-2000:])
     return wall, cpu, rss_mib, proc.returncode, times
 
 

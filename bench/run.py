@@ -84,11 +84,12 @@ def station(cli, users, keys, latency=0):
         wall, cpu, rss, rc, times = run_measured(
             argv, env={"KEYDESK_SOFT_TOUCH_MS": "0"}, stdout_lines=lines)
         registered = sum(" registered " in line for line in lines)
+        graph_requests = sim.counters()["graphRequests"]
         steady = (times[-1] - times[0]) / (len(times) - 1) if len(times) > 1 else wall
         return {"users": users, "keys": keys, "latency_ms": latency, "rc": rc,
                 "registered": registered, "wall_s": wall, "cpu_s": cpu,
                 "cpu_ms_per_user": cpu * 1000 / max(registered, 1), "max_rss_mib": rss,
-                "steady_ms_per_user": steady * 1000}
+                "steady_ms_per_user": steady * 1000, "graph_requests": graph_requests}
 
 
 def criterion():

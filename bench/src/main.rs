@@ -26,10 +26,7 @@ async fn main() -> Result<(), String> {
         return Err("usage: keydesk-bench prefetch|enumerate SIM_URL".into());
     };
     let graph = signed_in(url).await?;
-    let group = graph
-        .find_group(GROUP)
-        .await
-        .map_err(|e| e.to_string())?;
+    let group = graph.find_group(GROUP).await.map_err(|e| e.to_string())?;
     let started = Instant::now();
     let users = graph
         .group_users(&group.id)

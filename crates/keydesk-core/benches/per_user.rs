@@ -47,7 +47,12 @@ fn attestation_object(c: &mut Criterion) {
     });
     let cbor = attestation.to_cbor();
     c.bench_function("registration body encodings (base64url)", |b| {
-        b.iter(|| (b64::encode(black_box(&cbor)), b64::encode(&attestation.credential_id)))
+        b.iter(|| {
+            (
+                b64::encode(black_box(&cbor)),
+                b64::encode(&attestation.credential_id),
+            )
+        })
     });
 }
 

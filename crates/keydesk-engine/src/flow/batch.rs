@@ -16,6 +16,7 @@ use keydesk_core::DirectoryUser;
 use tokio::sync::Notify;
 
 use crate::keys::KeySource;
+use crate::prefetch::Prefetch;
 use crate::provision::provision_on_key;
 use crate::{Context, ProvisionError, Provisioned, Step};
 
@@ -25,7 +26,7 @@ pub const PREFETCH_EVERY: Duration = Duration::from_secs(5);
 const PREFETCH_DEPTH: usize = 8;
 /// How many users ahead of each worker get their passkey listing prefetched. A listing
 /// is usable only briefly ([`crate::prefetch::LISTING_FRESH`]), so only the next few.
-const LISTINGS_PER_WORKER: usize = 2;
+const LISTINGS_PER_WORKER: usize = 4;
 
 /// How one user ended.
 #[derive(Debug)]
@@ -101,7 +102,7 @@ pub async fn run(
     };
     let prefetcher = async {
         loop {
-            let next = users_with_work(ctx, &queue);
+            let next = users_with_work(ctx, prefetch, &queue);
             let listings = &next[..next.len().min(workers * LISTINGS_PER_WORKER)];
             let timeout = ctx.challenge_timeout_minutes;
             tokio::join!(
@@ -118,8 +119,13 @@ pub async fn run(
 }
 
 /// The next [`PREFETCH_DEPTH`] eligible users of the queue whose job is not final: a
-/// registered or skipped user needs no challenge.
-fn users_with_work(ctx: &Context<'_>, queue: &Mutex<VecDeque<DirectoryUser>>) -> Vec<String> {
+/// registered or skipped user needs no challenge. A user whose options are cached was
+/// looked up before, so the journal is asked only about the new ones.
+fn users_with_work(
+    ctx: &Context<'_>,
+    prefetch: &Prefetch,
+    queue: &Mutex<VecDeque<DirectoryUser>>,
+) -> Vec<String> {
     let ahead: Vec<String> = queue
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -132,6 +138,10 @@ fn users_with_work(ctx: &Context<'_>, queue: &Mutex<VecDeque<DirectoryUser>>) ->
     for id in ahead {
         if next.len() == PREFETCH_DEPTH {
             break;
+        }
+        if prefetch.has_options(&id) {
+            next.push(id);
+            continue;
         }
         match ctx.journal.job(&id) {
             Ok(Some(job)) if job.state.is_final() => {}

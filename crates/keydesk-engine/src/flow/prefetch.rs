@@ -140,6 +140,11 @@ impl Prefetch {
         cached.remove(user_id).filter(Snapshot::is_fresh)
     }
 
+    /// Whether options for the user are cached (fresh or not).
+    pub fn has_options(&self, user_id: &str) -> bool {
+        self.lock().contains_key(user_id)
+    }
+
     /// Prefetched challenges dropped unused because they aged out.
     pub fn discarded(&self) -> usize {
         self.discarded.load(Ordering::Relaxed)
