@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/keydesk/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test build setup ui structure licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm
+.PHONY: demo test build setup ui structure licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm bench
 
 ## Run the app against a simulated tenant and simulated keys.
 demo: setup ui
@@ -81,6 +81,11 @@ bindings-fresh:
 webdriver:
 	$(CARGO) build -p keydesk --features demo --locked
 	timeout 600 scripts/webdriver.sh $(CARGO_TARGET_DIR)/debug/keydesk
+
+## The benchmarks (bench/run.py): release builds against `keydesk-cli sim`, criterion
+## micro-benchmarks, figures written to docs/BENCHMARKS.md. Under 10 minutes.
+bench:
+	timeout 900 bench/run.py
 
 ## The headless demo: simulated tenant + keydesk-cli provisioning its group.
 cli-demo:
