@@ -115,7 +115,9 @@ async fn a_batch_reads_the_policy_once_and_journals_an_attempt_before_every_post
         let serial = AtomicUsize::new(0);
         let keys = RackKeys::with_refill(
             rack,
-            Box::new(move || common::blank_key(&format!("N{}", serial.fetch_add(1, Ordering::SeqCst)))),
+            Box::new(move || {
+                common::blank_key(&format!("N{}", serial.fetch_add(1, Ordering::SeqCst)))
+            }),
         );
         let registered = Mutex::new(0);
         let report = |_: &DirectoryUser, o: &Outcome| {
@@ -150,8 +152,10 @@ async fn a_policy_refusal_is_read_again_for_the_next_user() {
         })
         .await;
         let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
-        let users: Vec<&DirectoryUser> =
-            users.iter().filter(|u| u.ineligibility().is_none()).collect();
+        let users: Vec<&DirectoryUser> = users
+            .iter()
+            .filter(|u| u.ineligibility().is_none())
+            .collect();
         let directory = counting(&graph);
         let ctx = Context::new(&directory, &journal, &escrow);
         rack.plug_new(common::blank_key("R1"));
