@@ -3,9 +3,9 @@ run the CLI against it, measure CPU time and peak memory of a child process."""
 
 import json
 import os
-import resource
 import subprocess
 import tempfile
+import threading
 import time
 import urllib.request
 
@@ -63,10 +63,24 @@ def cli_args(sim, data_dir):
             "--login-url", sim.url, "--graph-url", sim.url]
 
 
-def run_measured(argv, env=None, stdout_lines=None):
-    """Runs argv to the end; returns (wall s, user+sys CPU s, max RSS MiB, rc, line times).
+def hwm_mib(pid):
+    """The process's peak resident set (VmHWM) so far, MiB; 0 once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
 
-    CPU and max RSS come from wait4's rusage of this one child (getrusage semantics).
+
+def run_measured(argv, env=None, stdout_lines=None):
+    """Runs argv to the end; returns (wall s, user+sys CPU s, peak RSS MiB, rc, line times).
+
+    CPU comes from wait4's rusage of this one child (getrusage semantics). The peak RSS is
+    the child's own VmHWM, sampled every 20 ms and at each stdout line: wait4's ru_maxrss
+    would also count this Python parent, whose pages a forked child starts with.
     `line times` are the monotonic times each stdout line arrived."""
     full_env = dict(os.environ, KEYDESK_CLIENT_SECRET=SECRET, NO_COLOR="1")
     full_env.update(env or {})
@@ -75,15 +89,28 @@ def run_measured(argv, env=None, stdout_lines=None):
     proc = subprocess.Popen([str(a) for a in argv], stdout=subprocess.PIPE, stderr=errors,
                             env=full_env, text=True)
     times = []
+    peak = [0.0]
+    running = [True]
+
+    def sample():
+        while running[0]:
+            peak[0] = max(peak[0], hwm_mib(proc.pid))
+            time.sleep(0.02)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
     for line in proc.stdout:
         times.append(time.monotonic())
+        peak[0] = max(peak[0], hwm_mib(proc.pid))
         if stdout_lines is not None:
             stdout_lines.append(line.rstrip("\n"))
+    running[0] = False
+    sampler.join()
     _, status, usage = os.wait4(proc.pid, 0)
     proc.returncode = os.waitstatus_to_exitcode(status)
     wall = time.monotonic() - start
     cpu = usage.ru_utime + usage.ru_stime
-    rss_mib = usage.ru_maxrss / 1024.0
+    rss_mib = peak[0]
     if proc.returncode != 0:
         errors.seek(0)
         print(errors.read()[-2000:])

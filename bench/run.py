@@ -2,7 +2,7 @@
 """`make bench`: builds keydesk-cli and keydesk-bench in release, runs every benchmark
 against `keydesk-cli sim` and writes docs/BENCHMARKS.md. Under 10 minutes on 2 cores.
 
-Usage: bench/run.py [--skip-build] [--quick]   (env BENCH_BIN: a folder holding already
+Usage: bench/run.py [--skip-build] [--quick] [--report-only]   (env BENCH_BIN: a folder holding already
 built keydesk-cli and keydesk-bench; BENCH_BEFORE: a keydesk-cli built before the
 critical-path change, to measure target 0 before and after in the same run)."""
 
@@ -64,7 +64,7 @@ def prefetch(cli, tool):
 
 def enumerate_group(cli, tool):
     """2: a 10,000-user group (8,000 direct, 2,000 through two nested groups)."""
-    with Sim(cli, "--users", 8000, "--nested", 2000) as sim:
+    with Sim(cli, "--users", 8000, "--nested", 2000, "--latency-ms", 50) as sim:
         before = sim.counters()["graphRequests"]
         result = bench_json(tool, "enumerate", sim.url)
         requests = sim.counters()["graphRequests"] - before
@@ -115,6 +115,11 @@ def criterion():
 
 
 def main():
+    if "--report-only" in sys.argv:
+        import report  # noqa: E402
+        with open(os.path.join(ROOT, "bench", "last-run.json")) as f:
+            report.write(json.load(f), os.path.join(ROOT, "docs", "BENCHMARKS.md"))
+        return
     bins = build()
     cli = os.path.join(bins, "keydesk-cli")
     tool = os.path.join(bins, "keydesk-bench")
@@ -125,7 +130,7 @@ def main():
     results["one_key"] = one_key.measure(cli)
     results["prefetch"] = prefetch(cli, tool)
     results["enumerate"] = enumerate_group(cli, tool)
-    results["station"] = station(cli, 500 if QUICK else 2000, 1)
+    results["station"] = station(cli, 500 if QUICK else 1000, 1)
     results["keys1"] = station(cli, 100, 1, latency=150)
     results["keys4"] = station(cli, 100 if QUICK else 400, 4, latency=150)
     results["memory"] = station(cli, 2000 if QUICK else 10000, 4)
