@@ -92,6 +92,23 @@ def station(cli, users, keys, latency=0):
                 "steady_ms_per_user": steady * 1000, "graph_requests": graph_requests}
 
 
+def app(binary):
+    """5: only when the app is built with demo mode (make bench does not build it: the
+    Tauri build alone takes longer than the whole benchmark run)."""
+    if not (os.path.exists(binary) and shutil.which("Xvfb") and shutil.which("tauri-driver")):
+        return None
+    version = subprocess.run([binary, "--version"], capture_output=True, text=True).stdout
+    if "demo mode built in" not in version:
+        return None
+    out = subprocess.run([sys.executable, os.path.join(ROOT, "bench", "app_start.py"), binary],
+                         capture_output=True, text=True, timeout=180)
+    if out.returncode != 0:
+        return {"error": out.stderr[-500:]}
+    result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["binary"] = binary
+    return result
+
+
 def criterion():
     """The per-user core work: cargo bench -p keydesk-core, mean times."""
     cargo = ["cargo", "bench", "--locked", "-p", "keydesk-core", "--bench", "per_user", "--",
@@ -135,6 +152,7 @@ def main():
     results["keys4"] = station(cli, 100 if QUICK else 400, 4, latency=150)
     results["memory"] = station(cli, 2000 if QUICK else 10000, 4)
     results["model"] = desk_model.table()
+    results["app"] = app(os.environ.get("BENCH_APP", os.path.join(TARGET, "release", "keydesk")))
     results["criterion"] = criterion()
     results["machine_end"] = machine()
     with open(os.path.join(ROOT, "bench", "last-run.json"), "w") as f:
