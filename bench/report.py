@@ -220,7 +220,7 @@ def write(r, path):
     add("## 6. CLI peak memory")
     add("")
     add(f"`keydesk-cli provision --soft-keys 4` over {mem['users']} users (zero latency, instant")
-    add(f"keys): max RSS {mem['max_rss_mib']:.0f} MiB (wait4's ru_maxrss), {mem['registered']} registered in")
+    add(f"keys): peak RSS {mem['max_rss_mib']:.0f} MiB (the process's own VmHWM, sampled every 20 ms), {mem['registered']} registered in")
     add(f"{mem['wall_s']:.0f} s, {mem['cpu_ms_per_user']:.1f} ms CPU per user.")
     add("")
     add("## Micro-benchmarks (criterion)")

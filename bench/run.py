@@ -21,7 +21,17 @@ import desk_model  # noqa: E402
 import one_key  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-TARGET = os.environ.get("CARGO_TARGET_DIR", os.path.expanduser("~/.cache/keydesk/target"))
+
+
+def target_dir():
+    """Where cargo puts this checkout's builds (as cargo itself says: a wrapper or a
+    config may move it away from CARGO_TARGET_DIR)."""
+    out = subprocess.run(["cargo", "metadata", "--format-version", "1", "--no-deps"],
+                         cwd=ROOT, capture_output=True, text=True, check=True)
+    return json.loads(out.stdout)["target_directory"]
+
+
+TARGET = target_dir()
 QUICK = "--quick" in sys.argv
 
 
