@@ -76,8 +76,9 @@ def write(r, path):
     add("listing are left out.")
     add("")
     if before:
-        add(f"- before (`keydesk-cli` built from commit 317355f, the engine before this change, "
-            f"passed as `BENCH_BEFORE`, measured in the same run): {before['per_user_ms']:.0f} ms "
+        add(f"- before (`keydesk-cli` built in release from commit 7c187bc, the engine before this "
+            f"change plus the touch-delay variable, passed as `BENCH_BEFORE=PATH` and measured in "
+            f"the same run): {before['per_user_ms']:.0f} ms "
             f"per user, {before['graph_requests']} Graph requests for {before['users']} users: the")
         add("  policy read, the listing and the read-back each cost a round trip on the key's path")
         add("  besides the POST (options were already prefetched, every 5 s);")
