@@ -212,6 +212,9 @@ def write(r, path):
         add(f"| **total** | **{app['total_pss_mib']:.0f} MiB** |")
         add("")
         add(f"WebKitWebDriver itself ({app['webdriver_pss_mib']:.0f} MiB) is the harness and is not counted.")
+        if app.get("load"):
+            add(f"(This figure was taken right after the rest of the run, at load {app['load']}, once the")
+            add("app had been built; `make bench` takes it in the same run when the binary exists.)")
         add("Not measured: the window with 10,000 users. Demo mode seeds the simulator's default")
         add("tenant and has no switch for a larger one; the window issue can add one.")
     else:
@@ -230,7 +233,8 @@ def write(r, path):
     add("")
     add("## Not measured, and what would change the figures")
     add("")
-    add("- The app's start and memory (5): see above.")
+    add("- The app with 10,000 users (5): demo mode has no switch for it. The app's 228-odd MiB")
+    add("  PSS (about 239 MB) leaves little room under 250 MB; most of it is WebKit's web process.")
     add("- The `keydesk-cli prefetch` command (another change of issue 16) is not in this")
     add("  branch; benchmark 1 drives the engine's `Prefetch` directly and can call the command")
     add("  once it lands.")
