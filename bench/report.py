@@ -233,8 +233,13 @@ def write(r, path):
     add("")
     add("## Not measured, and what would change the figures")
     add("")
-    add("- The app with 10,000 users (5): demo mode has no switch for it. The app's 228-odd MiB")
-    add("  PSS (about 239 MB) leaves little room under 250 MB; most of it is WebKit's web process.")
+    if app and "total_pss_mib" in app:
+        add(f"- The app with 10,000 users (5): demo mode has no switch for it. The app's "
+            f"{app['total_pss_mib']:.0f} MiB")
+        add(f"  PSS (about {app['total_pss_mib'] * 1.048576:.0f} MB) leaves little room under "
+            "250 MB; most of it is WebKit's web process.")
+    else:
+        add("- The app's start and memory (5): see above.")
     add("- The `keydesk-cli prefetch` command (another change of issue 16) is not in this")
     add("  branch; benchmark 1 drives the engine's `Prefetch` directly and can call the command")
     add("  once it lands.")
