@@ -6,7 +6,7 @@ export CARGO_TARGET_DIR ?= $(HOME)/.cache/keydesk/target
 export PATH := $(HOME)/.cargo/bin:$(PATH)
 CARGO ?= cargo
 
-.PHONY: demo test build package test-package lint-workflows setup ui structure licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm man
+.PHONY: demo test build package test-package lint-workflows setup ui structure licences check-rust test-rust test-ui bindings-fresh webdriver cli-demo test-hardware-vm man bench
 
 ## Run the app against a simulated tenant and simulated keys.
 demo: setup ui
@@ -102,6 +102,11 @@ bindings-fresh:
 webdriver:
 	$(CARGO) build -p keydesk --features demo --locked
 	timeout 600 scripts/webdriver.sh $(CARGO_TARGET_DIR)/debug/keydesk
+
+## The benchmarks (bench/run.py): release builds against `keydesk-cli sim`, criterion
+## micro-benchmarks, figures written to docs/BENCHMARKS.md. Under 10 minutes.
+bench:
+	timeout 900 bench/run.py
 
 ## The headless demo: simulated tenant + keydesk-cli provisioning its group.
 cli-demo:

@@ -93,7 +93,7 @@ fn soft(n: usize, dir: Option<&Path>) -> Result<(Box<dyn KeySource>, usize), Str
 
 fn soft_config(number: usize, state_dir: Option<PathBuf>) -> SoftKeyConfig {
     let mut key = SoftKeyConfig::with_serial(format!("SIM{number:05}"));
-    key.touch = TouchMode::Auto(Duration::from_millis(20));
+    key.touch = TouchMode::Auto(soft_touch_delay());
     key.state_dir = state_dir;
     key
 }
@@ -120,4 +120,14 @@ fn kept_keys(dir: &Path) -> Result<Vec<(usize, PathBuf)>, String> {
         .collect();
     keys.sort();
     Ok(keys)
+}
+
+/// How long a simulated key takes to be touched: 20 ms, or `KEYDESK_SOFT_TOUCH_MS` (the
+/// benchmarks set 0 to measure the station itself, with instantly touched keys).
+fn soft_touch_delay() -> Duration {
+    let ms = std::env::var("KEYDESK_SOFT_TOUCH_MS")
+        .ok()
+        .and_then(|v| v.trim().parse().ok())
+        .unwrap_or(20);
+    Duration::from_millis(ms)
 }

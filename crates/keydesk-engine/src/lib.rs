@@ -49,8 +49,8 @@ pub mod tenant_check;
 
 // The folders group the source by concern; the public paths stay one level deep.
 pub use flow::{
-    after, batch, context, group_move, imported, letters, lost, phone, phone_types, prefetch,
-    provision, queue, resume, tap_batch,
+    after, batch, context, group_move, imported, letters, lost, phone, phone_types, policy_cache,
+    prefetch, provision, queue, resume, tap_batch,
 };
 pub use ports::{directory, graph_directory, hid_keys, keys, passes};
 pub use store::{audit, escrow, inventory, journal, key_home, letter_facts, lock, secrets};

@@ -1,7 +1,7 @@
 //! What surrounds the key work: the tenant's pre-flight before it, and after a
-//! registration the read-back, self-test, forced PIN change (last: once set, the key
-//! refuses its PIN for anything but a change), the
-//! "provisioned" group, inventory and audit. Inventory entries are made here and only here
+//! registration, on the key ([`on_key`]): inventory, audit, self-test, forced PIN change
+//! (last: once set, the key refuses its PIN for anything but a change); then off the key
+//! ([`off_key`]): the read-back and the "provisioned" group. Inventory entries are made here and only here
 //! (`add_inventory`, for a key in hand or the key a journaled job used: `UsedKey`).
 
 use keydesk_core::{b64, CreationOptions, DirectoryUser, Pin};
@@ -22,7 +22,8 @@ pub const POLICY_UNREADABLE: &str =
 
 /// Checks the tenant's FIDO2 policy (when asked and when the directory can read it) and
 /// deletes the user's existing passkeys when the operator confirmed it. Returns the
-/// policy, for the key-model check once the key is known.
+/// policy, for the key-model check once the key is known. The policy is the run's cached
+/// read ([`crate::policy_cache`]); a refusal is judged again on a fresh read.
 ///
 /// A 403 on the policy read (a delegated operator without Global Reader or Authentication
 /// Policy Administrator) is a warning in `warnings`, given once per run (per
@@ -34,10 +35,20 @@ pub async fn tenant_preflight(
 ) -> Result<Option<Fido2Policy>, ProvisionError> {
     let mut policy = None;
     if ctx.settings.check_policy {
-        match ctx.directory.fido2_policy().await {
-            Ok(p) => {
-                preflight::check_tenant(&p).map_err(ProvisionError::Policy)?;
-                policy = Some(p);
+        match ctx.policy.get(ctx.directory, (ctx.now)()).await {
+            Ok(read) => {
+                let read = if preflight::check_tenant(&read.policy).is_err() && read.cached {
+                    // A refusal is judged on a fresh read: the policy may have been fixed.
+                    ctx.policy.forget().await;
+                    ctx.policy.get(ctx.directory, (ctx.now)()).await?
+                } else {
+                    read
+                };
+                if let Err(refusal) = preflight::check_tenant(&read.policy) {
+                    ctx.policy.forget().await;
+                    return Err(ProvisionError::Policy(refusal));
+                }
+                policy = Some(read.policy);
             }
             Err(ProvisionError::Graph(e))
                 if e.kind() == GraphErrorKind::Forbidden && !ctx.settings.strict_policy =>
@@ -63,6 +74,27 @@ pub async fn tenant_preflight(
         }
     }
     Ok(policy)
+}
+
+/// The key-model check of pre-flight ([`preflight::check_key_model`]) on `policy`, the
+/// run's cached read; a refusal is judged again on a fresh read before it stands.
+pub(crate) async fn check_key_model(
+    ctx: &Context<'_>,
+    policy: &Fido2Policy,
+    aaguid: &[u8; 16],
+    attests: bool,
+    user: &DirectoryUser,
+) -> Result<(), ProvisionError> {
+    if preflight::check_key_model(policy, aaguid, attests, user).is_ok() {
+        return Ok(());
+    }
+    ctx.policy.forget().await;
+    let fresh = ctx.policy.get(ctx.directory, (ctx.now)()).await?;
+    let verdict = preflight::check_key_model(&fresh.policy, aaguid, attests, user);
+    if verdict.is_err() {
+        ctx.policy.forget().await;
+    }
+    verdict.map_err(ProvisionError::Policy)
 }
 
 /// Microsoft credentials already on a used key (read with the operator's current PIN):
@@ -203,8 +235,11 @@ pub(crate) fn add_phone_inventory(
     })?)
 }
 
-/// Everything after Graph's 201. Failures here are warnings: the passkey is registered.
-pub async fn registered(
+/// After Graph's 201, while the key is still in hand: the inventory entry and audit line
+/// (local writes, so a crash right after the key leaves still has them), the self-test and
+/// the forced PIN change (both need the key). Failures of the key steps are warnings: the
+/// passkey is registered.
+pub async fn on_key(
     ctx: &Context<'_>,
     user: &DirectoryUser,
     key: &dyn SecurityKey,
@@ -229,16 +264,6 @@ pub async fn registered(
         &user.id,
         &format!("{} on key {serial}", done.method_id),
     );
-
-    match ctx.directory.passkeys(&user.id).await {
-        Ok(methods) if methods.iter().any(|m| m.id == done.method_id) => {}
-        Ok(_) => done
-            .warnings
-            .push("Entra does not list the new passkey yet".into()),
-        Err(e) => done
-            .warnings
-            .push(format!("could not read the passkey back: {e}")),
-    }
     if ctx.settings.self_test {
         if let Err(e) = self_test(key, &done.pin, credential_id, &options.rp_id).await {
             done.warnings.push(format!("self-test failed: {e}"));
@@ -254,8 +279,22 @@ pub async fn registered(
             }
         }
     }
-    group_move::move_user(ctx, user, &mut done.warnings).await;
     Ok(())
+}
+
+/// After the key is released: the passkey read back from Entra and the group move. Both
+/// only add warnings.
+pub async fn off_key(ctx: &Context<'_>, user: &DirectoryUser, done: &mut Provisioned) {
+    match ctx.directory.passkeys(&user.id).await {
+        Ok(methods) if methods.iter().any(|m| m.id == done.method_id) => {}
+        Ok(_) => done
+            .warnings
+            .push("Entra does not list the new passkey yet".into()),
+        Err(e) => done
+            .warnings
+            .push(format!("could not read the passkey back: {e}")),
+    }
+    group_move::move_user(ctx, user, &mut done.warnings).await;
 }
 
 /// getAssertion with the new PIN against the new credential.

@@ -1,21 +1,32 @@
 //! A list of users worked over several keys at once: one worker per key, each taking the
-//! next user from a shared queue, so a slow touch on one key never stalls another. When
-//! the context has a [`crate::prefetch::Prefetch`], a prefetcher keeps the next users'
-//! creation options warm alongside.
+//! next user from a shared queue, so a slow touch on one key never stalls another. A
+//! worker takes its next user as soon as its key is released (Graph answered 201): the
+//! finished user's read-back and group move run alongside ([`crate::provision::Released`]).
+//! When the context has a [`crate::prefetch::Prefetch`], a prefetcher keeps the next users'
+//! creation options and passkey listings warm; it looks again each time a worker takes a
+//! user, and every [`PREFETCH_EVERY`] besides.
 
 use std::collections::VecDeque;
 use std::sync::Mutex;
 use std::time::Duration;
 
+use futures::stream::FuturesUnordered;
+use futures::StreamExt;
 use keydesk_core::DirectoryUser;
+use tokio::sync::Notify;
 
 use crate::keys::KeySource;
-use crate::{provision_user, Context, ProvisionError, Provisioned, Step};
+use crate::prefetch::Prefetch;
+use crate::provision::provision_on_key;
+use crate::{Context, ProvisionError, Provisioned, Step};
 
-/// How often the prefetcher looks at the head of the queue.
-const PREFETCH_EVERY: Duration = Duration::from_secs(5);
+/// How often the prefetcher looks at the head of the queue when no user is taken.
+pub const PREFETCH_EVERY: Duration = Duration::from_secs(5);
 /// How many users ahead the prefetcher keeps creation options for.
 const PREFETCH_DEPTH: usize = 8;
+/// How many users ahead of each worker get their passkey listing prefetched. A listing
+/// is usable only briefly ([`crate::prefetch::LISTING_FRESH`]), so only the next few.
+const LISTINGS_PER_WORKER: usize = 4;
 
 /// How one user ended.
 #[derive(Debug)]
@@ -41,14 +52,37 @@ pub async fn run(
     workers: usize,
     report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync),
 ) -> Result<(), ProvisionError> {
+    let workers = workers.max(1);
     let queue = Mutex::new(VecDeque::from(users));
+    let taken = Notify::new();
     let quiet = |_: Step| {};
     let worker = || async {
+        // Registered users whose key is already free: read-back and group move.
+        let mut tails = FuturesUnordered::new();
         loop {
             let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
-            let Some(user) = next else { return Ok(()) };
-            let outcome = match provision_user(ctx, &user, keys, &quiet).await {
-                Ok(done) => Outcome::Registered(done),
+            let Some(user) = next else { break };
+            taken.notify_one();
+            let result = {
+                let job = provision_on_key(ctx, &user, keys, &quiet);
+                tokio::pin!(job);
+                loop {
+                    tokio::select! {
+                        result = &mut job => break result,
+                        Some((done_user, done)) = tails.next() => {
+                            report(&done_user, &Outcome::Registered(done));
+                        }
+                    }
+                }
+            };
+            let outcome = match result {
+                Ok(released) => {
+                    tails.push(async move {
+                        let done = released.finish(ctx, &user).await;
+                        (user, done)
+                    });
+                    continue;
+                }
                 Err(ProvisionError::AlreadyRegistered) => Outcome::AlreadyRegistered,
                 Err(ProvisionError::NotEligible(why)) => Outcome::Skipped(why.to_owned()),
                 Err(e @ ProvisionError::SkippedByOperator) => Outcome::Skipped(e.to_string()),
@@ -57,44 +91,62 @@ pub async fn run(
             };
             report(&user, &outcome);
         }
+        while let Some((user, done)) = tails.next().await {
+            report(&user, &Outcome::Registered(done));
+        }
+        Ok(())
     };
-    let workers = futures::future::join_all((0..workers.max(1)).map(|_| worker()));
+    let workers_done = futures::future::join_all((0..workers).map(|_| worker()));
     let Some(prefetch) = ctx.prefetch else {
-        return workers.await.into_iter().collect();
+        return workers_done.await.into_iter().collect();
     };
     let prefetcher = async {
         loop {
-            let ahead: Vec<String> = queue
-                .lock()
-                .unwrap_or_else(|p| p.into_inner())
-                .iter()
-                .filter(|u| u.ineligibility().is_none())
-                .map(|u| u.id.clone())
-                .collect();
-            // Only users with work left: a registered or skipped user needs no challenge.
-            let mut next = Vec::with_capacity(PREFETCH_DEPTH);
-            for id in ahead {
-                if next.len() == PREFETCH_DEPTH {
-                    break;
-                }
-                match ctx.journal.job(&id) {
-                    Ok(Some(job)) if job.state.is_final() => {}
-                    _ => next.push(id),
-                }
-            }
-            prefetch
-                .warm(
-                    ctx.directory,
-                    &next,
-                    ctx.challenge_timeout_minutes,
-                    (ctx.now)(),
-                )
-                .await;
-            tokio::time::sleep(PREFETCH_EVERY).await;
+            let next = users_with_work(ctx, prefetch, &queue);
+            let listings = &next[..next.len().min(workers * LISTINGS_PER_WORKER)];
+            let timeout = ctx.challenge_timeout_minutes;
+            tokio::join!(
+                prefetch.warm(ctx.directory, &next, timeout, (ctx.now)()),
+                prefetch.warm_listings(ctx.directory, listings),
+            );
+            let _ = tokio::time::timeout(PREFETCH_EVERY, taken.notified()).await;
         }
     };
     tokio::select! {
-        results = workers => results.into_iter().collect(),
+        results = workers_done => results.into_iter().collect(),
         () = prefetcher => Ok(()),
     }
+}
+
+/// The next [`PREFETCH_DEPTH`] eligible users of the queue whose job is not final: a
+/// registered or skipped user needs no challenge. A user whose options are cached was
+/// looked up before, so the journal is asked only about the new ones.
+fn users_with_work(
+    ctx: &Context<'_>,
+    prefetch: &Prefetch,
+    queue: &Mutex<VecDeque<DirectoryUser>>,
+) -> Vec<String> {
+    let ahead: Vec<String> = queue
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .iter()
+        .filter(|u| u.ineligibility().is_none())
+        .take(PREFETCH_DEPTH * 4)
+        .map(|u| u.id.clone())
+        .collect();
+    let mut next = Vec::with_capacity(PREFETCH_DEPTH);
+    for id in ahead {
+        if next.len() == PREFETCH_DEPTH {
+            break;
+        }
+        if prefetch.has_options(&id) {
+            next.push(id);
+            continue;
+        }
+        match ctx.journal.job(&id) {
+            Ok(Some(job)) if job.state.is_final() => {}
+            _ => next.push(id),
+        }
+    }
+    next
 }

@@ -4,7 +4,7 @@
 //!
 //! Besides the ports and the store, a context carries the operator's [`Settings`], the
 //! clock ([`system_now`] unless a test injects one) and what a run resolves once and shares
-//! between a batch's workers ([`GroupCache`]).
+//! between a batch's workers ([`GroupCache`], [`PolicyCache`]).
 
 use std::collections::HashMap;
 
@@ -14,6 +14,7 @@ use tokio::sync::Mutex;
 use crate::audit::AuditLog;
 use crate::directory::{Directory, GroupRef};
 use crate::escrow::Escrow;
+use crate::policy_cache::PolicyCache;
 use crate::prefetch::Prefetch;
 use crate::settings::Settings;
 use crate::{Journal, ProvisionError};
@@ -42,6 +43,8 @@ pub struct Context<'a> {
     pub now: fn() -> i64,
     /// The provisioned and queue groups, resolved once per run.
     pub(crate) groups: GroupCache,
+    /// The FIDO2 policy, read once per run (refreshed on a timer and after a refusal).
+    pub(crate) policy: PolicyCache,
     /// Set once the "policy could not be read" warning was given in this run.
     pub(crate) policy_unreadable_told: std::sync::atomic::AtomicBool,
 }
@@ -61,6 +64,7 @@ impl<'a> Context<'a> {
             settings: Settings::default(),
             now: system_now,
             groups: Default::default(),
+            policy: Default::default(),
             policy_unreadable_told: Default::default(),
         }
     }

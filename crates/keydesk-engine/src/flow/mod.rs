@@ -5,12 +5,13 @@
 //! a job a crash or a lost answer left unfinished; [`after`] is what surrounds the key work
 //! (the tenant pre-flight, read-back, self-test, inventory); [`group_move`] moves a
 //! registered user between groups; [`batch`] works a list over several keys with
-//! [`prefetch`] keeping challenges warm ([`imported`] plants those a file brought);
-//! [`queue`] and [`lost`] are the operator's queue and lost-key operations; [`letters`]
-//! gathers the PIN letters still to deliver and confirms their delivery; [`phone`] hands
-//! out a phone with a passkey in Microsoft Authenticator (a Temporary Access Pass, then
-//! watching for the passkey; its types are in [`phone_types`]); [`tap_batch`] issues
-//! passes for a list of users, for onboarding letters.
+//! [`prefetch`] keeping challenges and passkey listings warm ([`imported`] plants those a
+//! file brought) and [`policy_cache`] reading the FIDO2 policy once; [`queue`] and
+//! [`lost`] are the operator's queue and lost-key operations; [`letters`] gathers the PIN
+//! letters still to deliver and confirms their delivery; [`phone`] hands out a phone with
+//! a passkey in Microsoft Authenticator (a Temporary Access Pass, then watching for the
+//! passkey; its types are in [`phone_types`]); [`tap_batch`] issues passes for a list of
+//! users, for onboarding letters.
 //!
 //! Not here: I/O of its own. Graph and keys are reached through the ports (`ports/`),
 //! files through the store (`store/`); the pure checks are [`crate::preflight`].
@@ -24,6 +25,7 @@ pub mod letters;
 pub mod lost;
 pub mod phone;
 pub mod phone_types;
+pub mod policy_cache;
 pub mod prefetch;
 pub mod provision;
 pub mod queue;

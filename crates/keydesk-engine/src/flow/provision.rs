@@ -3,7 +3,11 @@
 //! The order: pre-flight → creation options → key checks → PIN (new, changed, or reset
 //! first) → CTAP 2.1 minimum length → makeCredential over SHA-256 of the exact
 //! clientDataJSON → attestationObject → POST → read back, self-test, force-change last
-//! ([`crate::after`]). The tenant refuses before the key is touched, the PIN exists before
+//! ([`crate::after`]). The key is released once Graph answered 201 and the key-side
+//! after-work is done; read-back and group move follow off the key ([`Released`]). Only the
+//! POST waits for Graph once the key has signed: the policy is the run's cached read, the
+//! creation options and the passkey listing the attempt is taken from are prefetched or
+//! read while the key works. The tenant refuses before the key is touched, the PIN exists before
 //! makeCredential needs it, and a forced PIN change follows everything that uses the PIN.
 //! Each state is journaled before the side effect it announces; an unfinished job is
 //! reconciled first ([`crate::resume`]).
@@ -11,12 +15,12 @@
 use keydesk_core::job::{JobEvent, JobState};
 use keydesk_core::{client_data, CreationOptions, DirectoryUser, Pin};
 use keydesk_fido::{CtapStatus, KeyError, KeyInfo, MakeCredential, SecurityKey};
-use keydesk_graph::{Attempt, Registration};
+use keydesk_graph::Registration;
 
 use crate::after::UsedKey;
 use crate::journal::JobRecord;
 use crate::keys::{ClaimedKey, KeySource};
-use crate::prefetch::FRESHNESS_MARGIN_SECS;
+use crate::prefetch::{Snapshot, FRESHNESS_MARGIN_SECS};
 use crate::preflight;
 use crate::settings::ExistingPin;
 use crate::{after, resume, Context, ProvisionError, Provisioned, Step};
@@ -24,18 +28,58 @@ use crate::{after, resume, Context, ProvisionError, Provisioned, Step};
 /// makeCredential attempts when a challenge expires while the key waits for a touch.
 const ATTEMPTS: usize = 2;
 
-/// Provisions `user` on a key from `keys`, reporting each step to `progress`.
+/// Provisions `user` on a key from `keys`, reporting each step to `progress`: the work
+/// on the key ([`provision_on_key`]), then what is left once it is released
+/// ([`Released::finish`]).
 pub async fn provision_user(
     ctx: &Context<'_>,
     user: &DirectoryUser,
     keys: &dyn KeySource,
     progress: &(dyn Fn(Step) + Send + Sync),
 ) -> Result<Provisioned, ProvisionError> {
+    Ok(provision_on_key(ctx, user, keys, progress)
+        .await?
+        .finish(ctx, user)
+        .await)
+}
+
+/// Provisions `user` up to the moment its key is released: Graph answered 201, the
+/// registration, the inventory entry and the audit line are written, and the key-side
+/// after-work (self-test, forced PIN change) is done. A batch worker takes the next user
+/// while the rest ([`Released::finish`]: read-back, group move) runs alongside.
+pub async fn provision_on_key(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    keys: &dyn KeySource,
+    progress: &(dyn Fn(Step) + Send + Sync),
+) -> Result<Released, ProvisionError> {
     let result = run(ctx, user, keys, progress).await;
     if let Err(e) = &result {
         record_failure(ctx, user, e)?;
     }
     result
+}
+
+/// A registered user whose key is free again; [`Released::finish`] does the Graph-only
+/// rest.
+#[derive(Debug)]
+pub struct Released {
+    done: Provisioned,
+    /// Read-back and group move still to do (not for a job found done by reconciliation,
+    /// whose group move `resume` made).
+    tail: bool,
+}
+
+impl Released {
+    /// Reads the passkey back and moves the user between groups (failures are warnings);
+    /// returns the registered user.
+    pub async fn finish(self, ctx: &Context<'_>, user: &DirectoryUser) -> Provisioned {
+        let mut done = self.done;
+        if self.tail {
+            after::off_key(ctx, user, &mut done).await;
+        }
+        done
+    }
 }
 
 /// A failed job is journaled failed (or skipped); a job in `Posting` stays there, since
@@ -82,14 +126,19 @@ async fn run(
     user: &DirectoryUser,
     keys: &dyn KeySource,
     progress: &(dyn Fn(Step) + Send + Sync),
-) -> Result<Provisioned, ProvisionError> {
+) -> Result<Released, ProvisionError> {
     preflight::check_user(user).map_err(|r| match r {
         preflight::Refusal::User(why) => ProvisionError::NotEligible(why),
         other => ProvisionError::Policy(other),
     })?;
     let job = match ctx.journal.job(&user.id)? {
         Some(job) => match resume::prepare(ctx, user, job).await? {
-            resume::Resumed::Done(done) => return Ok(*done),
+            resume::Resumed::Done(done) => {
+                return Ok(Released {
+                    done: *done,
+                    tail: false,
+                })
+            }
             resume::Resumed::Again(job) => Some(*job),
         },
         None => None,
@@ -99,74 +148,99 @@ async fn run(
     let policy = after::tenant_preflight(ctx, user, &mut warnings).await?;
 
     progress(Step::FetchingOptions);
-    let mut options = options_for(ctx, user).await?;
+    let options = options_for(ctx, user).await?;
+    // The listing the attempt is taken from: prefetched, or read while the key works, so
+    // that only the POST waits for Graph once the key has signed. Deleting the user's
+    // passkeys (above) makes a prefetched listing stale.
+    let prefetched = ctx
+        .prefetch
+        .filter(|_| !ctx.settings.delete_existing_passkeys)
+        .and_then(|p| p.take_listing(&user.id));
 
     let claimed = claim_key(keys, progress).await?;
     let key = claimed.key();
-    progress(Step::CheckingKey);
-    let mut info = key.info().await?;
-    let wants_min = ctx.settings.ctap21.is_some();
-    preflight::check_key(&info, wants_min).map_err(|r| match r {
-        preflight::Refusal::Key(why) => ProvisionError::KeyUnsuitable(why),
-        other => ProvisionError::Policy(other),
-    })?;
-    if let Some(policy) = &policy {
-        // Under enforced attestation only a known model is expected to pass Entra's
-        // metadata check, unless the operator accepts the risk.
-        let attests =
-            preflight::known_model(&info.aaguid) || ctx.settings.allow_unverified_attestation;
-        preflight::check_key_model(policy, &info.aaguid, attests, user)
-            .map_err(ProvisionError::Policy)?;
-    }
-    let used = UsedKey::in_hand(&info, key);
-    ctx.journal
-        .record_key(&user.id, &used.serial, &used.model, &used.aaguid)?;
-    ctx.journal
-        .record_letter_facts(&user.id, &user.display_name, info.biometric)?;
-
-    let own_pin = escrowed_for_key(ctx, user, &info, job.as_ref(), &used.serial)?;
-    let reset = matches!(ctx.settings.existing_pin, ExistingPin::Reset);
-    if own_pin.is_none() && info.client_pin == Some(true) && reset {
-        reset_key(ctx, keys, key, &used.serial, progress).await?;
-        info = key.info().await?;
-    }
-    let pin = match own_pin {
-        Some(pin) => pin,
-        None => prepare_pin(ctx, user, key, &info, progress, &mut warnings).await?,
+    let listing = async {
+        match prefetched {
+            Some(snapshot) => Ok(snapshot),
+            None => Snapshot::take(ctx.directory, &user.id).await,
+        }
     };
-    if let Some(c21) = ctx
-        .settings
-        .ctap21
-        .as_ref()
-        .filter(|_| info.supports_min_pin_length)
-    {
-        if pin.len() < usize::from(c21.min_pin_length) {
-            return Err(ProvisionError::PinPolicy);
+    let work = async {
+        let mut options = options;
+        progress(Step::CheckingKey);
+        let mut info = key.info().await?;
+        let wants_min = ctx.settings.ctap21.is_some();
+        preflight::check_key(&info, wants_min).map_err(|r| match r {
+            preflight::Refusal::Key(why) => ProvisionError::KeyUnsuitable(why),
+            other => ProvisionError::Policy(other),
+        })?;
+        if let Some(policy) = &policy {
+            // Under enforced attestation only a known model is expected to pass Entra's
+            // metadata check, unless the operator accepts the risk.
+            let attests =
+                preflight::known_model(&info.aaguid) || ctx.settings.allow_unverified_attestation;
+            after::check_key_model(ctx, policy, &info.aaguid, attests, user).await?;
         }
-        key.set_min_pin_length(&pin, c21.min_pin_length, &c21.rp_ids)
-            .await?;
-    }
-
-    let mut attempt = 0;
-    let (attestation, client_data_json) = loop {
-        attempt += 1;
-        if !options.is_fresh((ctx.now)(), FRESHNESS_MARGIN_SECS) {
-            options = fetch_options(ctx, user).await?;
-        }
-        let client_data_json = client_data::for_registration(&options.challenge, &options.rp_id);
-        let request = MakeCredential::for_options(&options, client_data_json.clone());
+        let used = UsedKey::in_hand(&info, key);
         ctx.journal
-            .advance(&user.id, &user.upn, JobEvent::CredentialStarted, None)?;
-        progress(Step::TouchKey);
-        let attestation = key.make_credential(&request, &pin).await?;
-        if options.is_fresh((ctx.now)(), 0) {
-            break (attestation, client_data_json);
+            .record_key(&user.id, &used.serial, &used.model, &used.aaguid)?;
+        ctx.journal
+            .record_letter_facts(&user.id, &user.display_name, info.biometric)?;
+
+        let own_pin = escrowed_for_key(ctx, user, &info, job.as_ref(), &used.serial)?;
+        let reset = matches!(ctx.settings.existing_pin, ExistingPin::Reset);
+        if own_pin.is_none() && info.client_pin == Some(true) && reset {
+            reset_key(ctx, keys, key, &used.serial, progress).await?;
+            info = key.info().await?;
         }
-        // Never send an expired challenge: clean the key up and try with a fresh one.
-        after::discard_credential(ctx, user, key, &info, &pin, &attestation.credential_id).await?;
-        if attempt >= ATTEMPTS {
-            return Err(ProvisionError::ChallengeExpired);
+        let pin = match own_pin {
+            Some(pin) => pin,
+            None => prepare_pin(ctx, user, key, &info, progress, &mut warnings).await?,
+        };
+        if let Some(c21) = ctx
+            .settings
+            .ctap21
+            .as_ref()
+            .filter(|_| info.supports_min_pin_length)
+        {
+            if pin.len() < usize::from(c21.min_pin_length) {
+                return Err(ProvisionError::PinPolicy);
+            }
+            key.set_min_pin_length(&pin, c21.min_pin_length, &c21.rp_ids)
+                .await?;
         }
+
+        let mut attempt = 0;
+        let (attestation, client_data_json) = loop {
+            attempt += 1;
+            if !options.is_fresh((ctx.now)(), FRESHNESS_MARGIN_SECS) {
+                options = fetch_options(ctx, user).await?;
+            }
+            let client_data_json =
+                client_data::for_registration(&options.challenge, &options.rp_id);
+            let request = MakeCredential::for_options(&options, client_data_json.clone());
+            ctx.journal
+                .advance(&user.id, &user.upn, JobEvent::CredentialStarted, None)?;
+            progress(Step::TouchKey);
+            let attestation = key.make_credential(&request, &pin).await?;
+            if options.is_fresh((ctx.now)(), 0) {
+                break (attestation, client_data_json);
+            }
+            // Never send an expired challenge: clean the key up and try with a fresh one.
+            after::discard_credential(ctx, user, key, &info, &pin, &attestation.credential_id)
+                .await?;
+            if attempt >= ATTEMPTS {
+                return Err(ProvisionError::ChallengeExpired);
+            }
+        };
+        Ok::<_, ProvisionError>((info, used, pin, attestation, client_data_json, options))
+    };
+    let (listing, work) = tokio::join!(listing, work);
+    let (info, used, pin, attestation, client_data_json, options) = work?;
+    let listing = match listing {
+        Ok(snapshot) if snapshot.is_fresh() => snapshot,
+        // Failed, or the key took long: read again, just before the POST.
+        _ => Snapshot::take(ctx.directory, &user.id).await?,
     };
 
     let date = time::OffsetDateTime::from_unix_timestamp((ctx.now)())
@@ -184,10 +258,16 @@ async fn run(
     };
     // What the user has now, journaled before the POST: how its passkey is recognised if
     // the answer is lost or the process dies (see `resume`).
-    let listing = ctx.directory.passkey_listing(&user.id).await?;
-    let attempt = Attempt::new(&listing, &registration, Some(&used.aaguid));
+    let attempt = listing.attempt(&registration, Some(&used.aaguid));
     ctx.journal.record_posting(&user.id, &user.upn, &attempt)?;
-    let method = resume::post(ctx, user, &registration, &attempt).await?;
+    let method = match resume::post(ctx, user, &registration, &attempt).await {
+        Ok(method) => method,
+        Err(e) => {
+            // Entra may have refused for a policy reason: the next user reads it again.
+            ctx.policy.forget().await;
+            return Err(e);
+        }
+    };
     ctx.journal.record_registered(
         &user.id,
         &user.upn,
@@ -204,7 +284,7 @@ async fn run(
         key_id: key.id().to_owned(),
         warnings,
     };
-    after::registered(
+    after::on_key(
         ctx,
         user,
         key,
@@ -214,9 +294,11 @@ async fn run(
         &mut done,
     )
     .await?;
+    // The key is done: free for the next user while read-back and group move go on.
     keys.handed_out(key.id());
-    tracing::info!(upn = %user.upn, key = key.id(), "passkey registered");
-    Ok(done)
+    drop(claimed);
+    tracing::info!(upn = %user.upn, key = %done.key_id, "passkey registered");
+    Ok(Released { done, tail: true })
 }
 
 /// This job's own key, back after a crash: the PIN it got is in escrow.
