@@ -23,8 +23,11 @@ use keydesk_fido::soft::{SoftKey, SoftKeyConfig, TouchMode};
 use keydesk_fido::{KeyError, SecurityKey};
 use keydesk_graph::{judge, replies, PasskeyListing, TokenHint};
 
+/// A target's body: arbitrary bytes in, a panic on a finding.
+pub type Target = fn(&[u8]);
+
 /// Every target: its name (the folder under `fuzz/corpus/`) and its body.
-pub const TARGETS: &[(&str, fn(&[u8]))] = &[
+pub const TARGETS: &[(&str, Target)] = &[
     ("b64", b64),
     ("creation_options", creation_options),
     ("auth_data", auth_data),
@@ -158,7 +161,8 @@ pub fn ctaphid(data: &[u8]) {
             let payload = &rest[..rest.len().min(7609)];
             let cmd = rest.first().map_or(0x10, |b| b & 0x3F);
             let mut dev = Scripted::echo();
-            let answer = ctaphid::transact(&mut dev, CID, cmd, payload, deadline, &mut on_keepalive);
+            let answer =
+                ctaphid::transact(&mut dev, CID, cmd, payload, deadline, &mut on_keepalive);
             assert_eq!(answer.as_deref(), Ok(payload), "framed and read back");
         }
         _ => {

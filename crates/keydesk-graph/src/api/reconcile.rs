@@ -148,9 +148,7 @@ fn fits(attempt: &Attempt, passkey: &Passkey) -> bool {
         attempt.graph_time,
         passkey.created.as_deref().and_then(unix),
     ) {
-        (Some(started), Some(created)) => {
-            created >= started.saturating_sub(CREATED_TOLERANCE_SECS)
-        }
+        (Some(started), Some(created)) => created >= started.saturating_sub(CREATED_TOLERANCE_SECS),
         _ => true,
     };
     name && aaguid && created

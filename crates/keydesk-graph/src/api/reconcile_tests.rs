@@ -185,5 +185,8 @@ fn an_attempt_with_clocks_at_the_ends_of_i64_does_not_overflow() {
     now.graph_time = None;
     assert_eq!(judge(&corrupt, &now, LAG), Verdict::Unsure(Vec::new()));
     let late = listing(vec![old(), ours("NEW1")], T0 + 2);
-    assert_eq!(judge(&corrupt, &late, LAG), Verdict::Registered(ours("NEW1")));
+    assert_eq!(
+        judge(&corrupt, &late, LAG),
+        Verdict::Registered(ours("NEW1"))
+    );
 }
