@@ -184,3 +184,33 @@ async fn get_info_encodes_what_the_driver_reads() {
         .collect();
     assert!(keys.windows(2).all(|w| w[0] < w[1]));
 }
+
+/// Found by the `ctap_response` fuzz target: ctap-hid-fido2 3.6.1's makeCredential parser
+/// slices authData without checking its length, so a key answering with authData shorter
+/// than 55 bytes panics inside the crate. KeyDesk runs every crate call inside
+/// `contained`, which must turn that into a transport error naming the library.
+#[test]
+fn a_short_auth_data_panics_in_the_crate_and_is_contained() {
+    let mut answer = Vec::new();
+    let map = Value::Map(vec![
+        (Value::Integer(1.into()), Value::Text("packed".into())),
+        (Value::Integer(2.into()), Value::Bytes(vec![0; 40])),
+        (
+            Value::Integer(3.into()),
+            Value::Map(vec![
+                (Value::Text("alg".into()), Value::Integer((-7).into())),
+                (Value::Text("sig".into()), Value::Bytes(vec![0x30; 70])),
+            ]),
+        ),
+    ]);
+    ciborium::into_writer(&map, &mut answer).unwrap();
+    let outcome = keydesk_fido::hid::enumerate::contained("makeCredential", || {
+        make_credential_response::parse_cbor(&answer)
+            .map_err(|e| keydesk_fido::hid::status::from_anyhow(&e))
+    });
+    assert!(
+        matches!(&outcome, Err(keydesk_fido::KeyError::Transport(m)) if m.contains("inside the HID library")),
+        "{:?}",
+        outcome.map(|_| ())
+    );
+}

@@ -313,7 +313,17 @@ fn recorded_head(journal: &Journal) -> Result<Option<(u64, String)>, AuditError>
 pub fn verify(path: &Path, key: &[u8], journal: &Journal) -> Result<(u64, String), AuditError> {
     let bytes = read_or_empty(path)?;
     let recorded = recorded_head(journal)?;
-    Ok(scan(&bytes, key, recorded.as_ref())?.head)
+    verify_bytes(&bytes, key, recorded.as_ref())
+}
+
+/// [`verify`] on a log's bytes and the head the journal recorded (sequence number, MAC),
+/// without the file or the journal: the same reading, for the fuzz target.
+pub fn verify_bytes(
+    bytes: &[u8],
+    key: &[u8],
+    recorded: Option<&(u64, String)>,
+) -> Result<(u64, String), AuditError> {
+    Ok(scan(bytes, key, recorded)?.head)
 }
 
 /// Checks an export made by [`AuditLog::export`]: the head line's MAC, the chain, and

@@ -292,12 +292,27 @@ impl Journal {
     }
 }
 
+/// A job's `state` and `attempt` columns as the journal reads them back: an unknown state
+/// reads as [`JobState::Failed`], an unreadable attempt as none. The two text columns of a
+/// row that hold more than an id; pure, so the fuzz target can feed it any text.
+pub fn decode_columns(
+    state: &str,
+    attempt: Option<&str>,
+) -> (JobState, Option<keydesk_graph::Attempt>) {
+    (
+        JobState::parse(state).unwrap_or(JobState::Failed),
+        attempt.and_then(|json| serde_json::from_str(json).ok()),
+    )
+}
+
 fn read_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobRecord> {
     let state: String = row.get(2)?;
+    let attempt: Option<String> = row.get(11)?;
+    let (state, attempt) = decode_columns(&state, attempt.as_deref());
     Ok(JobRecord {
         user_id: row.get(0)?,
         upn: row.get(1)?,
-        state: JobState::parse(&state).unwrap_or(JobState::Failed),
+        state,
         detail: row.get(3)?,
         credential_id: row.get(4)?,
         method_id: row.get(5)?,
@@ -306,9 +321,7 @@ fn read_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobRecord> {
         key_aaguid: row.get(8)?,
         pin_sealed: row.get(9)?,
         position: row.get(10)?,
-        attempt: row
-            .get::<_, Option<String>>(11)?
-            .and_then(|json| serde_json::from_str(&json).ok()),
+        attempt,
     })
 }
 

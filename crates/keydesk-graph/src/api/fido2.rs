@@ -313,7 +313,7 @@ fn required<'a>(value: &'a str, what: &str) -> Result<&'a str, GraphError> {
     }
 }
 
-fn to_passkey(dto: Fido2MethodDto) -> Result<Passkey, GraphError> {
+pub(crate) fn to_passkey(dto: Fido2MethodDto) -> Result<Passkey, GraphError> {
     let id = dto
         .id
         .filter(|id| !id.is_empty())

@@ -130,13 +130,13 @@ impl GraphClient {
 
 /// A user Graph listed with its id only: the caller may read group members
 /// (GroupMember.Read.All) but not users (Graph's "limited information").
-fn is_limited(member: &UserDto) -> bool {
+pub(crate) fn is_limited(member: &UserDto) -> bool {
     let blank = |v: &Option<String>| v.as_deref().is_none_or(str::is_empty);
     !blank(&member.id) && blank(&member.user_principal_name) && blank(&member.display_name)
 }
 
 /// The permission error for members listed with limited information.
-fn limited_information() -> GraphError {
+pub(crate) fn limited_information() -> GraphError {
     GraphError::Api {
         operation: Operation::GroupMembers,
         status: 403,

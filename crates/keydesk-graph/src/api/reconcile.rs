@@ -122,12 +122,14 @@ pub fn judge(attempt: &Attempt, listing: &PasskeyListing, lag: Duration) -> Verd
 /// Seconds that have surely passed from the attempt to `listing`: on Graph's clock when
 /// both carry it, else on this machine's. Both readings are whole seconds (a `Date` header
 /// has no fraction), so one second is taken off: 10.999 → 12.0 reads as 2 but is 1.001.
+/// Clocks too far apart to subtract (a corrupt journal) give `i64::MIN`: no time surely
+/// passed, so nothing is ever judged absent on their account.
 pub fn elapsed_secs(attempt: &Attempt, listing: &PasskeyListing) -> i64 {
     let whole = match (attempt.graph_time, listing.graph_time) {
-        (Some(before), Some(now)) => now - before,
-        _ => listing.local_time - attempt.local_time,
+        (Some(before), Some(now)) => now.checked_sub(before),
+        _ => listing.local_time.checked_sub(attempt.local_time),
     };
-    whole - 1
+    whole.and_then(|w| w.checked_sub(1)).unwrap_or(i64::MIN)
 }
 
 /// Display name, AAGUID and creation time agree with the attempt, as far as both sides
@@ -146,7 +148,7 @@ fn fits(attempt: &Attempt, passkey: &Passkey) -> bool {
         attempt.graph_time,
         passkey.created.as_deref().and_then(unix),
     ) {
-        (Some(started), Some(created)) => created >= started - CREATED_TOLERANCE_SECS,
+        (Some(started), Some(created)) => created >= started.saturating_sub(CREATED_TOLERANCE_SECS),
         _ => true,
     };
     name && aaguid && created

@@ -168,3 +168,25 @@ fn only_unknown_outcomes_are_reconciled() {
     assert!(!outcome_unknown(&api(400)));
     assert!(!outcome_unknown(&api(403)));
 }
+
+/// Found by the `journal` fuzz target: an attempt read back from a corrupt journal with
+/// clocks at the ends of `i64` overflowed the subtractions (a panic in a debug build, a
+/// wrapped "long ago" in release that could judge a lost passkey absent and register
+/// again). Now nothing surely passed: the job is left undecided.
+#[test]
+fn an_attempt_with_clocks_at_the_ends_of_i64_does_not_overflow() {
+    let mut corrupt = attempt();
+    corrupt.graph_time = Some(i64::MIN);
+    corrupt.local_time = i64::MAX;
+    let mut now = listing(Vec::new(), T0 + 3_600);
+    now.local_time = i64::MIN;
+    assert_eq!(elapsed_secs(&corrupt, &now), i64::MIN);
+    assert_eq!(judge(&corrupt, &now, LAG), Verdict::Unsure(Vec::new()));
+    now.graph_time = None;
+    assert_eq!(judge(&corrupt, &now, LAG), Verdict::Unsure(Vec::new()));
+    let late = listing(vec![old(), ours("NEW1")], T0 + 2);
+    assert_eq!(
+        judge(&corrupt, &late, LAG),
+        Verdict::Registered(ours("NEW1"))
+    );
+}
