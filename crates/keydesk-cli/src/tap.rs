@@ -4,7 +4,8 @@
 //!
 //! The passes are shown only on a terminal: with stdout piped or redirected the command
 //! exits 2 before signing in or issuing anything, so a pass never lands in a file or a
-//! log (the PDF letter is the other way out; [`issue`] hands the passes to it). The TAP
+//! log. The other way out is `--out FILE.pdf`: onboarding letters (keydesk-paper's
+//! `tap_letters`), written 0600 and synced, and the pass exists nowhere else. The TAP
 //! policy is checked once for the whole batch (a request it refuses issues nothing, exit
 //! 2); a user holding an active pass keeps it unless `--replace` (Graph would replace it
 //! silently). stdout, one line per pass: `<UPN> <pass> valid <start> to <end> [one-time]`;
@@ -14,7 +15,14 @@ use keydesk_engine::passes::TemporaryAccessPasses;
 use keydesk_engine::tap_batch::{issue_passes, IssuedPass};
 use keydesk_engine::{Context, ProvisionError};
 
+use std::path::Path;
+
+use keydesk_paper::{LetterTemplate, Recipient, TapLetter};
+use time::OffsetDateTime;
+use zeroize::Zeroizing;
+
 use crate::args::Global;
+use crate::paper::{shared, template};
 use crate::tap_args::TapArgs;
 use crate::{connect, exit, out};
 
@@ -36,7 +44,19 @@ pub async fn issue(
 
 /// Runs the command; returns the exit code.
 pub async fn run(global: &Global, args: TapArgs) -> u8 {
-    if !out::is_terminal() {
+    let template = match args
+        .out
+        .as_deref()
+        .map(|_| template::load(args.template.as_deref()))
+    {
+        Some(Err(message)) => {
+            eprintln!("error: {message}");
+            return exit::USAGE;
+        }
+        Some(Ok(template)) => Some(template),
+        None => None,
+    };
+    if args.out.is_none() && !out::is_terminal() {
         eprintln!(
             "error: stdout is not a terminal: Temporary Access Passes are shown only on a \
              terminal, never written to a pipe or a file; nothing was issued"
@@ -63,6 +83,9 @@ pub async fn run(global: &Global, args: TapArgs) -> u8 {
             return exit::USAGE;
         }
     };
+    if let (Some(path), Some(template)) = (&args.out, &template) {
+        return letters(path, template, results);
+    }
     let mut failed = 0;
     for result in results {
         match result {
@@ -85,4 +108,64 @@ pub async fn run(global: &Global, args: TapArgs) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// Renders the issued passes as letters into `path`; the refused users on stderr.
+fn letters(
+    path: &Path,
+    template: &LetterTemplate,
+    results: Vec<Result<IssuedPass, (String, ProvisionError)>>,
+) -> u8 {
+    let mut failed = 0;
+    let mut letters = Vec::new();
+    for result in results {
+        match result {
+            Ok(pass) => letters.push(TapLetter {
+                recipient: Recipient {
+                    display_name: pass.display_name.clone(),
+                    upn: pass.upn.clone(),
+                    department: None,
+                    office: None,
+                },
+                pass: Zeroizing::new(pass.pass.expose().to_owned()),
+                valid_from: at(pass.start),
+                valid_until: at(pass.end),
+                one_time: pass.one_time,
+            }),
+            Err((user, e)) => {
+                failed += 1;
+                eprintln!("{user} no-pass {e}\n  {}", e.remediation());
+            }
+        }
+    }
+    if !letters.is_empty() {
+        let written = keydesk_paper::tap_letters(template, &letters)
+            .map_err(|e| e.to_string())
+            .and_then(|pdf| shared::write_private(path, &pdf).map_err(|e| e.to_string()));
+        if let Err(e) = written {
+            eprintln!(
+                "error: cannot write {}: {e}; the passes issued are in Entra only: \
+                 delete them there or run again with --replace",
+                path.display()
+            );
+            return exit::USAGE;
+        }
+        for letter in &letters {
+            out::line(&format!("{} letter", letter.recipient.upn));
+        }
+        eprintln!(
+            "{} holds {} Temporary Access Pass(es): print it, then delete it",
+            path.display(),
+            letters.len()
+        );
+    }
+    if failed > 0 {
+        exit::FAILED
+    } else {
+        exit::OK
+    }
+}
+
+fn at(unix: i64) -> OffsetDateTime {
+    OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }

@@ -1,6 +1,8 @@
 //! `keydesk-cli tap` options (the command is [`crate::tap`]); a leaf, so `args` can name
 //! it without a cycle.
 
+use std::path::PathBuf;
+
 use clap::Args;
 use keydesk_engine::tap_batch::PassOptions;
 
@@ -24,6 +26,14 @@ pub struct TapArgs {
     /// Replace a pass a user already holds (ask the user first: theirs stops working).
     #[arg(long)]
     pub replace: bool,
+    /// Write the onboarding letters (PDF, one page per user: the pass, its validity and
+    /// the steps to add a passkey in Microsoft Authenticator) instead of showing the
+    /// passes; the file holds the passes: print it, then delete it.
+    #[arg(long, value_name = "FILE.pdf")]
+    pub out: Option<PathBuf>,
+    /// With --out: the letter template (TOML or JSON: organisation, logo, contact text).
+    #[arg(long, value_name = "FILE", requires = "out")]
+    pub template: Option<PathBuf>,
 }
 
 impl TapArgs {

@@ -146,3 +146,44 @@ fn on_a_terminal_each_pass_is_the_one_the_tenant_issued() {
     assert_eq!(code, 2, "{text}");
     assert_eq!(held_pass(&url, &users[2]), serde_json::Value::Null);
 }
+
+#[test]
+fn with_out_the_passes_go_to_letters_and_nowhere_else() {
+    let (_sim, url) = sim(&["--users", "3"]);
+    let users = upns(&url, 2);
+    let data = tempfile::tempdir().unwrap();
+    let letters = tempfile::tempdir().unwrap();
+    let pdf = letters.path().join("tap.pdf");
+    let pdf_arg = pdf.to_str().unwrap().to_owned();
+    let joined = users.join(",");
+    let child = command(
+        &url,
+        &["tap", "--users", &joined, "--one-time", "--out", &pdf_arg],
+    )
+    .arg("--data-dir")
+    .arg(data.path())
+    .spawn()
+    .unwrap();
+    // Piped, as a script runs it: allowed, because the passes go only to the file.
+    let output = finish(child, Duration::from_secs(60), "tap --out");
+    let stdout = String::from_utf8_lossy(&output.stdout).into_owned();
+    let stderr = String::from_utf8_lossy(&output.stderr).into_owned();
+    assert_eq!(output.status.code(), Some(0), "{stdout} {stderr}");
+    let pages = keydesk_tests::pdf::pages_of(&pdf);
+    assert_eq!(pages.len(), 2);
+    for (upn, page) in users.iter().zip(&pages) {
+        let held = held_pass(&url, upn);
+        let code = held["pass"].as_str().expect("the simulator holds a pass");
+        let page = keydesk_tests::pdf::flat(page);
+        assert!(page.contains(code), "{upn}'s pass is not on its letter");
+        assert!(page.contains(upn.as_str()));
+        assert!(!stdout.contains(code), "a pass reached stdout");
+        assert!(!String::from_utf8_lossy(&output.stderr).contains(code));
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&pdf).unwrap().permissions().mode();
+        assert_eq!(mode & 0o777, 0o600);
+    }
+}

@@ -8,4 +8,4 @@ pub mod labels;
 pub mod letters;
 pub mod pins;
 pub mod shared;
-mod template;
+pub mod template;
