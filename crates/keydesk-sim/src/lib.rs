@@ -10,7 +10,7 @@
 //! (authorization code + PKCE on a simulated sign-in page, device code, refresh tokens)
 //! for a seeded operator, permissions and roles checked per call, group membership writes
 //! (`POST /groups/{id}/members/$ref`, `DELETE /groups/{id}/members/{userId}/$ref`, into an
-//! empty seeded "<group> - Provisioned" group), the FIDO2 method policy,
+//! empty seeded `<group> - Provisioned` group), the FIDO2 method policy,
 //! Temporary Access Passes, `GET /me`, and fault injection (latency, 429/503, lost
 //! responses, dropped connections, malformed JSON, page caps, a delay before a new passkey
 //! is listed). `/_sim/state`,

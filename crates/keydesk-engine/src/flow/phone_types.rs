@@ -74,7 +74,7 @@ pub enum PhoneEvent {
     },
 }
 
-/// A pass issued for a phone: show [`PhoneSession::pass`], then [`watch_for_phone`].
+/// A pass issued for a phone: show [`PhoneSession::pass`], then [`crate::phone::watch_for_phone`].
 #[derive(Debug)]
 pub struct PhoneSession {
     /// The user.

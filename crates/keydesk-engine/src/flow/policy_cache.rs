@@ -3,7 +3,7 @@
 //! The policy changes rarely and is the same for every user, so reading it again for each
 //! user only put a Graph round trip on every user's path. A read is kept for
 //! [`POLICY_REFRESH_SECS`] (on the context's clock) and forgotten whenever the policy
-//! refuses something ([`PolicyCache::forget`]): a refusal is always judged on a fresh read,
+//! refuses something (`PolicyCache::forget`): a refusal is always judged on a fresh read,
 //! so an administrator's fix is seen at once. Only successful reads are kept: a 403 or an
 //! unsupported read is asked again next time (the caller warns once per run).
 //!
