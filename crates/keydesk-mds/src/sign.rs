@@ -1,0 +1,135 @@
+//! Test certificate authorities and BLOB signing, for the simulator and tests only (the
+//! `sign` feature): a P-256 CA, leaf certificates it issues, and ES256 BLOBs whose `x5c`
+//! is `[signer, root]`. Never part of what verifies a real BLOB.
+
+use std::str::FromStr;
+use std::time::{Duration, SystemTime};
+
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine as _;
+use crypto_glue::ecdsa_p256::{
+    EcdsaP256DerSignature, EcdsaP256Signature, EcdsaP256SigningKey, EcdsaP256VerifyingKey,
+};
+use crypto_glue::traits::{EncodeDer, Generate, Signer, ToExtension};
+use crypto_glue::x509::profile::BuilderProfile;
+use crypto_glue::x509::{
+    uuid_to_serial, BasicConstraints, Builder, CertBuilderError, Certificate, CertificateBuilder,
+    Extension, KeyUsage, KeyUsages, Name, SubjectPublicKeyInfoOwned, SubjectPublicKeyInfoRef,
+    TbsCertificate, Time, Validity,
+};
+
+use crate::jws::B64URL;
+use crate::model::Payload;
+
+/// A certificate authority (or an end entity) with its key.
+pub struct TestCa {
+    key: EcdsaP256SigningKey,
+    cert: Certificate,
+}
+
+struct Profile {
+    subject: Name,
+    issuer: Option<Name>,
+    ca: bool,
+}
+
+impl BuilderProfile for Profile {
+    fn get_issuer(&self, subject: &Name) -> Name {
+        self.issuer.clone().unwrap_or_else(|| subject.clone())
+    }
+    fn get_subject(&self) -> Name {
+        self.subject.clone()
+    }
+    fn build_extensions(
+        &self,
+        _spk: SubjectPublicKeyInfoRef<'_>,
+        _issuer_spk: SubjectPublicKeyInfoRef<'_>,
+        tbs: &TbsCertificate,
+    ) -> Result<Vec<Extension>, CertBuilderError> {
+        let mut extensions = Vec::new();
+        let constraints = BasicConstraints {
+            ca: self.ca,
+            path_len_constraint: None,
+        };
+        extensions.push(constraints.to_extension(tbs.subject(), &extensions)?);
+        let usage = if self.ca {
+            KeyUsages::KeyCertSign | KeyUsages::CRLSign
+        } else {
+            KeyUsages::DigitalSignature.into()
+        };
+        extensions.push(KeyUsage(usage).to_extension(tbs.subject(), &extensions)?);
+        Ok(extensions)
+    }
+}
+
+fn build(subject: &str, issuer: Option<&TestCa>, ca: bool) -> Result<TestCa, CertBuilderError> {
+    let key = EcdsaP256SigningKey::generate();
+    let public = EcdsaP256VerifyingKey::from(&key);
+    let spki = SubjectPublicKeyInfoOwned::from_key(&public)?;
+    let now = SystemTime::now();
+    let validity = Validity::new(
+        Time::try_from(now - Duration::from_secs(3600))?,
+        Time::try_from(now + Duration::from_secs(10 * 365 * 86_400))?,
+    );
+    let profile = Profile {
+        subject: Name::from_str(subject)?,
+        issuer: issuer.map(|i| i.cert.tbs_certificate().subject().clone()),
+        ca,
+    };
+    let builder = CertificateBuilder::new(
+        profile,
+        uuid_to_serial(uuid::Uuid::new_v4()),
+        validity,
+        spki,
+    )?;
+    let signer = issuer.map_or(&key, |i| &i.key);
+    let cert = builder.build::<EcdsaP256SigningKey, EcdsaP256DerSignature>(signer)?;
+    Ok(TestCa { key, cert })
+}
+
+impl TestCa {
+    /// A self-signed CA named by `subject` (e.g. `"CN=KeyDesk Sim MDS Root,O=KeyDesk"`).
+    pub fn root(subject: &str) -> Result<TestCa, CertBuilderError> {
+        build(subject, None, true)
+    }
+
+    /// An end-entity certificate this CA issues.
+    pub fn issue(&self, subject: &str) -> Result<TestCa, CertBuilderError> {
+        build(subject, Some(self), false)
+    }
+
+    /// The certificate, DER.
+    pub fn der(&self) -> Vec<u8> {
+        #[allow(clippy::expect_used)]
+        self.cert.to_der().expect("a built certificate encodes")
+    }
+
+    /// The certificate, standard base64 (as `x5c` and `attestationRootCertificates` hold it).
+    pub fn base64(&self) -> String {
+        STANDARD.encode(self.der())
+    }
+
+    /// Signs `message` (ES256), the 64-byte `r || s` form.
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        let signature: EcdsaP256Signature = self.key.sign(message);
+        signature.to_bytes().to_vec()
+    }
+}
+
+/// A compact ES256 JWS of `payload`, signed by `signer` with `x5c` = `[signer, root]`.
+pub fn sign_blob(payload: &Payload, signer: &TestCa, root: &TestCa) -> String {
+    let header = serde_json::json!({
+        "alg": "ES256",
+        "typ": "JWT",
+        "x5c": [signer.base64(), root.base64()],
+    });
+    #[allow(clippy::expect_used)]
+    let body = serde_json::to_vec(payload).expect("a payload serialises");
+    let signed = format!(
+        "{}.{}",
+        B64URL.encode(header.to_string()),
+        B64URL.encode(body)
+    );
+    let signature = B64URL.encode(signer.sign(signed.as_bytes()));
+    format!("{signed}.{signature}")
+}
