@@ -18,7 +18,7 @@
 //! `store/` what the data folder keeps ([`journal`] and its schema, [`inventory`],
 //! [`letter_facts`], [`escrow`], [`audit`], [`secrets`], [`lock`]); `ports/` how the flow reaches Graph and keys ([`directory`],
 //! [`graph_directory`], [`keys`], [`hid_keys`]). At the root: [`error`], the pure
-//! [`preflight`] checks, [`settings`], [`step`] and [`station`], which opens a data folder
+//! [`preflight`] checks, [`metadata`] (the FIDO metadata BLOB's verdicts), [`settings`], [`step`] and [`station`], which opens a data folder
 //! and hands out a [`Context`]. The folders are private and their modules re-exported
 //! here, so every public path is `keydesk_engine::<module>`. Dependencies point one way:
 //! `flow/` uses `ports/` and `store/`, never the reverse.
@@ -36,6 +36,7 @@ mod store;
 
 pub mod error;
 pub mod logging;
+pub mod metadata;
 pub mod preflight;
 pub mod settings;
 pub mod station;

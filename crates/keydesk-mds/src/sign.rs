@@ -118,17 +118,23 @@ impl TestCa {
 
 /// A compact ES256 JWS of `payload`, signed by `signer` with `x5c` = `[signer, root]`.
 pub fn sign_blob(payload: &Payload, signer: &TestCa, root: &TestCa) -> String {
+    #[allow(clippy::expect_used)]
+    let body = serde_json::to_vec(payload).expect("a payload serialises");
+    sign_jws(&body, signer, root)
+}
+
+/// A compact ES256 JWS of any payload bytes (a caller with its own JSON, e.g. the
+/// simulator), signed by `signer` with `x5c` = `[signer, root]`.
+pub fn sign_jws(payload: &[u8], signer: &TestCa, root: &TestCa) -> String {
     let header = serde_json::json!({
         "alg": "ES256",
         "typ": "JWT",
         "x5c": [signer.base64(), root.base64()],
     });
-    #[allow(clippy::expect_used)]
-    let body = serde_json::to_vec(payload).expect("a payload serialises");
     let signed = format!(
         "{}.{}",
         B64URL.encode(header.to_string()),
-        B64URL.encode(body)
+        B64URL.encode(payload)
     );
     let signature = B64URL.encode(signer.sign(signed.as_bytes()));
     format!("{signed}.{signature}")

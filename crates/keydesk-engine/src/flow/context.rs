@@ -40,6 +40,9 @@ pub struct Context<'a> {
     pub settings: Settings,
     /// Current time, seconds since the Unix epoch (injectable for tests).
     pub now: fn() -> i64,
+    /// The verified FIDO metadata BLOB, when the desk has one: model facts, revoked models
+    /// refused in pre-flight, attestation chains checked before the POST.
+    pub metadata: Option<std::sync::Arc<keydesk_mds::Mds>>,
     /// The provisioned and queue groups, resolved once per run.
     pub(crate) groups: GroupCache,
     /// Set once the "policy could not be read" warning was given in this run.
@@ -60,6 +63,7 @@ impl<'a> Context<'a> {
             challenge_timeout_minutes: None,
             settings: Settings::default(),
             now: system_now,
+            metadata: None,
             groups: Default::default(),
             policy_unreadable_told: Default::default(),
         }

@@ -19,7 +19,7 @@ use crate::keys::{ClaimedKey, KeySource};
 use crate::prefetch::FRESHNESS_MARGIN_SECS;
 use crate::preflight;
 use crate::settings::ExistingPin;
-use crate::{after, resume, Context, ProvisionError, Provisioned, Step};
+use crate::{after, metadata, resume, Context, ProvisionError, Provisioned, Step};
 
 /// makeCredential attempts when a challenge expires while the key waits for a touch.
 const ATTEMPTS: usize = 2;
@@ -110,11 +110,14 @@ async fn run(
         preflight::Refusal::Key(why) => ProvisionError::KeyUnsuitable(why),
         other => ProvisionError::Policy(other),
     })?;
+    let mds = ctx.metadata.as_deref();
+    metadata::check_status(mds, &info.aaguid).map_err(ProvisionError::Policy)?;
     if let Some(policy) = &policy {
         // Under enforced attestation only a known model is expected to pass Entra's
         // metadata check, unless the operator accepts the risk.
-        let attests =
-            preflight::known_model(&info.aaguid) || ctx.settings.allow_unverified_attestation;
+        let attests = preflight::known_model(&info.aaguid)
+            || metadata::listed(mds, &info.aaguid)
+            || ctx.settings.allow_unverified_attestation;
         preflight::check_key_model(policy, &info.aaguid, attests, user)
             .map_err(ProvisionError::Policy)?;
     }
@@ -168,6 +171,21 @@ async fn run(
             return Err(ProvisionError::ChallengeExpired);
         }
     };
+
+    // A key Entra's attestation enforcement would refuse is caught here, before the POST.
+    let enforced = policy.as_ref().is_some_and(|p| {
+        keydesk_graph::attestation_required(p, uuid::Uuid::from_bytes(info.aaguid))
+    });
+    let allow_unlisted = ctx.settings.allow_unverified_attestation;
+    match metadata::check_attestation(mds, &info.aaguid, &attestation, enforced, allow_unlisted) {
+        Ok(warning) => warnings.extend(warning),
+        Err(refusal) => {
+            after::discard_credential(ctx, user, key, &info, &pin, &attestation.credential_id)
+                .await?;
+            return Err(ProvisionError::Policy(refusal));
+        }
+    }
+    warnings.extend(mds.and_then(|m| m.warning(time::OffsetDateTime::now_utc().date())));
 
     let date = time::OffsetDateTime::from_unix_timestamp((ctx.now)())
         .map(|t| t.date().to_string())
