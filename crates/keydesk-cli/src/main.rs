@@ -9,6 +9,7 @@
 mod args;
 mod check;
 mod connect;
+mod mds;
 mod out;
 mod paper;
 mod paper_args;
@@ -62,6 +63,7 @@ fn main() -> ExitCode {
             args::Command::Letters(opts) => paper::letters::run(&cli.global, &opts),
             args::Command::Labels(opts) => paper::labels::run(&cli.global, &opts),
             args::Command::Pins(opts) => paper::pins::run(&cli.global, &opts),
+            args::Command::Mds(opts) => mds::run(&cli.global, opts).await,
         }
     });
     ExitCode::from(code)

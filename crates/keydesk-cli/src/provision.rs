@@ -30,6 +30,11 @@ pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
         }
         Ok(p)
     });
+    // The desk's metadata BLOB, read offline (`keydesk-cli mds update|import` renew it).
+    let metadata = prepared
+        .as_ref()
+        .ok()
+        .and_then(|p| crate::mds::cached(&p.data_dir));
     let (station, graph) = match prepared {
         Ok(prepared) => match connect::open(prepared).await {
             Ok(opened) => opened,
@@ -40,10 +45,15 @@ pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    provision(&station, &graph, &args).await
+    provision(&station, &graph, &args, metadata).await
 }
 
-async fn provision(station: &Station, graph: &GraphClient, args: &ProvisionArgs) -> u8 {
+async fn provision(
+    station: &Station,
+    graph: &GraphClient,
+    args: &ProvisionArgs,
+    metadata: Option<Arc<keydesk_mds::Mds>>,
+) -> u8 {
     let users = match load_users(graph, &args.group).await {
         Ok(users) => users,
         Err(e) => {
@@ -58,6 +68,7 @@ async fn provision(station: &Station, graph: &GraphClient, args: &ProvisionArgs)
     ctx.prefetch = Some(&prefetch);
     ctx.operator = connect::operator_name(graph).await;
     ctx.pin_policy = PinPolicy::default();
+    ctx.metadata = metadata;
     let tally = Tally::default();
     let show_pins = std::io::stdout().is_terminal();
     let report = |user: &DirectoryUser, outcome: &Outcome| {

@@ -1,0 +1,122 @@
+//! `keydesk-cli mds status|import FILE|update`: the desk's FIDO metadata BLOB
+//! (`<data-dir>/mds.jwt`). `import` is how an air-gapped desk gets a current BLOB: download
+//! it elsewhere from the FIDO Alliance, carry the file over, import it; it is verified
+//! (chain to the FIDO Alliance root, signature, `nextUpdate`) before it replaces the
+//! cached one, and an older BLOB never replaces a newer one.
+//!
+//! The cache file is replaced by an atomic rename, so no data-folder lock is taken: a
+//! running desk keeps the BLOB it loaded and reads the new one at its next start.
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+use keydesk_mds::{Freshness, Mds, MdsCache, MdsError};
+use time::OffsetDateTime;
+
+use crate::args::Global;
+use crate::{connect, exit};
+
+/// `mds` options.
+#[derive(Debug, Args)]
+pub struct MdsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: MdsAction,
+}
+
+/// `mds` actions.
+#[derive(Debug, Subcommand)]
+pub enum MdsAction {
+    /// Show the cached BLOB: number, next update, models, freshness.
+    Status,
+    /// Verify a BLOB file (downloaded elsewhere) and make it the desk's.
+    Import {
+        /// The BLOB file (the JWS as served by https://mds3.fidoalliance.org/).
+        file: PathBuf,
+    },
+    /// Download the BLOB now.
+    Update {
+        /// Where from (default: https://mds3.fidoalliance.org/).
+        #[arg(long)]
+        url: Option<String>,
+    },
+}
+
+/// Runs `mds`; exit 0 on success, 1 when the BLOB is missing, expired or refused.
+pub async fn run(global: &Global, args: MdsArgs) -> u8 {
+    let dir = match connect::data_dir(global) {
+        Ok(dir) => dir,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return exit::USAGE;
+        }
+    };
+    let now = OffsetDateTime::now_utc();
+    let cache = MdsCache::new(&dir);
+    let result = match args.action {
+        MdsAction::Status => cache.load(now),
+        MdsAction::Import { file } => cache.import(&file, now).map(Some),
+        MdsAction::Update { url } => {
+            let cache = match url {
+                Some(url) => cache.clone().with_url(url),
+                None => cache.clone(),
+            };
+            cache.refresh(&reqwest::Client::new(), now).await.map(Some)
+        }
+    };
+    match result {
+        Ok(Some(mds)) => {
+            print_status(&mds, now);
+            exit::OK
+        }
+        Ok(None) => {
+            println!(
+                "no metadata BLOB in {}: the desk uses its built-in model table",
+                cache.path().display()
+            );
+            exit::FAILED
+        }
+        Err(e) => {
+            report(&e);
+            exit::FAILED
+        }
+    }
+}
+
+/// The data folder's BLOB for a provisioning run, read offline; a BLOB that does not verify
+/// or expired is reported on stderr and not used (the built-in model table serves).
+pub fn cached(dir: &std::path::Path) -> Option<std::sync::Arc<Mds>> {
+    let now = OffsetDateTime::now_utc();
+    match MdsCache::new(dir).load(now) {
+        Ok(Some(mds)) => {
+            if let Some(warning) = mds.warning(now.date()) {
+                eprintln!("warning: {warning}");
+            }
+            Some(std::sync::Arc::new(mds))
+        }
+        Ok(None) => None,
+        Err(e) => {
+            eprintln!("warning: {e}; the built-in model table is used instead");
+            None
+        }
+    }
+}
+
+fn print_status(mds: &Mds, now: OffsetDateTime) {
+    println!("BLOB number {}", mds.number());
+    println!("next update {}", mds.next_update());
+    println!("models {}", mds.models());
+    match mds.freshness(now.date()) {
+        Ok(Freshness::Current) => println!("status current"),
+        Ok(Freshness::Stale(days)) => println!("status stale ({days} days past its next update)"),
+        Err(e) => println!("status {e}"),
+    }
+    if let Some(warning) = mds.warning(now.date()) {
+        eprintln!("warning: {warning}");
+    }
+}
+
+fn report(e: &MdsError) {
+    eprintln!("error: {e}");
+    eprintln!("what to do: {}", e.remediation());
+}
