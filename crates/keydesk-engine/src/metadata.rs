@@ -80,3 +80,110 @@ pub fn check_attestation(
         ))),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use keydesk_mds::sign::{sign_blob, TestCa};
+    use keydesk_mds::{AuthenticatorStatus, Entry, Payload, Statement, StatusReport, TrustAnchor};
+    use time::OffsetDateTime;
+
+    use super::*;
+
+    const YUBIKEY_5: &str = "cb69481e-8ff7-4039-93ec-0a2729a154a8";
+
+    fn aaguid(text: &str) -> [u8; 16] {
+        *uuid::Uuid::parse_str(text).unwrap().as_bytes()
+    }
+
+    fn blob(vendor: &TestCa) -> Mds {
+        let root = TestCa::root("CN=Root,O=Test").unwrap();
+        let signer = root.issue("CN=Signer,O=Test").unwrap();
+        let payload = Payload {
+            legal_header: None,
+            no: 3,
+            next_update: (OffsetDateTime::now_utc() + time::Duration::days(9))
+                .date()
+                .to_string(),
+            entries: vec![Entry {
+                aaguid: Some(YUBIKEY_5.into()),
+                metadata_statement: Some(Statement {
+                    description: "YubiKey 5 Series (from the BLOB)".into(),
+                    attestation_types: vec!["basic_full".into()],
+                    attestation_root_certificates: vec![vendor.base64()],
+                    ..Statement::default()
+                }),
+                status_reports: vec![StatusReport {
+                    status: AuthenticatorStatus::from("FIDO_CERTIFIED_L2".to_owned()),
+                    effective_date: None,
+                }],
+                time_of_last_status_change: None,
+            }],
+        };
+        let anchor = TrustAnchor::test_root(&root.der()).unwrap();
+        Mds::verify(
+            &sign_blob(&payload, &signer, &root),
+            &anchor,
+            OffsetDateTime::now_utc(),
+        )
+        .unwrap()
+    }
+
+    fn attestation(x5c: Vec<Vec<u8>>) -> Attestation {
+        Attestation {
+            fmt: "packed".into(),
+            auth_data: vec![],
+            alg: -7,
+            sig: vec![],
+            x5c,
+            credential_id: vec![1],
+        }
+    }
+
+    #[test]
+    fn facts_come_from_the_blob_else_from_the_built_in_table_and_say_so() {
+        let vendor = TestCa::root("CN=Vendor,O=Vendor").unwrap();
+        let mds = blob(&vendor);
+        let from_blob = describe(Some(&mds), &aaguid(YUBIKEY_5));
+        assert_eq!(from_blob.name, "YubiKey 5 Series (from the BLOB)");
+        assert_eq!(
+            from_blob.certification.as_deref(),
+            Some("FIDO_CERTIFIED_L2")
+        );
+        assert_eq!(from_blob.source, FactsSource::Mds(3));
+        let from_table = describe(None, &aaguid(YUBIKEY_5));
+        assert_eq!(from_table.source, FactsSource::BuiltInTable);
+        assert_ne!(from_table.name, models::UNKNOWN_MODEL);
+        assert!(check_status(Some(&mds), &aaguid(YUBIKEY_5)).is_ok());
+        assert!(check_status(None, &aaguid(YUBIKEY_5)).is_ok());
+    }
+
+    #[test]
+    fn a_bad_chain_is_refused_only_when_attestation_is_enforced() {
+        let vendor = TestCa::root("CN=Vendor,O=Vendor").unwrap();
+        let mds = blob(&vendor);
+        let yubikey = aaguid(YUBIKEY_5);
+        let good = attestation(vec![vendor.issue("CN=Att,O=Vendor").unwrap().der()]);
+        assert_eq!(
+            check_attestation(Some(&mds), &yubikey, &good, true, false),
+            Ok(None)
+        );
+        let other = TestCa::root("CN=Vendor,O=Vendor").unwrap();
+        let bad = attestation(vec![other.issue("CN=Att,O=Vendor").unwrap().der()]);
+        let refusal = check_attestation(Some(&mds), &yubikey, &bad, true, false).unwrap_err();
+        assert!(matches!(refusal, Refusal::AttestationChain(_)), "{refusal}");
+        let warning = check_attestation(Some(&mds), &yubikey, &bad, false, false).unwrap();
+        assert!(warning.unwrap().contains("does not chain"));
+        // Not in the BLOB: refused under enforcement unless the operator allows it.
+        let unlisted = [7; 16];
+        assert!(check_attestation(Some(&mds), &unlisted, &good, true, false).is_err());
+        assert_eq!(
+            check_attestation(Some(&mds), &unlisted, &good, true, true),
+            Ok(None)
+        );
+        // No BLOB: no opinion.
+        assert_eq!(
+            check_attestation(None, &yubikey, &bad, true, false),
+            Ok(None)
+        );
+    }
+}
