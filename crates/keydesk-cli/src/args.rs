@@ -111,7 +111,7 @@ pub enum Command {
     /// Show escrowed PINs on this terminal; each is wiped once you confirm delivery.
     Pins(crate::paper_args::PinsArgs),
     /// The FIDO metadata BLOB: `status`, `import FILE` (air-gapped desks), `update`.
-    Mds(crate::mds::MdsArgs),
+    Mds(crate::mds_args::MdsArgs),
 }
 
 /// `sim` options. Every fault knob defaults to off; tests can change them at run time

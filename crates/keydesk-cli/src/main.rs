@@ -10,6 +10,7 @@ mod args;
 mod check;
 mod connect;
 mod mds;
+mod mds_args;
 mod out;
 mod paper;
 mod paper_args;

@@ -7,40 +7,12 @@
 //! The cache file is replaced by an atomic rename, so no data-folder lock is taken: a
 //! running desk keeps the BLOB it loaded and reads the new one at its next start.
 
-use std::path::PathBuf;
-
-use clap::{Args, Subcommand};
 use keydesk_mds::{Freshness, Mds, MdsCache, MdsError};
 use time::OffsetDateTime;
 
 use crate::args::Global;
+use crate::mds_args::{MdsAction, MdsArgs};
 use crate::{connect, exit};
-
-/// `mds` options.
-#[derive(Debug, Args)]
-pub struct MdsArgs {
-    /// What to do.
-    #[command(subcommand)]
-    pub action: MdsAction,
-}
-
-/// `mds` actions.
-#[derive(Debug, Subcommand)]
-pub enum MdsAction {
-    /// Show the cached BLOB: number, next update, models, freshness.
-    Status,
-    /// Verify a BLOB file (downloaded elsewhere) and make it the desk's.
-    Import {
-        /// The BLOB file (the JWS as served by https://mds3.fidoalliance.org/).
-        file: PathBuf,
-    },
-    /// Download the BLOB now.
-    Update {
-        /// Where from (default: https://mds3.fidoalliance.org/).
-        #[arg(long)]
-        url: Option<String>,
-    },
-}
 
 /// Runs `mds`; exit 0 on success, 1 when the BLOB is missing, expired or refused.
 pub async fn run(global: &Global, args: MdsArgs) -> u8 {

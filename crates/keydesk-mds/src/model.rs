@@ -1,6 +1,6 @@
 //! The MDS3 BLOB payload as KeyDesk reads it: a small serde model of the fields the desk
 //! uses, not the whole metadata statement dictionary. Unknown fields are ignored, so a
-//! newer BLOB still reads.
+//! newer BLOB still reads. An entry's report in force and certification level are here too.
 
 use serde::{Deserialize, Serialize};
 
@@ -70,4 +70,67 @@ pub struct StatusReport {
     /// ISO date from which it holds.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub effective_date: Option<String>,
+}
+
+impl Entry {
+    /// The report in force: the latest `effectiveDate` (ISO dates compare as text); among
+    /// equal dates, or reports without one, the later in the list.
+    pub fn latest_status(&self) -> Option<&AuthenticatorStatus> {
+        self.status_reports
+            .iter()
+            .enumerate()
+            .max_by(|(i, a), (j, b)| {
+                let a = a.effective_date.as_deref().unwrap_or("");
+                let b = b.effective_date.as_deref().unwrap_or("");
+                a.cmp(b).then(i.cmp(j))
+            })
+            .map(|(_, report)| &report.status)
+    }
+
+    /// The certification of the latest certification report, e.g. "FIDO_CERTIFIED_L1".
+    pub fn certification(&self) -> Option<String> {
+        let mut certified: Vec<_> = self
+            .status_reports
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| matches!(r.status, AuthenticatorStatus::Certified(_)))
+            .collect();
+        certified.sort_by(|(i, a), (j, b)| {
+            let a = a.effective_date.as_deref().unwrap_or("");
+            let b = b.effective_date.as_deref().unwrap_or("");
+            a.cmp(b).then(i.cmp(j))
+        });
+        certified.last().map(|(_, r)| r.status.as_text())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn report(status: &str, date: &str) -> StatusReport {
+        StatusReport {
+            status: status.to_owned().into(),
+            effective_date: Some(date.to_owned()),
+        }
+    }
+
+    #[test]
+    fn the_latest_report_rules_and_certification_is_kept() {
+        let entry = Entry {
+            aaguid: None,
+            metadata_statement: None,
+            status_reports: vec![
+                report("REVOKED", "2025-06-01"),
+                report("FIDO_CERTIFIED_L1", "2020-01-01"),
+                report("UPDATE_AVAILABLE", "2022-01-01"),
+            ],
+            time_of_last_status_change: None,
+        };
+        assert_eq!(entry.latest_status(), Some(&AuthenticatorStatus::Revoked));
+        assert!(entry.latest_status().unwrap().unfit_reason().is_some());
+        assert_eq!(entry.certification().as_deref(), Some("FIDO_CERTIFIED_L1"));
+        let text: String = AuthenticatorStatus::from("SELF_ASSERTION_SUBMITTED".to_owned()).into();
+        assert_eq!(text, "SELF_ASSERTION_SUBMITTED");
+    }
 }

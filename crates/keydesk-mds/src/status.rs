@@ -1,9 +1,7 @@
-//! Authenticator status values of MDS3 status reports, which of them make a key unfit to
-//! hand out, and the latest report and certification level of an entry.
+//! Authenticator status values of MDS3 status reports and which of them make a key unfit
+//! to hand out.
 
 use serde::{Deserialize, Serialize};
-
-use crate::model::Entry;
 
 /// A status report's `status`. Values this version does not know keep their text.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -84,69 +82,5 @@ impl From<String> for AuthenticatorStatus {
 impl From<AuthenticatorStatus> for String {
     fn from(status: AuthenticatorStatus) -> Self {
         status.as_text()
-    }
-}
-
-impl Entry {
-    /// The report in force: the latest `effectiveDate` (ISO dates compare as text); among
-    /// equal dates, or reports without one, the later in the list.
-    pub fn latest_status(&self) -> Option<&AuthenticatorStatus> {
-        self.status_reports
-            .iter()
-            .enumerate()
-            .max_by(|(i, a), (j, b)| {
-                let a = a.effective_date.as_deref().unwrap_or("");
-                let b = b.effective_date.as_deref().unwrap_or("");
-                a.cmp(b).then(i.cmp(j))
-            })
-            .map(|(_, report)| &report.status)
-    }
-
-    /// The certification of the latest certification report, e.g. "FIDO_CERTIFIED_L1".
-    pub fn certification(&self) -> Option<String> {
-        let mut certified: Vec<_> = self
-            .status_reports
-            .iter()
-            .enumerate()
-            .filter(|(_, r)| matches!(r.status, AuthenticatorStatus::Certified(_)))
-            .collect();
-        certified.sort_by(|(i, a), (j, b)| {
-            let a = a.effective_date.as_deref().unwrap_or("");
-            let b = b.effective_date.as_deref().unwrap_or("");
-            a.cmp(b).then(i.cmp(j))
-        });
-        certified.last().map(|(_, r)| r.status.as_text())
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::model::StatusReport;
-
-    fn report(status: &str, date: &str) -> StatusReport {
-        StatusReport {
-            status: status.to_owned().into(),
-            effective_date: Some(date.to_owned()),
-        }
-    }
-
-    #[test]
-    fn the_latest_report_rules_and_certification_is_kept() {
-        let entry = Entry {
-            aaguid: None,
-            metadata_statement: None,
-            status_reports: vec![
-                report("REVOKED", "2025-06-01"),
-                report("FIDO_CERTIFIED_L1", "2020-01-01"),
-                report("UPDATE_AVAILABLE", "2022-01-01"),
-            ],
-            time_of_last_status_change: None,
-        };
-        assert_eq!(entry.latest_status(), Some(&AuthenticatorStatus::Revoked));
-        assert!(entry.latest_status().unwrap().unfit_reason().is_some());
-        assert_eq!(entry.certification().as_deref(), Some("FIDO_CERTIFIED_L1"));
-        let text: String = AuthenticatorStatus::from("SELF_ASSERTION_SUBMITTED".to_owned()).into();
-        assert_eq!(text, "SELF_ASSERTION_SUBMITTED");
     }
 }
