@@ -1,6 +1,6 @@
 //! Test certificate authorities and BLOB signing, for the simulator and tests only (the
-//! `sign` feature): a P-256 CA, leaf certificates it issues, and ES256 BLOBs whose `x5c`
-//! is `[signer, root]`. Never part of what verifies a real BLOB.
+//! `sign` feature): a P-256 CA, leaf certificates it issues (P-256 or RSA), and ES256 or
+//! RS256 BLOBs whose `x5c` is `[signer, root]`. Never part of what verifies a real BLOB.
 
 use std::str::FromStr;
 use std::time::{Duration, SystemTime};
@@ -10,7 +10,8 @@ use base64::Engine as _;
 use crypto_glue::ecdsa_p256::{
     EcdsaP256DerSignature, EcdsaP256Signature, EcdsaP256SigningKey, EcdsaP256VerifyingKey,
 };
-use crypto_glue::traits::{EncodeDer, Generate, Signer, ToExtension};
+use crypto_glue::rsa::{RS256Signature, RS256SigningKey};
+use crypto_glue::traits::{EncodeDer, Generate, SignatureEncoding, Signer, ToExtension};
 use crypto_glue::x509::profile::BuilderProfile;
 use crypto_glue::x509::{
     uuid_to_serial, BasicConstraints, Builder, CertBuilderError, Certificate, CertificateBuilder,
@@ -62,10 +63,13 @@ impl BuilderProfile for Profile {
     }
 }
 
-fn build(subject: &str, issuer: Option<&TestCa>, ca: bool) -> Result<TestCa, CertBuilderError> {
-    let key = EcdsaP256SigningKey::generate();
-    let public = EcdsaP256VerifyingKey::from(&key);
-    let spki = SubjectPublicKeyInfoOwned::from_key(&public)?;
+fn certificate(
+    subject: &str,
+    issuer: Option<&TestCa>,
+    ca: bool,
+    spki: SubjectPublicKeyInfoOwned,
+    own_key: &EcdsaP256SigningKey,
+) -> Result<Certificate, CertBuilderError> {
     let now = SystemTime::now();
     let validity = Validity::new(
         Time::try_from(now - Duration::from_secs(3600))?,
@@ -82,15 +86,54 @@ fn build(subject: &str, issuer: Option<&TestCa>, ca: bool) -> Result<TestCa, Cer
         validity,
         spki,
     )?;
-    let signer = issuer.map_or(&key, |i| &i.key);
-    let cert = builder.build::<EcdsaP256SigningKey, EcdsaP256DerSignature>(signer)?;
+    let signer = issuer.map_or(own_key, |i| &i.key);
+    builder.build::<EcdsaP256SigningKey, EcdsaP256DerSignature>(signer)
+}
+
+fn build(subject: &str, issuer: Option<&TestCa>, ca: bool) -> Result<TestCa, CertBuilderError> {
+    let key = EcdsaP256SigningKey::generate();
+    let spki = SubjectPublicKeyInfoOwned::from_key(&EcdsaP256VerifyingKey::from(&key))?;
+    let cert = certificate(subject, issuer, ca, spki, &key)?;
     Ok(TestCa { key, cert })
+}
+
+/// An RSA end entity a [`TestCa`] issued: signs RS256, as the FIDO Alliance's BLOBs are.
+pub struct RsaSigner {
+    key: RS256SigningKey,
+    cert: Certificate,
+}
+
+impl RsaSigner {
+    /// The certificate, standard base64.
+    pub fn base64(&self) -> String {
+        #[allow(clippy::expect_used)]
+        STANDARD.encode(self.cert.to_der().expect("a built certificate encodes"))
+    }
+
+    /// Signs `message` (RS256, PKCS#1 v1.5).
+    pub fn sign(&self, message: &[u8]) -> Vec<u8> {
+        let signature: RS256Signature = self.key.sign(message);
+        signature.to_vec()
+    }
 }
 
 impl TestCa {
     /// A self-signed CA named by `subject` (e.g. `"CN=KeyDesk Sim MDS Root,O=KeyDesk"`).
     pub fn root(subject: &str) -> Result<TestCa, CertBuilderError> {
         build(subject, None, true)
+    }
+
+    /// An RSA-2048 end-entity certificate this CA issues.
+    pub fn issue_rsa(&self, subject: &str) -> Result<RsaSigner, String> {
+        let private = crypto_glue::rsa::new_key(2048).map_err(|e| e.to_string())?;
+        let spki = SubjectPublicKeyInfoOwned::from_key(&private.to_public_key())
+            .map_err(|e| e.to_string())?;
+        let cert = certificate(subject, Some(self), false, spki, &self.key)
+            .map_err(|e| format!("{e:?}"))?;
+        Ok(RsaSigner {
+            key: RS256SigningKey::new(private),
+            cert,
+        })
     }
 
     /// An end-entity certificate this CA issues.
@@ -121,6 +164,22 @@ pub fn sign_blob(payload: &Payload, signer: &TestCa, root: &TestCa) -> String {
     #[allow(clippy::expect_used)]
     let body = serde_json::to_vec(payload).expect("a payload serialises");
     sign_jws(&body, signer, root)
+}
+
+/// A compact RS256 JWS of payload bytes, signed by `signer` with `x5c` = `[signer, root]`.
+pub fn sign_jws_rs256(payload: &[u8], signer: &RsaSigner, root: &TestCa) -> String {
+    let header = serde_json::json!({
+        "alg": "RS256",
+        "typ": "JWT",
+        "x5c": [signer.base64(), root.base64()],
+    });
+    let signed = format!(
+        "{}.{}",
+        B64URL.encode(header.to_string()),
+        B64URL.encode(payload)
+    );
+    let signature = B64URL.encode(signer.sign(signed.as_bytes()));
+    format!("{signed}.{signature}")
 }
 
 /// A compact ES256 JWS of any payload bytes (a caller with its own JSON, e.g. the

@@ -7,7 +7,7 @@ use base64::Engine as _;
 use time::{Duration, OffsetDateTime};
 
 use crate::jws::B64URL;
-use crate::sign::{sign_blob, TestCa};
+use crate::sign::{sign_blob, sign_jws_rs256, TestCa};
 use crate::*;
 
 const YUBI: &str = "cb69481e-8ff7-4039-93ec-0a2729a154a8";
@@ -97,6 +97,25 @@ fn a_valid_blob_verifies_and_answers_by_aaguid() {
         mds.freshness(OffsetDateTime::now_utc().date()).unwrap(),
         Freshness::Current
     );
+}
+
+#[test]
+fn an_rs256_blob_verifies_as_the_fido_alliance_signs_them_and_an_alg_swap_fails() {
+    let f = fixture();
+    let rsa = f
+        .root
+        .issue_rsa("CN=Test MDS RSA Signer,O=KeyDesk Tests")
+        .unwrap();
+    let body = serde_json::to_vec(&payload(&f, 11, date(20))).unwrap();
+    let jws = sign_jws_rs256(&body, &rsa, &f.root);
+    let mds = Mds::verify(&jws, &anchor(&f), OffsetDateTime::now_utc()).unwrap();
+    assert_eq!(mds.number(), 11);
+    // The same signature presented as ES256 does not verify.
+    let parts: Vec<&str> = jws.split('.').collect();
+    let header = String::from_utf8(B64URL.decode(parts[0]).unwrap()).unwrap();
+    let swapped = B64URL.encode(header.replace("RS256", "ES256"));
+    let forged = format!("{swapped}.{}.{}", parts[1], parts[2]);
+    assert!(Mds::verify(&forged, &anchor(&f), OffsetDateTime::now_utc()).is_err());
 }
 
 #[test]
