@@ -2,9 +2,11 @@
 //! reason an operator understands. Pure functions over what Graph and the key reported.
 //!
 //! Attestation enforcement: Entra checks a key's attestation against the FIDO metadata
-//! service, which KeyDesk cannot reach; a model KeyDesk knows ([`known_model`]) is taken to
-//! pass, an unknown one is refused unless the operator set
-//! [`crate::Settings::allow_unverified_attestation`].
+//! service; a model KeyDesk knows ([`known_model`], or listed in the desk's metadata BLOB)
+//! is taken to pass, an unknown one is refused unless the operator set
+//! [`crate::Settings::allow_unverified_attestation`]. With a BLOB loaded, the model's
+//! status and the key's attestation chain are judged too (`crate::metadata`), with the
+//! refusals [`Refusal::ModelUnfit`] and [`Refusal::AttestationChain`].
 
 use keydesk_core::DirectoryUser;
 use keydesk_fido::{aaguid_text, KeyInfo};
