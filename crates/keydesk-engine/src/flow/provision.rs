@@ -185,7 +185,8 @@ async fn run(
             return Err(ProvisionError::Policy(refusal));
         }
     }
-    warnings.extend(mds.and_then(|m| m.warning(time::OffsetDateTime::now_utc().date())));
+    let today = time::OffsetDateTime::from_unix_timestamp((ctx.now)()).map(|t| t.date());
+    warnings.extend(mds.zip(today.ok()).and_then(|(m, day)| m.warning(day)));
 
     let date = time::OffsetDateTime::from_unix_timestamp((ctx.now)())
         .map(|t| t.date().to_string())
