@@ -175,12 +175,13 @@ fn refusal_kind(refusal: &Refusal) -> ErrorKind {
             ErrorKind::ProvisioningDisabled
         }
         Refusal::AttestationRequired(_)
+        | Refusal::AttestationChain(_)
         | Refusal::Graph(
             PolicyRefusal::Blocked(_)
             | PolicyRefusal::NotAllowed(_)
             | PolicyRefusal::DeviceBoundNotAllowed,
         ) => ErrorKind::PolicyRefusesKey,
-        Refusal::Key(_) => ErrorKind::KeyUnsuitable,
+        Refusal::Key(_) | Refusal::ModelUnfit { .. } => ErrorKind::KeyUnsuitable,
     }
 }
 

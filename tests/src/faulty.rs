@@ -42,6 +42,10 @@ pub trait KeyFaults: Send + Sync {
     }
     /// After `op` reached the key (whatever it answered).
     async fn after(&self, _op: KeyOp) {}
+    /// What makeCredential answers, as the caller sees it (e.g. another attestation chain).
+    fn attestation(&self, attestation: Attestation) -> Attestation {
+        attestation
+    }
 }
 
 /// A key behind [`KeyFaults`].
@@ -91,6 +95,7 @@ impl SecurityKey for FaultyKey {
     ) -> Result<Attestation, KeyError> {
         self.hooked(KeyOp::MakeCredential, self.inner.make_credential(r, pin))
             .await
+            .map(|a| self.faults.attestation(a))
     }
     async fn change_pin(&self, current: &Pin, new_pin: &Pin) -> Result<(), KeyError> {
         self.hooked(KeyOp::ChangePin, self.inner.change_pin(current, new_pin))

@@ -101,6 +101,8 @@ pub enum Command {
     Report(crate::report_args::ReportArgs),
     /// Import the Yubico sample's configs.json or a list of users.
     Import(crate::import_args::ImportArgs),
+    /// The FIDO metadata BLOB: `status`, `import FILE` (air-gapped desks), `update`.
+    Mds(crate::mds_args::MdsArgs),
 }
 
 /// `provision` options.

@@ -16,6 +16,8 @@ mod import_args;
 mod inventory;
 mod keys;
 mod lost;
+mod mds;
+mod mds_args;
 mod out;
 mod paper;
 mod paper_args;
@@ -94,6 +96,7 @@ fn main() -> ExitCode {
             args::Command::Tap(opts) => tap::run(&cli.global, opts).await,
             args::Command::Report(opts) => report::run(&cli.global, opts).await,
             args::Command::Import(opts) => import::run(&cli.global, opts).await,
+            args::Command::Mds(opts) => mds::run(&cli.global, opts).await,
         }
     });
     ExitCode::from(code)

@@ -23,6 +23,11 @@ pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
         keys::check(&args, &p.config.login_url, &p.config.graph_url)?;
         Ok(p)
     });
+    // The desk's metadata BLOB, read offline (`keydesk-cli mds update|import` renew it).
+    let metadata = prepared
+        .as_ref()
+        .ok()
+        .and_then(|p| crate::mds::cached(&p.data_dir));
     let (station, graph) = match prepared {
         Ok(prepared) => match connect::open(prepared).await {
             Ok(opened) => opened,
@@ -33,10 +38,15 @@ pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    provision(&station, &graph, &args).await
+    provision(&station, &graph, &args, metadata).await
 }
 
-async fn provision(station: &Station, graph: &GraphClient, args: &ProvisionArgs) -> u8 {
+async fn provision(
+    station: &Station,
+    graph: &GraphClient,
+    args: &ProvisionArgs,
+    metadata: Option<std::sync::Arc<keydesk_mds::Mds>>,
+) -> u8 {
     let started = Instant::now();
     let Selected { users, missing } = match selection::resolve(graph, &args.select).await {
         Ok(selected) => selected,
@@ -66,6 +76,7 @@ async fn provision(station: &Station, graph: &GraphClient, args: &ProvisionArgs)
     ctx.prefetch = Some(&prefetch);
     ctx.operator = connect::operator_name(graph).await;
     ctx.pin_policy = PinPolicy::default();
+    ctx.metadata = metadata;
     let show_pins = out::is_terminal();
     let total = users.len() + missing.len();
     let progress = Progress::new(users.len(), "provisioning");

@@ -21,9 +21,10 @@
 //! `store/` what the data folder keeps ([`journal`] and its schema, [`inventory`],
 //! [`letter_facts`], [`escrow`], [`audit`], [`secrets`], [`lock`]); `ports/` how the flow reaches Graph and keys ([`directory`],
 //! [`graph_directory`], [`keys`], [`hid_keys`]). At the root: [`error`], the pure
-//! [`preflight`] checks, [`settings`], [`step`], [`tenant_check`] (the read-only tenant
-//! check of `keydesk-cli check` and the app's connection screen) and [`station`], which
-//! opens a data folder and hands out a [`Context`]. The folders are private and their modules re-exported
+//! [`preflight`] checks, [`metadata`] (the FIDO metadata BLOB's verdicts), [`settings`],
+//! [`step`], [`tenant_check`] (the read-only tenant check of `keydesk-cli check` and the
+//! app's connection screen) and [`station`], which opens a data folder and hands out a
+//! [`Context`]. The folders are private and their modules re-exported
 //! here, so every public path is `keydesk_engine::<module>`. Dependencies point one way:
 //! `flow/` uses `ports/` and `store/`, never the reverse.
 //!
@@ -40,6 +41,7 @@ mod store;
 
 pub mod error;
 pub mod logging;
+pub mod metadata;
 pub mod preflight;
 pub mod report;
 pub mod settings;

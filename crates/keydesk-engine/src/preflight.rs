@@ -2,9 +2,11 @@
 //! reason an operator understands. Pure functions over what Graph and the key reported.
 //!
 //! Attestation enforcement: Entra checks a key's attestation against the FIDO metadata
-//! service, which KeyDesk cannot reach; a model KeyDesk knows ([`known_model`]) is taken to
-//! pass, an unknown one is refused unless the operator set
-//! [`crate::Settings::allow_unverified_attestation`].
+//! service; a model KeyDesk knows ([`known_model`], or listed in the desk's metadata BLOB)
+//! is taken to pass, an unknown one is refused unless the operator set
+//! [`crate::Settings::allow_unverified_attestation`]. With a BLOB loaded, the model's
+//! status and the key's attestation chain are judged too (`crate::metadata`), with the
+//! refusals [`Refusal::ModelUnfit`] and [`Refusal::AttestationChain`].
 
 use keydesk_core::DirectoryUser;
 use keydesk_fido::{aaguid_text, KeyInfo};
@@ -29,6 +31,20 @@ pub enum Refusal {
     /// The key cannot do the job.
     #[error("this key cannot be used: {0}")]
     Key(&'static str),
+    /// The FIDO metadata BLOB's latest status report for the model makes it unfit.
+    #[error("this key cannot be used: {reason} (FIDO metadata status {status} for {model})")]
+    ModelUnfit {
+        /// Model name and AAGUID.
+        model: String,
+        /// The status, e.g. "REVOKED".
+        status: String,
+        /// What it means.
+        reason: &'static str,
+    },
+    /// Under enforced attestation, the key's attestation chain does not verify to its
+    /// model's roots in the FIDO metadata: Entra would refuse the registration.
+    #[error("this key's attestation does not chain to its vendor's root ({0}); Entra enforces attestation and would refuse it, so nothing was sent")]
+    AttestationChain(String),
     /// Graph's reading of the policy (passkey profiles, key restrictions) refuses.
     #[error("{0}")]
     Graph(keydesk_graph::PolicyRefusal),
@@ -42,6 +58,8 @@ impl Refusal {
             Refusal::Fido2Disabled | Refusal::NoSelfService => "In Entra ID → Authentication methods → Passkey (FIDO2), enable the method and 'Allow self-service set up', then try again.",
             Refusal::AttestationRequired(_) => "Use a key model KeyDesk knows (a listed YubiKey, Feitian, Token2… model), or, if you know this model is in the FIDO metadata service, set 'allow unverified attestation' in the settings to try it; nothing was written to the key.",
             Refusal::Key(_) => "Use another key: this one cannot store a passkey for Entra ID.",
+            Refusal::ModelUnfit { .. } => "Use a key of another model, and take keys of this model out of circulation; nothing was written to this key.",
+            Refusal::AttestationChain(_) => "Use another key: this one may be counterfeit or re-flashed; its new credential was removed from the key where it supports that, and nothing reached Entra ID.",
             Refusal::Graph(_) => "Use a key model the tenant's FIDO2 policy allows, or ask an administrator to change the policy.",
         }
     }

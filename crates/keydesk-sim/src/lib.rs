@@ -25,6 +25,8 @@
 //! - `GET`/`POST /_sim/faults`: the [`Faults`] knobs as camelCase JSON; a POST replaces
 //!   them all (absent = off) and restarts the "every k-th" counts.
 //! - `POST /_sim/policy`: replaces the [`Fido2Policy`] (camelCase JSON).
+//! - `GET /_sim/mds`, `GET /_sim/mds/root`: a FIDO metadata BLOB listing the simulated
+//!   keys' models, and the test root (DER) it verifies to ([`mds`]).
 //! - `GET`/`POST /devicelogin`: approves a device code as the operator.
 //!
 //! Every response carries a `Date` header from the simulated clock. New passkeys get
@@ -46,6 +48,7 @@ mod error;
 mod faults;
 mod grants;
 mod layer;
+pub mod mds;
 mod method_ids;
 mod options;
 mod perms;
@@ -92,6 +95,7 @@ pub struct Sim {
     port: u16,
     stop: Option<oneshot::Sender<()>>,
     task: Option<JoinHandle<()>>,
+    mds: Arc<mds::SimMds>,
 }
 
 impl Sim {
@@ -104,7 +108,8 @@ impl Sim {
         let mut config = config;
         config.port = port;
         let tenant = Arc::new(tenant::Tenant::new(config.clone()));
-        let app = routes::app(tenant);
+        let mds = Arc::new(mds::SimMds::generate().map_err(std::io::Error::other)?);
+        let app = routes::app(tenant).merge(mds.routes());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             let served = axum::serve(listener, app)
@@ -122,7 +127,13 @@ impl Sim {
             port,
             stop: Some(stop),
             task: Some(task),
+            mds,
         })
+    }
+
+    /// The simulator's metadata BLOB and its test root.
+    pub fn mds(&self) -> &mds::SimMds {
+        &self.mds
     }
 
     /// The port it listens on.

@@ -41,6 +41,9 @@ pub struct Context<'a> {
     pub settings: Settings,
     /// Current time, seconds since the Unix epoch (injectable for tests).
     pub now: fn() -> i64,
+    /// The verified FIDO metadata BLOB, when the desk has one: model facts, revoked models
+    /// refused in pre-flight, attestation chains checked before the POST.
+    pub metadata: Option<std::sync::Arc<keydesk_mds::Mds>>,
     /// The provisioned and queue groups, resolved once per run.
     pub(crate) groups: GroupCache,
     /// The FIDO2 policy, read once per run (refreshed on a timer and after a refusal).
@@ -63,6 +66,7 @@ impl<'a> Context<'a> {
             challenge_timeout_minutes: None,
             settings: Settings::default(),
             now: system_now,
+            metadata: None,
             groups: Default::default(),
             policy: Default::default(),
             policy_unreadable_told: Default::default(),

@@ -23,7 +23,7 @@ use crate::keys::{ClaimedKey, KeySource};
 use crate::prefetch::{Snapshot, FRESHNESS_MARGIN_SECS};
 use crate::preflight;
 use crate::settings::ExistingPin;
-use crate::{after, resume, Context, ProvisionError, Provisioned, Step};
+use crate::{after, metadata, resume, Context, ProvisionError, Provisioned, Step};
 
 /// makeCredential attempts when a challenge expires while the key waits for a touch.
 const ATTEMPTS: usize = 2;
@@ -165,6 +165,7 @@ async fn run(
             None => Snapshot::take(ctx.directory, &user.id).await,
         }
     };
+    let mds = ctx.metadata.as_deref();
     let work = async {
         let mut options = options;
         progress(Step::CheckingKey);
@@ -174,11 +175,13 @@ async fn run(
             preflight::Refusal::Key(why) => ProvisionError::KeyUnsuitable(why),
             other => ProvisionError::Policy(other),
         })?;
+        metadata::check_status(mds, &info.aaguid).map_err(ProvisionError::Policy)?;
         if let Some(policy) = &policy {
             // Under enforced attestation only a known model is expected to pass Entra's
             // metadata check, unless the operator accepts the risk.
-            let attests =
-                preflight::known_model(&info.aaguid) || ctx.settings.allow_unverified_attestation;
+            let attests = preflight::known_model(&info.aaguid)
+                || metadata::listed(mds, &info.aaguid)
+                || ctx.settings.allow_unverified_attestation;
             after::check_key_model(ctx, policy, &info.aaguid, attests, user).await?;
         }
         let used = UsedKey::in_hand(&info, key);
@@ -237,6 +240,22 @@ async fn run(
     };
     let (listing, work) = tokio::join!(listing, work);
     let (info, used, pin, attestation, client_data_json, options) = work?;
+
+    // A key Entra's attestation enforcement would refuse is caught here, before the POST.
+    let enforced = policy.as_ref().is_some_and(|p| {
+        keydesk_graph::attestation_required(p, uuid::Uuid::from_bytes(info.aaguid))
+    });
+    let allow_unlisted = ctx.settings.allow_unverified_attestation;
+    match metadata::check_attestation(mds, &info.aaguid, &attestation, enforced, allow_unlisted) {
+        Ok(warning) => warnings.extend(warning),
+        Err(refusal) => {
+            after::discard_credential(ctx, user, key, &info, &pin, &attestation.credential_id)
+                .await?;
+            return Err(ProvisionError::Policy(refusal));
+        }
+    }
+    let today = time::OffsetDateTime::from_unix_timestamp((ctx.now)()).map(|t| t.date());
+    warnings.extend(mds.zip(today.ok()).and_then(|(m, day)| m.warning(day)));
     let listing = match listing {
         Ok(snapshot) if snapshot.is_fresh() => snapshot,
         // Failed, or the key took long: read again, just before the POST.

@@ -1,0 +1,31 @@
+//! `keydesk-cli mds` flags (the work is in `mds.rs`).
+
+use std::path::PathBuf;
+
+use clap::{Args, Subcommand};
+
+/// `mds` options.
+#[derive(Debug, Args)]
+pub struct MdsArgs {
+    /// What to do.
+    #[command(subcommand)]
+    pub action: MdsAction,
+}
+
+/// `mds` actions.
+#[derive(Debug, Subcommand)]
+pub enum MdsAction {
+    /// Show the cached BLOB: number, next update, models, freshness.
+    Status,
+    /// Verify a BLOB file (downloaded elsewhere) and make it the desk's.
+    Import {
+        /// The BLOB file (the JWS as served by https://mds3.fidoalliance.org/).
+        file: PathBuf,
+    },
+    /// Download the BLOB now.
+    Update {
+        /// Where from (default: https://mds3.fidoalliance.org/).
+        #[arg(long)]
+        url: Option<String>,
+    },
+}

@@ -1,0 +1,98 @@
+//! The simulator's own FIDO metadata service: a BLOB signed by a test root made at start,
+//! listing the simulated keys' models, served at `GET /_sim/mds` (the JWS) and
+//! `GET /_sim/mds/root` (the root, DER). A desk trusts that root only in a test or demo
+//! build (`keydesk_mds::TrustAnchor::test_root`); a release desk refuses this BLOB.
+//!
+//! The payload JSON is written here, not with the client's model; only the certificates
+//! and the ES256 signature come from `keydesk_mds::sign`.
+
+use std::sync::Arc;
+
+use axum::http::header::CONTENT_TYPE;
+use axum::routing::get;
+use axum::Router;
+use keydesk_mds::sign::{sign_jws, TestCa};
+
+/// The KeyDesk soft key's AAGUID.
+pub const SOFT_KEY_AAGUID: &str = "aa62412e-2cce-4d8b-9c5a-0330bc24e541";
+/// The VM tests' virtual key (`keydesk-vkey-001` as bytes).
+pub const VM_KEY_AAGUID: &str = "6b657964-6573-6b2d-766b-65792d303031";
+/// A model the simulated BLOB reports REVOKED, for demos of the refusal.
+pub const REVOKED_AAGUID: &str = "0badc0de-0000-4000-8000-00000000dead";
+
+/// The BLOB and its root.
+#[derive(Debug)]
+pub struct SimMds {
+    root_der: Vec<u8>,
+    blob: String,
+}
+
+impl SimMds {
+    /// A fresh root, a signer it issued, and a BLOB numbered 1, due for update in 30 days.
+    pub fn generate() -> Result<SimMds, String> {
+        let root = TestCa::root("CN=KeyDesk Simulator MDS Root,O=KeyDesk Simulator")
+            .map_err(|e| format!("{e:?}"))?;
+        let signer = root
+            .issue("CN=KeyDesk Simulator MDS Signer,O=KeyDesk Simulator")
+            .map_err(|e| format!("{e:?}"))?;
+        let next_update = (time::OffsetDateTime::now_utc() + time::Duration::days(30)).date();
+        let entry = |aaguid: &str, name: &str, status: &str| {
+            serde_json::json!({
+                "aaguid": aaguid,
+                "metadataStatement": {
+                    "description": name,
+                    "attestationTypes": ["basic_surrogate"],
+                    "attestationRootCertificates": [],
+                },
+                "statusReports": [{ "status": status, "effectiveDate": "2026-01-01" }],
+            })
+        };
+        let payload = serde_json::json!({
+            "legalHeader": "Simulated: not the FIDO Alliance's metadata.",
+            "no": 1,
+            "nextUpdate": next_update.to_string(),
+            "entries": [
+                entry(SOFT_KEY_AAGUID, "KeyDesk Soft Key", "NOT_FIDO_CERTIFIED"),
+                entry(VM_KEY_AAGUID, "KeyDesk Virtual Key (soft-fido2)", "NOT_FIDO_CERTIFIED"),
+                entry(REVOKED_AAGUID, "Revoked Test Key", "REVOKED"),
+            ],
+        });
+        let blob = sign_jws(payload.to_string().as_bytes(), &signer, &root);
+        Ok(SimMds {
+            root_der: root.der(),
+            blob,
+        })
+    }
+
+    /// The root certificate (DER) a test or demo desk trusts.
+    pub fn root_der(&self) -> &[u8] {
+        &self.root_der
+    }
+
+    /// The BLOB (compact JWS).
+    pub fn blob(&self) -> &str {
+        &self.blob
+    }
+
+    /// `GET /_sim/mds` and `GET /_sim/mds/root`.
+    pub fn routes(self: &Arc<Self>) -> Router {
+        let blob = self.clone();
+        let root = self.clone();
+        Router::new()
+            .route(
+                "/_sim/mds",
+                get(
+                    move || async move { ([(CONTENT_TYPE, "application/jwt")], blob.blob.clone()) },
+                ),
+            )
+            .route(
+                "/_sim/mds/root",
+                get(move || async move {
+                    (
+                        [(CONTENT_TYPE, "application/pkix-cert")],
+                        root.root_der.clone(),
+                    )
+                }),
+            )
+    }
+}
