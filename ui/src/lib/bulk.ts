@@ -1,0 +1,58 @@
+/**
+ * Bulk actions over the marked users of the queue. *Skip* asks first (through the desk's
+ * confirm dialog), calls the backend once per user, and updates the queue in one go.
+ *
+ * Known issues: *retry failed* and *move to top* need engine queue operations that do not
+ * exist yet (issue 14); they are not offered.
+ */
+import type { Desk } from './desk.svelte';
+import { toIpcError } from './errors';
+import { msg } from './messages';
+
+/** The marked users a skip applies to: pending or failed, and not the one being worked. */
+export function skippable(desk: Desk): string[] {
+  return desk.queue
+    .markedUsers()
+    .filter((u) => (u.status === 'pending' || u.status === 'failed') && u.id !== desk.job.userId)
+    .map((u) => u.id);
+}
+
+/** Skip the given users now; resolves with how many were skipped and how many refused. */
+export async function skipUsers(
+  desk: Desk,
+  ids: string[],
+): Promise<{ done: number; failed: number }> {
+  const done: string[] = [];
+  let failed = 0;
+  desk.actionError = null;
+  for (const id of ids) {
+    try {
+      await desk.backend.skipUser(id);
+      done.push(id);
+    } catch (e) {
+      failed += 1;
+      desk.actionError = toIpcError(e);
+    }
+  }
+  desk.queue.setStatuses(done, 'skipped', 'skipped by the operator');
+  desk.queue.clearMarks();
+  return { done: done.length, failed };
+}
+
+/** Ask, then skip the marked users. `report` receives the sentence to announce. */
+export function askSkipMarked(desk: Desk, report: (text: string) => void): void {
+  const ids = skippable(desk);
+  if (ids.length === 0) {
+    report(msg.bulk.nothingToSkip);
+    return;
+  }
+  desk.confirm = {
+    title: msg.bulk.confirmSkip(ids.length),
+    body: msg.bulk.confirmSkipBody,
+    confirmLabel: msg.bulk.skip(ids.length),
+    run: async () => {
+      const { done, failed } = await skipUsers(desk, ids);
+      report(failed === 0 ? msg.bulk.skipped(done) : msg.bulk.skipFailed(done, failed));
+    },
+  };
+}

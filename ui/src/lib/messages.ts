@@ -1,0 +1,83 @@
+/**
+ * The message catalogue: every string the queue, its filters and bulk actions show, in one
+ * place so a translation replaces this object. English is complete. Numbers and dates are
+ * formatted with `Intl` in the OS (browser) locale, never by hand.
+ *
+ * Not every older component reads from here yet (see docs/ARCHITECTURE.md).
+ */
+import type { UserStatus } from '../bindings/UserStatus';
+
+const locale = typeof navigator !== 'undefined' ? navigator.language : undefined;
+const numberFormat = new Intl.NumberFormat(locale);
+
+/** A count in the OS locale (10,000 / 10 000 / 10.000). */
+export function num(n: number): string {
+  return numberFormat.format(n);
+}
+
+const plural = new Intl.PluralRules(locale);
+
+function users(n: number): string {
+  return plural.select(n) === 'one' ? `${num(n)} user` : `${num(n)} users`;
+}
+
+export const msg = {
+  status: {
+    pending: 'Pending',
+    inProgress: 'In progress',
+    registered: 'Registered',
+    failed: 'Failed',
+    skipped: 'Skipped',
+    needsAttention: 'Needs attention',
+  } satisfies Record<UserStatus, string>,
+  filter: {
+    all: 'All',
+    allHint: 'Every user in the group',
+    pending: 'To do',
+    pendingHint: 'Pending or in progress',
+    done: 'Done',
+    doneHint: 'Registered or skipped',
+    failed: 'Failed',
+    failedHint: 'Failed or needing attention',
+    statusLabel: 'Status',
+    anyStatus: 'Any status',
+    withCount: (label: string, n: number) => `${label} (${num(n)})`,
+  },
+  queue: {
+    title: 'Queue',
+    total: users,
+    shown: (shown: number, total: number) =>
+      shown === total ? users(total) : `${num(shown)} of ${users(total)}`,
+    loading: 'Loading the group’s users…',
+    retry: 'Retry',
+    empty: 'This group has no users.',
+    noMatch: 'No users match this filter or search.',
+    listLabel: 'Users (type a name to jump to it; Space marks a user for a bulk action)',
+    hiddenSelected: 'is selected but hidden by this filter or search.',
+    showAll: 'Show all',
+    searchLabel: 'Search users',
+    searchPlaceholder: 'Name or UPN  ( / )',
+    clearSearch: 'Clear search',
+    sortLabel: 'Sort',
+    sort: {
+      queue: 'Queue order',
+      name: 'Name',
+      upn: 'UPN',
+      status: 'Status',
+    },
+  },
+  bulk: {
+    marked: (n: number) => `${users(n)} marked`,
+    markAll: 'Mark all shown',
+    clear: 'Clear marks',
+    skip: (n: number) => `Skip ${num(n)}`,
+    skipTitle: 'Skip the marked users that are pending or failed',
+    confirmSkip: (n: number) => `Skip ${users(n)}?`,
+    confirmSkipBody:
+      'They are marked Skipped and left out of this batch. A skipped user can be provisioned later from the queue.',
+    skipped: (n: number) => `${users(n)} skipped.`,
+    nothingToSkip: 'None of the marked users is pending or failed.',
+    skipFailed: (done: number, failed: number) =>
+      `${users(done)} skipped; ${num(failed)} could not be skipped.`,
+  },
+} as const;
