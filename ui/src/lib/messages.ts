@@ -66,6 +66,12 @@ export const msg = {
       status: 'Status',
     },
   },
+  theme: {
+    label: 'Theme',
+    system: 'System',
+    light: 'Light',
+    dark: 'Dark',
+  },
   bulk: {
     marked: (n: number) => `${users(n)} marked`,
     markAll: 'Mark all shown',
