@@ -39,6 +39,7 @@ export const msg = {
     doneHint: 'Registered or skipped',
     failed: 'Failed',
     failedHint: 'Failed or needing attention',
+    groupLabel: 'Show users',
     statusLabel: 'Status',
     anyStatus: 'Any status',
     withCount: (label: string, n: number) => `${label} (${num(n)})`,
