@@ -62,6 +62,8 @@ macro_rules! with_commands {
             fn provision_cancel() -> ();
             /// The operator skips a pending or failed user: the queue marks it Skipped.
             fn queue_skip(user_id: String) -> ();
+            /// The operator retries a failed (or skipped) user: the queue marks it Pending.
+            fn queue_retry(user_id: String) -> ();
             /// The operator printed the user's PIN letter: the escrowed PIN is wiped.
             fn letter_printed(user_id: String) -> ();
             /// Every sealed PIN whose letter is not confirmed printed yet.

@@ -89,6 +89,11 @@ export function commands(transport: Transport) {
     queueSkip: (userId: string): Promise<void> =>
       transport.invoke<void>("queue_skip", { userId }),
     /**
+     * The operator retries a failed (or skipped) user: the queue marks it Pending.
+     */
+    queueRetry: (userId: string): Promise<void> =>
+      transport.invoke<void>("queue_retry", { userId }),
+    /**
      * The operator printed the user's PIN letter: the escrowed PIN is wiped.
      */
     letterPrinted: (userId: string): Promise<void> =>

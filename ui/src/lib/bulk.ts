@@ -1,9 +1,11 @@
 /**
  * Bulk actions over the marked users of the queue. *Skip* asks first (through the desk's
- * confirm dialog), calls the backend once per user, and updates the queue in one go.
+ * confirm dialog); *Retry failed* puts the marked failed users back to pending (nothing is
+ * lost, so it does not ask). Each calls the backend once per user and updates the queue in
+ * one go.
  *
- * Known issues: *retry failed* and *move to top* need engine queue operations that do not
- * exist yet (issue 14); they are not offered.
+ * Known issues: *move to top* is not offered: the engine can reorder its journal
+ * (`queue::reorder`) but the queue lists users in the group's order (`queue::rows`).
  */
 import type { Desk } from './desk.svelte';
 import { toIpcError } from './errors';
@@ -37,6 +39,38 @@ export async function skipUsers(
   desk.queue.setStatuses(done, 'skipped', 'skipped by the operator');
   desk.queue.clearMarks();
   return { done: done.length, failed };
+}
+
+/** The marked users *Retry failed* applies to. */
+export function retryable(desk: Desk): string[] {
+  return desk.queue
+    .markedUsers()
+    .filter((u) => u.status === 'failed')
+    .map((u) => u.id);
+}
+
+/** Put the marked failed users back to pending; `report` receives the sentence to announce. */
+export async function retryMarked(desk: Desk, report: (text: string) => void): Promise<void> {
+  const ids = retryable(desk);
+  if (ids.length === 0) {
+    report(msg.bulk.nothingToRetry);
+    return;
+  }
+  const done: string[] = [];
+  let failed = 0;
+  desk.actionError = null;
+  for (const id of ids) {
+    try {
+      await desk.backend.retryUser(id);
+      done.push(id);
+    } catch (e) {
+      failed += 1;
+      desk.actionError = toIpcError(e);
+    }
+  }
+  desk.queue.setStatuses(done, 'pending', null);
+  desk.queue.clearMarks();
+  report(failed === 0 ? msg.bulk.retried(done.length) : msg.bulk.retryFailed(done.length, failed));
 }
 
 /** Ask, then skip the marked users. `report` receives the sentence to announce. */

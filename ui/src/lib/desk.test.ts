@@ -198,6 +198,7 @@ describe('Desk with a backend that only rejects', () => {
     letterPrinted: () => Promise.reject(error),
     cancelProvision: () => Promise.reject(error),
     skipUser: () => Promise.reject(error),
+    retryUser: () => Promise.reject(error),
     lettersPending: () => Promise.resolve([]),
     reprintLetter: () => Promise.reject(error),
     revokeKey: () => Promise.reject(error),

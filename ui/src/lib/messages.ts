@@ -67,6 +67,20 @@ export const msg = {
       status: 'Status',
     },
   },
+  shortcuts: {
+    title: 'Keyboard shortcuts',
+    close: 'Close',
+    keys: {
+      enter: ['Enter', 'Provision the selected user, or go to the next user'],
+      jk: ['J / K', 'Next / previous user'],
+      arrows: ['↑ ↓ Home End', 'Move in the user list'],
+      letters: ['Letters', 'In the list: jump to a name'],
+      space: ['Space', 'In the list: mark a user for a bulk action'],
+      slash: ['/', 'Search users'],
+      esc: ['Esc', 'Close a dialog, clear the search, or cancel a job while it is safe'],
+      help: ['?', 'This list'],
+    },
+  },
   theme: {
     label: 'Theme',
     system: 'System',
@@ -84,6 +98,12 @@ export const msg = {
       'They are marked Skipped and left out of this batch. A skipped user can be provisioned later from the queue.',
     skipped: (n: number) => `${users(n)} skipped.`,
     nothingToSkip: 'None of the marked users is pending or failed.',
+    retry: (n: number) => `Retry failed (${num(n)})`,
+    retryTitle: 'Put the marked failed users back to pending',
+    retried: (n: number) => `${users(n)} back to pending.`,
+    nothingToRetry: 'None of the marked users has failed.',
+    retryFailed: (done: number, failed: number) =>
+      `${users(done)} back to pending; ${num(failed)} could not be retried.`,
     skipFailed: (done: number, failed: number) =>
       `${users(done)} skipped; ${num(failed)} could not be skipped.`,
   },

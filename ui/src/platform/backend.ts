@@ -54,6 +54,8 @@ export interface Backend {
   cancelProvision(): Promise<void>;
   /** The operator skips a pending or failed user: its status becomes `skipped`. */
   skipUser(userId: string): Promise<void>;
+  /** The operator retries a failed or skipped user: its status becomes `pending`. */
+  retryUser(userId: string): Promise<void>;
   /** The user's PIN letter is printed: the backend wipes the PIN it kept (sealed) till now. */
   letterPrinted(userId: string): Promise<void>;
   /** Every sealed PIN whose letter is not confirmed printed (no PINs in the list). */

@@ -354,6 +354,15 @@ export class FakeBackend implements Backend {
     user.detail = 'skipped by the operator';
   }
 
+  async retryUser(userId: string): Promise<void> {
+    const user = this.users.find((u) => u.id === userId);
+    if (!user || (user.status !== 'failed' && user.status !== 'skipped')) {
+      throw ipcError('invalidInput', 'Only a failed or skipped user can be retried.', 'Reload.');
+    }
+    user.status = 'pending';
+    user.detail = null;
+  }
+
   async lettersPending(): Promise<PendingLetter[]> {
     return [...this.escrow.values()].map((r) => ({
       userId: r.userId,

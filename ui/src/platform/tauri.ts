@@ -29,6 +29,7 @@ export const tauriBackend: Backend = {
   provision: api.provision,
   cancelProvision: api.provisionCancel,
   skipUser: api.queueSkip,
+  retryUser: api.queueRetry,
   letterPrinted: api.letterPrinted,
   lettersPending: api.lettersPending,
   reprintLetter: api.letterReprint,
