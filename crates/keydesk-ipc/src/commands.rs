@@ -79,6 +79,15 @@ macro_rules! with_commands {
             /// The user's key is lost or to be replaced: its passkey is deleted in Entra
             /// and revoked in the inventory; with `reissue`, the user is pending again.
             fn key_revoke(user_id: String, reissue: bool) -> ();
+            /// The whole key inventory, newest first.
+            fn inventory_list() -> Vec<$crate::InventoryItem>;
+            /// A key is lost: every issued passkey found for `serial_or_user` (a key serial,
+            /// a user id or a UPN) is deleted in Entra and revoked in the inventory. Returns
+            /// the entries revoked.
+            fn inventory_lost(serial_or_user: String) -> Vec<$crate::InventoryItem>;
+            /// A key (by serial) came back to the desk: its passkey is deleted in Entra and
+            /// the entry marked returned. Returns the entries returned.
+            fn inventory_returned(serial: String) -> Vec<$crate::InventoryItem>;
             /// Streams plugged keys: present keys first, then changes.
             fn keys_watch(on_event: $crate::Channel<$crate::KeyEvent>) -> ();
             /// Demo only: plugs a new simulated key.

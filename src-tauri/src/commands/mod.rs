@@ -1,14 +1,16 @@
 //! Tauri commands: read state, call the engine, map the result. Nothing else. The desk's
-//! commands are here; the connection screen's, the settings', *Jobs that need attention*
-//! and the queue's bulk operations have their own modules.
+//! commands are here; the connection screen's, the settings', *Jobs that need attention*,
+//! the key inventory and the queue's bulk operations have their own modules.
 
 mod attention;
 mod connection;
+mod inventory;
 mod queue;
 mod settings;
 
 pub use attention::*;
 pub use connection::*;
+pub use inventory::*;
 pub use queue::*;
 pub use settings::*;
 

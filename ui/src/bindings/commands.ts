@@ -5,6 +5,7 @@ import type { CheckLine } from "./CheckLine";
 import type { Connection } from "./Connection";
 import type { ConnectionState } from "./ConnectionState";
 import type { DeskSettings } from "./DeskSettings";
+import type { InventoryItem } from "./InventoryItem";
 import type { KeyEvent } from "./KeyEvent";
 import type { KeyView } from "./KeyView";
 import type { NewSecret } from "./NewSecret";
@@ -126,6 +127,24 @@ export function commands(transport: Transport) {
      */
     keyRevoke: (userId: string, reissue: boolean): Promise<void> =>
       transport.invoke<void>("key_revoke", { userId, reissue }),
+    /**
+     * The whole key inventory, newest first.
+     */
+    inventoryList: (): Promise<Array<InventoryItem>> =>
+      transport.invoke<Array<InventoryItem>>("inventory_list"),
+    /**
+     * A key is lost: every issued passkey found for `serial_or_user` (a key serial,
+     * a user id or a UPN) is deleted in Entra and revoked in the inventory. Returns
+     * the entries revoked.
+     */
+    inventoryLost: (serialOrUser: string): Promise<Array<InventoryItem>> =>
+      transport.invoke<Array<InventoryItem>>("inventory_lost", { serialOrUser }),
+    /**
+     * A key (by serial) came back to the desk: its passkey is deleted in Entra and
+     * the entry marked returned. Returns the entries returned.
+     */
+    inventoryReturned: (serial: string): Promise<Array<InventoryItem>> =>
+      transport.invoke<Array<InventoryItem>>("inventory_returned", { serial }),
     /**
      * Streams plugged keys: present keys first, then changes.
      */

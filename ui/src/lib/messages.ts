@@ -16,6 +16,17 @@ export function num(n: number): string {
 }
 
 const plural = new Intl.PluralRules(locale);
+const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A moment (Unix seconds) in the OS locale. */
+export function when(at: number): string {
+  return dateTime.format(new Date(at * 1000));
+}
+
+/** A moment (Unix seconds) as an ISO 8601 UTC timestamp, for `<time datetime>` and search. */
+export function iso(at: number): string {
+  return new Date(at * 1000).toISOString();
+}
 
 function users(n: number): string {
   return plural.select(n) === 'one' ? `${num(n)} user` : `${num(n)} users`;
@@ -80,6 +91,48 @@ export const msg = {
       esc: ['Esc', 'Close a dialog, clear the search, or cancel a job while it is safe'],
       help: ['?', 'This list'],
     },
+  },
+  inventory: {
+    open: 'Inventory',
+    openTitle: 'Key inventory: find a key, report it lost or returned',
+    title: 'Key inventory',
+    searchLabel: 'Find a key',
+    searchPlaceholder: 'Serial, user, model or date',
+    stateLabel: 'State',
+    anyState: 'Any state',
+    state: { issued: 'Issued', revoked: 'Lost (revoked)', returned: 'Returned', orphan: 'Orphan' },
+    columns: {
+      serial: 'Serial',
+      model: 'Model',
+      user: 'User',
+      operator: 'By',
+      at: 'Issued on',
+      state: 'State',
+      actions: 'Actions',
+    },
+    noSerial: 'no serial',
+    loading: 'Loading the inventory…',
+    empty: 'No key matches.',
+    capped: (shown: number, total: number) =>
+      `Showing ${num(shown)} of ${num(total)}: refine the search.`,
+    count: (n: number) => (plural.select(n) === 'one' ? `${num(n)} key` : `${num(n)} keys`),
+    lost: 'Lost…',
+    returned: 'Returned…',
+    lostLabel: (serial: string, upn: string) => `Report key ${serial} of ${upn} lost`,
+    returnedLabel: (serial: string, upn: string) => `Key ${serial} of ${upn} returned`,
+    confirmLost: (serial: string) => `Report key ${serial} lost?`,
+    confirmLostBody: (upn: string) =>
+      `Its passkey is deleted in Entra ID now, so the key no longer signs ${upn} in, and it is marked revoked in the inventory. This cannot be undone; a new key can be issued afterwards.`,
+    confirmLostYes: 'Revoke the passkey',
+    confirmReturned: (serial: string) => `Key ${serial} returned to the desk?`,
+    confirmReturnedBody: (upn: string) =>
+      `Its passkey is deleted in Entra ID, so the key no longer signs ${upn} in, and it is marked returned. Reset the key before it is issued again.`,
+    confirmReturnedYes: 'Delete the passkey',
+    revoked: (n: number) => `${n === 1 ? 'Key' : `${num(n)} keys`} revoked.`,
+    wasReturned: (n: number) => `${n === 1 ? 'Key' : `${num(n)} keys`} marked returned.`,
+    reissue: (upn: string) => `Issue a new key to ${upn}`,
+    reissued: (upn: string) => `${upn} is pending again in the queue.`,
+    close: 'Close',
   },
   theme: {
     label: 'Theme',

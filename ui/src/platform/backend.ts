@@ -14,6 +14,7 @@ import type { DeskSettings } from '../bindings/DeskSettings';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
 import type { UserStatus } from '../bindings/UserStatus';
+import type { InventoryItem } from '../bindings/InventoryItem';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
 import type { PendingLetter } from '../bindings/PendingLetter';
@@ -68,6 +69,15 @@ export interface Backend {
   attentionResolve(userId: string, methodId: string | null): Promise<UserStatus>;
   /** Lost or replaced key: delete and revoke the passkey; `reissue` makes the user pending. */
   revokeKey(userId: string, reissue: boolean): Promise<void>;
+  /** The whole key inventory, newest first. */
+  inventoryList(): Promise<InventoryItem[]>;
+  /**
+   * A key is lost: every issued passkey for this serial, user id or UPN is deleted in Entra
+   * and revoked. Resolves with the entries revoked; rejects when none is issued.
+   */
+  inventoryLost(serialOrUser: string): Promise<InventoryItem[]>;
+  /** A key (by serial) came back: its passkey is deleted and the entry marked returned. */
+  inventoryReturned(serial: string): Promise<InventoryItem[]>;
   /** Stream plugged-key changes, starting with a synthetic `added` per present key. */
   watchKeys(onEvent: (event: KeyEvent) => void): Promise<void>;
   /** Demo only: plug a simulated key. */

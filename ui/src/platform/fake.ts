@@ -19,6 +19,7 @@ import type { ConnectionState } from '../bindings/ConnectionState';
 import type { DeskSettings } from '../bindings/DeskSettings';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
+import type { InventoryItem } from '../bindings/InventoryItem';
 import type { IpcError } from '../bindings/IpcError';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
@@ -29,6 +30,7 @@ import type { Registered } from '../bindings/Registered';
 import type { Step } from '../bindings/Step';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from './backend';
+import { FakeInventory } from './fake-inventory';
 import { FakeTenant } from './fake-tenant';
 
 export interface FakeOptions {
@@ -170,10 +172,12 @@ export class FakeBackend implements Backend {
   readonly escrow = new Map<string, Registered>();
 
   readonly tenant: FakeTenant;
+  readonly inventory: FakeInventory;
 
   constructor(private readonly options: FakeOptions = {}) {
     this.users = structuredClone([...(options.users ?? SEED_USERS)]);
     this.queueFailures = options.queueFailures ?? 0;
+    this.inventory = new FakeInventory(this.users);
     const signedIn = options.signedIn ?? true;
     this.tenant = new FakeTenant(options.demo ?? true, {
       demo: options.demo ?? true,
@@ -324,6 +328,7 @@ export class FakeBackend implements Backend {
         methodName: `${key.model} (KeyDesk)`,
       };
       this.escrow.set(userId, registered);
+      this.inventory.add(user, key.model, serial, this.tenant.info.operator ?? undefined);
       onEvent({ event: 'registered', data: { ...registered } });
     } finally {
       this.busy = false;
@@ -432,6 +437,38 @@ export class FakeBackend implements Backend {
     this.escrow.delete(userId);
     user.status = reissue ? 'pending' : 'skipped';
     user.detail = reissue ? null : 'key reported lost';
+  }
+
+  async inventoryList(): Promise<InventoryItem[]> {
+    return this.inventory.list();
+  }
+
+  async inventoryLost(serialOrUser: string): Promise<InventoryItem[]> {
+    return this.takeBack(serialOrUser, 'revoked', 'key reported lost');
+  }
+
+  async inventoryReturned(serial: string): Promise<InventoryItem[]> {
+    return this.takeBack(serial, 'returned', 'key returned');
+  }
+
+  private takeBack(query: string, state: 'revoked' | 'returned', why: string): InventoryItem[] {
+    const taken = this.inventory.takeBack(query, state, state === 'returned');
+    if (taken.length === 0) {
+      throw ipcError(
+        'nothingToResolve',
+        `No issued key matches “${query}”.`,
+        state === 'returned' ? 'Check the serial on the key.' : 'Check the serial or the UPN.',
+      );
+    }
+    for (const e of taken) {
+      const user = this.users.find((u) => u.id === e.userId);
+      this.escrow.delete(e.userId);
+      if (user && user.status === 'registered') {
+        user.status = 'skipped';
+        user.detail = why;
+      }
+    }
+    return taken;
   }
 
   async watchKeys(onEvent: (event: KeyEvent) => void): Promise<void> {
