@@ -4,7 +4,8 @@
 // rows only; "/" focuses search and results follow each keystroke; the status menu's counts
 // match what it shows; Space and *Mark all shown* mark users and a confirmed bulk skip
 // empties the pending status; the confirm dialog starts on the safe answer; End reaches row
-// 10,000; the theme menu is remembered across a reload; axe-core finds no serious or
+// 10,000; ? opens the shortcuts sheet and K moves up; the inventory finds a key by serial,
+// reports it lost (confirmed) and re-issues, and marks another returned; the theme menu is remembered across a reload; axe-core finds no serious or
 // critical violation (queue, search, bulk bar, confirm dialog, settings). Screenshots go to
 // E2E_DIR (default ui/test-results/e2e-queue). Run `npm run build` first.
 import { mkdir } from 'node:fs/promises';
@@ -176,6 +177,71 @@ try {
       );
       await shot('6-end');
 
+      // Shortcuts: ? opens the sheet (axe), Esc closes it; J moves down the list.
+      await page.keyboard.press('Escape');
+      await page.locator('body').focus();
+      await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
+      await page.keyboard.press('?');
+      await page.waitForSelector('[data-testid="shortcuts"]');
+      await axe(page, `${scheme} shortcuts sheet`);
+      await shot('7-shortcuts');
+      await page.keyboard.press('Escape');
+      check(
+        (await page.locator('[data-testid="shortcuts"]').count()) === 0,
+        'Esc leaves the sheet open',
+      );
+      await page.evaluate(() => /** @type {HTMLElement} */ (document.activeElement)?.blur());
+      const beforeJ = await page.evaluate(() =>
+        document.querySelector('[aria-selected="true"]')?.getAttribute('aria-posinset'),
+      );
+      await page.keyboard.press('k');
+      const afterK = await page.evaluate(() =>
+        document.activeElement?.getAttribute('aria-posinset'),
+      );
+      check(Number(afterK) === Number(beforeJ) - 1, `K moved from ${beforeJ} to ${afterK}`);
+
+      // Inventory: report a key lost (confirmed, safe answer first), re-issue; another returned.
+      await page.click('[data-testid="open-inventory"]');
+      await page.waitForSelector('[data-testid="inventory-row"]');
+      await axe(page, `${scheme} inventory`);
+      const serial = await page
+        .locator('[data-testid="inventory-row"][data-state="issued"]')
+        .first()
+        .getAttribute('data-serial');
+      await page.fill('[data-testid="inventory-search"]', serial ?? '');
+      check(
+        (await page.locator('[data-testid="inventory-row"]').count()) === 1,
+        'the inventory search by serial does not find exactly one key',
+      );
+      await page.click('[data-testid="inventory-lost"]');
+      await page.waitForSelector('[data-testid="confirm"]');
+      check(
+        await page.evaluate(
+          () => document.activeElement?.getAttribute('data-testid') === 'confirm-no',
+        ),
+        'the lost-key question does not start on the safe answer',
+      );
+      await page.click('[data-testid="confirm-yes"]');
+      await page.waitForSelector('[data-testid="inventory-outcome"]');
+      check(
+        (await page.locator('[data-testid="inventory-row"]').first().getAttribute('data-state')) ===
+          'revoked',
+        'the lost key is not marked revoked',
+      );
+      await page.click('[data-testid="reissue"]');
+      await page.waitForSelector('[data-testid="reissued"]');
+      await shot('8-inventory-lost');
+      await page.fill('[data-testid="inventory-search"]', '');
+      await page.locator('[data-testid="inventory-returned"]').first().click();
+      await page.click('[data-testid="confirm-yes"]');
+      await page.waitForSelector('[data-testid="inventory-row"][data-state="returned"]');
+      await axe(page, `${scheme} inventory after returned`);
+      await page.keyboard.press('Escape');
+      check(
+        (await page.locator('[data-testid="inventory"]').count()) === 0,
+        'Esc leaves the inventory open',
+      );
+
       // The theme menu overrides the OS and is remembered across a reload.
       const other = scheme === 'light' ? 'dark' : 'light';
       await page.click('[data-testid="open-settings"]');
@@ -189,7 +255,7 @@ try {
       );
       await page.waitForSelector('[data-testid="settings"]');
       await axe(page, `${other} theme chosen over the OS's ${scheme} (settings)`);
-      await shot(`7-theme-${other}`);
+      await shot(`9-theme-${other}`);
       console.log(`ok   queue at ${N}, ${scheme}`);
     } catch (e) {
       failures += 1;
