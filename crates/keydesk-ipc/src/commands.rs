@@ -88,6 +88,11 @@ macro_rules! with_commands {
             /// A key (by serial) came back to the desk: its passkey is deleted in Entra and
             /// the entry marked returned. Returns the entries returned.
             fn inventory_returned(serial: String) -> Vec<$crate::InventoryItem>;
+            /// The audit log in its export format (docs/AUDIT-EXPORT.md): one JSON entry a
+            /// line, then the head line.
+            fn audit_export() -> String;
+            /// Whether the audit log's chain verifies under the station's audit key.
+            fn audit_verify() -> $crate::AuditCheck;
             /// Streams plugged keys: present keys first, then changes.
             fn keys_watch(on_event: $crate::Channel<$crate::KeyEvent>) -> ();
             /// Demo only: plugs a new simulated key.

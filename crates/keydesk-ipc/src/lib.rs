@@ -15,6 +15,7 @@ mod commands;
 mod connection;
 mod error;
 mod events;
+mod history;
 mod inventory;
 mod settings;
 #[cfg(test)]
@@ -27,6 +28,7 @@ pub use connection::{
 };
 pub use error::{ErrorKind, IpcError};
 pub use events::{KeyEvent, ProvisionEvent, Step};
+pub use history::AuditCheck;
 pub use inventory::{InventoryItem, KeyState};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{

@@ -134,6 +134,33 @@ export const msg = {
     reissued: (upn: string) => `${upn} is pending again in the queue.`,
     close: 'Close',
   },
+  history: {
+    open: 'History',
+    openTitle: 'The audit log: who did what, when; verify and export it',
+    title: 'History',
+    searchLabel: 'Search',
+    searchPlaceholder: 'User, operator, action, detail or date',
+    actionLabel: 'Action',
+    operatorLabel: 'Operator',
+    any: 'Any',
+    columns: { at: 'Time', operator: 'Operator', user: 'User', action: 'Action', detail: 'Detail' },
+    count: (shown: number, total: number) =>
+      shown === total ? `${num(total)} entries` : `${num(shown)} of ${num(total)} entries`,
+    capped: (shown: number, total: number) =>
+      `Showing the newest ${num(shown)} of ${num(total)}: refine the search.`,
+    empty: 'No entry matches.',
+    loading: 'Loading the audit log…',
+    verify: 'Verify chain',
+    verifying: 'Verifying…',
+    verified: (n: number) =>
+      `Chain verified: ${num(n)} entries, none edited, inserted, removed or reordered.`,
+    broken: (why: string) =>
+      `Chain broken: ${why}. The log has been altered since it was written; keep this copy and tell security.`,
+    export: 'Export…',
+    exportTitle:
+      'Save the audit log in the export format an auditor verifies (keydesk-cli audit verify --file)',
+    close: 'Close',
+  },
   theme: {
     label: 'Theme',
     system: 'System',

@@ -7,6 +7,7 @@
  */
 import type { AppInfo } from '../bindings/AppInfo';
 import type { AttentionJob } from '../bindings/AttentionJob';
+import type { AuditCheck } from '../bindings/AuditCheck';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
@@ -78,6 +79,10 @@ export interface Backend {
   inventoryLost(serialOrUser: string): Promise<InventoryItem[]>;
   /** A key (by serial) came back: its passkey is deleted and the entry marked returned. */
   inventoryReturned(serial: string): Promise<InventoryItem[]>;
+  /** The audit log in its export format (docs/AUDIT-EXPORT.md). */
+  auditExport(): Promise<string>;
+  /** Whether the audit chain verifies (a broken chain resolves with `ok: false`). */
+  auditVerify(): Promise<AuditCheck>;
   /** Stream plugged-key changes, starting with a synthetic `added` per present key. */
   watchKeys(onEvent: (event: KeyEvent) => void): Promise<void>;
   /** Demo only: plug a simulated key. */

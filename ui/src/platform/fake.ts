@@ -13,6 +13,7 @@
  */
 import type { AppInfo } from '../bindings/AppInfo';
 import type { AttentionJob } from '../bindings/AttentionJob';
+import type { AuditCheck } from '../bindings/AuditCheck';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
@@ -30,6 +31,7 @@ import type { Registered } from '../bindings/Registered';
 import type { Step } from '../bindings/Step';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from './backend';
+import { FakeAudit } from './fake-audit';
 import { FakeInventory } from './fake-inventory';
 import { FakeTenant } from './fake-tenant';
 
@@ -173,11 +175,15 @@ export class FakeBackend implements Backend {
 
   readonly tenant: FakeTenant;
   readonly inventory: FakeInventory;
+  readonly audit = new FakeAudit();
 
   constructor(private readonly options: FakeOptions = {}) {
     this.users = structuredClone([...(options.users ?? SEED_USERS)]);
     this.queueFailures = options.queueFailures ?? 0;
     this.inventory = new FakeInventory(this.users);
+    for (const e of this.inventory.list().reverse()) {
+      this.audit.append(e.operator, 'registered', e.userId, `${e.model} ${e.serial}`, e.at);
+    }
     const signedIn = options.signedIn ?? true;
     this.tenant = new FakeTenant(options.demo ?? true, {
       demo: options.demo ?? true,
@@ -329,6 +335,7 @@ export class FakeBackend implements Backend {
       };
       this.escrow.set(userId, registered);
       this.inventory.add(user, key.model, serial, this.tenant.info.operator ?? undefined);
+      this.audit.append(this.operatorName(), 'registered', userId, `${key.model} ${serial ?? ''}`);
       onEvent({ event: 'registered', data: { ...registered } });
     } finally {
       this.busy = false;
@@ -357,6 +364,7 @@ export class FakeBackend implements Backend {
     }
     user.status = 'skipped';
     user.detail = 'skipped by the operator';
+    this.audit.append(this.operatorName(), 'skipped', userId, 'skipped by the operator');
   }
 
   async retryUser(userId: string): Promise<void> {
@@ -461,6 +469,7 @@ export class FakeBackend implements Backend {
       );
     }
     for (const e of taken) {
+      this.audit.append(this.operatorName(), state, e.userId, `key ${e.serial} ${why}`);
       const user = this.users.find((u) => u.id === e.userId);
       this.escrow.delete(e.userId);
       if (user && user.status === 'registered') {
@@ -469,6 +478,18 @@ export class FakeBackend implements Backend {
       }
     }
     return taken;
+  }
+
+  async auditExport(): Promise<string> {
+    return this.audit.export();
+  }
+
+  async auditVerify(): Promise<AuditCheck> {
+    return this.audit.verify();
+  }
+
+  private operatorName(): string {
+    return this.tenant.info.operator ?? 'the app';
   }
 
   async watchKeys(onEvent: (event: KeyEvent) => void): Promise<void> {

@@ -5,7 +5,8 @@
  * In a browser, two query parameters stage the simulator for screenshots of error states:
  * `?queueError=1` (the first queue load fails) and `?failUser=<id>` (Graph throttles that
  * user's registration). `?users=10000` serves that many generated users instead of the
- * small seeded group (the performance harness and the queue-at-scale e2e use it).
+ * small seeded group (the performance harness and the queue-at-scale e2e use it);
+ * `?auditTampered=1` edits the first audit entry so *Verify chain* fails.
  */
 import type { Backend } from './backend';
 
@@ -20,9 +21,10 @@ export async function pickBackend(): Promise<Backend> {
   const params = new URLSearchParams(window.location.search);
   const failUser = params.get('failUser');
   const many = Number(params.get('users'));
+  const tamper = params.has('auditTampered');
   const users =
     many > 0 ? (await import('./fake-users')).manyUsers(Math.min(many, 100_000)) : undefined;
-  return new FakeBackend({
+  const backend = new FakeBackend({
     ...(users ? { users } : {}),
     demo: true,
     stepDelayMs: 700,
@@ -38,4 +40,6 @@ export async function pickBackend(): Promise<Backend> {
         }
       : {},
   });
+  if (tamper) backend.audit.tamper();
+  return backend;
 }

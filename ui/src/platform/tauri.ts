@@ -39,6 +39,8 @@ export const tauriBackend: Backend = {
   inventoryList: api.inventoryList,
   inventoryLost: api.inventoryLost,
   inventoryReturned: api.inventoryReturned,
+  auditExport: api.auditExport,
+  auditVerify: api.auditVerify,
   watchKeys: api.keysWatch,
   demoPlugKey: api.demoPlugKey,
   demoPullKey: api.demoPullKey,
