@@ -5,7 +5,8 @@
 // match what it shows; Space and *Mark all shown* mark users and a confirmed bulk skip
 // empties the pending status; the confirm dialog starts on the safe answer; End reaches row
 // 10,000; ? opens the shortcuts sheet and K moves up; the inventory finds a key by serial,
-// reports it lost (confirmed) and re-issues, and marks another returned; the theme menu is remembered across a reload; axe-core finds no serious or
+// reports it lost (confirmed) and re-issues, and marks another returned; History shows the
+// lost key and its chain verifies (and a tampered log does not); the theme menu is remembered across a reload; axe-core finds no serious or
 // critical violation (queue, search, bulk bar, confirm dialog, settings). Screenshots go to
 // E2E_DIR (default ui/test-results/e2e-queue). Run `npm run build` first.
 import { mkdir } from 'node:fs/promises';
@@ -242,6 +243,20 @@ try {
         'Esc leaves the inventory open',
       );
 
+      // History: the lost key is in the audit log; the chain verifies.
+      await page.click('[data-testid="open-history"]');
+      await page.waitForSelector('[data-testid="history-row"]');
+      await page.selectOption('[data-testid="history-action"]', 'revoked');
+      check(
+        (await page.locator('[data-testid="history-row"]').count()) === 1,
+        'the lost key is not in the history',
+      );
+      await page.click('[data-testid="history-verify"]');
+      await page.waitForSelector('[data-testid="history-verdict"][data-ok="true"]');
+      await axe(page, `${scheme} history`);
+      await shot('9-history');
+      await page.keyboard.press('Escape');
+
       // The theme menu overrides the OS and is remembered across a reload.
       const other = scheme === 'light' ? 'dark' : 'light';
       await page.click('[data-testid="open-settings"]');
@@ -255,12 +270,31 @@ try {
       );
       await page.waitForSelector('[data-testid="settings"]');
       await axe(page, `${other} theme chosen over the OS's ${scheme} (settings)`);
-      await shot(`9-theme-${other}`);
+      await shot(`10-theme-${other}`);
       console.log(`ok   queue at ${N}, ${scheme}`);
     } catch (e) {
       failures += 1;
       await shot('failed').catch(() => {});
       console.error(`FAIL queue ${scheme}: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      await page.close();
+    }
+  }
+  // A tampered log: Verify chain says it is broken, as an alert.
+  {
+    const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
+    try {
+      await page.goto(`${base}?auditTampered=1`);
+      await page.waitForSelector('[data-testid="user-row"]');
+      await page.click('[data-testid="open-history"]');
+      await page.click('[data-testid="history-verify"]');
+      await page.waitForSelector('[data-testid="history-verdict"][data-ok="false"][role="alert"]');
+      await axe(page, 'history with a broken chain');
+      await page.screenshot({ path: join(outDir, 'history-broken.png') });
+      console.log('ok   history: a tampered log does not verify');
+    } catch (e) {
+      failures += 1;
+      console.error(`FAIL history tampered: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       await page.close();
     }
