@@ -43,7 +43,7 @@ pub fn audit_verify(state: State<'_, Started>) -> Result<AuditCheck, IpcError> {
 fn audit_error(e: &dyn std::error::Error) -> IpcError {
     convert::plain(
         ErrorKind::Journal,
-        &format!("The audit log cannot be read: {e}"),
+        format!("The audit log cannot be read: {e}"),
         "Check the data folder, then try again.",
     )
 }
