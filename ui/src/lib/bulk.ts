@@ -11,6 +11,34 @@ import type { Desk } from './desk.svelte';
 import { toIpcError } from './errors';
 import { msg } from './messages';
 
+/** Calls `one` for each id in turn, reporting progress on the queue's `bulkProgress`. */
+async function each(
+  desk: Desk,
+  verb: 'skip' | 'retry',
+  ids: string[],
+  one: (id: string) => Promise<void>,
+): Promise<{ done: string[]; failed: number }> {
+  const done: string[] = [];
+  let failed = 0;
+  desk.actionError = null;
+  desk.queue.bulkProgress = { verb, done: 0, total: ids.length };
+  try {
+    for (const id of ids) {
+      try {
+        await one(id);
+        done.push(id);
+      } catch (e) {
+        failed += 1;
+        desk.actionError = toIpcError(e);
+      }
+      desk.queue.bulkProgress = { verb, done: done.length + failed, total: ids.length };
+    }
+  } finally {
+    desk.queue.bulkProgress = null;
+  }
+  return { done, failed };
+}
+
 /** The marked users a skip applies to: pending or failed, and not the one being worked. */
 export function skippable(desk: Desk): string[] {
   return desk.queue
@@ -24,18 +52,7 @@ export async function skipUsers(
   desk: Desk,
   ids: string[],
 ): Promise<{ done: number; failed: number }> {
-  const done: string[] = [];
-  let failed = 0;
-  desk.actionError = null;
-  for (const id of ids) {
-    try {
-      await desk.backend.skipUser(id);
-      done.push(id);
-    } catch (e) {
-      failed += 1;
-      desk.actionError = toIpcError(e);
-    }
-  }
+  const { done, failed } = await each(desk, 'skip', ids, (id) => desk.backend.skipUser(id));
   desk.queue.setStatuses(done, 'skipped', 'skipped by the operator');
   desk.queue.clearMarks();
   return { done: done.length, failed };
@@ -56,18 +73,7 @@ export async function retryMarked(desk: Desk, report: (text: string) => void): P
     report(msg.bulk.nothingToRetry);
     return;
   }
-  const done: string[] = [];
-  let failed = 0;
-  desk.actionError = null;
-  for (const id of ids) {
-    try {
-      await desk.backend.retryUser(id);
-      done.push(id);
-    } catch (e) {
-      failed += 1;
-      desk.actionError = toIpcError(e);
-    }
-  }
+  const { done, failed } = await each(desk, 'retry', ids, (id) => desk.backend.retryUser(id));
   desk.queue.setStatuses(done, 'pending', null);
   desk.queue.clearMarks();
   report(failed === 0 ? msg.bulk.retried(done.length) : msg.bulk.retryFailed(done.length, failed));

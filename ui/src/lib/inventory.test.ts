@@ -67,8 +67,11 @@ describe('the inventory window', () => {
     click('[data-testid="confirm-yes"]');
     await waitFor(() => expect($('[data-testid="inventory-outcome"]')).not.toBeNull());
     expect($('[data-testid="inventory-row"]')?.dataset.state).toBe('revoked');
+    // The queue reloads after the outcome shows.
+    await waitFor(() =>
+      expect(desk.queue.users.some((u) => u.detail === 'key reported lost')).toBe(true),
+    );
     const userId = desk.queue.users.find((u) => u.detail === 'key reported lost')?.id;
-    expect(userId).toBeDefined();
     click('[data-testid="reissue"]');
     await waitFor(() => expect($('[data-testid="reissued"]')).not.toBeNull());
     expect(desk.queue.users.find((u) => u.id === userId)?.status).toBe('pending');

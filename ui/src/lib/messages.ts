@@ -179,6 +179,8 @@ export const msg = {
     skipped: (n: number) => `${users(n)} skipped.`,
     nothingToSkip: 'None of the marked users is pending or failed.',
     retry: (n: number) => `Retry failed (${num(n)})`,
+    progress: (verb: 'skip' | 'retry', done: number, total: number) =>
+      `${verb === 'skip' ? 'Skipping' : 'Retrying'}… ${num(done)} of ${num(total)}`,
     retryTitle: 'Put the marked failed users back to pending',
     retried: (n: number) => `${users(n)} back to pending.`,
     nothingToRetry: 'None of the marked users has failed.',

@@ -81,9 +81,18 @@ describe('bulk skip', () => {
     const expected = desk.queue.counts.pending + desk.queue.counts.failed;
     expect(ids.length).toBe(expected);
     let said = '';
+    // Progress shows while the calls run.
+    const seen: number[] = [];
+    const skipUser = backend.skipUser.bind(backend);
+    backend.skipUser = (id) => {
+      seen.push(desk.queue.bulkProgress?.total ?? -1);
+      return skipUser(id);
+    };
     askSkipMarked(desk, (t) => (said = t));
     expect(desk.confirm?.title).toBe(msg.bulk.confirmSkip(expected));
     await desk.answer(true);
+    expect(new Set(seen)).toEqual(new Set([expected]));
+    expect(desk.queue.bulkProgress).toBeNull();
     expect(said).toBe(msg.bulk.skipped(expected));
     expect(desk.queue.counts.pending).toBe(0);
     expect(desk.queue.counts.failed).toBe(0);

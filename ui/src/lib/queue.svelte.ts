@@ -38,6 +38,8 @@ export class Queue {
   search = $state('');
   sort = $state<QueueSort>('queue');
   selectedId = $state<string | null>(null);
+  /** A bulk action under way: how far it is. */
+  bulkProgress = $state<{ verb: 'skip' | 'retry'; done: number; total: number } | null>(null);
   /** Ids marked for a bulk action. Replaced, never mutated, so readers update. */
   marked = $state.raw<ReadonlySet<string>>(new Set());
 
