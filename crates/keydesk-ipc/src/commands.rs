@@ -83,10 +83,11 @@ macro_rules! with_commands {
             fn inventory_list() -> Vec<$crate::InventoryItem>;
             /// A key is lost: every issued passkey found for `serial_or_user` (a key serial,
             /// a user id or a UPN) is deleted in Entra and revoked in the inventory. Returns
-            /// the entries revoked.
+            /// the entries revoked; rejects with `nothingToResolve` when none is issued.
             fn inventory_lost(serial_or_user: String) -> Vec<$crate::InventoryItem>;
             /// A key (by serial) came back to the desk: its passkey is deleted in Entra and
-            /// the entry marked returned. Returns the entries returned.
+            /// the entry marked returned. Returns the entries returned; rejects with
+            /// `nothingToResolve` when none is issued.
             fn inventory_returned(serial: String) -> Vec<$crate::InventoryItem>;
             /// The audit log in its export format (docs/AUDIT-EXPORT.md): one JSON entry a
             /// line, then the head line.

@@ -4,7 +4,7 @@
 
 use keydesk_engine::inventory::{InventoryEntry, KeyStatus};
 use keydesk_engine::ProvisionError;
-use keydesk_ipc::{InventoryItem, IpcError, KeyState};
+use keydesk_ipc::{ErrorKind, InventoryItem, IpcError, KeyState};
 use tauri::State;
 
 use super::signed_in;
@@ -23,7 +23,8 @@ pub fn inventory_list(state: State<'_, Started>) -> Result<Vec<InventoryItem>, I
     Ok(entries.into_iter().rev().map(item).collect())
 }
 
-/// Revokes every issued passkey found for a key serial, a user id or a UPN.
+/// Revokes every issued passkey found for a key serial, a user id or a UPN; rejects with
+/// `nothingToResolve` when none is issued.
 #[tauri::command]
 pub async fn inventory_lost(
     state: State<'_, Started>,
@@ -33,10 +34,15 @@ pub async fn inventory_lost(
     let graph = signed_in(state)?;
     let mut ctx = state.station.context(&graph);
     ctx.operator = state.operator();
-    let taken = keydesk_engine::lost::report_lost(&ctx, serial_or_user.trim())
+    let query = serial_or_user.trim();
+    let taken = keydesk_engine::lost::report_lost(&ctx, query)
         .await
         .map_err(|e: ProvisionError| convert::provision_error(&e))?;
-    Ok(taken.into_iter().map(item).collect())
+    found(
+        taken,
+        query,
+        "Check the serial on the key, or the user's UPN.",
+    )
 }
 
 /// A key came back to the desk: its passkey is deleted and the entry marked returned.
@@ -49,9 +55,26 @@ pub async fn inventory_returned(
     let graph = signed_in(state)?;
     let mut ctx = state.station.context(&graph);
     ctx.operator = state.operator();
-    let taken = keydesk_engine::lost::report_returned(&ctx, serial.trim())
+    let query = serial.trim();
+    let taken = keydesk_engine::lost::report_returned(&ctx, query)
         .await
         .map_err(|e: ProvisionError| convert::provision_error(&e))?;
+    found(taken, query, "Check the serial on the key.")
+}
+
+/// The entries taken back, or why nothing was: no issued key matched.
+fn found(
+    taken: Vec<InventoryEntry>,
+    query: &str,
+    remediation: &str,
+) -> Result<Vec<InventoryItem>, IpcError> {
+    if taken.is_empty() {
+        return Err(convert::plain(
+            ErrorKind::NothingToResolve,
+            format!("No issued key matches “{query}”."),
+            remediation,
+        ));
+    }
     Ok(taken.into_iter().map(item).collect())
 }
 

@@ -136,13 +136,14 @@ export function commands(transport: Transport) {
     /**
      * A key is lost: every issued passkey found for `serial_or_user` (a key serial,
      * a user id or a UPN) is deleted in Entra and revoked in the inventory. Returns
-     * the entries revoked.
+     * the entries revoked; rejects with `nothingToResolve` when none is issued.
      */
     inventoryLost: (serialOrUser: string): Promise<Array<InventoryItem>> =>
       transport.invoke<Array<InventoryItem>>("inventory_lost", { serialOrUser }),
     /**
      * A key (by serial) came back to the desk: its passkey is deleted in Entra and
-     * the entry marked returned. Returns the entries returned.
+     * the entry marked returned. Returns the entries returned; rejects with
+     * `nothingToResolve` when none is issued.
      */
     inventoryReturned: (serial: string): Promise<Array<InventoryItem>> =>
       transport.invoke<Array<InventoryItem>>("inventory_returned", { serial }),

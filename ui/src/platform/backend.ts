@@ -77,7 +77,10 @@ export interface Backend {
    * and revoked. Resolves with the entries revoked; rejects when none is issued.
    */
   inventoryLost(serialOrUser: string): Promise<InventoryItem[]>;
-  /** A key (by serial) came back: its passkey is deleted and the entry marked returned. */
+  /**
+   * A key (by serial) came back: its passkey is deleted and the entry marked returned.
+   * Rejects when no issued key has this serial.
+   */
   inventoryReturned(serial: string): Promise<InventoryItem[]>;
   /** The audit log in its export format (docs/AUDIT-EXPORT.md). */
   auditExport(): Promise<string>;
