@@ -68,9 +68,10 @@ export const msg = {
     hiddenSelected: 'is selected but hidden by this filter or search.',
     showAll: 'Show all',
     searchLabel: 'Search users',
-    searchPlaceholder: 'Name or UPN  ( / )',
+    searchPlaceholder: 'Name or UPN (/)',
     clearSearch: 'Clear search',
     sortLabel: 'Sort',
+    sortOption: (by: string) => `Sort: ${by}`,
     sort: {
       queue: 'Queue order',
       name: 'Name',
