@@ -15,8 +15,6 @@ mod commands;
 mod connection;
 mod error;
 mod events;
-mod history;
-mod inventory;
 mod settings;
 #[cfg(test)]
 mod typescript;
@@ -28,8 +26,6 @@ pub use connection::{
 };
 pub use error::{ErrorKind, IpcError};
 pub use events::{KeyEvent, ProvisionEvent, Step};
-pub use history::AuditCheck;
-pub use inventory::{InventoryItem, KeyState};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{
     AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,
