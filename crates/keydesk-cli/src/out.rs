@@ -59,15 +59,13 @@ pub fn is_terminal() -> bool {
 /// Writes `bytes` as they are to the contract's stdout (a report, a completion script).
 pub fn raw(bytes: &[u8]) -> std::io::Result<()> {
     match CONTRACT.get() {
-        Some(file) => {
-            let mut out = file.lock().unwrap_or_else(|p| p.into_inner());
-            out.write_all(bytes).and_then(|()| out.flush())
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            out.write_all(bytes).and_then(|()| out.flush())
-        }
+        Some(file) => write_flushed(&mut *file.lock().unwrap_or_else(|p| p.into_inner()), bytes),
+        None => write_flushed(&mut std::io::stdout().lock(), bytes),
     }
+}
+
+fn write_flushed(out: &mut impl Write, bytes: &[u8]) -> std::io::Result<()> {
+    out.write_all(bytes).and_then(|()| out.flush())
 }
 
 /// Writes one line to stdout, unless stdout is gone.
@@ -75,17 +73,9 @@ pub fn line(text: &str) {
     if CLOSED.load(Ordering::Relaxed) {
         return;
     }
-    let text = keydesk_core::text::printable(text);
-    let written = match CONTRACT.get() {
-        Some(file) => {
-            let mut out = file.lock().unwrap_or_else(|p| p.into_inner());
-            writeln!(out, "{text}").and_then(|()| out.flush())
-        }
-        None => {
-            let mut out = std::io::stdout().lock();
-            writeln!(out, "{text}").and_then(|()| out.flush())
-        }
-    };
+    let mut text = keydesk_core::text::printable(text).into_owned();
+    text.push('\n');
+    let written = raw(text.as_bytes());
     if let Err(e) = written {
         CLOSED.store(true, Ordering::Relaxed);
         if e.kind() != std::io::ErrorKind::BrokenPipe {

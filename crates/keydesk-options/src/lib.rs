@@ -21,6 +21,8 @@ mod tenant;
 
 pub use error::OptionsError;
 pub use global::{ApiArg, Auth, CloudArg, Global};
+/// Whether a URL points at this machine (simulated keys are refused anywhere else): the
+/// Graph client's own rule, which also decides where plain http is allowed.
+pub use keydesk_graph::is_loopback;
 pub use session::KeptSession;
 pub use signin::{Prompts, CERT_PASSWORD_ENV, CLIENT_SECRET_ENV};
-pub use tenant::is_loopback;

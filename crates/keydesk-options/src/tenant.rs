@@ -91,16 +91,6 @@ fn parse_url(flag: &'static str, text: &str) -> Result<Url, OptionsError> {
     })
 }
 
-/// Whether `url` points at this machine (simulated keys are refused anywhere else).
-pub fn is_loopback(url: &Url) -> bool {
-    match url.host() {
-        Some(url::Host::Ipv4(ip)) => ip.is_loopback(),
-        Some(url::Host::Ipv6(ip)) => ip.is_loopback(),
-        Some(url::Host::Domain(d)) => d == "localhost",
-        None => false,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use clap::Parser;
@@ -135,7 +125,7 @@ mod tests {
         assert_eq!(config.cloud, Cloud::China);
         assert_eq!(config.graph_url.as_str(), "http://127.0.0.1:9/");
         assert_eq!(config.api, ApiVersion::Beta);
-        assert!(is_loopback(&config.graph_url));
+        assert!(crate::is_loopback(&config.graph_url));
     }
 
     #[test]
