@@ -2,7 +2,9 @@
 //! (`<data-dir>/mds.jwt`). `import` is how an air-gapped desk gets a current BLOB: download
 //! it elsewhere from the FIDO Alliance, carry the file over, import it; it is verified
 //! (chain to the FIDO Alliance root, signature, `nextUpdate`) before it replaces the
-//! cached one, and an older BLOB never replaces a newer one.
+//! cached one, and an older BLOB never replaces a newer one. The revocation lists the
+//! BLOB's chain names come with it (`--crl FILE`, or fetched by `update`); a BLOB whose
+//! signer they revoke is refused.
 //!
 //! The cache file is replaced by an atomic rename, so no data-folder lock is taken: a
 //! running desk keeps the BLOB it loaded and reads the new one at its next start.
@@ -27,7 +29,11 @@ pub async fn run(global: &Global, args: MdsArgs) -> u8 {
     let cache = MdsCache::new(&dir);
     let result = match args.action {
         MdsAction::Status => cache.load(now),
-        MdsAction::Import { file } => cache.import(&file, now).map(Some),
+        MdsAction::Import { file, crls } => crls
+            .iter()
+            .try_for_each(|crl| cache.import_crl(crl).map(drop))
+            .and_then(|()| cache.import(&file, now))
+            .map(Some),
         MdsAction::Update { url } => {
             let cache = match url {
                 Some(url) => cache.clone().with_url(url),
@@ -61,7 +67,11 @@ pub fn cached(dir: &std::path::Path) -> Option<std::sync::Arc<Mds>> {
     let now = OffsetDateTime::now_utc();
     match MdsCache::new(dir).load(now) {
         Ok(Some(mds)) => {
-            if let Some(warning) = mds.warning(now.date()) {
+            for warning in mds
+                .warning(now.date())
+                .iter()
+                .chain(mds.revocation_warnings())
+            {
                 eprintln!("warning: {warning}");
             }
             Some(std::sync::Arc::new(mds))
@@ -85,7 +95,19 @@ fn print_status(mds: &Mds, now: OffsetDateTime) {
         }
         Err(e) => out::line(&format!("status {e}")),
     }
-    if let Some(warning) = mds.warning(now.date()) {
+    if mds.revocation_warnings().is_empty() {
+        out::line("revocation checked");
+    } else {
+        out::line("revocation not fully checked");
+    }
+    for url in keydesk_mds::crl_urls(mds.jws()) {
+        out::line(&format!("revocation list {url}"));
+    }
+    for warning in mds
+        .warning(now.date())
+        .iter()
+        .chain(mds.revocation_warnings())
+    {
         eprintln!("warning: {warning}");
     }
 }

@@ -58,3 +58,28 @@ async fn an_empty_desk_says_so_and_only_a_blob_from_the_fido_alliance_is_importe
     assert_eq!(import.status.code(), Some(1));
     assert!(text(&import.stderr).contains("malformed"), "{import:?}");
 }
+
+#[test]
+fn a_damaged_revocation_list_is_refused_before_the_blob_and_nothing_is_stored() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("desk");
+    let blob = dir.path().join("blob.jwt");
+    let crl = dir.path().join("ca.crl");
+    std::fs::write(&blob, "not read").unwrap();
+    std::fs::write(&crl, b"\x30\x03\x02\x01\x01").unwrap();
+    let import = run(&[
+        "mds",
+        "import",
+        blob.to_str().unwrap(),
+        "--crl",
+        crl.to_str().unwrap(),
+        "--data-dir",
+        data.to_str().unwrap(),
+    ]);
+    assert_eq!(import.status.code(), Some(1), "{import:?}");
+    let stderr = text(&import.stderr);
+    assert!(stderr.contains("revocation list is malformed"), "{stderr}");
+    assert!(stderr.contains("--crl FILE"), "{stderr}");
+    assert!(!data.join(keydesk_mds::CRL_FOLDER).exists());
+    assert!(!data.join(keydesk_mds::CACHE_FILE).exists());
+}

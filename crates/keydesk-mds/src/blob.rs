@@ -10,6 +10,7 @@ use std::collections::HashMap;
 
 use time::{Date, OffsetDateTime};
 
+use crate::crl::RevocationLists;
 use crate::jws;
 use crate::model::{Entry, Payload};
 use crate::trust::TrustAnchor;
@@ -61,13 +62,27 @@ pub struct Mds {
     next_update: Date,
     by_aaguid: HashMap<[u8; 16], usize>,
     fido_root: bool,
+    revocation_warnings: Vec<String>,
 }
 
 impl Mds {
     /// Verifies `jws` against `anchor` and reads it; refuses a BLOB past its grace period.
+    /// Holds no revocation lists: revocation is reported as not checked
+    /// ([`Mds::revocation_warnings`]).
     pub fn verify(jws: &str, anchor: &TrustAnchor, now: OffsetDateTime) -> Result<Mds, MdsError> {
-        let payload = jws::verify(jws, anchor, now.into())?;
-        let payload: Payload = serde_json::from_slice(&payload)
+        Self::verify_with(jws, anchor, &RevocationLists::none(), now)
+    }
+
+    /// [`Mds::verify`], judging the chain against revocation `lists` too: a revoked
+    /// certificate refuses the BLOB ([`MdsError::Revoked`]).
+    pub fn verify_with(
+        jws: &str,
+        anchor: &TrustAnchor,
+        lists: &RevocationLists,
+        now: OffsetDateTime,
+    ) -> Result<Mds, MdsError> {
+        let verified = jws::verify(jws, anchor, lists, now.into())?;
+        let payload: Payload = serde_json::from_slice(&verified.payload)
             .map_err(|e| MdsError::Malformed(format!("payload: {e}")))?;
         let format = time::macros::format_description!("[year]-[month]-[day]");
         let next_update = Date::parse(&payload.next_update, format).map_err(|e| {
@@ -88,6 +103,7 @@ impl Mds {
             next_update,
             by_aaguid,
             fido_root: anchor.is_fido_alliance(),
+            revocation_warnings: verified.revocation_warnings,
         };
         mds.freshness(now.date())?;
         Ok(mds)
@@ -118,6 +134,12 @@ impl Mds {
             )),
             Err(e) => Some(e.to_string()),
         }
+    }
+
+    /// What could not be checked about the signing chain's revocation (no list, an old
+    /// list, a list that did not verify). Empty when every certificate was checked.
+    pub fn revocation_warnings(&self) -> &[String] {
+        &self.revocation_warnings
     }
 
     /// The BLOB's serial number.

@@ -14,6 +14,12 @@ pub enum MdsError {
     /// The JWS signature is wrong (the BLOB was altered) or uses an algorithm not accepted.
     #[error("the metadata BLOB's signature does not verify: {0}")]
     Signature(String),
+    /// A certificate of the signing chain is on its issuer's revocation list.
+    #[error("the metadata BLOB's signing certificate {0} has been revoked by its issuer")]
+    Revoked(String),
+    /// A revocation list file that does not parse.
+    #[error("the revocation list is malformed: {0}")]
+    Crl(String),
     /// The BLOB is past its `nextUpdate` by more than the grace period.
     #[error("the metadata BLOB expired: a newer one was due on {next_update}, more than {grace_days} days ago")]
     Expired {
@@ -46,6 +52,12 @@ impl MdsError {
         match self {
             MdsError::Malformed(_) | MdsError::Chain(_) | MdsError::Signature(_) => {
                 "Download the BLOB again from https://mds3.fidoalliance.org/ on a machine with internet and import it (keydesk-cli mds import FILE); do not use a file from anywhere else."
+            }
+            MdsError::Revoked(_) => {
+                "Do not use this BLOB: its signer was revoked. Download the current BLOB from https://mds3.fidoalliance.org/ and import it with the current revocation lists."
+            }
+            MdsError::Crl(_) => {
+                "Fetch the list again from the URL the BLOB's certificates name and import it (keydesk-cli mds import BLOB --crl FILE)."
             }
             MdsError::Expired { .. } => {
                 "Import a current BLOB (keydesk-cli mds import FILE); until then the desk uses its built-in model table and cannot see revoked models."

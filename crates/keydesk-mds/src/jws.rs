@@ -2,9 +2,7 @@
 //! (`x5c`). [`verify`] checks that chain up to the [`TrustAnchor`] and the signature
 //! (RS256 or ES256) with the chain's first certificate, and only then returns the payload.
 //!
-//! Not checked: certificate revocation (CRLs). MDS3 asks relying parties to fetch the CRLs
-//! named in the chain; a desk without internet cannot, so KeyDesk relies on the chain's
-//! validity dates and the BLOB's `nextUpdate` instead.
+//! Then the chain is judged against the revocation lists the desk holds ([`crate::crl`]).
 
 use std::time::SystemTime;
 
@@ -17,6 +15,7 @@ use crypto_glue::traits::DecodeDer;
 use crypto_glue::x509::{x509_verify_signature, Certificate, X509Store};
 use serde::Deserialize;
 
+use crate::crl::{self, RevocationLists};
 use crate::trust::TrustAnchor;
 use crate::MdsError;
 
@@ -27,10 +26,24 @@ pub(crate) const B64URL: GeneralPurpose = GeneralPurpose::new(
 );
 
 #[derive(Deserialize)]
-struct Header {
-    alg: String,
+pub(crate) struct Header {
+    pub(crate) alg: String,
     #[serde(default)]
-    x5c: Vec<String>,
+    pub(crate) x5c: Vec<String>,
+}
+
+/// The JWS header from its base64url part.
+pub(crate) fn decode_header(part: &str) -> Result<Header, MdsError> {
+    let bytes = B64URL
+        .decode(part)
+        .map_err(|e| MdsError::Malformed(format!("header is not base64url: {e}")))?;
+    serde_json::from_slice(&bytes).map_err(|e| MdsError::Malformed(format!("header: {e}")))
+}
+
+/// A verified payload and what could not be checked about the chain's revocation.
+pub(crate) struct Verified {
+    pub(crate) payload: Vec<u8>,
+    pub(crate) revocation_warnings: Vec<String>,
 }
 
 /// Certificates from standard-base64 DER strings (`x5c`, `attestationRootCertificates`).
@@ -46,8 +59,30 @@ pub(crate) fn certificates(encoded: &[String]) -> Result<Vec<Certificate>, Strin
         .collect()
 }
 
-/// Verifies a compact JWS against `anchor` at `now`; returns the payload bytes.
-pub fn verify(jws: &str, anchor: &TrustAnchor, now: SystemTime) -> Result<Vec<u8>, MdsError> {
+/// The CRL URLs (http or https) the certificates of a BLOB's `x5c` name, without verifying
+/// anything: what to fetch before verifying. At most [`MAX_CRL_URLS`](crate::MAX_CRL_URLS).
+pub fn crl_urls(jws: &str) -> Vec<String> {
+    let Some(header) = jws.split('.').next() else {
+        return Vec::new();
+    };
+    let Ok(header) = decode_header(header) else {
+        return Vec::new();
+    };
+    let Header { x5c, .. } = header;
+    let certs = certificates(&x5c).unwrap_or_default();
+    let mut urls: Vec<String> = certs.iter().flat_map(crl::distribution_points).collect();
+    urls.dedup();
+    urls.truncate(crl::MAX_CRL_URLS);
+    urls
+}
+
+/// Verifies a compact JWS against `anchor` and `lists` at `now`; returns the payload bytes.
+pub(crate) fn verify(
+    jws: &str,
+    anchor: &TrustAnchor,
+    lists: &RevocationLists,
+    now: SystemTime,
+) -> Result<Verified, MdsError> {
     let parts: Vec<&str> = jws.trim().split('.').collect();
     let [header_b64, payload_b64, signature_b64] = parts[..] else {
         return Err(MdsError::Malformed(
@@ -59,8 +94,7 @@ pub fn verify(jws: &str, anchor: &TrustAnchor, now: SystemTime) -> Result<Vec<u8
             .decode(part)
             .map_err(|e| MdsError::Malformed(format!("{what} is not base64url: {e}")))
     };
-    let header: Header = serde_json::from_slice(&decode(header_b64, "header")?)
-        .map_err(|e| MdsError::Malformed(format!("header: {e}")))?;
+    let header = decode_header(header_b64)?;
     let signature = decode(signature_b64, "signature")?;
 
     let mut chain = certificates(&header.x5c).map_err(MdsError::Chain)?;
@@ -90,5 +124,11 @@ pub fn verify(jws: &str, anchor: &TrustAnchor, now: SystemTime) -> Result<Vec<u8
     };
     x509_verify_signature(signed.as_bytes(), &signature, leaf)
         .map_err(|e| MdsError::Signature(format!("{e:?}")))?;
-    decode(payload_b64, "payload")
+    let mut path = chain.clone();
+    path.push(anchor.certificate().clone());
+    let revocation_warnings = crl::check(&path, lists, now)?;
+    Ok(Verified {
+        payload: decode(payload_b64, "payload")?,
+        revocation_warnings,
+    })
 }

@@ -11,12 +11,18 @@
 //! - [`MdsCache`] keeps the BLOB in the data folder (`mds.jwt`), loads it offline, refreshes
 //!   it past `nextUpdate` when the URL answers, and imports a file for air-gapped desks.
 //!
-//! No Tauri, no HID. **Known gaps**: CRLs named in the chains are not fetched (an offline
-//! desk cannot reach them); only the statement fields above are modelled.
+//! - [`RevocationLists`]: the CRLs the BLOB's chain names ([`crl_urls`]), fetched with it
+//!   or imported; a revoked signer refuses the BLOB, a list the desk lacks is a warning.
+//!
+//! No Tauri, no HID. **Known gaps**: revocation of the attestation chains of keys (the
+//! statement roots) is not checked; only the statement fields above are modelled.
 
 mod attest;
 mod blob;
 mod cache;
+mod crl;
+#[cfg(test)]
+mod crl_tests;
 mod error;
 mod jws;
 mod model;
@@ -29,8 +35,10 @@ mod trust;
 
 pub use attest::AttestationCheck;
 pub use blob::{FactsSource, Freshness, Mds, ModelFacts, GRACE_DAYS};
-pub use cache::{Loaded, MdsCache, CACHE_FILE};
+pub use cache::{Loaded, MdsCache, CACHE_FILE, CRL_FOLDER};
+pub use crl::{RevocationLists, MAX_CRL_URLS};
 pub use error::MdsError;
+pub use jws::crl_urls;
 pub use model::{Entry, Payload, Statement, StatusReport};
 pub use status::AuthenticatorStatus;
 pub use trust::{TrustAnchor, FIDO_MDS_ROOT_DER, FIDO_MDS_URL};

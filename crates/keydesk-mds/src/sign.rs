@@ -19,6 +19,14 @@ use crypto_glue::x509::{
     TbsCertificate, Time, Validity,
 };
 
+use crypto_glue::spki::AlgorithmIdentifierOwned;
+use crypto_glue::x509::oiddb::rfc5912::ECDSA_WITH_SHA_256;
+use crypto_glue::x509::{
+    BitString, CrlDistributionPoints, DistributionPoint, DistributionPointName, GeneralName,
+    Ia5String, Version,
+};
+use x509_cert::crl::{CertificateList, RevokedCert, TbsCertList};
+
 use crate::jws::B64URL;
 use crate::model::Payload;
 
@@ -32,6 +40,7 @@ struct Profile {
     subject: Name,
     issuer: Option<Name>,
     ca: bool,
+    crl_url: Option<String>,
 }
 
 impl BuilderProfile for Profile {
@@ -59,6 +68,17 @@ impl BuilderProfile for Profile {
             KeyUsages::DigitalSignature.into()
         };
         extensions.push(KeyUsage(usage).to_extension(tbs.subject(), &extensions)?);
+        if let Some(url) = &self.crl_url {
+            let uri = Ia5String::new(url).map_err(CertBuilderError::from)?;
+            let points = CrlDistributionPoints(vec![DistributionPoint {
+                distribution_point: Some(DistributionPointName::FullName(vec![
+                    GeneralName::UniformResourceIdentifier(uri),
+                ])),
+                reasons: None,
+                crl_issuer: None,
+            }]);
+            extensions.push(points.to_extension(tbs.subject(), &extensions)?);
+        }
         Ok(extensions)
     }
 }
@@ -67,6 +87,7 @@ fn certificate(
     subject: &str,
     issuer: Option<&TestCa>,
     ca: bool,
+    crl_url: Option<&str>,
     spki: SubjectPublicKeyInfoOwned,
     own_key: &EcdsaP256SigningKey,
 ) -> Result<Certificate, CertBuilderError> {
@@ -79,6 +100,7 @@ fn certificate(
         subject: Name::from_str(subject)?,
         issuer: issuer.map(|i| i.cert.tbs_certificate().subject().clone()),
         ca,
+        crl_url: crl_url.map(str::to_owned),
     };
     let builder = CertificateBuilder::new(
         profile,
@@ -90,10 +112,15 @@ fn certificate(
     builder.build::<EcdsaP256SigningKey, EcdsaP256DerSignature>(signer)
 }
 
-fn build(subject: &str, issuer: Option<&TestCa>, ca: bool) -> Result<TestCa, CertBuilderError> {
+fn build(
+    subject: &str,
+    issuer: Option<&TestCa>,
+    ca: bool,
+    crl_url: Option<&str>,
+) -> Result<TestCa, CertBuilderError> {
     let key = EcdsaP256SigningKey::generate();
     let spki = SubjectPublicKeyInfoOwned::from_key(&EcdsaP256VerifyingKey::from(&key))?;
-    let cert = certificate(subject, issuer, ca, spki, &key)?;
+    let cert = certificate(subject, issuer, ca, crl_url, spki, &key)?;
     Ok(TestCa { key, cert })
 }
 
@@ -120,7 +147,7 @@ impl RsaSigner {
 impl TestCa {
     /// A self-signed CA named by `subject` (e.g. `"CN=KeyDesk Sim MDS Root,O=KeyDesk"`).
     pub fn root(subject: &str) -> Result<TestCa, CertBuilderError> {
-        build(subject, None, true)
+        build(subject, None, true, None)
     }
 
     /// An RSA-2048 end-entity certificate this CA issues.
@@ -128,7 +155,7 @@ impl TestCa {
         let private = crypto_glue::rsa::new_key(2048).map_err(|e| e.to_string())?;
         let spki = SubjectPublicKeyInfoOwned::from_key(&private.to_public_key())
             .map_err(|e| e.to_string())?;
-        let cert = certificate(subject, Some(self), false, spki, &self.key)
+        let cert = certificate(subject, Some(self), false, None, spki, &self.key)
             .map_err(|e| format!("{e:?}"))?;
         Ok(RsaSigner {
             key: RS256SigningKey::new(private),
@@ -138,7 +165,58 @@ impl TestCa {
 
     /// An end-entity certificate this CA issues.
     pub fn issue(&self, subject: &str) -> Result<TestCa, CertBuilderError> {
-        build(subject, Some(self), false)
+        build(subject, Some(self), false, None)
+    }
+
+    /// An end-entity certificate this CA issues, naming `crl_url` as its CRL distribution
+    /// point.
+    pub fn issue_with_crl(&self, subject: &str, crl_url: &str) -> Result<TestCa, CertBuilderError> {
+        build(subject, Some(self), false, Some(crl_url))
+    }
+
+    /// An intermediate CA this CA issues, naming `crl_url` as its CRL distribution point.
+    pub fn issue_ca(&self, subject: &str, crl_url: &str) -> Result<TestCa, CertBuilderError> {
+        build(subject, Some(self), true, Some(crl_url))
+    }
+
+    /// A revocation list (DER) this CA signs, valid from an hour ago until `next_update`,
+    /// listing `revoked`.
+    pub fn crl(&self, revoked: &[&TestCa], next_update: SystemTime) -> Result<Vec<u8>, String> {
+        let text = |e: crypto_glue::der::Error| e.to_string();
+        let this_update =
+            Time::try_from(SystemTime::now() - Duration::from_secs(3600)).map_err(text)?;
+        let revoked_certificates = revoked
+            .iter()
+            .map(|ca| RevokedCert {
+                serial_number: ca.cert.tbs_certificate().serial_number().clone(),
+                revocation_date: this_update,
+                crl_entry_extensions: None,
+            })
+            .collect::<Vec<_>>();
+        let tbs = TbsCertList {
+            version: Version::V2,
+            signature: AlgorithmIdentifierOwned {
+                oid: ECDSA_WITH_SHA_256,
+                parameters: None,
+            },
+            issuer: self.cert.tbs_certificate().subject().clone(),
+            this_update,
+            next_update: Some(Time::try_from(next_update).map_err(text)?),
+            revoked_certificates: (!revoked_certificates.is_empty())
+                .then_some(revoked_certificates),
+            crl_extensions: None,
+        };
+        let signature: EcdsaP256DerSignature = self.key.sign(&tbs.to_der().map_err(text)?);
+        CertificateList {
+            tbs_cert_list: tbs,
+            signature_algorithm: AlgorithmIdentifierOwned {
+                oid: ECDSA_WITH_SHA_256,
+                parameters: None,
+            },
+            signature: BitString::from_bytes(signature.to_bytes().as_ref()).map_err(text)?,
+        }
+        .to_der()
+        .map_err(text)
     }
 
     /// The certificate, DER.
@@ -185,11 +263,17 @@ pub fn sign_jws_rs256(payload: &[u8], signer: &RsaSigner, root: &TestCa) -> Stri
 /// A compact ES256 JWS of any payload bytes (a caller with its own JSON, e.g. the
 /// simulator), signed by `signer` with `x5c` = `[signer, root]`.
 pub fn sign_jws(payload: &[u8], signer: &TestCa, root: &TestCa) -> String {
-    let header = serde_json::json!({
-        "alg": "ES256",
-        "typ": "JWT",
-        "x5c": [signer.base64(), root.base64()],
-    });
+    sign_jws_chain(payload, signer, &[root])
+}
+
+/// A compact ES256 JWS of payload bytes, signed by `signer` with `x5c` = `[signer, rest...]`
+/// (e.g. an intermediate CA, as the FIDO Alliance's chain has).
+pub fn sign_jws_chain(payload: &[u8], signer: &TestCa, rest: &[&TestCa]) -> String {
+    let x5c: Vec<String> = std::iter::once(signer)
+        .chain(rest.iter().copied())
+        .map(TestCa::base64)
+        .collect();
+    let header = serde_json::json!({ "alg": "ES256", "typ": "JWT", "x5c": x5c });
     let signed = format!(
         "{}.{}",
         B64URL.encode(header.to_string()),

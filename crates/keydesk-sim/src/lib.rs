@@ -25,8 +25,9 @@
 //! - `GET`/`POST /_sim/faults`: the [`Faults`] knobs as camelCase JSON; a POST replaces
 //!   them all (absent = off) and restarts the "every k-th" counts.
 //! - `POST /_sim/policy`: replaces the [`Fido2Policy`] (camelCase JSON).
-//! - `GET /_sim/mds`, `GET /_sim/mds/root`: a FIDO metadata BLOB listing the simulated
-//!   keys' models, and the test root (DER) it verifies to ([`mds`]).
+//! - `GET /_sim/mds`, `GET /_sim/mds/root`, `GET /_sim/mds/crl`: a FIDO metadata BLOB
+//!   listing the simulated keys' models, the test root (DER) it verifies to and the root's
+//!   revocation list; `POST /_sim/mds/revoke-signer` revokes the BLOB's signer ([`mds`]).
 //! - `GET`/`POST /devicelogin`: approves a device code as the operator.
 //!
 //! Every response carries a `Date` header from the simulated clock. New passkeys get
@@ -108,7 +109,10 @@ impl Sim {
         let mut config = config;
         config.port = port;
         let tenant = Arc::new(tenant::Tenant::new(config.clone()));
-        let mds = Arc::new(mds::SimMds::generate().map_err(std::io::Error::other)?);
+        let mds = Arc::new(
+            mds::SimMds::generate(&format!("http://127.0.0.1:{port}"))
+                .map_err(std::io::Error::other)?,
+        );
         let app = routes::app(tenant).merge(mds.routes());
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

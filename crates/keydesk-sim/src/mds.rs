@@ -3,13 +3,20 @@
 //! `GET /_sim/mds/root` (the root, DER). A desk trusts that root only in a test or demo
 //! build (`keydesk_mds::TrustAnchor::test_root`); a release desk refuses this BLOB.
 //!
+//! The signer's certificate names `GET /_sim/mds/crl` as its CRL distribution point: the
+//! root's revocation list, fresh at each request, valid for 7 days. `POST
+//! /_sim/mds/revoke-signer` puts the signer on it (a compromised MDS signing key).
+//!
 //! The payload JSON is written here, not with the client's model; only the certificates
 //! and the ES256 signature come from `keydesk_mds::sign`.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use std::time::{Duration, SystemTime};
 
 use axum::http::header::CONTENT_TYPE;
-use axum::routing::get;
+use axum::http::StatusCode;
+use axum::routing::{get, post};
 use axum::Router;
 use keydesk_mds::sign::{sign_jws, TestCa};
 
@@ -20,20 +27,34 @@ pub const VM_KEY_AAGUID: &str = "6b657964-6573-6b2d-766b-65792d303031";
 /// A model the simulated BLOB reports REVOKED, for demos of the refusal.
 pub const REVOKED_AAGUID: &str = "0badc0de-0000-4000-8000-00000000dead";
 
-/// The BLOB and its root.
-#[derive(Debug)]
+/// The BLOB, its root and the root's revocation list.
 pub struct SimMds {
+    root: TestCa,
+    signer: TestCa,
     root_der: Vec<u8>,
     blob: String,
+    signer_revoked: AtomicBool,
+}
+
+impl std::fmt::Debug for SimMds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("SimMds")
+            .field("signer_revoked", &self.signer_revoked)
+            .finish_non_exhaustive()
+    }
 }
 
 impl SimMds {
-    /// A fresh root, a signer it issued, and a BLOB numbered 1, due for update in 30 days.
-    pub fn generate() -> Result<SimMds, String> {
+    /// A fresh root, a signer it issued (naming `{base_url}/_sim/mds/crl` as its CRL), and
+    /// a BLOB numbered 1, due for update in 30 days.
+    pub fn generate(base_url: &str) -> Result<SimMds, String> {
         let root = TestCa::root("CN=KeyDesk Simulator MDS Root,O=KeyDesk Simulator")
             .map_err(|e| format!("{e:?}"))?;
         let signer = root
-            .issue("CN=KeyDesk Simulator MDS Signer,O=KeyDesk Simulator")
+            .issue_with_crl(
+                "CN=KeyDesk Simulator MDS Signer,O=KeyDesk Simulator",
+                &format!("{base_url}/_sim/mds/crl"),
+            )
             .map_err(|e| format!("{e:?}"))?;
         let next_update = (time::OffsetDateTime::now_utc() + time::Duration::days(30)).date();
         let entry = |aaguid: &str, name: &str, status: &str| {
@@ -60,8 +81,22 @@ impl SimMds {
         let blob = sign_jws(payload.to_string().as_bytes(), &signer, &root);
         Ok(SimMds {
             root_der: root.der(),
+            root,
+            signer,
             blob,
+            signer_revoked: AtomicBool::new(false),
         })
+    }
+
+    /// The root's revocation list now (DER), valid for 7 days.
+    pub fn crl(&self) -> Result<Vec<u8>, String> {
+        let revoked: &[&TestCa] = if self.signer_revoked.load(Ordering::SeqCst) {
+            &[&self.signer]
+        } else {
+            &[]
+        };
+        self.root
+            .crl(revoked, SystemTime::now() + Duration::from_secs(7 * 86_400))
     }
 
     /// The root certificate (DER) a test or demo desk trusts.
@@ -74,10 +109,13 @@ impl SimMds {
         &self.blob
     }
 
-    /// `GET /_sim/mds` and `GET /_sim/mds/root`.
+    /// `GET /_sim/mds`, `GET /_sim/mds/root`, `GET /_sim/mds/crl` and `POST
+    /// /_sim/mds/revoke-signer`.
     pub fn routes(self: &Arc<Self>) -> Router {
         let blob = self.clone();
         let root = self.clone();
+        let crl = self.clone();
+        let revoke = self.clone();
         Router::new()
             .route(
                 "/_sim/mds",
@@ -92,6 +130,22 @@ impl SimMds {
                         [(CONTENT_TYPE, "application/pkix-cert")],
                         root.root_der.clone(),
                     )
+                }),
+            )
+            .route(
+                "/_sim/mds/crl",
+                get(move || async move {
+                    match crl.crl() {
+                        Ok(der) => Ok(([(CONTENT_TYPE, "application/pkix-crl")], der)),
+                        Err(e) => Err((StatusCode::INTERNAL_SERVER_ERROR, e)),
+                    }
+                }),
+            )
+            .route(
+                "/_sim/mds/revoke-signer",
+                post(move || async move {
+                    revoke.signer_revoked.store(true, Ordering::SeqCst);
+                    StatusCode::NO_CONTENT
                 }),
             )
     }
