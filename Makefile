@@ -58,9 +58,11 @@ ui:
 	cd ui && npm run build
 
 # svelte-check and tsc, eslint (with the rule that only ui/src/platform/ imports
-# @tauri-apps/*) and prettier, then vitest.
+# @tauri-apps/*) and prettier, then vitest, the Chromium end-to-end run, and npm audit of
+# the runtime dependencies where the registry's audit endpoint answers.
 test-ui:
 	cd ui && npm run check && npm run lint && npm test && npm run e2e
+	scripts/npm-audit.py
 
 # No module cycles inside a crate (the rule is at the top of the script), checked after
 # the checker checks itself on a made-up crate. Fast: runs first.
