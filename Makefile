@@ -79,8 +79,10 @@ check-rust:
 	RUSTDOCFLAGS="-D rustdoc::broken_intra_doc_links" $(CARGO) doc --no-deps --workspace --features keydesk/demo --locked -q
 
 # What ships must stay free of copyleft; the AGPL virtual key of the VM tests is outside it.
+# No crate gains a second version unless scripts/dupversions-allowed.txt allows it.
 licences:
 	scripts/licences.py
+	scripts/dupversions.py
 
 test-rust:
 	$(CARGO) test --workspace --locked
