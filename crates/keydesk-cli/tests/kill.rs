@@ -9,13 +9,10 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Output;
 use std::time::{Duration, Instant};
 
-use common::{finish, get_json, provision, sim};
-use keydesk_core::job::JobState;
-use keydesk_engine::station::Station;
+use common::{assert_every_pin_escrowed, assert_one_passkey_each, finish, provision, sim};
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
@@ -82,8 +79,8 @@ fn sigkill_at_random_moments_never_registers_a_user_twice() {
         "the run after the kills",
     );
     assert_ran(&last, &replay);
-    assert_one_passkey_each(&url, &replay);
-    assert_every_pin_delivered_or_escrowed(data.path(), &replay);
+    assert_one_passkey_each(&url, USERS, &replay);
+    assert_every_pin_escrowed(data.path(), USERS, &replay);
 
     // A further run registers nobody (and opens the audit log, which must verify).
     let again = finish(
@@ -98,7 +95,7 @@ fn sigkill_at_random_moments_never_registers_a_user_twice() {
         stdout.lines().all(|l| l.contains("already registered")),
         "{replay}\n{stdout}"
     );
-    assert_one_passkey_each(&url, &replay);
+    assert_one_passkey_each(&url, USERS, &replay);
 }
 
 #[test]
@@ -136,8 +133,8 @@ fn two_runs_started_at_once_on_one_folder_one_refuses_and_nothing_breaks() {
         "the third run",
     );
     assert_ran(&third, "two at once");
-    assert_one_passkey_each(&url, "two at once");
-    assert_every_pin_delivered_or_escrowed(data.path(), "two at once");
+    assert_one_passkey_each(&url, USERS, "two at once");
+    assert_every_pin_escrowed(data.path(), USERS, "two at once");
 }
 
 fn assert_ran(out: &Output, context: &str) {
@@ -148,38 +145,4 @@ fn assert_ran(out: &Output, context: &str) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-/// Every user of the group holds exactly one passkey in the tenant (hidden ones counted).
-fn assert_one_passkey_each(url: &str, context: &str) {
-    let state = get_json(url, "/_sim/state");
-    let counts: Vec<(String, u64)> = state["users"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|u| {
-            let upn = u["upn"].as_str().unwrap_or_default().to_owned();
-            (upn, u["passkeyCount"].as_u64().unwrap())
-        })
-        .collect();
-    let twice: Vec<_> = counts.iter().filter(|(_, n)| *n > 1).collect();
-    assert!(twice.is_empty(), "{context}: users with several: {twice:?}");
-    let once = counts.iter().filter(|(_, n)| *n == 1).count();
-    assert_eq!(once, USERS, "{context}: {counts:?}");
-}
-
-/// Every job is registered, and its PIN is still sealed in escrow and opens (stdout was
-/// a pipe, so no PIN was shown: the escrow is the only copy).
-fn assert_every_pin_delivered_or_escrowed(data: &Path, context: &str) {
-    let station = Station::open(data).unwrap_or_else(|e| panic!("{context}: {e}"));
-    let jobs = station.journal.jobs().unwrap();
-    assert_eq!(jobs.len(), USERS, "{context}");
-    for job in jobs {
-        assert_eq!(job.state, JobState::Registered, "{context}: {}", job.upn);
-        let sealed = job
-            .pin_sealed
-            .unwrap_or_else(|| panic!("{context}: no PIN for {}", job.upn));
-        let pin = station.escrow.open(&job.user_id, &sealed).unwrap();
-        assert!(pin.len() >= 4, "{context}: {}", job.upn);
-    }
 }

@@ -121,3 +121,63 @@ async fn the_listing_carries_graphs_clock() {
     })
     .await
 }
+
+#[tokio::test]
+async fn a_second_post_whose_answer_is_lost_is_looked_for_from_its_own_time_not_the_first_ones() {
+    within(async {
+        // The first POST surely did not land (the listing lag had long passed: an empty
+        // listing is Absent). The second POST's answer is lost too: its passkey may be
+        // hidden by the listing lag counted from *that* POST, so an empty listing right
+        // after it proves nothing, and a third POST would reuse a spent challenge.
+        let mut script = vec![
+            error(503, "serviceUnavailable"),
+            answer(200, json!({"value": []})),
+            error(503, "serviceUnavailable"),
+        ];
+        script.extend(std::iter::repeat_n(answer(200, json!({"value": []})), 40));
+        let server = Server::start(script).await;
+        let error = server
+            .client(Arc::new(Recorder::default()))
+            .register_passkey("u1", &registration(), &attempt())
+            .await
+            .unwrap_err();
+        let posts = server
+            .seen()
+            .into_iter()
+            .filter(|s| s.method == "POST")
+            .count();
+        assert_eq!(
+            posts, 2,
+            "never a third POST while the second may still lag"
+        );
+        assert!(
+            matches!(error, GraphError::RegistrationUnsure { .. }),
+            "{error:?}"
+        );
+    })
+    .await
+}
+
+#[tokio::test]
+async fn a_refusal_of_a_post_sent_again_is_unsure_not_a_failure() {
+    within(async {
+        // The listing said the first POST had not landed, yet the second is refused as if
+        // its challenge were spent: the first may have landed after all.
+        let server = Server::start(vec![
+            error(503, "serviceUnavailable"),
+            answer(200, json!({"value": []})),
+            error(400, "invalidRequest"),
+        ])
+        .await;
+        let error = server
+            .client(Arc::new(Recorder::default()))
+            .register_passkey("u1", &registration(), &attempt())
+            .await
+            .unwrap_err();
+        let GraphError::RegistrationUnsure { cause, .. } = &error else {
+            panic!("{error:?}");
+        };
+        assert!(cause.to_string().contains("400"), "{cause}");
+    })
+    .await
+}

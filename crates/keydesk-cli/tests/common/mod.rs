@@ -229,3 +229,34 @@ pub fn upns(url: &str) -> Vec<String> {
         .map(|l| l.split(' ').next().unwrap().to_owned())
         .collect()
 }
+
+/// Every user of the simulated group holds exactly one passkey (hidden ones counted).
+pub fn assert_one_passkey_each(url: &str, users: usize, context: &str) {
+    let counts = passkey_counts(url);
+    let twice: Vec<_> = counts.iter().filter(|(_, n)| *n > 1).collect();
+    assert!(twice.is_empty(), "{context}: users with several: {twice:?}");
+    let once = counts.iter().filter(|(_, n)| *n == 1).count();
+    assert_eq!(once, users, "{context}: {counts:?}");
+}
+
+/// Every job of the data folder is registered, and its PIN is still sealed in escrow and
+/// opens (stdout was a pipe, so no PIN was shown: the escrow is the only copy).
+pub fn assert_every_pin_escrowed(data: &Path, users: usize, context: &str) {
+    let station =
+        keydesk_engine::station::Station::open(data).unwrap_or_else(|e| panic!("{context}: {e}"));
+    let jobs = station.journal.jobs().unwrap();
+    assert_eq!(jobs.len(), users, "{context}");
+    for job in jobs {
+        assert_eq!(
+            job.state,
+            keydesk_core::job::JobState::Registered,
+            "{context}: {}",
+            job.upn
+        );
+        let sealed = job
+            .pin_sealed
+            .unwrap_or_else(|| panic!("{context}: no PIN for {}", job.upn));
+        let pin = station.escrow.open(&job.user_id, &sealed).unwrap();
+        assert!(pin.len() >= 4, "{context}: {}", job.upn);
+    }
+}

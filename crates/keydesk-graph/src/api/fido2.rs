@@ -8,7 +8,8 @@
 //! connection, 5xx, unreadable 201) the user's passkeys are read and matched against the
 //! [`Attempt`] taken before the POST ([`super::reconcile`]); only when the passkey is
 //! surely absent is the POST sent again, up to [`crate::GraphConfig::max_attempts`] times,
-//! and when that cannot be told the answer is [`GraphError::RegistrationUnsure`]. Deleting
+//! and when that cannot be told the answer is [`GraphError::RegistrationUnsure`]. A POST
+//! sent again is judged from its own time: the listing lag counts from it. Deleting
 //! uses v1.0 (app-only too, with UserAuthMethod-Passkey.ReadWrite.All), falling back to beta
 //! for an app-only caller v1.0 refuses. Listing and deleting are refused in the China cloud
 //! before any call.
@@ -195,8 +196,13 @@ impl GraphClient {
             eventual: false,
         };
         let mut round = 0;
+        let mut attempt = attempt.clone();
         loop {
             round += 1;
+            if round > 1 {
+                // This POST may land too: a listing lag counts from it, not from the first.
+                attempt = attempt.made_again_at(now_unix());
+            }
             let error = match self.send(call.clone()).await {
                 Ok(reply) => {
                     if reply.status != 201 {
@@ -210,10 +216,19 @@ impl GraphClient {
                 Err(error) => error,
             };
             if !outcome_unknown(&error) {
+                if round > 1 {
+                    // Refused after an earlier POST whose outcome was unknown: that one
+                    // may have landed after all (a spent challenge is refused), so this
+                    // is not a plain failure: the next run reads the passkeys again.
+                    return Err(GraphError::RegistrationUnsure {
+                        candidates: Vec::new(),
+                        cause: Box::new(error),
+                    });
+                }
                 return Err(error);
             }
             tracing::warn!(%error, "register outcome unknown, reading the user's passkeys");
-            match self.find_registration(user_id, attempt).await {
+            match self.find_registration(user_id, &attempt).await {
                 Ok(Verdict::Registered(passkey)) => {
                     tracing::info!("the passkey had been registered");
                     return Ok(passkey);

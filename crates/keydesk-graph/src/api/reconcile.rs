@@ -79,6 +79,22 @@ impl Attempt {
     }
 }
 
+impl Attempt {
+    /// The same attempt made again at `local_now` (this machine's clock, whole seconds): a
+    /// POST sent again. Both clocks move to that moment (Graph's by the same amount, one
+    /// second more for the whole-second reading), so a listing is never judged older than
+    /// it is relative to the later POST. The passkeys before stay those before the first.
+    pub fn made_again_at(mut self, local_now: i64) -> Attempt {
+        let shift = local_now
+            .saturating_sub(self.local_time)
+            .max(0)
+            .saturating_add(1);
+        self.graph_time = self.graph_time.map(|t| t.saturating_add(shift));
+        self.local_time = self.local_time.saturating_add(shift);
+        self
+    }
+}
+
 /// What a listing says about an [`Attempt`].
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Verdict {
