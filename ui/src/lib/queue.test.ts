@@ -104,7 +104,8 @@ describe('Queue filters and keyboard', () => {
       q.filter = filter;
       expect(q.filterCounts[filter]).toBe(q.visible.length);
     }
-    expect(q.filterCounts).toEqual({ all: 6, pending: 2, done: 2, failed: 2 });
+    expect(q.filterCounts).toMatchObject({ all: 6, pending: 2, done: 2, failed: 2 });
+    expect(q.filterCounts['status:needsAttention']).toBe(1);
   });
 
   it('says when the filter hides the selected user', () => {

@@ -13,12 +13,14 @@
  */
 import type { AppInfo } from '../bindings/AppInfo';
 import type { AttentionJob } from '../bindings/AttentionJob';
+import type { AuditCheck } from '../bindings/AuditCheck';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
 import type { DeskSettings } from '../bindings/DeskSettings';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
+import type { InventoryItem } from '../bindings/InventoryItem';
 import type { IpcError } from '../bindings/IpcError';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
@@ -29,6 +31,8 @@ import type { Registered } from '../bindings/Registered';
 import type { Step } from '../bindings/Step';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from './backend';
+import { FakeAudit } from './fake-audit';
+import { FakeInventory } from './fake-inventory';
 import { FakeTenant } from './fake-tenant';
 
 export interface FakeOptions {
@@ -170,10 +174,16 @@ export class FakeBackend implements Backend {
   readonly escrow = new Map<string, Registered>();
 
   readonly tenant: FakeTenant;
+  readonly inventory: FakeInventory;
+  readonly audit = new FakeAudit();
 
   constructor(private readonly options: FakeOptions = {}) {
     this.users = structuredClone([...(options.users ?? SEED_USERS)]);
     this.queueFailures = options.queueFailures ?? 0;
+    this.inventory = new FakeInventory(this.users);
+    for (const e of this.inventory.list().reverse()) {
+      this.audit.append(e.operator, 'registered', e.userId, `${e.model} ${e.serial}`, e.at);
+    }
     const signedIn = options.signedIn ?? true;
     this.tenant = new FakeTenant(options.demo ?? true, {
       demo: options.demo ?? true,
@@ -239,7 +249,10 @@ export class FakeBackend implements Backend {
         requestId: 'c0ffee00-0000-4000-8000-000000000001',
       } satisfies IpcError;
     }
-    return structuredClone(this.users);
+    const users = structuredClone(this.users);
+    // The performance harness (scripts/perf.mjs) times the render from here.
+    performance.mark('keydesk:queue-served');
+    return users;
   }
 
   async provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void> {
@@ -321,6 +334,8 @@ export class FakeBackend implements Backend {
         methodName: `${key.model} (KeyDesk)`,
       };
       this.escrow.set(userId, registered);
+      this.inventory.add(user, key.model, serial, this.tenant.info.operator ?? undefined);
+      this.audit.append(this.operatorName(), 'registered', userId, `${key.model} ${serial ?? ''}`);
       onEvent({ event: 'registered', data: { ...registered } });
     } finally {
       this.busy = false;
@@ -349,6 +364,16 @@ export class FakeBackend implements Backend {
     }
     user.status = 'skipped';
     user.detail = 'skipped by the operator';
+    this.audit.append(this.operatorName(), 'skipped', userId, 'skipped by the operator');
+  }
+
+  async retryUser(userId: string): Promise<void> {
+    const user = this.users.find((u) => u.id === userId);
+    if (!user || (user.status !== 'failed' && user.status !== 'skipped')) {
+      throw ipcError('invalidInput', 'Only a failed or skipped user can be retried.', 'Reload.');
+    }
+    user.status = 'pending';
+    user.detail = null;
   }
 
   async lettersPending(): Promise<PendingLetter[]> {
@@ -420,6 +445,51 @@ export class FakeBackend implements Backend {
     this.escrow.delete(userId);
     user.status = reissue ? 'pending' : 'skipped';
     user.detail = reissue ? null : 'key reported lost';
+  }
+
+  async inventoryList(): Promise<InventoryItem[]> {
+    return this.inventory.list();
+  }
+
+  async inventoryLost(serialOrUser: string): Promise<InventoryItem[]> {
+    return this.takeBack(serialOrUser, 'revoked', 'key reported lost');
+  }
+
+  async inventoryReturned(serial: string): Promise<InventoryItem[]> {
+    return this.takeBack(serial, 'returned', 'key returned');
+  }
+
+  private takeBack(query: string, state: 'revoked' | 'returned', why: string): InventoryItem[] {
+    const taken = this.inventory.takeBack(query, state, state === 'returned');
+    if (taken.length === 0) {
+      throw ipcError(
+        'nothingToResolve',
+        `No issued key matches “${query}”.`,
+        state === 'returned' ? 'Check the serial on the key.' : 'Check the serial or the UPN.',
+      );
+    }
+    for (const e of taken) {
+      this.audit.append(this.operatorName(), state, e.userId, `key ${e.serial} ${why}`);
+      const user = this.users.find((u) => u.id === e.userId);
+      this.escrow.delete(e.userId);
+      if (user && user.status === 'registered') {
+        user.status = 'skipped';
+        user.detail = why;
+      }
+    }
+    return taken;
+  }
+
+  async auditExport(): Promise<string> {
+    return this.audit.export();
+  }
+
+  async auditVerify(): Promise<AuditCheck> {
+    return this.audit.verify();
+  }
+
+  private operatorName(): string {
+    return this.tenant.info.operator ?? 'the app';
   }
 
   async watchKeys(onEvent: (event: KeyEvent) => void): Promise<void> {
