@@ -160,14 +160,16 @@ async function main() {
     failed = true;
     try {
       process.stderr.write(`\n----- page source -----\n${await s.source()}\n----- end page source -----\n`);
-      // A blank page usually means the UI's entry module threw: importing it again
-      // rejects with the same error, which the page itself never shows.
+      // A blank page usually means the UI's entry module threw, which the page never
+      // shows. WebKit resolves a second import of the same URL although its evaluation
+      // threw, so the module is evaluated afresh under another URL to hear the error.
       const why = await wd('POST', `/session/${id}/execute/async`, {
         script:
           "const done = arguments[arguments.length - 1];" +
           "const entry = document.querySelector('script[type=module]');" +
           "if (!entry) { done('no entry module'); } else {" +
-          "import(entry.src).then(() => done('entry module loaded; #app has ' + document.getElementById('app').childElementCount + ' children'), (e) => done('entry module failed: ' + e + ' ' + (e && e.stack)));}",
+          "const before = document.getElementById('app').childElementCount;" +
+          "import(entry.src + '?again').then(() => done('entry module evaluates; #app had ' + before + ' children'), (e) => done('entry module failed: ' + e + ' ' + (e && e.stack)));}",
         args: [],
       }).catch((e) => `(could not ask: ${e.message})`);
       process.stderr.write(`ui: ${why}\n`);

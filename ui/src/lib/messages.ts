@@ -6,8 +6,9 @@
  * Not every older component reads from here yet (see docs/ARCHITECTURE.md).
  */
 import type { UserStatus } from '../bindings/UserStatus';
+import { osLocale } from './locale';
 
-const locale = typeof navigator !== 'undefined' ? navigator.language : undefined;
+const locale = osLocale();
 const numberFormat = new Intl.NumberFormat(locale);
 
 /** A count in the OS locale (10,000 / 10 000 / 10.000). */
