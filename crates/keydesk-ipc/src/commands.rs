@@ -64,6 +64,8 @@ macro_rules! with_commands {
             fn queue_skip(user_id: String) -> ();
             /// The operator retries a failed (or skipped) user: the queue marks it Pending.
             fn queue_retry(user_id: String) -> ();
+            /// The operator moves these users (in this order) ahead of the whole queue.
+            fn queue_move_to_top(user_ids: Vec<String>) -> ();
             /// The operator printed the user's PIN letter: the escrowed PIN is wiped.
             fn letter_printed(user_id: String) -> ();
             /// Every sealed PIN whose letter is not confirmed printed yet.

@@ -96,6 +96,11 @@ export function commands(transport: Transport) {
     queueRetry: (userId: string): Promise<void> =>
       transport.invoke<void>("queue_retry", { userId }),
     /**
+     * The operator moves these users (in this order) ahead of the whole queue.
+     */
+    queueMoveToTop: (userIds: Array<string>): Promise<void> =>
+      transport.invoke<void>("queue_move_to_top", { userIds }),
+    /**
      * The operator printed the user's PIN letter: the escrowed PIN is wiped.
      */
     letterPrinted: (userId: string): Promise<void> =>

@@ -1,11 +1,8 @@
 /**
  * Bulk actions over the marked users of the queue. *Skip* asks first (through the desk's
  * confirm dialog); *Retry failed* puts the marked failed users back to pending (nothing is
- * lost, so it does not ask). Each calls the backend once per user and updates the queue in
- * one go.
- *
- * Known issues: *move to top* is not offered: the engine can reorder its journal
- * (`queue::reorder`) but the queue lists users in the group's order (`queue::rows`).
+ * lost, so it does not ask); both call the backend once per user and update the queue in
+ * one go. *Move to top* puts the marked users still to work first, in one call.
  */
 import type { Desk } from './desk.svelte';
 import { toIpcError } from './errors';
@@ -95,4 +92,31 @@ export function askSkipMarked(desk: Desk, report: (text: string) => void): void 
       report(failed === 0 ? msg.bulk.skipped(done) : msg.bulk.skipFailed(done, failed));
     },
   };
+}
+
+/** The marked users *Move to top* applies to: those still to work, in queue order. */
+export function movable(desk: Desk): string[] {
+  return desk.queue
+    .markedUsers()
+    .filter((u) => u.status === 'pending' || u.status === 'failed')
+    .map((u) => u.id);
+}
+
+/** Put the marked users still to work first in the queue; `report` receives the sentence. */
+export async function moveMarkedToTop(desk: Desk, report: (text: string) => void): Promise<void> {
+  const ids = movable(desk);
+  if (ids.length === 0) {
+    report(msg.bulk.nothingToMove);
+    return;
+  }
+  desk.actionError = null;
+  try {
+    await desk.backend.moveToTop(ids);
+  } catch (e) {
+    desk.actionError = toIpcError(e);
+    return;
+  }
+  desk.queue.moveToTop(ids);
+  desk.queue.clearMarks();
+  report(msg.bulk.movedToTop(ids.length));
 }

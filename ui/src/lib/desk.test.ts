@@ -199,6 +199,7 @@ describe('Desk with a backend that only rejects', () => {
     cancelProvision: () => Promise.reject(error),
     skipUser: () => Promise.reject(error),
     retryUser: () => Promise.reject(error),
+    moveToTop: () => Promise.reject(error),
     inventoryList: () => Promise.reject(error),
     inventoryLost: () => Promise.reject(error),
     inventoryReturned: () => Promise.reject(error),

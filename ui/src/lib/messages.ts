@@ -188,6 +188,10 @@ export const msg = {
     nothingToRetry: 'None of the marked users has failed.',
     retryFailed: (done: number, failed: number) =>
       `${users(done)} back to pending; ${num(failed)} could not be retried.`,
+    toTop: (n: number) => `Move ${num(n)} to top`,
+    toTopTitle: 'Put the marked users that are pending or failed first in the queue',
+    movedToTop: (n: number) => `${users(n)} moved to the top of the queue.`,
+    nothingToMove: 'None of the marked users is pending or failed.',
     skipFailed: (done: number, failed: number) =>
       `${users(done)} skipped; ${num(failed)} could not be skipped.`,
   },

@@ -1,10 +1,10 @@
 // The queue at the size of an onboarding event: search, exact-status filters, sort, marks
 // and bulk skip over 10,000 generated users, and the virtualised list's DOM.
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { FakeBackend } from '../platform/fake';
 import { manyUsers } from '../platform/fake-users';
 import { $, $$, cleanup, click, key, render } from '../testing/render';
-import { askSkipMarked, skippable } from './bulk';
+import { askSkipMarked, moveMarkedToTop, skippable } from './bulk';
 import { Desk } from './desk.svelte';
 import { msg, num } from './messages';
 import { countStatuses, Queue, visibleUsers } from './queue.svelte';
@@ -111,6 +111,53 @@ describe('bulk skip', () => {
     askSkipMarked(desk, (t) => (said = t));
     expect(desk.confirm).toBeNull();
     expect(said).toBe(msg.bulk.nothingToSkip);
+  });
+});
+
+describe('bulk move to top', () => {
+  it('puts the marked users still to work first, in queue order, and a reload keeps it', async () => {
+    const backend = new FakeBackend({ users: manyUsers(10_000) });
+    const desk = new Desk(backend);
+    await desk.start();
+    const users = desk.queue.users;
+    const pending = users.filter((u) => u.status === 'pending').slice(-2);
+    const failed = users.find((u) => u.status === 'failed')!;
+    const registered = users.find((u) => u.status === 'registered')!;
+    for (const u of [pending[1]!, registered, failed, pending[0]!]) desk.queue.toggleMark(u.id);
+    let said = '';
+    await moveMarkedToTop(desk, (t) => (said = t));
+    // Queue order among the marked (not the order they were marked in); the registered
+    // user keeps its place among the rest.
+    const inQueueOrder = users.filter((u) => [failed, ...pending].includes(u)).map((u) => u.id);
+    const rest = users.filter((u) => !inQueueOrder.includes(u.id)).map((u) => u.id);
+    expect(desk.queue.users.map((u) => u.id)).toEqual([...inQueueOrder, ...rest]);
+    expect(said).toBe(msg.bulk.movedToTop(3));
+    expect(desk.queue.marked.size).toBe(0);
+    await desk.loadQueue();
+    expect(desk.queue.users.slice(0, 3).map((u) => u.id)).toEqual(inQueueOrder);
+    expect(desk.queue.users).toHaveLength(10_000);
+  });
+
+  it('says so when nothing marked is still to work, and moves nothing', async () => {
+    const desk = new Desk(new FakeBackend());
+    await desk.start();
+    const before = desk.queue.users.map((u) => u.id);
+    desk.queue.toggleMark(desk.queue.users.find((u) => u.status === 'registered')!.id);
+    let said = '';
+    await moveMarkedToTop(desk, (t) => (said = t));
+    expect(said).toBe(msg.bulk.nothingToMove);
+    expect(desk.queue.users.map((u) => u.id)).toEqual(before);
+  });
+
+  it('is a button of the bulk bar that reorders the list on screen', async () => {
+    const desk = await render(new FakeBackend({ users: manyUsers(200) }));
+    const last = desk.queue.users.filter((u) => u.status === 'pending').at(-1)!;
+    desk.queue.toggleMark(last.id);
+    await Promise.resolve();
+    click('[data-testid="bulk-top"]');
+    await vi.waitFor(() => expect($$('[data-testid="user-row"]')[0]?.dataset.id).toBe(last.id));
+    expect($('[data-testid="queue-report"]')?.textContent).toBe(msg.bulk.movedToTop(1));
+    cleanup();
   });
 });
 

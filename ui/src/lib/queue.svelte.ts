@@ -131,6 +131,14 @@ export class Queue {
     if (changed) this.users = next;
   }
 
+  /** Put these users (in this order) ahead of everyone, as the backend just did. */
+  moveToTop(ids: readonly string[]): void {
+    const wanted = new Set(ids);
+    const byId = new Map(this.users.map((u) => [u.id, u]));
+    const ahead = ids.flatMap((id) => byId.get(id) ?? []);
+    this.users = [...ahead, ...this.users.filter((u) => !wanted.has(u.id))];
+  }
+
   /** Mark or unmark one user for a bulk action. */
   toggleMark(id: string): void {
     const next = new Set(this.marked);

@@ -58,6 +58,8 @@ export interface Backend {
   skipUser(userId: string): Promise<void>;
   /** The operator retries a failed or skipped user: its status becomes `pending`. */
   retryUser(userId: string): Promise<void>;
+  /** The operator moves these users (in this order) ahead of the whole queue. */
+  moveToTop(userIds: string[]): Promise<void>;
   /** The user's PIN letter is printed: the backend wipes the PIN it kept (sealed) till now. */
   letterPrinted(userId: string): Promise<void>;
   /** Every sealed PIN whose letter is not confirmed printed (no PINs in the list). */

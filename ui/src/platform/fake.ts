@@ -376,6 +376,14 @@ export class FakeBackend implements Backend {
     user.detail = null;
   }
 
+  async moveToTop(userIds: string[]): Promise<void> {
+    const byId = new Map(this.users.map((u) => [u.id, u]));
+    const first = [...new Set(userIds)].flatMap((id) => byId.get(id) ?? []);
+    const moved = new Set(first);
+    const rest = this.users.filter((u) => !moved.has(u));
+    this.users.splice(0, this.users.length, ...first, ...rest);
+  }
+
   async lettersPending(): Promise<PendingLetter[]> {
     return [...this.escrow.values()].map((r) => ({
       userId: r.userId,

@@ -30,6 +30,7 @@ export const tauriBackend: Backend = {
   cancelProvision: api.provisionCancel,
   skipUser: api.queueSkip,
   retryUser: api.queueRetry,
+  moveToTop: api.queueMoveToTop,
   letterPrinted: api.letterPrinted,
   lettersPending: api.lettersPending,
   reprintLetter: api.letterReprint,
