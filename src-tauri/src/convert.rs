@@ -84,6 +84,7 @@ pub fn queue_user(row: QueueRow) -> QueueUser {
             QueueStatus::NeedsAttention => UserStatus::NeedsAttention,
         },
         detail: row.detail,
+        department: row.user.department,
     }
 }
 

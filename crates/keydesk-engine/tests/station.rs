@@ -14,6 +14,7 @@ fn user(id: &str, enabled: bool, guest: bool) -> DirectoryUser {
         display_name: id.into(),
         enabled,
         guest,
+        department: None,
     }
 }
 

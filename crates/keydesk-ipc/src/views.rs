@@ -59,6 +59,10 @@ pub struct QueueUser {
     pub status: UserStatus,
     /// Why skipped or failed, or the registered key.
     pub detail: Option<String>,
+    /// The user's department in the directory, when set (the queue's search reads it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub department: Option<String>,
 }
 
 /// A plugged security key.
