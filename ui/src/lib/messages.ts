@@ -69,7 +69,7 @@ export const msg = {
     hiddenSelected: 'is selected but hidden by this filter or search.',
     showAll: 'Show all',
     searchLabel: 'Search users',
-    searchPlaceholder: 'Name or UPN (/)',
+    searchPlaceholder: 'Name, UPN or department (/)',
     clearSearch: 'Clear search',
     sortLabel: 'Sort',
     sortOption: (by: string) => `Sort: ${by}`,

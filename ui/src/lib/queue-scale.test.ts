@@ -27,6 +27,19 @@ describe('Queue search, status filters and sort', () => {
     expect(visibleUsers(users, 'all', 'nobody-like-this', 'queue')).toHaveLength(0);
   });
 
+  it('searches the department too, alone or with a name', () => {
+    const ward = visibleUsers(users, 'all', 'WARD 4', 'queue');
+    expect(ward.length).toBeGreaterThan(1000);
+    expect(ward.length).toBeLessThan(5000);
+    for (const u of ward) expect(u.department).toBe('Ward 4');
+    const megans = visibleUsers(users, 'all', 'megan ward', 'queue');
+    expect(megans.length).toBeGreaterThan(0);
+    for (const u of megans) {
+      expect(u.displayName).toMatch(/^Megan /);
+      expect(u.department).toBe('Ward 4');
+    }
+  });
+
   it('filters by one exact status and keeps the counts live', () => {
     const q = new Queue();
     q.setUsers(users);
@@ -198,6 +211,21 @@ describe('the queue panel at 10,000 users', () => {
     click('[data-testid="bulk-clear"]');
     expect($('[data-testid="bulk-bar"]')).toBeNull();
     expect(desk.queue.marked.size).toBe(0);
+    cleanup();
+  });
+
+  it('finds users by department as you type and shows it on each row', async () => {
+    await render(new FakeBackend({ users: manyUsers(10_000) }));
+    const input = $<HTMLInputElement>('[data-testid="queue-search"]')!;
+    expect(input.placeholder).toBe(msg.queue.searchPlaceholder);
+    input.value = 'facilities';
+    input.dispatchEvent(new Event('input', { bubbles: true }));
+    await Promise.resolve();
+    const rows = $$('[data-testid="user-row"]');
+    expect(rows.length).toBeGreaterThan(0);
+    for (const r of rows) {
+      expect(r.querySelector('[data-testid="user-department"]')?.textContent).toMatch(/Facilities/);
+    }
     cleanup();
   });
 

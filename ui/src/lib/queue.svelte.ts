@@ -18,11 +18,11 @@ export type QueueSort = 'queue' | 'name' | 'upn' | 'status';
 
 const haystacks = new WeakMap<QueueUser, string>();
 
-/** The lower-case text a search looks in (name and UPN), computed once per user object. */
+/** The lower-case text a search looks in (name, UPN, department), once per user object. */
 function haystack(user: QueueUser): string {
   let text = haystacks.get(user);
   if (text === undefined) {
-    text = `${user.displayName}\n${user.upn}`.toLowerCase();
+    text = `${user.displayName}\n${user.upn}\n${user.department ?? ''}`.toLowerCase();
     haystacks.set(user, text);
   }
   return text;

@@ -66,6 +66,8 @@ const LAST = [
   'Tanaka',
 ];
 
+const DEPARTMENTS = ['Finance', 'Engineering', 'Ward 4', 'Sales', 'Marketing', 'Facilities'];
+
 /** Mostly pending, with some of every other status, spread through the queue. */
 function statusFor(i: number): { status: UserStatus; detail: string | null } {
   const r = (i * 7919) % 100;
@@ -86,6 +88,7 @@ export function manyUsers(n: number): QueueUser[] {
       id: `m-${seq}`,
       displayName: `${first} ${last} ${seq}`,
       upn: `${first}.${last}.${seq}@contoso.com`.toLowerCase(),
+      department: DEPARTMENTS[Math.floor(i / 5) % DEPARTMENTS.length]!,
       ...statusFor(i),
     });
   }
