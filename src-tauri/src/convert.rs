@@ -81,6 +81,7 @@ pub fn queue_user(row: QueueRow) -> QueueUser {
             QueueStatus::Registered => UserStatus::Registered,
             QueueStatus::Failed => UserStatus::Failed,
             QueueStatus::Skipped => UserStatus::Skipped,
+            QueueStatus::Revoked => UserStatus::Revoked,
             QueueStatus::NeedsAttention => UserStatus::NeedsAttention,
         },
         detail: row.detail,

@@ -40,6 +40,8 @@ pub enum UserStatus {
     Failed,
     /// Not eligible or skipped.
     Skipped,
+    /// The key was reported lost or returned: its passkey is deleted, a new key is a retry.
+    Revoked,
     /// The registration could not be confirmed or ruled out: an operator decides.
     NeedsAttention,
 }

@@ -41,7 +41,7 @@ describe('Inventory', () => {
     expect(inv.outcome).toMatchObject({ kind: 'lost', items: [{ id: a!.id, state: 'revoked' }] });
     expect(inv.items.find((e) => e.id === a!.id)?.state).toBe('revoked');
     expect(backend.users.find((u) => u.id === a!.userId)).toMatchObject({
-      status: 'skipped',
+      status: 'revoked',
       detail: 'key reported lost',
     });
     expect(await inv.takeBack('returned', b!.serial)).toBe(true);

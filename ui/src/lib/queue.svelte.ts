@@ -220,6 +220,7 @@ export function countStatuses(users: readonly QueueUser[]): QueueCounts {
     failed: 0,
     skipped: 0,
     needsAttention: 0,
+    revoked: 0,
   };
   for (const u of users) counts[u.status] += 1;
   return counts;

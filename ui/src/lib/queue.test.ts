@@ -23,7 +23,13 @@ describe('Queue', () => {
 
   it('counts users per status', () => {
     expect(
-      countStatuses([user('a'), user('b', 'failed'), user('c'), user('d', 'skipped')]),
+      countStatuses([
+        user('a'),
+        user('b', 'failed'),
+        user('c'),
+        user('d', 'skipped'),
+        user('e', 'revoked'),
+      ]),
     ).toEqual({
       pending: 2,
       inProgress: 0,
@@ -31,6 +37,7 @@ describe('Queue', () => {
       failed: 1,
       skipped: 1,
       needsAttention: 0,
+      revoked: 1,
     });
   });
 

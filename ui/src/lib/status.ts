@@ -14,6 +14,7 @@ export const STATUS_ORDER: readonly UserStatus[] = [
   'needsAttention',
   'failed',
   'skipped',
+  'revoked',
 ];
 
 /** The grouped tabs (the count tiles). */
@@ -36,7 +37,7 @@ export function matchesFilter(status: UserStatus, filter: QueueFilter): boolean 
     case 'pending':
       return status === 'pending' || status === 'inProgress';
     case 'done':
-      return status === 'registered' || status === 'skipped';
+      return status === 'registered' || status === 'skipped' || status === 'revoked';
     case 'failed':
       return status === 'failed' || status === 'needsAttention';
     default:

@@ -1,7 +1,7 @@
 /**
  * The fake backend's key inventory: one entry per registered user (seeded from the users'
  * `Model · serial` detail, then one per registration), with the engine's lost and returned
- * rules — only *issued* entries are taken back; a lost key leaves its user skipped ("key
+ * rules — only *issued* entries are taken back; a lost key leaves its user revoked ("key
  * reported lost") until re-issued, a returned one likewise ("key returned").
  */
 import type { InventoryItem } from '../bindings/InventoryItem';

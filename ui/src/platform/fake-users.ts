@@ -73,7 +73,8 @@ function statusFor(i: number): { status: UserStatus; detail: string | null } {
   const r = (i * 7919) % 100;
   if (r < 60) return { status: 'pending', detail: null };
   if (r < 80) return { status: 'registered', detail: `YubiKey 5 NFC · ${28_800_000 + i}` };
-  if (r < 88) return { status: 'skipped', detail: 'Account is disabled' };
+  if (r < 86) return { status: 'skipped', detail: 'Account is disabled' };
+  if (r < 88) return { status: 'revoked', detail: 'key reported lost' };
   if (r < 96) return { status: 'failed', detail: 'Microsoft Graph throttled the request' };
   return { status: 'needsAttention', detail: 'Registration outcome unknown' };
 }

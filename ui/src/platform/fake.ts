@@ -269,6 +269,9 @@ export class FakeBackend implements Backend {
   async provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void> {
     const user = this.users.find((u) => u.id === userId);
     if (!user) throw ipcError('notEligible', 'This user is not in the group.', 'Reload the queue.');
+    if (user.status === 'revoked') {
+      throw ipcError('revoked', 'This user’s key was reported lost.', 'Issue a new key first.');
+    }
     if (user.status === 'registered' || user.status === 'skipped') {
       throw ipcError('notEligible', 'This user cannot be provisioned now.', 'Pick a pending user.');
     }
@@ -380,8 +383,12 @@ export class FakeBackend implements Backend {
 
   async retryUser(userId: string): Promise<void> {
     const user = this.users.find((u) => u.id === userId);
-    if (!user || (user.status !== 'failed' && user.status !== 'skipped')) {
-      throw ipcError('invalidInput', 'Only a failed or skipped user can be retried.', 'Reload.');
+    if (!user || !['failed', 'skipped', 'revoked'].includes(user.status)) {
+      throw ipcError(
+        'invalidInput',
+        'Only a failed, skipped or revoked user can be retried.',
+        'Reload.',
+      );
     }
     user.status = 'pending';
     user.detail = null;
@@ -462,7 +469,7 @@ export class FakeBackend implements Backend {
       throw ipcError('nothingToResolve', 'This user has no key from KeyDesk.', 'Reload.');
     }
     this.escrow.delete(userId);
-    user.status = reissue ? 'pending' : 'skipped';
+    user.status = reissue ? 'pending' : 'revoked';
     user.detail = reissue ? null : 'key reported lost';
   }
 
@@ -492,7 +499,7 @@ export class FakeBackend implements Backend {
       const user = this.users.find((u) => u.id === e.userId);
       this.escrow.delete(e.userId);
       if (user && user.status === 'registered') {
-        user.status = 'skipped';
+        user.status = 'revoked';
         user.detail = why;
       }
     }

@@ -48,8 +48,10 @@ pub enum QueueStatus {
     Registered,
     /// Stopped with an error.
     Failed,
-    /// Not eligible, skipped or revoked.
+    /// Not eligible, or skipped by the operator.
     Skipped,
+    /// The key was reported lost or returned and its passkey deleted; a new key is a retry.
+    Revoked,
     /// The registration could not be confirmed or ruled out: an operator decides.
     NeedsAttention,
 }
@@ -61,7 +63,8 @@ impl QueueStatus {
             JobState::Pending => QueueStatus::Pending,
             JobState::Registered => QueueStatus::Registered,
             JobState::Failed => QueueStatus::Failed,
-            JobState::Skipped | JobState::Revoked => QueueStatus::Skipped,
+            JobState::Skipped => QueueStatus::Skipped,
+            JobState::Revoked => QueueStatus::Revoked,
             JobState::NeedsAttention => QueueStatus::NeedsAttention,
             _ => QueueStatus::InProgress,
         }
