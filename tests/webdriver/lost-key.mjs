@@ -42,18 +42,15 @@ export async function lostKey(s, upn) {
   await s.waitElement('the outcome "revoked"', '[data-testid="inventory-outcome"]');
   await s.waitAttr('the key listed as revoked', row, 'data-state', 'revoked');
   await waitFor(`the passkey of ${upn} gone from the simulated tenant`, async () => (await passkeyCount(sim, upn)) === 0);
-  log(`key reported lost: passkey of ${upn} deleted in the simulated tenant, inventory says revoked`);
+  const queueRow = `[data-testid="user-row"][data-upn=${quoted(upn)}]`;
+  await s.waitAttr(`the row of ${upn} marked revoked`, queueRow, 'data-status', 'revoked');
+  log(`key reported lost: passkey of ${upn} deleted in the simulated tenant, inventory and queue say revoked`);
   await s.shot('webdriver-lost.png');
 
   await s.click(await s.waitElement('the "Issue a new key" button', '[data-testid="reissue"]'));
   await s.waitElement('the re-issue confirmed', '[data-testid="reissued"]');
   await s.click(await s.waitElement('the inventory "Close" button', '[data-testid="inventory-close"]'));
-  await s.waitAttr(
-    `the row of ${upn} back to pending`,
-    `[data-testid="user-row"][data-upn=${quoted(upn)}]`,
-    'data-status',
-    'pending',
-  );
+  await s.waitAttr(`the row of ${upn} back to pending`, queueRow, 'data-status', 'pending');
   log('re-issue queued: the user is pending again');
 
   await s.click(await s.waitElement('the "History" button', '[data-testid="open-history"]'));

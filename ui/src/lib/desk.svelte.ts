@@ -15,6 +15,7 @@ import { Keys } from './keys.svelte';
 import { LetterPrint } from './letter.svelte';
 import { Letters } from './letters.svelte';
 import { IdleLock } from './idle.svelte';
+import { Pace } from './pace.svelte';
 import { printLetter } from './print';
 import { Queue } from './queue.svelte';
 import { Session } from './session.svelte';
@@ -39,6 +40,8 @@ export class Desk {
   readonly letter = new LetterPrint();
   readonly letters = new Letters();
   readonly attention = new Attention();
+  /** Registrations of this session, for the dashboard strip. */
+  readonly pace = new Pace(Date.now());
   readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
   readonly session: Session;
 
@@ -133,6 +136,7 @@ export class Desk {
         'registered',
         r.keySerial ? `${r.keyModel} · ${r.keySerial}` : r.keyModel,
       );
+      this.pace.record(Date.now());
     } else if (this.job.error) {
       const error = this.job.error;
       const keyId = this.job.keyId;

@@ -33,7 +33,22 @@ function users(n: number): string {
   return plural.select(n) === 'one' ? `${num(n)} user` : `${num(n)} users`;
 }
 
+/** A duration as the strip says it: `8 min`, `2 h 5 min`. */
+function duration(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 60) return `${num(minutes)} min`;
+  return `${num(Math.floor(minutes / 60))} h ${num(minutes % 60)} min`;
+}
+
 export const msg = {
+  pace: {
+    label: 'Progress of this session',
+    done: (n: number) => `${num(n)} registered`,
+    remaining: (n: number) => `${num(n)} remaining`,
+    perHour: (n: number) => `${num(Math.round(n))} users/hour (last 10 min)`,
+    warming: 'pace after the first minute',
+    left: (ms: number) => `about ${duration(ms)} left`,
+  },
   status: {
     pending: 'Pending',
     inProgress: 'In progress',
