@@ -18,6 +18,16 @@ fn user(id: &str, enabled: bool, guest: bool) -> DirectoryUser {
     }
 }
 
+/// A demo station (fresh files, keys in memory) in `dir`.
+fn demo_station(dir: &std::path::Path) -> Station {
+    Station::open_with(
+        dir,
+        StationFiles::DEMO,
+        Some(Box::new(MemoryStore::default())),
+    )
+    .unwrap()
+}
+
 #[test]
 fn demo_files_start_fresh_beside_the_desk_files_and_the_lock_is_taken_once() {
     let dir = tempfile::tempdir().unwrap();
@@ -31,12 +41,7 @@ fn demo_files_start_fresh_beside_the_desk_files_and_the_lock_is_taken_once() {
     )
     .unwrap();
     {
-        let demo = Station::open_with(
-            dir.path(),
-            StationFiles::DEMO,
-            Some(Box::new(MemoryStore::default())),
-        )
-        .unwrap();
+        let demo = demo_station(dir.path());
         assert!(
             demo.journal.jobs().unwrap().is_empty(),
             "a demo starts with no jobs"
@@ -65,12 +70,7 @@ fn demo_files_start_fresh_beside_the_desk_files_and_the_lock_is_taken_once() {
 #[test]
 fn queue_rows_join_users_with_their_jobs_in_the_users_order() {
     let dir = tempfile::tempdir().unwrap();
-    let station = Station::open_with(
-        dir.path(),
-        StationFiles::DEMO,
-        Some(Box::new(MemoryStore::default())),
-    )
-    .unwrap();
+    let station = demo_station(dir.path());
     let j = &station.journal;
     j.advance("done", "done@contoso.com", JobEvent::OptionsFetched, None)
         .unwrap();
@@ -129,12 +129,7 @@ fn queue_rows_join_users_with_their_jobs_in_the_users_order() {
 #[test]
 fn users_moved_to_the_top_come_first_latest_move_first_and_the_rest_keep_their_order() {
     let dir = tempfile::tempdir().unwrap();
-    let station = Station::open_with(
-        dir.path(),
-        StationFiles::DEMO,
-        Some(Box::new(MemoryStore::default())),
-    )
-    .unwrap();
+    let station = demo_station(dir.path());
     let j = &station.journal;
     let users: Vec<_> = ["a", "b", "c", "d", "e", "f"]
         .iter()

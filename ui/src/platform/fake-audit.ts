@@ -4,13 +4,10 @@
  * for the window, not for the engine — but breaks the same way when an entry is edited,
  * which `tamper()` does for tests.
  */
-export interface FakeAuditEntry {
-  seq: number;
-  at: number;
-  operator: string;
-  action: string;
-  subject: string;
-  detail: string;
+import type { AuditRow } from '../lib/history.svelte';
+
+/** An entry as the export writes it: what the history window reads, and its MAC. */
+export interface FakeAuditEntry extends AuditRow {
   mac: string;
 }
 
