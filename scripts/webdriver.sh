@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs the WebDriver test: the real app in demo mode under Xvfb, driven through
-# tauri-driver + WebKitWebDriver by tests/webdriver/provision.mjs. Every process it starts
-# is stopped on exit. Usage: scripts/webdriver.sh PATH_TO_KEYDESK_BINARY
+# tauri-driver + WebKitWebDriver by tests/webdriver/provision.mjs (provisioning, then the
+# lost-key flow). Every process it starts is stopped on exit.
+# Usage: scripts/webdriver.sh PATH_TO_KEYDESK_BINARY
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP="$(realpath "$1")"
@@ -29,6 +30,6 @@ for _ in $(seq 100); do
   curl -fsS "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break; sleep 0.1
 done
 
-KEYDESK_APP="$APP" WEBDRIVER_URL="http://127.0.0.1:$PORT" SCREENSHOT_DIR=target \
+KEYDESK_APP="$APP" KEYDESK_APP_LOG=target/tauri-driver.log WEBDRIVER_URL="http://127.0.0.1:$PORT" SCREENSHOT_DIR=target \
   timeout 240 node tests/webdriver/provision.mjs
-echo "webdriver: passed (screenshots: target/webdriver-provision.png, target/webdriver-connection.png)"
+echo "webdriver: passed (screenshots: target/webdriver-provision.png, target/webdriver-connection.png, target/webdriver-lost.png)"

@@ -113,6 +113,9 @@ mod tests {
             include_str!("commands/mod.rs"),
             include_str!("commands/attention.rs"),
             include_str!("commands/connection.rs"),
+            include_str!("commands/history.rs"),
+            include_str!("commands/inventory.rs"),
+            include_str!("commands/queue.rs"),
             include_str!("commands/settings.rs"),
         ]
         .concat();

@@ -81,9 +81,11 @@ pub fn queue_user(row: QueueRow) -> QueueUser {
             QueueStatus::Registered => UserStatus::Registered,
             QueueStatus::Failed => UserStatus::Failed,
             QueueStatus::Skipped => UserStatus::Skipped,
+            QueueStatus::Revoked => UserStatus::Revoked,
             QueueStatus::NeedsAttention => UserStatus::NeedsAttention,
         },
         detail: row.detail,
+        department: row.user.department,
     }
 }
 

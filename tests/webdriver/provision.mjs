@@ -1,91 +1,22 @@
 #!/usr/bin/env node
-// End-to-end: drive the built KeyDesk app in --demo mode through tauri-driver (W3C WebDriver)
-// and provision one user with a simulated key.
+// End-to-end: drive the built KeyDesk app in --demo mode through tauri-driver (W3C WebDriver),
+// provision one user with a simulated key, then report that key lost (lost-key.mjs).
 //
 //   KEYDESK_APP=target/release/keydesk tauri-driver &   # listens on 127.0.0.1:4444
 //   KEYDESK_APP=target/release/keydesk node tests/webdriver/provision.mjs
 //
 // Env: KEYDESK_APP (required), WEBDRIVER_URL (default http://127.0.0.1:4444),
-// SCREENSHOT_DIR (default target), KEYDESK_UI_URL (only to try this script against the UI
+// SCREENSHOT_DIR (default target), KEYDESK_APP_LOG (the file the app's log goes to, where
+// the lost-key step finds the demo's simulated tenant), KEYDESK_UI_URL (only to try this script against the UI
 // in a plain browser via chromedriver: the page is opened at that URL after the session
 // starts). Node 20, no dependencies. Exits non-zero on failure and
 // dumps the page source to stderr.
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { log, quoted, session, waitFor, WEBDRIVER, wd } from './driver.mjs';
+import { lostKey } from './lost-key.mjs';
 
-const WEBDRIVER = (process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444').replace(/\/$/, '');
 const APP = process.env.KEYDESK_APP;
 const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
-const STEP_TIMEOUT_MS = Number(process.env.WEBDRIVER_STEP_TIMEOUT_MS ?? 20_000);
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
-
-const log = (...args) => console.log(`[webdriver ${new Date().toISOString().slice(11, 19)}]`, ...args);
-
-async function wd(method, path, body) {
-  const res = await fetch(`${WEBDRIVER}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 300)}`);
-  }
-  if (!res.ok || (json.value && json.value.error)) {
-    const v = json.value ?? {};
-    const err = new Error(`${method} ${path}: ${v.error ?? res.status}: ${v.message ?? text.slice(0, 300)}`);
-    err.webdriverError = v.error;
-    throw err;
-  }
-  return json.value;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Poll `probe` until it returns a truthy value; fail with `what` after the deadline. */
-async function waitFor(what, probe, timeoutMs = STEP_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) {
-      const cause = lastError ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
-    }
-    await sleep(200);
-  }
-}
-
-function session(id) {
-  const base = `/session/${id}`;
-  const s = {
-    findAll: async (css) =>
-      (await wd('POST', `${base}/elements`, { using: 'css selector', value: css })).map((e) => e[ELEMENT]),
-    find: async (css) => (await s.findAll(css))[0] ?? null,
-    text: (el) => wd('GET', `${base}/element/${el}/text`),
-    attr: (el, name) => wd('GET', `${base}/element/${el}/attribute/${encodeURIComponent(name)}`),
-    click: (el) => wd('POST', `${base}/element/${el}/click`, {}),
-    source: () => wd('GET', `${base}/source`),
-    screenshot: () => wd('GET', `${base}/screenshot`),
-    /** Wait until an element matching `css` exists (and `accept(text)` holds, if given). */
-    waitElement: (what, css, accept) =>
-      waitFor(what, async () => {
-        for (const el of await s.findAll(css)) {
-          if (!accept || accept(await s.text(el))) return el;
-        }
-        return null;
-      }),
-  };
-  return s;
-}
 
 async function main() {
   const uiUrl = process.env.KEYDESK_UI_URL;
@@ -95,7 +26,7 @@ async function main() {
     capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args: ['--demo'] } } },
   });
   const id = created.sessionId;
-  const s = session(id);
+  const s = session(id, SHOT_DIR);
   let failed = false;
   try {
     if (uiUrl) await wd('POST', `/session/${id}/url`, { url: uiUrl });
@@ -127,18 +58,15 @@ async function main() {
     if (!/^\d{6}$/.test(pin)) throw new Error(`expected a 6-digit PIN, got "${pin}"`);
     log('PIN shown: 6 digits');
 
-    await waitFor(`the row of ${upn} to show data-status="registered"`, async () => {
-      const el = await s.find(`[data-testid="user-row"][data-upn="${upn.replace(/["\\]/g, '\\$&')}"]`);
-      return el && (await s.attr(el, 'data-status')) === 'registered';
-    });
+    await s.waitAttr(
+      `the row of ${upn} to show data-status="registered"`,
+      `[data-testid="user-row"][data-upn=${quoted(upn)}]`,
+      'data-status',
+      'registered',
+    );
 
     await mkdir(SHOT_DIR, { recursive: true });
-    const shot = async (name) => {
-      const file = join(SHOT_DIR, name);
-      await writeFile(file, Buffer.from(await s.screenshot(), 'base64'));
-      log(`screenshot: ${file}`);
-    };
-    await shot('webdriver-provision.png');
+    await s.shot('webdriver-provision.png');
 
     // Leaving a PIN whose letter nobody confirmed asks first; the PIN stays in escrow and
     // is counted under "Letters to print".
@@ -154,20 +82,25 @@ async function main() {
     await s.click(await s.waitElement('the header "Connection" button', '[data-testid="open-connection"]'));
     await s.click(await s.waitElement('the "Check the tenant" button', '[data-testid="check"]'));
     await s.waitElement('the tenant check lines', '[data-testid="check-line"]');
-    await shot('webdriver-connection.png');
+    await s.shot('webdriver-connection.png');
+    await s.click(await s.waitElement('the "Back to the queue" button', '[data-testid="back-to-desk"]'));
+
+    await lostKey(s, upn);
     log('PASS');
   } catch (e) {
     failed = true;
     try {
       process.stderr.write(`\n----- page source -----\n${await s.source()}\n----- end page source -----\n`);
-      // A blank page usually means the UI's entry module threw: importing it again
-      // rejects with the same error, which the page itself never shows.
+      // A blank page usually means the UI's entry module threw, which the page never
+      // shows. WebKit resolves a second import of the same URL although its evaluation
+      // threw, so the module is evaluated afresh under another URL to hear the error.
       const why = await wd('POST', `/session/${id}/execute/async`, {
         script:
           "const done = arguments[arguments.length - 1];" +
           "const entry = document.querySelector('script[type=module]');" +
           "if (!entry) { done('no entry module'); } else {" +
-          "import(entry.src).then(() => done('entry module loaded; #app has ' + document.getElementById('app').childElementCount + ' children'), (e) => done('entry module failed: ' + e + ' ' + (e && e.stack)));}",
+          "const before = document.getElementById('app').childElementCount;" +
+          "import(entry.src + '?again').then(() => done('entry module evaluates; #app had ' + before + ' children'), (e) => done('entry module failed: ' + e + ' ' + (e && e.stack)));}",
         args: [],
       }).catch((e) => `(could not ask: ${e.message})`);
       process.stderr.write(`ui: ${why}\n`);

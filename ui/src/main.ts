@@ -5,12 +5,14 @@
 import { mount } from 'svelte';
 import App from './App.svelte';
 import { Desk } from './lib/desk.svelte';
+import { useTheme } from './lib/theme.svelte';
 import { pickBackend } from './platform';
 import './app.css';
 
 const target = document.getElementById('app');
 if (!target) throw new Error('#app missing from index.html');
 
+useTheme(); // the remembered theme, before the first paint
 const desk = new Desk(await pickBackend());
 mount(App, { target, props: { desk } });
 void desk.start();

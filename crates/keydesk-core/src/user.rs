@@ -16,6 +16,9 @@ pub struct DirectoryUser {
     pub enabled: bool,
     /// userType is "Guest".
     pub guest: bool,
+    /// department, when set.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub department: Option<String>,
 }
 
 impl DirectoryUser {

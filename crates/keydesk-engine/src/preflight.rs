@@ -146,6 +146,7 @@ mod tests {
             display_name: String::new(),
             enabled: true,
             guest: false,
+            department: None,
         }
     }
 
@@ -221,6 +222,7 @@ mod tests {
             display_name: String::new(),
             enabled: true,
             guest: true,
+            department: None,
         };
         assert!(check_user(&user).unwrap_err().to_string().contains("guest"));
         user.guest = false;

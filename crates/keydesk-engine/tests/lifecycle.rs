@@ -12,7 +12,7 @@ use keydesk_core::job::JobState;
 use keydesk_core::Pin;
 use keydesk_engine::inventory::KeyStatus;
 use keydesk_engine::keys::{ClaimedKey, KeySource, RackKeys};
-use keydesk_engine::queue::{self, Filter};
+use keydesk_engine::queue::{self, Filter, QueueStatus};
 use keydesk_engine::settings::{Ctap21, ExistingPin};
 use keydesk_engine::system_now;
 use keydesk_engine::{lost, provision_user, Context, Journal, ProvisionError, Step};
@@ -252,6 +252,17 @@ async fn a_lost_key_is_revoked_in_entra_and_reissued_and_the_queue_can_be_steere
             journal.find_inventory("LOST-1").unwrap()[0].status,
             KeyStatus::Revoked
         );
+        // The queue says so, apart from the users skipped by hand.
+        let rows = queue::rows(&journal, &users).unwrap();
+        assert_eq!(
+            rows.iter().map(|r| r.status).collect::<Vec<_>>(),
+            [
+                QueueStatus::Revoked,
+                QueueStatus::Skipped,
+                QueueStatus::Pending
+            ]
+        );
+        assert_eq!(rows[0].detail.as_deref(), Some("key reported lost"));
         let again = provision_user(&ctx, &users[0], &keys, &quiet)
             .await
             .unwrap_err();

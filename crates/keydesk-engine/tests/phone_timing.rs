@@ -38,6 +38,7 @@ impl Directory for FakeTenant {
             display_name: "Kim".into(),
             enabled: true,
             guest: false,
+            department: None,
         })
     }
     async fn group_users(&self, _: &str) -> Result<Vec<DirectoryUser>, ProvisionError> {

@@ -14,7 +14,18 @@ fn user(id: &str, enabled: bool, guest: bool) -> DirectoryUser {
         display_name: id.into(),
         enabled,
         guest,
+        department: None,
     }
+}
+
+/// A demo station (fresh files, keys in memory) in `dir`.
+fn demo_station(dir: &std::path::Path) -> Station {
+    Station::open_with(
+        dir,
+        StationFiles::DEMO,
+        Some(Box::new(MemoryStore::default())),
+    )
+    .unwrap()
 }
 
 #[test]
@@ -30,12 +41,7 @@ fn demo_files_start_fresh_beside_the_desk_files_and_the_lock_is_taken_once() {
     )
     .unwrap();
     {
-        let demo = Station::open_with(
-            dir.path(),
-            StationFiles::DEMO,
-            Some(Box::new(MemoryStore::default())),
-        )
-        .unwrap();
+        let demo = demo_station(dir.path());
         assert!(
             demo.journal.jobs().unwrap().is_empty(),
             "a demo starts with no jobs"
@@ -64,12 +70,7 @@ fn demo_files_start_fresh_beside_the_desk_files_and_the_lock_is_taken_once() {
 #[test]
 fn queue_rows_join_users_with_their_jobs_in_the_users_order() {
     let dir = tempfile::tempdir().unwrap();
-    let station = Station::open_with(
-        dir.path(),
-        StationFiles::DEMO,
-        Some(Box::new(MemoryStore::default())),
-    )
-    .unwrap();
+    let station = demo_station(dir.path());
     let j = &station.journal;
     j.advance("done", "done@contoso.com", JobEvent::OptionsFetched, None)
         .unwrap();
@@ -123,4 +124,38 @@ fn queue_rows_join_users_with_their_jobs_in_the_users_order() {
     );
     // Reading the queue enqueues nobody.
     assert_eq!(j.jobs().unwrap().len(), 3);
+}
+
+#[test]
+fn users_moved_to_the_top_come_first_latest_move_first_and_the_rest_keep_their_order() {
+    let dir = tempfile::tempdir().unwrap();
+    let station = demo_station(dir.path());
+    let j = &station.journal;
+    let users: Vec<_> = ["a", "b", "c", "d", "e", "f"]
+        .iter()
+        .map(|id| user(id, true, false))
+        .collect();
+    // "b" was worked before: the journal knows it, at the end of its queue.
+    j.advance("b", "b@contoso.com", JobEvent::OptionsFetched, None)
+        .unwrap();
+    let order = |j| -> Vec<String> {
+        queue::rows(j, &users)
+            .unwrap()
+            .into_iter()
+            .map(|r| r.user.id)
+            .collect()
+    };
+    assert_eq!(order(j), ["a", "b", "c", "d", "e", "f"]);
+
+    queue::move_to_top(j, &[users[4].clone(), users[2].clone()]).unwrap();
+    assert_eq!(order(j), ["e", "c", "a", "b", "d", "f"]);
+    queue::move_to_top(j, &[users[5].clone()]).unwrap();
+    assert_eq!(order(j), ["f", "e", "c", "a", "b", "d"]);
+    // A batch works them in that order too.
+    let work: Vec<_> = queue::workable(j, users.clone())
+        .unwrap()
+        .into_iter()
+        .map(|u| u.id)
+        .collect();
+    assert_eq!(work[..3], ["f", "e", "c"]);
 }

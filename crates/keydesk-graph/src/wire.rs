@@ -31,6 +31,7 @@ pub(crate) struct UserDto {
     pub display_name: Option<String>,
     pub account_enabled: Option<bool>,
     pub user_type: Option<String>,
+    pub department: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -182,6 +182,8 @@ async fn group_users_follows_every_page_without_duplicates() {
         assert_eq!(users.iter().filter(|u| u.guest).count(), 2);
         assert_eq!(users.iter().filter(|u| !u.enabled).count(), 1);
         assert!(users.iter().all(|u| u.upn.contains('@')));
+        // Every seeded user has a department, which the queue's search reads.
+        assert!(users.iter().all(|u| u.department.is_some()), "{users:?}");
         // 28 users in pages of 7: four pages, plus one token request's worth of nothing else.
         assert_eq!(sim_counter(&sim, "graphRequests").await, 1 + 4);
         sim.shutdown().await;

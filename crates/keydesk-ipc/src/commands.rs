@@ -62,6 +62,10 @@ macro_rules! with_commands {
             fn provision_cancel() -> ();
             /// The operator skips a pending or failed user: the queue marks it Skipped.
             fn queue_skip(user_id: String) -> ();
+            /// The operator retries a failed (or skipped) user: the queue marks it Pending.
+            fn queue_retry(user_id: String) -> ();
+            /// The operator moves these users (in this order) ahead of the whole queue.
+            fn queue_move_to_top(user_ids: Vec<String>) -> ();
             /// The operator printed the user's PIN letter: the escrowed PIN is wiped.
             fn letter_printed(user_id: String) -> ();
             /// Every sealed PIN whose letter is not confirmed printed yet.
@@ -77,6 +81,21 @@ macro_rules! with_commands {
             /// The user's key is lost or to be replaced: its passkey is deleted in Entra
             /// and revoked in the inventory; with `reissue`, the user is pending again.
             fn key_revoke(user_id: String, reissue: bool) -> ();
+            /// The whole key inventory, newest first.
+            fn inventory_list() -> Vec<$crate::InventoryItem>;
+            /// A key is lost: every issued passkey found for `serial_or_user` (a key serial,
+            /// a user id or a UPN) is deleted in Entra and revoked in the inventory. Returns
+            /// the entries revoked; rejects with `nothingToResolve` when none is issued.
+            fn inventory_lost(serial_or_user: String) -> Vec<$crate::InventoryItem>;
+            /// A key (by serial) came back to the desk: its passkey is deleted in Entra and
+            /// the entry marked returned. Returns the entries returned; rejects with
+            /// `nothingToResolve` when none is issued.
+            fn inventory_returned(serial: String) -> Vec<$crate::InventoryItem>;
+            /// The audit log in its export format (docs/AUDIT-EXPORT.md): one JSON entry a
+            /// line, then the head line.
+            fn audit_export() -> String;
+            /// Whether the audit log's chain verifies under the station's audit key.
+            fn audit_verify() -> $crate::AuditCheck;
             /// Streams plugged keys: present keys first, then changes.
             fn keys_watch(on_event: $crate::Channel<$crate::KeyEvent>) -> ();
             /// Demo only: plugs a new simulated key.

@@ -15,6 +15,8 @@ mod commands;
 mod connection;
 mod error;
 mod events;
+mod history;
+mod inventory;
 mod settings;
 #[cfg(test)]
 mod typescript;
@@ -26,6 +28,8 @@ pub use connection::{
 };
 pub use error::{ErrorKind, IpcError};
 pub use events::{KeyEvent, ProvisionEvent, Step};
+pub use history::AuditCheck;
+pub use inventory::{InventoryItem, KeyState};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{
     AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,

@@ -40,6 +40,8 @@ pub enum UserStatus {
     Failed,
     /// Not eligible or skipped.
     Skipped,
+    /// The key was reported lost or returned: its passkey is deleted, a new key is a retry.
+    Revoked,
     /// The registration could not be confirmed or ruled out: an operator decides.
     NeedsAttention,
 }
@@ -59,6 +61,10 @@ pub struct QueueUser {
     pub status: UserStatus,
     /// Why skipped or failed, or the registered key.
     pub detail: Option<String>,
+    /// The user's department in the directory, when set (the queue's search reads it).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub department: Option<String>,
 }
 
 /// A plugged security key.

@@ -40,6 +40,8 @@ pub struct User {
     pub surname: String,
     pub mail: String,
     pub job_title: String,
+    /// The department, as HR set it (empty: not set, `null` in Graph).
+    pub department: String,
     pub account_enabled: bool,
     pub user_type: UserType,
     /// The opaque WebAuthn user handle Entra sends as `publicKey.user.id`.

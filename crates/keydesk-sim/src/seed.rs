@@ -107,6 +107,18 @@ const JOB_TITLES: &[&str] = &[
     "Technician",
 ];
 
+/// Departments, one per job title above (the title picks it, so seeding draws no more
+/// random numbers than before and seeded tenants stay the same).
+const DEPARTMENTS: &[&str] = &[
+    "Finance",
+    "Engineering",
+    "Ward 4",
+    "Sales",
+    "Finance",
+    "Marketing",
+    "Facilities",
+];
+
 /// Builds the directory for a configuration.
 pub fn directory(config: &SimConfig) -> Directory {
     let mut rng = StdRng::seed_from_u64(config.seed);
@@ -237,6 +249,7 @@ pub fn directory(config: &SimConfig) -> Directory {
 fn operator_user(rng: &mut StdRng, domain: &str) -> User {
     let mut user = make_user(rng, domain, Kind::Member, "Avery", "Admin", "keydesk.admin");
     user.job_title = "Service Desk Lead".to_owned();
+    user.department = "IT".to_owned();
     user
 }
 
@@ -271,6 +284,7 @@ fn make_user(
             UserType::Member,
         ),
     };
+    let title = rng.random_range(0..JOB_TITLES.len());
     User {
         id,
         upn,
@@ -278,7 +292,8 @@ fn make_user(
         given_name: first.to_owned(),
         surname: last.to_owned(),
         mail,
-        job_title: JOB_TITLES[rng.random_range(0..JOB_TITLES.len())].to_owned(),
+        job_title: JOB_TITLES[title].to_owned(),
+        department: DEPARTMENTS[title].to_owned(),
         account_enabled: !matches!(kind, Kind::Disabled),
         user_type,
         handle,

@@ -74,6 +74,7 @@ pub async fn attention_resolve(
             display_name: String::new(),
             enabled: true,
             guest: false,
+            department: None,
         });
     let mut ctx = state.station.context(&graph);
     ctx.operator = state.operator();

@@ -1,13 +1,19 @@
 //! Tauri commands: read state, call the engine, map the result. Nothing else. The desk's
-//! commands are here; the connection screen's, the settings' and *Jobs that need
-//! attention* have their own modules.
+//! commands are here; the connection screen's, the settings', *Jobs that need attention*,
+//! the key inventory, the history and the queue's bulk operations have their own modules.
 
 mod attention;
 mod connection;
+mod history;
+mod inventory;
+mod queue;
 mod settings;
 
 pub use attention::*;
 pub use connection::*;
+pub use history::*;
+pub use inventory::*;
+pub use queue::*;
 pub use settings::*;
 
 use keydesk_engine::provision_user;

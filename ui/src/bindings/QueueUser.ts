@@ -24,4 +24,8 @@ status: UserStatus,
 /**
  * Why skipped or failed, or the registered key.
  */
-detail: string | null, };
+detail: string | null, 
+/**
+ * The user's department in the directory, when set (the queue's search reads it).
+ */
+department?: string, };

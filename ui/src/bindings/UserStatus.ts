@@ -3,4 +3,4 @@
 /**
  * A user's place in the queue.
  */
-export type UserStatus = "pending" | "inProgress" | "registered" | "failed" | "skipped" | "needsAttention";
+export type UserStatus = "pending" | "inProgress" | "registered" | "failed" | "skipped" | "revoked" | "needsAttention";

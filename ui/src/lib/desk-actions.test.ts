@@ -109,7 +109,7 @@ describe('Desk actions', () => {
     desk.requestRevoke(userId, false);
     expect(desk.confirm?.danger).toBe(true);
     await desk.answer(true);
-    expect(desk.queue.users.find((u) => u.id === userId)?.status).toBe('skipped');
+    expect(desk.queue.users.find((u) => u.id === userId)?.status).toBe('revoked');
     expect(backend.escrow.has(userId)).toBe(false);
 
     const other = desk.queue.users.find((u) => u.status === 'registered')!;

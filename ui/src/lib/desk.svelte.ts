@@ -15,6 +15,7 @@ import { Keys } from './keys.svelte';
 import { LetterPrint } from './letter.svelte';
 import { Letters } from './letters.svelte';
 import { IdleLock } from './idle.svelte';
+import { Pace } from './pace.svelte';
 import { printLetter } from './print';
 import { Queue } from './queue.svelte';
 import { Session } from './session.svelte';
@@ -39,6 +40,8 @@ export class Desk {
   readonly letter = new LetterPrint();
   readonly letters = new Letters();
   readonly attention = new Attention();
+  /** Registrations of this session, for the dashboard strip. */
+  readonly pace = new Pace(Date.now());
   readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
   readonly session: Session;
 
@@ -133,6 +136,7 @@ export class Desk {
         'registered',
         r.keySerial ? `${r.keyModel} · ${r.keySerial}` : r.keyModel,
       );
+      this.pace.record(Date.now());
     } else if (this.job.error) {
       const error = this.job.error;
       const keyId = this.job.keyId;
@@ -204,6 +208,19 @@ export class Desk {
     this.next();
   }
 
+  /** A new key for a user whose key was revoked: back to pending, ready to provision. */
+  async reissue(userId: string): Promise<boolean> {
+    this.actionError = null;
+    try {
+      await this.backend.retryUser(userId);
+    } catch (e) {
+      this.actionError = toIpcError(e);
+      return false;
+    }
+    this.queue.setStatus(userId, 'pending', null);
+    return true;
+  }
+
   /** Open the print dialog for the letter on screen; the outcome is the operator's to confirm. */
   print(): void {
     if (!this.letter.letter) return;
@@ -254,7 +271,7 @@ export class Desk {
         }
       : {
           title: `Report ${user.displayName}’s key lost?`,
-          body: 'The passkey on that key is deleted in Microsoft Entra, so whoever holds the key can no longer sign in with it. The user is marked Skipped until you provision a new key.',
+          body: 'The passkey on that key is deleted in Microsoft Entra, so whoever holds the key can no longer sign in with it. The user is marked Key revoked until you provision a new key.',
           confirmLabel: 'Delete passkey',
           danger: true,
           run: () => this.revoke(userId, false),
@@ -364,12 +381,13 @@ export class Desk {
 }
 
 /** The queue status a failed provisioning leaves a user in: skipped when the user (or the
- * tenant's policy) was refused. */
+ * tenant's policy) was refused, revoked when their key was reported lost. */
 function statusAfter(kind: ErrorKind): UserStatus {
   switch (kind) {
+    case 'revoked':
+      return 'revoked';
     case 'notEligible':
     case 'alreadyRegistered':
-    case 'revoked':
     case 'provisioningDisabled':
     case 'policyRefusesKey':
     case 'nothingToResolve':

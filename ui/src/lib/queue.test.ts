@@ -23,7 +23,13 @@ describe('Queue', () => {
 
   it('counts users per status', () => {
     expect(
-      countStatuses([user('a'), user('b', 'failed'), user('c'), user('d', 'skipped')]),
+      countStatuses([
+        user('a'),
+        user('b', 'failed'),
+        user('c'),
+        user('d', 'skipped'),
+        user('e', 'revoked'),
+      ]),
     ).toEqual({
       pending: 2,
       inProgress: 0,
@@ -31,6 +37,7 @@ describe('Queue', () => {
       failed: 1,
       skipped: 1,
       needsAttention: 0,
+      revoked: 1,
     });
   });
 
@@ -104,7 +111,8 @@ describe('Queue filters and keyboard', () => {
       q.filter = filter;
       expect(q.filterCounts[filter]).toBe(q.visible.length);
     }
-    expect(q.filterCounts).toEqual({ all: 6, pending: 2, done: 2, failed: 2 });
+    expect(q.filterCounts).toMatchObject({ all: 6, pending: 2, done: 2, failed: 2 });
+    expect(q.filterCounts['status:needsAttention']).toBe(1);
   });
 
   it('says when the filter hides the selected user', () => {

@@ -7,6 +7,7 @@
  */
 import type { AppInfo } from '../bindings/AppInfo';
 import type { AttentionJob } from '../bindings/AttentionJob';
+import type { AuditCheck } from '../bindings/AuditCheck';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
@@ -14,6 +15,7 @@ import type { DeskSettings } from '../bindings/DeskSettings';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
 import type { UserStatus } from '../bindings/UserStatus';
+import type { InventoryItem } from '../bindings/InventoryItem';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
 import type { PendingLetter } from '../bindings/PendingLetter';
@@ -54,6 +56,10 @@ export interface Backend {
   cancelProvision(): Promise<void>;
   /** The operator skips a pending or failed user: its status becomes `skipped`. */
   skipUser(userId: string): Promise<void>;
+  /** The operator retries a failed or skipped user: its status becomes `pending`. */
+  retryUser(userId: string): Promise<void>;
+  /** The operator moves these users (in this order) ahead of the whole queue. */
+  moveToTop(userIds: string[]): Promise<void>;
   /** The user's PIN letter is printed: the backend wipes the PIN it kept (sealed) till now. */
   letterPrinted(userId: string): Promise<void>;
   /** Every sealed PIN whose letter is not confirmed printed (no PINs in the list). */
@@ -66,6 +72,22 @@ export interface Backend {
   attentionResolve(userId: string, methodId: string | null): Promise<UserStatus>;
   /** Lost or replaced key: delete and revoke the passkey; `reissue` makes the user pending. */
   revokeKey(userId: string, reissue: boolean): Promise<void>;
+  /** The whole key inventory, newest first. */
+  inventoryList(): Promise<InventoryItem[]>;
+  /**
+   * A key is lost: every issued passkey for this serial, user id or UPN is deleted in Entra
+   * and revoked. Resolves with the entries revoked; rejects when none is issued.
+   */
+  inventoryLost(serialOrUser: string): Promise<InventoryItem[]>;
+  /**
+   * A key (by serial) came back: its passkey is deleted and the entry marked returned.
+   * Rejects when no issued key has this serial.
+   */
+  inventoryReturned(serial: string): Promise<InventoryItem[]>;
+  /** The audit log in its export format (docs/AUDIT-EXPORT.md). */
+  auditExport(): Promise<string>;
+  /** Whether the audit chain verifies (a broken chain resolves with `ok: false`). */
+  auditVerify(): Promise<AuditCheck>;
   /** Stream plugged-key changes, starting with a synthetic `added` per present key. */
   watchKeys(onEvent: (event: KeyEvent) => void): Promise<void>;
   /** Demo only: plug a simulated key. */

@@ -13,12 +13,14 @@
  */
 import type { AppInfo } from '../bindings/AppInfo';
 import type { AttentionJob } from '../bindings/AttentionJob';
+import type { AuditCheck } from '../bindings/AuditCheck';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
 import type { DeskSettings } from '../bindings/DeskSettings';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
+import type { InventoryItem } from '../bindings/InventoryItem';
 import type { IpcError } from '../bindings/IpcError';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
@@ -29,6 +31,8 @@ import type { Registered } from '../bindings/Registered';
 import type { Step } from '../bindings/Step';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from './backend';
+import { FakeAudit } from './fake-audit';
+import { FakeInventory } from './fake-inventory';
 import { FakeTenant } from './fake-tenant';
 
 export interface FakeOptions {
@@ -61,6 +65,7 @@ export const SEED_USERS: readonly QueueUser[] = [
     id: 'u-01',
     displayName: 'Adele Vance',
     upn: 'adele.vance@contoso.com',
+    department: 'Finance',
     status: 'pending',
     detail: null,
   },
@@ -68,6 +73,7 @@ export const SEED_USERS: readonly QueueUser[] = [
     id: 'u-02',
     displayName: 'Alex Wilber',
     upn: 'alex.wilber@contoso.com',
+    department: 'Engineering',
     status: 'registered',
     detail: 'YubiKey 5 NFC · 28800412',
   },
@@ -75,6 +81,7 @@ export const SEED_USERS: readonly QueueUser[] = [
     id: 'u-03',
     displayName: 'Diego Siciliani',
     upn: 'diego.siciliani@contoso.com',
+    department: 'Sales',
     status: 'pending',
     detail: null,
   },
@@ -82,6 +89,7 @@ export const SEED_USERS: readonly QueueUser[] = [
     id: 'u-04',
     displayName: 'Grady Archie',
     upn: 'grady.archie@contoso.com',
+    department: 'Ward 4',
     status: 'pending',
     detail: null,
   },
@@ -89,6 +97,7 @@ export const SEED_USERS: readonly QueueUser[] = [
     id: 'u-05',
     displayName: 'Henrietta Mueller',
     upn: 'henrietta.mueller@contoso.com',
+    department: 'Finance',
     status: 'pending',
     detail: null,
   },
@@ -96,6 +105,7 @@ export const SEED_USERS: readonly QueueUser[] = [
     id: 'u-06',
     displayName: 'Isaiah Langer',
     upn: 'isaiah.langer@contoso.com',
+    department: 'Marketing',
     status: 'pending',
     detail: null,
   },
@@ -103,6 +113,7 @@ export const SEED_USERS: readonly QueueUser[] = [
     id: 'u-07',
     displayName: 'Johanna Lorenz',
     upn: 'johanna.lorenz@contoso.com',
+    department: 'Engineering',
     status: 'skipped',
     detail: 'Account is disabled',
   },
@@ -111,6 +122,7 @@ export const SEED_USERS: readonly QueueUser[] = [
     id: 'u-09',
     displayName: 'Lidia Holloway',
     upn: 'lidia.holloway@contoso.com',
+    department: 'Sales',
     status: 'pending',
     detail: null,
   },
@@ -118,6 +130,7 @@ export const SEED_USERS: readonly QueueUser[] = [
     id: 'u-10',
     displayName: 'Megan Bowen',
     upn: 'megan.bowen@contoso.com',
+    department: 'Facilities',
     status: 'pending',
     detail: null,
   },
@@ -125,6 +138,7 @@ export const SEED_USERS: readonly QueueUser[] = [
     id: 'u-11',
     displayName: 'Nestor Wilke',
     upn: 'nestor.wilke@contoso.com',
+    department: 'Finance',
     status: 'pending',
     detail: null,
   },
@@ -132,6 +146,7 @@ export const SEED_USERS: readonly QueueUser[] = [
     id: 'u-12',
     displayName: 'Pradeep Gupta',
     upn: 'pradeep.gupta@contoso.com',
+    department: 'Engineering',
     status: 'pending',
     detail: null,
   },
@@ -170,10 +185,16 @@ export class FakeBackend implements Backend {
   readonly escrow = new Map<string, Registered>();
 
   readonly tenant: FakeTenant;
+  readonly inventory: FakeInventory;
+  readonly audit = new FakeAudit();
 
   constructor(private readonly options: FakeOptions = {}) {
     this.users = structuredClone([...(options.users ?? SEED_USERS)]);
     this.queueFailures = options.queueFailures ?? 0;
+    this.inventory = new FakeInventory(this.users);
+    for (const e of this.inventory.list().reverse()) {
+      this.audit.append(e.operator, 'registered', e.userId, `${e.model} ${e.serial}`, e.at);
+    }
     const signedIn = options.signedIn ?? true;
     this.tenant = new FakeTenant(options.demo ?? true, {
       demo: options.demo ?? true,
@@ -239,12 +260,18 @@ export class FakeBackend implements Backend {
         requestId: 'c0ffee00-0000-4000-8000-000000000001',
       } satisfies IpcError;
     }
-    return structuredClone(this.users);
+    const users = structuredClone(this.users);
+    // The performance harness (scripts/perf.mjs) times the render from here.
+    performance.mark('keydesk:queue-served');
+    return users;
   }
 
   async provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void> {
     const user = this.users.find((u) => u.id === userId);
     if (!user) throw ipcError('notEligible', 'This user is not in the group.', 'Reload the queue.');
+    if (user.status === 'revoked') {
+      throw ipcError('revoked', 'This user’s key was reported lost.', 'Issue a new key first.');
+    }
     if (user.status === 'registered' || user.status === 'skipped') {
       throw ipcError('notEligible', 'This user cannot be provisioned now.', 'Pick a pending user.');
     }
@@ -321,6 +348,8 @@ export class FakeBackend implements Backend {
         methodName: `${key.model} (KeyDesk)`,
       };
       this.escrow.set(userId, registered);
+      this.inventory.add(user, key.model, serial, this.tenant.info.operator ?? undefined);
+      this.audit.append(this.operatorName(), 'registered', userId, `${key.model} ${serial ?? ''}`);
       onEvent({ event: 'registered', data: { ...registered } });
     } finally {
       this.busy = false;
@@ -349,6 +378,28 @@ export class FakeBackend implements Backend {
     }
     user.status = 'skipped';
     user.detail = 'skipped by the operator';
+    this.audit.append(this.operatorName(), 'skipped', userId, 'skipped by the operator');
+  }
+
+  async retryUser(userId: string): Promise<void> {
+    const user = this.users.find((u) => u.id === userId);
+    if (!user || !['failed', 'skipped', 'revoked'].includes(user.status)) {
+      throw ipcError(
+        'invalidInput',
+        'Only a failed, skipped or revoked user can be retried.',
+        'Reload.',
+      );
+    }
+    user.status = 'pending';
+    user.detail = null;
+  }
+
+  async moveToTop(userIds: string[]): Promise<void> {
+    const byId = new Map(this.users.map((u) => [u.id, u]));
+    const first = [...new Set(userIds)].flatMap((id) => byId.get(id) ?? []);
+    const moved = new Set(first);
+    const rest = this.users.filter((u) => !moved.has(u));
+    this.users.splice(0, this.users.length, ...first, ...rest);
   }
 
   async lettersPending(): Promise<PendingLetter[]> {
@@ -418,8 +469,53 @@ export class FakeBackend implements Backend {
       throw ipcError('nothingToResolve', 'This user has no key from KeyDesk.', 'Reload.');
     }
     this.escrow.delete(userId);
-    user.status = reissue ? 'pending' : 'skipped';
+    user.status = reissue ? 'pending' : 'revoked';
     user.detail = reissue ? null : 'key reported lost';
+  }
+
+  async inventoryList(): Promise<InventoryItem[]> {
+    return this.inventory.list();
+  }
+
+  async inventoryLost(serialOrUser: string): Promise<InventoryItem[]> {
+    return this.takeBack(serialOrUser, 'revoked', 'key reported lost');
+  }
+
+  async inventoryReturned(serial: string): Promise<InventoryItem[]> {
+    return this.takeBack(serial, 'returned', 'key returned');
+  }
+
+  private takeBack(query: string, state: 'revoked' | 'returned', why: string): InventoryItem[] {
+    const taken = this.inventory.takeBack(query, state, state === 'returned');
+    if (taken.length === 0) {
+      throw ipcError(
+        'nothingToResolve',
+        `No issued key matches “${query}”.`,
+        state === 'returned' ? 'Check the serial on the key.' : 'Check the serial or the UPN.',
+      );
+    }
+    for (const e of taken) {
+      this.audit.append(this.operatorName(), state, e.userId, `key ${e.serial} ${why}`);
+      const user = this.users.find((u) => u.id === e.userId);
+      this.escrow.delete(e.userId);
+      if (user && user.status === 'registered') {
+        user.status = 'revoked';
+        user.detail = why;
+      }
+    }
+    return taken;
+  }
+
+  async auditExport(): Promise<string> {
+    return this.audit.export();
+  }
+
+  async auditVerify(): Promise<AuditCheck> {
+    return this.audit.verify();
+  }
+
+  private operatorName(): string {
+    return this.tenant.info.operator ?? 'the app';
   }
 
   async watchKeys(onEvent: (event: KeyEvent) => void): Promise<void> {

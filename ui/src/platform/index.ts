@@ -4,7 +4,9 @@
  *
  * In a browser, two query parameters stage the simulator for screenshots of error states:
  * `?queueError=1` (the first queue load fails) and `?failUser=<id>` (Graph throttles that
- * user's registration).
+ * user's registration). `?users=10000` serves that many generated users instead of the
+ * small seeded group (the performance harness and the queue-at-scale e2e use it);
+ * `?auditTampered=1` edits the first audit entry so *Verify chain* fails.
  */
 import type { Backend } from './backend';
 
@@ -18,7 +20,12 @@ export async function pickBackend(): Promise<Backend> {
   const { FakeBackend } = await import('./fake');
   const params = new URLSearchParams(window.location.search);
   const failUser = params.get('failUser');
-  return new FakeBackend({
+  const many = Number(params.get('users'));
+  const tamper = params.has('auditTampered');
+  const users =
+    many > 0 ? (await import('./fake-users')).manyUsers(Math.min(many, 100_000)) : undefined;
+  const backend = new FakeBackend({
+    ...(users ? { users } : {}),
     demo: true,
     stepDelayMs: 700,
     queueFailures: params.has('queueError') ? 1 : 0,
@@ -33,4 +40,6 @@ export async function pickBackend(): Promise<Backend> {
         }
       : {},
   });
+  if (tamper) backend.audit.tamper();
+  return backend;
 }

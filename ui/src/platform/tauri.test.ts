@@ -26,6 +26,8 @@ describe('tauriBackend', () => {
     await tauriBackend.letterPrinted('u-01');
     await tauriBackend.cancelProvision();
     await tauriBackend.skipUser('u-02');
+    await tauriBackend.retryUser('u-02');
+    await tauriBackend.moveToTop(['u-05', 'u-02']);
     await tauriBackend.lettersPending();
     await tauriBackend.reprintLetter('u-03');
     await tauriBackend.revokeKey('u-04', true);
@@ -38,6 +40,8 @@ describe('tauriBackend', () => {
       { command: 'letter_printed', args: { userId: 'u-01' } },
       { command: 'provision_cancel', args: undefined },
       { command: 'queue_skip', args: { userId: 'u-02' } },
+      { command: 'queue_retry', args: { userId: 'u-02' } },
+      { command: 'queue_move_to_top', args: { userIds: ['u-05', 'u-02'] } },
       { command: 'letters_pending', args: undefined },
       { command: 'letter_reprint', args: { userId: 'u-03' } },
       { command: 'key_revoke', args: { userId: 'u-04', reissue: true } },

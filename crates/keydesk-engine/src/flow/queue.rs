@@ -1,5 +1,5 @@
 //! Queue operations over the journal: load from a group or a UPN list, filter, skip,
-//! retry, reorder; and the queue as the window shows it ([`rows`]: the directory's users
+//! retry, reorder, move to the top; and the queue as the window shows it ([`rows`]: the directory's users
 //! joined with their journal state, each classified once as a [`QueueStatus`]). The
 //! journal is the queue: a user's row is their place in it.
 
@@ -48,8 +48,10 @@ pub enum QueueStatus {
     Registered,
     /// Stopped with an error.
     Failed,
-    /// Not eligible, skipped or revoked.
+    /// Not eligible, or skipped by the operator.
     Skipped,
+    /// The key was reported lost or returned and its passkey deleted; a new key is a retry.
+    Revoked,
     /// The registration could not be confirmed or ruled out: an operator decides.
     NeedsAttention,
 }
@@ -61,7 +63,8 @@ impl QueueStatus {
             JobState::Pending => QueueStatus::Pending,
             JobState::Registered => QueueStatus::Registered,
             JobState::Failed => QueueStatus::Failed,
-            JobState::Skipped | JobState::Revoked => QueueStatus::Skipped,
+            JobState::Skipped => QueueStatus::Skipped,
+            JobState::Revoked => QueueStatus::Revoked,
             JobState::NeedsAttention => QueueStatus::NeedsAttention,
             _ => QueueStatus::InProgress,
         }
@@ -79,24 +82,48 @@ pub struct QueueRow {
     pub detail: Option<String>,
 }
 
-/// `users` (in their order) joined with their journal state. Reads the journal only: a
+/// `users` joined with their journal state: those moved to the top first (latest move
+/// first, see [`move_to_top`]), then the rest in their order. Reads the journal only: a
 /// user the journal does not know is pending, and nothing is enqueued.
 pub fn rows(journal: &Journal, users: &[DirectoryUser]) -> Result<Vec<QueueRow>, ProvisionError> {
-    users
+    let mut rows = users
         .iter()
         .map(|user| {
-            let (status, detail) = match (user.ineligibility(), journal.job(&user.id)?) {
+            let job = journal.job(&user.id)?;
+            let place = job.as_ref().map_or(FIRST, |j| j.position.min(FIRST));
+            let (status, detail) = match (user.ineligibility(), job) {
                 (Some(why), _) => (QueueStatus::Skipped, Some(why.to_owned())),
                 (None, Some(job)) => (QueueStatus::of(job.state), job.detail),
                 (None, None) => (QueueStatus::Pending, None),
             };
-            Ok(QueueRow {
+            let row = QueueRow {
                 user: user.clone(),
                 status,
                 detail,
-            })
+            };
+            Ok((place, row))
         })
-        .collect()
+        .collect::<Result<Vec<_>, ProvisionError>>()?;
+    rows.sort_by_key(|(place, _)| *place); // stable: the others keep their order
+    Ok(rows.into_iter().map(|(_, row)| row).collect())
+}
+
+/// The position [`Journal::enqueue`] gives the first user; smaller ones were moved to the top.
+const FIRST: i64 = 1;
+
+/// Moves `users` (in this order) ahead of everyone in the queue, before any moved earlier;
+/// the others keep their order. Users the journal does not know yet are enqueued.
+pub fn move_to_top(journal: &Journal, users: &[DirectoryUser]) -> Result<(), ProvisionError> {
+    enqueue(journal, users)?;
+    let first = journal
+        .jobs()?
+        .first()
+        .map_or(FIRST, |j| j.position.min(FIRST));
+    let count = i64::try_from(users.len()).unwrap_or(i64::MAX);
+    for (position, user) in (first.saturating_sub(count)..).zip(users) {
+        journal.set_position(&user.id, position)?;
+    }
+    Ok(())
 }
 
 /// The users of a group, in the journal as pending unless already known.

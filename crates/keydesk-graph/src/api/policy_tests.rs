@@ -16,6 +16,7 @@ fn user() -> DirectoryUser {
         display_name: "Kim".into(),
         enabled: true,
         guest: false,
+        department: None,
     }
 }
 

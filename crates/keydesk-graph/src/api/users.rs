@@ -13,7 +13,7 @@ use crate::{GraphClient, GraphError, Operation};
 
 /// The properties KeyDesk reads for every user.
 pub(crate) const USER_SELECT: &str =
-    "id,userPrincipalName,displayName,accountEnabled,userType,mail";
+    "id,userPrincipalName,displayName,accountEnabled,userType,mail,department";
 
 impl GraphClient {
     /// One user by object id or user principal name.
@@ -60,6 +60,7 @@ pub(crate) fn to_directory_user(dto: UserDto) -> Result<DirectoryUser, GraphErro
         enabled: dto.account_enabled.unwrap_or(true),
         guest,
         upn,
+        department: dto.department.filter(|d| !d.trim().is_empty()),
     })
 }
 
@@ -90,17 +91,19 @@ mod tests {
     #[test]
     fn users_map_with_guest_and_enabled_flags() {
         let user = to_directory_user(dto(
-            r#"{"id":"1","userPrincipalName":"kim@contoso.com","displayName":"Kim","accountEnabled":false,"userType":"Member","mail":null}"#,
+            r#"{"id":"1","userPrincipalName":"kim@contoso.com","displayName":"Kim","accountEnabled":false,"userType":"Member","mail":null,"department":"Finance"}"#,
         ))
         .unwrap();
         assert_eq!(user.upn, "kim@contoso.com");
         assert!(!user.enabled && !user.guest);
+        assert_eq!(user.department.as_deref(), Some("Finance"));
         let guest = to_directory_user(dto(
             r#"{"id":"2","userPrincipalName":"bob_fabrikam.com#EXT#@contoso.onmicrosoft.com"}"#,
         ))
         .unwrap();
         assert!(guest.guest && guest.enabled);
         assert_eq!(guest.display_name, "");
+        assert_eq!(guest.department, None);
     }
 
     #[test]

@@ -108,6 +108,7 @@ fn all_properties(user: &User) -> Map<String, Value> {
         "displayName": user.display_name,
         "givenName": user.given_name,
         "jobTitle": user.job_title,
+        "department": Some(&user.department).filter(|d| !d.is_empty()),
         "mail": user.mail,
         "mobilePhone": null,
         "officeLocation": null,

@@ -1,0 +1,217 @@
+/**
+ * The message catalogue: every string the queue, its filters and bulk actions show, in one
+ * place so a translation replaces this object. English is complete. Numbers and dates are
+ * formatted with `Intl` in the OS (browser) locale, never by hand.
+ *
+ * Not every older component reads from here yet (see docs/ARCHITECTURE.md).
+ */
+import type { UserStatus } from '../bindings/UserStatus';
+import { osLocale } from './locale';
+
+const locale = osLocale();
+const numberFormat = new Intl.NumberFormat(locale);
+
+/** A count in the OS locale (10,000 / 10 000 / 10.000). */
+export function num(n: number): string {
+  return numberFormat.format(n);
+}
+
+const plural = new Intl.PluralRules(locale);
+const dateTime = new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short' });
+
+/** A moment (Unix seconds) in the OS locale. */
+export function when(at: number): string {
+  return dateTime.format(new Date(at * 1000));
+}
+
+/** A moment (Unix seconds) as an ISO 8601 UTC timestamp, for `<time datetime>` and search. */
+export function iso(at: number): string {
+  return new Date(at * 1000).toISOString();
+}
+
+function users(n: number): string {
+  return plural.select(n) === 'one' ? `${num(n)} user` : `${num(n)} users`;
+}
+
+/** A duration as the strip says it: `8 min`, `2 h 5 min`. */
+function duration(ms: number): string {
+  const minutes = Math.max(1, Math.round(ms / 60_000));
+  if (minutes < 60) return `${num(minutes)} min`;
+  return `${num(Math.floor(minutes / 60))} h ${num(minutes % 60)} min`;
+}
+
+export const msg = {
+  pace: {
+    label: 'Progress of this session',
+    done: (n: number) => `${num(n)} registered`,
+    remaining: (n: number) => `${num(n)} remaining`,
+    perHour: (n: number) => `${num(Math.round(n))} users/hour (last 10 min)`,
+    warming: 'pace after the first minute',
+    left: (ms: number) => `about ${duration(ms)} left`,
+  },
+  status: {
+    pending: 'Pending',
+    inProgress: 'In progress',
+    registered: 'Registered',
+    failed: 'Failed',
+    skipped: 'Skipped',
+    needsAttention: 'Needs attention',
+    revoked: 'Key revoked',
+  } satisfies Record<UserStatus, string>,
+  filter: {
+    all: 'All',
+    allHint: 'Every user in the group',
+    pending: 'To do',
+    pendingHint: 'Pending or in progress',
+    done: 'Done',
+    doneHint: 'Registered, skipped or key revoked',
+    failed: 'Failed',
+    failedHint: 'Failed or needing attention',
+    groupLabel: 'Show users',
+    statusLabel: 'Status',
+    anyStatus: 'Any status',
+    withCount: (label: string, n: number) => `${label} (${num(n)})`,
+  },
+  queue: {
+    title: 'Queue',
+    total: users,
+    shown: (shown: number, total: number) =>
+      shown === total ? users(total) : `${num(shown)} of ${users(total)}`,
+    loading: 'Loading the group’s users…',
+    retry: 'Retry',
+    empty: 'This group has no users.',
+    noMatch: 'No users match this filter or search.',
+    listLabel: 'Users (type a name to jump to it; Space marks a user for a bulk action)',
+    hiddenSelected: 'is selected but hidden by this filter or search.',
+    showAll: 'Show all',
+    searchLabel: 'Search users',
+    searchPlaceholder: 'Name, UPN, dept (/)',
+    searchTitle: 'Search by name, UPN or department; every word must match',
+    revokedNote: 'The passkey on this user’s key was deleted in Microsoft Entra.',
+    reissue: 'Issue a new key',
+    clearSearch: 'Clear search',
+    sortLabel: 'Sort',
+    sortOption: (by: string) => `Sort: ${by}`,
+    sort: {
+      queue: 'Queue order',
+      name: 'Name',
+      upn: 'UPN',
+      status: 'Status',
+    },
+  },
+  shortcuts: {
+    title: 'Keyboard shortcuts',
+    close: 'Close',
+    keys: {
+      enter: ['Enter', 'Provision the selected user, or go to the next user'],
+      jk: ['J / K', 'Next / previous user'],
+      arrows: ['↑ ↓ Home End', 'Move in the user list'],
+      letters: ['Letters', 'In the list: jump to a name'],
+      space: ['Space', 'In the list: mark a user for a bulk action'],
+      slash: ['/', 'Search users'],
+      esc: ['Esc', 'Close a dialog, clear the search, or cancel a job while it is safe'],
+      help: ['?', 'This list'],
+    },
+  },
+  inventory: {
+    open: 'Inventory',
+    openTitle: 'Key inventory: find a key, report it lost or returned',
+    title: 'Key inventory',
+    searchLabel: 'Find a key',
+    searchPlaceholder: 'Serial, user, model or date',
+    stateLabel: 'State',
+    anyState: 'Any state',
+    state: { issued: 'Issued', revoked: 'Lost (revoked)', returned: 'Returned', orphan: 'Orphan' },
+    columns: {
+      serial: 'Serial',
+      model: 'Model',
+      user: 'User',
+      operator: 'By',
+      at: 'Issued on',
+      state: 'State',
+      actions: 'Actions',
+    },
+    noSerial: 'no serial',
+    loading: 'Loading the inventory…',
+    empty: 'No key matches.',
+    capped: (shown: number, total: number) =>
+      `Showing ${num(shown)} of ${num(total)}: refine the search.`,
+    count: (n: number) => (plural.select(n) === 'one' ? `${num(n)} key` : `${num(n)} keys`),
+    lost: 'Lost…',
+    returned: 'Returned…',
+    lostLabel: (serial: string, upn: string) => `Report key ${serial} of ${upn} lost`,
+    returnedLabel: (serial: string, upn: string) => `Key ${serial} of ${upn} returned`,
+    confirmLost: (serial: string) => `Report key ${serial} lost?`,
+    confirmLostBody: (upn: string) =>
+      `Its passkey is deleted in Entra ID now, so the key no longer signs ${upn} in, and it is marked revoked in the inventory. This cannot be undone; a new key can be issued afterwards.`,
+    confirmLostYes: 'Revoke the passkey',
+    confirmReturned: (serial: string) => `Key ${serial} returned to the desk?`,
+    confirmReturnedBody: (upn: string) =>
+      `Its passkey is deleted in Entra ID, so the key no longer signs ${upn} in, and it is marked returned. Reset the key before it is issued again.`,
+    confirmReturnedYes: 'Delete the passkey',
+    revoked: (n: number) => `${n === 1 ? 'Key' : `${num(n)} keys`} revoked.`,
+    wasReturned: (n: number) => `${n === 1 ? 'Key' : `${num(n)} keys`} marked returned.`,
+    reissue: (upn: string) => `Issue a new key to ${upn}`,
+    reissued: (upn: string) => `${upn} is pending again in the queue.`,
+    close: 'Close',
+  },
+  history: {
+    open: 'History',
+    openTitle: 'The audit log: who did what, when; verify and export it',
+    title: 'History',
+    searchLabel: 'Search',
+    searchPlaceholder: 'User, operator, action, detail or date',
+    actionLabel: 'Action',
+    operatorLabel: 'Operator',
+    any: 'Any',
+    columns: { at: 'Time', operator: 'Operator', user: 'User', action: 'Action', detail: 'Detail' },
+    count: (shown: number, total: number) =>
+      shown === total ? `${num(total)} entries` : `${num(shown)} of ${num(total)} entries`,
+    capped: (shown: number, total: number) =>
+      `Showing the newest ${num(shown)} of ${num(total)}: refine the search.`,
+    empty: 'No entry matches.',
+    loading: 'Loading the audit log…',
+    verify: 'Verify chain',
+    verifying: 'Verifying…',
+    verified: (n: number) =>
+      `Chain verified: ${num(n)} entries, none edited, inserted, removed or reordered.`,
+    broken: (why: string) =>
+      `Chain broken: ${why}. The log has been altered since it was written; keep this copy and tell security.`,
+    export: 'Export…',
+    exportTitle:
+      'Save the audit log in the export format an auditor verifies (keydesk-cli audit verify --file)',
+    close: 'Close',
+  },
+  theme: {
+    label: 'Theme',
+    system: 'System',
+    light: 'Light',
+    dark: 'Dark',
+  },
+  bulk: {
+    marked: (n: number) => `${users(n)} marked`,
+    markAll: 'Mark all shown',
+    clear: 'Clear marks',
+    skip: (n: number) => `Skip ${num(n)}`,
+    skipTitle: 'Skip the marked users that are pending or failed',
+    confirmSkip: (n: number) => `Skip ${users(n)}?`,
+    confirmSkipBody:
+      'They are marked Skipped and left out of this batch. A skipped user can be provisioned later from the queue.',
+    skipped: (n: number) => `${users(n)} skipped.`,
+    nothingToSkip: 'None of the marked users is pending or failed.',
+    retry: (n: number) => `Retry failed (${num(n)})`,
+    progress: (verb: 'skip' | 'retry', done: number, total: number) =>
+      `${verb === 'skip' ? 'Skipping' : 'Retrying'}… ${num(done)} of ${num(total)}`,
+    retryTitle: 'Put the marked failed users back to pending',
+    retried: (n: number) => `${users(n)} back to pending.`,
+    nothingToRetry: 'None of the marked users has failed.',
+    retryFailed: (done: number, failed: number) =>
+      `${users(done)} back to pending; ${num(failed)} could not be retried.`,
+    toTop: (n: number) => `Move ${num(n)} to top`,
+    toTopTitle: 'Put the marked users that are pending or failed first in the queue',
+    movedToTop: (n: number) => `${users(n)} moved to the top of the queue.`,
+    nothingToMove: 'None of the marked users is pending or failed.',
+    skipFailed: (done: number, failed: number) =>
+      `${users(done)} skipped; ${num(failed)} could not be skipped.`,
+  },
+} as const;
