@@ -5,8 +5,9 @@
 //! No PIN is involved. stdout: `<UPN> label <code>`. Nothing to print: exit 0 with a
 //! sentence on stderr; a named user with no registered key: a warning, exit 1.
 
+use keydesk_deliver::{key_label, write_private};
 use keydesk_engine::letters;
-use keydesk_paper::{key_labels, matching_code, KeyLabel};
+use keydesk_paper::{key_labels, KeyLabel};
 
 use super::shared;
 use crate::args::Global;
@@ -31,13 +32,7 @@ pub fn run(global: &Global, args: &LabelsArgs) -> u8 {
         eprintln!("nothing to print: no key waiting for its letter (name users with --users)");
         return if some_missing { exit::FAILED } else { exit::OK };
     }
-    let labels: Vec<KeyLabel> = facts
-        .iter()
-        .map(|f| KeyLabel {
-            display_name: f.display_name.clone(),
-            code: matching_code(&f.user_id, &f.key_serial),
-        })
-        .collect();
+    let labels: Vec<KeyLabel> = facts.iter().map(key_label).collect();
     let pdf = match key_labels(&labels) {
         Ok(pdf) => pdf,
         Err(e) => {
@@ -45,7 +40,7 @@ pub fn run(global: &Global, args: &LabelsArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    if let Err(e) = shared::write_private(&args.out, &pdf) {
+    if let Err(e) = write_private(&args.out, &pdf) {
         eprintln!("error: cannot write {}: {e}", args.out.display());
         return exit::FAILED;
     }

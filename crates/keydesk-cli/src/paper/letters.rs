@@ -7,9 +7,10 @@
 //! line per letter. Nothing to print: exit 0 with a sentence on stderr and no file. A
 //! named user without a waiting PIN: a warning, the others are printed, exit 1.
 
-use keydesk_engine::letters::{self, PendingLetter};
+use keydesk_deliver::{outside_data_dir, pin_letter, write_private};
+use keydesk_engine::letters;
 use keydesk_engine::station::{os_user, Station};
-use keydesk_paper::{missing_glyphs, pin_letters, PinLetter, Recipient};
+use keydesk_paper::{missing_glyphs, pin_letters, PinLetter};
 use zeroize::Zeroizing;
 
 use super::shared;
@@ -31,8 +32,8 @@ pub fn run(global: &Global, args: &LettersArgs) -> u8 {
         Ok(opened) => opened,
         Err(code) => return code,
     };
-    if let Err(message) = shared::outside_data_dir(&args.out, &data_dir) {
-        eprintln!("error: {message}");
+    if let Err(message) = outside_data_dir(&args.out, &data_dir) {
+        eprintln!("error: --out {message}");
         return exit::USAGE;
     }
     let pending = match letters::pending(&station.journal, &station.escrow, args.select.selection())
@@ -51,7 +52,7 @@ pub fn run(global: &Global, args: &LettersArgs) -> u8 {
         eprintln!("nothing to print: no registered user has a PIN waiting for a letter");
         return if some_missing { exit::FAILED } else { exit::OK };
     }
-    let letters: Vec<PinLetter> = pending.letters.iter().map(to_paper).collect();
+    let letters: Vec<PinLetter> = pending.letters.iter().map(pin_letter).collect();
     for letter in &letters {
         let who = &letter.recipient;
         let missing = missing_glyphs(&format!("{}{}", who.display_name, who.upn));
@@ -67,7 +68,7 @@ pub fn run(global: &Global, args: &LettersArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    if let Err(e) = shared::write_private(&args.out, &pdf) {
+    if let Err(e) = write_private(&args.out, &pdf) {
         eprintln!(
             "error: cannot write {}: {e}\n  No PIN was wiped: fix the path or free space and run again.",
             args.out.display()
@@ -112,21 +113,4 @@ fn deliver(station: &Station, letters: &[PinLetter]) -> usize {
         }
     }
     issued
-}
-
-fn to_paper(l: &PendingLetter) -> PinLetter {
-    PinLetter {
-        user_id: l.user_id.clone(),
-        recipient: Recipient {
-            display_name: l.display_name.clone(),
-            upn: l.upn.clone(),
-            department: l.department.clone(),
-            office: l.office.clone(),
-        },
-        key_model: l.key_model.clone(),
-        key_serial: l.key_serial.clone(),
-        pin: l.pin.clone(),
-        forced_change: l.forced_change,
-        biometric: l.biometric,
-    }
 }
