@@ -17,7 +17,7 @@ use keydesk_engine::{Context, ProvisionError};
 
 use std::path::Path;
 
-use keydesk_deliver::{tap_letter, write_private};
+use keydesk_deliver::{tap_letters_pdf, write_private};
 use keydesk_paper::LetterTemplate;
 
 use crate::args::Global;
@@ -116,18 +116,18 @@ fn letters(
     results: Vec<Result<IssuedPass, (String, ProvisionError)>>,
 ) -> u8 {
     let mut failed = 0;
-    let mut letters = Vec::new();
+    let mut passes = Vec::new();
     for result in results {
         match result {
-            Ok(pass) => letters.push(tap_letter(&pass)),
+            Ok(pass) => passes.push(pass),
             Err((user, e)) => {
                 failed += 1;
                 eprintln!("{user} no-pass {e}\n  {}", e.remediation());
             }
         }
     }
-    if !letters.is_empty() {
-        let written = keydesk_paper::tap_letters(template, &letters)
+    if !passes.is_empty() {
+        let written = tap_letters_pdf(template, &passes)
             .map_err(|e| e.to_string())
             .and_then(|pdf| write_private(path, &pdf).map_err(|e| e.to_string()));
         if let Err(e) = written {
@@ -138,13 +138,13 @@ fn letters(
             );
             return exit::USAGE;
         }
-        for letter in &letters {
-            out::line(&format!("{} letter", letter.recipient.upn));
+        for pass in &passes {
+            out::line(&format!("{} letter", pass.upn));
         }
         eprintln!(
             "{} holds {} Temporary Access Pass(es): print it, then delete it",
             path.display(),
-            letters.len()
+            passes.len()
         );
     }
     if failed > 0 {

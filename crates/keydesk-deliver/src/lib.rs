@@ -7,7 +7,9 @@
 //! selection, escrow or audit logic (the engine's) nor for layout (the paper crate's).
 
 mod convert;
+mod render;
 mod write;
 
 pub use convert::{key_label, pin_letter, tap_letter};
+pub use render::{labels_pdf, pin_letters_pdf, tap_letters_pdf, Labels, PinLetters, RenderError};
 pub use write::{outside_data_dir, write_private};

@@ -15,6 +15,7 @@ mod commands;
 mod connection;
 mod error;
 mod events;
+mod paper;
 mod settings;
 #[cfg(test)]
 mod typescript;
@@ -26,6 +27,7 @@ pub use connection::{
 };
 pub use error::{ErrorKind, IpcError};
 pub use events::{KeyEvent, ProvisionEvent, Step};
+pub use paper::{PdfBytes, ReportFormat, SavedFile, TapRequest};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{
     AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,

@@ -7,11 +7,10 @@
 //! line per letter. Nothing to print: exit 0 with a sentence on stderr and no file. A
 //! named user without a waiting PIN: a warning, the others are printed, exit 1.
 
-use keydesk_deliver::{outside_data_dir, pin_letter, write_private};
+use keydesk_deliver::{outside_data_dir, pin_letters_pdf, write_private, RenderError};
 use keydesk_engine::letters;
 use keydesk_engine::station::{os_user, Station};
-use keydesk_paper::{missing_glyphs, pin_letters, PinLetter};
-use zeroize::Zeroizing;
+use keydesk_paper::{missing_glyphs, PinLetter};
 
 use super::shared;
 use super::template;
@@ -36,23 +35,30 @@ pub fn run(global: &Global, args: &LettersArgs) -> u8 {
         eprintln!("error: --out {message}");
         return exit::USAGE;
     }
-    let pending = match letters::pending(&station.journal, &station.escrow, args.select.selection())
-    {
-        Ok(p) => p,
+    let rendered = match pin_letters_pdf(
+        &station.journal,
+        &station.escrow,
+        args.select.selection(),
+        &template,
+    ) {
+        Ok(rendered) => rendered,
         Err(e) => {
             eprintln!("error: {e}\n  {}", e.remediation());
-            return exit::FAILED;
+            return match e {
+                RenderError::Engine(_) => exit::FAILED,
+                RenderError::Paper(_) => exit::USAGE,
+            };
         }
     };
     let some_missing = shared::warn_unmatched(
-        &pending.without_pin,
+        &rendered.without_pin,
         "no PIN waiting for a letter (not registered here, or its letter was already issued)",
     );
-    if pending.letters.is_empty() {
+    if rendered.letters.is_empty() {
         eprintln!("nothing to print: no registered user has a PIN waiting for a letter");
         return if some_missing { exit::FAILED } else { exit::OK };
     }
-    let letters: Vec<PinLetter> = pending.letters.iter().map(pin_letter).collect();
+    let (letters, pdf) = (rendered.letters, rendered.pdf);
     for letter in &letters {
         let who = &letter.recipient;
         let missing = missing_glyphs(&format!("{}{}", who.display_name, who.upn));
@@ -61,13 +67,6 @@ pub fn run(global: &Global, args: &LettersArgs) -> u8 {
             eprintln!("warning: {}: the letter font has no glyphs for {chars:?}; they print as empty boxes", who.upn);
         }
     }
-    let pdf = match pin_letters(&template, &letters) {
-        Ok(bytes) => Zeroizing::new(bytes),
-        Err(e) => {
-            eprintln!("error: {e}\n  {}", e.remediation());
-            return exit::USAGE;
-        }
-    };
     if let Err(e) = write_private(&args.out, &pdf) {
         eprintln!(
             "error: cannot write {}: {e}\n  No PIN was wiped: fix the path or free space and run again.",
