@@ -4,10 +4,12 @@
 
 mod attention;
 mod connection;
+mod paper;
 mod settings;
 
 pub use attention::*;
 pub use connection::*;
+pub use paper::*;
 pub use settings::*;
 
 use keydesk_engine::provision_user;
