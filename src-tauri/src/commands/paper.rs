@@ -68,7 +68,12 @@ pub fn labels_save(
     }
     save(&path, &rendered.pdf)?;
     let ids = rendered.facts.iter().map(|f| f.user_id.clone()).collect();
-    Ok(saved(&path, ids, &rendered.unmatched, "no registered key here"))
+    Ok(saved(
+        &path,
+        ids,
+        &rendered.unmatched,
+        "no registered key here",
+    ))
 }
 
 /// Issues a pass per user and writes their onboarding letters to `path`.
