@@ -30,6 +30,7 @@ import type { Step } from '../bindings/Step';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from './backend';
 import { FakeTenant } from './fake-tenant';
+import { FakePaper } from './fake-paper';
 
 export interface FakeOptions {
   /** Pause before each automatic step, to look like real I/O. Default 0. */
@@ -168,6 +169,16 @@ export class FakeBackend implements Backend {
   private queueFailures: number;
   /** PINs whose letter is not confirmed printed, by user id (the real backend seals them). */
   readonly escrow = new Map<string, Registered>();
+  /** Saved files and the letters PDF. */
+  readonly paper = new FakePaper(this.escrow);
+  readonly paperFolder = () => this.paper.folder();
+  readonly lettersPdf = (userIds: string[]) => this.paper.pdf(userIds);
+  readonly lettersSave = (userIds: string[], path: string) =>
+    this.paper.save('letters', userIds, path);
+  readonly labelsSave = (userIds: string[], path: string) =>
+    this.paper.save('labels', userIds, path);
+  readonly tapSave = this.paper.tap.bind(this.paper);
+  readonly reportSave = this.paper.report.bind(this.paper);
 
   readonly tenant: FakeTenant;
 
