@@ -15,7 +15,7 @@ import { Keys } from './keys.svelte';
 import { LetterPrint } from './letter.svelte';
 import { Letters } from './letters.svelte';
 import { IdleLock } from './idle.svelte';
-import { printLetter } from './print';
+import { Paper } from './paper.svelte';
 import { Queue } from './queue.svelte';
 import { Session } from './session.svelte';
 
@@ -39,6 +39,7 @@ export class Desk {
   readonly letter = new LetterPrint();
   readonly letters = new Letters();
   readonly attention = new Attention();
+  readonly paper: Paper;
   readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
   readonly session: Session;
 
@@ -46,6 +47,7 @@ export class Desk {
   readonly occupied = $derived(this.job.phase === 'running' || this.job.phase === 'registered');
 
   constructor(readonly backend: Backend) {
+    this.paper = new Paper(backend, (userIds) => this.afterWipe(userIds));
     this.session = new Session(
       backend,
       (info) => (this.info = info),
@@ -204,11 +206,28 @@ export class Desk {
     this.next();
   }
 
-  /** Open the print dialog for the letter on screen; the outcome is the operator's to confirm. */
+  /**
+   * Show the letter on screen as the PDF the backend renders; the viewer's printer button
+   * opens the OS print dialog, whose outcome the operator confirms.
+   */
   print(): void {
-    if (!this.letter.letter) return;
+    const letter = this.letter.letter;
+    if (!letter) return;
     this.letter.opened();
-    printLetter();
+    void this.paper.view([letter.userId], `PIN letter for ${letter.displayName}`);
+  }
+
+  /** Save the letter on screen as a PDF file; *Saved* then wipes the PIN. */
+  saveLetter(): void {
+    const letter = this.letter.letter;
+    if (letter) void this.paper.startSave('letters', [letter.userId]);
+  }
+
+  /** PINs were wiped from the viewer or a save: the lists and the letter on screen follow. */
+  private async afterWipe(userIds: string[]): Promise<void> {
+    const letter = this.letter.letter;
+    if (letter && userIds.includes(letter.userId)) this.letter.stage = 'confirmed';
+    await this.loadLetters();
   }
 
   /** The operator confirms the printout: the backend wipes the escrowed PIN. */

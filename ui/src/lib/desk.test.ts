@@ -43,10 +43,9 @@ describe('Desk with the fake backend', () => {
 
     expect(desk.letter.stage).toBe('notPrinted');
     expect(desk.letters.has(userId)).toBe(true);
-    const print = vi.fn();
-    window.print = print;
     desk.print();
-    expect(print).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(desk.paper.viewer?.userIds).toEqual([userId]));
+    desk.paper.closeViewer();
     expect(desk.letter.stage).toBe('awaitingConfirmation');
     expect(backend.lettersPrinted).toEqual([]);
     await desk.confirmPrinted();

@@ -64,7 +64,10 @@ const NAMES: Record<SaveKind, string> = {
 };
 
 /** `pin-letters-20261129-1442.pdf`: a new name each minute, so a save never meets an old file. */
-export function defaultName(kind: SaveKind, format: ReportFormat, now: Date): string {
+export function defaultName(kind: SaveKind, format: ReportFormat, at: number): string {
+  // A value read once, never mutated: no reactivity needed.
+  // eslint-disable-next-line svelte/prefer-svelte-reactivity
+  const now = new Date(at);
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}`;
   if (kind === 'report')
@@ -87,7 +90,7 @@ export class Paper {
     /** Called after PINs were wiped (the letters list and the letter on screen change). */
     private readonly wiped: (userIds: string[]) => Promise<void>,
     private readonly urls: BlobUrls = browserUrls,
-    private readonly now: () => Date = () => new Date(),
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Show the PIN letters of `userIds` in the viewer (nothing is wiped). */
