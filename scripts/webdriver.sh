@@ -31,4 +31,4 @@ done
 
 KEYDESK_APP="$APP" WEBDRIVER_URL="http://127.0.0.1:$PORT" SCREENSHOT_DIR=target \
   timeout 240 node tests/webdriver/provision.mjs
-echo "webdriver: passed (screenshots: target/webdriver-provision.png, target/webdriver-connection.png)"
+echo "webdriver: passed (screenshots: target/webdriver-provision.png, target/webdriver-letter-pdf.png, target/webdriver-connection.png)"
