@@ -17,6 +17,7 @@ use keydesk_ipc::{ErrorKind, IpcError, ReportFormat, SavedFile, TapRequest};
 use keydesk_paper::LetterTemplate;
 use tauri::ipc::Response;
 use tauri::State;
+use zeroize::Zeroizing;
 
 use super::signed_in;
 use crate::convert;
@@ -45,12 +46,11 @@ pub fn letters_save(
     user_ids: Vec<String>,
     path: String,
 ) -> Result<SavedFile, IpcError> {
-    let state = state.get()?;
-    let path = target(state, &path)?;
-    let rendered = pin_letters(state, &user_ids)?;
-    save(&path, &rendered.pdf)?;
-    let ids = rendered.letters.iter().map(|l| l.user_id.clone()).collect();
-    Ok(saved(&path, ids, &rendered.without_pin, "no PIN waiting"))
+    save_rendered(state.get()?, &path, "no PIN waiting", |state| {
+        let rendered = pin_letters(state, &user_ids)?;
+        let ids = rendered.letters.iter().map(|l| l.user_id.clone()).collect();
+        Ok((rendered.pdf, ids, rendered.without_pin))
+    })
 }
 
 /// Writes the key labels PDF of `user_ids` (none: every key whose letter waits) to `path`.
@@ -60,20 +60,30 @@ pub fn labels_save(
     user_ids: Vec<String>,
     path: String,
 ) -> Result<SavedFile, IpcError> {
-    let state = state.get()?;
-    let path = target(state, &path)?;
-    let rendered = labels_pdf(&state.station.journal, selection(&user_ids)).map_err(render)?;
-    if rendered.facts.is_empty() {
-        return Err(nothing("No registered key here has a label to print."));
-    }
-    save(&path, &rendered.pdf)?;
-    let ids = rendered.facts.iter().map(|f| f.user_id.clone()).collect();
-    Ok(saved(
-        &path,
-        ids,
-        &rendered.unmatched,
-        "no registered key here",
-    ))
+    save_rendered(state.get()?, &path, "no registered key here", |state| {
+        let rendered = labels_pdf(&state.station.journal, selection(&user_ids)).map_err(render)?;
+        if rendered.facts.is_empty() {
+            return Err(nothing("No registered key here has a label to print."));
+        }
+        let ids = rendered.facts.iter().map(|f| f.user_id.clone()).collect();
+        Ok((Zeroizing::new(rendered.pdf), ids, rendered.unmatched))
+    })
+}
+
+/// A document's bytes, the users it holds (ids) and the users asked for who are not in it.
+type Rendered = (Zeroizing<Vec<u8>>, Vec<String>, Vec<String>);
+
+/// Checks `path`, renders, writes; `why` says why a user asked for is not in the file.
+fn save_rendered(
+    state: &AppState,
+    path: &str,
+    why: &str,
+    render: impl FnOnce(&AppState) -> Result<Rendered, IpcError>,
+) -> Result<SavedFile, IpcError> {
+    let path = target(state, path)?;
+    let (bytes, ids, unmatched) = render(state)?;
+    save(&path, &bytes)?;
+    Ok(saved(&path, ids, &unmatched, why))
 }
 
 /// Issues a pass per user and writes their onboarding letters to `path`.
