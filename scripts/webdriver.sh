@@ -32,4 +32,4 @@ done
 
 KEYDESK_APP="$APP" KEYDESK_APP_LOG=target/tauri-driver.log WEBDRIVER_URL="http://127.0.0.1:$PORT" SCREENSHOT_DIR=target \
   timeout 240 node tests/webdriver/provision.mjs
-echo "webdriver: passed (screenshots: target/webdriver-provision.png, target/webdriver-connection.png, target/webdriver-lost.png)"
+echo "webdriver: passed (screenshots: target/webdriver-provision.png, target/webdriver-letter-pdf.png, target/webdriver-connection.png, target/webdriver-lost.png)"

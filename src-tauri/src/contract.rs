@@ -22,12 +22,14 @@ macro_rules! handler {
         async fn signatures_match_the_declaration() {
             use $crate::contract::{AsyncCommand as _, SyncCommand as _};
             $(
-                let _: Result<$ok, keydesk_ipc::IpcError> = crate::commands::$name(
-                    $crate::contract::any(),
-                    $($crate::contract::declared::<$ty, _>()),*
-                )
-                .settle()
-                .await;
+                $crate::contract::returns::<$ok, _>(
+                    crate::commands::$name(
+                        $crate::contract::any(),
+                        $($crate::contract::declared::<$ty, _>()),*
+                    )
+                    .settle()
+                    .await,
+                );
             )*
         }
         tauri::generate_handler![$(crate::commands::$name),*]
@@ -45,13 +47,19 @@ pub fn declared<D, A: Matches<D>>() -> A {
     any()
 }
 
-/// The command's argument type `Self` is what the contract declares as `D`.
+/// Checks that a command resolves to what the contract declares as `D`.
+pub fn returns<D, A: Matches<D>>(_: Result<A, IpcError>) {}
+
+/// The command's argument or result type `Self` is what the contract declares as `D`.
 pub trait Matches<D> {}
 
 impl<T> Matches<T> for T {}
 
 /// A declared channel is a Tauri channel in the app.
 impl<E> Matches<keydesk_ipc::Channel<E>> for tauri::ipc::Channel<E> {}
+
+/// Declared PDF bytes are a raw IPC response in the app.
+impl Matches<keydesk_ipc::PdfBytes> for tauri::ipc::Response {}
 
 /// A synchronous command's result, awaited like an async one's.
 pub trait SyncCommand<T> {
@@ -117,6 +125,7 @@ mod tests {
             include_str!("commands/inventory.rs"),
             include_str!("commands/queue.rs"),
             include_str!("commands/settings.rs"),
+            include_str!("commands/paper.rs"),
         ]
         .concat();
         for command in keydesk_ipc::COMMANDS {

@@ -16,6 +16,7 @@ mod demo;
 mod desk_settings;
 mod signin;
 mod state;
+mod window;
 
 use contract::handler;
 
@@ -44,7 +45,7 @@ fn main() {
                     convert::start_error(e.as_ref())
                 });
             tauri::Manager::manage(app, state::Started::new(started));
-            Ok(())
+            window::open(app)
         })
         // Every command keydesk-ipc declares, checked against `commands/`.
         .invoke_handler(keydesk_ipc::with_commands!(handler))

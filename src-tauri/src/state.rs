@@ -47,6 +47,8 @@ pub struct AppState {
     /// The data folder, open and locked for the app's life (one KeyDesk per folder, app
     /// or command line, demo or not): journal, secret store, escrow, audit log.
     pub station: Station,
+    /// The data folder's path (saves offer its parent, and refuse the folder itself).
+    pub data_dir: PathBuf,
     /// Who is at the desk, for the inventory and the audit log.
     pub operator: RwLock<String>,
     /// Demo mode's simulator and keys.
@@ -99,6 +101,7 @@ impl AppState {
             settings: RwLock::new(saved.settings),
             operator: RwLock::new(os_user()),
             station,
+            data_dir,
             demo: None,
             keys: None,
             users: Mutex::default(),
@@ -143,6 +146,7 @@ impl AppState {
             settings: RwLock::default(),
             operator: RwLock::new(operator),
             station,
+            data_dir: data_dir.to_path_buf(),
             demo: Some(demo),
             keys: Some(keys),
             users: Mutex::default(),

@@ -11,9 +11,12 @@
 // in a plain browser via chromedriver: the page is opened at that URL after the session
 // starts). Node 20, no dependencies. Exits non-zero on failure and
 // dumps the page source to stderr.
-import { mkdir } from 'node:fs/promises';
+import { execFileSync } from 'node:child_process';
+import { mkdir, rm, stat } from 'node:fs/promises';
 import { log, quoted, session, waitFor, WEBDRIVER, wd } from './driver.mjs';
 import { lostKey } from './lost-key.mjs';
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const APP = process.env.KEYDESK_APP;
 const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
@@ -77,6 +80,38 @@ async function main() {
       return el && (await s.attr(el, 'data-count')) === '1';
     });
     log('unconfirmed letter kept: Letters to print = 1');
+
+    // The letter as the backend's PDF in WebKit's viewer (its printer button prints it).
+    await s.click(await s.waitElement('the header "Paper" menu', '[data-testid="open-paper"]'));
+    await s.click(await s.waitElement('"Print letters waiting"', '[data-testid="paper-print-all"]'));
+    await waitFor('the letters PDF in the viewer', async () => {
+      const frame = await s.find('[data-testid="pdf-frame"]');
+      return frame && (await s.attr(frame, 'src'))?.startsWith('blob:');
+    });
+    await sleep(1500); // the viewer draws the page
+    await s.shot('webdriver-letter-pdf.png');
+    await s.click(await s.waitElement('"Close without confirming"', '[data-testid="viewer-close"]'));
+
+    // Save PDF: the file holds the PIN, readable by the operator only; *Saved* wipes it.
+    await s.click(await s.waitElement('the header "Paper" menu', '[data-testid="open-paper"]'));
+    await s.click(await s.waitElement('"Save letters waiting as PDF"', '[data-testid="paper-save-all"]'));
+    await s.click(await s.waitElement('the "Save" button', '[data-testid="save-submit"]'));
+    const done = await s.waitElement('the saved file', '[data-testid="save-done"] code');
+    const saved = await s.text(done);
+    const mode = (await stat(saved)).mode & 0o777;
+    if (mode !== 0o600) throw new Error(`${saved} has mode ${mode.toString(8)}, expected 600`);
+    const text = execFileSync('pdftotext', [saved, '-'], { encoding: 'utf8' });
+    if (!text.includes(pin)) throw new Error(`the saved letter does not hold the PIN shown`);
+    log('letter saved as PDF (0600) and holds the PIN');
+    await s.click(await s.waitElement('the "Saved" button', '[data-testid="save-confirm"]'));
+    await s.waitElement('the confirmation', '[data-testid="save-confirmed"]');
+    await waitFor('"Letters to print" to count 0', async () => {
+      const el = await s.find('[data-testid="open-letters"]');
+      return el && (await s.attr(el, 'data-count')) === '0';
+    });
+    await rm(saved);
+    await s.click(await s.waitElement('the "Close" button', '[data-testid="save-close"]'));
+    log('Saved confirmed: Letters to print = 0');
 
     // The connection screen: the demo's simulated tenant, read-only, with the tenant check.
     await s.click(await s.waitElement('the header "Connection" button', '[data-testid="open-connection"]'));

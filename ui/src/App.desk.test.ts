@@ -118,7 +118,7 @@ describe('the PIN on screen', () => {
     const desk = await toTouch();
     click('[data-testid="demo-touch"]');
     await waitFor(() => expect($('[data-testid="registered"]')).not.toBeNull());
-    const pin = $('[data-testid="pin"]')?.dataset.pin;
+    const pin = $('[data-testid="pin"]')?.textContent;
     desk.next();
     await waitFor(() => expect($('[data-testid="open-letters"]')?.dataset.count).toBe('1'));
 
@@ -126,7 +126,7 @@ describe('the PIN on screen', () => {
     expect($$('[data-testid="letter-row"]')).toHaveLength(1);
     click('[data-testid="letter-reprint"]');
     await waitFor(() => expect($('[data-testid="registered"]')?.textContent).toContain('Reprint'));
-    expect($('[data-testid="pin"]')?.dataset.pin).toBe(pin);
+    expect($('[data-testid="pin"]')?.textContent).toBe(pin);
     expect($('[data-testid="letters"]')).toBeNull();
   });
 

@@ -8,9 +8,6 @@
 //! (PINs whose letters are out are gone) and warns on stderr. Without `--out` the report
 //! goes to stdout; a file with PINs is created readable by this user only.
 
-use std::io::Write;
-use std::path::Path;
-
 use keydesk_engine::report::{desk_report, yubico_report};
 use keydesk_engine::station::Station;
 
@@ -61,7 +58,7 @@ pub async fn run(global: &Global, args: ReportArgs) -> u8 {
         }
     };
     let written = match &args.out {
-        Some(path) => write_private(path, text.as_bytes()),
+        Some(path) => keydesk_deliver::write_private(path, text.as_bytes()),
         None => crate::out::raw(text.as_bytes()),
     };
     match written {
@@ -71,18 +68,4 @@ pub async fn run(global: &Global, args: ReportArgs) -> u8 {
             exit::USAGE
         }
     }
-}
-
-/// Writes `bytes` to `path` (replacing it), readable by this user only on Unix, synced.
-fn write_private(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
-    let mut options = std::fs::OpenOptions::new();
-    options.write(true).create(true).truncate(true);
-    #[cfg(unix)]
-    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
-    let mut file = options.open(path)?;
-    // An existing file keeps its mode on open: narrow it before the PINs go in.
-    #[cfg(unix)]
-    file.set_permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))?;
-    file.write_all(bytes)?;
-    file.sync_all()
 }

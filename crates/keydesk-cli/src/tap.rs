@@ -17,12 +17,11 @@ use keydesk_engine::{Context, ProvisionError};
 
 use std::path::Path;
 
-use keydesk_paper::{LetterTemplate, Recipient, TapLetter};
-use time::OffsetDateTime;
-use zeroize::Zeroizing;
+use keydesk_deliver::{tap_letters_pdf, write_private};
+use keydesk_paper::LetterTemplate;
 
 use crate::args::Global;
-use crate::paper::{shared, template};
+use crate::paper::template;
 use crate::tap_args::TapArgs;
 use crate::{connect, exit, out};
 
@@ -117,31 +116,20 @@ fn letters(
     results: Vec<Result<IssuedPass, (String, ProvisionError)>>,
 ) -> u8 {
     let mut failed = 0;
-    let mut letters = Vec::new();
+    let mut passes = Vec::new();
     for result in results {
         match result {
-            Ok(pass) => letters.push(TapLetter {
-                recipient: Recipient {
-                    display_name: pass.display_name.clone(),
-                    upn: pass.upn.clone(),
-                    department: None,
-                    office: None,
-                },
-                pass: Zeroizing::new(pass.pass.expose().to_owned()),
-                valid_from: at(pass.start),
-                valid_until: at(pass.end),
-                one_time: pass.one_time,
-            }),
+            Ok(pass) => passes.push(pass),
             Err((user, e)) => {
                 failed += 1;
                 eprintln!("{user} no-pass {e}\n  {}", e.remediation());
             }
         }
     }
-    if !letters.is_empty() {
-        let written = keydesk_paper::tap_letters(template, &letters)
+    if !passes.is_empty() {
+        let written = tap_letters_pdf(template, &passes)
             .map_err(|e| e.to_string())
-            .and_then(|pdf| shared::write_private(path, &pdf).map_err(|e| e.to_string()));
+            .and_then(|pdf| write_private(path, &pdf).map_err(|e| e.to_string()));
         if let Err(e) = written {
             eprintln!(
                 "error: cannot write {}: {e}; the passes issued are in Entra only: \
@@ -150,13 +138,13 @@ fn letters(
             );
             return exit::USAGE;
         }
-        for letter in &letters {
-            out::line(&format!("{} letter", letter.recipient.upn));
+        for pass in &passes {
+            out::line(&format!("{} letter", pass.upn));
         }
         eprintln!(
             "{} holds {} Temporary Access Pass(es): print it, then delete it",
             path.display(),
-            letters.len()
+            passes.len()
         );
     }
     if failed > 0 {
@@ -164,8 +152,4 @@ fn letters(
     } else {
         exit::OK
     }
-}
-
-fn at(unix: i64) -> OffsetDateTime {
-    OffsetDateTime::from_unix_timestamp(unix).unwrap_or(OffsetDateTime::UNIX_EPOCH)
 }

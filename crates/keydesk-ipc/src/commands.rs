@@ -72,6 +72,25 @@ macro_rules! with_commands {
             fn letters_pending() -> Vec<$crate::PendingLetter>;
             /// Opens the user's escrowed PIN again, to reprint its letter.
             fn letter_reprint(user_id: String) -> $crate::Registered;
+            /// The folder a save offers first: the data folder's parent (files holding PINs
+            /// never go inside the data folder).
+            fn paper_folder() -> String;
+            /// The PIN letters PDF of these users (object ids or UPNs; none: every letter
+            /// waiting), for the window's viewer. Nothing is wiped.
+            fn letters_pdf(user_ids: Vec<String>) -> $crate::PdfBytes;
+            /// Writes the PIN letters PDF of these users (none: every letter waiting) to
+            /// `path` (0600, synced, never inside the data folder). Nothing is wiped: the
+            /// operator confirms *Saved* with `letter_printed` per user.
+            fn letters_save(user_ids: Vec<String>, path: String) -> $crate::SavedFile;
+            /// Writes the key labels PDF of these users (none: every key whose letter is
+            /// waiting) to `path`.
+            fn labels_save(user_ids: Vec<String>, path: String) -> $crate::SavedFile;
+            /// Issues a Temporary Access Pass per user (the TAP policy checked first; an
+            /// active pass is kept unless `replace`) and writes their onboarding letters to
+            /// `path`; the passes exist nowhere else.
+            fn tap_save(request: $crate::TapRequest, path: String) -> $crate::SavedFile;
+            /// Writes a report from the journal to `path`.
+            fn report_save(format: $crate::ReportFormat, path: String) -> $crate::SavedFile;
             /// Every job that needs attention, with the user's passkeys (those new since the
             /// attempt marked).
             fn attention_list() -> Vec<$crate::AttentionJob>;

@@ -17,6 +17,7 @@ mod error;
 mod events;
 mod history;
 mod inventory;
+mod paper;
 mod settings;
 #[cfg(test)]
 mod typescript;
@@ -30,6 +31,7 @@ pub use error::{ErrorKind, IpcError};
 pub use events::{KeyEvent, ProvisionEvent, Step};
 pub use history::AuditCheck;
 pub use inventory::{InventoryItem, KeyState};
+pub use paper::{PdfBytes, ReportFormat, SavedFile, TapRequest};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{
     AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,

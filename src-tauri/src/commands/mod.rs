@@ -7,6 +7,7 @@ mod connection;
 mod history;
 mod inventory;
 mod queue;
+mod paper;
 mod settings;
 
 pub use attention::*;
@@ -14,6 +15,7 @@ pub use connection::*;
 pub use history::*;
 pub use inventory::*;
 pub use queue::*;
+pub use paper::*;
 pub use settings::*;
 
 use keydesk_engine::provision_user;

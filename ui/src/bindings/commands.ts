@@ -10,11 +10,15 @@ import type { InventoryItem } from "./InventoryItem";
 import type { KeyEvent } from "./KeyEvent";
 import type { KeyView } from "./KeyView";
 import type { NewSecret } from "./NewSecret";
+import type { PdfBytes } from "./PdfBytes";
 import type { PendingLetter } from "./PendingLetter";
 import type { ProvisionEvent } from "./ProvisionEvent";
 import type { QueueUser } from "./QueueUser";
 import type { Registered } from "./Registered";
+import type { ReportFormat } from "./ReportFormat";
+import type { SavedFile } from "./SavedFile";
 import type { SignInEvent } from "./SignInEvent";
+import type { TapRequest } from "./TapRequest";
 import type { UserStatus } from "./UserStatus";
 
 /**
@@ -115,6 +119,43 @@ export function commands(transport: Transport) {
      */
     letterReprint: (userId: string): Promise<Registered> =>
       transport.invoke<Registered>("letter_reprint", { userId }),
+    /**
+     * The folder a save offers first: the data folder's parent (files holding PINs
+     * never go inside the data folder).
+     */
+    paperFolder: (): Promise<string> =>
+      transport.invoke<string>("paper_folder"),
+    /**
+     * The PIN letters PDF of these users (object ids or UPNs; none: every letter
+     * waiting), for the window's viewer. Nothing is wiped.
+     */
+    lettersPdf: (userIds: Array<string>): Promise<PdfBytes> =>
+      transport.invoke<PdfBytes>("letters_pdf", { userIds }),
+    /**
+     * Writes the PIN letters PDF of these users (none: every letter waiting) to
+     * `path` (0600, synced, never inside the data folder). Nothing is wiped: the
+     * operator confirms *Saved* with `letter_printed` per user.
+     */
+    lettersSave: (userIds: Array<string>, path: string): Promise<SavedFile> =>
+      transport.invoke<SavedFile>("letters_save", { userIds, path }),
+    /**
+     * Writes the key labels PDF of these users (none: every key whose letter is
+     * waiting) to `path`.
+     */
+    labelsSave: (userIds: Array<string>, path: string): Promise<SavedFile> =>
+      transport.invoke<SavedFile>("labels_save", { userIds, path }),
+    /**
+     * Issues a Temporary Access Pass per user (the TAP policy checked first; an
+     * active pass is kept unless `replace`) and writes their onboarding letters to
+     * `path`; the passes exist nowhere else.
+     */
+    tapSave: (request: TapRequest, path: string): Promise<SavedFile> =>
+      transport.invoke<SavedFile>("tap_save", { request, path }),
+    /**
+     * Writes a report from the journal to `path`.
+     */
+    reportSave: (format: ReportFormat, path: string): Promise<SavedFile> =>
+      transport.invoke<SavedFile>("report_save", { format, path }),
     /**
      * Every job that needs attention, with the user's passkeys (those new since the
      * attempt marked).

@@ -40,7 +40,6 @@ describe('Desk actions', () => {
 
   it('goes straight on once the letter is confirmed', async () => {
     const { desk } = await registeredDesk();
-    window.print = vi.fn();
     desk.print();
     await desk.confirmPrinted();
     desk.requestNext();
@@ -58,7 +57,6 @@ describe('Desk actions', () => {
     expect(desk.letter.reprint).toBe(true);
     expect(desk.letter.letter?.pin).toBe(pin);
     expect(desk.queue.selectedId).toBe(userId);
-    window.print = vi.fn();
     desk.print();
     await desk.confirmPrinted();
     expect(backend.escrow.has(userId)).toBe(false);

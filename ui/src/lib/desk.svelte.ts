@@ -16,7 +16,7 @@ import { LetterPrint } from './letter.svelte';
 import { Letters } from './letters.svelte';
 import { IdleLock } from './idle.svelte';
 import { Pace } from './pace.svelte';
-import { printLetter } from './print';
+import { Paper } from './paper.svelte';
 import { Queue } from './queue.svelte';
 import { Session } from './session.svelte';
 
@@ -42,6 +42,7 @@ export class Desk {
   readonly attention = new Attention();
   /** Registrations of this session, for the dashboard strip. */
   readonly pace = new Pace(Date.now());
+  readonly paper: Paper;
   readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
   readonly session: Session;
 
@@ -49,6 +50,7 @@ export class Desk {
   readonly occupied = $derived(this.job.phase === 'running' || this.job.phase === 'registered');
 
   constructor(readonly backend: Backend) {
+    this.paper = new Paper(backend, (userIds) => this.afterWipe(userIds));
     this.session = new Session(
       backend,
       (info) => (this.info = info),
@@ -221,11 +223,28 @@ export class Desk {
     return true;
   }
 
-  /** Open the print dialog for the letter on screen; the outcome is the operator's to confirm. */
+  /**
+   * Show the letter on screen as the PDF the backend renders; the viewer's printer button
+   * opens the OS print dialog, whose outcome the operator confirms.
+   */
   print(): void {
-    if (!this.letter.letter) return;
+    const letter = this.letter.letter;
+    if (!letter) return;
     this.letter.opened();
-    printLetter();
+    void this.paper.view([letter.userId], `PIN letter for ${letter.displayName}`);
+  }
+
+  /** Save the letter on screen as a PDF file; *Saved* then wipes the PIN. */
+  saveLetter(): void {
+    const letter = this.letter.letter;
+    if (letter) void this.paper.startSave('letters', [letter.userId]);
+  }
+
+  /** PINs were wiped from the viewer or a save: the lists and the letter on screen follow. */
+  private async afterWipe(userIds: string[]): Promise<void> {
+    const letter = this.letter.letter;
+    if (letter && userIds.includes(letter.userId)) this.letter.stage = 'confirmed';
+    await this.loadLetters();
   }
 
   /** The operator confirms the printout: the backend wipes the escrowed PIN. */

@@ -43,10 +43,9 @@ describe('Desk with the fake backend', () => {
 
     expect(desk.letter.stage).toBe('notPrinted');
     expect(desk.letters.has(userId)).toBe(true);
-    const print = vi.fn();
-    window.print = print;
     desk.print();
-    expect(print).toHaveBeenCalledOnce();
+    await vi.waitFor(() => expect(desk.paper.viewer?.userIds).toEqual([userId]));
+    desk.paper.closeViewer();
     expect(desk.letter.stage).toBe('awaitingConfirmation');
     expect(backend.lettersPrinted).toEqual([]);
     await desk.confirmPrinted();
@@ -207,6 +206,12 @@ describe('Desk with a backend that only rejects', () => {
     auditVerify: () => Promise.reject(error),
     lettersPending: () => Promise.resolve([]),
     reprintLetter: () => Promise.reject(error),
+    paperFolder: () => Promise.reject(error),
+    lettersPdf: () => Promise.reject(error),
+    lettersSave: () => Promise.reject(error),
+    labelsSave: () => Promise.reject(error),
+    tapSave: () => Promise.reject(error),
+    reportSave: () => Promise.reject(error),
     revokeKey: () => Promise.reject(error),
     attentionList: () => Promise.reject(error),
     attentionResolve: () => Promise.reject(error),

@@ -22,6 +22,9 @@ import type { PendingLetter } from '../bindings/PendingLetter';
 import type { ProvisionEvent } from '../bindings/ProvisionEvent';
 import type { QueueUser } from '../bindings/QueueUser';
 import type { Registered } from '../bindings/Registered';
+import type { ReportFormat } from '../bindings/ReportFormat';
+import type { SavedFile } from '../bindings/SavedFile';
+import type { TapRequest } from '../bindings/TapRequest';
 
 export interface Backend {
   /** Header data: tenant, group, demo mode. */
@@ -66,6 +69,18 @@ export interface Backend {
   lettersPending(): Promise<PendingLetter[]>;
   /** Open a sealed PIN again, to reprint its letter. */
   reprintLetter(userId: string): Promise<Registered>;
+  /** The folder a save offers first (the data folder's parent). */
+  paperFolder(): Promise<string>;
+  /** The PIN letters PDF of `userIds` (none: every letter waiting), for the viewer. */
+  lettersPdf(userIds: string[]): Promise<ArrayBuffer>;
+  /** Write the PIN letters PDF to `path`; nothing is wiped until `letterPrinted`. */
+  lettersSave(userIds: string[], path: string): Promise<SavedFile>;
+  /** Write the key labels PDF of `userIds` (none: every key whose letter waits) to `path`. */
+  labelsSave(userIds: string[], path: string): Promise<SavedFile>;
+  /** Issue a pass per user and write their onboarding letters to `path`. */
+  tapSave(request: TapRequest, path: string): Promise<SavedFile>;
+  /** Write a report from the journal to `path`. */
+  reportSave(format: ReportFormat, path: string): Promise<SavedFile>;
   /** Every job that needs attention, with the user's passkeys (new ones marked). */
   attentionList(): Promise<AttentionJob[]>;
   /** The operator's decision: `methodId` is the job's passkey, or none is. Audited. */

@@ -34,6 +34,7 @@ import type { Backend } from './backend';
 import { FakeAudit } from './fake-audit';
 import { FakeInventory } from './fake-inventory';
 import { FakeTenant } from './fake-tenant';
+import { FakePaper } from './fake-paper';
 
 export interface FakeOptions {
   /** Pause before each automatic step, to look like real I/O. Default 0. */
@@ -183,6 +184,16 @@ export class FakeBackend implements Backend {
   private queueFailures: number;
   /** PINs whose letter is not confirmed printed, by user id (the real backend seals them). */
   readonly escrow = new Map<string, Registered>();
+  /** Saved files and the letters PDF. */
+  readonly paper = new FakePaper(this.escrow);
+  readonly paperFolder = () => this.paper.folder();
+  readonly lettersPdf = (userIds: string[]) => this.paper.pdf(userIds);
+  readonly lettersSave = (userIds: string[], path: string) =>
+    this.paper.save('letters', userIds, path);
+  readonly labelsSave = (userIds: string[], path: string) =>
+    this.paper.save('labels', userIds, path);
+  readonly tapSave = this.paper.tap.bind(this.paper);
+  readonly reportSave = this.paper.report.bind(this.paper);
 
   readonly tenant: FakeTenant;
   readonly inventory: FakeInventory;

@@ -51,6 +51,28 @@ describe('tauriBackend', () => {
     ]);
   });
 
+  it('sends the paper commands by their Rust names', async () => {
+    await tauriBackend.lettersPdf(['u-01']);
+    await tauriBackend.lettersSave([], '/tmp/l.pdf');
+    await tauriBackend.reportSave('yubico', '/tmp/r.csv');
+    await tauriBackend.tapSave(
+      { userIds: ['kim@x'], lifetimeMinutes: null, oneTime: true, replace: false },
+      '/tmp/t.pdf',
+    );
+    expect(calls).toEqual([
+      { command: 'letters_pdf', args: { userIds: ['u-01'] } },
+      { command: 'letters_save', args: { userIds: [], path: '/tmp/l.pdf' } },
+      { command: 'report_save', args: { format: 'yubico', path: '/tmp/r.csv' } },
+      {
+        command: 'tap_save',
+        args: {
+          request: { userIds: ['kim@x'], lifetimeMinutes: null, oneTime: true, replace: false },
+          path: '/tmp/t.pdf',
+        },
+      },
+    ]);
+  });
+
   it('streams events through a channel', async () => {
     const events: ProvisionEvent[] = [];
     await tauriBackend.provision('u-01', (e) => events.push(e));

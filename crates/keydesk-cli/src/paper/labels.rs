@@ -5,8 +5,8 @@
 //! No PIN is involved. stdout: `<UPN> label <code>`. Nothing to print: exit 0 with a
 //! sentence on stderr; a named user with no registered key: a warning, exit 1.
 
-use keydesk_engine::letters;
-use keydesk_paper::{key_labels, matching_code, KeyLabel};
+use keydesk_deliver::{key_label, labels_pdf, write_private, RenderError};
+use keydesk_paper::KeyLabel;
 
 use super::shared;
 use crate::args::Global;
@@ -19,33 +19,24 @@ pub fn run(global: &Global, args: &LabelsArgs) -> u8 {
         Ok(opened) => opened,
         Err(code) => return code,
     };
-    let (facts, unmatched) = match letters::labels(&station.journal, args.select.selection()) {
-        Ok(found) => found,
+    let rendered = match labels_pdf(&station.journal, args.select.selection()) {
+        Ok(rendered) => rendered,
         Err(e) => {
             eprintln!("error: {e}\n  {}", e.remediation());
-            return exit::FAILED;
+            return match e {
+                RenderError::Engine(_) => exit::FAILED,
+                RenderError::Paper(_) => exit::USAGE,
+            };
         }
     };
-    let some_missing = shared::warn_unmatched(&unmatched, "no registered key here");
-    if facts.is_empty() {
+    let some_missing = shared::warn_unmatched(&rendered.unmatched, "no registered key here");
+    if rendered.facts.is_empty() {
         eprintln!("nothing to print: no key waiting for its letter (name users with --users)");
         return if some_missing { exit::FAILED } else { exit::OK };
     }
-    let labels: Vec<KeyLabel> = facts
-        .iter()
-        .map(|f| KeyLabel {
-            display_name: f.display_name.clone(),
-            code: matching_code(&f.user_id, &f.key_serial),
-        })
-        .collect();
-    let pdf = match key_labels(&labels) {
-        Ok(pdf) => pdf,
-        Err(e) => {
-            eprintln!("error: {e}\n  {}", e.remediation());
-            return exit::USAGE;
-        }
-    };
-    if let Err(e) = shared::write_private(&args.out, &pdf) {
+    let (facts, pdf) = (rendered.facts, rendered.pdf);
+    let labels: Vec<KeyLabel> = facts.iter().map(key_label).collect();
+    if let Err(e) = write_private(&args.out, &pdf) {
         eprintln!("error: cannot write {}: {e}", args.out.display());
         return exit::FAILED;
     }

@@ -7,10 +7,10 @@
 //! line per letter. Nothing to print: exit 0 with a sentence on stderr and no file. A
 //! named user without a waiting PIN: a warning, the others are printed, exit 1.
 
-use keydesk_engine::letters::{self, PendingLetter};
+use keydesk_deliver::{outside_data_dir, pin_letters_pdf, write_private, RenderError};
+use keydesk_engine::letters;
 use keydesk_engine::station::{os_user, Station};
-use keydesk_paper::{missing_glyphs, pin_letters, PinLetter, Recipient};
-use zeroize::Zeroizing;
+use keydesk_paper::{missing_glyphs, PinLetter};
 
 use super::shared;
 use super::template;
@@ -31,27 +31,34 @@ pub fn run(global: &Global, args: &LettersArgs) -> u8 {
         Ok(opened) => opened,
         Err(code) => return code,
     };
-    if let Err(message) = shared::outside_data_dir(&args.out, &data_dir) {
-        eprintln!("error: {message}");
+    if let Err(message) = outside_data_dir(&args.out, &data_dir) {
+        eprintln!("error: --out {message}");
         return exit::USAGE;
     }
-    let pending = match letters::pending(&station.journal, &station.escrow, args.select.selection())
-    {
-        Ok(p) => p,
+    let rendered = match pin_letters_pdf(
+        &station.journal,
+        &station.escrow,
+        args.select.selection(),
+        &template,
+    ) {
+        Ok(rendered) => rendered,
         Err(e) => {
             eprintln!("error: {e}\n  {}", e.remediation());
-            return exit::FAILED;
+            return match e {
+                RenderError::Engine(_) => exit::FAILED,
+                RenderError::Paper(_) => exit::USAGE,
+            };
         }
     };
     let some_missing = shared::warn_unmatched(
-        &pending.without_pin,
+        &rendered.without_pin,
         "no PIN waiting for a letter (not registered here, or its letter was already issued)",
     );
-    if pending.letters.is_empty() {
+    if rendered.letters.is_empty() {
         eprintln!("nothing to print: no registered user has a PIN waiting for a letter");
         return if some_missing { exit::FAILED } else { exit::OK };
     }
-    let letters: Vec<PinLetter> = pending.letters.iter().map(to_paper).collect();
+    let (letters, pdf) = (rendered.letters, rendered.pdf);
     for letter in &letters {
         let who = &letter.recipient;
         let missing = missing_glyphs(&format!("{}{}", who.display_name, who.upn));
@@ -60,14 +67,7 @@ pub fn run(global: &Global, args: &LettersArgs) -> u8 {
             eprintln!("warning: {}: the letter font has no glyphs for {chars:?}; they print as empty boxes", who.upn);
         }
     }
-    let pdf = match pin_letters(&template, &letters) {
-        Ok(bytes) => Zeroizing::new(bytes),
-        Err(e) => {
-            eprintln!("error: {e}\n  {}", e.remediation());
-            return exit::USAGE;
-        }
-    };
-    if let Err(e) = shared::write_private(&args.out, &pdf) {
+    if let Err(e) = write_private(&args.out, &pdf) {
         eprintln!(
             "error: cannot write {}: {e}\n  No PIN was wiped: fix the path or free space and run again.",
             args.out.display()
@@ -112,21 +112,4 @@ fn deliver(station: &Station, letters: &[PinLetter]) -> usize {
         }
     }
     issued
-}
-
-fn to_paper(l: &PendingLetter) -> PinLetter {
-    PinLetter {
-        user_id: l.user_id.clone(),
-        recipient: Recipient {
-            display_name: l.display_name.clone(),
-            upn: l.upn.clone(),
-            department: l.department.clone(),
-            office: l.office.clone(),
-        },
-        key_model: l.key_model.clone(),
-        key_serial: l.key_serial.clone(),
-        pin: l.pin.clone(),
-        forced_change: l.forced_change,
-        biometric: l.biometric,
-    }
 }
