@@ -160,6 +160,9 @@ fn provision_kind(e: &ProvisionError) -> ErrorKind {
         ProvisionError::NeedsAttention { .. } => ErrorKind::NeedsAttention,
         ProvisionError::NothingToResolve => ErrorKind::NothingToResolve,
         ProvisionError::UnknownMethod(_) => ErrorKind::UnknownMethod,
+        ProvisionError::PinUnknown => ErrorKind::PinUnknown,
+        ProvisionError::AuditFailed(_) => ErrorKind::AuditFailed,
+        ProvisionError::AmbiguousMatch { .. } => ErrorKind::AmbiguousMatch,
     }
 }
 
@@ -431,6 +434,15 @@ mod tests {
             (
                 ProvisionError::UnknownMethod("m-2".into()),
                 ErrorKind::UnknownMethod,
+            ),
+            (ProvisionError::PinUnknown, ErrorKind::PinUnknown),
+            (
+                ProvisionError::AuditFailed("disk full".into()),
+                ErrorKind::AuditFailed,
+            ),
+            (
+                ProvisionError::AmbiguousMatch { candidates: vec![] },
+                ErrorKind::AmbiguousMatch,
             ),
         ];
         for (error, kind) in cases {

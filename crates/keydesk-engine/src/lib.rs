@@ -54,8 +54,9 @@ pub use flow::{
     after, batch, context, group_move, imported, letters, lost, phone, phone_types, policy_cache,
     prefetch, provision, queue, resume, tap_batch,
 };
+use flow::pin_resume;
 pub use ports::{directory, graph_directory, hid_keys, keys, passes};
-pub use store::{audit, escrow, inventory, journal, key_home, letter_facts, lock, secrets};
+pub use store::{audit, escrow, inventory, journal, key_home, letter_facts, lock, pin_mark, secrets};
 
 use keydesk_core::Pin;
 

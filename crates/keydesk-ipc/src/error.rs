@@ -78,6 +78,8 @@ pub enum ErrorKind {
     KeyUnsuitable,
     /// The key answered the self-test with another credential.
     SelfTestFailed,
+    /// A PIN write to the key was interrupted and its PIN is not known: reset it.
+    PinUnknown,
     /// Any other key failure.
     Key,
 
@@ -101,12 +103,16 @@ pub enum ErrorKind {
     NothingToResolve,
     /// The operator named a passkey the user does not have.
     UnknownMethod,
+    /// What the operator named matches several keys: nothing was changed.
+    AmbiguousMatch,
 
     // This station.
     /// Another operation is running.
     Busy,
     /// The journal (database) failed.
     Journal,
+    /// The audit log could not be written: provisioning stopped.
+    AuditFailed,
     /// The PIN escrow (its key in the OS keyring or key file) cannot be used.
     EscrowUnavailable,
     /// Another KeyDesk (window or command line) is using the data folder: this one did not

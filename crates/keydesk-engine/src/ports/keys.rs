@@ -59,6 +59,12 @@ pub trait KeySource: Send + Sync {
     /// The key now carries a user's passkey and goes to that user: never claim it again.
     fn handed_out(&self, _key_id: &str) {}
 
+    /// The key was refused (its model, its PIN, its state): set aside like a key handed
+    /// out, so the next user is not refused for it too.
+    fn refused(&self, key_id: &str) {
+        self.handed_out(key_id);
+    }
+
     /// Calls `ask` once it is watching, then waits until the key `key_id` is pulled and
     /// plugged back in (a reset must follow a fresh plug-in). Sources that cannot tell
     /// answer [`ProvisionError::NoKey`].
