@@ -81,7 +81,13 @@ fn issued_key(
         .into_iter()
         .filter(|e| e.status == KeyStatus::Issued)
         .collect();
-    let key_of = |e: &InventoryEntry| (e.key_serial.clone(), e.key_aaguid.clone(), e.user_id.clone());
+    let key_of = |e: &InventoryEntry| {
+        (
+            e.key_serial.clone(),
+            e.key_aaguid.clone(),
+            e.user_id.clone(),
+        )
+    };
     let first = issued.first().map(key_of);
     if issued.iter().any(|e| Some(key_of(e)) != first) {
         return Err(ProvisionError::AmbiguousMatch {

@@ -116,10 +116,22 @@ mod tests {
     fn a_key_that_had_a_pin_is_never_tried_with_an_unconfirmed_one() {
         use PinConfirmation::*;
         assert_eq!(decide(marks(Confirmed, Some(true)), true), Decision::Use);
-        assert_eq!(decide(marks(Confirmed, Some(false)), false), Decision::TryOnce);
-        assert_eq!(decide(marks(Unconfirmed, Some(false)), true), Decision::TryOnce);
-        assert_eq!(decide(marks(Unconfirmed, Some(true)), true), Decision::Refuse);
-        assert_eq!(decide(marks(Confirmed, Some(true)), false), Decision::Refuse);
+        assert_eq!(
+            decide(marks(Confirmed, Some(false)), false),
+            Decision::TryOnce
+        );
+        assert_eq!(
+            decide(marks(Unconfirmed, Some(false)), true),
+            Decision::TryOnce
+        );
+        assert_eq!(
+            decide(marks(Unconfirmed, Some(true)), true),
+            Decision::Refuse
+        );
+        assert_eq!(
+            decide(marks(Confirmed, Some(true)), false),
+            Decision::Refuse
+        );
         assert_eq!(decide(marks(Unconfirmed, None), true), Decision::Refuse);
         assert_eq!(decide(marks(Tried, Some(false)), true), Decision::Refuse);
     }

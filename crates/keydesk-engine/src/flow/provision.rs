@@ -130,6 +130,7 @@ async fn run(
     keys: &dyn KeySource,
     progress: &(dyn Fn(Step) + Send + Sync),
 ) -> Result<Released, ProvisionError> {
+    ctx.audit_ok()?;
     preflight::check_user(user).map_err(|r| match r {
         preflight::Refusal::User(why) => ProvisionError::NotEligible(why),
         other => ProvisionError::Policy(other),
