@@ -102,6 +102,9 @@ mod tests {
         let marks = journal.pin_marks("u").unwrap().unwrap();
         assert_eq!(marks.had_pin, None);
         journal
+            .advance("u", "kim@contoso.com", JobEvent::OptionsFetched, None)
+            .unwrap();
+        journal
             .record_setting_pin_on("u", "kim@contoso.com", b"sealed", false)
             .unwrap();
         let marks = journal.pin_marks("u").unwrap().unwrap();
