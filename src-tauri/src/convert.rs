@@ -163,6 +163,7 @@ fn provision_kind(e: &ProvisionError) -> ErrorKind {
         ProvisionError::PinUnknown => ErrorKind::PinUnknown,
         ProvisionError::AuditFailed(_) => ErrorKind::AuditFailed,
         ProvisionError::AmbiguousMatch { .. } => ErrorKind::AmbiguousMatch,
+        ProvisionError::RoleHolder { .. } => ErrorKind::RoleHolder,
     }
 }
 
@@ -436,6 +437,12 @@ mod tests {
                 ErrorKind::UnknownMethod,
             ),
             (ProvisionError::PinUnknown, ErrorKind::PinUnknown),
+            (
+                ProvisionError::RoleHolder {
+                    roles: vec!["Global Administrator".into()],
+                },
+                ErrorKind::RoleHolder,
+            ),
             (
                 ProvisionError::AuditFailed("disk full".into()),
                 ErrorKind::AuditFailed,

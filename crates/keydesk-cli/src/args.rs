@@ -120,6 +120,11 @@ pub struct ProvisionArgs {
     /// Work at most N users not registered yet; the others wait for a later run.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Provision users holding these directory roles too, each named exactly as Entra
+    /// names it (e.g. "Global Administrator"): a passkey for a role holder is a way into
+    /// the tenant, so each role is confirmed by name and audited.
+    #[arg(long, value_name = "ROLE,ROLE…", value_delimiter = ',')]
+    pub allow_role_holders: Vec<String>,
     /// One JSON object per line on stdout instead of text.
     #[arg(long)]
     pub json: bool,

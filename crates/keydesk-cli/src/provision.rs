@@ -77,6 +77,7 @@ async fn provision(
     ctx.operator = connect::operator_name(graph).await;
     ctx.pin_policy = PinPolicy::default();
     ctx.metadata = metadata;
+    ctx.settings.confirmed_roles = args.allow_role_holders.clone();
     let show_pins = out::is_terminal();
     let total = users.len() + missing.len();
     let progress = Progress::new(users.len(), "provisioning");

@@ -84,6 +84,12 @@ pub enum ProvisionError {
     /// The audit log could not be written: provisioning stops before the next step.
     #[error("the audit log could not be written: {0}")]
     AuditFailed(String),
+    /// The user holds directory roles the operator has not confirmed by name.
+    #[error("this user holds the directory role {}: a passkey for them needs a second confirmation naming it", roles.join(", "))]
+    RoleHolder {
+        /// The roles not confirmed.
+        roles: Vec<String>,
+    },
     /// Several keys match what the operator named; nothing was changed.
     #[error("{} keys match; name one of them: {}", candidates.len(), candidates.join("; "))]
     AmbiguousMatch {
@@ -145,6 +151,7 @@ impl ProvisionError {
             ProvisionError::NothingToResolve => "Nothing to decide: only a job marked \"needs attention\" takes a decision.".into(),
             ProvisionError::PinUnknown => "Reset this key (it wipes it) and provision the user again, or use another key; KeyDesk never guesses a PIN on a key that had one.".into(),
             ProvisionError::AuditFailed(_) => "Provisioning stopped: nothing more is done without its audit line. Check free disk space and that the data folder's audit log is writable, then start again.".into(),
+            ProvisionError::RoleHolder { roles } => format!("If this user should get a key, confirm each role by name (command line: --allow-role-holders \"{}\"), then retry the user.", roles.join(",")),
             ProvisionError::AmbiguousMatch { .. } => "Name the key by its serial, or by the credential id listed, exactly as shown.".into(),
             ProvisionError::UnknownMethod(_) => "Copy the passkey id exactly as Entra ID lists it for this user.".into(),
             ProvisionError::NeedsAttention { .. } => "Look at the user's passkeys in Entra ID, then say which one this key made (keydesk-cli reconcile --user UPN --method ID) or that none is (--none); a later run also checks again on its own.".into(),

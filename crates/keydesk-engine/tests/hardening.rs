@@ -411,3 +411,61 @@ async fn an_audit_write_failure_stops_provisioning_before_the_next_user() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_role_holder_needs_a_confirmation_naming_the_role_and_both_answers_are_audited() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 2,
+            role_holders: 1,
+            ..SimConfig::default()
+        })
+        .await;
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
+        let mut holders = Vec::new();
+        for user in &users {
+            let roles = graph.directory_roles(&user.id).await.unwrap();
+            if !roles.is_empty() {
+                assert_eq!(roles, vec!["Global Administrator".to_owned()]);
+                holders.push(user);
+            }
+        }
+        assert_eq!(holders.len(), 1, "the simulator seeds one role holder");
+        let holder = holders[0];
+        let dir = tempfile::tempdir().unwrap();
+        let store = MemoryStore::default();
+        let log = dir.path().join("audit.log");
+        let audit = AuditLog::open(&log, &store, &journal).unwrap();
+        let key = rack.plug_new(common::blank_key("ADMIN-KEY"));
+        let keys = RackKeys::new(rack.clone());
+        let mut ctx = Context::new(&graph, &journal, &escrow);
+        ctx.audit = Some(&audit);
+        // Another role confirmed is not this one.
+        ctx.settings.confirmed_roles = vec!["Helpdesk Administrator".into()];
+        let err = provision_user(&ctx, holder, &keys, &quiet)
+            .await
+            .unwrap_err();
+        let ProvisionError::RoleHolder { roles } = &err else {
+            panic!("{err}");
+        };
+        assert_eq!(roles, &vec!["Global Administrator".to_owned()]);
+        assert!(err.to_string().contains("Global Administrator"), "{err}");
+        assert!(err.remediation().contains("--allow-role-holders"));
+        // Refused before the key was touched.
+        assert!(!SecurityKey::info(key.as_ref())
+            .await
+            .unwrap()
+            .client_pin
+            .unwrap_or(false));
+        assert_eq!(common::passkeys_of(&sim, &holder.upn).await, 0);
+
+        ctx.settings.confirmed_roles = vec!["global administrator".into()];
+        provision_user(&ctx, holder, &keys, &quiet).await.unwrap();
+        assert_eq!(common::passkeys_of(&sim, &holder.upn).await, 1);
+        let text = std::fs::read_to_string(&log).unwrap();
+        assert!(text.contains("role holder refused"), "{text}");
+        assert!(text.contains("role holder confirmed"), "{text}");
+        sim.shutdown().await;
+    })
+    .await;
+}

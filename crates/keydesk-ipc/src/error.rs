@@ -97,6 +97,8 @@ pub enum ErrorKind {
     PolicyRefusesKey,
     /// The registration challenge expired before it could be sent.
     ChallengeExpired,
+    /// The user holds a directory role the operator has not confirmed by name.
+    RoleHolder,
     /// A registration could not be confirmed or ruled out: never retried on its own.
     NeedsAttention,
     /// A decision was given for a job that does not need one.

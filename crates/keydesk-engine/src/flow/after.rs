@@ -71,6 +71,29 @@ pub async fn tenant_preflight(
     Ok(policy)
 }
 
+/// Refuses a user who holds a directory role the operator did not confirm by name
+/// (`settings.confirmed_roles`); a confirmed role holder is audited before anything is
+/// written. A role read that fails stops the user (fail closed).
+pub async fn check_roles(ctx: &Context<'_>, user: &DirectoryUser) -> Result<(), ProvisionError> {
+    let held = ctx.directory.directory_roles(&user.id).await?;
+    if held.is_empty() {
+        return Ok(());
+    }
+    let confirmed = |role: &String| {
+        ctx.settings
+            .confirmed_roles
+            .iter()
+            .any(|c| c.trim().eq_ignore_ascii_case(role))
+    };
+    let unconfirmed: Vec<String> = held.iter().filter(|r| !confirmed(r)).cloned().collect();
+    if !unconfirmed.is_empty() {
+        ctx.audit("role holder refused", &user.id, &unconfirmed.join(", "));
+        return Err(ProvisionError::RoleHolder { roles: unconfirmed });
+    }
+    ctx.audit("role holder confirmed", &user.id, &held.join(", "));
+    ctx.audit_ok()
+}
+
 /// The key-model check of pre-flight ([`preflight::check_key_model`]) on `policy`, the
 /// run's cached read; a refusal is judged again on a fresh read before it stands.
 pub(crate) async fn check_key_model(

@@ -151,6 +151,7 @@ async fn run(
     ctx.journal.enqueue(&user.id, &user.upn)?;
     let mut warnings = Vec::new();
     let policy = after::tenant_preflight(ctx, &mut warnings).await?;
+    after::check_roles(ctx, user).await?;
 
     progress(Step::FetchingOptions);
     let options = options_for(ctx, user).await?;
