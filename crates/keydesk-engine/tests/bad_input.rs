@@ -1,0 +1,266 @@
+//! The bad-input catalogue's engine cases (docs/ERRORS.md): each asserts what the operator
+//! reads and that nothing was lost — no passkey half-made, no PIN that is neither on the
+//! key's letter path (escrow) nor unset.
+
+mod common;
+
+use std::sync::Arc;
+
+use async_trait::async_trait;
+use keydesk_core::job::JobState;
+use keydesk_core::{DirectoryUser, Pin};
+use keydesk_engine::keys::{ClaimedKey, KeySource, RackKeys};
+use keydesk_engine::settings::ExistingPin;
+use keydesk_engine::{provision_user, Context, Escrow, Journal, ProvisionError, Step};
+use keydesk_fido::rack::SoftRack;
+use keydesk_fido::{KeyError, SecurityKey};
+use keydesk_sim::SimConfig;
+use keydesk_tests::faulty::{FaultyKey, KeyFaults, KeyOp};
+
+fn quiet(_: Step) {}
+
+/// The escrowed PIN of `user`'s job opens `key`: the PIN is not lost.
+async fn escrow_opens(
+    journal: &Journal,
+    escrow: &Escrow,
+    user: &DirectoryUser,
+    key: &Arc<keydesk_fido::soft::SoftKey>,
+) {
+    let job = journal.job(&user.id).unwrap().unwrap();
+    let sealed = job.pin_sealed.expect("the PIN set on the key is escrowed");
+    let pin = escrow.open(&user.id, &sealed).unwrap();
+    SecurityKey::credentials(key.as_ref(), &pin)
+        .await
+        .expect("the escrowed PIN is the key's PIN");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_full_key_fails_the_user_with_its_pin_escrowed_and_nothing_registered() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 1,
+            ..SimConfig::default()
+        })
+        .await;
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
+        let mut config = common::blank_key("FULL");
+        config.capacity = 0;
+        let key = rack.plug_new(config);
+        let ctx = Context::new(&graph, &journal, &escrow);
+        let err = provision_user(&ctx, &users[0], &RackKeys::new(rack.clone()), &quiet)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("KeyStoreFull"), "{err}");
+        assert!(err.remediation().to_lowercase().contains("key"), "{err}");
+        assert_eq!(common::passkeys_of(&sim, &users[0].upn).await, 0);
+        escrow_opens(&journal, &escrow, &users[0], &key).await;
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_wrong_current_pin_costs_one_retry_and_leaves_no_pin_in_escrow() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 1,
+            ..SimConfig::default()
+        })
+        .await;
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
+        let key = rack.plug_new(common::blank_key("USED"));
+        key.set_pin(&Pin::new("739164")).await.unwrap();
+        let mut ctx = Context::new(&graph, &journal, &escrow);
+        ctx.settings.existing_pin = ExistingPin::Change(Pin::new("000000"));
+        let err = provision_user(&ctx, &users[0], &RackKeys::new(rack.clone()), &quiet)
+            .await
+            .unwrap_err();
+        assert!(err.to_string().contains("PinInvalid"), "{err}");
+        assert_eq!(key.pin_retries().await.unwrap(), 7);
+        let job = journal.job(&users[0].id).unwrap().unwrap();
+        assert!(
+            job.pin_sealed.is_none(),
+            "a PIN the key refused is not kept"
+        );
+        assert_eq!(job.state, JobState::Failed);
+        assert_eq!(common::passkeys_of(&sim, &users[0].upn).await, 0);
+        // The operator's PIN still opens the key.
+        SecurityKey::credentials(key.as_ref(), &Pin::new("739164"))
+            .await
+            .unwrap();
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_blocked_pin_is_reported_and_the_key_is_never_tried() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 1,
+            ..SimConfig::default()
+        })
+        .await;
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
+        let key = rack.plug_new(common::blank_key("BLOCKED"));
+        key.set_pin(&Pin::new("739164")).await.unwrap();
+        let wrong = Pin::new("000000");
+        for _ in 0..8 {
+            let _ = SecurityKey::credentials(key.as_ref(), &wrong).await;
+            rack.replug(&key);
+        }
+        assert_eq!(key.pin_retries().await.unwrap(), 0);
+        let mut ctx = Context::new(&graph, &journal, &escrow);
+        ctx.settings.existing_pin = ExistingPin::Change(Pin::new("739164"));
+        let err = provision_user(&ctx, &users[0], &RackKeys::new(rack.clone()), &quiet)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ProvisionError::PinRetriesLow), "{err}");
+        assert!(err.remediation().contains("Reset this key"), "{err}");
+        assert!(journal
+            .job(&users[0].id)
+            .unwrap()
+            .unwrap()
+            .pin_sealed
+            .is_none());
+        assert_eq!(common::passkeys_of(&sim, &users[0].upn).await, 0);
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+/// Pulls the key when makeCredential starts.
+struct PulledAtTouch;
+
+#[async_trait]
+impl KeyFaults for PulledAtTouch {
+    async fn before(&self, op: KeyOp) -> Option<KeyError> {
+        (op == KeyOp::MakeCredential).then_some(KeyError::Removed)
+    }
+}
+
+struct PullingKeys(RackKeys);
+
+#[async_trait]
+impl KeySource for PullingKeys {
+    fn try_claim(&self) -> Option<ClaimedKey> {
+        let claimed = self.0.try_claim()?;
+        let key = FaultyKey::new(claimed.shared(), Arc::new(PulledAtTouch));
+        Some(ClaimedKey::new(Arc::new(key), move || drop(claimed)))
+    }
+    async fn claim(&self) -> Result<ClaimedKey, ProvisionError> {
+        Err(ProvisionError::NoKey)
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_key_pulled_at_the_touch_keeps_its_pin_in_escrow_and_the_retry_registers_once() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 1,
+            ..SimConfig::default()
+        })
+        .await;
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
+        let key = rack.plug_new(common::blank_key("PULLED"));
+        let ctx = Context::new(&graph, &journal, &escrow);
+        let err = provision_user(
+            &ctx,
+            &users[0],
+            &PullingKeys(RackKeys::new(rack.clone())),
+            &quiet,
+        )
+        .await
+        .unwrap_err();
+        assert!(
+            matches!(err, ProvisionError::Key(KeyError::Removed)),
+            "{err}"
+        );
+        assert!(err.remediation().contains("Plug the key back in"), "{err}");
+        assert_eq!(common::passkeys_of(&sim, &users[0].upn).await, 0);
+        escrow_opens(&journal, &escrow, &users[0], &key).await;
+        // Plugged back in: the escrowed (confirmed) PIN is used, one passkey results.
+        let done = provision_user(&ctx, &users[0], &RackKeys::new(rack.clone()), &quiet)
+            .await
+            .unwrap();
+        SecurityKey::credentials(key.as_ref(), &done.pin)
+            .await
+            .unwrap();
+        assert_eq!(common::passkeys_of(&sim, &users[0].upn).await, 1);
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn guests_and_disabled_accounts_are_skipped_before_any_key_is_claimed() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 1,
+            guests: 1,
+            disabled: 1,
+            ..SimConfig::default()
+        })
+        .await;
+        let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
+        let key = rack.plug_new(common::blank_key("UNTOUCHED"));
+        let ctx = Context::new(&graph, &journal, &escrow);
+        let keys = RackKeys::new(rack.clone());
+        let mut seen = Vec::new();
+        for user in users.iter().filter(|u| u.ineligibility().is_some()) {
+            let err = provision_user(&ctx, user, &keys, &quiet).await.unwrap_err();
+            let ProvisionError::NotEligible(why) = err else {
+                panic!("{err}");
+            };
+            seen.push(why);
+        }
+        seen.sort();
+        assert_eq!(
+            seen,
+            vec!["account is disabled", "guest accounts cannot hold passkeys"]
+        );
+        assert_eq!(
+            SecurityKey::info(key.as_ref()).await.unwrap().client_pin,
+            Some(false)
+        );
+        sim.shutdown().await;
+    })
+    .await;
+}
+
+#[test]
+fn a_corrupt_journal_file_is_refused_and_left_as_it_was() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("journal.sqlite");
+    let garbage = b"this is not a SQLite database, but it is somebody's file".repeat(100);
+    std::fs::write(&path, &garbage).unwrap();
+    let err = Journal::open(&path)
+        .err()
+        .expect("a corrupt journal is refused");
+    assert!(err.to_string().starts_with("journal:"), "{err}");
+    assert_eq!(std::fs::read(&path).unwrap(), garbage);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn no_key_arriving_is_no_key_and_nothing_is_journaled_past_the_options() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 1,
+            ..SimConfig::default()
+        })
+        .await;
+        let (graph, users, journal, escrow, _) = common::desk(&sim).await;
+        let ctx = Context::new(&graph, &journal, &escrow);
+        let keys = PullingKeys(RackKeys::new(Arc::new(SoftRack::new())));
+        let err = provision_user(&ctx, &users[0], &keys, &quiet)
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ProvisionError::NoKey), "{err}");
+        assert_eq!(err.to_string(), "no security key is available");
+        let job = journal.job(&users[0].id).unwrap().unwrap();
+        assert!(job.pin_sealed.is_none());
+        assert_eq!(common::passkeys_of(&sim, &users[0].upn).await, 0);
+        sim.shutdown().await;
+    })
+    .await;
+}
