@@ -35,7 +35,7 @@ async fn escrow_opens(
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn a_full_key_fails_the_user_with_its_pin_escrowed_and_nothing_registered() {
+async fn a_full_key_is_refused_before_its_pin_is_set_and_nothing_is_registered() {
     common::limited(async {
         let sim = common::sim(SimConfig {
             users: 1,
@@ -50,10 +50,20 @@ async fn a_full_key_fails_the_user_with_its_pin_escrowed_and_nothing_registered(
         let err = provision_user(&ctx, &users[0], &RackKeys::new(rack.clone()), &quiet)
             .await
             .unwrap_err();
-        assert!(err.to_string().contains("KeyStoreFull"), "{err}");
-        assert!(err.remediation().to_lowercase().contains("key"), "{err}");
+        assert_eq!(
+            err.to_string(),
+            "this key cannot be used: its passkey storage is full"
+        );
+        assert!(err.remediation().starts_with("Use another key"), "{err}");
         assert_eq!(common::passkeys_of(&sim, &users[0].upn).await, 0);
-        escrow_opens(&journal, &escrow, &users[0], &key).await;
+        let info = SecurityKey::info(key.as_ref()).await.unwrap();
+        assert_eq!(info.client_pin, Some(false), "no PIN was set");
+        assert!(journal
+            .job(&users[0].id)
+            .unwrap()
+            .unwrap()
+            .pin_sealed
+            .is_none());
         sim.shutdown().await;
     })
     .await;
@@ -107,7 +117,9 @@ async fn a_blocked_pin_is_reported_and_the_key_is_never_tried() {
         let wrong = Pin::new("000000");
         for _ in 0..8 {
             let _ = SecurityKey::credentials(key.as_ref(), &wrong).await;
-            rack.replug(&key);
+            // Re-plugged: three wrong PINs in a row want a power cycle.
+            key.pull();
+            key.plug();
         }
         assert_eq!(key.pin_retries().await.unwrap(), 0);
         let mut ctx = Context::new(&graph, &journal, &escrow);
