@@ -9,15 +9,25 @@ use std::sync::Arc;
 use async_trait::async_trait;
 use keydesk_core::job::JobState;
 use keydesk_core::{DirectoryUser, Pin};
-use keydesk_engine::keys::{ClaimedKey, KeySource, RackKeys};
+use keydesk_engine::keys::{KeySource, RackKeys};
 use keydesk_engine::settings::ExistingPin;
 use keydesk_engine::{provision_user, Context, Escrow, Journal, ProvisionError, Step};
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::{KeyError, SecurityKey};
 use keydesk_sim::SimConfig;
-use keydesk_tests::faulty::{FaultyKey, KeyFaults, KeyOp};
+use keydesk_tests::faulty::{KeyFaults, KeyOp};
 
 fn quiet(_: Step) {}
+
+/// The PIN of the keys [`used_key`] plugs: the operator knows it.
+const OLD_PIN: &str = "739164";
+
+/// A key someone used before: it has the PIN [`OLD_PIN`].
+async fn used_key(rack: &Arc<SoftRack>, serial: &str) -> Arc<keydesk_fido::soft::SoftKey> {
+    let key = rack.plug_new(common::blank_key(serial));
+    key.set_pin(&Pin::new(OLD_PIN)).await.unwrap();
+    key
+}
 
 /// The escrowed PIN of `user`'s job opens `key`: the PIN is not lost.
 async fn escrow_opens(
@@ -37,11 +47,7 @@ async fn escrow_opens(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_full_key_is_refused_before_its_pin_is_set_and_nothing_is_registered() {
     common::limited(async {
-        let sim = common::sim(SimConfig {
-            users: 1,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = common::tenant_of(1).await;
         let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let mut config = common::blank_key("FULL");
         config.capacity = 0;
@@ -72,14 +78,9 @@ async fn a_full_key_is_refused_before_its_pin_is_set_and_nothing_is_registered()
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_wrong_current_pin_costs_one_retry_and_leaves_no_pin_in_escrow() {
     common::limited(async {
-        let sim = common::sim(SimConfig {
-            users: 1,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = common::tenant_of(1).await;
         let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
-        let key = rack.plug_new(common::blank_key("USED"));
-        key.set_pin(&Pin::new("739164")).await.unwrap();
+        let key = used_key(&rack, "USED").await;
         let mut ctx = Context::new(&graph, &journal, &escrow);
         ctx.settings.existing_pin = ExistingPin::Change(Pin::new("000000"));
         let err = provision_user(&ctx, &users[0], &RackKeys::new(rack.clone()), &quiet)
@@ -95,7 +96,7 @@ async fn a_wrong_current_pin_costs_one_retry_and_leaves_no_pin_in_escrow() {
         assert_eq!(job.state, JobState::Failed);
         assert_eq!(common::passkeys_of(&sim, &users[0].upn).await, 0);
         // The operator's PIN still opens the key.
-        SecurityKey::credentials(key.as_ref(), &Pin::new("739164"))
+        SecurityKey::credentials(key.as_ref(), &Pin::new(OLD_PIN))
             .await
             .unwrap();
         sim.shutdown().await;
@@ -106,14 +107,9 @@ async fn a_wrong_current_pin_costs_one_retry_and_leaves_no_pin_in_escrow() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_blocked_pin_is_reported_and_the_key_is_never_tried() {
     common::limited(async {
-        let sim = common::sim(SimConfig {
-            users: 1,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = common::tenant_of(1).await;
         let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
-        let key = rack.plug_new(common::blank_key("BLOCKED"));
-        key.set_pin(&Pin::new("739164")).await.unwrap();
+        let key = used_key(&rack, "BLOCKED").await;
         let wrong = Pin::new("000000");
         for _ in 0..8 {
             let _ = SecurityKey::credentials(key.as_ref(), &wrong).await;
@@ -123,7 +119,7 @@ async fn a_blocked_pin_is_reported_and_the_key_is_never_tried() {
         }
         assert_eq!(key.pin_retries().await.unwrap(), 0);
         let mut ctx = Context::new(&graph, &journal, &escrow);
-        ctx.settings.existing_pin = ExistingPin::Change(Pin::new("739164"));
+        ctx.settings.existing_pin = ExistingPin::Change(Pin::new(OLD_PIN));
         let err = provision_user(&ctx, &users[0], &RackKeys::new(rack.clone()), &quiet)
             .await
             .unwrap_err();
@@ -151,39 +147,24 @@ impl KeyFaults for PulledAtTouch {
     }
 }
 
-struct PullingKeys(RackKeys);
-
-#[async_trait]
-impl KeySource for PullingKeys {
-    fn try_claim(&self) -> Option<ClaimedKey> {
-        let claimed = self.0.try_claim()?;
-        let key = FaultyKey::new(claimed.shared(), Arc::new(PulledAtTouch));
-        Some(ClaimedKey::new(Arc::new(key), move || drop(claimed)))
-    }
-    async fn claim(&self) -> Result<ClaimedKey, ProvisionError> {
-        Err(ProvisionError::NoKey)
+/// The rack's keys, each pulled at its touch.
+fn pulling(rack: Arc<SoftRack>) -> impl KeySource {
+    common::FaultyKeys {
+        inner: RackKeys::new(rack),
+        faults: || -> Arc<dyn KeyFaults> { Arc::new(PulledAtTouch) },
     }
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_key_pulled_at_the_touch_keeps_its_pin_in_escrow_and_the_retry_registers_once() {
     common::limited(async {
-        let sim = common::sim(SimConfig {
-            users: 1,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = common::tenant_of(1).await;
         let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let key = rack.plug_new(common::blank_key("PULLED"));
         let ctx = Context::new(&graph, &journal, &escrow);
-        let err = provision_user(
-            &ctx,
-            &users[0],
-            &PullingKeys(RackKeys::new(rack.clone())),
-            &quiet,
-        )
-        .await
-        .unwrap_err();
+        let err = provision_user(&ctx, &users[0], &pulling(rack.clone()), &quiet)
+            .await
+            .unwrap_err();
         assert!(
             matches!(err, ProvisionError::Key(KeyError::Removed)),
             "{err}"
@@ -256,14 +237,10 @@ fn a_corrupt_journal_file_is_refused_and_left_as_it_was() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn no_key_arriving_is_no_key_and_nothing_is_journaled_past_the_options() {
     common::limited(async {
-        let sim = common::sim(SimConfig {
-            users: 1,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = common::tenant_of(1).await;
         let (graph, users, journal, escrow, _) = common::desk(&sim).await;
         let ctx = Context::new(&graph, &journal, &escrow);
-        let keys = PullingKeys(RackKeys::new(Arc::new(SoftRack::new())));
+        let keys = pulling(Arc::new(SoftRack::new()));
         let err = provision_user(&ctx, &users[0], &keys, &quiet)
             .await
             .unwrap_err();

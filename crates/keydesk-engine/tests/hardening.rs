@@ -13,14 +13,14 @@ use keydesk_core::{DirectoryUser, Pin};
 use keydesk_engine::audit::AuditLog;
 use keydesk_engine::batch::{self, Outcome};
 use keydesk_engine::inventory::{InventoryEntry, KeyStatus};
-use keydesk_engine::keys::{ClaimedKey, KeySource, RackKeys};
+use keydesk_engine::keys::RackKeys;
 use keydesk_engine::secrets::MemoryStore;
 use keydesk_engine::settings::ExistingPin;
 use keydesk_engine::{lost, provision_user, Context, Journal, ProvisionError, Step};
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::SecurityKey;
 use keydesk_sim::SimConfig;
-use keydesk_tests::faulty::{FaultyKey, KeyFaults, KeyOp};
+use keydesk_tests::faulty::{KeyFaults, KeyOp};
 use tokio::sync::Notify;
 
 fn quiet(_: Step) {}
@@ -37,11 +37,7 @@ const ALL_RETRIES: u8 = 8;
 async fn a_key_whose_minimum_pin_length_the_policy_cannot_meet_is_refused_before_any_pin_is_tried()
 {
     common::limited(async {
-        let sim = common::sim(SimConfig {
-            users: 1,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = common::tenant_of(1).await;
         let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let user = &users[0];
         let key = rack.plug_new(common::blank_key("MIN8"));
@@ -88,36 +84,21 @@ impl KeyFaults for HangAfter {
     }
 }
 
-/// Keys of a rack, each hanging after `op`.
-struct HangingKeys {
-    inner: RackKeys,
-    op: KeyOp,
-    hung: Arc<Notify>,
-}
-
-#[async_trait]
-impl KeySource for HangingKeys {
-    fn try_claim(&self) -> Option<ClaimedKey> {
-        let claimed = self.inner.try_claim()?;
-        let faults = HangAfter {
-            op: self.op,
-            hung: self.hung.clone(),
-        };
-        let key = FaultyKey::new(claimed.shared(), Arc::new(faults));
-        Some(ClaimedKey::new(Arc::new(key), move || drop(claimed)))
-    }
-    async fn claim(&self) -> Result<ClaimedKey, ProvisionError> {
-        Err(ProvisionError::NoKey)
-    }
-}
-
 /// A run dropped right after the key answered `op`, before the journal's mark.
 async fn crash_after(ctx: &Context<'_>, user: &DirectoryUser, rack: &Arc<SoftRack>, op: KeyOp) {
     let hung = Arc::new(Notify::new());
-    let keys = HangingKeys {
+    let faults = {
+        let hung = hung.clone();
+        move || -> Arc<dyn KeyFaults> {
+            Arc::new(HangAfter {
+                op,
+                hung: hung.clone(),
+            })
+        }
+    };
+    let keys = common::FaultyKeys {
         inner: RackKeys::new(rack.clone()),
-        op,
-        hung: hung.clone(),
+        faults,
     };
     tokio::select! {
         result = provision_user(ctx, user, &keys, &quiet) => panic!("finished: {result:?}"),
@@ -128,11 +109,7 @@ async fn crash_after(ctx: &Context<'_>, user: &DirectoryUser, rack: &Arc<SoftRac
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_between_change_pin_and_its_mark_reports_the_key_for_reset_and_tries_nothing() {
     common::limited(async {
-        let sim = common::sim(SimConfig {
-            users: 1,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = common::tenant_of(1).await;
         let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let user = &users[0];
         let key = rack.plug_new(common::blank_key("USED"));
@@ -164,11 +141,7 @@ async fn a_crash_between_change_pin_and_its_mark_reports_the_key_for_reset_and_t
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_unconfirmed_pin_is_tried_once_on_a_key_that_had_none_and_never_again() {
     common::limited(async {
-        let sim = common::sim(SimConfig {
-            users: 2,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = common::tenant_of(2).await;
         let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let ctx = Context::new(&graph, &journal, &escrow);
 
@@ -209,11 +182,7 @@ async fn an_unconfirmed_pin_is_tried_once_on_a_key_that_had_none_and_never_again
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn old_passkeys_stay_until_the_new_one_registers_and_a_refused_key_does_not_fail_the_queue() {
     common::limited(async {
-        let sim = common::sim(SimConfig {
-            users: 3,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = common::tenant_of(3).await;
         let (graph, users, _, escrow, rack) = common::desk(&sim).await;
         // The first user already has a passkey from an earlier desk.
         {
@@ -231,15 +200,7 @@ async fn old_passkeys_stay_until_the_new_one_registers_and_a_refused_key_does_no
         let pinned = rack.plug_new(common::blank_key("PINNED"));
         pinned.set_pin(&Pin::new("739164")).await.unwrap();
         rack.plug_new(common::blank_key("NEW-1"));
-        let serial = Arc::new(Mutex::new(1));
-        let keys = RackKeys::with_refill(
-            rack.clone(),
-            Box::new(move || {
-                let mut n = serial.lock().unwrap();
-                *n += 1;
-                common::blank_key(&format!("NEW-{n}"))
-            }),
-        );
+        let keys = common::refilling(rack.clone(), "NEW");
         let journal = Journal::in_memory().unwrap();
         let mut ctx = Context::new(&graph, &journal, &escrow);
         ctx.settings.delete_existing_passkeys = true;
@@ -301,11 +262,7 @@ fn issued(serial: &str, aaguid: &str, upn: &str, credential: &str) -> InventoryE
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_lost_key_name_matching_several_keys_or_a_device_path_changes_nothing() {
     common::limited(async {
-        let sim = common::sim(SimConfig {
-            users: 1,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = common::tenant_of(1).await;
         let (graph, _, journal, escrow, _) = common::desk(&sim).await;
         // Two vendors' keys share a serial; a user holds two keys; one key has no serial.
         journal
@@ -355,11 +312,7 @@ async fn a_lost_key_name_matching_several_keys_or_a_device_path_changes_nothing(
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn an_audit_write_failure_stops_provisioning_before_the_next_user() {
     common::limited(async {
-        let sim = common::sim(SimConfig {
-            users: 3,
-            ..SimConfig::default()
-        })
-        .await;
+        let sim = common::tenant_of(3).await;
         let (graph, users, journal, escrow, rack) = common::desk(&sim).await;
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("audit.log");
@@ -369,15 +322,7 @@ async fn an_audit_write_failure_stops_provisioning_before_the_next_user() {
         let _ = std::fs::remove_file(&path);
         std::fs::create_dir(&path).unwrap();
         rack.plug_new(common::blank_key("K-1"));
-        let serial = Arc::new(Mutex::new(1));
-        let keys = RackKeys::with_refill(
-            rack.clone(),
-            Box::new(move || {
-                let mut n = serial.lock().unwrap();
-                *n += 1;
-                common::blank_key(&format!("K-{n}"))
-            }),
-        );
+        let keys = common::refilling(rack.clone(), "K");
         let mut ctx = Context::new(&graph, &journal, &escrow);
         ctx.audit = Some(&audit);
         let registered = Mutex::new(0);

@@ -41,11 +41,7 @@ pub async fn get(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, GraphError> {
-    caller.require(Need::UserRead)?;
-    let user = tenant
-        .directory
-        .user(&id)
-        .ok_or_else(|| GraphError::not_found(&id))?;
+    let user = readable_user(&tenant, &caller, &id)?;
     let select = Query::parse(raw.as_deref()).select();
     Ok(Json(user_json(user, select.as_deref())?))
 }
@@ -131,11 +127,7 @@ pub async fn roles(
     Extension(caller): Extension<Caller>,
     Path(id): Path<String>,
 ) -> Result<Json<Value>, GraphError> {
-    caller.require(Need::UserRead)?;
-    let user = tenant
-        .directory
-        .user(&id)
-        .ok_or_else(|| GraphError::not_found(&id))?;
+    let user = readable_user(&tenant, &caller, &id)?;
     let value: Vec<Value> = user
         .roles
         .iter()
@@ -150,4 +142,17 @@ pub async fn roles(
         })
         .collect();
     Ok(Json(json!({ "value": value })))
+}
+
+/// The user `id` names, when the caller may read users.
+fn readable_user<'a>(
+    tenant: &'a Tenant,
+    caller: &Caller,
+    id: &str,
+) -> Result<&'a User, GraphError> {
+    caller.require(Need::UserRead)?;
+    tenant
+        .directory
+        .user(id)
+        .ok_or_else(|| GraphError::not_found(id))
 }
