@@ -12,8 +12,7 @@
 //! a passkey in Microsoft Authenticator (a Temporary Access Pass, then watching for the
 //! passkey; its types are in [`phone_types`]); [`tap_batch`] issues passes for a list of
 //! users, for onboarding letters; [`membership`] keeps a list of names to the configured
-//! group. `pin_resume` decides which PIN a returning key may be
-//! given.
+//! group; `pin_resume` decides which PIN a returning key may be given.
 //!
 //! Not here: I/O of its own. Graph and keys are reached through the ports (`ports/`),
 //! files through the store (`store/`); the pure checks are [`crate::preflight`].
