@@ -7,10 +7,10 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 use std::time::Duration;
 
-use common::{escrowed, files, finish, get_json, provision, sim, CLI, SECRET};
+use common::{escrowed, files, finish, get_json, offline, provision, sim, SECRET};
 
 /// The folders a command could leave something in, besides the data folder.
 struct Places {
@@ -36,12 +36,7 @@ fn done(out: &Output, what: &str, logs: &mut Vec<String>) {
 
 /// `keydesk-cli <args> --data-dir <data>` with the places' environment.
 fn local(places: &Places, data: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(CLI);
-    cmd.args(args)
-        .arg("--data-dir")
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    let mut cmd = offline(data, args);
     places.env(&mut cmd);
     finish(
         cmd.spawn().unwrap(),

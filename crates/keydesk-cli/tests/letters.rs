@@ -19,7 +19,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{escrowed, files, finish, provision, sim, CLI};
+use common::{escrowed, files, finish, offline, provision, sim, CLI};
 use keydesk_core::Pin;
 use keydesk_engine::batch::{self, Outcome};
 use keydesk_engine::keys::RackKeys;
@@ -34,14 +34,8 @@ use keydesk_tests::pdf::{flat, pages, pages_of};
 
 /// `keydesk-cli <args> --data-dir <data>`, no tenant, with a deadline.
 fn local(data: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(CLI);
-    cmd.args(args)
-        .arg("--data-dir")
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
     finish(
-        cmd.spawn().unwrap(),
+        offline(data, args).spawn().unwrap(),
         Duration::from_secs(60),
         &format!("{args:?}"),
     )

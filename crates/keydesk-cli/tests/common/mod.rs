@@ -260,3 +260,14 @@ pub fn files(dir: &Path) -> Vec<std::path::PathBuf> {
     }
     found
 }
+
+/// `keydesk-cli <args> --data-dir <data>` with no tenant, stdout and stderr piped.
+pub fn offline(data: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(CLI);
+    cmd.args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}
