@@ -162,6 +162,10 @@ fn provision_kind(e: &ProvisionError) -> ErrorKind {
         ProvisionError::NeedsAttention { .. } => ErrorKind::NeedsAttention,
         ProvisionError::NothingToResolve => ErrorKind::NothingToResolve,
         ProvisionError::UnknownMethod(_) => ErrorKind::UnknownMethod,
+        ProvisionError::PinUnknown => ErrorKind::PinUnknown,
+        ProvisionError::AuditFailed(_) => ErrorKind::AuditFailed,
+        ProvisionError::AmbiguousMatch { .. } => ErrorKind::AmbiguousMatch,
+        ProvisionError::RoleHolder { .. } => ErrorKind::RoleHolder,
     }
 }
 
@@ -433,6 +437,21 @@ mod tests {
             (
                 ProvisionError::UnknownMethod("m-2".into()),
                 ErrorKind::UnknownMethod,
+            ),
+            (ProvisionError::PinUnknown, ErrorKind::PinUnknown),
+            (
+                ProvisionError::RoleHolder {
+                    roles: vec!["Global Administrator".into()],
+                },
+                ErrorKind::RoleHolder,
+            ),
+            (
+                ProvisionError::AuditFailed("disk full".into()),
+                ErrorKind::AuditFailed,
+            ),
+            (
+                ProvisionError::AmbiguousMatch { candidates: vec![] },
+                ErrorKind::AmbiguousMatch,
             ),
         ];
         for (error, kind) in cases {

@@ -26,7 +26,7 @@ pub enum Command {
     Sim(SimArgs),
     /// Register a passkey for every selected user.
     #[command(
-        after_help = "Examples:\n  keydesk-cli provision --group \"FIDO Provisioning\"\n  keydesk-cli provision --users-csv new-starters.csv --limit 20 --json"
+        after_help = "Examples:\n  keydesk-cli provision --group \"FIDO Provisioning\"\n  keydesk-cli provision --users-csv new-starters.csv --within-group \"FIDO Provisioning\" --limit 20 --json"
     )]
     Provision(ProvisionArgs),
     /// List the selected users and whether each can get a passkey (read only).
@@ -120,6 +120,19 @@ pub struct ProvisionArgs {
     /// Work at most N users not registered yet; the others wait for a later run.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// Provision users holding these directory roles too, each named exactly as Entra
+    /// names it (e.g. "Global Administrator"): a passkey for a role holder is a way into
+    /// the tenant, so each role is confirmed by name and audited.
+    #[arg(long, value_name = "ROLE,ROLE…", value_delimiter = ',')]
+    pub allow_role_holders: Vec<String>,
+    /// With --users or --users-csv: the group (display name) they must belong to; users
+    /// outside it are refused and audited.
+    #[arg(long, value_name = "NAME", conflicts_with = "group")]
+    pub within_group: Option<String>,
+    /// With --users or --users-csv: provision users outside --within-group too (or without
+    /// any group), each audited.
+    #[arg(long, conflicts_with = "group")]
+    pub allow_outside_group: bool,
     /// One JSON object per line on stdout instead of text.
     #[arg(long)]
     pub json: bool,

@@ -6,6 +6,7 @@ use std::time::Instant;
 use keydesk_core::job::JobState;
 use keydesk_core::{DirectoryUser, PinPolicy};
 use keydesk_engine::batch::{self, Outcome};
+use keydesk_engine::membership;
 use keydesk_engine::prefetch::Prefetch;
 use keydesk_engine::station::Station;
 use keydesk_graph::GraphClient;
@@ -20,6 +21,7 @@ use crate::{connect, exit, keys, out};
 pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
     let prepared = connect::prepare(global).and_then(|p| {
         connect::ensure_provisioning(&p.config)?;
+        check_group(&args)?;
         keys::check(&args, &p.config.login_url, &p.config.graph_url)?;
         Ok(p)
     });
@@ -63,6 +65,24 @@ async fn provision(
         tally.failed.fetch_add(1, Ordering::Relaxed);
         out::user(args.json, name, "failed", &e.to_string(), json!({}));
     }
+    let operator = connect::operator_name(graph).await;
+    let users = match admitted(station, graph, args, &operator, users).await {
+        Ok(admitted) => {
+            for user in &admitted.refused {
+                tally.failed.fetch_add(1, Ordering::Relaxed);
+                let why = format!(
+                    "not a member of {}: refused (--allow-outside-group provisions it anyway)",
+                    args.within_group.as_deref().unwrap_or_default()
+                );
+                out::user(args.json, &user.upn, "failed", &why, json!({}));
+            }
+            admitted.users
+        }
+        Err(e) => {
+            eprintln!("error: {e}\n  {}", e.remediation());
+            return exit::FAILED;
+        }
+    };
     let (users, later) = limit(station, users, args.limit);
     let (keys, workers) = match keys::source(args).await {
         Ok(source) => source,
@@ -74,9 +94,10 @@ async fn provision(
     let prefetch = Prefetch::new(4);
     let mut ctx = station.context(graph);
     ctx.prefetch = Some(&prefetch);
-    ctx.operator = connect::operator_name(graph).await;
+    ctx.operator = operator;
     ctx.pin_policy = PinPolicy::default();
     ctx.metadata = metadata;
+    ctx.settings.confirmed_roles = args.allow_role_holders.clone();
     let show_pins = out::is_terminal();
     let total = users.len() + missing.len();
     let progress = Progress::new(users.len(), "provisioning");
@@ -219,4 +240,38 @@ impl Tally {
             started.elapsed().as_secs_f64(),
         );
     }
+}
+
+/// A list of names needs a group to belong to, or the operator's word that it need not.
+fn check_group(args: &ProvisionArgs) -> Result<(), String> {
+    let names = args.select.group.is_none();
+    if names && args.within_group.is_none() && !args.allow_outside_group {
+        return Err(
+            "--users and --users-csv need --within-group NAME (only its members are \
+                    provisioned) or --allow-outside-group"
+                .into(),
+        );
+    }
+    Ok(())
+}
+
+/// The selected users KeyDesk may provision: a list of names is kept to --within-group
+/// unless --allow-outside-group (see `keydesk_engine::membership`).
+async fn admitted(
+    station: &Station,
+    graph: &GraphClient,
+    args: &ProvisionArgs,
+    operator: &str,
+    users: Vec<DirectoryUser>,
+) -> Result<membership::Admitted, keydesk_engine::ProvisionError> {
+    if args.select.group.is_some() {
+        return Ok(membership::Admitted {
+            users,
+            refused: Vec::new(),
+        });
+    }
+    let mut ctx = station.context(graph);
+    ctx.operator = operator.to_owned();
+    let group = args.within_group.as_deref();
+    membership::within_group(&ctx, users, group, args.allow_outside_group).await
 }

@@ -117,6 +117,7 @@ fn config(global: &Global, args: SimArgs) -> Result<SimConfig, String> {
                 .collect(),
         },
         duplicate_group: args.duplicate_group,
+        role_holders: args.role_holders,
         delegated_scopes: defaults.delegated_scopes,
         operator_role,
         policy,

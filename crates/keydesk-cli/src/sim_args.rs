@@ -58,6 +58,9 @@ pub struct SimArgs {
     /// Seed a second group with the same display name as the provisioning group.
     #[arg(long)]
     pub duplicate_group: bool,
+    /// How many members of the provisioning group hold the Global Administrator role.
+    #[arg(long, value_name = "N", default_value_t = 0)]
+    pub role_holders: usize,
 }
 
 /// `sim --method-ids`: the shape of a new passkey's Graph method id.

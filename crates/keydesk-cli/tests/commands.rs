@@ -124,6 +124,8 @@ fn provision_takes_a_users_file_a_limit_and_json_and_never_prints_a_pin_to_a_pip
             "provision",
             "--users-csv",
             file,
+            "--within-group",
+            "FIDO Provisioning",
             "--soft-keys",
             "2",
             "--limit",
@@ -157,6 +159,8 @@ fn provision_takes_a_users_file_a_limit_and_json_and_never_prints_a_pin_to_a_pip
             "provision",
             "--users-csv",
             file,
+            "--within-group",
+            "FIDO Provisioning",
             "--soft-keys",
             "2",
             "--limit",
@@ -353,4 +357,58 @@ fn completions_man_pages_and_help_examples() {
             "{sub:?} --help"
         );
     }
+}
+
+#[test]
+fn named_users_outside_the_group_are_refused_unless_allowed_and_audited() {
+    let (_sim, url) = sim(&["--users", "2"]);
+    let data = tempfile::tempdir().unwrap();
+    let member = upns(&url).remove(0);
+    let helpdesk = run(command(&url, &["users", "--group", "Helpdesk", "--json"]));
+    ok(&helpdesk);
+    let outsider = json_lines(&helpdesk)[0]["upn"].as_str().unwrap().to_owned();
+    let list = format!("{member},{outsider}");
+    let provision = |extra: &[&str]| {
+        let mut args = vec!["provision", "--users", &list, "--soft-keys", "1"];
+        args.extend_from_slice(extra);
+        run(at(&url, data.path(), &args))
+    };
+
+    // A list of names without a group to check is refused before anything is opened.
+    let bare = provision(&[]);
+    assert_eq!(code(&bare), Some(2));
+    assert!(
+        stderr(&bare).contains("--within-group"),
+        "{}",
+        stderr(&bare)
+    );
+    let count = |upn: &str| {
+        passkey_counts(&url)
+            .into_iter()
+            .find(|(u, _)| u == upn)
+            .map_or(0, |(_, n)| n)
+    };
+    assert_eq!(count(&member) + count(&outsider), 0);
+
+    let kept = provision(&["--within-group", "FIDO Provisioning"]);
+    assert_eq!(code(&kept), Some(1), "{}", stderr(&kept));
+    let lines = stdout_lines(&kept);
+    let refused: Vec<_> = lines.iter().filter(|l| l.starts_with(&outsider)).collect();
+    assert_eq!(refused.len(), 1, "{lines:?}");
+    assert!(
+        refused[0].contains("not a member of FIDO Provisioning"),
+        "{lines:?}"
+    );
+    assert_eq!((count(&member), count(&outsider)), (1, 0));
+
+    let allowed = provision(&[
+        "--within-group",
+        "FIDO Provisioning",
+        "--allow-outside-group",
+    ]);
+    ok(&allowed);
+    assert_eq!((count(&member), count(&outsider)), (1, 1));
+    let text = std::fs::read_to_string(data.path().join("audit.log")).unwrap();
+    assert!(text.contains("outside group refused"), "{text}");
+    assert!(text.contains("outside group allowed"), "{text}");
 }

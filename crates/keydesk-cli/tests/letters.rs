@@ -14,13 +14,12 @@
 
 mod common;
 
-use std::collections::HashMap;
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{finish, provision, sim, CLI};
+use common::{escrowed, files, finish, offline, provision, sim, CLI};
 use keydesk_core::Pin;
 use keydesk_engine::batch::{self, Outcome};
 use keydesk_engine::keys::RackKeys;
@@ -35,14 +34,8 @@ use keydesk_tests::pdf::{flat, pages, pages_of};
 
 /// `keydesk-cli <args> --data-dir <data>`, no tenant, with a deadline.
 fn local(data: &Path, args: &[&str]) -> Output {
-    let mut cmd = Command::new(CLI);
-    cmd.args(args)
-        .arg("--data-dir")
-        .arg(data)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
     finish(
-        cmd.spawn().unwrap(),
+        offline(data, args).spawn().unwrap(),
         Duration::from_secs(60),
         &format!("{args:?}"),
     )
@@ -50,33 +43,6 @@ fn local(data: &Path, args: &[&str]) -> Output {
 
 fn stderr(out: &Output) -> String {
     String::from_utf8_lossy(&out.stderr).into_owned()
-}
-
-/// UPN → (user id, key serial, PIN) of every letter waiting in `data`'s escrow, read
-/// through the engine while no command holds the folder.
-fn escrowed(data: &Path) -> HashMap<String, (String, String, String)> {
-    let station = Station::open(data).unwrap();
-    let pending =
-        letters::pending(&station.journal, &station.escrow, Selection::Unprinted).unwrap();
-    pending
-        .letters
-        .into_iter()
-        .map(|l| (l.upn, (l.user_id, l.key_serial, l.pin.expose().to_owned())))
-        .collect()
-}
-
-/// Every file under `dir`, recursively.
-fn files(dir: &Path) -> Vec<std::path::PathBuf> {
-    let mut found = Vec::new();
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            found.extend(files(&path));
-        } else {
-            found.push(path);
-        }
-    }
-    found
 }
 
 #[test]

@@ -77,6 +77,25 @@ pub enum ProvisionError {
     /// The operator named a passkey the user does not have.
     #[error("the user has no passkey with id {0}")]
     UnknownMethod(String),
+    /// A PIN write to this key was interrupted and the key had a PIN before (or was
+    /// tried once already): its PIN is not known and KeyDesk does not guess.
+    #[error("this key's PIN is not known: a PIN change on it was interrupted")]
+    PinUnknown,
+    /// The audit log could not be written: provisioning stops before the next step.
+    #[error("the audit log could not be written: {0}")]
+    AuditFailed(String),
+    /// The user holds directory roles the operator has not confirmed by name.
+    #[error("this user holds the directory role {}: a passkey for them needs a second confirmation naming it", roles.join(", "))]
+    RoleHolder {
+        /// The roles not confirmed.
+        roles: Vec<String>,
+    },
+    /// Several keys match what the operator named; nothing was changed.
+    #[error("{} keys match; name one of them: {}", candidates.len(), candidates.join("; "))]
+    AmbiguousMatch {
+        /// Each matching key: serial or credential, model, user.
+        candidates: Vec<String>,
+    },
 }
 
 fn describe(candidates: &[String]) -> String {
@@ -87,6 +106,28 @@ fn describe(candidates: &[String]) -> String {
 }
 
 impl ProvisionError {
+    /// Whether the failure is the key's, not the user's: the key is set aside and the
+    /// queue goes on with the next key.
+    pub fn refuses_key(&self) -> bool {
+        matches!(
+            self,
+            ProvisionError::KeyUnsuitable(_)
+                | ProvisionError::KeyHasPin
+                | ProvisionError::PinPolicy
+                | ProvisionError::PinRetriesLow
+                | ProvisionError::PinUnknown
+                | ProvisionError::Policy(
+                    Refusal::Key(_)
+                        | Refusal::ModelUnfit { .. }
+                        | Refusal::AttestationRequired(_)
+                        | Refusal::Graph(
+                            keydesk_graph::PolicyRefusal::Blocked(_)
+                                | keydesk_graph::PolicyRefusal::NotAllowed(_)
+                        )
+                )
+        )
+    }
+
     /// A sentence telling the technician what to do.
     pub fn remediation(&self) -> String {
         match self {
@@ -108,6 +149,10 @@ impl ProvisionError {
             ProvisionError::Unsupported(_) => "Update KeyDesk, or do this step in the Entra admin center.".into(),
             ProvisionError::NoKey => "Plug in a security key and start again.".into(),
             ProvisionError::NothingToResolve => "Nothing to decide: only a job marked \"needs attention\" takes a decision.".into(),
+            ProvisionError::PinUnknown => "Reset this key (it wipes it) and provision the user again, or use another key; KeyDesk never guesses a PIN on a key that had one.".into(),
+            ProvisionError::AuditFailed(_) => "Provisioning stopped: nothing more is done without its audit line. Check free disk space and that the data folder's audit log is writable, then start again.".into(),
+            ProvisionError::RoleHolder { roles } => format!("If this user should get a key, confirm each role by name (command line: --allow-role-holders \"{}\"), then retry the user.", roles.join(",")),
+            ProvisionError::AmbiguousMatch { .. } => "Name the key by its serial, or by the credential id listed, exactly as shown.".into(),
             ProvisionError::UnknownMethod(_) => "Copy the passkey id exactly as Entra ID lists it for this user.".into(),
             ProvisionError::NeedsAttention { .. } => "Look at the user's passkeys in Entra ID, then say which one this key made (keydesk-cli reconcile --user UPN --method ID) or that none is (--none); a later run also checks again on its own.".into(),
         }

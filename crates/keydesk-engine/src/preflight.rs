@@ -215,6 +215,77 @@ mod tests {
     }
 
     #[test]
+    fn a_key_without_fido2_a_pin_room_or_ctap21_is_refused_with_its_reason() {
+        let good = KeyInfo {
+            versions: vec!["FIDO_2_0".into(), "FIDO_2_1".into()],
+            aaguid: AAGUID,
+            client_pin: Some(false),
+            resident_keys: true,
+            min_pin_length: 4,
+            pin_protocols: vec![2],
+            remaining_discoverable_credentials: Some(25),
+            model: "Test Key".into(),
+            serial: None,
+            force_pin_change: false,
+            supports_config: true,
+            supports_min_pin_length: true,
+            supports_cred_mgmt: true,
+            firmware: None,
+            biometric: false,
+        };
+        assert!(check_key(&good, true).is_ok());
+        let cases: [(KeyInfo, bool, &str); 5] = [
+            (
+                KeyInfo {
+                    versions: vec!["U2F_V2".into()],
+                    ..good.clone()
+                },
+                false,
+                "does not speak FIDO2",
+            ),
+            (
+                KeyInfo {
+                    resident_keys: false,
+                    ..good.clone()
+                },
+                false,
+                "discoverable",
+            ),
+            (
+                KeyInfo {
+                    remaining_discoverable_credentials: Some(0),
+                    ..good.clone()
+                },
+                false,
+                "storage is full",
+            ),
+            (
+                KeyInfo {
+                    client_pin: None,
+                    ..good.clone()
+                },
+                false,
+                "does not support a PIN",
+            ),
+            (
+                KeyInfo {
+                    supports_min_pin_length: false,
+                    ..good.clone()
+                },
+                true,
+                "CTAP 2.1",
+            ),
+        ];
+        for (info, wants_min, reason) in cases {
+            let refusal = check_key(&info, wants_min).unwrap_err();
+            let text = refusal.to_string();
+            assert!(text.starts_with("this key cannot be used: "), "{text}");
+            assert!(text.contains(reason), "{text}");
+            assert!(!refusal.remediation().is_empty());
+        }
+    }
+
+    #[test]
     fn guests_and_disabled_users_are_refused() {
         let mut user = DirectoryUser {
             id: "u".into(),

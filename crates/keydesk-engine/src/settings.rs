@@ -55,6 +55,10 @@ pub struct Settings {
     /// without Global Reader or Authentication Policy Administrator). Off: a warning,
     /// shown once per run, and the pre-flight is limited to the key's own checks.
     pub strict_policy: bool,
+    /// Directory roles the operator confirmed, by name, for users who hold them (a second,
+    /// explicit confirmation: a passkey for a role holder is a way into the tenant). A
+    /// user holding any role not named here is refused.
+    pub confirmed_roles: Vec<String>,
     /// The "provisioned" group (object id or exact display name): each registered user is
     /// added to it once the passkey is read back. Resolved once per run.
     pub provisioned_group: Option<String>,
@@ -79,6 +83,7 @@ impl Default for Settings {
             delete_key_credentials: false,
             check_policy: true,
             strict_policy: false,
+            confirmed_roles: Vec::new(),
             provisioned_group: None,
             remove_from_queue_group: None,
             allow_unverified_attestation: false,

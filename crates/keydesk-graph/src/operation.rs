@@ -42,6 +42,9 @@ pub enum Operation {
     AddGroupMember,
     /// `DELETE /groups/{id}/members/{userId}/$ref`.
     RemoveGroupMember,
+    /// `GET /users/{id}/transitiveMemberOf/microsoft.graph.directoryRole`: the directory
+    /// roles a user holds (directly or through a role-assignable group).
+    UserRoles,
 }
 
 impl Operation {
@@ -52,7 +55,7 @@ impl Operation {
             Operation::FindGroup | Operation::GroupMembers | Operation::GetGroup => {
                 Some("GroupMember.Read.All")
             }
-            Operation::GetUser => Some("User.Read.All"),
+            Operation::GetUser | Operation::UserRoles => Some("User.Read.All"),
             Operation::ListPasskeys => Some("UserAuthMethod-Passkey.Read.All"),
             Operation::CreationOptions | Operation::RegisterPasskey => {
                 Some("UserAuthMethod-Passkey.ReadWrite.All")
@@ -164,6 +167,7 @@ impl fmt::Display for Operation {
             Operation::GetMe => "reading the signed-in account",
             Operation::AddGroupMember => "adding the user to a group",
             Operation::RemoveGroupMember => "removing the user from a group",
+            Operation::UserRoles => "reading the user's directory roles",
         })
     }
 }

@@ -122,3 +122,13 @@ pub(crate) struct AttestationResponseDto {
     #[serde(rename = "attestationObject")]
     pub attestation_object: String,
 }
+
+/// A directory role as `transitiveMemberOf/microsoft.graph.directoryRole` lists it.
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub(crate) struct RoleDto {
+    /// "Global Administrator", …
+    pub display_name: Option<String>,
+    /// The role's object id.
+    pub id: Option<String>,
+}

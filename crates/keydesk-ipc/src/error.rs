@@ -78,6 +78,8 @@ pub enum ErrorKind {
     KeyUnsuitable,
     /// The key answered the self-test with another credential.
     SelfTestFailed,
+    /// A PIN write to the key was interrupted and its PIN is not known: reset it.
+    PinUnknown,
     /// Any other key failure.
     Key,
 
@@ -95,18 +97,24 @@ pub enum ErrorKind {
     PolicyRefusesKey,
     /// The registration challenge expired before it could be sent.
     ChallengeExpired,
+    /// The user holds a directory role the operator has not confirmed by name.
+    RoleHolder,
     /// A registration could not be confirmed or ruled out: never retried on its own.
     NeedsAttention,
     /// A decision was given for a job that does not need one.
     NothingToResolve,
     /// The operator named a passkey the user does not have.
     UnknownMethod,
+    /// What the operator named matches several keys: nothing was changed.
+    AmbiguousMatch,
 
     // This station.
     /// Another operation is running.
     Busy,
     /// The journal (database) failed.
     Journal,
+    /// The audit log could not be written: provisioning stopped.
+    AuditFailed,
     /// The PIN escrow (its key in the OS keyring or key file) cannot be used.
     EscrowUnavailable,
     /// Another KeyDesk (window or command line) is using the data folder: this one did not

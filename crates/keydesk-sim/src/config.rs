@@ -63,6 +63,9 @@ pub struct SimConfig {
     /// Seed a second group with the provisioning group's display name (one helpdesk user
     /// in it), so a lookup by name finds two: Entra does not keep group names unique.
     pub duplicate_group: bool,
+    /// How many members of the provisioning group (the first ones) hold the Global
+    /// Administrator directory role.
+    pub role_holders: usize,
 }
 
 impl Default for SimConfig {
@@ -95,6 +98,7 @@ impl Default for SimConfig {
             policy: Fido2Policy::default(),
             method_ids: MethodIds::default(),
             duplicate_group: false,
+            role_holders: 0,
         }
     }
 }

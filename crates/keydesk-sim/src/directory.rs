@@ -46,6 +46,8 @@ pub struct User {
     pub user_type: UserType,
     /// The opaque WebAuthn user handle Entra sends as `publicKey.user.id`.
     pub handle: Vec<u8>,
+    /// Directory roles the user holds (display names), e.g. "Global Administrator".
+    pub roles: Vec<String>,
 }
 
 /// A member of a group.

@@ -119,6 +119,9 @@ const DEPARTMENTS: &[&str] = &[
     "Facilities",
 ];
 
+/// The role the simulator gives its role holders ([`SimConfig::role_holders`]).
+pub const GLOBAL_ADMINISTRATOR: &str = "Global Administrator";
+
 /// Builds the directory for a configuration.
 pub fn directory(config: &SimConfig) -> Directory {
     let mut rng = StdRng::seed_from_u64(config.seed);
@@ -145,6 +148,10 @@ pub fn directory(config: &SimConfig) -> Directory {
     let helpdesk: Vec<usize> = (0..3)
         .map(|_| push(Kind::Member, &mut rng, &mut names))
         .collect();
+    // The first `role_holders` members of the provisioning group are Global Administrators.
+    for &u in enabled.iter().take(config.role_holders) {
+        users[u].roles.push(GLOBAL_ADMINISTRATOR.to_owned());
+    }
 
     // Which enabled users are direct members and which come through "Pilot" (and, with an
     // explicit `nested`, a "Wave 2" group nested inside Pilot).
@@ -297,6 +304,7 @@ fn make_user(
         account_enabled: !matches!(kind, Kind::Disabled),
         user_type,
         handle,
+        roles: Vec::new(),
     }
 }
 

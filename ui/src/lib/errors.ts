@@ -102,6 +102,8 @@ export function errorTitle(kind: ErrorKind): string {
       return 'This key cannot be used for this user.';
     case 'selfTestFailed':
       return 'The new passkey failed its self-test.';
+    case 'pinUnknown':
+      return 'This key’s PIN is not known: reset the key.';
     case 'key':
       return 'The security key reported an error.';
     case 'notEligible':
@@ -112,6 +114,12 @@ export function errorTitle(kind: ErrorKind): string {
     case 'nothingToResolve':
     case 'unknownMethod':
       return 'This user cannot be provisioned.';
+    case 'roleHolder':
+      return 'This user holds an administrator role: confirm it by name first.';
+    case 'ambiguousMatch':
+      return 'More than one key matches: name one of them.';
+    case 'auditFailed':
+      return 'The audit log could not be written: provisioning stopped.';
     case 'busy':
       return 'Another user is being provisioned.';
     case 'journal':

@@ -260,3 +260,45 @@ pub fn assert_every_pin_escrowed(data: &Path, users: usize, context: &str) {
         assert!(pin.len() >= 4, "{context}: {}", job.upn);
     }
 }
+
+/// UPN → (user id, key serial, PIN) of every letter waiting in `data`'s escrow, read
+/// through the engine while no command holds the folder.
+pub fn escrowed(data: &Path) -> std::collections::HashMap<String, (String, String, String)> {
+    let station = keydesk_engine::station::Station::open(data).unwrap();
+    let pending = keydesk_engine::letters::pending(
+        &station.journal,
+        &station.escrow,
+        keydesk_engine::letters::Selection::Unprinted,
+    )
+    .unwrap();
+    pending
+        .letters
+        .into_iter()
+        .map(|l| (l.upn, (l.user_id, l.key_serial, l.pin.expose().to_owned())))
+        .collect()
+}
+
+/// Every file under `dir`, recursively.
+pub fn files(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.is_dir() {
+            found.extend(files(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
+/// `keydesk-cli <args> --data-dir <data>` with no tenant, stdout and stderr piped.
+pub fn offline(data: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(CLI);
+    cmd.args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    cmd
+}

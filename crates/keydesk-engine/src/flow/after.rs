@@ -1,7 +1,8 @@
 //! What surrounds the key work: the tenant's pre-flight before it, and after a
 //! registration, on the key ([`on_key`]): inventory, audit, self-test, forced PIN change
 //! (last: once set, the key refuses its PIN for anything but a change); then off the key
-//! ([`off_key`]): the read-back and the "provisioned" group. Inventory entries are made here and only here
+//! ([`off_key`]): the read-back, the user's former passkeys deleted (when chosen) and the
+//! "provisioned" group. Inventory entries are made here and only here
 //! (`add_inventory`, for a key in hand or the key a journaled job used: `UsedKey`).
 
 use keydesk_core::{b64, CreationOptions, DirectoryUser, Pin};
@@ -20,8 +21,9 @@ use crate::{group_move, Context, ProvisionError, Provisioned};
 pub const POLICY_UNREADABLE: &str =
     "policy could not be read: pre-flight limited to the key's own checks";
 
-/// Checks the tenant's FIDO2 policy (when asked and when the directory can read it) and
-/// deletes the user's existing passkeys when the operator confirmed it. Returns the
+/// Checks the tenant's FIDO2 policy (when asked and when the directory can read it); the
+/// user's existing passkeys are deleted only after the new one registered
+/// ([`off_key`]). Returns the
 /// policy, for the key-model check once the key is known. The policy is the run's cached
 /// read ([`crate::policy_cache`]); a refusal is judged again on a fresh read.
 ///
@@ -30,7 +32,6 @@ pub const POLICY_UNREADABLE: &str =
 /// [`Context`]), unless `settings.strict_policy` makes it fail the user.
 pub async fn tenant_preflight(
     ctx: &Context<'_>,
-    user: &DirectoryUser,
     warnings: &mut Vec<String>,
 ) -> Result<Option<Fido2Policy>, ProvisionError> {
     let mut policy = None;
@@ -67,13 +68,30 @@ pub async fn tenant_preflight(
             Err(e) => return Err(e),
         }
     }
-    if ctx.settings.delete_existing_passkeys {
-        for method in ctx.directory.passkeys(&user.id).await? {
-            ctx.audit("passkey deleted", &user.id, &method.id);
-            ctx.directory.delete_passkey(&user.id, &method.id).await?;
-        }
-    }
     Ok(policy)
+}
+
+/// Refuses a user who holds a directory role the operator did not confirm by name
+/// (`settings.confirmed_roles`); a confirmed role holder is audited before anything is
+/// written. A role read that fails stops the user (fail closed).
+pub async fn check_roles(ctx: &Context<'_>, user: &DirectoryUser) -> Result<(), ProvisionError> {
+    let held = ctx.directory.directory_roles(&user.id).await?;
+    if held.is_empty() {
+        return Ok(());
+    }
+    let confirmed = |role: &String| {
+        ctx.settings
+            .confirmed_roles
+            .iter()
+            .any(|c| c.trim().eq_ignore_ascii_case(role))
+    };
+    let unconfirmed: Vec<String> = held.iter().filter(|r| !confirmed(r)).cloned().collect();
+    if !unconfirmed.is_empty() {
+        ctx.audit("role holder refused", &user.id, &unconfirmed.join(", "));
+        return Err(ProvisionError::RoleHolder { roles: unconfirmed });
+    }
+    ctx.audit("role holder confirmed", &user.id, &held.join(", "));
+    ctx.audit_ok()
 }
 
 /// The key-model check of pre-flight ([`preflight::check_key_model`]) on `policy`, the
@@ -150,7 +168,7 @@ pub async fn discard_credential(
     if info.supports_cred_mgmt && key.delete_credential(pin, credential_id).await.is_ok() {
         return Ok(());
     }
-    let used = UsedKey::in_hand(info, key);
+    let used = UsedKey::in_hand(info);
     let credential = b64::encode(credential_id);
     add_inventory(ctx, user, used, "", &credential, KeyStatus::Orphan)
 }
@@ -158,7 +176,8 @@ pub async fn discard_credential(
 /// A key as the journal and the inventory record it.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct UsedKey {
-    /// Its serial, or the key source's id when the key reports none.
+    /// Its serial; empty when the key reports none (never the port it sits on: a key is
+    /// known by what it proves, its serial or a credential made on it).
     pub serial: String,
     /// Its AAGUID as text.
     pub aaguid: String,
@@ -168,9 +187,9 @@ pub(crate) struct UsedKey {
 
 impl UsedKey {
     /// The key in hand, as it reported itself.
-    pub(crate) fn in_hand(info: &KeyInfo, key: &dyn SecurityKey) -> Self {
+    pub(crate) fn in_hand(info: &KeyInfo) -> Self {
         UsedKey {
-            serial: info.serial.clone().unwrap_or_else(|| key.id().to_owned()),
+            serial: info.serial.clone().unwrap_or_default(),
             aaguid: keydesk_fido::aaguid_text(&info.aaguid),
             model: info.model.clone(),
         }
@@ -248,7 +267,7 @@ pub async fn on_key(
     options: &CreationOptions,
     done: &mut Provisioned,
 ) -> Result<(), ProvisionError> {
-    let used = UsedKey::in_hand(info, key);
+    let used = UsedKey::in_hand(info);
     let serial = used.serial.clone();
     let credential = b64::encode(credential_id);
     add_inventory(
@@ -282,9 +301,15 @@ pub async fn on_key(
     Ok(())
 }
 
-/// After the key is released: the passkey read back from Entra and the group move. Both
-/// only add warnings.
-pub async fn off_key(ctx: &Context<'_>, user: &DirectoryUser, done: &mut Provisioned) {
+/// After the key is released: the passkey read back from Entra, the user's former
+/// passkeys (`replaced`, listed before the POST) deleted when the operator chose so, and
+/// the group move. All only add warnings.
+pub async fn off_key(
+    ctx: &Context<'_>,
+    user: &DirectoryUser,
+    done: &mut Provisioned,
+    replaced: &[String],
+) {
     match ctx.directory.passkeys(&user.id).await {
         Ok(methods) if methods.iter().any(|m| m.id == done.method_id) => {}
         Ok(_) => done
@@ -293,6 +318,16 @@ pub async fn off_key(ctx: &Context<'_>, user: &DirectoryUser, done: &mut Provisi
         Err(e) => done
             .warnings
             .push(format!("could not read the passkey back: {e}")),
+    }
+    for id in replaced.iter().filter(|id| **id != done.method_id) {
+        if ctx.audit_ok().is_err() {
+            break;
+        }
+        ctx.audit("passkey deleted", &user.id, id);
+        if let Err(e) = ctx.directory.delete_passkey(&user.id, id).await {
+            done.warnings
+                .push(format!("could not delete the former passkey {id}: {e}"));
+        }
     }
     group_move::move_user(ctx, user, &mut done.warnings).await;
 }

@@ -1,5 +1,6 @@
 //! A list of users worked over several keys at once: one worker per key, each taking the
-//! next user from a shared queue, so a slow touch on one key never stalls another. A
+//! next user from a shared queue, so a slow touch on one key never stalls another, and a
+//! refused key is set aside so it fails one user, not the rest of the queue. A
 //! worker takes its next user as soon as its key is released (Graph answered 201): the
 //! finished user's read-back and group move run alongside ([`crate::provision::Released`]).
 //! When the context has a [`crate::prefetch::Prefetch`], a prefetcher keeps the next users'
@@ -15,7 +16,7 @@ use futures::StreamExt;
 use keydesk_core::DirectoryUser;
 use tokio::sync::Notify;
 
-use crate::keys::KeySource;
+use crate::keys::{KeySource, SetAsideRefused};
 use crate::prefetch::Prefetch;
 use crate::provision::provision_on_key;
 use crate::{Context, ProvisionError, Provisioned, Step};
@@ -43,8 +44,8 @@ pub enum Outcome {
 
 /// Works `users` with `workers` concurrent jobs over the keys of `keys` (one job holds one
 /// key, so `workers` should be the number of keys). `report` is called once per user, in
-/// completion order. Stops early only when a journal write fails: nothing may be done
-/// without the journal.
+/// completion order. Stops early only when a journal or audit write fails: nothing may be
+/// done without the journal, or that the audit log would not show.
 pub async fn run(
     ctx: &Context<'_>,
     users: Vec<DirectoryUser>,
@@ -53,6 +54,7 @@ pub async fn run(
     report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync),
 ) -> Result<(), ProvisionError> {
     let workers = workers.max(1);
+    let keys = &SetAsideRefused(keys);
     let queue = Mutex::new(VecDeque::from(users));
     let taken = Notify::new();
     let quiet = |_: Step| {};
@@ -86,7 +88,9 @@ pub async fn run(
                 Err(ProvisionError::AlreadyRegistered) => Outcome::AlreadyRegistered,
                 Err(ProvisionError::NotEligible(why)) => Outcome::Skipped(why.to_owned()),
                 Err(e @ ProvisionError::SkippedByOperator) => Outcome::Skipped(e.to_string()),
-                Err(e @ ProvisionError::Journal(_)) => return Err(e),
+                Err(e @ (ProvisionError::Journal(_) | ProvisionError::AuditFailed(_))) => {
+                    return Err(e)
+                }
                 Err(e) => Outcome::Failed(e),
             };
             report(&user, &outcome);

@@ -50,6 +50,8 @@ pub struct Context<'a> {
     pub(crate) policy: PolicyCache,
     /// Set once the "policy could not be read" warning was given in this run.
     pub(crate) policy_unreadable_told: std::sync::atomic::AtomicBool,
+    /// Why an audit line could not be written in this run, once one could not.
+    audit_failed: std::sync::Mutex<Option<String>>,
 }
 
 impl<'a> Context<'a> {
@@ -70,15 +72,30 @@ impl<'a> Context<'a> {
             groups: Default::default(),
             policy: Default::default(),
             policy_unreadable_told: Default::default(),
+            audit_failed: Default::default(),
         }
     }
 
+    /// Appends an audit line. A failure is sticky: it is logged here and every later
+    /// [`Context::audit_ok`] refuses, so the flow stops before its next side effect.
     pub(crate) fn audit(&self, action: &str, subject: &str, detail: &str) {
         if let Some(log) = self.audit {
             let at = (self.now)();
             if let Err(e) = log.append(self.journal, at, &self.operator, action, subject, detail) {
                 tracing::error!(error = %e, action, "audit log not written");
+                let mut failed = self.audit_failed.lock().unwrap_or_else(|p| p.into_inner());
+                failed.get_or_insert_with(|| e.to_string());
             }
+        }
+    }
+
+    /// Refuses once an audit line could not be written in this run: nothing more is done
+    /// that the log would not show.
+    pub fn audit_ok(&self) -> Result<(), ProvisionError> {
+        let failed = self.audit_failed.lock().unwrap_or_else(|p| p.into_inner());
+        match failed.as_ref() {
+            Some(why) => Err(ProvisionError::AuditFailed(why.clone())),
+            None => Ok(()),
         }
     }
 }

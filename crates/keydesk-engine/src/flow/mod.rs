@@ -11,7 +11,8 @@
 //! letters still to deliver and confirms their delivery; [`phone`] hands out a phone with
 //! a passkey in Microsoft Authenticator (a Temporary Access Pass, then watching for the
 //! passkey; its types are in [`phone_types`]); [`tap_batch`] issues passes for a list of
-//! users, for onboarding letters.
+//! users, for onboarding letters; [`membership`] keeps a list of names to the configured
+//! group; `pin_resume` decides which PIN a returning key may be given.
 //!
 //! Not here: I/O of its own. Graph and keys are reached through the ports (`ports/`),
 //! files through the store (`store/`); the pure checks are [`crate::preflight`].
@@ -23,8 +24,10 @@ pub mod group_move;
 pub mod imported;
 pub mod letters;
 pub mod lost;
+pub mod membership;
 pub mod phone;
 pub mod phone_types;
+pub(crate) mod pin_resume;
 pub mod policy_cache;
 pub mod prefetch;
 pub mod provision;

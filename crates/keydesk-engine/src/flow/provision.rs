@@ -18,8 +18,8 @@ use keydesk_fido::{CtapStatus, KeyError, KeyInfo, MakeCredential, SecurityKey};
 use keydesk_graph::Registration;
 
 use crate::after::UsedKey;
-use crate::journal::JobRecord;
 use crate::keys::{ClaimedKey, KeySource};
+use crate::pin_resume::escrowed_for_key;
 use crate::prefetch::{Snapshot, FRESHNESS_MARGIN_SECS};
 use crate::preflight;
 use crate::settings::ExistingPin;
@@ -68,6 +68,9 @@ pub struct Released {
     /// Read-back and group move still to do (not for a job found done by reconciliation,
     /// whose group move `resume` made).
     tail: bool,
+    /// The user's passkeys from before this one, to delete once it is registered (when
+    /// the operator chose to replace them).
+    replaced: Vec<String>,
 }
 
 impl Released {
@@ -76,7 +79,7 @@ impl Released {
     pub async fn finish(self, ctx: &Context<'_>, user: &DirectoryUser) -> Provisioned {
         let mut done = self.done;
         if self.tail {
-            after::off_key(ctx, user, &mut done).await;
+            after::off_key(ctx, user, &mut done, &self.replaced).await;
         }
         done
     }
@@ -127,6 +130,7 @@ async fn run(
     keys: &dyn KeySource,
     progress: &(dyn Fn(Step) + Send + Sync),
 ) -> Result<Released, ProvisionError> {
+    ctx.audit_ok()?;
     preflight::check_user(user).map_err(|r| match r {
         preflight::Refusal::User(why) => ProvisionError::NotEligible(why),
         other => ProvisionError::Policy(other),
@@ -137,6 +141,7 @@ async fn run(
                 return Ok(Released {
                     done: *done,
                     tail: false,
+                    replaced: Vec::new(),
                 })
             }
             resume::Resumed::Again(job) => Some(*job),
@@ -145,17 +150,14 @@ async fn run(
     };
     ctx.journal.enqueue(&user.id, &user.upn)?;
     let mut warnings = Vec::new();
-    let policy = after::tenant_preflight(ctx, user, &mut warnings).await?;
+    let policy = after::tenant_preflight(ctx, &mut warnings).await?;
+    after::check_roles(ctx, user).await?;
 
     progress(Step::FetchingOptions);
     let options = options_for(ctx, user).await?;
     // The listing the attempt is taken from: prefetched, or read while the key works, so
-    // that only the POST waits for Graph once the key has signed. Deleting the user's
-    // passkeys (above) makes a prefetched listing stale.
-    let prefetched = ctx
-        .prefetch
-        .filter(|_| !ctx.settings.delete_existing_passkeys)
-        .and_then(|p| p.take_listing(&user.id));
+    // that only the POST waits for Graph once the key has signed.
+    let prefetched = ctx.prefetch.and_then(|p| p.take_listing(&user.id));
 
     let claimed = claim_key(keys, progress).await?;
     let key = claimed.key();
@@ -184,20 +186,25 @@ async fn run(
                 || ctx.settings.allow_unverified_attestation;
             after::check_key_model(ctx, policy, &info.aaguid, attests, user).await?;
         }
-        let used = UsedKey::in_hand(&info, key);
+        let used = UsedKey::in_hand(&info);
+        let reset = matches!(ctx.settings.existing_pin, ExistingPin::Reset);
+        // Before the key is recorded: the journal's serial is the job's claim on its key.
+        let own_pin = match escrowed_for_key(ctx, user, key, &info, job.as_ref()).await {
+            // The operator chose to reset keys that have a PIN: an unknown one too.
+            Err(ProvisionError::PinUnknown) if reset => None,
+            other => other?,
+        };
         ctx.journal
             .record_key(&user.id, &used.serial, &used.model, &used.aaguid)?;
         ctx.journal
             .record_letter_facts(&user.id, &user.display_name, info.biometric)?;
-
-        let own_pin = escrowed_for_key(ctx, user, &info, job.as_ref(), &used.serial)?;
-        let reset = matches!(ctx.settings.existing_pin, ExistingPin::Reset);
         if own_pin.is_none() && info.client_pin == Some(true) && reset {
+            ctx.audit_ok()?;
             reset_key(ctx, keys, key, &used.serial, progress).await?;
             info = key.info().await?;
         }
         let pin = match own_pin {
-            Some(pin) => pin,
+            Some(pin) => pin.into_pin(),
             None => prepare_pin(ctx, user, key, &info, progress, &mut warnings).await?,
         };
         if let Some(c21) = ctx
@@ -222,10 +229,13 @@ async fn run(
             let client_data_json =
                 client_data::for_registration(&options.challenge, &options.rp_id);
             let request = MakeCredential::for_options(&options, client_data_json.clone());
+            ctx.audit_ok()?;
             ctx.journal
                 .advance(&user.id, &user.upn, JobEvent::CredentialStarted, None)?;
             progress(Step::TouchKey);
             let attestation = key.make_credential(&request, &pin).await?;
+            // The key took the PIN: whatever a crash left unconfirmed is settled.
+            ctx.journal.confirm_pin(&user.id)?;
             if options.is_fresh((ctx.now)(), 0) {
                 break (attestation, client_data_json);
             }
@@ -239,7 +249,15 @@ async fn run(
         Ok::<_, ProvisionError>((info, used, pin, attestation, client_data_json, options))
     };
     let (listing, work) = tokio::join!(listing, work);
-    let (info, used, pin, attestation, client_data_json, options) = work?;
+    let (info, used, pin, attestation, client_data_json, options) = match work {
+        Ok(work) => work,
+        Err(e) => {
+            if e.refuses_key() {
+                keys.refused(key.id());
+            }
+            return Err(e);
+        }
+    };
 
     // A key Entra's attestation enforcement would refuse is caught here, before the POST.
     let enforced = policy.as_ref().is_some_and(|p| {
@@ -278,6 +296,7 @@ async fn run(
     // What the user has now, journaled before the POST: how its passkey is recognised if
     // the answer is lost or the process dies (see `resume`).
     let attempt = listing.attempt(&registration, Some(&used.aaguid));
+    ctx.audit_ok()?;
     ctx.journal.record_posting(&user.id, &user.upn, &attempt)?;
     let method = match resume::post(ctx, user, &registration, &attempt).await {
         Ok(method) => method,
@@ -317,27 +336,17 @@ async fn run(
     keys.handed_out(key.id());
     drop(claimed);
     tracing::info!(upn = %user.upn, key = %done.key_id, "passkey registered");
-    Ok(Released { done, tail: true })
-}
-
-/// This job's own key, back after a crash: the PIN it got is in escrow.
-fn escrowed_for_key(
-    ctx: &Context<'_>,
-    user: &DirectoryUser,
-    info: &KeyInfo,
-    job: Option<&JobRecord>,
-    serial: &str,
-) -> Result<Option<Pin>, ProvisionError> {
-    if info.client_pin != Some(true) {
-        return Ok(None);
-    }
-    let sealed = job
-        .filter(|j| j.key_serial.as_deref() == Some(serial))
-        .and_then(|j| j.pin_sealed.as_deref());
-    match sealed {
-        Some(sealed) => Ok(Some(ctx.escrow.open(&user.id, sealed)?)),
-        None => Ok(None),
-    }
+    // Only now, with the new passkey registered, may the old ones go.
+    let replaced = if ctx.settings.delete_existing_passkeys {
+        attempt.before
+    } else {
+        Vec::new()
+    };
+    Ok(Released {
+        done,
+        tail: true,
+        replaced,
+    })
 }
 
 /// authenticatorReset, confirmed by the operator. A key plugged in too long ago refuses
@@ -382,6 +391,8 @@ async fn prepare_pin(
         (Some(true), ExistingPin::Change(current)) => Some(current),
         _ => None,
     };
+    check_min_length(ctx, info)?;
+    ctx.audit_ok()?;
     if let Some(current) = current {
         if key.pin_retries().await? <= 2 {
             // Never burn the last tries on a PIN the operator may have mistyped.
@@ -395,13 +406,43 @@ async fn prepare_pin(
         .map_err(|_| ProvisionError::PinPolicy)?;
     let sealed = ctx.escrow.seal(&user.id, &pin)?;
     progress(Step::SettingPin);
-    ctx.journal
-        .record_setting_pin(&user.id, &user.upn, &sealed)?;
-    match current {
-        Some(current) => key.change_pin(current, &pin).await?,
-        None => key.set_pin(&pin).await?,
+    ctx.journal.record_setting_pin_on(
+        &user.id,
+        &user.upn,
+        &sealed,
+        info.client_pin == Some(true),
+    )?;
+    let written = match current {
+        Some(current) => key.change_pin(current, &pin).await,
+        None => key.set_pin(&pin).await,
+    };
+    match written {
+        Ok(()) => ctx.journal.confirm_pin(&user.id)?,
+        Err(e @ KeyError::Ctap { .. }) => {
+            // The key answered no: it never got this PIN, so no later run may send it.
+            ctx.journal.wipe_pin(&user.id)?;
+            return Err(e.into());
+        }
+        // No answer (pulled, timed out): the PIN stays unconfirmed for `pin_resume`.
+        Err(e) => return Err(e.into()),
     }
     Ok(pin)
+}
+
+/// Refuses, before anything is written to the key, a key whose minimum PIN length
+/// (getInfo `minPINLength`, or the CTAP 2.1 minimum the settings will set) is longer than
+/// the PINs the policy makes.
+fn check_min_length(ctx: &Context<'_>, info: &KeyInfo) -> Result<(), ProvisionError> {
+    let wanted = ctx
+        .settings
+        .ctap21
+        .as_ref()
+        .filter(|_| info.supports_min_pin_length)
+        .map_or(0, |c21| c21.min_pin_length);
+    if ctx.pin_policy.length < info.min_pin_length.max(wanted) {
+        return Err(ProvisionError::PinPolicy);
+    }
+    Ok(())
 }
 
 /// Options from the prefetch cache when still fresh, else from Graph.

@@ -65,4 +65,9 @@ pub trait Directory: Send + Sync {
         group_id: &str,
         user_id: &str,
     ) -> Result<(), ProvisionError>;
+    /// The directory roles the user holds (display names). A directory that cannot tell
+    /// answers none.
+    async fn directory_roles(&self, _user_id: &str) -> Result<Vec<String>, ProvisionError> {
+        Ok(Vec::new())
+    }
 }

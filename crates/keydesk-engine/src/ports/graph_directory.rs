@@ -14,6 +14,10 @@ impl Directory for GraphClient {
         Ok(GraphClient::user(self, id_or_upn).await?)
     }
 
+    async fn directory_roles(&self, user_id: &str) -> Result<Vec<String>, ProvisionError> {
+        Ok(GraphClient::directory_roles(self, user_id).await?)
+    }
+
     async fn group_users(&self, group: &str) -> Result<Vec<DirectoryUser>, ProvisionError> {
         let group = self.find_group(group).await?;
         Ok(GraphClient::group_users(self, &group.id).await?)

@@ -59,6 +59,11 @@ pub trait KeySource: Send + Sync {
     /// The key now carries a user's passkey and goes to that user: never claim it again.
     fn handed_out(&self, _key_id: &str) {}
 
+    /// The key was refused (its model, its PIN, its state). A single user's run keeps
+    /// it (the operator may change a setting and try again); a batch sets it aside
+    /// ([`SetAsideRefused`]).
+    fn refused(&self, _key_id: &str) {}
+
     /// Calls `ask` once it is watching, then waits until the key `key_id` is pulled and
     /// plugged back in (a reset must follow a fresh plug-in). Sources that cannot tell
     /// answer [`ProvisionError::NoKey`].
@@ -68,6 +73,37 @@ pub trait KeySource: Send + Sync {
         _ask: &(dyn Fn() + Send + Sync),
     ) -> Result<(), ProvisionError> {
         Err(ProvisionError::NoKey)
+    }
+}
+
+/// A batch's key source: a refused key is set aside like a key handed out (until it is
+/// pulled), so the next user is not refused for the same key.
+pub struct SetAsideRefused<'a>(pub &'a dyn KeySource);
+
+#[async_trait]
+impl KeySource for SetAsideRefused<'_> {
+    fn try_claim(&self) -> Option<ClaimedKey> {
+        self.0.try_claim()
+    }
+
+    async fn claim(&self) -> Result<ClaimedKey, ProvisionError> {
+        self.0.claim().await
+    }
+
+    fn handed_out(&self, key_id: &str) {
+        self.0.handed_out(key_id);
+    }
+
+    fn refused(&self, key_id: &str) {
+        self.0.handed_out(key_id);
+    }
+
+    async fn replugged(
+        &self,
+        key_id: &str,
+        ask: &(dyn Fn() + Send + Sync),
+    ) -> Result<(), ProvisionError> {
+        self.0.replugged(key_id, ask).await
     }
 }
 

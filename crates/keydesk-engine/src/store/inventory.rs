@@ -156,7 +156,8 @@ impl Journal {
         Ok(conn.last_insert_rowid())
     }
 
-    /// Entries for a key serial or a user (id or UPN), newest first.
+    /// Entries for a key serial, a credential id or a user (id or UPN), newest first. A
+    /// blank name matches nothing (keys without a serial keep an empty one).
     pub fn find_inventory(
         &self,
         serial_or_user: &str,
@@ -164,7 +165,8 @@ impl Journal {
         let conn = self.lock();
         let sql = format!(
             "SELECT {COLUMNS} FROM inventory
-             WHERE key_serial = ?1 OR user_id = ?1 OR upn = ?1 ORDER BY id DESC"
+             WHERE ?1 <> '' AND (key_serial = ?1 OR credential_id = ?1 OR user_id = ?1
+                   OR upn = ?1) ORDER BY id DESC"
         );
         let mut stmt = conn.prepare(&sql)?;
         let rows = stmt.query_map([serial_or_user], read_entry)?;

@@ -112,7 +112,7 @@ impl Journal {
         self.advance_with(user_id, upn, event, detail, &[])
     }
 
-    fn advance_with(
+    pub(crate) fn advance_with(
         &self,
         user_id: &str,
         upn: &str,

@@ -16,6 +16,7 @@ pub mod journal;
 pub mod key_home;
 pub mod letter_facts;
 pub mod lock;
+pub mod pin_mark;
 mod private;
 mod schema;
 pub mod secrets;

@@ -22,7 +22,7 @@ CREATE TABLE IF NOT EXISTS jobs (
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);";
 
 /// Columns of `jobs` added after the first release: added to older files on open.
-const ADDED: [(&str, &str); 9] = [
+const ADDED: [(&str, &str); 11] = [
     ("key_serial", "TEXT"),
     ("key_model", "TEXT"),
     ("key_aaguid", "TEXT"),
@@ -33,6 +33,10 @@ const ADDED: [(&str, &str); 9] = [
     ("display_name", "TEXT"),
     ("biometric", "INTEGER NOT NULL DEFAULT 0"),
     ("pin_change_forced", "INTEGER NOT NULL DEFAULT 0"),
+    // Whether the key had a PIN when claimed, and whether it answered the PIN write
+    // (`super::pin_mark`).
+    ("pin_before", "INTEGER"),
+    ("pin_confirmed", "INTEGER NOT NULL DEFAULT 0"),
 ];
 
 /// Columns of `inventory` added after the first release.

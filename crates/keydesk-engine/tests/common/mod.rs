@@ -9,12 +9,14 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use keydesk_core::DirectoryUser;
+use keydesk_engine::keys::{ClaimedKey, KeySource, RackKeys};
 use keydesk_engine::secrets::MemoryStore;
-use keydesk_engine::{Escrow, Journal};
+use keydesk_engine::{Escrow, Journal, ProvisionError};
 use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::{SoftKeyConfig, TouchMode};
 use keydesk_graph::GraphClient;
 use keydesk_sim::{Sim, SimConfig};
+use keydesk_tests::faulty::{FaultyKey, KeyFaults};
 
 /// Every async test runs under the shared deadline.
 pub use keydesk_tests::within as limited;
@@ -22,6 +24,51 @@ pub use keydesk_tests::within as limited;
 /// A tenant of `users` users.
 pub async fn sim(config: SimConfig) -> Sim {
     Sim::start(config).await.unwrap()
+}
+
+/// A tenant of `users` users, the simulator's defaults otherwise.
+pub async fn tenant_of(users: usize) -> Sim {
+    sim(SimConfig {
+        users,
+        ..SimConfig::default()
+    })
+    .await
+}
+
+/// The keys of `rack`; each key handed out (or set aside) is replaced by a blank one
+/// named `prefix-2`, `prefix-3`…
+pub fn refilling(rack: Arc<SoftRack>, prefix: &'static str) -> RackKeys {
+    let next = std::sync::atomic::AtomicUsize::new(1);
+    RackKeys::with_refill(
+        rack,
+        Box::new(move || {
+            let n = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst) + 1;
+            blank_key(&format!("{prefix}-{n}"))
+        }),
+    )
+}
+
+/// The keys of a rack, each wrapped in a [`FaultyKey`] with the faults `faults` makes.
+pub struct FaultyKeys<F> {
+    /// The rack's keys.
+    pub inner: RackKeys,
+    /// Makes the faults of one claimed key.
+    pub faults: F,
+}
+
+#[async_trait::async_trait]
+impl<F> KeySource for FaultyKeys<F>
+where
+    F: Fn() -> Arc<dyn KeyFaults> + Send + Sync,
+{
+    fn try_claim(&self) -> Option<ClaimedKey> {
+        let claimed = self.inner.try_claim()?;
+        let key = FaultyKey::new(claimed.shared(), (self.faults)());
+        Some(ClaimedKey::new(Arc::new(key), move || drop(claimed)))
+    }
+    async fn claim(&self) -> Result<ClaimedKey, ProvisionError> {
+        Err(ProvisionError::NoKey)
+    }
 }
 
 /// How long the tests' Graph client lets a new passkey take to be listed.

@@ -4,7 +4,7 @@
 //! [`creation_options`] (reading the options document), [`registration`] (the register
 //! body) and [`reconcile`] (whether a register POST with a lost answer landed), [`policy`] (the FIDO2 policy and the pure
 //! [`crate::may_register`]), [`tap`] (Temporary Access Pass: issue, list, delete) with [`tap_policy`] (its method policy) and [`operator`] (who is
-//! signed in, for the audit log).
+//! signed in, for the audit log) and [`roles`] (the directory roles a user holds).
 //!
 //! A new Graph call goes here: a method on [`crate::GraphClient`] that builds a
 //! [`crate::http::Call`] with its [`crate::Operation`] (which names the permission it
@@ -18,6 +18,7 @@ pub(crate) mod operator;
 pub(crate) mod policy;
 pub(crate) mod reconcile;
 pub(crate) mod registration;
+pub(crate) mod roles;
 pub(crate) mod tap;
 pub(crate) mod tap_policy;
 pub(crate) mod users;

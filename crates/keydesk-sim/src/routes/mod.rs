@@ -77,6 +77,10 @@ fn graph(tenant: &Arc<Tenant>, version: ApiVersion) -> Router<Arc<Tenant>> {
             get(groups::listing::<true, true>),
         )
         .route("/users/{id}", get(users::get))
+        .route(
+            "/users/{id}/transitiveMemberOf/microsoft.graph.directoryRole",
+            get(users::roles),
+        )
         .route("/me", get(users::me))
         .route(
             "/users/{id}/authentication/temporaryAccessPassMethods",

@@ -1,4 +1,5 @@
-//! `GET /users/{id-or-upn}` and the user JSON shared with the member listing.
+//! `GET /users/{id-or-upn}`, the user JSON shared with the member listing, and
+//! `GET /users/{id}/transitiveMemberOf/microsoft.graph.directoryRole` (the user's roles).
 //!
 //! `$select` returns the selected properties (plus `id`). Loosely: a property the simulator
 //! does not model comes back `null` (as an unset property does in Graph); only a name that
@@ -40,11 +41,7 @@ pub async fn get(
     Path(id): Path<String>,
     RawQuery(raw): RawQuery,
 ) -> Result<Json<Value>, GraphError> {
-    caller.require(Need::UserRead)?;
-    let user = tenant
-        .directory
-        .user(&id)
-        .ok_or_else(|| GraphError::not_found(&id))?;
+    let user = readable_user(&tenant, &caller, &id)?;
     let select = Query::parse(raw.as_deref()).select();
     Ok(Json(user_json(user, select.as_deref())?))
 }
@@ -122,4 +119,41 @@ fn all_properties(user: &User) -> Map<String, Value> {
         Value::Object(map) => map,
         _ => Map::new(),
     }
+}
+
+/// `GET /users/{id}/transitiveMemberOf/microsoft.graph.directoryRole`: the directory roles
+/// the user holds, as Graph lists them (one page).
+pub async fn roles(
+    State(tenant): State<Arc<Tenant>>,
+    Extension(caller): Extension<Caller>,
+    Path(id): Path<String>,
+) -> Result<Json<Value>, GraphError> {
+    let user = readable_user(&tenant, &caller, &id)?;
+    let value: Vec<Value> = user
+        .roles
+        .iter()
+        .map(|name| {
+            json!({
+                "@odata.type": "#microsoft.graph.directoryRole",
+                // The activated role's object id; the template id is Entra's, public.
+                "id": "9a1b3c5d-0000-4000-8000-00000000a0a0",
+                "roleTemplateId": "62e90394-69f5-4237-9190-012177145e10",
+                "displayName": name,
+            })
+        })
+        .collect();
+    Ok(Json(json!({ "value": value })))
+}
+
+/// The user `id` names, when the caller may read users.
+fn readable_user<'a>(
+    tenant: &'a Tenant,
+    caller: &Caller,
+    id: &str,
+) -> Result<&'a User, GraphError> {
+    caller.require(Need::UserRead)?;
+    tenant
+        .directory
+        .user(id)
+        .ok_or_else(|| GraphError::not_found(id))
 }
