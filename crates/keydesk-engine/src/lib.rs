@@ -55,7 +55,9 @@ pub use flow::{
     prefetch, provision, queue, resume, tap_batch,
 };
 pub use ports::{directory, graph_directory, hid_keys, keys, passes};
-pub use store::{audit, escrow, inventory, journal, key_home, letter_facts, lock, secrets};
+pub use store::{
+    audit, escrow, inventory, journal, key_home, letter_facts, lock, port, secrets,
+};
 
 use keydesk_core::Pin;
 
