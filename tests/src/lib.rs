@@ -2,13 +2,15 @@
 //! tests ([`within`]), a Graph client signed in to a simulated tenant ([`signed_in`]) and
 //! its seeded group's members ([`group_members`]), the simulator's own view
 //! ([`sim_state`], [`sim_counter`]), one fault-injecting key wrapper
-//! ([`faulty::FaultyKey`]) and a rendered PDF read back as text ([`pdf::pages`]).
+//! ([`faulty::FaultyKey`]), a rendered PDF read back as text ([`pdf::pages`]) and a
+//! throwaway PostgreSQL cluster ([`pg::Cluster`]).
 //!
 //! A dev-dependency of the crates' integration tests (and the home of the cross-crate
 //! end-to-end tests in `tests/`); never a dependency of anything that ships.
 
 pub mod faulty;
 pub mod pdf;
+pub mod pg;
 
 use std::future::Future;
 use std::time::Duration;

@@ -1,0 +1,27 @@
+//! PostgreSQL errors as the engine's `StoreError`, with the kind a caller branches on.
+
+use keydesk_engine::port::{StoreError, StoreErrorKind};
+
+/// `e` as a [`StoreError`]: refused (authentication, permission), unreachable (closed
+/// connection, I/O, TLS) or a backend failure.
+pub(crate) fn store(e: postgres::Error) -> StoreError {
+    let kind = match e.code().map(|c| c.code()) {
+        // invalid_authorization_specification, invalid_password, insufficient_privilege
+        Some("28000" | "28P01" | "42501") => StoreErrorKind::Refused,
+        Some(_) => StoreErrorKind::Backend,
+        None => StoreErrorKind::Unreachable,
+    };
+    StoreError::Backend {
+        kind,
+        source: Box::new(e),
+    }
+}
+
+/// A failure of ours (bad data in the store) as a [`StoreError`].
+pub(crate) fn other(kind: StoreErrorKind, message: impl Into<String>) -> StoreError {
+    let message: String = message.into();
+    StoreError::Backend {
+        kind,
+        source: message.into(),
+    }
+}
