@@ -9,7 +9,9 @@ pub(crate) fn store(e: postgres::Error) -> StoreError {
         // invalid_authorization_specification, invalid_password, insufficient_privilege
         Some("28000" | "28P01" | "42501") => StoreErrorKind::Refused,
         Some(_) => StoreErrorKind::Backend,
-        None => StoreErrorKind::Unreachable,
+        // No server answer: the connection closed, or the network or TLS failed.
+        None if e.is_closed() || io_or_tls(&e) => StoreErrorKind::Unreachable,
+        None => StoreErrorKind::Backend,
     };
     StoreError::Backend {
         kind,
@@ -24,4 +26,16 @@ pub(crate) fn other(kind: StoreErrorKind, message: impl Into<String>) -> StoreEr
         kind,
         source: message.into(),
     }
+}
+
+/// Whether `e` came from the socket or the TLS layer (not from the server or our query).
+fn io_or_tls(e: &postgres::Error) -> bool {
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        if cause.is::<std::io::Error>() || cause.is::<rustls::Error>() {
+            return true;
+        }
+        source = cause.source();
+    }
+    false
 }

@@ -50,8 +50,10 @@ impl PgStore {
     ) -> Result<JobState, StoreError> {
         let desk = self.desk.clone();
         self.with(move |client| {
+            // Queued in its own statement, as the SQLite journal does: a refused change
+            // still leaves the user in the queue.
+            enqueue_in(client, user_id, upn)?;
             let mut tx = client.transaction().map_err(store)?;
-            enqueue_in(&mut tx, user_id, upn)?;
             let row = tx
                 .query_one(
                     "SELECT state FROM jobs WHERE user_id = $1 FOR UPDATE",

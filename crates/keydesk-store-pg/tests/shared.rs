@@ -1,0 +1,108 @@
+//! What only the shared store does, against a throwaway PostgreSQL cluster: schema
+//! versions, a wrong password, one audit chain across desks, escrow across desks with the
+//! pool secret, and progress events reaching another desk.
+
+use std::time::Duration;
+
+use keydesk_core::job::{JobEvent, JobState};
+use keydesk_core::Pin;
+use keydesk_engine::port::{JobStore, StoreError, StoreErrorKind};
+use keydesk_store_pg::audit::ChainError;
+use keydesk_store_pg::pool::{PoolError, PoolSecret};
+use keydesk_store_pg::{PgStore, StoreTarget, SCHEMA_VERSION};
+use keydesk_tests::pg::{Cluster, PASSWORD};
+
+fn connect(url: &str, desk: &str) -> PgStore {
+    PgStore::connect(&url.parse().unwrap(), PASSWORD, desk).unwrap()
+}
+
+fn pool() -> PoolSecret {
+    PoolSecret::new(&PoolSecret::generate()).unwrap()
+}
+
+#[test]
+fn the_shared_store_across_desks() {
+    let cluster = Cluster::start();
+
+    // Schema: applied once, and a store made by a newer KeyDesk is refused.
+    let url = cluster.database("schema");
+    let desk = connect(&url, "desk-1");
+    connect(&url, "desk-2");
+    let target: StoreTarget = url.parse().unwrap();
+    let newer = format!(
+        "psql -h 127.0.0.1 -p {} -U keydesk -d schema -c 'INSERT INTO keydesk_schema VALUES ({})'",
+        cluster.port(),
+        SCHEMA_VERSION + 1
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-c", &newer])
+        .env("PGPASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    match PgStore::connect(&target, PASSWORD, "desk-3") {
+        Err(e @ StoreError::NewerSchema { .. }) => assert_eq!(e.kind(), StoreErrorKind::Refused),
+        other => panic!("a newer schema was not refused: {:?}", other.err()),
+    }
+    drop(desk);
+
+    // A wrong password is refused, and says so.
+    let err = PgStore::connect(&target, "not-the-password", "desk-1").err().unwrap();
+    assert_eq!(err.kind(), StoreErrorKind::Refused, "{err}");
+
+    // One audit chain, entries from several desks, tampering found.
+    let url = cluster.database("audit");
+    let (a, b) = (connect(&url, "desk-a"), connect(&url, "desk-b"));
+    let secret = pool();
+    a.audit_append(&secret, "registered u1").unwrap();
+    b.audit_append(&secret, "registered u2").unwrap();
+    let head = a.audit_append(&secret, "registered u3").unwrap();
+    assert_eq!(b.audit_verify(&secret).unwrap(), head);
+    let desks: Vec<_> = b.audit_entries().unwrap().into_iter().map(|e| e.desk).collect();
+    assert_eq!(desks, ["desk-a", "desk-b", "desk-a"]);
+    assert!(matches!(b.audit_verify(&pool()), Err(ChainError::Tampered(1, _))));
+    let edit = format!(
+        "psql -h 127.0.0.1 -p {} -U keydesk -d audit -c \"UPDATE audit SET line = 'registered u9' WHERE seq = 2\"",
+        cluster.port()
+    );
+    let out = std::process::Command::new("sh")
+        .args(["-c", &edit])
+        .env("PGPASSWORD", PASSWORD)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{out:?}");
+    match a.audit_verify(&secret) {
+        Err(ChainError::Tampered(2, desk)) => assert_eq!(desk, "desk-b"),
+        other => panic!("an edited entry verified: {other:?}"),
+    }
+
+    // Escrow: sealed at desk a, opened at desk b; another pool's secret opens nothing.
+    let url = cluster.database("escrow");
+    let (a, b) = (connect(&url, "desk-a"), connect(&url, "desk-b"));
+    let text = PoolSecret::generate();
+    let sealed = a
+        .pool_escrow(&PoolSecret::new(&text).unwrap())
+        .unwrap()
+        .seal("u1", &Pin::new("482915"))
+        .unwrap();
+    let opened = b
+        .pool_escrow(&PoolSecret::new(&text).unwrap())
+        .unwrap()
+        .open("u1", &sealed)
+        .unwrap();
+    assert_eq!(opened.expose(), "482915");
+    assert!(matches!(b.pool_escrow(&pool()), Err(PoolError::WrongSecret)));
+    assert!(matches!(PoolSecret::new("short"), Err(PoolError::TooShort)));
+
+    // Progress: desk b hears desk a's change.
+    let url = cluster.database("progress");
+    let (a, b) = (connect(&url, "desk-a"), connect(&url, "desk-b"));
+    let mut heard = b.listen().unwrap();
+    a.advance("u1", "kim", JobEvent::OptionsFetched, None).unwrap();
+    let event = heard
+        .next(Duration::from_secs(30))
+        .unwrap()
+        .expect("desk b heard nothing");
+    assert_eq!((event.desk.as_str(), event.user_id.as_str()), ("desk-a", "u1"));
+    assert_eq!(event.job_state(), Some(JobState::OptionsFetched));
+}
