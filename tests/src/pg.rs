@@ -38,7 +38,9 @@ impl Cluster {
         let data = dir.path().join("data");
         let pwfile = dir.path().join("pw");
         std::fs::write(&pwfile, PASSWORD).map_err(|e| format!("password file: {e}"))?;
-        run(Command::new("chown").args(["-R", "postgres:postgres"]).arg(dir.path()))?;
+        run(Command::new("chown")
+            .args(["-R", "postgres:postgres"])
+            .arg(dir.path()))?;
         let port = free_port()?;
         let cluster = Cluster { bin, dir, port };
         cluster.as_postgres(
@@ -136,7 +138,9 @@ impl Drop for Cluster {
 fn find_bin() -> Result<PathBuf, String> {
     let mut found: Vec<PathBuf> = std::fs::read_dir("/usr/lib/postgresql")
         .map_err(|e| {
-            format!("/usr/lib/postgresql: {e}: install Debian's postgresql package (scripts/setup.sh)")
+            format!(
+                "/usr/lib/postgresql: {e}: install Debian's postgresql package (scripts/setup.sh)"
+            )
         })?
         .filter_map(|e| e.ok().map(|e| e.path().join("bin")))
         .filter(|bin| bin.join("initdb").exists())
@@ -161,9 +165,7 @@ fn path_str(path: &Path) -> Result<&str, String> {
 }
 
 fn run(command: &mut Command) -> Result<(), String> {
-    let out = command
-        .output()
-        .map_err(|e| format!("{command:?}: {e}"))?;
+    let out = command.output().map_err(|e| format!("{command:?}: {e}"))?;
     if out.status.success() {
         Ok(())
     } else {

@@ -56,7 +56,7 @@ pub use flow::{
 };
 pub use ports::{directory, graph_directory, hid_keys, keys, passes};
 pub use store::{
-    audit, escrow, inventory, journal, key_home, letter_facts, lock, port, secrets,
+    audit, escrow, inventory, journal, key_home, letter_facts, lock, mirror, port, secrets,
 };
 
 use keydesk_core::Pin;

@@ -133,7 +133,10 @@ impl PgStore {
     pub fn audit_entries(&self) -> Result<Vec<ChainEntry>, StoreError> {
         self.with(|client| {
             let rows = client
-                .query("SELECT seq, desk, at, line, mac FROM audit ORDER BY seq", &[])
+                .query(
+                    "SELECT seq, desk, at, line, mac FROM audit ORDER BY seq",
+                    &[],
+                )
                 .map_err(store)?;
             Ok(rows
                 .iter()

@@ -26,7 +26,11 @@ pub struct PgStore {
 impl PgStore {
     /// Connects to `target` as desk `desk` with `password` (from the OS keyring or
     /// `PGPASSWORD`; never logged) and applies the schema's migrations.
-    pub fn connect(target: &StoreTarget, password: &str, desk: &str) -> Result<PgStore, StoreError> {
+    pub fn connect(
+        target: &StoreTarget,
+        password: &str,
+        desk: &str,
+    ) -> Result<PgStore, StoreError> {
         let password = Arc::new(Zeroizing::new(password.to_string()));
         let client = off_runtime(|| open(target, &password))?;
         let store = PgStore {
@@ -96,7 +100,8 @@ fn open(target: &StoreTarget, password: &str) -> Result<Client, StoreError> {
         Tls::Disabled => config.connect(NoTls).map_err(store),
         Tls::VerifyFull(root) => {
             config.ssl_mode(postgres::config::SslMode::Require);
-            let tls = tokio_postgres_rustls::MakeRustlsConnect::new(client_config(root.as_deref())?);
+            let tls =
+                tokio_postgres_rustls::MakeRustlsConnect::new(client_config(root.as_deref())?);
             config.connect(tls).map_err(store)
         }
     }

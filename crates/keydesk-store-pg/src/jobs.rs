@@ -19,7 +19,10 @@ pub(crate) const COLUMNS: &str = "user_id, upn, state, detail, credential_id, me
 enum Extra<'a> {
     None,
     Sealed(&'a [u8]),
-    Posting { credential_id: &'a str, attempt: String },
+    Posting {
+        credential_id: &'a str,
+        attempt: String,
+    },
     Method(&'a str),
 }
 
@@ -61,7 +64,9 @@ impl PgStore {
                 )
                 .map_err(store)?;
             let now: String = row.get(0);
-            let next = JobState::parse(&now).unwrap_or(JobState::Failed).on(event)?;
+            let next = JobState::parse(&now)
+                .unwrap_or(JobState::Failed)
+                .on(event)?;
             tx.execute(
                 "UPDATE jobs SET state = $2, detail = $3, upn = $4, updated_at = now(),
                      updated_by = $5 WHERE user_id = $1",
@@ -138,8 +143,14 @@ impl JobStore for PgStore {
         upn: &str,
         sealed: &[u8],
     ) -> Result<(), StoreError> {
-        self.advance_with(user_id, upn, JobEvent::PinStarted, None, Extra::Sealed(sealed))
-            .map(drop)
+        self.advance_with(
+            user_id,
+            upn,
+            JobEvent::PinStarted,
+            None,
+            Extra::Sealed(sealed),
+        )
+        .map(drop)
     }
 
     fn record_posting(

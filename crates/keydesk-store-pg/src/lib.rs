@@ -9,6 +9,7 @@
 //! - `conn` connects and runs every call off the async runtime (the sync `postgres`
 //!   client drives its own runtime, which may not nest in the engine's).
 //! - `migrate` applies the versioned schema at start and refuses a newer one.
+//! - `mirror` takes a desk's journal changes, fenced by that desk's claim.
 //!
 //! Not here: any decision about a user (the engine's `flow/`), SQLite (the engine's
 //! default store), where the password comes from (the caller: keyring or `PGPASSWORD`).
@@ -20,6 +21,7 @@ mod error;
 mod inventory;
 mod jobs;
 mod migrate;
+mod mirror;
 pub mod pool;
 pub mod progress;
 pub mod target;

@@ -56,10 +56,16 @@ pub(crate) fn apply(client: &mut Client) -> Result<(), StoreError> {
             supported: SCHEMA_VERSION,
         });
     }
-    for (version, sql) in (1_i64..).zip(MIGRATIONS.iter()).skip(usize::try_from(found).unwrap_or(0)) {
+    for (version, sql) in (1_i64..)
+        .zip(MIGRATIONS.iter())
+        .skip(usize::try_from(found).unwrap_or(0))
+    {
         tx.batch_execute(sql).map_err(store)?;
-        tx.execute("INSERT INTO keydesk_schema (version) VALUES ($1)", &[&version])
-            .map_err(store)?;
+        tx.execute(
+            "INSERT INTO keydesk_schema (version) VALUES ($1)",
+            &[&version],
+        )
+        .map_err(store)?;
     }
     tx.commit().map_err(store)
 }

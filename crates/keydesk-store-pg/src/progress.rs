@@ -80,7 +80,11 @@ impl PgStore {
     /// Starts listening to every desk's progress (this desk's too).
     pub fn listen(&self) -> Result<Listener, StoreError> {
         let mut client = self.open_another()?;
-        off_runtime(|| client.batch_execute(&format!("LISTEN {CHANNEL}")).map_err(store))?;
+        off_runtime(|| {
+            client
+                .batch_execute(&format!("LISTEN {CHANNEL}"))
+                .map_err(store)
+        })?;
         Ok(Listener { client })
     }
 }

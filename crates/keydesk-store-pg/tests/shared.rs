@@ -1,12 +1,15 @@
 //! What only the shared store does, against a throwaway PostgreSQL cluster: schema
 //! versions, a wrong password, one audit chain across desks, escrow across desks with the
-//! pool secret, and progress events reaching another desk.
+//! pool secret, progress events reaching another desk, and a desk's journal written
+//! through, fenced by its claim.
 
+use std::sync::Arc;
 use std::time::Duration;
 
 use keydesk_core::job::{JobEvent, JobState};
 use keydesk_core::Pin;
-use keydesk_engine::port::{JobStore, StoreError, StoreErrorKind};
+use keydesk_engine::port::{ClaimStore, Claimed, JobStore, StoreError, StoreErrorKind};
+use keydesk_engine::Journal;
 use keydesk_store_pg::audit::ChainError;
 use keydesk_store_pg::pool::{PoolError, PoolSecret};
 use keydesk_store_pg::{PgStore, StoreTarget, SCHEMA_VERSION};
@@ -47,7 +50,9 @@ fn the_shared_store_across_desks() {
     drop(desk);
 
     // A wrong password is refused, and says so.
-    let err = PgStore::connect(&target, "not-the-password", "desk-1").err().unwrap();
+    let err = PgStore::connect(&target, "not-the-password", "desk-1")
+        .err()
+        .unwrap();
     assert_eq!(err.kind(), StoreErrorKind::Refused, "{err}");
 
     // One audit chain, entries from several desks, tampering found.
@@ -58,9 +63,17 @@ fn the_shared_store_across_desks() {
     b.audit_append(&secret, "registered u2").unwrap();
     let head = a.audit_append(&secret, "registered u3").unwrap();
     assert_eq!(b.audit_verify(&secret).unwrap(), head);
-    let desks: Vec<_> = b.audit_entries().unwrap().into_iter().map(|e| e.desk).collect();
+    let desks: Vec<_> = b
+        .audit_entries()
+        .unwrap()
+        .into_iter()
+        .map(|e| e.desk)
+        .collect();
     assert_eq!(desks, ["desk-a", "desk-b", "desk-a"]);
-    assert!(matches!(b.audit_verify(&pool()), Err(ChainError::Tampered(1, _))));
+    assert!(matches!(
+        b.audit_verify(&pool()),
+        Err(ChainError::Tampered(1, _))
+    ));
     let edit = format!(
         "psql -h 127.0.0.1 -p {} -U keydesk -d audit -c \"UPDATE audit SET line = 'registered u9' WHERE seq = 2\"",
         cluster.port()
@@ -91,18 +104,84 @@ fn the_shared_store_across_desks() {
         .open("u1", &sealed)
         .unwrap();
     assert_eq!(opened.expose(), "482915");
-    assert!(matches!(b.pool_escrow(&pool()), Err(PoolError::WrongSecret)));
+    assert!(matches!(
+        b.pool_escrow(&pool()),
+        Err(PoolError::WrongSecret)
+    ));
     assert!(matches!(PoolSecret::new("short"), Err(PoolError::TooShort)));
 
     // Progress: desk b hears desk a's change.
     let url = cluster.database("progress");
     let (a, b) = (connect(&url, "desk-a"), connect(&url, "desk-b"));
     let mut heard = b.listen().unwrap();
-    a.advance("u1", "kim", JobEvent::OptionsFetched, None).unwrap();
+    a.advance("u1", "kim", JobEvent::OptionsFetched, None)
+        .unwrap();
     let event = heard
         .next(Duration::from_secs(30))
         .unwrap()
         .expect("desk b heard nothing");
-    assert_eq!((event.desk.as_str(), event.user_id.as_str()), ("desk-a", "u1"));
+    assert_eq!(
+        (event.desk.as_str(), event.user_id.as_str()),
+        ("desk-a", "u1")
+    );
     assert_eq!(event.job_state(), Some(JobState::OptionsFetched));
+
+    // Write-through: desk a's journal reaches the store while a holds the claim; once b
+    // took the user over, a's next write is refused before its side effect, and b's
+    // journal picks the job up where a left it (attempt included) to reconcile it.
+    let url = cluster.database("mirror");
+    let (a, b) = (Arc::new(connect(&url, "desk-a")), connect(&url, "desk-b"));
+    let journal_a = Journal::in_memory().unwrap();
+    assert!(journal_a.mirror_to(a.clone()));
+    assert!(
+        journal_a
+            .advance("u1", "kim", JobEvent::OptionsFetched, None)
+            .is_err(),
+        "a write without a claim is refused"
+    );
+    a.claim("u1", "desk-a", Duration::ZERO).unwrap().unwrap();
+    journal_a
+        .advance("u1", "kim", JobEvent::OptionsFetched, None)
+        .unwrap();
+    journal_a
+        .record_setting_pin("u1", "kim", b"sealed")
+        .unwrap();
+    journal_a
+        .advance("u1", "kim", JobEvent::CredentialStarted, None)
+        .unwrap();
+    journal_a.record_posting("u1", "kim", &attempt()).unwrap();
+    let (job, how) = b
+        .claim_next("desk-b", Duration::from_secs(600))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        how,
+        Claimed::TakenOver {
+            from: "desk-a".into()
+        }
+    );
+    assert_eq!(job.state, JobState::Posting);
+    let refused = journal_a
+        .advance("u1", "kim", JobEvent::Registered, None)
+        .unwrap_err();
+    assert_eq!(StoreError::from(refused).kind(), StoreErrorKind::Conflict);
+    let journal_b = Journal::in_memory().unwrap();
+    journal_b.import(&job).unwrap();
+    let imported = journal_b.job("u1").unwrap().unwrap();
+    assert_eq!(
+        (imported.state, imported.attempt),
+        (JobState::Posting, Some(attempt()))
+    );
+    assert_eq!(imported.pin_sealed.as_deref(), Some(&b"sealed"[..]));
+}
+
+fn attempt() -> keydesk_graph::Attempt {
+    keydesk_graph::Attempt {
+        before: vec![],
+        display_name: Some("Soft Key 1".into()),
+        aaguid: None,
+        credential_id: "Y3JlZA".into(),
+        graph_time: Some(1_795_942_800),
+        local_time: 1_795_942_801,
+    }
 }

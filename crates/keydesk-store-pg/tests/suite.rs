@@ -53,19 +53,27 @@ fn a_job_goes_through_its_states_and_its_pin_is_wiped(f: &dyn Fixture) {
     s.enqueue("u1", "kim@example.org").unwrap();
     s.advance("u1", "kim@example.org", JobEvent::OptionsFetched, None)
         .unwrap();
-    s.record_setting_pin("u1", "kim@example.org", b"sealed").unwrap();
+    s.record_setting_pin("u1", "kim@example.org", b"sealed")
+        .unwrap();
     s.record_key("u1", "SN1", "Soft Key", "00ff").unwrap();
     s.advance("u1", "kim@example.org", JobEvent::CredentialStarted, None)
         .unwrap();
-    s.record_posting("u1", "kim@example.org", &attempt()).unwrap();
+    s.record_posting("u1", "kim@example.org", &attempt())
+        .unwrap();
     let job = s.job("u1").unwrap().unwrap();
     assert_eq!(job.state, JobState::Posting);
     assert_eq!(job.attempt, Some(attempt()));
     assert_eq!(job.credential_id.as_deref(), Some("Y3JlZA"));
     assert_eq!(job.key_serial.as_deref(), Some("SN1"));
     assert_eq!(job.pin_sealed.as_deref(), Some(&b"sealed"[..]));
-    s.record_registered("u1", "kim@example.org", JobEvent::Registered, "m-1", "Soft Key 1")
-        .unwrap();
+    s.record_registered(
+        "u1",
+        "kim@example.org",
+        JobEvent::Registered,
+        "m-1",
+        "Soft Key 1",
+    )
+    .unwrap();
     let jobs = s.jobs().unwrap();
     let ids: Vec<_> = jobs.iter().map(|j| j.user_id.as_str()).collect();
     assert_eq!(ids, ["u1", "u2"], "queue order is the order enqueued");
@@ -92,12 +100,21 @@ fn two_desks_never_hold_the_same_user(f: &dyn Fixture) {
     a.enqueue("u2", "lee").unwrap();
     assert_eq!(a.claim("u1", "desk-a", LONG).unwrap(), Some(Claimed::Fresh));
     assert_eq!(b.claim("u1", "desk-b", LONG).unwrap(), None);
-    assert_eq!(a.claim("u1", "desk-a", LONG).unwrap(), Some(Claimed::Renewed));
+    assert_eq!(
+        a.claim("u1", "desk-a", LONG).unwrap(),
+        Some(Claimed::Renewed)
+    );
     let (next, how) = b.claim_next("desk-b", LONG).unwrap().unwrap();
     assert_eq!((next.user_id.as_str(), how), ("u2", Claimed::Fresh));
-    assert_eq!(b.claim_next("desk-b", LONG).unwrap().unwrap().0.user_id, "u2");
+    assert_eq!(
+        b.claim_next("desk-b", LONG).unwrap().unwrap().0.user_id,
+        "u2"
+    );
     assert_eq!(a.holder("u1").unwrap().unwrap().desk, "desk-a");
-    assert!(!b.release("u1", "desk-b").unwrap(), "only the holder releases");
+    assert!(
+        !b.release("u1", "desk-b").unwrap(),
+        "only the holder releases"
+    );
     assert!(a.release("u1", "desk-a").unwrap());
     assert_eq!(b.claim("u1", "desk-b", LONG).unwrap(), Some(Claimed::Fresh));
 }
@@ -132,7 +149,8 @@ fn a_dead_desks_lease_runs_out_and_the_taker_is_told_to_reconcile(f: &dyn Fixtur
 fn finished_jobs_are_not_handed_out(f: &dyn Fixture) {
     let s = f.open("desk-1");
     s.enqueue("u1", "kim").unwrap();
-    s.advance("u1", "kim", JobEvent::Skipped, Some("guest")).unwrap();
+    s.advance("u1", "kim", JobEvent::Skipped, Some("guest"))
+        .unwrap();
     assert!(s.claim_next("desk-1", LONG).unwrap().is_none());
 }
 

@@ -8,7 +8,7 @@
 //! ([`crate::audit`]) live in the same file; every table is made in `schema`.
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use keydesk_core::job::{InvalidTransition, JobEvent, JobState};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
@@ -54,11 +54,20 @@ pub enum JournalError {
     /// The state machine refused the change (a bug, or two workers on one user).
     #[error("journal: {0}")]
     Transition(#[from] InvalidTransition),
+    /// The shared store this journal writes through to refused the change.
+    #[error("shared store: {0}")]
+    Shared(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
+
+/// What a job change is handed to after its commit (see `super::mirror`).
+pub(crate) type MirrorFn =
+    Arc<dyn Fn(&JobRecord) -> Result<(), Box<dyn std::error::Error + Send + Sync>> + Send + Sync>;
 
 /// The journal file.
 pub struct Journal {
     conn: Mutex<Connection>,
+    /// Where job changes are also written (a shared store; set by `super::mirror`).
+    pub(crate) mirror: OnceLock<MirrorFn>,
 }
 
 const COLUMNS: &str = "user_id, upn, state, detail, credential_id, method_id, key_serial, \
@@ -85,6 +94,7 @@ impl Journal {
         schema::create(&conn)?;
         Ok(Journal {
             conn: Mutex::new(conn),
+            mirror: OnceLock::new(),
         })
     }
 
@@ -143,6 +153,8 @@ impl Journal {
             )?;
         }
         tx.commit()?;
+        drop(conn);
+        self.mirrored(user_id)?;
         Ok(next)
     }
 
@@ -234,6 +246,8 @@ impl Journal {
                     Some("the journal could not be checkpointed after wiping a PIN".into()),
                 )));
             }
+            drop(conn);
+            self.mirrored(user_id)?;
         }
         Ok(n > 0)
     }
@@ -282,6 +296,17 @@ impl Journal {
             params![name, value],
         )?;
         Ok(())
+    }
+
+    /// Hands the user's job, as written, to the mirror (if any).
+    fn mirrored(&self, user_id: &str) -> Result<(), JournalError> {
+        let Some(mirror) = self.mirror.get() else {
+            return Ok(());
+        };
+        match self.job(user_id)? {
+            Some(job) => mirror(&job).map_err(JournalError::Shared),
+            None => Ok(()),
+        }
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {

@@ -6,7 +6,8 @@
 //! under keys from [`secrets`], whose home per folder [`key_home`] remembers; [`lock`]
 //! keeps a data folder to one process and `private` to its owner (0700/0600).
 //! [`port`] is the storage port (journal, claims, inventory as traits), implemented for
-//! the journal in `sqlite_port` and for PostgreSQL in the `keydesk-store-pg` crate. Opening
+//! the journal in `sqlite_port` and for PostgreSQL in the `keydesk-store-pg` crate;
+//! [`mirror`] writes a desk's journal through to such a shared store. Opening
 //! all of them in order is [`crate::station`].
 //!
 //! Not here: any decision about a user or a key (that is `flow/`), and no Graph or key I/O.
@@ -18,6 +19,7 @@ pub mod journal;
 pub mod key_home;
 pub mod letter_facts;
 pub mod lock;
+pub mod mirror;
 pub mod port;
 mod private;
 mod schema;

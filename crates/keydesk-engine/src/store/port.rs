@@ -72,6 +72,9 @@ impl StoreError {
             StoreError::Sqlite(JournalError::Transition(_)) | StoreError::Transition(_) => {
                 StoreErrorKind::Conflict
             }
+            StoreError::Sqlite(JournalError::Shared(e)) => e
+                .downcast_ref::<StoreError>()
+                .map_or(StoreErrorKind::Backend, StoreError::kind),
             StoreError::Sqlite(_) => StoreErrorKind::Backend,
             StoreError::NewerSchema { .. } => StoreErrorKind::Refused,
             StoreError::Backend { kind, .. } => *kind,
@@ -168,8 +171,12 @@ pub enum Claimed {
 pub trait ClaimStore: Send + Sync {
     /// Claims `user_id` for `desk` for `lease`. `None` when another desk holds a live
     /// lease on it.
-    fn claim(&self, user_id: &str, desk: &str, lease: Duration)
-        -> Result<Option<Claimed>, StoreError>;
+    fn claim(
+        &self,
+        user_id: &str,
+        desk: &str,
+        lease: Duration,
+    ) -> Result<Option<Claimed>, StoreError>;
     /// Claims the first job in queue order that is neither finished nor held by a live
     /// lease of another desk; `None` when there is none.
     fn claim_next(
