@@ -120,6 +120,10 @@ pub struct ProvisionArgs {
     /// Work at most N users not registered yet; the others wait for a later run.
     #[arg(long, value_name = "N")]
     pub limit: Option<usize>,
+    /// With --store: how long a claim on a user lasts unless this desk renews it (it
+    /// renews a third of the way through); a dead desk's users wait this long.
+    #[arg(long, value_name = "S", default_value_t = 30)]
+    pub lease_secs: u64,
     /// One JSON object per line on stdout instead of text.
     #[arg(long)]
     pub json: bool,

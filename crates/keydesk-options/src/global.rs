@@ -48,6 +48,18 @@ pub struct Global {
     /// answer is lost, "not registered" is concluded only after this many seconds.
     #[arg(long, global = true, value_name = "S", default_value_t = 30)]
     pub listing_lag_secs: u64,
+    /// A shared store for several desks on one group, e.g.
+    /// postgres://keydesk@db.example:5432/keydesk?sslmode=verify-full (TLS verified unless
+    /// sslmode=disable on a loopback host). Its password comes from PGPASSWORD, else the
+    /// OS keyring; a password in the URL is refused. Without it: the SQLite journal in
+    /// the data folder.
+    #[arg(long, global = true, value_name = "URL")]
+    pub store: Option<keydesk_store_pg::StoreTarget>,
+    /// This desk's name in a shared store (its claims, audit entries and progress carry
+    /// it); default: the host name. A desk restarted under the same name resumes its own
+    /// claims.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub desk_name: Option<String>,
 }
 
 /// Sign-in modes.
