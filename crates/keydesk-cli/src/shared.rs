@@ -65,6 +65,11 @@ impl Desk {
         let escrow = store
             .pool_escrow(&pool)
             .map_err(|e| format!("{e}\n  {}", e.remediation()))?;
+        // Users this desk held when it last stopped go back to the queue; their rows say
+        // where they stood, and this desk may well claim them again.
+        store
+            .release_all(&name)
+            .map_err(|e| format!("{target}: {e}\n  {}", e.remediation()))?;
         station.journal.mirror_to(Arc::new(store.clone()));
         eprintln!("desk {name} on {target}");
         Ok(Desk {

@@ -80,7 +80,7 @@ impl ClaimStore for PgStore {
     ) -> Result<Option<(JobRecord, Claimed)>, StoreError> {
         let pick = format!(
             "SELECT {} FROM jobs j LEFT JOIN claims c ON c.user_id = j.user_id
-             WHERE j.state IN ({}) AND (c.user_id IS NULL OR c.desk = $1 OR c.until <= now())
+             WHERE j.state IN ({}) AND (c.user_id IS NULL OR (c.desk <> $1 AND c.until <= now()))
              ORDER BY j.position, j.seq LIMIT 1 FOR UPDATE OF j SKIP LOCKED",
             COLUMNS
                 .split(", ")
@@ -116,6 +116,15 @@ impl ClaimStore for PgStore {
         })
     }
 
+    fn release_all(&self, desk: &str) -> Result<usize, StoreError> {
+        self.with(|client| {
+            let n = client
+                .execute("DELETE FROM claims WHERE desk = $1", &[&desk])
+                .map_err(store)?;
+            Ok(usize::try_from(n).unwrap_or(usize::MAX))
+        })
+    }
+
     fn release(&self, user_id: &str, desk: &str) -> Result<bool, StoreError> {
         self.with(|client| {
             let n = client
@@ -141,6 +150,21 @@ impl ClaimStore for PgStore {
                 desk: r.get(0),
                 until: r.get(1),
             }))
+        })
+    }
+}
+
+impl PgStore {
+    /// Every live claim (user id, desk), for a queue that shows "at desk 2".
+    pub fn live_claims(&self) -> Result<Vec<(String, String)>, StoreError> {
+        self.with(|client| {
+            let rows = client
+                .query(
+                    "SELECT user_id, desk FROM claims WHERE until > now() ORDER BY user_id",
+                    &[],
+                )
+                .map_err(store)?;
+            Ok(rows.iter().map(|r| (r.get(0), r.get(1))).collect())
         })
     }
 }

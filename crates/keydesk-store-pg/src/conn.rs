@@ -17,7 +17,7 @@ use crate::target::{StoreTarget, Tls};
 /// One desk's connection to the shared store. Cheap to share (`Arc` inside).
 #[derive(Clone)]
 pub struct PgStore {
-    pub(crate) client: Arc<Mutex<Client>>,
+    client: Arc<Mutex<Conn>>,
     pub(crate) desk: String,
     pub(crate) target: StoreTarget,
     password: Arc<Zeroizing<String>>,
@@ -34,7 +34,7 @@ impl PgStore {
         let password = Arc::new(Zeroizing::new(password.to_string()));
         let client = off_runtime(|| open(target, &password))?;
         let store = PgStore {
-            client: Arc::new(Mutex::new(client)),
+            client: Arc::new(Mutex::new(Conn(Some(client)))),
             desk: desk.to_string(),
             target: target.clone(),
             password,
@@ -54,8 +54,8 @@ impl PgStore {
     }
 
     /// A second connection to the same database (the progress listener needs its own).
-    pub(crate) fn open_another(&self) -> Result<Client, StoreError> {
-        off_runtime(|| open(&self.target, &self.password))
+    pub(crate) fn open_another(&self) -> Result<Conn, StoreError> {
+        off_runtime(|| open(&self.target, &self.password)).map(|c| Conn(Some(c)))
     }
 
     /// Runs `f` on this desk's connection, off the async runtime.
@@ -63,15 +63,27 @@ impl PgStore {
         &self,
         f: impl FnOnce(&mut Client) -> Result<T, StoreError> + Send,
     ) -> Result<T, StoreError> {
-        off_runtime(|| f(&mut self.lock()))
+        off_runtime(|| f(self.lock().0.as_mut().expect("a connection until dropped")))
     }
 
-    fn lock(&self) -> MutexGuard<'_, Client> {
+    fn lock(&self) -> MutexGuard<'_, Conn> {
         // A panic mid-call leaves PostgreSQL consistent: an open transaction is rolled
         // back when the client drops it.
         self.client
             .lock()
             .unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+/// A connection that is closed off the async runtime: dropping a `postgres::Client`
+/// blocks on its own runtime, which may not happen on a thread that drives tokio tasks.
+pub(crate) struct Conn(pub(crate) Option<Client>);
+
+impl Drop for Conn {
+    fn drop(&mut self) {
+        if let Some(client) = self.0.take() {
+            off_runtime(move || drop(client));
+        }
     }
 }
 

@@ -8,10 +8,10 @@ use std::time::Duration;
 use keydesk_core::job::JobState;
 use keydesk_engine::port::{StoreError, StoreErrorKind};
 use postgres::fallible_iterator::FallibleIterator;
-use postgres::{Client, GenericClient};
+use postgres::GenericClient;
 use serde::{Deserialize, Serialize};
 
-use crate::conn::{off_runtime, PgStore};
+use crate::conn::{off_runtime, Conn, PgStore};
 use crate::error::{other, store};
 
 /// The notification channel.
@@ -56,13 +56,13 @@ pub(crate) fn notify(
 
 /// Receives every desk's progress on a connection of its own.
 pub struct Listener {
-    client: Client,
+    conn: Conn,
 }
 
 impl Listener {
     /// Waits up to `timeout` for the next event; `None` when none came.
     pub fn next(&mut self, timeout: Duration) -> Result<Option<ProgressEvent>, StoreError> {
-        let client = &mut self.client;
+        let client = self.conn.0.as_mut().expect("a connection until dropped");
         off_runtime(move || {
             let mut notes = client.notifications();
             let mut iter = notes.timeout_iter(timeout);
@@ -79,12 +79,13 @@ impl Listener {
 impl PgStore {
     /// Starts listening to every desk's progress (this desk's too).
     pub fn listen(&self) -> Result<Listener, StoreError> {
-        let mut client = self.open_another()?;
+        let mut conn = self.open_another()?;
+        let client = conn.0.as_mut().expect("a fresh connection");
         off_runtime(|| {
             client
                 .batch_execute(&format!("LISTEN {CHANNEL}"))
                 .map_err(store)
         })?;
-        Ok(Listener { client })
+        Ok(Listener { conn })
     }
 }

@@ -177,8 +177,9 @@ pub trait ClaimStore: Send + Sync {
         desk: &str,
         lease: Duration,
     ) -> Result<Option<Claimed>, StoreError>;
-    /// Claims the first job in queue order that is neither finished nor held by a live
-    /// lease of another desk; `None` when there is none.
+    /// Claims the first job in queue order that is not finished and not held: neither by
+    /// a live lease of another desk nor by `desk` itself (a user it holds is being worked
+    /// already); `None` when there is none.
     fn claim_next(
         &self,
         desk: &str,
@@ -186,6 +187,9 @@ pub trait ClaimStore: Send + Sync {
     ) -> Result<Option<(JobRecord, Claimed)>, StoreError>;
     /// Extends every lease `desk` holds by `lease` from now. Returns how many.
     fn renew(&self, desk: &str, lease: Duration) -> Result<usize, StoreError>;
+    /// Gives up every claim of `desk` (a desk starting again: its users go back to the
+    /// queue, their journal rows tell where they stood). Returns how many.
+    fn release_all(&self, desk: &str) -> Result<usize, StoreError>;
     /// Gives a claim up. False when `desk` did not hold it.
     fn release(&self, user_id: &str, desk: &str) -> Result<bool, StoreError>;
     /// Who holds `user_id`, live or expired.

@@ -132,8 +132,8 @@ impl ClaimStore for Journal {
                 .query_row(
                     &format!(
                         "SELECT j.user_id FROM jobs j LEFT JOIN claims c ON c.user_id = j.user_id
-                         WHERE j.state IN ({}) AND (c.user_id IS NULL OR c.desk = ?1
-                               OR c.until <= unixepoch())
+                         WHERE j.state IN ({}) AND (c.user_id IS NULL
+                               OR (c.desk <> ?1 AND c.until <= unixepoch()))
                          ORDER BY j.position, j.rowid LIMIT 1",
                         open_states_sql()
                     ),
@@ -160,6 +160,12 @@ impl ClaimStore for Journal {
                 "UPDATE claims SET until = unixepoch() + ?2 WHERE desk = ?1",
                 params![desk, lease_secs(lease)],
             )
+            .map_err(sql)
+    }
+
+    fn release_all(&self, desk: &str) -> Result<usize, StoreError> {
+        self.lock()
+            .execute("DELETE FROM claims WHERE desk = ?1", [desk])
             .map_err(sql)
     }
 
