@@ -52,13 +52,16 @@ impl Desk {
     ) -> Result<Desk, String> {
         let password = secret(station, "PGPASSWORD", &format!("store-password {target}"))?
             .ok_or_else(|| {
-                format!("no password for {target}: set PGPASSWORD (it is then kept in the OS keyring)")
+                format!(
+                    "no password for {target}: set PGPASSWORD (it is then kept in the OS keyring)"
+                )
             })?;
         let pool = secret(station, POOL_SECRET_ENV, &format!("pool-secret {target}"))?
             .ok_or_else(|| {
                 format!("no pool secret for {target}: the administrator sets {POOL_SECRET_ENV} once at this desk")
             })?;
-        let pool = PoolSecret::new(pool.expose()).map_err(|e| format!("{e}: {}", e.remediation()))?;
+        let pool =
+            PoolSecret::new(pool.expose()).map_err(|e| format!("{e}: {}", e.remediation()))?;
         let name = desk_name.map_or_else(host_name, str::to_owned);
         let store = PgStore::connect(target, password.expose(), &name)
             .map_err(|e| format!("{target}: {e}\n  {}", e.remediation()))?;
@@ -152,9 +155,7 @@ impl Desk {
                 let ids: Vec<String> = chunk.iter().map(|u| u.id.clone()).collect();
                 batch::run(ctx, chunk, keys, workers, report).await?;
                 for id in ids {
-                    self.store
-                        .release(&id, self.store.desk())
-                        .map_err(shared)?;
+                    self.store.release(&id, self.store.desk()).map_err(shared)?;
                 }
             }
         }

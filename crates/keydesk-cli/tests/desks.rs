@@ -64,7 +64,7 @@ fn three_desks_one_killed_register_every_user_exactly_once() {
         "--users",
         &USERS.to_string(),
         "--latency-ms",
-        "5",
+        "30",
         "--method-ids",
         "opaque",
         "--listing-delay-ms",
@@ -92,12 +92,17 @@ fn three_desks_one_killed_register_every_user_exactly_once() {
         })
         .collect();
 
-    // Kill desk 2 once the batch is under way and it holds users mid-flight.
+    // Kill desk 2 once the batch is under way and it holds a user whose POST is out (the
+    // hardest case: the passkey may or may not be in Entra, and only the journaled
+    // attempt tells which).
     let deadline = Instant::now() + LIMIT;
-    let held_at_kill = loop {
+    let in_flight = loop {
         assert!(Instant::now() < deadline, "desk 2 never got going");
         if let Some(status) = victim.try_wait().unwrap() {
-            panic!("desk 2 ended before it was killed: {status}\n{}", victim_log());
+            panic!(
+                "desk 2 ended before it was killed: {status}\n{}",
+                victim_log()
+            );
         }
         let registered = observer
             .jobs()
@@ -105,21 +110,27 @@ fn three_desks_one_killed_register_every_user_exactly_once() {
             .iter()
             .filter(|j| j.state == JobState::Registered)
             .count();
-        let held: BTreeSet<String> = observer
-            .live_claims()
-            .unwrap()
-            .into_iter()
-            .filter(|(_, desk)| desk == "desk-2")
-            .map(|(user, _)| user)
-            .collect();
-        if registered >= USERS / 5 && !held.is_empty() {
+        let mid_flow: Vec<(String, JobState)> = if registered >= USERS / 5 {
+            observer
+                .live_claims()
+                .unwrap()
+                .into_iter()
+                .filter(|(_, desk)| desk == "desk-2")
+                .filter_map(|(user, _)| observer.job(&user).unwrap())
+                .filter(|j| j.state == JobState::Posting)
+                .map(|j| (j.user_id, j.state))
+                .collect()
+        } else {
+            Vec::new()
+        };
+        if !mid_flow.is_empty() {
             victim.kill().unwrap();
             victim.wait().unwrap();
-            break held;
+            break mid_flow;
         }
-        std::thread::sleep(Duration::from_millis(20));
+        std::thread::sleep(Duration::from_millis(5));
     };
-    eprintln!("desk 2 killed holding {} users", held_at_kill.len());
+    eprintln!("desk 2 killed with users mid-flow: {in_flight:?}");
 
     for survivor in survivors {
         let out = survivor.join().unwrap();
@@ -144,7 +155,10 @@ fn three_desks_one_killed_register_every_user_exactly_once() {
     assert!(open.is_empty(), "jobs not registered: {open:?}");
     let counts = passkey_counts(&sim_url);
     let twice: Vec<_> = counts.iter().filter(|(_, n)| *n > 1).collect();
-    assert!(twice.is_empty(), "users registered more than once: {twice:?}");
+    assert!(
+        twice.is_empty(),
+        "users registered more than once: {twice:?}"
+    );
     let once: BTreeSet<&str> = counts
         .iter()
         .filter(|(_, n)| *n == 1)
@@ -152,9 +166,20 @@ fn three_desks_one_killed_register_every_user_exactly_once() {
         .collect();
     let members: BTreeSet<&str> = jobs.iter().map(|j| j.upn.as_str()).collect();
     assert_eq!(once, members, "the users with one passkey are the group");
-    for user in &held_at_kill {
-        let job = observer.job(user).unwrap().unwrap();
-        assert_eq!(job.state, JobState::Registered, "{user}, held by the dead desk");
+    // The dead desk's users mid-flow were finished by the others (their audit entries
+    // name desk 1 or 3), after reconciling whatever desk 2 had done.
+    let entries = observer.audit_entries().unwrap();
+    for (user, state) in &in_flight {
+        let finished_by: Vec<&str> = entries
+            .iter()
+            .filter(|e| e.line.starts_with("registered") && e.line.contains(user.as_str()))
+            .map(|e| e.desk.as_str())
+            .collect();
+        // Desk 2 may have been killed after Graph's 201 but before its audit entry.
+        assert!(
+            finished_by.iter().all(|d| *d != "desk-2") && finished_by.len() <= 1,
+            "{user} (was {state:?}): registered by {finished_by:?}"
+        );
     }
     assert!(
         observer
@@ -167,9 +192,11 @@ fn three_desks_one_killed_register_every_user_exactly_once() {
 
     let secret = PoolSecret::new(&pool).unwrap();
     let head = observer.audit_verify(&secret).unwrap();
-    let entries = observer.audit_entries().unwrap();
     assert_eq!(head.seq, i64::try_from(entries.len()).unwrap());
     let desks: BTreeSet<&str> = entries.iter().map(|e| e.desk.as_str()).collect();
     assert_eq!(desks, BTreeSet::from(["desk-1", "desk-2", "desk-3"]));
-    eprintln!("three desks, 300 users, one killed: {:?}", started.elapsed());
+    eprintln!(
+        "three desks, 300 users, one killed: {:?}",
+        started.elapsed()
+    );
 }
