@@ -113,6 +113,18 @@ impl Cluster {
         )
     }
 
+    /// Runs `sql` in database `name` with `psql` as the test role (what an attacker with
+    /// the database, or an administrator, would do); panics when it fails.
+    pub fn psql(&self, name: &str, sql: &str) {
+        let port = self.port.to_string();
+        let args = ["-h", "127.0.0.1", "-p", &port, "-U", USER, "-d", name];
+        self.as_postgres(
+            "psql",
+            &[&args[..], &["-v", "ON_ERROR_STOP=1", "-c", sql]].concat(),
+        )
+        .unwrap_or_else(|why| panic!("psql {name}: {why}"));
+    }
+
     fn as_postgres(&self, tool: &str, args: &[&str]) -> Result<(), String> {
         run(Command::new("runuser")
             .args(["-u", "postgres", "--"])

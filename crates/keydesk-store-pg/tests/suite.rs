@@ -13,6 +13,7 @@ use keydesk_engine::port::{Claimed, DeskStore, StoreErrorKind};
 use keydesk_engine::Journal;
 use keydesk_store_pg::PgStore;
 use keydesk_tests::pg::{Cluster, PASSWORD};
+use keydesk_tests::sample_attempt;
 
 /// Opens the store under test as desk `desk` (desks of one fixture share one store).
 trait Fixture {
@@ -35,17 +36,6 @@ impl Fixture for Postgres {
 
 const LONG: Duration = Duration::from_secs(600);
 
-fn attempt() -> keydesk_graph::Attempt {
-    keydesk_graph::Attempt {
-        before: vec!["m-0".into()],
-        display_name: Some("Soft Key 1".into()),
-        aaguid: None,
-        credential_id: "Y3JlZA".into(),
-        graph_time: Some(1_795_942_800),
-        local_time: 1_795_942_801,
-    }
-}
-
 fn a_job_goes_through_its_states_and_its_pin_is_wiped(f: &dyn Fixture) {
     let s = f.open("desk-1");
     s.enqueue("u1", "kim@example.org").unwrap();
@@ -58,11 +48,11 @@ fn a_job_goes_through_its_states_and_its_pin_is_wiped(f: &dyn Fixture) {
     s.record_key("u1", "SN1", "Soft Key", "00ff").unwrap();
     s.advance("u1", "kim@example.org", JobEvent::CredentialStarted, None)
         .unwrap();
-    s.record_posting("u1", "kim@example.org", &attempt())
+    s.record_posting("u1", "kim@example.org", &sample_attempt())
         .unwrap();
     let job = s.job("u1").unwrap().unwrap();
     assert_eq!(job.state, JobState::Posting);
-    assert_eq!(job.attempt, Some(attempt()));
+    assert_eq!(job.attempt, Some(sample_attempt()));
     assert_eq!(job.credential_id.as_deref(), Some("Y3JlZA"));
     assert_eq!(job.key_serial.as_deref(), Some("SN1"));
     assert_eq!(job.pin_sealed.as_deref(), Some(&b"sealed"[..]));
