@@ -19,6 +19,13 @@ use crate::{connect, exit, keys, out};
 
 /// Runs the command; returns the exit code.
 pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
+    let target = match global.store_target() {
+        Ok(target) => target,
+        Err(e) => {
+            eprintln!("error: {e}\n  {}", e.remediation());
+            return exit::USAGE;
+        }
+    };
     let prepared = connect::prepare(global).and_then(|p| {
         connect::ensure_provisioning(&p.config)?;
         keys::check(&args, &p.config.login_url, &p.config.graph_url)?;
@@ -39,7 +46,7 @@ pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    let desk = match &global.store {
+    let desk = match &target {
         Some(target) => match Desk::join(
             &station,
             target,

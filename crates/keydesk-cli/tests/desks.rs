@@ -200,3 +200,21 @@ fn three_desks_one_killed_register_every_user_exactly_once() {
         started.elapsed()
     );
 }
+
+#[test]
+fn a_password_in_store_is_refused_before_anything_and_never_repeated() {
+    let data = tempfile::tempdir().unwrap();
+    let out = common::run(provision(
+        "http://127.0.0.1:9",
+        data.path(),
+        1,
+        &["--store", "postgres://kim:hunter2@db.example/keydesk"],
+    ));
+    assert_eq!(common::code(&out), Some(2), "{}", stderr(&out));
+    let text = format!("{}{}", String::from_utf8_lossy(&out.stdout), stderr(&out));
+    assert!(text.contains("PGPASSWORD"), "{text}");
+    assert!(
+        !text.contains("hunter2"),
+        "the password was repeated: {text}"
+    );
+}

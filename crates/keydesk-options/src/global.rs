@@ -53,8 +53,10 @@ pub struct Global {
     /// sslmode=disable on a loopback host). Its password comes from PGPASSWORD, else the
     /// OS keyring; a password in the URL is refused. Without it: the SQLite journal in
     /// the data folder.
+    // Read as text and parsed by `Global::store_target`: clap would echo a refused value,
+    // and a refused value may hold a password.
     #[arg(long, global = true, value_name = "URL")]
-    pub store: Option<keydesk_store_pg::StoreTarget>,
+    pub store: Option<String>,
     /// This desk's name in a shared store (its claims, audit entries and progress carry
     /// it); default: the host name. A desk restarted under the same name resumes its own
     /// claims.
