@@ -24,7 +24,7 @@ use keydesk_engine::keys::KeySource;
 use keydesk_engine::port::{ClaimStore, Claimed, JobStore, OPEN_STATES};
 use keydesk_engine::station::Station;
 use keydesk_engine::{Context, ProvisionError};
-use keydesk_graph::{Secret, SecretKey};
+use keydesk_graph::{KeyringStore, Secret, SecretKey, SecretStore};
 use keydesk_store_pg::pool::PoolSecret;
 use keydesk_store_pg::{PgStore, StoreTarget};
 
@@ -50,13 +50,13 @@ impl Desk {
         desk_name: Option<&str>,
         lease: Duration,
     ) -> Result<Desk, String> {
-        let password = secret(station, "PGPASSWORD", &format!("store-password {target}"))?
-            .ok_or_else(|| {
+        let password =
+            secret("PGPASSWORD", &format!("store-password {target}"))?.ok_or_else(|| {
                 format!(
                     "no password for {target}: set PGPASSWORD (it is then kept in the OS keyring)"
                 )
             })?;
-        let pool = secret(station, POOL_SECRET_ENV, &format!("pool-secret {target}"))?
+        let pool = secret(POOL_SECRET_ENV, &format!("pool-secret {target}"))?
             .ok_or_else(|| {
                 format!("no pool secret for {target}: the administrator sets {POOL_SECRET_ENV} once at this desk")
             })?;
@@ -216,22 +216,22 @@ fn adopt(ctx: &Context<'_>, mut job: JobRecord, how: &Claimed) -> Result<(), Pro
     Ok(())
 }
 
-/// A secret from the environment variable `env` (then kept in the keyring under `name`),
-/// else from the keyring.
-fn secret(station: &Station, env: &str, name: &str) -> Result<Option<Secret>, String> {
+/// A secret from the environment variable `env` (then kept in the OS keyring under
+/// `name`, so it is entered once), else from the OS keyring. Never written to a file: with
+/// no keyring, the variable is needed at every start.
+fn secret(env: &str, name: &str) -> Result<Option<Secret>, String> {
+    let keyring = KeyringStore::new();
     let key = SecretKey::named(name);
     if let Ok(value) = std::env::var(env) {
         let value = Secret::new(value);
-        station
-            .store
-            .set(&key, &value)
-            .map_err(|e| format!("keeping {env} in the OS keyring: {e}"))?;
+        if let Err(e) = keyring.set(&key, &value) {
+            eprintln!("warning: {env} not kept (no OS keyring: {e}); give it at each start");
+        }
         return Ok(Some(value));
     }
-    station
-        .store
+    keyring
         .get(&key)
-        .map_err(|e| format!("reading the OS keyring: {e}"))
+        .map_err(|e| format!("{env} is not set and the OS keyring cannot be read: {e}"))
 }
 
 fn host_name() -> String {
