@@ -51,7 +51,7 @@ pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
             &station,
             target,
             global.desk_name.as_deref(),
-            std::time::Duration::from_secs(args.lease_secs),
+            std::time::Duration::from_secs(args.lease_secs.max(1)),
         ) {
             Ok(desk) => Some(desk),
             Err(message) => {
