@@ -365,13 +365,14 @@ mod tests {
             j.record_setting_pin("u1", "kim", b"sealed").unwrap();
             j.advance("u1", "kim", JobEvent::CredentialStarted, None)
                 .unwrap();
-            j.record_posting("u1", "kim", &attempt()).unwrap();
+            j.record_posting("u1", "kim", &keydesk_tests::sample_attempt())
+                .unwrap();
         }
         let j = Journal::open(&path).unwrap();
         let job = j.job("u1").unwrap().unwrap();
         assert_eq!(job.state, JobState::Posting);
         assert_eq!(job.credential_id.as_deref(), Some("Y3JlZA"));
-        assert_eq!(job.attempt, Some(attempt()));
+        assert_eq!(job.attempt, Some(keydesk_tests::sample_attempt()));
         assert_eq!(job.pin_sealed.as_deref(), Some(&b"sealed"[..]));
         j.record_registered("u1", "kim", JobEvent::Registered, "m-1", "Soft Key 1")
             .unwrap();
@@ -410,17 +411,6 @@ mod tests {
             "the sealed PIN is still in the file or its log"
         );
         assert!(j.job("u1").unwrap().unwrap().pin_sealed.is_none());
-    }
-
-    fn attempt() -> keydesk_graph::Attempt {
-        keydesk_graph::Attempt {
-            before: vec!["m-0".into()],
-            display_name: Some("Soft Key 1".into()),
-            aaguid: None,
-            credential_id: "Y3JlZA".into(),
-            graph_time: Some(1_795_942_800),
-            local_time: 1_795_942_801,
-        }
     }
 
     #[test]
