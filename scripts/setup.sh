@@ -13,6 +13,7 @@ APT_PACKAGES=(
   nodejs npm python3 python3-yaml
   poppler-utils chromium
   debootstrap
+  postgresql  # issue 18: the shared-store tests start a throwaway cluster (tests/src/pg.rs)
 )
 
 missing=()

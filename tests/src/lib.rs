@@ -2,13 +2,16 @@
 //! tests ([`within`]), a Graph client signed in to a simulated tenant ([`signed_in`]) and
 //! its seeded group's members ([`group_members`]), the simulator's own view
 //! ([`sim_state`], [`sim_counter`]), one fault-injecting key wrapper
-//! ([`faulty::FaultyKey`]) and a rendered PDF read back as text ([`pdf::pages`]).
+//! ([`faulty::FaultyKey`]), a rendered PDF read back as text ([`pdf::pages`]), a
+//! throwaway PostgreSQL cluster ([`pg::Cluster`]) and a journaled attempt
+//! ([`sample_attempt`]).
 //!
 //! A dev-dependency of the crates' integration tests (and the home of the cross-crate
 //! end-to-end tests in `tests/`); never a dependency of anything that ships.
 
 pub mod faulty;
 pub mod pdf;
+pub mod pg;
 
 use std::future::Future;
 use std::time::Duration;
@@ -82,4 +85,16 @@ pub async fn sim_counter(sim: &Sim, name: &str) -> u64 {
     sim_state(sim).await["counters"][name]
         .as_u64()
         .expect("the counter exists")
+}
+
+/// An [`keydesk_graph::Attempt`] as a journal test writes one before a register POST.
+pub fn sample_attempt() -> keydesk_graph::Attempt {
+    keydesk_graph::Attempt {
+        before: vec!["m-0".into()],
+        display_name: Some("Soft Key 1".into()),
+        aaguid: None,
+        credential_id: "Y3JlZA".into(),
+        graph_time: Some(1_795_942_800),
+        local_time: 1_795_942_801,
+    }
 }

@@ -133,6 +133,10 @@ pub struct ProvisionArgs {
     /// any group), each audited.
     #[arg(long, conflicts_with = "group")]
     pub allow_outside_group: bool,
+    /// With --store: how long a claim on a user lasts unless this desk renews it (it
+    /// renews a third of the way through); a dead desk's users wait this long.
+    #[arg(long, value_name = "S", default_value_t = 30)]
+    pub lease_secs: u64,
     /// One JSON object per line on stdout instead of text.
     #[arg(long)]
     pub json: bool,

@@ -29,6 +29,7 @@ mod report;
 mod report_args;
 mod secret;
 mod selection;
+mod shared;
 mod sim;
 mod sim_args;
 mod tap;

@@ -15,10 +15,18 @@ use serde_json::json;
 use crate::args::{Global, ProvisionArgs};
 use crate::progress::Progress;
 use crate::selection::{self, Selected};
+use crate::shared::Desk;
 use crate::{connect, exit, keys, out};
 
 /// Runs the command; returns the exit code.
 pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
+    let target = match global.store_target() {
+        Ok(target) => target,
+        Err(e) => {
+            eprintln!("error: {e}\n  {}", e.remediation());
+            return exit::USAGE;
+        }
+    };
     let prepared = connect::prepare(global).and_then(|p| {
         connect::ensure_provisioning(&p.config)?;
         check_group(&args)?;
@@ -40,7 +48,22 @@ pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
             return exit::USAGE;
         }
     };
-    provision(&station, &graph, &args, metadata).await
+    let desk = match &target {
+        Some(target) => match Desk::join(
+            &station,
+            target,
+            global.desk_name.as_deref(),
+            std::time::Duration::from_secs(args.lease_secs.max(1)),
+        ) {
+            Ok(desk) => Some(desk),
+            Err(message) => {
+                eprintln!("error: {message}");
+                return exit::FAILED;
+            }
+        },
+        None => None,
+    };
+    provision(&station, &graph, &args, metadata, desk.as_ref()).await
 }
 
 async fn provision(
@@ -48,6 +71,7 @@ async fn provision(
     graph: &GraphClient,
     args: &ProvisionArgs,
     metadata: Option<std::sync::Arc<keydesk_mds::Mds>>,
+    desk: Option<&Desk>,
 ) -> u8 {
     let started = Instant::now();
     let Selected { users, missing } = match selection::resolve(graph, &args.select).await {
@@ -93,6 +117,9 @@ async fn provision(
     };
     let prefetch = Prefetch::new(4);
     let mut ctx = station.context(graph);
+    if let Some(desk) = desk {
+        ctx.escrow = desk.escrow();
+    }
     ctx.prefetch = Some(&prefetch);
     ctx.operator = operator;
     ctx.pin_policy = PinPolicy::default();
@@ -104,6 +131,9 @@ async fn provision(
     let report = |user: &DirectoryUser, outcome: &Outcome| {
         progress.suspend(|| tally.report(user, outcome, show_pins));
         progress.inc();
+        if let Some(desk) = desk {
+            desk.audit(user, outcome);
+        }
         // A PIN shown on the terminal is delivered: its escrowed copy goes. Piped output
         // never carries PINs, so then the sealed copy is the only one and stays.
         if show_pins && matches!(outcome, Outcome::Registered(_)) {
@@ -115,7 +145,10 @@ async fn provision(
             );
         }
     };
-    let result = batch::run(&ctx, users, keys.as_ref(), workers, &report).await;
+    let result = match desk {
+        Some(desk) => desk.run(&ctx, users, keys.as_ref(), workers, &report).await,
+        None => batch::run(&ctx, users, keys.as_ref(), workers, &report).await,
+    };
     progress.finish();
     if let Err(e) = &result {
         eprintln!("error: stopped: {e}\n  {}", e.remediation());

@@ -133,6 +133,10 @@ impl ProvisionError {
         match self {
             ProvisionError::Graph(e) => e.remediation(),
             ProvisionError::Key(e) => e.remediation().to_owned(),
+            ProvisionError::Journal(JournalError::Shared(e)) => e
+                .downcast_ref::<crate::port::StoreError>()
+                .map_or("Check the shared store, then run again.", |e| e.remediation())
+                .into(),
             ProvisionError::Journal(_) => "KeyDesk cannot write its journal. Check free disk space and that the data folder is writable, then try again.".into(),
             ProvisionError::Escrow(_) => "KeyDesk cannot use its escrow key (OS keyring or its key file). Check the keyring is unlocked, then try again.".into(),
             ProvisionError::NotEligible(_) => "Nothing to do for this user; fix the account in Entra ID first if they should get a key.".into(),

@@ -57,7 +57,8 @@ pub use flow::{
 };
 pub use ports::{directory, graph_directory, hid_keys, keys, passes};
 pub use store::{
-    audit, escrow, inventory, journal, key_home, letter_facts, lock, pin_mark, secrets,
+    audit, escrow, inventory, journal, key_home, letter_facts, lock, mirror, pin_mark, port,
+    secrets,
 };
 
 use keydesk_core::Pin;

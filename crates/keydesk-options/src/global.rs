@@ -48,6 +48,20 @@ pub struct Global {
     /// answer is lost, "not registered" is concluded only after this many seconds.
     #[arg(long, global = true, value_name = "S", default_value_t = 30)]
     pub listing_lag_secs: u64,
+    /// A shared store for several desks on one group, e.g.
+    /// postgres://keydesk@db.example:5432/keydesk?sslmode=verify-full (TLS verified unless
+    /// sslmode=disable on a loopback host). Its password comes from PGPASSWORD, else the
+    /// OS keyring; a password in the URL is refused. Without it: the SQLite journal in
+    /// the data folder.
+    // Read as text and parsed by `Global::store_target`: clap would echo a refused value,
+    // and a refused value may hold a password.
+    #[arg(long, global = true, value_name = "URL")]
+    pub store: Option<String>,
+    /// This desk's name in a shared store (its claims, audit entries and progress carry
+    /// it); default: the host name. A desk restarted under the same name resumes its own
+    /// claims.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub desk_name: Option<String>,
 }
 
 /// Sign-in modes.

@@ -1,7 +1,8 @@
 //! KeyDesk's global options, declared once for the command line and the app.
 //!
 //! What it is: the clap [`Global`] arguments (data folder, tenant, client id, sign-in
-//! mode, certificate, cloud, Graph version and URLs, listing lag), their conversion to
+//! mode, certificate, cloud, Graph version and URLs, listing lag, shared store and desk
+//! name), their conversion to
 //! the Graph client's [`GraphConfig`](keydesk_graph::GraphConfig) and
 //! [`Credentials`](keydesk_graph::Credentials), the data folder's default, and where
 //! sign-in secrets are looked up (the environment first, then the OS keyring).
@@ -17,6 +18,7 @@ mod error;
 mod global;
 mod session;
 mod signin;
+mod store;
 mod tenant;
 
 pub use error::OptionsError;

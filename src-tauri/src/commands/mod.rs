@@ -6,16 +6,16 @@ mod attention;
 mod connection;
 mod history;
 mod inventory;
-mod queue;
 mod paper;
+mod queue;
 mod settings;
 
 pub use attention::*;
 pub use connection::*;
 pub use history::*;
 pub use inventory::*;
-pub use queue::*;
 pub use paper::*;
+pub use queue::*;
 pub use settings::*;
 
 use keydesk_engine::provision_user;

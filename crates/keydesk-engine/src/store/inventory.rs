@@ -119,7 +119,8 @@ impl KeyStatus {
         }
     }
 
-    fn parse(text: &str) -> KeyStatus {
+    /// The status a stored word names (an unknown word reads as issued).
+    pub fn parse(text: &str) -> KeyStatus {
         match text {
             "revoked" => KeyStatus::Revoked,
             "orphan" => KeyStatus::Orphan,

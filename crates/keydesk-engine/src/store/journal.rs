@@ -8,7 +8,7 @@
 //! ([`crate::audit`]) live in the same file; every table is made in `schema`.
 
 use std::path::Path;
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock};
 
 use keydesk_core::job::{InvalidTransition, JobEvent, JobState};
 use rusqlite::{params, Connection, OptionalExtension, ToSql};
@@ -54,11 +54,20 @@ pub enum JournalError {
     /// The state machine refused the change (a bug, or two workers on one user).
     #[error("journal: {0}")]
     Transition(#[from] InvalidTransition),
+    /// The shared store this journal writes through to refused the change.
+    #[error("shared store: {0}")]
+    Shared(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
+
+/// What a job change is handed to after its commit (see `super::mirror`).
+pub(crate) type MirrorFn =
+    Arc<dyn Fn(&JobRecord) -> Result<(), Box<dyn std::error::Error + Send + Sync>> + Send + Sync>;
 
 /// The journal file.
 pub struct Journal {
     conn: Mutex<Connection>,
+    /// Where job changes are also written (a shared store; set by `super::mirror`).
+    pub(crate) mirror: OnceLock<MirrorFn>,
 }
 
 const COLUMNS: &str = "user_id, upn, state, detail, credential_id, method_id, key_serial, \
@@ -85,6 +94,7 @@ impl Journal {
         schema::create(&conn)?;
         Ok(Journal {
             conn: Mutex::new(conn),
+            mirror: OnceLock::new(),
         })
     }
 
@@ -143,6 +153,8 @@ impl Journal {
             )?;
         }
         tx.commit()?;
+        drop(conn);
+        self.mirrored(user_id)?;
         Ok(next)
     }
 
@@ -234,6 +246,8 @@ impl Journal {
                     Some("the journal could not be checkpointed after wiping a PIN".into()),
                 )));
             }
+            drop(conn);
+            self.mirrored(user_id)?;
         }
         Ok(n > 0)
     }
@@ -282,6 +296,17 @@ impl Journal {
             params![name, value],
         )?;
         Ok(())
+    }
+
+    /// Hands the user's job, as written, to the mirror (if any).
+    fn mirrored(&self, user_id: &str) -> Result<(), JournalError> {
+        let Some(mirror) = self.mirror.get() else {
+            return Ok(());
+        };
+        match self.job(user_id)? {
+            Some(job) => mirror(&job).map_err(JournalError::Shared),
+            None => Ok(()),
+        }
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
@@ -340,13 +365,14 @@ mod tests {
             j.record_setting_pin("u1", "kim", b"sealed").unwrap();
             j.advance("u1", "kim", JobEvent::CredentialStarted, None)
                 .unwrap();
-            j.record_posting("u1", "kim", &attempt()).unwrap();
+            j.record_posting("u1", "kim", &keydesk_tests::sample_attempt())
+                .unwrap();
         }
         let j = Journal::open(&path).unwrap();
         let job = j.job("u1").unwrap().unwrap();
         assert_eq!(job.state, JobState::Posting);
         assert_eq!(job.credential_id.as_deref(), Some("Y3JlZA"));
-        assert_eq!(job.attempt, Some(attempt()));
+        assert_eq!(job.attempt, Some(keydesk_tests::sample_attempt()));
         assert_eq!(job.pin_sealed.as_deref(), Some(&b"sealed"[..]));
         j.record_registered("u1", "kim", JobEvent::Registered, "m-1", "Soft Key 1")
             .unwrap();
@@ -385,17 +411,6 @@ mod tests {
             "the sealed PIN is still in the file or its log"
         );
         assert!(j.job("u1").unwrap().unwrap().pin_sealed.is_none());
-    }
-
-    fn attempt() -> keydesk_graph::Attempt {
-        keydesk_graph::Attempt {
-            before: vec!["m-0".into()],
-            display_name: Some("Soft Key 1".into()),
-            aaguid: None,
-            credential_id: "Y3JlZA".into(),
-            graph_time: Some(1_795_942_800),
-            local_time: 1_795_942_801,
-        }
     }
 
     #[test]

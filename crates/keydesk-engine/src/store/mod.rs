@@ -4,7 +4,10 @@
 //! [`inventory`] which key went to whom, [`letter_facts`] what a PIN letter prints;
 //! [`escrow`] seals PINs for the journal and [`audit`] is the HMAC-chained log, both
 //! under keys from [`secrets`], whose home per folder [`key_home`] remembers; [`lock`]
-//! keeps a data folder to one process and `private` to its owner (0700/0600). Opening
+//! keeps a data folder to one process and `private` to its owner (0700/0600).
+//! [`port`] is the storage port (journal, claims, inventory as traits), implemented for
+//! the journal in `sqlite_port` and for PostgreSQL in the `keydesk-store-pg` crate;
+//! [`mirror`] writes a desk's journal through to such a shared store. Opening
 //! all of them in order is [`crate::station`].
 //!
 //! Not here: any decision about a user or a key (that is `flow/`), and no Graph or key I/O.
@@ -16,10 +19,13 @@ pub mod journal;
 pub mod key_home;
 pub mod letter_facts;
 pub mod lock;
+pub mod mirror;
 pub mod pin_mark;
+pub mod port;
 mod private;
 mod schema;
 pub mod secrets;
+mod sqlite_port;
 
 /// Makes `dir` and a station's files in it private to the OS user (see `private`).
 /// `journal` and `audit` are the file names of the station's journal and audit log.

@@ -1,6 +1,6 @@
 //! The journal file's tables, made in one place: `jobs` (one row per user job, read and
 //! written by [`super::journal`], and what a PIN letter needs by
-//! [`super::letter_facts`]), `meta` (named values: the audit log's head, see
+//! [`super::letter_facts`]), `claims` ([`super::sqlite_port`]), `meta` (named values: the audit log's head, see
 //! [`super::audit`]) and `inventory` ([`super::inventory`]).
 //!
 //! Opening a file made by an older KeyDesk adds the columns it lacks ([`ADDED`]) and the
@@ -20,6 +20,11 @@ CREATE TABLE IF NOT EXISTS jobs (
     updated_at    INTEGER NOT NULL
 );
 CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);";
+
+/// Claims (`super::sqlite_port`): which desk works a user, until when (Unix seconds).
+const CLAIMS: &str = "
+CREATE TABLE IF NOT EXISTS claims (
+    user_id TEXT PRIMARY KEY, desk TEXT NOT NULL, until INTEGER NOT NULL)";
 
 /// Columns of `jobs` added after the first release: added to older files on open.
 const ADDED: [(&str, &str); 11] = [
@@ -60,6 +65,7 @@ pub(crate) fn create(conn: &Connection) -> rusqlite::Result<()> {
     // instead of a scan of every job (which made a 10,000-user batch quadratic).
     conn.execute_batch("CREATE INDEX IF NOT EXISTS jobs_position ON jobs(position)")?;
     conn.execute_batch(INVENTORY)?;
+    conn.execute_batch(CLAIMS)?;
     add_missing(conn, "inventory", &INVENTORY_ADDED)
 }
 
