@@ -4,6 +4,7 @@
 //! creation options warm alongside.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -41,13 +42,41 @@ pub async fn run(
     workers: usize,
     report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync),
 ) -> Result<(), ProvisionError> {
+    let watch = Watch {
+        stop: &AtomicBool::new(false),
+        step: &|_, _| {},
+    };
+    run_watched(ctx, users, keys, workers, &watch, report).await
+}
+
+/// What a watched batch tells its window and how it is stopped.
+pub struct Watch<'a> {
+    /// Set to stop taking new users: the users in progress are finished.
+    pub stop: &'a AtomicBool,
+    /// Each step of each user in progress, as it starts.
+    pub step: &'a (dyn Fn(&DirectoryUser, Step) + Send + Sync),
+}
+
+/// [`run`], telling `watch.step` each user's steps and taking no new user once
+/// `watch.stop` is set (the app's *Start batch* / *Stop batch*).
+pub async fn run_watched(
+    ctx: &Context<'_>,
+    users: Vec<DirectoryUser>,
+    keys: &dyn KeySource,
+    workers: usize,
+    watch: &Watch<'_>,
+    report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync),
+) -> Result<(), ProvisionError> {
     let queue = Mutex::new(VecDeque::from(users));
-    let quiet = |_: Step| {};
     let worker = || async {
         loop {
+            if watch.stop.load(Ordering::SeqCst) {
+                return Ok(());
+            }
             let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
             let Some(user) = next else { return Ok(()) };
-            let outcome = match provision_user(ctx, &user, keys, &quiet).await {
+            let step = |s: Step| (watch.step)(&user, s);
+            let outcome = match provision_user(ctx, &user, keys, &step).await {
                 Ok(done) => Outcome::Registered(done),
                 Err(ProvisionError::AlreadyRegistered) => Outcome::AlreadyRegistered,
                 Err(ProvisionError::NotEligible(why)) => Outcome::Skipped(why.to_owned()),

@@ -61,15 +61,21 @@ impl Prefetch {
         timeout_minutes: Option<u32>,
         now: i64,
     ) -> usize {
-        let wanted: Vec<&String> = {
+        // Owned ids: a closure over borrowed ones makes the future not provably `Send`
+        // (a higher-ranked lifetime), which the app's batch command needs.
+        let wanted: Vec<String> = {
             let cache = self.lock();
             user_ids
                 .iter()
                 .filter(|id| !cache.get(*id).is_some_and(|o| Self::usable(o, now)))
+                .cloned()
                 .collect()
         };
         let fetched: Vec<_> = futures::stream::iter(wanted)
-            .map(|id| async move { (id, directory.creation_options(id, timeout_minutes).await) })
+            .map(|id: String| async move {
+                let result = directory.creation_options(&id, timeout_minutes).await;
+                (id, result)
+            })
             .buffer_unordered(self.concurrency)
             .collect()
             .await;
@@ -77,7 +83,7 @@ impl Prefetch {
         let mut n = 0;
         for (id, result) in fetched {
             if let Ok(options) = result {
-                if cache.insert(id.clone(), options).is_some() {
+                if cache.insert(id, options).is_some() {
                     self.discarded.fetch_add(1, Ordering::Relaxed);
                 }
                 n += 1;
