@@ -127,11 +127,17 @@ async function main() {
   const s = session(id);
   let failed = false;
   try {
-    // (a) Signed in at start with the options: the header names the tenant and the app.
-    await s.waitElement('the tenant in the header', '[data-testid="tenant"]', (t) => t.includes(TENANT));
-    await s.waitElement('the app-only operator', '[data-testid="operator"]', (t) => t.includes(CLIENT_ID));
+    // (a) Signed in at start with the options: the header names the tenant and the app
+    // (read from `title`: the header may clip its text, and WebDriver reads what shows).
+    const header = (what, css, want) =>
+      waitFor(what, async () => {
+        const el = await s.find(css);
+        return el && ((await s.attr(el, 'title')) ?? '').includes(want);
+      });
+    await header('the tenant in the header', '[data-testid="tenant"]', TENANT);
+    await header('the app-only operator', '[data-testid="operator"]', CLIENT_ID);
     // (b) The group from --group, its users in the queue; no demo badge.
-    await s.waitElement('the group in the header', '[data-testid="group"]', (t) => t.includes(GROUP));
+    await header('the group in the header', '[data-testid="group"]', GROUP);
     await waitFor(`${USERS} pending users`, async () =>
       (await s.findAll('[data-testid="user-row"][data-status="pending"]')).length >= USERS ? true : null,
     );
@@ -190,7 +196,6 @@ async function main() {
   } catch (e) {
     failed = true;
     try {
-      await s.shot('webdriver-batch-failure.png');
       process.stderr.write(`\n----- page source -----\n${await s.source()}\n----- end page source -----\n`);
     } catch (sourceError) {
       process.stderr.write(`(could not read the page source: ${sourceError.message})\n`);
