@@ -99,6 +99,9 @@ bindings-fresh:
 	    git status --porcelain -- ui/src/bindings; \
 	    echo "ui/src/bindings is stale: commit the regenerated files"; exit 1; fi; fi
 
+# tests/webdriver/batch.mjs (the app without --demo against `keydesk-cli sim`) is not
+# wired in yet: under tauri-driver its session does not start (see the issue 13 notes);
+# run it with `scripts/webdriver.sh APP CLI`.
 webdriver:
 	$(CARGO) build -p keydesk --features demo --locked
 	timeout 600 scripts/webdriver.sh $(CARGO_TARGET_DIR)/debug/keydesk

@@ -112,6 +112,7 @@ mod tests {
         let source = [
             include_str!("commands/mod.rs"),
             include_str!("commands/attention.rs"),
+            include_str!("commands/batch.rs"),
             include_str!("commands/connection.rs"),
             include_str!("commands/settings.rs"),
         ]

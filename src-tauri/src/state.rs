@@ -5,16 +5,20 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
 
+use std::sync::Arc;
+
 use keydesk_core::DirectoryUser;
-use keydesk_engine::keys::RackKeys;
+use keydesk_engine::keys::KeySource;
 #[cfg(feature = "demo")]
 use keydesk_engine::station::{self, StationFiles};
 use keydesk_engine::station::{os_user, Station};
+use keydesk_fido::rack::SoftRack;
 use keydesk_graph::GraphClient;
 use keydesk_ipc::{AppInfo, Connection, DeskSettings, IpcError};
 use tauri::Manager;
 
 use crate::demo::Demo;
+use crate::launch::Launch;
 
 /// What the commands get: the started app, or the start-up error the window shows in its
 /// place (every command answers with it).
@@ -49,10 +53,14 @@ pub struct AppState {
     pub station: Station,
     /// Who is at the desk, for the inventory and the audit log.
     pub operator: RwLock<String>,
-    /// Demo mode's simulator and keys.
+    /// Demo mode's simulator.
     pub demo: Option<Demo>,
-    /// Where provisioning takes keys from.
-    pub keys: Option<RackKeys>,
+    /// Simulated keys (demo mode, `--soft-keys`): the key panel plugs, touches, pulls.
+    pub rack: Option<Arc<SoftRack>>,
+    /// Where provisioning takes keys from: simulated keys, or the plugged security keys.
+    pub keys: Option<Box<dyn KeySource>>,
+    /// Wakes a running batch to stop taking new users (`batch_stop`).
+    pub batch_stop: std::sync::atomic::AtomicBool,
     /// The queue as last loaded.
     pub users: Mutex<Vec<DirectoryUser>>,
     /// The user being provisioned now, if any (one at a time in the window).
@@ -68,24 +76,41 @@ impl AppState {
     /// KeyDesk uses the data folder, before anything in it is opened or removed.
     pub async fn start(
         app: &tauri::App,
-        demo: bool,
+        launch: &Launch,
     ) -> Result<AppState, Box<dyn std::error::Error>> {
-        let data_dir = app.path().app_data_dir()?;
+        let data_dir = match &launch.global.data_dir {
+            Some(dir) => dir.clone(),
+            None => app.path().app_data_dir()?,
+        };
         std::fs::create_dir_all(&data_dir)?;
-        if demo {
+        if launch.demo {
             return Self::start_demo(&data_dir).await;
         }
         let station = Station::open(&data_dir)?;
         let config_dir = app.path().app_config_dir()?;
         let saved = crate::config::load(&config_dir)?;
-        let group = saved
+        let saved_group = saved
             .connection
             .as_ref()
             .map(|c| c.group.clone())
             .unwrap_or_default();
-        Ok(AppState {
+        // The command line's tenant and app replace the saved connection for this run.
+        let connection = launch.connection(&saved_group).or(saved.connection);
+        let group = connection
+            .as_ref()
+            .map(|c| c.group.clone())
+            .unwrap_or_default();
+        let (rack, keys) = match launch.soft_keys {
+            Some(n) => {
+                let (rack, keys) = crate::sim_keys::soft_keys(n);
+                (Some(rack), keys)
+            }
+            None => (None, crate::sim_keys::hardware_keys()),
+        };
+        let state = AppState {
             info: RwLock::new(AppInfo {
                 demo: false,
+                simulated_keys: rack.is_some(),
                 tenant: "not signed in".into(),
                 group,
                 signed_in: false,
@@ -95,16 +120,22 @@ impl AppState {
             }),
             graph: RwLock::default(),
             config_dir: Some(config_dir),
-            connection: RwLock::new(saved.connection),
+            connection: RwLock::new(connection.clone()),
             settings: RwLock::new(saved.settings),
             operator: RwLock::new(os_user()),
             station,
             demo: None,
-            keys: None,
+            rack,
+            keys: Some(keys),
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
-        })
+            batch_stop: std::sync::atomic::AtomicBool::new(false),
+        };
+        if let Some(connection) = connection.filter(|_| launch.global.tenant.is_some()) {
+            crate::signin::at_start(&state, &launch.global, &connection).await;
+        }
+        Ok(state)
     }
 
     /// Demo mode: the demo's own files in the data folder, new at every start (a demo
@@ -119,7 +150,9 @@ impl AppState {
         let operator = station::operator_name(&graph, None)
             .await
             .unwrap_or_else(|| "demo operator".into());
-        let keys = RackKeys::new(std::sync::Arc::clone(demo.rack()));
+        let rack = Arc::clone(demo.rack());
+        let keys: Box<dyn KeySource> =
+            Box::new(keydesk_engine::keys::RackKeys::new(Arc::clone(&rack)));
         let connection = Connection {
             tenant: demo.sim.config().tenant.clone(),
             group: demo.sim.config().group.clone(),
@@ -130,6 +163,7 @@ impl AppState {
         Ok(AppState {
             info: RwLock::new(AppInfo {
                 demo: true,
+                simulated_keys: true,
                 tenant: connection.tenant.clone(),
                 group: connection.group.clone(),
                 signed_in: true,
@@ -144,10 +178,12 @@ impl AppState {
             operator: RwLock::new(operator),
             station,
             demo: Some(demo),
+            rack: Some(rack),
             keys: Some(keys),
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
+            batch_stop: std::sync::atomic::AtomicBool::new(false),
         })
     }
 

@@ -60,6 +60,11 @@ macro_rules! with_commands {
             /// Stops the running job while it waits for a key or for Graph (the UI offers
             /// it only there); the job fails with `cancelled`. Nothing to stop: no-op.
             fn provision_cancel() -> ();
+            /// Works the loaded queue over every plugged key at once, one user per key;
+            /// progress per user arrives on `on_event`. Resolves when the batch ends.
+            fn batch_start(on_event: $crate::Channel<$crate::BatchEvent>) -> ();
+            /// The batch takes no new user; the users in progress are finished.
+            fn batch_stop() -> ();
             /// The operator skips a pending or failed user: the queue marks it Skipped.
             fn queue_skip(user_id: String) -> ();
             /// The operator printed the user's PIN letter: the escrowed PIN is wiped.

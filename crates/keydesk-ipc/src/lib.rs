@@ -25,7 +25,7 @@ pub use connection::{
     CheckLine, CloudName, Connection, ConnectionState, NewSecret, SignInEvent, SignInMode, Verdict,
 };
 pub use error::{ErrorKind, IpcError};
-pub use events::{KeyEvent, ProvisionEvent, Step};
+pub use events::{BatchEvent, KeyEvent, ProvisionEvent, Step};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{
     AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,

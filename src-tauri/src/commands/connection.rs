@@ -137,7 +137,7 @@ pub async fn tenant_check(
 }
 
 /// Keeps the signed-in client and updates the header facts.
-fn signed_in_as(
+pub(crate) fn signed_in_as(
     state: &AppState,
     connection: &Connection,
     graph: GraphClient,

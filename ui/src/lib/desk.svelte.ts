@@ -2,6 +2,7 @@
  * The provisioning desk: ties the queue, the current job and the key list to a `Backend`.
  * Components call its actions; it never touches the DOM.
  */
+import { Batch } from './batch.svelte';
 import type { AppInfo } from '../bindings/AppInfo';
 import type { ErrorKind } from '../bindings/ErrorKind';
 import type { IpcError } from '../bindings/IpcError';
@@ -41,11 +42,16 @@ export class Desk {
   readonly attention = new Attention();
   readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
   readonly session: Session;
+  readonly batch: Batch;
 
   /** A job is running, or a PIN is on screen that has not been dealt with yet. */
   readonly occupied = $derived(this.job.phase === 'running' || this.job.phase === 'registered');
 
   constructor(readonly backend: Backend) {
+    this.batch = new Batch(backend, async () => {
+      await this.loadQueue();
+      await this.loadLetters();
+    });
     this.session = new Session(
       backend,
       (info) => (this.info = info),

@@ -178,6 +178,7 @@ describe('Desk with a backend that only rejects', () => {
     appInfo: () =>
       Promise.resolve({
         demo: false,
+        simulatedKeys: false,
         tenant: 't',
         group: 'g',
         signedIn: true,
@@ -188,6 +189,8 @@ describe('Desk with a backend that only rejects', () => {
     connectionLoad: () => Promise.reject(error),
     signIn: () => Promise.reject(error),
     signOut: () => Promise.reject(error),
+    batchStart: () => Promise.reject(error),
+    batchStop: () => Promise.reject(error),
     tenantCheck: () => Promise.reject(error),
     settingsLoad: () => Promise.reject(error),
     settingsSave: () => Promise.reject(error),

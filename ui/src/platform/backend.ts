@@ -6,6 +6,7 @@
  * `src/platform/` imports `@tauri-apps/*` (an eslint rule, `npm run lint`, enforces it).
  */
 import type { AppInfo } from '../bindings/AppInfo';
+import type { BatchEvent } from '../bindings/BatchEvent';
 import type { AttentionJob } from '../bindings/AttentionJob';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
@@ -52,6 +53,14 @@ export interface Backend {
   provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void>;
   /** Stop the running job while it waits for a key or for Graph; it fails as `cancelled`. */
   cancelProvision(): Promise<void>;
+  /**
+   * Work the loaded queue over every plugged key at once (one user per key). Streams a
+   * `step` per user and step, `registered`/`failed` per user, then `finished`; resolves
+   * when the batch is over.
+   */
+  batchStart(onEvent: (event: BatchEvent) => void): Promise<void>;
+  /** The batch takes no new user; the users in progress finish. */
+  batchStop(): Promise<void>;
   /** The operator skips a pending or failed user: its status becomes `skipped`. */
   skipUser(userId: string): Promise<void>;
   /** The user's PIN letter is printed: the backend wipes the PIN it kept (sealed) till now. */

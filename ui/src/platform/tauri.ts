@@ -28,6 +28,8 @@ export const tauriBackend: Backend = {
   loadQueue: api.queueLoad,
   provision: api.provision,
   cancelProvision: api.provisionCancel,
+  batchStart: api.batchStart,
+  batchStop: api.batchStop,
   skipUser: api.queueSkip,
   letterPrinted: api.letterPrinted,
   lettersPending: api.lettersPending,

@@ -1,0 +1,220 @@
+#!/usr/bin/env node
+// End-to-end, NOT in demo mode: a simulated tenant as its own process (`keydesk-cli sim`),
+// the app started with the shared global options pointing at it, `--auth secret`
+// (KEYDESK_CLIENT_SECRET in tauri-driver's environment, which the app inherits) and
+// `--soft-keys 2`. The app signs in at start and loads the group; a batch works the 5
+// users over the 2 keys; one PIN letter is printed and confirmed; the simulator's
+// `/_sim/state` must show exactly one passkey per user.
+//
+// Env: KEYDESK_APP, KEYDESK_CLI (the binaries), WEBDRIVER_URL (default
+// http://127.0.0.1:4444), SCREENSHOT_DIR (default target). Node 20, no dependencies.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+const WEBDRIVER = (process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444').replace(/\/$/, '');
+const APP = process.env.KEYDESK_APP;
+const CLI = process.env.KEYDESK_CLI;
+const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
+const STEP_TIMEOUT_MS = Number(process.env.WEBDRIVER_STEP_TIMEOUT_MS ?? 30_000);
+const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+const USERS = 5;
+const TENANT = 'contoso.onmicrosoft.com';
+const CLIENT_ID = '00000000-0000-4000-8000-00000000c11d';
+const GROUP = 'FIDO Provisioning';
+
+const log = (...args) => console.log(`[webdriver batch ${new Date().toISOString().slice(11, 19)}]`, ...args);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function wd(method, path, body) {
+  const res = await fetch(`${WEBDRIVER}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 300)}`);
+  }
+  if (!res.ok || (json.value && json.value.error)) {
+    const v = json.value ?? {};
+    throw new Error(`${method} ${path}: ${v.error ?? res.status}: ${v.message ?? text.slice(0, 300)}`);
+  }
+  return json.value;
+}
+
+async function waitFor(what, probe, timeoutMs = STEP_TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
+    await sleep(150);
+  }
+}
+
+function session(id) {
+  const base = `/session/${id}`;
+  const s = {
+    findAll: async (css) =>
+      (await wd('POST', `${base}/elements`, { using: 'css selector', value: css })).map((e) => e[ELEMENT]),
+    find: async (css) => (await s.findAll(css))[0] ?? null,
+    text: (el) => wd('GET', `${base}/element/${el}/text`),
+    attr: (el, name) => wd('GET', `${base}/element/${el}/attribute/${encodeURIComponent(name)}`),
+    click: (el) => wd('POST', `${base}/element/${el}/click`, {}),
+    source: () => wd('GET', `${base}/source`),
+    run: (script) => wd('POST', `${base}/execute/sync`, { script, args: [] }),
+    waitElement: (what, css, accept) =>
+      waitFor(what, async () => {
+        for (const el of await s.findAll(css)) {
+          if (!accept || accept(await s.text(el))) return el;
+        }
+        return null;
+      }),
+    shot: async (name) => {
+      await mkdir(SHOT_DIR, { recursive: true });
+      const file = join(SHOT_DIR, name);
+      await writeFile(file, Buffer.from(await wd('GET', `${base}/screenshot`), 'base64'));
+      log(`screenshot: ${file}`);
+    },
+  };
+  return s;
+}
+
+/** `keydesk-cli sim` on a free port; resolves with its URL once it listens. */
+async function startSim() {
+  const sim = spawn(CLI, ['sim', '--port', '0', '--users', String(USERS)], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: sim.stdout });
+  const port = await new Promise((resolve, reject) => {
+    sim.on('exit', (code) => reject(new Error(`keydesk-cli sim exited (${code})`)));
+    lines.on('line', (line) => {
+      const m = /^LISTENING (\d+)/.exec(line);
+      if (m) resolve(m[1]);
+    });
+  });
+  return { sim, url: `http://127.0.0.1:${port}` };
+}
+
+async function main() {
+  if (!APP || !CLI) throw new Error('Set KEYDESK_APP and KEYDESK_CLI to the built binaries.');
+  const { sim, url } = await startSim();
+  log(`simulated tenant at ${url}`);
+  const dataDir = await mkdtemp(join(tmpdir(), 'keydesk-wd-'));
+  const args = [
+    '--data-dir', dataDir, '--tenant', TENANT, '--client-id', CLIENT_ID, '--auth', 'secret',
+    '--login-url', url, '--graph-url', url, '--group', GROUP, '--soft-keys', '2',
+  ];
+  log(`new session: ${APP} ${args.join(' ')}`);
+  const created = await wd('POST', '/session', {
+    capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args } } },
+  });
+  const id = created.sessionId;
+  const s = session(id);
+  let failed = false;
+  try {
+    // (a) Signed in at start with the options: the header names the tenant and the app
+    // (read from `title`: the header may clip its text, and WebDriver reads what shows).
+    const header = (what, css, want) =>
+      waitFor(what, async () => {
+        const el = await s.find(css);
+        return el && ((await s.attr(el, 'title')) ?? '').includes(want);
+      });
+    await header('the tenant in the header', '[data-testid="tenant"]', TENANT);
+    await header('the app-only operator', '[data-testid="operator"]', CLIENT_ID);
+    // (b) The group from --group, its users in the queue; no demo badge.
+    await header('the group in the header', '[data-testid="group"]', GROUP);
+    await waitFor(`${USERS} pending users`, async () =>
+      (await s.findAll('[data-testid="user-row"][data-status="pending"]')).length >= USERS ? true : null,
+    );
+    if (await s.find('[data-testid="demo-badge"]')) throw new Error('the app says demo mode');
+    await waitFor('2 simulated keys in the tray', async () =>
+      (await s.findAll('[data-testid="key"]')).length === 2 ? true : null,
+    );
+    await s.shot('webdriver-batch-queue.png');
+
+    // (c) A batch of all users over the 2 keys.
+    await s.click(await s.waitElement('"Start batch"', '[data-testid="batch-start"]'));
+    let two = false;
+    await waitFor('two users in progress at once', async () => {
+      const working = await s.findAll('[data-testid="batch-card"][data-state="working"]');
+      if (working.length >= 2) two = true;
+      return two || (await s.find('[data-testid="batch-summary"]'));
+    });
+    if (!two) throw new Error('the batch never had two users in progress at once');
+    await s.shot('webdriver-batch-running.png');
+    log('two users in progress at once');
+    const summary = await s.waitElement('the batch summary', '[data-testid="batch-summary"]', () => true);
+    const text = await s.text(summary);
+    if (!text.includes(`${USERS} registered`)) throw new Error(`batch summary: "${text}"`);
+    log(`batch: ${text}`);
+    await waitFor(`all ${USERS} rows registered`, async () =>
+      (await s.findAll('[data-testid="user-row"][data-status="registered"]')).length === USERS ? true : null,
+    );
+    await s.shot('webdriver-batch-done.png');
+
+    // (d) One letter printed (the print dialog replaced by a no-op) and confirmed.
+    await waitFor(`"Letters to print" to count ${USERS}`, async () => {
+      const el = await s.find('[data-testid="open-letters"]');
+      return el && (await s.attr(el, 'data-count')) === String(USERS);
+    });
+    await s.click(await s.find('[data-testid="open-letters"]'));
+    await s.click(await s.waitElement('a "Reprint" button', '[data-testid="letter-reprint"]'));
+    await s.run('window.print = () => {};');
+    await s.click(await s.waitElement('the "Print PIN letter" button', '[data-testid="print"]'));
+    await s.click(await s.waitElement('"Printed: yes"', '[data-testid="confirm-printed"]'));
+    await s.waitElement('the confirmation', '[data-testid="print-confirmed"]');
+    await s.shot('webdriver-batch-letter.png');
+    await waitFor(`"Letters to print" to count ${USERS - 1}`, async () => {
+      const el = await s.find('[data-testid="open-letters"]');
+      return el && (await s.attr(el, 'data-count')) === String(USERS - 1);
+    });
+    log('one letter printed and confirmed');
+
+    // The judge: exactly one passkey per user of the group.
+    const state = await (await fetch(`${url}/_sim/state`)).json();
+    const counts = state.users.map((u) => [u.upn, u.passkeyCount]);
+    const once = counts.filter(([, n]) => n === 1).length;
+    const more = counts.filter(([, n]) => n > 1);
+    if (more.length > 0 || once !== USERS) throw new Error(`passkeys per user: ${JSON.stringify(counts)}`);
+    log(`simulator: exactly one passkey for each of the ${USERS} users`);
+    log('PASS');
+  } catch (e) {
+    failed = true;
+    try {
+      process.stderr.write(`\n----- page source -----\n${await s.source()}\n----- end page source -----\n`);
+    } catch (sourceError) {
+      process.stderr.write(`(could not read the page source: ${sourceError.message})\n`);
+    }
+    throw e;
+  } finally {
+    try {
+      await wd('DELETE', `/session/${id}`);
+    } catch (e) {
+      if (!failed) throw e;
+    }
+    sim.kill();
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`FAIL: ${e.message}\n`);
+    process.exit(1);
+  },
+);
