@@ -10,36 +10,64 @@ APP="$(realpath "$1")"
 CLI="${2:+$(realpath "$2")}"
 mkdir -p target
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# A process and everything it started (tauri-driver starts WebKitWebDriver, which starts
+# the app; batch.mjs starts `keydesk-cli sim`), children first, by process id.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+cleanup() { for p in "${PIDS[@]}"; do kill_tree "$p"; done; wait 2>/dev/null || true; }
 trap cleanup EXIT
 
 if [ -z "${DISPLAY:-}" ]; then
   for n in $(seq 90 110); do [ -e "/tmp/.X11-unix/X$n" ] || { DISPLAY_NUM=$n; break; }; done
-  Xvfb ":$DISPLAY_NUM" -screen 0 1400x900x24 -nolisten tcp >target/xvfb.log 2>&1 &
+  # -fbdir: the screen as a file, for batch.mjs's screenshots (tests/webdriver/xvfb-shot.mjs).
+  FBDIR="$(mktemp -d)"
+  Xvfb ":$DISPLAY_NUM" -screen 0 1400x900x24 -fbdir "$FBDIR" -nolisten tcp >target/xvfb.log 2>&1 &
   PIDS+=($!)
+  export XVFB_SCREEN="$FBDIR/Xvfb_screen0"
   export DISPLAY=":$DISPLAY_NUM"
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1; done
 fi
 
 # Software rendering under Xvfb: without these WebKitGTK may snapshot a stale frame.
 export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1
-PORT=${WEBDRIVER_PORT:-4444}
-# The simulator's client secret, for batch.mjs's `--auth secret`: the app inherits
-# tauri-driver's environment. (Demo mode ignores it.)
-export KEYDESK_CLIENT_SECRET=keydesk-demo-secret
+# batch.mjs's browser sign-in: the app inherits tauri-driver's environment and hands the
+# sign-in page to $BROWSER, a script that completes the simulator's page over HTTP.
+export BROWSER="$PWD/tests/webdriver/sim-browser.mjs"
 # A private data folder: the demo journal lives there, and nothing of the user's is touched.
 export XDG_DATA_HOME="$(mktemp -d)"
-tauri-driver --port "$PORT" --native-driver "$(command -v WebKitWebDriver)" >target/tauri-driver.log 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do
-  curl -fsS "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break; sleep 0.1
-done
 
-KEYDESK_APP="$APP" WEBDRIVER_URL="http://127.0.0.1:$PORT" SCREENSHOT_DIR=target \
-  timeout 240 node tests/webdriver/provision.mjs
+# Free ports: another desk's WebDriver test may hold 4444/4445 on this machine.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# run_test NAME TIMEOUT SCRIPT: the script against a tauri-driver of its own (its log is the
+# app's: target/tauri-driver-NAME.log), stopped afterwards with everything it started.
+run_test() {
+  local name=$1 limit=$2 script=$3 port native driver test
+  port=$(free_port)
+  native=$(free_port)
+  tauri-driver --port "$port" --native-port "$native" --native-driver "$(command -v WebKitWebDriver)" \
+    >"target/tauri-driver-$name.log" 2>&1 &
+  driver=$!
+  PIDS+=("$driver")
+  for _ in $(seq 100); do
+    curl -fsS "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break; sleep 0.1
+  done
+  KEYDESK_APP="$APP" KEYDESK_CLI="$CLI" WEBDRIVER_URL="http://127.0.0.1:$port" SCREENSHOT_DIR=target \
+    timeout "$limit" node "$script" &
+  test=$!
+  PIDS+=("$test")
+  local rc=0
+  wait "$test" || rc=$?
+  kill_tree "$driver"
+  if [ "$rc" -ne 0 ]; then echo "webdriver: $name FAILED (exit $rc; app log: target/tauri-driver-$name.log)"; exit "$rc"; fi
+}
+
+run_test demo 240 tests/webdriver/provision.mjs
 echo "webdriver: demo passed (screenshots: target/webdriver-provision.png, target/webdriver-connection.png)"
 if [ -n "$CLI" ]; then
-  KEYDESK_APP="$APP" KEYDESK_CLI="$CLI" WEBDRIVER_URL="http://127.0.0.1:$PORT" SCREENSHOT_DIR=target \
-    timeout 300 node tests/webdriver/batch.mjs
+  run_test batch 300 tests/webdriver/batch.mjs
   echo "webdriver: batch passed (screenshots: target/webdriver-batch-*.png)"
 fi

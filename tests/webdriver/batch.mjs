@@ -1,18 +1,23 @@
 #!/usr/bin/env node
 // End-to-end, NOT in demo mode: a simulated tenant as its own process (`keydesk-cli sim`),
-// the app started with the shared global options pointing at it, `--auth secret`
-// (KEYDESK_CLIENT_SECRET in tauri-driver's environment, which the app inherits) and
-// `--soft-keys 2`. The app signs in at start and loads the group; a batch works the 5
-// users over the 2 keys; one PIN letter is printed and confirmed; the simulator's
-// `/_sim/state` must show exactly one passkey per user.
+// the app started with the shared global options pointing at it, `--auth delegated` and
+// `--soft-keys 2`. The app signs the operator in at start with the browser flow: its
+// `$BROWSER` (set in tauri-driver's environment, which the app inherits) is
+// tests/webdriver/sim-browser.mjs, which completes the simulator's sign-in page over HTTP.
+// It loads the group; a batch works the 5 users over the 2 keys; one PIN letter is printed
+// and confirmed; the simulator's `/_sim/state` must show exactly one passkey per user.
 //
 // Env: KEYDESK_APP, KEYDESK_CLI (the binaries), WEBDRIVER_URL (default
-// http://127.0.0.1:4444), SCREENSHOT_DIR (default target). Node 20, no dependencies.
+// http://127.0.0.1:4444), SCREENSHOT_DIR (default target), XVFB_SCREEN (Xvfb's `-fbdir`
+// framebuffer file: screenshots are read from it, see xvfb-shot.mjs; without it WebDriver's
+// own screenshot is tried). Node 20, no dependencies.
 import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
+
+import { shootScreen } from './xvfb-shot.mjs';
 
 const WEBDRIVER = (process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444').replace(/\/$/, '');
 const APP = process.env.KEYDESK_APP;
@@ -24,6 +29,7 @@ const USERS = 5;
 const TENANT = 'contoso.onmicrosoft.com';
 const CLIENT_ID = '00000000-0000-4000-8000-00000000c11d';
 const GROUP = 'FIDO Provisioning';
+const OPERATOR = 'keydesk.admin@contoso.onmicrosoft.com';
 
 const log = (...args) => console.log(`[webdriver batch ${new Date().toISOString().slice(11, 19)}]`, ...args);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -33,6 +39,11 @@ async function wd(method, path, body) {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    // A WebDriver call that never answers (a page that never finishes loading) fails the
+    // step instead of hanging the test.
+    signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+  }).catch((e) => {
+    throw new Error(`${method} ${path}: ${e.name === 'TimeoutError' ? `no answer in ${STEP_TIMEOUT_MS} ms` : e.message}`);
   });
   const text = await res.text();
   let json;
@@ -87,7 +98,12 @@ function session(id) {
     shot: async (name) => {
       await mkdir(SHOT_DIR, { recursive: true });
       const file = join(SHOT_DIR, name);
-      await writeFile(file, Buffer.from(await wd('GET', `${base}/screenshot`), 'base64'));
+      if (process.env.XVFB_SCREEN) {
+        await sleep(300); // the last change painted
+        await shootScreen(process.env.XVFB_SCREEN, file);
+      } else {
+        await writeFile(file, Buffer.from(await wd('GET', `${base}/screenshot`), 'base64'));
+      }
       log(`screenshot: ${file}`);
     },
   };
@@ -113,10 +129,13 @@ async function startSim() {
 async function main() {
   if (!APP || !CLI) throw new Error('Set KEYDESK_APP and KEYDESK_CLI to the built binaries.');
   const { sim, url } = await startSim();
+  // The simulator goes with this script however it ends (a timeout sends SIGTERM).
+  process.on('exit', () => sim.kill());
+  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(1));
   log(`simulated tenant at ${url}`);
   const dataDir = await mkdtemp(join(tmpdir(), 'keydesk-wd-'));
   const args = [
-    '--data-dir', dataDir, '--tenant', TENANT, '--client-id', CLIENT_ID, '--auth', 'secret',
+    '--data-dir', dataDir, '--tenant', TENANT, '--client-id', CLIENT_ID, '--auth', 'delegated',
     '--login-url', url, '--graph-url', url, '--group', GROUP, '--soft-keys', '2',
   ];
   log(`new session: ${APP} ${args.join(' ')}`);
@@ -124,18 +143,20 @@ async function main() {
     capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args } } },
   });
   const id = created.sessionId;
+  log(`session ${id}`);
   const s = session(id);
   let failed = false;
   try {
-    // (a) Signed in at start with the options: the header names the tenant and the app
-    // (read from `title`: the header may clip its text, and WebDriver reads what shows).
+    // (a) Signed in at start with the options and the browser flow: the header names the
+    // tenant and the simulator's operator, a person (read from `title`: the header may
+    // clip its text, and WebDriver reads what shows).
     const header = (what, css, want) =>
       waitFor(what, async () => {
         const el = await s.find(css);
         return el && ((await s.attr(el, 'title')) ?? '').includes(want);
       });
     await header('the tenant in the header', '[data-testid="tenant"]', TENANT);
-    await header('the app-only operator', '[data-testid="operator"]', CLIENT_ID);
+    await header('the signed-in operator', '[data-testid="operator"]', OPERATOR);
     // (b) The group from --group, its users in the queue; no demo badge.
     await header('the group in the header', '[data-testid="group"]', GROUP);
     await waitFor(`${USERS} pending users`, async () =>
