@@ -357,3 +357,82 @@ async fn a_refused_registration_is_sent_once_and_reported() {
     })
     .await
 }
+
+#[tokio::test]
+async fn a_group_search_shows_every_group_of_a_name_with_its_size() {
+    within(async {
+        let sim = start(SimConfig {
+            users: 5,
+            duplicate_group: true,
+            ..SimConfig::default()
+        })
+        .await;
+        let graph = client(&sim);
+        // A word's start, any case: both groups named "FIDO Provisioning" (5 users and 1),
+        // the nested pilot group and "FIDO Provisioning - Provisioned" (empty).
+        let found = graph.search_groups("fido").await.unwrap();
+        let mut named: Vec<(String, Option<u64>)> = found
+            .iter()
+            .map(|m| (m.group.display_name.clone(), m.member_count))
+            .collect();
+        named.sort();
+        assert_eq!(
+            named,
+            [
+                ("FIDO Provisioning".to_owned(), Some(1)),
+                ("FIDO Provisioning".to_owned(), Some(5)),
+                ("FIDO Provisioning - Pilot".to_owned(), Some(2)),
+                ("FIDO Provisioning - Provisioned".to_owned(), Some(0)),
+            ]
+        );
+        let ids: HashSet<&str> = found.iter().map(|m| m.group.id.as_str()).collect();
+        assert_eq!(ids.len(), 4);
+        assert_eq!(graph.search_groups("provisioning").await.unwrap().len(), 4);
+        // Not a substring search, as in Entra.
+        assert!(graph.search_groups("ovisioning").await.unwrap().is_empty());
+        assert!(graph.search_groups("  ").await.is_err());
+        sim.shutdown().await;
+    })
+    .await
+}
+
+#[tokio::test]
+async fn the_simulator_refuses_a_search_without_consistency_level_eventual() {
+    within(async {
+        let sim = start(SimConfig::default()).await;
+        let config = sim.config();
+        let http = reqwest::Client::new();
+        let token: serde_json::Value = http
+            .post(format!(
+                "{}/{}/oauth2/v2.0/token",
+                sim.base_url(),
+                config.tenant
+            ))
+            .form(&[
+                ("grant_type", "client_credentials"),
+                ("client_id", config.client_id.as_str()),
+                ("client_secret", config.client_secret.as_str()),
+                ("scope", &format!("{}/.default", sim.base_url())),
+            ])
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let answer = http
+            .get(format!(
+                "{}/v1.0/groups?$search=\"displayName:FIDO\"",
+                sim.base_url()
+            ))
+            .bearer_auth(token["access_token"].as_str().unwrap())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), 400);
+        let body = answer.text().await.unwrap();
+        assert!(body.contains("ConsistencyLevel"), "{body}");
+        sim.shutdown().await;
+    })
+    .await
+}
