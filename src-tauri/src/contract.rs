@@ -114,6 +114,7 @@ mod tests {
             include_str!("commands/attention.rs"),
             include_str!("commands/batch.rs"),
             include_str!("commands/connection.rs"),
+            include_str!("commands/group.rs"),
             include_str!("commands/settings.rs"),
         ]
         .concat();

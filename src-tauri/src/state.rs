@@ -14,7 +14,7 @@ use keydesk_engine::station::{self, StationFiles};
 use keydesk_engine::station::{os_user, Station};
 use keydesk_fido::rack::SoftRack;
 use keydesk_graph::GraphClient;
-use keydesk_ipc::{AppInfo, Connection, DeskSettings, IpcError};
+use keydesk_ipc::{AppInfo, Connection, DeskSettings, GroupChoice, IpcError};
 use tauri::Manager;
 
 use crate::demo::Demo;
@@ -61,6 +61,9 @@ pub struct AppState {
     pub keys: Option<Box<dyn KeySource>>,
     /// Wakes a running batch to stop taking new users (`batch_stop`).
     pub batch_stop: std::sync::atomic::AtomicBool,
+    /// The group picked by search (its id: a name may be ambiguous), while the connection
+    /// still names it; `None` reads the connection's group by name or id.
+    pub group_pick: RwLock<Option<GroupChoice>>,
     /// The queue as last loaded.
     pub users: Mutex<Vec<DirectoryUser>>,
     /// The user being provisioned now, if any (one at a time in the window).
@@ -96,6 +99,12 @@ impl AppState {
             .unwrap_or_default();
         // The command line's tenant and app replace the saved connection for this run.
         let connection = launch.connection(&saved_group).or(saved.connection);
+        // The group picked last time, unless this run names another (`--group`).
+        let group_pick = saved.group.filter(|g| {
+            connection
+                .as_ref()
+                .is_some_and(|c| c.group == g.display_name)
+        });
         let group = connection
             .as_ref()
             .map(|c| c.group.clone())
@@ -127,6 +136,7 @@ impl AppState {
             demo: None,
             rack,
             keys: Some(keys),
+            group_pick: RwLock::new(group_pick),
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
@@ -180,6 +190,7 @@ impl AppState {
             demo: Some(demo),
             rack: Some(rack),
             keys: Some(keys),
+            group_pick: RwLock::default(),
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),

@@ -45,6 +45,11 @@ macro_rules! with_commands {
             fn sign_out(forget_secret: bool) -> $crate::AppInfo;
             /// The read-only tenant check for `group`, one verdict per line.
             fn tenant_check(group: String) -> Vec<$crate::CheckLine>;
+            /// Groups whose display name has a word starting with `text`, each with its id and
+            /// size (same-named groups side by side).
+            fn group_search(text: String) -> Vec<$crate::GroupChoice>;
+            /// Makes `group` the queue's group, remembered in the app's settings.
+            fn group_choose(group: $crate::GroupChoice) -> $crate::AppInfo;
             /// The desk's settings (defaults when none are saved).
             fn settings_load() -> $crate::DeskSettings;
             /// Saves the desk's settings; the next job uses them.

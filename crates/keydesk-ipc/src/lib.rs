@@ -22,7 +22,8 @@ mod views;
 
 pub use commands::{Channel, Command, COMMANDS};
 pub use connection::{
-    CheckLine, CloudName, Connection, ConnectionState, NewSecret, SignInEvent, SignInMode, Verdict,
+    CheckLine, CloudName, Connection, ConnectionState, GroupChoice, NewSecret, SignInEvent,
+    SignInMode, Verdict,
 };
 pub use error::{ErrorKind, IpcError};
 pub use events::{BatchEvent, KeyEvent, ProvisionEvent, Step};

@@ -61,11 +61,11 @@ pub async fn sign_in(
     }
     let settings = state.settings();
     if let Some(dir) = &state.config_dir {
-        let file = crate::config::ConfigFile {
-            connection: Some(connection.clone()),
-            settings: settings.clone(),
-        };
-        crate::config::save(dir, &file).map_err(|e| {
+        crate::config::update(dir, |file| {
+            file.connection = Some(connection.clone());
+            file.settings = settings.clone();
+        })
+        .map_err(|e| {
             convert::plain(
                 ErrorKind::Internal,
                 e,
@@ -74,6 +74,7 @@ pub async fn sign_in(
         })?;
     }
     *state.connection.write().unwrap_or_else(|p| p.into_inner()) = Some(connection.clone());
+    super::forget_unless_named(state, &connection.group);
     let config = signin::graph_config(&connection, &settings);
     let secret = secret.map(|s| Secret::new(s.value));
     let credentials = signin::credentials(&connection, &config, secret, on_event)

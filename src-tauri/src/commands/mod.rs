@@ -5,11 +5,13 @@
 mod attention;
 mod batch;
 mod connection;
+mod group;
 mod settings;
 
 pub use attention::*;
 pub use batch::*;
 pub use connection::*;
+pub use group::*;
 pub use settings::*;
 
 use keydesk_engine::provision_user;
@@ -41,12 +43,18 @@ pub fn app_info(state: State<'_, Started>) -> Result<AppInfo, IpcError> {
 pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let group = graph
-        .find_group(&state.info().group)
-        .await
-        .map_err(|e| convert::graph_error(&e))?;
+    let group_id = match queue_group(state) {
+        QueueGroup::Id(id) => id,
+        QueueGroup::Named(name) => {
+            graph
+                .resolve_group(&name)
+                .await
+                .map_err(|e| convert::graph_error(&e))?
+                .id
+        }
+    };
     let users = graph
-        .group_users(&group.id)
+        .group_users(&group_id)
         .await
         .map_err(|e| convert::graph_error(&e))?;
     let rows = keydesk_engine::queue::rows(&state.station.journal, &users)

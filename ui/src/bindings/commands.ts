@@ -6,6 +6,7 @@ import type { CheckLine } from "./CheckLine";
 import type { Connection } from "./Connection";
 import type { ConnectionState } from "./ConnectionState";
 import type { DeskSettings } from "./DeskSettings";
+import type { GroupChoice } from "./GroupChoice";
 import type { KeyEvent } from "./KeyEvent";
 import type { KeyView } from "./KeyView";
 import type { NewSecret } from "./NewSecret";
@@ -57,6 +58,17 @@ export function commands(transport: Transport) {
      */
     tenantCheck: (group: string): Promise<Array<CheckLine>> =>
       transport.invoke<Array<CheckLine>>("tenant_check", { group }),
+    /**
+     * Groups whose display name has a word starting with `text`, each with its id and
+     * size (same-named groups side by side).
+     */
+    groupSearch: (text: string): Promise<Array<GroupChoice>> =>
+      transport.invoke<Array<GroupChoice>>("group_search", { text }),
+    /**
+     * Makes `group` the queue's group, remembered in the app's settings.
+     */
+    groupChoose: (group: GroupChoice): Promise<AppInfo> =>
+      transport.invoke<AppInfo>("group_choose", { group }),
     /**
      * The desk's settings (defaults when none are saved).
      */
