@@ -3,6 +3,7 @@
  * Components call its actions; it never touches the DOM.
  */
 import { Batch } from './batch.svelte';
+import { GroupPick } from './groups.svelte';
 import type { AppInfo } from '../bindings/AppInfo';
 import type { ErrorKind } from '../bindings/ErrorKind';
 import type { IpcError } from '../bindings/IpcError';
@@ -43,6 +44,7 @@ export class Desk {
   readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
   readonly session: Session;
   readonly batch: Batch;
+  readonly groups: GroupPick;
 
   /** A job is running, or a PIN is on screen that has not been dealt with yet. */
   readonly occupied = $derived(this.job.phase === 'running' || this.job.phase === 'registered');
@@ -51,6 +53,10 @@ export class Desk {
     this.batch = new Batch(backend, async () => {
       await this.loadQueue();
       await this.loadLetters();
+    });
+    this.groups = new GroupPick(backend, async (info) => {
+      this.info = info;
+      await this.loadQueue();
     });
     this.session = new Session(
       backend,

@@ -12,6 +12,7 @@ import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
 import type { DeskSettings } from '../bindings/DeskSettings';
+import type { GroupChoice } from '../bindings/GroupChoice';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
 import type { UserStatus } from '../bindings/UserStatus';
@@ -40,6 +41,10 @@ export interface Backend {
   signOut(forgetSecret: boolean): Promise<AppInfo>;
   /** The read-only tenant check for `group`, one verdict per line. */
   tenantCheck(group: string): Promise<CheckLine[]>;
+  /** Groups whose display name has a word starting with `text`, with id and size. */
+  groupSearch(text: string): Promise<GroupChoice[]>;
+  /** Make `group` the queue's group (remembered); resolves with the header. */
+  groupChoose(group: GroupChoice): Promise<AppInfo>;
   /** The desk's settings. */
   settingsLoad(): Promise<DeskSettings>;
   /** Save the desk's settings (rejects with `invalidInput` and why). */

@@ -18,6 +18,7 @@ import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
 import type { DeskSettings } from '../bindings/DeskSettings';
+import type { GroupChoice } from '../bindings/GroupChoice';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
 import type { IpcError } from '../bindings/IpcError';
@@ -211,6 +212,16 @@ export class FakeBackend implements Backend {
   async tenantCheck(group: string): Promise<CheckLine[]> {
     await this.pause();
     return this.tenant.check(group);
+  }
+
+  async groupSearch(text: string): Promise<GroupChoice[]> {
+    await this.pause();
+    return this.tenant.searchGroups(text);
+  }
+
+  async groupChoose(group: GroupChoice): Promise<AppInfo> {
+    await this.pause();
+    return this.tenant.chooseGroup(group);
   }
 
   async settingsLoad(): Promise<DeskSettings> {

@@ -23,6 +23,8 @@ export const tauriBackend: Backend = {
   signIn: api.signIn,
   signOut: api.signOut,
   tenantCheck: api.tenantCheck,
+  groupSearch: api.groupSearch,
+  groupChoose: api.groupChoose,
   settingsLoad: api.settingsLoad,
   settingsSave: api.settingsSave,
   loadQueue: api.queueLoad,
