@@ -4,8 +4,10 @@
 // `--soft-keys 2`. The app signs the operator in at start with the browser flow: its
 // `$BROWSER` (set in tauri-driver's environment, which the app inherits) is
 // tests/webdriver/sim-browser.mjs, which completes the simulator's sign-in page over HTTP.
-// It loads the group; a batch works the 5 users over the 2 keys; one PIN letter is printed
-// and confirmed; the simulator's `/_sim/state` must show exactly one passkey per user.
+// `--group` names two groups (the simulator's `--duplicate-group`), so the operator picks
+// the group by searching its name; a batch works the 5 users over the 2 keys; one PIN
+// letter is printed and confirmed; the simulator's `/_sim/state` must show exactly one
+// passkey per user.
 //
 // Env: KEYDESK_APP, KEYDESK_CLI (the binaries), WEBDRIVER_URL (default
 // http://127.0.0.1:4444), SCREENSHOT_DIR (default target), XVFB_SCREEN (Xvfb's `-fbdir`
@@ -83,9 +85,12 @@ function session(id) {
     findAll: async (css) =>
       (await wd('POST', `${base}/elements`, { using: 'css selector', value: css })).map((e) => e[ELEMENT]),
     find: async (css) => (await s.findAll(css))[0] ?? null,
+    findIn: async (el, css) =>
+      (await wd('POST', `${base}/element/${el}/element`, { using: 'css selector', value: css }))[ELEMENT],
     text: (el) => wd('GET', `${base}/element/${el}/text`),
     attr: (el, name) => wd('GET', `${base}/element/${el}/attribute/${encodeURIComponent(name)}`),
     click: (el) => wd('POST', `${base}/element/${el}/click`, {}),
+    type: (el, text) => wd('POST', `${base}/element/${el}/value`, { text }),
     source: () => wd('GET', `${base}/source`),
     run: (script) => wd('POST', `${base}/execute/sync`, { script, args: [] }),
     waitElement: (what, css, accept) =>
@@ -112,7 +117,8 @@ function session(id) {
 
 /** `keydesk-cli sim` on a free port; resolves with its URL once it listens. */
 async function startSim() {
-  const sim = spawn(CLI, ['sim', '--port', '0', '--users', String(USERS)], {
+  // --duplicate-group: a second group of the same name (one user), as Entra allows.
+  const sim = spawn(CLI, ['sim', '--port', '0', '--users', String(USERS), '--duplicate-group'], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: sim.stdout });
@@ -157,8 +163,25 @@ async function main() {
       });
     await header('the tenant in the header', '[data-testid="tenant"]', TENANT);
     await header('the signed-in operator', '[data-testid="operator"]', OPERATOR);
-    // (b) The group from --group, its users in the queue; no demo badge.
+    // (b) --group names two groups: the queue says so. The operator searches, sees both
+    // side by side with id and size, and picks the one with the 5 users.
     await header('the group in the header', '[data-testid="group"]', GROUP);
+    const ambiguous = await s.waitElement('the ambiguous-group error', '[data-testid="error"]', (t) =>
+      t.includes(GROUP),
+    );
+    log(`queue: ${(await s.text(ambiguous)).split('\n')[0]}`);
+    await s.click(await s.waitElement('"Change" group', '[data-testid="pick-group"]'));
+    await s.type(await s.waitElement('the group search box', '[data-testid="group-search"]'), 'fido');
+    await s.click(await s.find('[data-testid="group-search-go"]'));
+    await waitFor('two same-named groups in the results, marked', async () => {
+      const same = await s.findAll('[data-testid="group-result"].same');
+      return same.length === 2 && (await s.find('[data-testid="group-ambiguous-note"]'));
+    });
+    await s.shot('webdriver-batch-group.png');
+    const five = await s.waitElement('the group of 5 users', `[data-testid="group-result"][data-members="${USERS}"]`);
+    const picked = await s.attr(five, 'data-group-id');
+    await s.click(await s.findIn(five, '[data-testid="group-use"]'));
+    log(`picked group ${picked} (${USERS} users) by search`);
     await waitFor(`${USERS} pending users`, async () =>
       (await s.findAll('[data-testid="user-row"][data-status="pending"]')).length >= USERS ? true : null,
     );

@@ -46,7 +46,9 @@ export class GroupPick {
     this.busy = true;
     this.error = null;
     try {
-      this.results = await this.backend.groupSearch(text);
+      // By name, so same-named groups sit side by side (Graph's order within a name).
+      const found = await this.backend.groupSearch(text);
+      this.results = found.sort((a, b) => a.displayName.localeCompare(b.displayName));
       this.searched = true;
     } catch (e) {
       this.error = toIpcError(e);
