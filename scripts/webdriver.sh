@@ -36,8 +36,9 @@ export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1
 # batch.mjs's browser sign-in: the app inherits tauri-driver's environment and hands the
 # sign-in page to $BROWSER, a script that completes the simulator's page over HTTP.
 export BROWSER="$PWD/tests/webdriver/sim-browser.mjs"
-# A private data folder: the demo journal lives there, and nothing of the user's is touched.
-export XDG_DATA_HOME="$(mktemp -d)"
+# Private data and config folders: the demo journal and the app's keydesk.json (which
+# remembers a picked group) live there, and nothing of the user's is touched.
+export XDG_DATA_HOME="$(mktemp -d)" XDG_CONFIG_HOME="$(mktemp -d)"
 
 # Free ports: another desk's WebDriver test may hold 4444/4445 on this machine.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

@@ -32,6 +32,8 @@ const TENANT = 'contoso.onmicrosoft.com';
 const CLIENT_ID = '00000000-0000-4000-8000-00000000c11d';
 const GROUP = 'FIDO Provisioning';
 const OPERATOR = 'keydesk.admin@contoso.onmicrosoft.com';
+/** The model of `--soft-keys` keys (KeyDesk Soft Key). */
+const SOFT_KEY_AAGUID = 'aa62412e-2cce-4d8b-9c5a-0330bc24e541';
 
 const log = (...args) => console.log(`[webdriver batch ${new Date().toISOString().slice(11, 19)}]`, ...args);
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
@@ -191,6 +193,38 @@ async function main() {
     );
     await s.shot('webdriver-batch-queue.png');
 
+    // (e) The tenant's FIDO2 policy blocks the simulated keys' model: provisioning the
+    // selected user is refused, the window names the model, and nothing is registered.
+    // The simulator's operator is an Authentication Administrator, who may not read the
+    // policy (Global Reader or Authentication Policy Administrator may): pre-flight cannot
+    // judge the model, so the refusal comes from Graph at the POST, after the key's PIN
+    // and credential were made. That key is pulled and a fresh one plugged.
+    const policy = (keyRestrictions) =>
+      fetch(`${url}/_sim/policy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ keyRestrictions }),
+        signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+      }).then((r) => {
+        if (!r.ok) throw new Error(`POST /_sim/policy: ${r.status}`);
+      });
+    await policy({ isEnforced: true, enforcementType: 'block', aaGuids: [SOFT_KEY_AAGUID] });
+    await s.click(await s.waitElement('"Provision this user"', '[data-testid="provision"]'));
+    const refusal = await s.waitElement('the policy refusal', '[data-testid="error"]', (t) =>
+      t.includes(SOFT_KEY_AAGUID),
+    );
+    log(`refused: ${(await s.text(refusal)).split('\n').slice(0, 2).join(' ')}`);
+    await s.shot('webdriver-batch-policy.png');
+    const before = await (await fetch(`${url}/_sim/state`)).json();
+    if (before.users.some((u) => u.passkeyCount > 0)) throw new Error('a passkey was registered despite the policy');
+    await policy({ isEnforced: false, enforcementType: 'block', aaGuids: [] });
+    for (const pull of await s.findAll('[data-testid="demo-pull"]')) await s.click(pull);
+    await waitFor('no key in the tray', async () => ((await s.findAll('[data-testid="key"]')).length === 0 ? true : null));
+    for (let i = 0; i < 2; i++) await s.click(await s.waitElement('"Plug in a simulated key"', '[data-testid="demo-plug"]'));
+    await waitFor('2 fresh keys in the tray', async () =>
+      (await s.findAll('[data-testid="key"]')).length === 2 ? true : null,
+    );
+
     // (c) A batch of all users over the 2 keys.
     await s.click(await s.waitElement('"Start batch"', '[data-testid="batch-start"]'));
     let two = false;
@@ -240,7 +274,9 @@ async function main() {
   } catch (e) {
     failed = true;
     try {
-      process.stderr.write(`\n----- page source -----\n${await s.source()}\n----- end page source -----\n`);
+      // No PIN in the log: a PIN on screen (the letter, the PIN card) is masked.
+      const source = (await s.source()).replace(/(<strong[^>]*>)\s*\d{4,}\s*(<\/strong>)/g, '$1[PIN]$2');
+      process.stderr.write(`\n----- page source -----\n${source}\n----- end page source -----\n`);
     } catch (sourceError) {
       process.stderr.write(`(could not read the page source: ${sourceError.message})\n`);
     }

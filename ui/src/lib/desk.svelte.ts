@@ -53,6 +53,10 @@ export class Desk {
     this.batch = new Batch(backend, async () => {
       await this.loadQueue();
       await this.loadLetters();
+      // A one-off job that failed earlier for a user the batch has since registered is
+      // history: the panel shows the user as registered (with its letter), not that error.
+      const user = this.queue.users.find((u) => u.id === this.job.userId);
+      if (this.job.phase === 'failed' && user?.status === 'registered') this.job.clear();
     });
     this.groups = new GroupPick(backend, async (info) => {
       this.info = info;
