@@ -15,8 +15,6 @@ use tauri::ipc::Channel;
 use url::Url;
 use zeroize::Zeroizing;
 
-use crate::state::AppState;
-
 /// Where Graph is for `connection`, with the settings that shape the client.
 pub fn graph_config(connection: &Connection, settings: &DeskSettings) -> GraphConfig {
     let cloud = match connection.cloud {
@@ -174,21 +172,18 @@ impl BrowserOpener for StartBrowser {
 
 /// Signs in at start with the command line's options (`keydesk --tenant … --client-id
 /// …`): a client secret from `KEYDESK_CLIENT_SECRET` or the keyring, a certificate, or a
-/// person in the browser (`$BROWSER`) or with a device code (on stderr). On success the
-/// desk starts signed in; a failure is logged and the window opens on the connection
-/// filled in from the options.
-pub async fn at_start(state: &AppState, global: &Global, connection: &Connection) {
-    match start_client(global, &state.settings()).await {
-        Ok(graph) => {
-            let operator = keydesk_engine::station::operator_name(
-                &graph,
-                Some(&keydesk_engine::station::os_user()),
-            )
+/// person in the browser (`$BROWSER`) or with a device code (on stderr). Returns the
+/// client and who signed in; the error is a sentence for the log (the window then opens
+/// on the connection filled in from the options).
+pub async fn at_start(
+    global: &Global,
+    settings: &DeskSettings,
+) -> Result<(GraphClient, Option<String>), String> {
+    let graph = start_client(global, settings).await?;
+    let operator =
+        keydesk_engine::station::operator_name(&graph, Some(&keydesk_engine::station::os_user()))
             .await;
-            crate::commands::signed_in_as(state, connection, graph, operator);
-        }
-        Err(e) => tracing::warn!(error = %e, "cannot sign in with the command line's options"),
-    }
+    Ok((graph, operator))
 }
 
 async fn start_client(global: &Global, settings: &DeskSettings) -> Result<GraphClient, String> {

@@ -143,7 +143,14 @@ impl AppState {
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         };
         if let Some(connection) = connection.filter(|_| launch.global.tenant.is_some()) {
-            crate::signin::at_start(&state, &launch.global, &connection).await;
+            match crate::signin::at_start(&launch.global, &state.settings()).await {
+                Ok((graph, operator)) => {
+                    state.signed_in_as(&connection, graph, operator);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot sign in with the command line's options")
+                }
+            }
         }
         Ok(state)
     }
@@ -196,6 +203,27 @@ impl AppState {
             cancel: tokio::sync::Notify::new(),
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// Keeps the signed-in client and updates the header facts.
+    pub fn signed_in_as(
+        &self,
+        connection: &Connection,
+        graph: GraphClient,
+        operator: Option<String>,
+    ) -> AppInfo {
+        let mut info = self.info.write().unwrap_or_else(|p| p.into_inner());
+        info.tenant = connection.tenant.clone();
+        info.group = connection.group.clone();
+        info.signed_in = true;
+        info.operator = crate::signin::signed_in_label(&graph, operator.as_deref());
+        info.cloud = crate::signin::cloud_label(graph.config());
+        info.api_version = graph.config().api.segment().to_owned();
+        if let Some(op) = operator {
+            *self.operator.write().unwrap_or_else(|p| p.into_inner()) = op;
+        }
+        *self.graph.write().unwrap_or_else(|p| p.into_inner()) = Some(graph);
+        info.clone()
     }
 
     /// Graph, when signed in.
