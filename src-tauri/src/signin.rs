@@ -7,7 +7,7 @@ use std::sync::Arc;
 use keydesk_graph::GraphClient;
 use keydesk_graph::{
     ApiVersion, BrowserOpener, ClientCertificate, Cloud, Credentials, DeviceCodeInfo, GraphConfig,
-    GraphError, KeyringStore, MemoryStore, Secret, SecretKey, SecretStore, SystemBrowser,
+    GraphError, KeyringStore, MemoryStore, Secret, SecretKey, SecretStore,
 };
 use keydesk_ipc::{CloudName, Connection, DeskSettings, SignInEvent, SignInMode};
 use keydesk_options::{Global, Prompts};
@@ -133,29 +133,7 @@ impl BrowserOpener for WindowBrowser {
         let _ = self.0.send(SignInEvent::BrowserOpened {
             url: url.to_string(),
         });
-        open_url(url)
-    }
-}
-
-/// Hands `url` to `$BROWSER` when set (the first of its ':'-separated commands), else to
-/// the system's browser.
-fn open_url(url: &Url) -> Result<(), String> {
-    let browser = std::env::var("BROWSER").unwrap_or_default();
-    let mut words = browser
-        .split(':')
-        .next()
-        .unwrap_or_default()
-        .split_whitespace();
-    match words.next() {
-        Some(program) => std::process::Command::new(program)
-            .args(words)
-            .arg(url.as_str())
-            .stdin(std::process::Stdio::null())
-            .stdout(std::process::Stdio::null())
-            .spawn()
-            .map(drop)
-            .map_err(|e| format!("cannot start $BROWSER ({program}): {e}")),
-        None => SystemBrowser.open(url),
+        keydesk_options::open_in_browser(url)
     }
 }
 
@@ -166,7 +144,7 @@ struct StartBrowser;
 impl BrowserOpener for StartBrowser {
     fn open(&self, url: &Url) -> Result<(), String> {
         tracing::info!(%url, "sign-in: opening the sign-in page");
-        open_url(url)
+        keydesk_options::open_in_browser(url)
     }
 }
 
