@@ -19,14 +19,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
+import { STEP_TIMEOUT_MS, session, sleep, waitFor, wd } from './driver.mjs';
 import { shootScreen } from './xvfb-shot.mjs';
 
-const WEBDRIVER = (process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444').replace(/\/$/, '');
 const APP = process.env.KEYDESK_APP;
 const CLI = process.env.KEYDESK_CLI;
 const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
-const STEP_TIMEOUT_MS = Number(process.env.WEBDRIVER_STEP_TIMEOUT_MS ?? 30_000);
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 const USERS = 5;
 const TENANT = 'contoso.onmicrosoft.com';
 const CLIENT_ID = '00000000-0000-4000-8000-00000000c11d';
@@ -36,83 +34,20 @@ const OPERATOR = 'keydesk.admin@contoso.onmicrosoft.com';
 const SOFT_KEY_AAGUID = 'aa62412e-2cce-4d8b-9c5a-0330bc24e541';
 
 const log = (...args) => console.log(`[webdriver batch ${new Date().toISOString().slice(11, 19)}]`, ...args);
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-async function wd(method, path, body) {
-  const res = await fetch(`${WEBDRIVER}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-    // A WebDriver call that never answers (a page that never finishes loading) fails the
-    // step instead of hanging the test.
-    signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
-  }).catch((e) => {
-    throw new Error(`${method} ${path}: ${e.name === 'TimeoutError' ? `no answer in ${STEP_TIMEOUT_MS} ms` : e.message}`);
-  });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 300)}`);
-  }
-  if (!res.ok || (json.value && json.value.error)) {
-    const v = json.value ?? {};
-    throw new Error(`${method} ${path}: ${v.error ?? res.status}: ${v.message ?? text.slice(0, 300)}`);
-  }
-  return json.value;
-}
-
-async function waitFor(what, probe, timeoutMs = STEP_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (e) {
-      lastError = e;
+/** The session's calls, and `shot(name)`: a screenshot into SHOT_DIR. */
+function desk(id) {
+  const s = session(id);
+  s.shot = async (name) => {
+    await mkdir(SHOT_DIR, { recursive: true });
+    const file = join(SHOT_DIR, name);
+    if (process.env.XVFB_SCREEN) {
+      await sleep(300); // the last change painted
+      await shootScreen(process.env.XVFB_SCREEN, file);
+    } else {
+      await writeFile(file, Buffer.from(await s.screenshot(), 'base64'));
     }
-    if (Date.now() > deadline) {
-      const cause = lastError ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
-    }
-    await sleep(150);
-  }
-}
-
-function session(id) {
-  const base = `/session/${id}`;
-  const s = {
-    findAll: async (css) =>
-      (await wd('POST', `${base}/elements`, { using: 'css selector', value: css })).map((e) => e[ELEMENT]),
-    find: async (css) => (await s.findAll(css))[0] ?? null,
-    findIn: async (el, css) =>
-      (await wd('POST', `${base}/element/${el}/element`, { using: 'css selector', value: css }))[ELEMENT],
-    text: (el) => wd('GET', `${base}/element/${el}/text`),
-    attr: (el, name) => wd('GET', `${base}/element/${el}/attribute/${encodeURIComponent(name)}`),
-    click: (el) => wd('POST', `${base}/element/${el}/click`, {}),
-    type: (el, text) => wd('POST', `${base}/element/${el}/value`, { text }),
-    source: () => wd('GET', `${base}/source`),
-    run: (script) => wd('POST', `${base}/execute/sync`, { script, args: [] }),
-    waitElement: (what, css, accept) =>
-      waitFor(what, async () => {
-        for (const el of await s.findAll(css)) {
-          if (!accept || accept(await s.text(el))) return el;
-        }
-        return null;
-      }),
-    shot: async (name) => {
-      await mkdir(SHOT_DIR, { recursive: true });
-      const file = join(SHOT_DIR, name);
-      if (process.env.XVFB_SCREEN) {
-        await sleep(300); // the last change painted
-        await shootScreen(process.env.XVFB_SCREEN, file);
-      } else {
-        await writeFile(file, Buffer.from(await wd('GET', `${base}/screenshot`), 'base64'));
-      }
-      log(`screenshot: ${file}`);
-    },
+    log(`screenshot: ${file}`);
   };
   return s;
 }
@@ -152,7 +87,7 @@ async function main() {
   });
   const id = created.sessionId;
   log(`session ${id}`);
-  const s = session(id);
+  const s = desk(id);
   let failed = false;
   try {
     // (a) Signed in at start with the options and the browser flow: the header names the

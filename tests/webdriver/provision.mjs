@@ -13,79 +13,12 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-const WEBDRIVER = (process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444').replace(/\/$/, '');
+import { WEBDRIVER, session, waitFor, wd } from './driver.mjs';
+
 const APP = process.env.KEYDESK_APP;
 const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
-const STEP_TIMEOUT_MS = Number(process.env.WEBDRIVER_STEP_TIMEOUT_MS ?? 20_000);
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
 
 const log = (...args) => console.log(`[webdriver ${new Date().toISOString().slice(11, 19)}]`, ...args);
-
-async function wd(method, path, body) {
-  const res = await fetch(`${WEBDRIVER}${path}`, {
-    method,
-    headers: body === undefined ? {} : { 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await res.text();
-  let json;
-  try {
-    json = JSON.parse(text);
-  } catch {
-    throw new Error(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 300)}`);
-  }
-  if (!res.ok || (json.value && json.value.error)) {
-    const v = json.value ?? {};
-    const err = new Error(`${method} ${path}: ${v.error ?? res.status}: ${v.message ?? text.slice(0, 300)}`);
-    err.webdriverError = v.error;
-    throw err;
-  }
-  return json.value;
-}
-
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
-/** Poll `probe` until it returns a truthy value; fail with `what` after the deadline. */
-async function waitFor(what, probe, timeoutMs = STEP_TIMEOUT_MS) {
-  const deadline = Date.now() + timeoutMs;
-  let lastError;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value;
-    } catch (e) {
-      lastError = e;
-    }
-    if (Date.now() > deadline) {
-      const cause = lastError ? ` (last error: ${lastError.message})` : '';
-      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
-    }
-    await sleep(200);
-  }
-}
-
-function session(id) {
-  const base = `/session/${id}`;
-  const s = {
-    findAll: async (css) =>
-      (await wd('POST', `${base}/elements`, { using: 'css selector', value: css })).map((e) => e[ELEMENT]),
-    find: async (css) => (await s.findAll(css))[0] ?? null,
-    text: (el) => wd('GET', `${base}/element/${el}/text`),
-    attr: (el, name) => wd('GET', `${base}/element/${el}/attribute/${encodeURIComponent(name)}`),
-    click: (el) => wd('POST', `${base}/element/${el}/click`, {}),
-    source: () => wd('GET', `${base}/source`),
-    screenshot: () => wd('GET', `${base}/screenshot`),
-    /** Wait until an element matching `css` exists (and `accept(text)` holds, if given). */
-    waitElement: (what, css, accept) =>
-      waitFor(what, async () => {
-        for (const el of await s.findAll(css)) {
-          if (!accept || accept(await s.text(el))) return el;
-        }
-        return null;
-      }),
-  };
-  return s;
-}
 
 async function main() {
   const uiUrl = process.env.KEYDESK_UI_URL;

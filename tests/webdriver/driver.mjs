@@ -1,0 +1,84 @@
+// The W3C WebDriver calls both WebDriver tests make (tauri-driver in front of
+// WebKitWebDriver), with a deadline on every call and on every wait. Node 20, no
+// dependencies.
+export const WEBDRIVER = (process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444').replace(/\/$/, '');
+export const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+/** How long one WebDriver call, or one wait for the window, may take. */
+export const STEP_TIMEOUT_MS = Number(process.env.WEBDRIVER_STEP_TIMEOUT_MS ?? 30_000);
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/** One WebDriver call; rejects with the driver's error, or when it does not answer in time. */
+export async function wd(method, path, body) {
+  const res = await fetch(`${WEBDRIVER}${path}`, {
+    method,
+    headers: body === undefined ? {} : { 'content-type': 'application/json' },
+    body: body === undefined ? undefined : JSON.stringify(body),
+    // A call that never answers (a page that never finishes loading) fails the step
+    // instead of hanging the test.
+    signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+  }).catch((e) => {
+    throw new Error(`${method} ${path}: ${e.name === 'TimeoutError' ? `no answer in ${STEP_TIMEOUT_MS} ms` : e.message}`);
+  });
+  const text = await res.text();
+  let json;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    throw new Error(`${method} ${path}: HTTP ${res.status}, not JSON: ${text.slice(0, 300)}`);
+  }
+  if (!res.ok || (json.value && json.value.error)) {
+    const v = json.value ?? {};
+    const err = new Error(`${method} ${path}: ${v.error ?? res.status}: ${v.message ?? text.slice(0, 300)}`);
+    err.webdriverError = v.error;
+    throw err;
+  }
+  return json.value;
+}
+
+/** Poll `probe` until it returns a truthy value; fail with `what` after the deadline. */
+export async function waitFor(what, probe, timeoutMs = STEP_TIMEOUT_MS) {
+  const deadline = Date.now() + timeoutMs;
+  let lastError;
+  for (;;) {
+    try {
+      const value = await probe();
+      if (value) return value;
+    } catch (e) {
+      lastError = e;
+    }
+    if (Date.now() > deadline) {
+      const cause = lastError ? ` (last error: ${lastError.message})` : '';
+      throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
+    }
+    await sleep(150);
+  }
+}
+
+/** The element calls of session `id`. */
+export function session(id) {
+  const base = `/session/${id}`;
+  const s = {
+    findAll: async (css) =>
+      (await wd('POST', `${base}/elements`, { using: 'css selector', value: css })).map((e) => e[ELEMENT]),
+    find: async (css) => (await s.findAll(css))[0] ?? null,
+    findIn: async (el, css) =>
+      (await wd('POST', `${base}/element/${el}/element`, { using: 'css selector', value: css }))[ELEMENT],
+    text: (el) => wd('GET', `${base}/element/${el}/text`),
+    attr: (el, name) => wd('GET', `${base}/element/${el}/attribute/${encodeURIComponent(name)}`),
+    click: (el) => wd('POST', `${base}/element/${el}/click`, {}),
+    type: (el, text) => wd('POST', `${base}/element/${el}/value`, { text }),
+    source: () => wd('GET', `${base}/source`),
+    run: (script) => wd('POST', `${base}/execute/sync`, { script, args: [] }),
+    screenshot: () => wd('GET', `${base}/screenshot`),
+    /** Wait until an element matching `css` exists (and `accept(text)` holds, if given). */
+    waitElement: (what, css, accept) =>
+      waitFor(what, async () => {
+        for (const el of await s.findAll(css)) {
+          if (!accept || accept(await s.text(el))) return el;
+        }
+        return null;
+      }),
+  };
+  return s;
+}
