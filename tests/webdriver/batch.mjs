@@ -19,7 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 
-import { STEP_TIMEOUT_MS, session, sleep, waitFor, wd } from './driver.mjs';
+import { STEP_TIMEOUT_MS, endSession, pageSource, session, sleep, waitFor, wd } from './driver.mjs';
 import { shootScreen } from './xvfb-shot.mjs';
 
 const APP = process.env.KEYDESK_APP;
@@ -209,19 +209,13 @@ async function main() {
   } catch (e) {
     failed = true;
     try {
-      // No PIN in the log: a PIN on screen (the letter, the PIN card) is masked.
-      const source = (await s.source()).replace(/(<strong[^>]*>)\s*\d{4,}\s*(<\/strong>)/g, '$1[PIN]$2');
-      process.stderr.write(`\n----- page source -----\n${source}\n----- end page source -----\n`);
+      process.stderr.write(`\n----- page source -----\n${await pageSource(s)}\n----- end page source -----\n`);
     } catch (sourceError) {
       process.stderr.write(`(could not read the page source: ${sourceError.message})\n`);
     }
     throw e;
   } finally {
-    try {
-      await wd('DELETE', `/session/${id}`);
-    } catch (e) {
-      if (!failed) throw e;
-    }
+    await endSession(id, failed);
     sim.kill();
   }
 }

@@ -82,3 +82,18 @@ export function session(id) {
   };
   return s;
 }
+
+/** The page source for a failure's log, every PIN on screen (letter, PIN card) masked. */
+export async function pageSource(s) {
+  return (await s.source()).replace(/(<strong[^>]*>)\s*\d{4,}\s*(<\/strong>)/g, '$1[PIN]$2');
+}
+
+/** Ends session `id`; after a failure, a session that cannot be ended is only reported. */
+export async function endSession(id, failed) {
+  try {
+    await wd('DELETE', `/session/${id}`);
+  } catch (e) {
+    if (!failed) throw e;
+    process.stderr.write(`(could not delete the session: ${e.message})\n`);
+  }
+}

@@ -13,7 +13,7 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 
-import { WEBDRIVER, session, waitFor, wd } from './driver.mjs';
+import { WEBDRIVER, endSession, pageSource, session, waitFor, wd } from './driver.mjs';
 
 const APP = process.env.KEYDESK_APP;
 const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
@@ -92,7 +92,7 @@ async function main() {
   } catch (e) {
     failed = true;
     try {
-      process.stderr.write(`\n----- page source -----\n${await s.source()}\n----- end page source -----\n`);
+      process.stderr.write(`\n----- page source -----\n${await pageSource(s)}\n----- end page source -----\n`);
       // A blank page usually means the UI's entry module threw: importing it again
       // rejects with the same error, which the page itself never shows.
       const why = await wd('POST', `/session/${id}/execute/async`, {
@@ -109,12 +109,7 @@ async function main() {
     }
     throw e;
   } finally {
-    try {
-      await wd('DELETE', `/session/${id}`);
-    } catch (e) {
-      if (!failed) throw e;
-      process.stderr.write(`(could not delete the session: ${e.message})\n`);
-    }
+    await endSession(id, failed);
   }
 }
 
