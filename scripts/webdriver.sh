@@ -17,13 +17,19 @@ kill_tree() {
   for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
   kill "$1" 2>/dev/null || true
 }
-cleanup() { for p in "${PIDS[@]}"; do kill_tree "$p"; done; wait 2>/dev/null || true; }
+TMPDIRS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill_tree "$p"; done
+  wait 2>/dev/null || true
+  for d in "${TMPDIRS[@]}"; do rm -rf "$d"; done
+}
 trap cleanup EXIT
 
 if [ -z "${DISPLAY:-}" ]; then
   for n in $(seq 90 110); do [ -e "/tmp/.X11-unix/X$n" ] || { DISPLAY_NUM=$n; break; }; done
   # -fbdir: the screen as a file, for batch.mjs's screenshots (tests/webdriver/xvfb-shot.mjs).
   FBDIR="$(mktemp -d)"
+  TMPDIRS+=("$FBDIR")
   Xvfb ":$DISPLAY_NUM" -screen 0 1400x900x24 -fbdir "$FBDIR" -nolisten tcp >target/xvfb.log 2>&1 &
   PIDS+=($!)
   export XVFB_SCREEN="$FBDIR/Xvfb_screen0"
@@ -39,6 +45,7 @@ export BROWSER="$PWD/tests/webdriver/sim-browser.mjs"
 # Private data and config folders: the demo journal and the app's keydesk.json (which
 # remembers a picked group) live there, and nothing of the user's is touched.
 export XDG_DATA_HOME="$(mktemp -d)" XDG_CONFIG_HOME="$(mktemp -d)"
+TMPDIRS+=("$XDG_DATA_HOME" "$XDG_CONFIG_HOME")
 
 # Free ports: another desk's WebDriver test may hold 4444/4445 on this machine.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }

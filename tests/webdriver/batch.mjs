@@ -14,7 +14,7 @@
 // framebuffer file: screenshots are read from it, see xvfb-shot.mjs; without it WebDriver's
 // own screenshot is tried). Node 20, no dependencies.
 import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
@@ -217,6 +217,7 @@ async function main() {
   } finally {
     await endSession(id, failed);
     sim.kill();
+    await rm(dataDir, { recursive: true, force: true });
   }
 }
 
