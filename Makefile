@@ -103,9 +103,11 @@ bindings-fresh:
 	    git status --porcelain -- ui/src/bindings; \
 	    echo "ui/src/bindings is stale: commit the regenerated files"; exit 1; fi; fi
 
+# tests/webdriver/provision.mjs (demo mode) and batch.mjs (not in demo mode, against
+# `keydesk-cli sim`, browser sign-in, a batch over two simulated keys).
 webdriver:
-	$(CARGO) build -p keydesk --features demo --locked
-	timeout 600 scripts/webdriver.sh $(CARGO_TARGET_DIR)/debug/keydesk
+	$(CARGO) build -p keydesk --features demo -p keydesk-cli --locked
+	timeout 600 scripts/webdriver.sh $(CARGO_TARGET_DIR)/debug/keydesk $(CARGO_TARGET_DIR)/debug/keydesk-cli
 
 ## The benchmarks (bench/run.py): release builds against `keydesk-cli sim`, criterion
 ## micro-benchmarks, figures written to docs/BENCHMARKS.md. Under 10 minutes.

@@ -1,35 +1,82 @@
 #!/usr/bin/env bash
-# Runs the WebDriver test: the real app in demo mode under Xvfb, driven through
-# tauri-driver + WebKitWebDriver by tests/webdriver/provision.mjs (provisioning, then the
-# lost-key flow). Every process it starts is stopped on exit.
-# Usage: scripts/webdriver.sh PATH_TO_KEYDESK_BINARY
+# Runs the WebDriver tests under Xvfb, driven through tauri-driver + WebKitWebDriver:
+# tests/webdriver/provision.mjs (the app in demo mode: one user, the letter PDF, then the
+# lost-key flow) and, given the command
+# line too, tests/webdriver/batch.mjs (the app NOT in demo mode against `keydesk-cli sim`,
+# signed in from its options, a batch over --soft-keys 2). Every process it starts is
+# stopped on exit. Usage: scripts/webdriver.sh PATH_TO_KEYDESK [PATH_TO_KEYDESK_CLI]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP="$(realpath "$1")"
+CLI="${2:+$(realpath "$2")}"
 mkdir -p target
 PIDS=()
-cleanup() { for p in "${PIDS[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+# A process and everything it started (tauri-driver starts WebKitWebDriver, which starts
+# the app; batch.mjs starts `keydesk-cli sim`), children first, by process id.
+kill_tree() {
+  local child
+  for child in $(pgrep -P "$1" 2>/dev/null); do kill_tree "$child"; done
+  kill "$1" 2>/dev/null || true
+}
+TMPDIRS=()
+cleanup() {
+  for p in "${PIDS[@]}"; do kill_tree "$p"; done
+  wait 2>/dev/null || true
+  for d in "${TMPDIRS[@]}"; do rm -rf "$d"; done
+}
 trap cleanup EXIT
 
 if [ -z "${DISPLAY:-}" ]; then
   for n in $(seq 90 110); do [ -e "/tmp/.X11-unix/X$n" ] || { DISPLAY_NUM=$n; break; }; done
-  Xvfb ":$DISPLAY_NUM" -screen 0 1400x900x24 -nolisten tcp >target/xvfb.log 2>&1 &
+  # -fbdir: the screen as a file, for batch.mjs's screenshots (tests/webdriver/xvfb-shot.mjs).
+  FBDIR="$(mktemp -d)"
+  TMPDIRS+=("$FBDIR")
+  Xvfb ":$DISPLAY_NUM" -screen 0 1400x900x24 -fbdir "$FBDIR" -nolisten tcp >target/xvfb.log 2>&1 &
   PIDS+=($!)
+  export XVFB_SCREEN="$FBDIR/Xvfb_screen0"
   export DISPLAY=":$DISPLAY_NUM"
   for _ in $(seq 50); do [ -e "/tmp/.X11-unix/X$DISPLAY_NUM" ] && break; sleep 0.1; done
 fi
 
 # Software rendering under Xvfb: without these WebKitGTK may snapshot a stale frame.
 export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1
-PORT=${WEBDRIVER_PORT:-4444}
-# A private data folder: the demo journal lives there, and nothing of the user's is touched.
-export XDG_DATA_HOME="$(mktemp -d)"
-tauri-driver --port "$PORT" --native-driver "$(command -v WebKitWebDriver)" >target/tauri-driver.log 2>&1 &
-PIDS+=($!)
-for _ in $(seq 100); do
-  curl -fsS "http://127.0.0.1:$PORT/status" >/dev/null 2>&1 && break; sleep 0.1
-done
+# batch.mjs's browser sign-in: the app inherits tauri-driver's environment and hands the
+# sign-in page to $BROWSER, a script that completes the simulator's page over HTTP.
+export BROWSER="$PWD/tests/webdriver/sim-browser.mjs"
+# Private data and config folders: the demo journal and the app's keydesk.json (which
+# remembers a picked group) live there, and nothing of the user's is touched.
+export XDG_DATA_HOME="$(mktemp -d)" XDG_CONFIG_HOME="$(mktemp -d)"
+TMPDIRS+=("$XDG_DATA_HOME" "$XDG_CONFIG_HOME")
 
-KEYDESK_APP="$APP" KEYDESK_APP_LOG=target/tauri-driver.log WEBDRIVER_URL="http://127.0.0.1:$PORT" SCREENSHOT_DIR=target \
-  timeout 240 node tests/webdriver/provision.mjs
-echo "webdriver: passed (screenshots: target/webdriver-provision.png, target/webdriver-letter-pdf.png, target/webdriver-connection.png, target/webdriver-lost.png)"
+# Free ports: another desk's WebDriver test may hold 4444/4445 on this machine.
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# run_test NAME TIMEOUT SCRIPT: the script against a tauri-driver of its own (its log is the
+# app's: target/tauri-driver-NAME.log), stopped afterwards with everything it started.
+run_test() {
+  local name=$1 limit=$2 script=$3 port native driver test
+  port=$(free_port)
+  native=$(free_port)
+  tauri-driver --port "$port" --native-port "$native" --native-driver "$(command -v WebKitWebDriver)" \
+    >"target/tauri-driver-$name.log" 2>&1 &
+  driver=$!
+  PIDS+=("$driver")
+  for _ in $(seq 100); do
+    curl -fsS "http://127.0.0.1:$port/status" >/dev/null 2>&1 && break; sleep 0.1
+  done
+  KEYDESK_APP="$APP" KEYDESK_CLI="$CLI" KEYDESK_APP_LOG="target/tauri-driver-$name.log" WEBDRIVER_URL="http://127.0.0.1:$port" SCREENSHOT_DIR=target \
+    timeout "$limit" node "$script" &
+  test=$!
+  PIDS+=("$test")
+  local rc=0
+  wait "$test" || rc=$?
+  kill_tree "$driver"
+  if [ "$rc" -ne 0 ]; then echo "webdriver: $name FAILED (exit $rc; app log: target/tauri-driver-$name.log)"; exit "$rc"; fi
+}
+
+run_test demo 240 tests/webdriver/provision.mjs
+echo "webdriver: demo passed (screenshots: target/webdriver-provision.png, target/webdriver-letter-pdf.png, target/webdriver-connection.png, target/webdriver-lost.png)"
+if [ -n "$CLI" ]; then
+  run_test batch 300 tests/webdriver/batch.mjs
+  echo "webdriver: batch passed (screenshots: target/webdriver-batch-*.png)"
+fi

@@ -4,7 +4,7 @@
 
 use std::path::{Path, PathBuf};
 
-use keydesk_ipc::{Connection, DeskSettings};
+use keydesk_ipc::{Connection, DeskSettings, GroupChoice};
 use serde::{Deserialize, Serialize};
 
 /// The file's name in the config folder.
@@ -18,6 +18,17 @@ pub struct ConfigFile {
     pub connection: Option<Connection>,
     /// The desk's settings.
     pub settings: DeskSettings,
+    /// The group the operator picked by search (id, name, size), used while the
+    /// connection names that group.
+    pub group: Option<GroupChoice>,
+}
+
+/// Reads the file in `dir`, lets `change` edit it and writes it back (a missing file is
+/// the defaults).
+pub fn update(dir: &Path, change: impl FnOnce(&mut ConfigFile)) -> Result<(), String> {
+    let mut file = load(dir)?;
+    change(&mut file);
+    save(dir, &file)
 }
 
 /// The file in `dir`.
@@ -70,6 +81,11 @@ mod tests {
                 idle_lock_minutes: 3,
                 ..DeskSettings::default()
             },
+            group: Some(GroupChoice {
+                id: "4f0c5a3e-0000-4000-8000-000000000001".into(),
+                display_name: "FIDO".into(),
+                member_count: Some(5),
+            }),
         };
         save(&dir, &config).unwrap();
         assert_eq!(load(&dir).unwrap(), config);

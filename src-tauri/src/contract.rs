@@ -120,7 +120,9 @@ mod tests {
         let source = [
             include_str!("commands/mod.rs"),
             include_str!("commands/attention.rs"),
+            include_str!("commands/batch.rs"),
             include_str!("commands/connection.rs"),
+            include_str!("commands/group.rs"),
             include_str!("commands/history.rs"),
             include_str!("commands/inventory.rs"),
             include_str!("commands/queue.rs"),

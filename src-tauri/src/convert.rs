@@ -40,6 +40,21 @@ pub fn key_view(key: &SoftKey) -> KeyView {
     }
 }
 
+/// The key tray's view of a plugged security key, from what the device watcher read.
+pub fn hid_key(identity: &keydesk_fido::hid::DeviceIdentity) -> KeyView {
+    KeyView {
+        id: identity.path.clone(),
+        model: identity.product.clone(),
+        serial: identity.serial.clone(),
+        aaguid: identity
+            .aaguid
+            .map(|a| keydesk_fido::aaguid_text(&a))
+            .unwrap_or_default(),
+        simulated: false,
+        awaiting_touch: false,
+    }
+}
+
 /// The view of a key in the rack, if it is still there.
 pub fn rack_key(rack: &SoftRack, id: &str) -> Option<KeyView> {
     rack.key(id).map(|k| key_view(&k))

@@ -23,17 +23,10 @@ pub use left_out::Demo;
 mod left_out {
     use std::sync::Arc;
 
-    use keydesk_fido::rack::SoftRack;
-
     /// Without the `demo` feature there is no demo: no value of this type exists.
     pub enum Demo {}
 
     impl Demo {
-        /// The simulated keys (never called: no `Demo` exists in this build).
-        pub fn rack(&self) -> &Arc<SoftRack> {
-            match *self {}
-        }
-
         /// Plugs a new simulated key (never called: no `Demo` exists in this build).
         pub fn plug(&self) -> Arc<keydesk_fido::soft::SoftKey> {
             match *self {}

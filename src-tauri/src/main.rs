@@ -14,7 +14,9 @@ mod contract;
 mod convert;
 mod demo;
 mod desk_settings;
+mod launch;
 mod signin;
+mod sim_keys;
 mod state;
 mod window;
 
@@ -22,14 +24,19 @@ use contract::handler;
 
 fn main() {
     keydesk_engine::logging::init();
-    if std::env::args().any(|a| a == "--version" || a == "-V") {
+    // `--help`, `--version` and usage errors are answered before any window opens.
+    let launch = <launch::Launch as clap::Parser>::parse();
+    if launch.version {
         println!("{}", version());
         return;
     }
-    let demo = std::env::args().any(|a| a == "--demo");
     #[cfg(not(feature = "demo"))]
-    if demo {
+    if launch.demo {
         eprintln!("keydesk: {}.", demo::NOT_BUILT_IN);
+        std::process::exit(2);
+    }
+    if let Err(message) = launch.check() {
+        eprintln!("keydesk: {message}.");
         std::process::exit(2);
     }
     if let Err(message) = check_display() {
@@ -39,7 +46,7 @@ fn main() {
     let result = tauri::Builder::default()
         .setup(move |app| {
             // A start-up failure (another KeyDesk on the data folder) is shown in the window.
-            let started = tauri::async_runtime::block_on(state::AppState::start(app, demo))
+            let started = tauri::async_runtime::block_on(state::AppState::start(app, &launch))
                 .map_err(|e| {
                     tracing::error!(error = %e, "KeyDesk could not start");
                     convert::start_error(e.as_ref())

@@ -4,11 +4,13 @@
 
 use std::sync::Arc;
 
+use keydesk_graph::GraphClient;
 use keydesk_graph::{
     ApiVersion, BrowserOpener, ClientCertificate, Cloud, Credentials, DeviceCodeInfo, GraphConfig,
-    GraphError, KeyringStore, MemoryStore, Secret, SecretKey, SecretStore, SystemBrowser,
+    GraphError, KeyringStore, MemoryStore, Secret, SecretKey, SecretStore,
 };
 use keydesk_ipc::{CloudName, Connection, DeskSettings, SignInEvent, SignInMode};
+use keydesk_options::{Global, Prompts};
 use tauri::ipc::Channel;
 use url::Url;
 use zeroize::Zeroizing;
@@ -34,10 +36,7 @@ pub fn graph_config(connection: &Connection, settings: &DeskSettings) -> GraphCo
 
 /// Who the header says is signed in: the operator (a person's sign-in), or the app by its
 /// client id (app-only sign-in, where the "operator" Graph names is the app itself).
-pub fn signed_in_label(
-    graph: &keydesk_graph::GraphClient,
-    operator: Option<&str>,
-) -> Option<String> {
+pub fn signed_in_label(graph: &GraphClient, operator: Option<&str>) -> Option<String> {
     if graph.credentials().is_app_only() {
         Some(format!("app {}", graph.config().client_id.trim()))
     } else {
@@ -134,25 +133,55 @@ impl BrowserOpener for WindowBrowser {
         let _ = self.0.send(SignInEvent::BrowserOpened {
             url: url.to_string(),
         });
-        let browser = std::env::var("BROWSER").unwrap_or_default();
-        // `$BROWSER` may list several commands separated by ':'; the first is used.
-        let mut words = browser
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .split_whitespace();
-        match words.next() {
-            Some(program) => std::process::Command::new(program)
-                .args(words)
-                .arg(url.as_str())
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::null())
-                .spawn()
-                .map(drop)
-                .map_err(|e| format!("cannot start $BROWSER ({program}): {e}")),
-            None => SystemBrowser.open(url),
-        }
+        keydesk_options::open_in_browser(url)
     }
+}
+
+/// Opens the sign-in page of a sign-in started from the command line's options, before
+/// the window exists: the URL is logged too, to open by hand.
+struct StartBrowser;
+
+impl BrowserOpener for StartBrowser {
+    fn open(&self, url: &Url) -> Result<(), String> {
+        tracing::info!(%url, "sign-in: opening the sign-in page");
+        keydesk_options::open_in_browser(url)
+    }
+}
+
+/// Signs in at start with the command line's options (`keydesk --tenant … --client-id
+/// …`): a client secret from `KEYDESK_CLIENT_SECRET` or the keyring, a certificate, or a
+/// person in the browser (`$BROWSER`) or with a device code (on stderr). Returns the
+/// client and who signed in; the error is a sentence for the log (the window then opens
+/// on the connection filled in from the options).
+pub async fn at_start(
+    global: &Global,
+    settings: &DeskSettings,
+) -> Result<(GraphClient, Option<String>), String> {
+    let graph = start_client(global, settings).await?;
+    let operator =
+        keydesk_engine::station::operator_name(&graph, Some(&keydesk_engine::station::os_user()))
+            .await;
+    Ok((graph, operator))
+}
+
+async fn start_client(global: &Global, settings: &DeskSettings) -> Result<GraphClient, String> {
+    let mut config = global.graph_config().map_err(|e| e.to_string())?;
+    config.max_concurrency = usize::from(settings.concurrency.max(1));
+    let prompts = Prompts {
+        device_code: Arc::new(|info: &DeviceCodeInfo| {
+            eprintln!(
+                "sign-in: open {} and enter the code {}",
+                info.verification_uri, info.user_code
+            );
+        }),
+        browser: Arc::new(StartBrowser),
+    };
+    let credentials = global
+        .credentials(&config, &prompts, Arc::new(KeyringStore::new()), false)
+        .map_err(|e| e.to_string())?;
+    let graph = GraphClient::new(config, credentials).map_err(|e| e.to_string())?;
+    graph.sign_in().await.map_err(|e| e.to_string())?;
+    Ok(graph)
 }
 
 /// The cloud as the header names it.

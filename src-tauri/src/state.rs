@@ -5,16 +5,20 @@
 use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
 
+use std::sync::Arc;
+
 use keydesk_core::DirectoryUser;
-use keydesk_engine::keys::RackKeys;
+use keydesk_engine::keys::KeySource;
 #[cfg(feature = "demo")]
 use keydesk_engine::station::{self, StationFiles};
 use keydesk_engine::station::{os_user, Station};
+use keydesk_fido::rack::SoftRack;
 use keydesk_graph::GraphClient;
-use keydesk_ipc::{AppInfo, Connection, DeskSettings, IpcError};
+use keydesk_ipc::{AppInfo, Connection, DeskSettings, GroupChoice, IpcError};
 use tauri::Manager;
 
 use crate::demo::Demo;
+use crate::launch::Launch;
 
 /// What the commands get: the started app, or the start-up error the window shows in its
 /// place (every command answers with it).
@@ -51,10 +55,17 @@ pub struct AppState {
     pub data_dir: PathBuf,
     /// Who is at the desk, for the inventory and the audit log.
     pub operator: RwLock<String>,
-    /// Demo mode's simulator and keys.
+    /// Demo mode's simulator.
     pub demo: Option<Demo>,
-    /// Where provisioning takes keys from.
-    pub keys: Option<RackKeys>,
+    /// Simulated keys (demo mode, `--soft-keys`): the key panel plugs, touches, pulls.
+    pub rack: Option<Arc<SoftRack>>,
+    /// Where provisioning takes keys from: simulated keys, or the plugged security keys.
+    pub keys: Option<Box<dyn KeySource>>,
+    /// Wakes a running batch to stop taking new users (`batch_stop`).
+    pub batch_stop: std::sync::atomic::AtomicBool,
+    /// The group picked by search (its id: a name may be ambiguous), while the connection
+    /// still names it; `None` reads the connection's group by name or id.
+    pub group_pick: RwLock<Option<GroupChoice>>,
     /// The queue as last loaded.
     pub users: Mutex<Vec<DirectoryUser>>,
     /// The user being provisioned now, if any (one at a time in the window).
@@ -70,24 +81,47 @@ impl AppState {
     /// KeyDesk uses the data folder, before anything in it is opened or removed.
     pub async fn start(
         app: &tauri::App,
-        demo: bool,
+        launch: &Launch,
     ) -> Result<AppState, Box<dyn std::error::Error>> {
-        let data_dir = app.path().app_data_dir()?;
+        let data_dir = match &launch.global.data_dir {
+            Some(dir) => dir.clone(),
+            None => app.path().app_data_dir()?,
+        };
         std::fs::create_dir_all(&data_dir)?;
-        if demo {
+        if launch.demo {
             return Self::start_demo(&data_dir).await;
         }
         let station = Station::open(&data_dir)?;
         let config_dir = app.path().app_config_dir()?;
         let saved = crate::config::load(&config_dir)?;
-        let group = saved
+        let saved_group = saved
             .connection
             .as_ref()
             .map(|c| c.group.clone())
             .unwrap_or_default();
-        Ok(AppState {
+        // The command line's tenant and app replace the saved connection for this run.
+        let connection = launch.connection(&saved_group).or(saved.connection);
+        // The group picked last time, unless this run names another (`--group`).
+        let group_pick = saved.group.filter(|g| {
+            connection
+                .as_ref()
+                .is_some_and(|c| c.group == g.display_name)
+        });
+        let group = connection
+            .as_ref()
+            .map(|c| c.group.clone())
+            .unwrap_or_default();
+        let (rack, keys) = match launch.soft_keys {
+            Some(n) => {
+                let (rack, keys) = crate::sim_keys::soft_keys(n);
+                (Some(rack), keys)
+            }
+            None => (None, crate::sim_keys::hardware_keys()),
+        };
+        let state = AppState {
             info: RwLock::new(AppInfo {
                 demo: false,
+                simulated_keys: rack.is_some(),
                 tenant: "not signed in".into(),
                 group,
                 signed_in: false,
@@ -97,17 +131,31 @@ impl AppState {
             }),
             graph: RwLock::default(),
             config_dir: Some(config_dir),
-            connection: RwLock::new(saved.connection),
+            connection: RwLock::new(connection.clone()),
             settings: RwLock::new(saved.settings),
             operator: RwLock::new(os_user()),
             station,
             data_dir,
             demo: None,
-            keys: None,
+            rack,
+            keys: Some(keys),
+            group_pick: RwLock::new(group_pick),
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
-        })
+            batch_stop: std::sync::atomic::AtomicBool::new(false),
+        };
+        if let Some(connection) = connection.filter(|_| launch.global.tenant.is_some()) {
+            match crate::signin::at_start(&launch.global, &state.settings()).await {
+                Ok((graph, operator)) => {
+                    state.signed_in_as(&connection, graph, operator);
+                }
+                Err(e) => {
+                    tracing::warn!(error = %e, "cannot sign in with the command line's options")
+                }
+            }
+        }
+        Ok(state)
     }
 
     /// Demo mode: the demo's own files in the data folder, new at every start (a demo
@@ -122,7 +170,9 @@ impl AppState {
         let operator = station::operator_name(&graph, None)
             .await
             .unwrap_or_else(|| "demo operator".into());
-        let keys = RackKeys::new(std::sync::Arc::clone(demo.rack()));
+        let rack = Arc::clone(demo.rack());
+        let keys: Box<dyn KeySource> =
+            Box::new(keydesk_engine::keys::RackKeys::new(Arc::clone(&rack)));
         let connection = Connection {
             tenant: demo.sim.config().tenant.clone(),
             group: demo.sim.config().group.clone(),
@@ -133,6 +183,7 @@ impl AppState {
         Ok(AppState {
             info: RwLock::new(AppInfo {
                 demo: true,
+                simulated_keys: true,
                 tenant: connection.tenant.clone(),
                 group: connection.group.clone(),
                 signed_in: true,
@@ -148,11 +199,35 @@ impl AppState {
             station,
             data_dir: data_dir.to_path_buf(),
             demo: Some(demo),
+            rack: Some(rack),
             keys: Some(keys),
+            group_pick: RwLock::default(),
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
+            batch_stop: std::sync::atomic::AtomicBool::new(false),
         })
+    }
+
+    /// Keeps the signed-in client and updates the header facts.
+    pub fn signed_in_as(
+        &self,
+        connection: &Connection,
+        graph: GraphClient,
+        operator: Option<String>,
+    ) -> AppInfo {
+        let mut info = self.info.write().unwrap_or_else(|p| p.into_inner());
+        info.tenant = connection.tenant.clone();
+        info.group = connection.group.clone();
+        info.signed_in = true;
+        info.operator = crate::signin::signed_in_label(&graph, operator.as_deref());
+        info.cloud = crate::signin::cloud_label(graph.config());
+        info.api_version = graph.config().api.segment().to_owned();
+        if let Some(op) = operator {
+            *self.operator.write().unwrap_or_else(|p| p.into_inner()) = op;
+        }
+        *self.graph.write().unwrap_or_else(|p| p.into_inner()) = Some(graph);
+        info.clone()
     }
 
     /// Graph, when signed in.

@@ -1,20 +1,33 @@
-// The W3C WebDriver client the WebDriver tests share: requests, polling, and a session
-// with the few element commands they use. Node 20, no dependencies.
+// The W3C WebDriver client the WebDriver tests share (tauri-driver in front of
+// WebKitWebDriver): requests and waits with a deadline each, and a session with the few
+// element commands they use. Node 20, no dependencies.
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { shootScreen } from './xvfb-shot.mjs';
 
 export const WEBDRIVER = (process.env.WEBDRIVER_URL ?? 'http://127.0.0.1:4444').replace(/\/$/, '');
-const STEP_TIMEOUT_MS = Number(process.env.WEBDRIVER_STEP_TIMEOUT_MS ?? 20_000);
-const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+export const ELEMENT = 'element-6066-11e4-a52e-4f735466cecf';
+/** How long one WebDriver call, or one wait for the window, may take. */
+export const STEP_TIMEOUT_MS = Number(process.env.WEBDRIVER_STEP_TIMEOUT_MS ?? 30_000);
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 export const log = (...args) => console.log(`[webdriver ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
-/** One WebDriver request; rejects with the driver's error. */
+/** A CSS attribute selector's value, quoted. */
+export const quoted = (value) => `"${value.replace(/["\\]/g, '\\$&')}"`;
+
+/** One WebDriver call; rejects with the driver's error, or when it does not answer in time. */
 export async function wd(method, path, body) {
   const res = await fetch(`${WEBDRIVER}${path}`, {
     method,
     headers: body === undefined ? {} : { 'content-type': 'application/json' },
     body: body === undefined ? undefined : JSON.stringify(body),
+    // A call that never answers (a page that never finishes loading) fails the step
+    // instead of hanging the test.
+    signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+  }).catch((e) => {
+    throw new Error(`${method} ${path}: ${e.name === 'TimeoutError' ? `no answer in ${STEP_TIMEOUT_MS} ms` : e.message}`);
   });
   const text = await res.text();
   let json;
@@ -32,8 +45,6 @@ export async function wd(method, path, body) {
   return json.value;
 }
 
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-
 /** Poll `probe` until it returns a truthy value; fail with `what` after the deadline. */
 export async function waitFor(what, probe, timeoutMs = STEP_TIMEOUT_MS) {
   const deadline = Date.now() + timeoutMs;
@@ -49,30 +60,33 @@ export async function waitFor(what, probe, timeoutMs = STEP_TIMEOUT_MS) {
       const cause = lastError ? ` (last error: ${lastError.message})` : '';
       throw new Error(`Timed out after ${timeoutMs} ms waiting for ${what}${cause}`);
     }
-    await sleep(200);
+    await sleep(150);
   }
 }
 
-/** A CSS attribute selector's value, quoted. */
-export const quoted = (value) => `"${value.replace(/["\\]/g, '\\$&')}"`;
-
-/** The element commands of session `id`; screenshots go to `shotDir`. */
-export function session(id, shotDir) {
+/** The element calls of session `id`; screenshots go to `shotDir`. */
+export function session(id, shotDir = 'target') {
   const base = `/session/${id}`;
   const s = {
     id,
     findAll: async (css) =>
       (await wd('POST', `${base}/elements`, { using: 'css selector', value: css })).map((e) => e[ELEMENT]),
     find: async (css) => (await s.findAll(css))[0] ?? null,
+    findIn: async (el, css) =>
+      (await wd('POST', `${base}/element/${el}/element`, { using: 'css selector', value: css }))[ELEMENT],
     text: (el) => wd('GET', `${base}/element/${el}/text`),
     attr: (el, name) => wd('GET', `${base}/element/${el}/attribute/${encodeURIComponent(name)}`),
     click: (el) => wd('POST', `${base}/element/${el}/click`, {}),
     type: (el, text) => wd('POST', `${base}/element/${el}/value`, { text }),
     source: () => wd('GET', `${base}/source`),
+    run: (script) => wd('POST', `${base}/execute/sync`, { script, args: [] }),
     screenshot: () => wd('GET', `${base}/screenshot`),
+    /** The screen as `shotDir/name`: Xvfb's framebuffer when the script knows it (an idle
+     * page under Xvfb never answers GET /screenshot), else the driver's screenshot. */
     shot: async (name) => {
       const file = join(shotDir, name);
-      await writeFile(file, Buffer.from(await s.screenshot(), 'base64'));
+      if (process.env.XVFB_SCREEN) await shootScreen(process.env.XVFB_SCREEN, file);
+      else await writeFile(file, Buffer.from(await s.screenshot(), 'base64'));
       log(`screenshot: ${file}`);
     },
     /** Wait until an element matching `css` exists (and `accept(text)` holds, if given). */
@@ -91,4 +105,19 @@ export function session(id, shotDir) {
       }),
   };
   return s;
+}
+
+/** The page source for a failure's log, every PIN on screen (letter, PIN card) masked. */
+export async function pageSource(s) {
+  return (await s.source()).replace(/(<strong[^>]*>)\s*\d{4,}\s*(<\/strong>)/g, '$1[PIN]$2');
+}
+
+/** Ends session `id`; after a failure, a session that cannot be ended is only reported. */
+export async function endSession(id, failed) {
+  try {
+    await wd('DELETE', `/session/${id}`);
+  } catch (e) {
+    if (!failed) throw e;
+    process.stderr.write(`(could not delete the session: ${e.message})\n`);
+  }
 }

@@ -13,10 +13,9 @@
 // dumps the page source to stderr.
 import { execFileSync } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { log, quoted, session, waitFor, WEBDRIVER, wd } from './driver.mjs';
+import { endSession, log, pageSource, quoted, session, sleep, waitFor, WEBDRIVER, wd } from './driver.mjs';
 import { lostKey } from './lost-key.mjs';
 
-const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const APP = process.env.KEYDESK_APP;
 const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
@@ -125,7 +124,7 @@ async function main() {
   } catch (e) {
     failed = true;
     try {
-      process.stderr.write(`\n----- page source -----\n${await s.source()}\n----- end page source -----\n`);
+      process.stderr.write(`\n----- page source -----\n${await pageSource(s)}\n----- end page source -----\n`);
       // A blank page usually means the UI's entry module threw, which the page never
       // shows. WebKit resolves a second import of the same URL although its evaluation
       // threw, so the module is evaluated afresh under another URL to hear the error.
@@ -144,12 +143,7 @@ async function main() {
     }
     throw e;
   } finally {
-    try {
-      await wd('DELETE', `/session/${id}`);
-    } catch (e) {
-      if (!failed) throw e;
-      process.stderr.write(`(could not delete the session: ${e.message})\n`);
-    }
+    await endSession(id, failed);
   }
 }
 

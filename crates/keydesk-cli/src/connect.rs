@@ -9,7 +9,6 @@ use crate::exit;
 use keydesk_engine::station::Station;
 use keydesk_graph::{
     BrowserOpener, Credentials, DeviceCodeInfo, GraphClient, GraphConfig, GraphError, KeyringStore,
-    SystemBrowser,
 };
 use keydesk_options::{Global, Prompts};
 use url::Url;
@@ -81,25 +80,7 @@ struct PrintedBrowser;
 impl BrowserOpener for PrintedBrowser {
     fn open(&self, url: &Url) -> Result<(), String> {
         eprintln!("sign-in: open {url} in a browser");
-        let browser = std::env::var("BROWSER").unwrap_or_default();
-        // `$BROWSER` may list several commands separated by ':'; the first is used.
-        let mut words = browser
-            .split(':')
-            .next()
-            .unwrap_or_default()
-            .split_whitespace();
-        let started = match words.next() {
-            Some(program) => std::process::Command::new(program)
-                .args(words)
-                .arg(url.as_str())
-                .stdin(std::process::Stdio::null())
-                .stdout(std::process::Stdio::null())
-                .spawn()
-                .map(drop)
-                .map_err(|e| format!("cannot start $BROWSER ({program}): {e}")),
-            None => SystemBrowser.open(url),
-        };
-        if let Err(e) = started {
+        if let Err(e) = keydesk_options::open_in_browser(url) {
             eprintln!("sign-in: {e}; open the URL above yourself");
         }
         Ok(())

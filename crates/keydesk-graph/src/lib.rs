@@ -49,6 +49,7 @@ mod signin;
 mod wire;
 
 pub use api::fido2::CHALLENGE_TIMEOUT_MINUTES;
+pub use api::groups::{GroupMatch, GROUP_SEARCH_TOP};
 pub use api::operator::{Operator, OperatorKind};
 pub use api::policy::{
     attestation_required, may_register, Fido2Policy, KeyRestrictions, PasskeyProfile, PolicyRefusal,

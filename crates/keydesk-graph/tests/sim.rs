@@ -359,3 +359,41 @@ async fn a_refused_registration_is_sent_once_and_reported() {
     })
     .await
 }
+
+#[tokio::test]
+async fn a_group_search_shows_every_group_of_a_name_with_its_size() {
+    within(async {
+        let sim = start(SimConfig {
+            users: 5,
+            duplicate_group: true,
+            ..SimConfig::default()
+        })
+        .await;
+        let graph = client(&sim);
+        // A word's start, any case: both groups named "FIDO Provisioning" (5 users and 1),
+        // the nested pilot group and "FIDO Provisioning - Provisioned" (empty).
+        let found = graph.search_groups("fido").await.unwrap();
+        let mut named: Vec<(String, Option<u64>)> = found
+            .iter()
+            .map(|m| (m.group.display_name.clone(), m.member_count))
+            .collect();
+        named.sort();
+        assert_eq!(
+            named,
+            [
+                ("FIDO Provisioning".to_owned(), Some(1)),
+                ("FIDO Provisioning".to_owned(), Some(5)),
+                ("FIDO Provisioning - Pilot".to_owned(), Some(2)),
+                ("FIDO Provisioning - Provisioned".to_owned(), Some(0)),
+            ]
+        );
+        let ids: HashSet<&str> = found.iter().map(|m| m.group.id.as_str()).collect();
+        assert_eq!(ids.len(), 4);
+        assert_eq!(graph.search_groups("provisioning").await.unwrap().len(), 4);
+        // Not a substring search, as in Entra.
+        assert!(graph.search_groups("ovisioning").await.unwrap().is_empty());
+        assert!(graph.search_groups("  ").await.is_err());
+        sim.shutdown().await;
+    })
+    .await
+}

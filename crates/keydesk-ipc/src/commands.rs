@@ -45,6 +45,11 @@ macro_rules! with_commands {
             fn sign_out(forget_secret: bool) -> $crate::AppInfo;
             /// The read-only tenant check for `group`, one verdict per line.
             fn tenant_check(group: String) -> Vec<$crate::CheckLine>;
+            /// Groups whose display name has a word starting with `text`, each with its id and
+            /// size (same-named groups side by side).
+            fn group_search(text: String) -> Vec<$crate::GroupChoice>;
+            /// Makes `group` the queue's group, remembered in the app's settings.
+            fn group_choose(group: $crate::GroupChoice) -> $crate::AppInfo;
             /// The desk's settings (defaults when none are saved).
             fn settings_load() -> $crate::DeskSettings;
             /// Saves the desk's settings; the next job uses them.
@@ -60,6 +65,11 @@ macro_rules! with_commands {
             /// Stops the running job while it waits for a key or for Graph (the UI offers
             /// it only there); the job fails with `cancelled`. Nothing to stop: no-op.
             fn provision_cancel() -> ();
+            /// Works the loaded queue over every plugged key at once, one user per key;
+            /// progress per user arrives on `on_event`. Resolves when the batch ends.
+            fn batch_start(on_event: $crate::Channel<$crate::BatchEvent>) -> ();
+            /// The batch takes no new user; the users in progress are finished.
+            fn batch_stop() -> ();
             /// The operator skips a pending or failed user: the queue marks it Skipped.
             fn queue_skip(user_id: String) -> ();
             /// The operator retries a failed (or skipped) user: the queue marks it Pending.

@@ -130,3 +130,17 @@ pub struct CheckLine {
     /// For a failure: the permission or role to add and where.
     pub fix: Option<String>,
 }
+
+/// A group found by searching display names, for the operator to pick. Names are not
+/// unique in Entra: same-named groups are told apart by id and size.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct GroupChoice {
+    /// Object id.
+    pub id: String,
+    /// Display name.
+    pub display_name: String,
+    /// Its users, nested groups included, when Graph counted them.
+    pub member_count: Option<u32>,
+}

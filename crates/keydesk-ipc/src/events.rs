@@ -61,6 +61,46 @@ pub enum ProvisionEvent {
     Failed(IpcError),
 }
 
+/// Progress of a batch (`batch_start`): each user in progress on its own key, in the
+/// order things happen; several users are in progress at once.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(tag = "event", content = "data", rename_all = "camelCase")]
+#[ts(export)]
+pub enum BatchEvent {
+    /// A step of one user started; its key card shows `message`.
+    #[serde(rename_all = "camelCase")]
+    Step {
+        /// The user.
+        user_id: String,
+        /// The user's display name, for the key card.
+        display_name: String,
+        /// Which step.
+        step: Step,
+        /// What the operator reads on that key's card.
+        message: String,
+    },
+    /// A user was registered: the PIN for the letter, once.
+    Registered(Registered),
+    /// A user ended without a registration (failed, skipped, not eligible).
+    #[serde(rename_all = "camelCase")]
+    Failed {
+        /// The user.
+        user_id: String,
+        /// Why.
+        error: IpcError,
+    },
+    /// No user is in progress any more: the queue is done, or the batch was stopped.
+    #[serde(rename_all = "camelCase")]
+    Finished {
+        /// Users registered in this batch.
+        registered: u32,
+        /// Users that failed or were skipped in this batch.
+        failed: u32,
+        /// *Stop batch* ended it before the queue was done.
+        stopped: bool,
+    },
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -25,10 +25,11 @@ mod views;
 
 pub use commands::{Channel, Command, COMMANDS};
 pub use connection::{
-    CheckLine, CloudName, Connection, ConnectionState, NewSecret, SignInEvent, SignInMode, Verdict,
+    CheckLine, CloudName, Connection, ConnectionState, GroupChoice, NewSecret, SignInEvent,
+    SignInMode, Verdict,
 };
 pub use error::{ErrorKind, IpcError};
-pub use events::{KeyEvent, ProvisionEvent, Step};
+pub use events::{BatchEvent, KeyEvent, ProvisionEvent, Step};
 pub use history::AuditCheck;
 pub use inventory::{InventoryItem, KeyState};
 pub use paper::{PdfBytes, ReportFormat, SavedFile, TapRequest};

@@ -11,6 +11,9 @@ use ts_rs::TS;
 pub struct AppInfo {
     /// Running against the simulated tenant and simulated keys.
     pub demo: bool,
+    /// Simulated keys stand in for hardware (demo mode, `--soft-keys`): the key panel
+    /// plugs, touches and pulls them.
+    pub simulated_keys: bool,
     /// Tenant shown to the operator.
     pub tenant: String,
     /// The group whose users form the queue.

@@ -14,6 +14,7 @@
 //! Known issues: the keyring look-up of a stored client secret is synchronous (the
 //! `keyring` crate's D-Bus call); it happens once, before anything else is running.
 
+mod browser;
 mod error;
 mod global;
 mod session;
@@ -21,6 +22,7 @@ mod signin;
 mod store;
 mod tenant;
 
+pub use browser::open_in_browser;
 pub use error::OptionsError;
 pub use global::{ApiArg, Auth, CloudArg, Global};
 /// Whether a URL points at this machine (simulated keys are refused anywhere else): the

@@ -134,6 +134,19 @@ impl Directory {
             .filter(move |g| g.display_name.to_lowercase() == name.to_lowercase())
     }
 
+    /// Groups as Entra's `$search="displayName:TEXT"` finds them: a word of the display
+    /// name (words split at anything but letters and digits) starts with TEXT, ignoring
+    /// case. Not a substring match: "prov" finds "FIDO Provisioning", "ovis" does not.
+    pub fn groups_searched<'a>(&'a self, text: &'a str) -> impl Iterator<Item = &'a Group> + 'a {
+        let text = text.to_lowercase();
+        self.groups.iter().filter(move |g| {
+            g.display_name
+                .to_lowercase()
+                .split(|c: char| !c.is_alphanumeric())
+                .any(|word| !word.is_empty() && word.starts_with(&text))
+        })
+    }
+
     /// Users reachable from a group through any depth of nesting (seeded membership),
     /// each once, in depth-first order.
     #[cfg(test)]

@@ -86,6 +86,36 @@ pub fn display_name_filter(filter: &str) -> Result<String, GraphError> {
     Ok(name)
 }
 
+/// Reads `$search`'s `"displayName:TEXT"` (the whole clause in double quotes, a quote or
+/// backslash inside escaped by a backslash) and returns TEXT. Other properties and forms
+/// are refused, as Entra does.
+pub fn display_name_search(search: &str) -> Result<String, GraphError> {
+    let unsupported = || {
+        GraphError::bad_request(format!(
+            "Syntax error: the simulated tenant supports only $search=\"displayName:<text>\", got: {search}"
+        ))
+    };
+    let inner = search
+        .trim()
+        .strip_prefix('"')
+        .and_then(|s| s.strip_suffix('"'))
+        .ok_or_else(unsupported)?;
+    let (property, text) = inner.split_once(':').ok_or_else(unsupported)?;
+    if !property.trim().eq_ignore_ascii_case("displayName") {
+        return Err(unsupported());
+    }
+    let mut out = String::new();
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\\' => out.push(chars.next().ok_or_else(unsupported)?),
+            '"' => return Err(unsupported()),
+            c => out.push(c),
+        }
+    }
+    Ok(out)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -102,6 +132,20 @@ mod tests {
         );
         assert!(display_name_filter("displayName eq 'O'Brien'").is_err());
         assert!(display_name_filter("startswith(displayName,'x')").is_err());
+    }
+
+    #[test]
+    fn search_reads_the_quoted_display_name_clause() {
+        assert_eq!(
+            display_name_search(r#""displayName:FIDO""#).unwrap(),
+            "FIDO"
+        );
+        assert_eq!(
+            display_name_search(r#""displayName:say \"hi\"""#).unwrap(),
+            r#"say "hi""#
+        );
+        assert!(display_name_search("displayName:FIDO").is_err());
+        assert!(display_name_search(r#""mail:FIDO""#).is_err());
     }
 
     #[test]

@@ -154,3 +154,39 @@ async fn users_by_id_and_upn_and_select() {
     })
     .await;
 }
+
+#[tokio::test]
+async fn search_and_count_are_advanced_queries_that_need_consistency_level_eventual() {
+    within(async {
+        let api = Api::start(SimConfig::default()).await;
+        for path in [
+            "/v1.0/groups?$search=%22displayName:FIDO%22",
+            "/v1.0/groups?$count=true",
+        ] {
+            let (status, body) = api.get(path).await;
+            assert_eq!(status, StatusCode::BAD_REQUEST, "{path}");
+            assert_eq!(body["error"]["code"], "Request_UnsupportedQuery", "{path}");
+            assert!(message(&body).contains("ConsistencyLevel"), "{body}");
+        }
+        let answer = api
+            .http
+            .get(api.url("/v1.0/groups?$search=%22displayName:fido%22&$count=true"))
+            .bearer_auth(&api.token)
+            .header("ConsistencyLevel", "eventual")
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(answer.status(), StatusCode::OK);
+        let body: Value = answer.json().await.unwrap();
+        let names: Vec<&str> = body["value"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|g| g["displayName"].as_str().unwrap())
+            .collect();
+        assert!(names.contains(&"FIDO Provisioning"), "{names:?}");
+        assert_eq!(body["@odata.count"], names.len());
+        api.sim.shutdown().await;
+    })
+    .await
+}

@@ -12,7 +12,7 @@ use tauri::State;
 use super::signed_in;
 use crate::convert;
 use crate::signin;
-use crate::state::{AppState, Started};
+use crate::state::Started;
 
 const DEMO_FIXED: &str = "The demo is signed in to its simulated tenant.";
 const DEMO_REMEDIATION: &str = "Start KeyDesk without --demo to sign in to your tenant.";
@@ -61,11 +61,11 @@ pub async fn sign_in(
     }
     let settings = state.settings();
     if let Some(dir) = &state.config_dir {
-        let file = crate::config::ConfigFile {
-            connection: Some(connection.clone()),
-            settings: settings.clone(),
-        };
-        crate::config::save(dir, &file).map_err(|e| {
+        crate::config::update(dir, |file| {
+            file.connection = Some(connection.clone());
+            file.settings = settings.clone();
+        })
+        .map_err(|e| {
             convert::plain(
                 ErrorKind::Internal,
                 e,
@@ -74,6 +74,7 @@ pub async fn sign_in(
         })?;
     }
     *state.connection.write().unwrap_or_else(|p| p.into_inner()) = Some(connection.clone());
+    super::forget_unless_named(state, &connection.group);
     let config = signin::graph_config(&connection, &settings);
     let secret = secret.map(|s| Secret::new(s.value));
     let credentials = signin::credentials(&connection, &config, secret, on_event)
@@ -86,7 +87,7 @@ pub async fn sign_in(
     let operator =
         keydesk_engine::station::operator_name(&graph, Some(&keydesk_engine::station::os_user()))
             .await;
-    Ok(signed_in_as(state, &connection, graph, operator))
+    Ok(state.signed_in_as(&connection, graph, operator))
 }
 
 /// Forgets every token; with `forget_secret`, the stored secret too.
@@ -134,27 +135,6 @@ pub async fn tenant_check(
     let mut collect = |line: tenant_check::Line| lines.push(check_line(line));
     tenant_check::run_signed_in(&graph, &group, &mut collect).await;
     Ok(lines)
-}
-
-/// Keeps the signed-in client and updates the header facts.
-fn signed_in_as(
-    state: &AppState,
-    connection: &Connection,
-    graph: GraphClient,
-    operator: Option<String>,
-) -> AppInfo {
-    let mut info = state.info.write().unwrap_or_else(|p| p.into_inner());
-    info.tenant = connection.tenant.clone();
-    info.group = connection.group.clone();
-    info.signed_in = true;
-    info.operator = signin::signed_in_label(&graph, operator.as_deref());
-    info.cloud = signin::cloud_label(graph.config());
-    info.api_version = graph.config().api.segment().to_owned();
-    if let Some(op) = operator {
-        *state.operator.write().unwrap_or_else(|p| p.into_inner()) = op;
-    }
-    *state.graph.write().unwrap_or_else(|p| p.into_inner()) = Some(graph);
-    info.clone()
 }
 
 /// A tenant check line for the connection screen.

@@ -3,7 +3,9 @@
 //! the key inventory, the history and the queue's bulk operations have their own modules.
 
 mod attention;
+mod batch;
 mod connection;
+mod group;
 mod history;
 mod inventory;
 mod paper;
@@ -11,7 +13,9 @@ mod queue;
 mod settings;
 
 pub use attention::*;
+pub use batch::*;
 pub use connection::*;
+pub use group::*;
 pub use history::*;
 pub use inventory::*;
 pub use paper::*;
@@ -20,6 +24,7 @@ pub use settings::*;
 
 use keydesk_engine::provision_user;
 use keydesk_engine::ProvisionError;
+use keydesk_fido::hid::DeviceEvent;
 use keydesk_fido::rack::KeyEvent as RackEvent;
 use keydesk_ipc::{
     AppInfo, ErrorKind, IpcError, KeyEvent, KeyView, PendingLetter, ProvisionEvent, QueueUser,
@@ -46,12 +51,18 @@ pub fn app_info(state: State<'_, Started>) -> Result<AppInfo, IpcError> {
 pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let group = graph
-        .find_group(&state.info().group)
-        .await
-        .map_err(|e| convert::graph_error(&e))?;
+    let group_id = match queue_group(state) {
+        QueueGroup::Id(id) => id,
+        QueueGroup::Named(name) => {
+            graph
+                .resolve_group(&name)
+                .await
+                .map_err(|e| convert::graph_error(&e))?
+                .id
+        }
+    };
     let users = graph
-        .group_users(&group.id)
+        .group_users(&group_id)
         .await
         .map_err(|e| convert::graph_error(&e))?;
     let rows = keydesk_engine::queue::rows(&state.station.journal, &users)
@@ -69,13 +80,7 @@ pub async fn provision(
 ) -> Result<(), IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let keys = state.keys.as_ref().ok_or_else(|| {
-        convert::plain(
-            ErrorKind::NoKey,
-            "This window works simulated keys only for now; plugged security keys come with the key tray.",
-            "Use keydesk-cli provision for plugged keys, or start KeyDesk with --demo.",
-        )
-    })?;
+    let keys = state.keys.as_ref().ok_or_else(no_key)?;
     let user = state
         .users
         .lock()
@@ -102,7 +107,7 @@ pub async fn provision(
         });
     };
     let outcome = tokio::select! {
-        outcome = provision_user(&ctx, &user, keys, &progress) => Some(outcome),
+        outcome = provision_user(&ctx, &user, keys.as_ref(), &progress) => Some(outcome),
         () = state.cancel.notified() => None,
     };
     let event = match outcome {
@@ -244,6 +249,15 @@ pub async fn key_revoke(
     Ok(())
 }
 
+/// No key source (the app could not start watching keys).
+fn no_key() -> IpcError {
+    convert::plain(
+        ErrorKind::NoKey,
+        "KeyDesk has no keys to work with.",
+        "Restart KeyDesk; for simulated keys start it with --soft-keys N against a simulated tenant.",
+    )
+}
+
 /// Graph, or the error that asks the operator to sign in.
 fn signed_in(state: &AppState) -> Result<keydesk_graph::GraphClient, IpcError> {
     state
@@ -260,8 +274,8 @@ impl<'a> ActiveJob<'a> {
         if active.is_some() {
             return Err(convert::plain(
                 ErrorKind::Busy,
-                "Another user is being provisioned.",
-                "Finish or cancel that user first.",
+                "Another user (or a batch) is being provisioned.",
+                "Finish or cancel that user, or stop the batch, first.",
             ));
         }
         *active = Some(user_id.to_owned());
@@ -281,11 +295,10 @@ pub async fn keys_watch(
     state: State<'_, Started>,
     on_event: Channel<KeyEvent>,
 ) -> Result<(), IpcError> {
-    let Some(demo) = &state.get()?.demo else {
-        let _ = on_event.send(KeyEvent::EnumerationComplete);
+    let Some(rack) = state.get()?.rack.clone() else {
+        tauri::async_runtime::spawn(watch_hardware(on_event));
         return Ok(());
     };
-    let rack = demo.rack().clone();
     let mut watch = rack.watch();
     tauri::async_runtime::spawn(async move {
         while let Some(event) = watch.next().await {
@@ -305,25 +318,47 @@ pub async fn keys_watch(
     Ok(())
 }
 
-/// Demo: plugs a new simulated key.
-#[tauri::command]
-pub fn demo_plug_key(state: State<'_, Started>) -> Result<KeyView, IpcError> {
-    let demo = demo(&state)?;
-    Ok(convert::key_view(&demo.plug()))
+/// The security keys plugged into this machine, for the key tray (the device watcher's
+/// own stream: the engine's key source opens the keys it hands out).
+async fn watch_hardware(on_event: Channel<KeyEvent>) {
+    let mut devices = keydesk_fido::hid::watch();
+    while let Some(event) = devices.next().await {
+        let out = match event {
+            DeviceEvent::Added(identity) => KeyEvent::Added(convert::hid_key(&identity)),
+            DeviceEvent::Removed { path } => KeyEvent::Removed { id: path },
+            DeviceEvent::EnumerationComplete => KeyEvent::EnumerationComplete,
+            DeviceEvent::Error(e) => {
+                tracing::warn!(error = %e, "key enumeration failed");
+                continue;
+            }
+        };
+        if on_event.send(out).is_err() {
+            break;
+        }
+    }
 }
 
-/// Demo: pulls a simulated key (an operation on it fails as a real pull would).
+/// The key panel: plugs a new simulated key.
+#[tauri::command]
+pub fn demo_plug_key(state: State<'_, Started>) -> Result<KeyView, IpcError> {
+    let state = state.get()?;
+    if let Some(demo) = &state.demo {
+        return Ok(convert::key_view(&demo.plug()));
+    }
+    Ok(convert::key_view(&crate::sim_keys::plug(rack(state)?)))
+}
+
+/// The key panel: pulls a simulated key (an operation on it fails as a real pull would).
 #[tauri::command]
 pub fn demo_pull_key(state: State<'_, Started>, key_id: String) -> Result<(), IpcError> {
-    demo(&state)?.rack().pull(&key_id);
+    rack(state.get()?)?.pull(&key_id);
     Ok(())
 }
 
-/// Demo: touches a simulated key.
+/// The key panel: touches a simulated key.
 #[tauri::command]
 pub fn demo_touch_key(state: State<'_, Started>, key_id: String) -> Result<(), IpcError> {
-    let demo = demo(&state)?;
-    let key = demo.rack().key(&key_id).ok_or_else(|| {
+    let key = rack(state.get()?)?.key(&key_id).ok_or_else(|| {
         convert::plain(
             ErrorKind::KeyRemoved,
             "That key is no longer plugged in.",
@@ -334,11 +369,11 @@ pub fn demo_touch_key(state: State<'_, Started>, key_id: String) -> Result<(), I
     Ok(())
 }
 
-fn demo<'a>(state: &'a State<'_, Started>) -> Result<&'a crate::demo::Demo, IpcError> {
-    state.get()?.demo.as_ref().ok_or_else(|| {
+fn rack(state: &AppState) -> Result<&std::sync::Arc<keydesk_fido::rack::SoftRack>, IpcError> {
+    state.rack.as_ref().ok_or_else(|| {
         convert::plain(
             ErrorKind::Internal,
-            "Simulated keys exist only in demo mode.",
+            "Simulated keys exist only in demo mode or with --soft-keys.",
             USE_DEMO,
         )
     })

@@ -25,15 +25,7 @@ pub fn settings_save(state: State<'_, Started>, settings: DeskSettings) -> Resul
         )
     })?;
     if let Some(dir) = &state.config_dir {
-        let mut file = crate::config::load(dir).map_err(|e| {
-            convert::plain(
-                ErrorKind::Internal,
-                e,
-                "Fix or delete the config file, then save again.",
-            )
-        })?;
-        file.settings = settings.clone();
-        crate::config::save(dir, &file).map_err(|e| {
+        crate::config::update(dir, |file| file.settings = settings.clone()).map_err(|e| {
             convert::plain(
                 ErrorKind::Internal,
                 e,

@@ -9,6 +9,11 @@ export type AppInfo = {
  */
 demo: boolean, 
 /**
+ * Simulated keys stand in for hardware (demo mode, `--soft-keys`): the key panel
+ * plugs, touches and pulls them.
+ */
+simulatedKeys: boolean, 
+/**
  * Tenant shown to the operator.
  */
 tenant: string, 

@@ -2,10 +2,12 @@
 import type { AppInfo } from "./AppInfo";
 import type { AttentionJob } from "./AttentionJob";
 import type { AuditCheck } from "./AuditCheck";
+import type { BatchEvent } from "./BatchEvent";
 import type { CheckLine } from "./CheckLine";
 import type { Connection } from "./Connection";
 import type { ConnectionState } from "./ConnectionState";
 import type { DeskSettings } from "./DeskSettings";
+import type { GroupChoice } from "./GroupChoice";
 import type { InventoryItem } from "./InventoryItem";
 import type { KeyEvent } from "./KeyEvent";
 import type { KeyView } from "./KeyView";
@@ -63,6 +65,17 @@ export function commands(transport: Transport) {
     tenantCheck: (group: string): Promise<Array<CheckLine>> =>
       transport.invoke<Array<CheckLine>>("tenant_check", { group }),
     /**
+     * Groups whose display name has a word starting with `text`, each with its id and
+     * size (same-named groups side by side).
+     */
+    groupSearch: (text: string): Promise<Array<GroupChoice>> =>
+      transport.invoke<Array<GroupChoice>>("group_search", { text }),
+    /**
+     * Makes `group` the queue's group, remembered in the app's settings.
+     */
+    groupChoose: (group: GroupChoice): Promise<AppInfo> =>
+      transport.invoke<AppInfo>("group_choose", { group }),
+    /**
      * The desk's settings (defaults when none are saved).
      */
     settingsLoad: (): Promise<DeskSettings> =>
@@ -89,6 +102,17 @@ export function commands(transport: Transport) {
      */
     provisionCancel: (): Promise<void> =>
       transport.invoke<void>("provision_cancel"),
+    /**
+     * Works the loaded queue over every plugged key at once, one user per key;
+     * progress per user arrives on `on_event`. Resolves when the batch ends.
+     */
+    batchStart: (onEvent: (event: BatchEvent) => void): Promise<void> =>
+      transport.invoke<void>("batch_start", { onEvent: transport.channel(onEvent) }),
+    /**
+     * The batch takes no new user; the users in progress are finished.
+     */
+    batchStop: (): Promise<void> =>
+      transport.invoke<void>("batch_stop"),
     /**
      * The operator skips a pending or failed user: the queue marks it Skipped.
      */

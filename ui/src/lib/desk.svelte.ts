@@ -2,6 +2,8 @@
  * The provisioning desk: ties the queue, the current job and the key list to a `Backend`.
  * Components call its actions; it never touches the DOM.
  */
+import { Batch } from './batch.svelte';
+import { GroupPick } from './groups.svelte';
 import type { AppInfo } from '../bindings/AppInfo';
 import type { ErrorKind } from '../bindings/ErrorKind';
 import type { IpcError } from '../bindings/IpcError';
@@ -45,12 +47,26 @@ export class Desk {
   readonly paper: Paper;
   readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
   readonly session: Session;
+  readonly batch: Batch;
+  readonly groups: GroupPick;
 
   /** A job is running, or a PIN is on screen that has not been dealt with yet. */
   readonly occupied = $derived(this.job.phase === 'running' || this.job.phase === 'registered');
 
   constructor(readonly backend: Backend) {
     this.paper = new Paper(backend, (userIds) => this.afterWipe(userIds));
+    this.batch = new Batch(backend, async () => {
+      await this.loadQueue();
+      await this.loadLetters();
+      // A one-off job that failed earlier for a user the batch has since registered is
+      // history: the panel shows the user as registered (with its letter), not that error.
+      const user = this.queue.users.find((u) => u.id === this.job.userId);
+      if (this.job.phase === 'failed' && user?.status === 'registered') this.job.clear();
+    });
+    this.groups = new GroupPick(backend, async (info) => {
+      this.info = info;
+      await this.loadQueue();
+    });
     this.session = new Session(
       backend,
       (info) => (this.info = info),

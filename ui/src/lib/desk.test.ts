@@ -177,6 +177,7 @@ describe('Desk with a backend that only rejects', () => {
     appInfo: () =>
       Promise.resolve({
         demo: false,
+        simulatedKeys: false,
         tenant: 't',
         group: 'g',
         signedIn: true,
@@ -187,7 +188,11 @@ describe('Desk with a backend that only rejects', () => {
     connectionLoad: () => Promise.reject(error),
     signIn: () => Promise.reject(error),
     signOut: () => Promise.reject(error),
+    batchStart: () => Promise.reject(error),
+    batchStop: () => Promise.reject(error),
     tenantCheck: () => Promise.reject(error),
+    groupSearch: () => Promise.reject(error),
+    groupChoose: () => Promise.reject(error),
     settingsLoad: () => Promise.reject(error),
     settingsSave: () => Promise.reject(error),
     loadQueue: () =>

@@ -6,12 +6,14 @@
  * `src/platform/` imports `@tauri-apps/*` (an eslint rule, `npm run lint`, enforces it).
  */
 import type { AppInfo } from '../bindings/AppInfo';
+import type { BatchEvent } from '../bindings/BatchEvent';
 import type { AttentionJob } from '../bindings/AttentionJob';
 import type { AuditCheck } from '../bindings/AuditCheck';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
 import type { DeskSettings } from '../bindings/DeskSettings';
+import type { GroupChoice } from '../bindings/GroupChoice';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
 import type { UserStatus } from '../bindings/UserStatus';
@@ -44,6 +46,10 @@ export interface Backend {
   signOut(forgetSecret: boolean): Promise<AppInfo>;
   /** The read-only tenant check for `group`, one verdict per line. */
   tenantCheck(group: string): Promise<CheckLine[]>;
+  /** Groups whose display name has a word starting with `text`, with id and size. */
+  groupSearch(text: string): Promise<GroupChoice[]>;
+  /** Make `group` the queue's group (remembered); resolves with the header. */
+  groupChoose(group: GroupChoice): Promise<AppInfo>;
   /** The desk's settings. */
   settingsLoad(): Promise<DeskSettings>;
   /** Save the desk's settings (rejects with `invalidInput` and why). */
@@ -57,6 +63,14 @@ export interface Backend {
   provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void>;
   /** Stop the running job while it waits for a key or for Graph; it fails as `cancelled`. */
   cancelProvision(): Promise<void>;
+  /**
+   * Work the loaded queue over every plugged key at once (one user per key). Streams a
+   * `step` per user and step, `registered`/`failed` per user, then `finished`; resolves
+   * when the batch is over.
+   */
+  batchStart(onEvent: (event: BatchEvent) => void): Promise<void>;
+  /** The batch takes no new user; the users in progress finish. */
+  batchStop(): Promise<void>;
   /** The operator skips a pending or failed user: its status becomes `skipped`. */
   skipUser(userId: string): Promise<void>;
   /** The operator retries a failed or skipped user: its status becomes `pending`. */

@@ -9,6 +9,7 @@ import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
 import type { DeskSettings } from '../bindings/DeskSettings';
+import type { GroupChoice } from '../bindings/GroupChoice';
 import type { IpcError } from '../bindings/IpcError';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
@@ -39,6 +40,15 @@ const CLOUD_LABEL: Record<Connection['cloud'], string> = {
   usgovDod: 'US Gov (DoD)',
   china: 'China (21Vianet)',
 };
+
+function notSignedIn(): IpcError {
+  return {
+    kind: 'signIn',
+    message: 'KeyDesk is not signed in to a tenant.',
+    remediation: 'Open Connection and sign in.',
+    requestId: null,
+  };
+}
 
 function invalid(message: string): IpcError {
   return {
@@ -71,6 +81,50 @@ export class FakeTenant {
           group: info.group,
         }
       : null;
+  }
+
+  /** The tenant's groups, for the group search (two share a name, as Entra allows). */
+  readonly groups: GroupChoice[] = [
+    {
+      id: 'a1f0c2d4-0000-4000-8000-000000000001',
+      displayName: 'Passkey rollout — Finance',
+      memberCount: 8,
+    },
+    {
+      id: 'a1f0c2d4-0000-4000-8000-000000000002',
+      displayName: 'Passkey rollout — Finance',
+      memberCount: 1,
+    },
+    {
+      id: 'a1f0c2d4-0000-4000-8000-000000000003',
+      displayName: 'Passkey rollout — HR',
+      memberCount: 3,
+    },
+    { id: 'a1f0c2d4-0000-4000-8000-000000000004', displayName: 'Helpdesk', memberCount: null },
+  ];
+
+  /** Groups with a word of their name starting with `text` (Graph's `$search`). */
+  searchGroups(text: string): GroupChoice[] {
+    if (!this.signedIn) throw notSignedIn();
+    const wanted = text.trim().toLowerCase();
+    if (wanted === '') throw invalid('The search is empty.');
+    return this.groups
+      .filter((g) =>
+        g.displayName
+          .toLowerCase()
+          .split(/[^\p{L}\p{N}]+/u)
+          .some((word) => word !== '' && word.startsWith(wanted)),
+      )
+      .map((g) => ({ ...g }));
+  }
+
+  /** The queue's group becomes `group` (the demo keeps its own, as the app's does). */
+  chooseGroup(group: GroupChoice): AppInfo {
+    if (!this.signedIn) throw notSignedIn();
+    if (this.demo) throw invalid("The demo works its simulated tenant's group.");
+    this.info.group = group.displayName;
+    if (this.connection) this.connection.group = group.displayName;
+    return { ...this.info };
   }
 
   state(): ConnectionState {

@@ -14,10 +14,12 @@
 import type { AppInfo } from '../bindings/AppInfo';
 import type { AttentionJob } from '../bindings/AttentionJob';
 import type { AuditCheck } from '../bindings/AuditCheck';
+import type { BatchEvent } from '../bindings/BatchEvent';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
 import type { DeskSettings } from '../bindings/DeskSettings';
+import type { GroupChoice } from '../bindings/GroupChoice';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
 import type { InventoryItem } from '../bindings/InventoryItem';
@@ -209,6 +211,7 @@ export class FakeBackend implements Backend {
     const signedIn = options.signedIn ?? true;
     this.tenant = new FakeTenant(options.demo ?? true, {
       demo: options.demo ?? true,
+      simulatedKeys: options.demo ?? true,
       tenant: signedIn ? 'contoso.onmicrosoft.com' : 'not signed in',
       group: signedIn ? 'Passkey rollout — Finance' : '',
       signedIn,
@@ -243,6 +246,16 @@ export class FakeBackend implements Backend {
     return this.tenant.check(group);
   }
 
+  async groupSearch(text: string): Promise<GroupChoice[]> {
+    await this.pause();
+    return this.tenant.searchGroups(text);
+  }
+
+  async groupChoose(group: GroupChoice): Promise<AppInfo> {
+    await this.pause();
+    return this.tenant.chooseGroup(group);
+  }
+
   async settingsLoad(): Promise<DeskSettings> {
     return { ...this.tenant.settings };
   }
@@ -275,6 +288,36 @@ export class FakeBackend implements Backend {
     // The performance harness (scripts/perf.mjs) times the render from here.
     performance.mark('keydesk:queue-served');
     return users;
+  }
+
+  private batchStopping = false;
+
+  /** One user after the other (the fake has one worker), as the real batch reports them. */
+  async batchStart(onEvent: (event: BatchEvent) => void): Promise<void> {
+    this.batchStopping = false;
+    let registered = 0;
+    let failed = 0;
+    for (const user of this.users.filter((u) => u.status === 'pending')) {
+      if (this.batchStopping) break;
+      const userId = user.id;
+      await this.provision(userId, (e) => {
+        if (e.event === 'step') {
+          onEvent({ event: 'step', data: { userId, displayName: user.displayName, ...e.data } });
+        } else if (e.event === 'registered') {
+          registered += 1;
+          onEvent(e);
+        } else {
+          failed += 1;
+          onEvent({ event: 'failed', data: { userId, error: e.data } });
+        }
+      });
+    }
+    onEvent({ event: 'finished', data: { registered, failed, stopped: this.batchStopping } });
+  }
+
+  batchStop(): Promise<void> {
+    this.batchStopping = true;
+    return Promise.resolve();
   }
 
   async provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void> {

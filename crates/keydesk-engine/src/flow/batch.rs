@@ -8,6 +8,7 @@
 //! user, and every [`PREFETCH_EVERY`] besides.
 
 use std::collections::VecDeque;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
@@ -53,20 +54,49 @@ pub async fn run(
     workers: usize,
     report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync),
 ) -> Result<(), ProvisionError> {
+    let watch = Watch {
+        stop: &AtomicBool::new(false),
+        step: &|_, _| {},
+    };
+    run_watched(ctx, users, keys, workers, &watch, report).await
+}
+
+/// What a watched batch tells its window and how it is stopped.
+pub struct Watch<'a> {
+    /// Set to stop taking new users: the users in progress are finished.
+    pub stop: &'a AtomicBool,
+    /// Each step of each user in progress, as it starts.
+    pub step: &'a (dyn Fn(&DirectoryUser, Step) + Send + Sync),
+}
+
+/// [`run`], telling `watch.step` each user's steps and taking no new user once
+/// `watch.stop` is set (the app's *Start batch* / *Stop batch*).
+pub async fn run_watched(
+    ctx: &Context<'_>,
+    users: Vec<DirectoryUser>,
+    keys: &dyn KeySource,
+    workers: usize,
+    watch: &Watch<'_>,
+    report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync),
+) -> Result<(), ProvisionError> {
     let workers = workers.max(1);
     let keys = &SetAsideRefused(keys);
     let queue = Mutex::new(VecDeque::from(users));
     let taken = Notify::new();
-    let quiet = |_: Step| {};
     let worker = || async {
         // Registered users whose key is already free: read-back and group move.
         let mut tails = FuturesUnordered::new();
         loop {
+            // Stopped: take no new user, but finish the registered users' tails.
+            if watch.stop.load(Ordering::SeqCst) {
+                break;
+            }
             let next = queue.lock().unwrap_or_else(|p| p.into_inner()).pop_front();
             let Some(user) = next else { break };
             taken.notify_one();
             let result = {
-                let job = provision_on_key(ctx, &user, keys, &quiet);
+                let step = |s: Step| (watch.step)(&user, s);
+                let job = provision_on_key(ctx, &user, keys, &step);
                 tokio::pin!(job);
                 loop {
                     tokio::select! {

@@ -90,8 +90,15 @@ impl Prefetch {
                 .filter(|id| !cache.get(*id).is_some_and(|o| Self::usable(o, now)))
                 .collect()
         };
-        let fetched: Vec<_> = futures::stream::iter(wanted)
+        // The fetches are made before they are streamed: a `map` closure kept inside the
+        // stream across the await leaves this future not provably `Send` (rustc erases
+        // the closure's lifetime: "FnOnce is not general enough"), and the app's batch
+        // command must be `Send`. Same work, same concurrency.
+        let fetches: Vec<_> = wanted
+            .into_iter()
             .map(|id| async move { (id, directory.creation_options(id, timeout_minutes).await) })
+            .collect();
+        let fetched: Vec<_> = futures::stream::iter(fetches)
             .buffer_unordered(self.concurrency)
             .collect()
             .await;
@@ -118,8 +125,12 @@ impl Prefetch {
                 .filter(|id| !cached.contains_key(*id))
                 .collect()
         };
-        let fetched: Vec<_> = futures::stream::iter(wanted)
+        // Made before streamed, for `Send` (see `warm`).
+        let fetches: Vec<_> = wanted
+            .into_iter()
             .map(|id| async move { (id, Snapshot::take(directory, id).await) })
+            .collect();
+        let fetched: Vec<_> = futures::stream::iter(fetches)
             .buffer_unordered(self.concurrency)
             .collect()
             .await;

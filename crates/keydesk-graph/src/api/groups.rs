@@ -50,6 +50,73 @@ impl GraphClient {
         }
     }
 
+    /// Groups whose display name has a word starting with `text` (Graph's `$search`, an
+    /// advanced query: `ConsistencyLevel: eventual`), at most [`GROUP_SEARCH_TOP`], each
+    /// with its number of users (nested groups included) when Graph tells it. Names are
+    /// not unique: every match is returned, for the operator to tell apart by id and size.
+    pub async fn search_groups(&self, text: &str) -> Result<Vec<GroupMatch>, GraphError> {
+        let text = text.trim();
+        if text.is_empty() {
+            return Err(GraphError::InvalidInput("the search is empty".into()));
+        }
+        let top = GROUP_SEARCH_TOP.to_string();
+        let url = with_query(
+            self.url(self.config().api, &["groups"]),
+            &[
+                ("$search", &search_literal("displayName", text)),
+                ("$select", "id,displayName"),
+                ("$count", "true"),
+                ("$top", &top),
+            ],
+        );
+        let reply = self
+            .send(eventual(Call::get(
+                Operation::FindGroup,
+                "/groups?$search",
+                url,
+            )))
+            .await?;
+        let page: GroupPage = reply.json("group search")?;
+        let groups = page
+            .value
+            .into_iter()
+            .take(GROUP_SEARCH_TOP)
+            .map(to_group)
+            .collect::<Result<Vec<_>, _>>()?;
+        let counts = futures::future::join_all(groups.iter().map(|g| self.user_count(&g.id))).await;
+        Ok(groups
+            .into_iter()
+            .zip(counts)
+            .map(|(group, member_count)| GroupMatch {
+                group,
+                member_count,
+            })
+            .collect())
+    }
+
+    /// The group's users, nested groups included, as Graph counts them (`$count`, an
+    /// advanced query); `None` when Graph does not say.
+    async fn user_count(&self, group_id: &str) -> Option<u64> {
+        let url = with_query(
+            self.url(
+                self.config().api,
+                &[
+                    "groups",
+                    group_id,
+                    "transitiveMembers",
+                    "microsoft.graph.user",
+                ],
+            ),
+            &[("$count", "true"), ("$top", "1"), ("$select", "id")],
+        );
+        let template = "/groups/{id}/transitiveMembers/microsoft.graph.user?$count";
+        let reply = self
+            .send(eventual(Call::get(Operation::GroupMembers, template, url)))
+            .await
+            .ok()?;
+        reply.json::<CountDto>("member count").ok()?.count
+    }
+
     /// The group with object id `id`.
     pub async fn group(&self, id: &str) -> Result<Group, GraphError> {
         let id = id.trim();
@@ -147,6 +214,40 @@ pub(crate) fn limited_information() -> GraphError {
         request_id: None,
         client_request_id: None,
     }
+}
+
+/// How many groups a search returns at most.
+pub const GROUP_SEARCH_TOP: usize = 25;
+
+/// A group found by [`GraphClient::search_groups`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct GroupMatch {
+    /// The group.
+    pub group: Group,
+    /// Its users, nested groups included, when Graph counted them.
+    pub member_count: Option<u64>,
+}
+
+#[derive(serde::Deserialize)]
+struct GroupPage {
+    value: Vec<GroupDto>,
+}
+
+#[derive(serde::Deserialize)]
+struct CountDto {
+    #[serde(rename = "@odata.count")]
+    count: Option<u64>,
+}
+
+fn eventual(mut call: Call) -> Call {
+    call.eventual = true;
+    call
+}
+
+/// `"FIELD:TEXT"` for `$search`, with `"` and `\` escaped by a backslash.
+fn search_literal(field: &str, text: &str) -> String {
+    let escaped = text.replace('\\', "\\\\").replace('"', "\\\"");
+    format!("\"{field}:{escaped}\"")
 }
 
 fn to_group(dto: GroupDto) -> Result<Group, GraphError> {

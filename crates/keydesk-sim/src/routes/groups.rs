@@ -13,7 +13,7 @@ use std::sync::Arc;
 
 use axum::extract::{OriginalUri, Path, RawQuery, State};
 use axum::http::header::HOST;
-use axum::http::HeaderMap;
+use axum::http::{HeaderMap, StatusCode};
 use axum::{Extension, Json};
 use serde_json::{json, Map, Value};
 
@@ -22,22 +22,31 @@ use crate::b64;
 use crate::directory::{Group, Member};
 use crate::error::GraphError;
 use crate::perms::{Caller, Need};
-use crate::query::{display_name_filter, Query};
+use crate::query::{display_name_filter, display_name_search, Query};
 use crate::tenant::Tenant;
 
 const DEFAULT_PAGE: usize = 100;
 const MAX_PAGE: usize = 999;
 
-/// `GET /groups[?$filter=displayName eq 'NAME']`.
+/// `GET /groups[?$filter=displayName eq 'NAME' | ?$search="displayName:TEXT"]`. As in
+/// Entra, `$search` and `$count` are advanced queries: without `ConsistencyLevel: eventual`
+/// they are refused (400 `Request_UnsupportedQuery`).
 pub async fn list(
     State(tenant): State<Arc<Tenant>>,
     Extension(caller): Extension<Caller>,
     RawQuery(raw): RawQuery,
+    headers: HeaderMap,
 ) -> Result<Json<Value>, GraphError> {
     caller.require(Need::GroupRead)?;
     let query = Query::parse(raw.as_deref());
-    let groups: Vec<Value> = match query.get("filter") {
-        Some(filter) => {
+    require_eventual(&query, &headers)?;
+    let groups: Vec<Value> = match (query.get("filter"), query.get("search")) {
+        (Some(_), Some(_)) => {
+            return Err(GraphError::bad_request(
+                "The simulated tenant does not combine $filter with $search.",
+            ))
+        }
+        (Some(filter), None) => {
             let name = display_name_filter(filter)?;
             tenant
                 .directory
@@ -45,9 +54,51 @@ pub async fn list(
                 .map(group_json)
                 .collect()
         }
-        None => tenant.directory.groups.iter().map(group_json).collect(),
+        (None, Some(search)) => {
+            let text = display_name_search(search)?;
+            tenant
+                .directory
+                .groups_searched(&text)
+                .map(group_json)
+                .collect()
+        }
+        (None, None) => tenant.directory.groups.iter().map(group_json).collect(),
     };
-    Ok(Json(json!({ "value": groups })))
+    let mut body = Map::new();
+    if wants_count(&query) {
+        body.insert("@odata.count".to_owned(), json!(groups.len()));
+    }
+    let top = query
+        .get("top")
+        .and_then(|t| t.parse().ok())
+        .unwrap_or(DEFAULT_PAGE);
+    body.insert(
+        "value".to_owned(),
+        Value::Array(groups.into_iter().take(top.min(MAX_PAGE)).collect()),
+    );
+    Ok(Json(Value::Object(body)))
+}
+
+fn wants_count(query: &Query) -> bool {
+    query
+        .get("count")
+        .is_some_and(|c| c.eq_ignore_ascii_case("true"))
+}
+
+/// `$search` and `$count=true` on directory objects need `ConsistencyLevel: eventual`.
+fn require_eventual(query: &Query, headers: &HeaderMap) -> Result<(), GraphError> {
+    let eventual = headers
+        .get("consistencylevel")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.eq_ignore_ascii_case("eventual"));
+    if eventual || (query.get("search").is_none() && !wants_count(query)) {
+        return Ok(());
+    }
+    Err(GraphError::new(
+        StatusCode::BAD_REQUEST,
+        "Request_UnsupportedQuery",
+        "Request with $search or $count query parameter only works through MSGraph with a special request header: 'ConsistencyLevel: eventual'",
+    ))
 }
 
 /// `GET /groups/{id}`.
@@ -99,11 +150,12 @@ fn list_members(
     listing: Listing,
 ) -> Result<Json<Value>, GraphError> {
     caller.require(Need::GroupRead)?;
+    let query = Query::parse(raw.as_deref());
+    require_eventual(&query, headers)?;
     let (index, _) = tenant
         .directory
         .group(id)
         .ok_or_else(|| GraphError::not_found(id))?;
-    let query = Query::parse(raw.as_deref());
     let top = match query.get("top") {
         None => DEFAULT_PAGE,
         Some(text) => text
@@ -159,10 +211,7 @@ fn list_members(
     }
 
     let mut body = Map::new();
-    if query
-        .get("count")
-        .is_some_and(|c| c.eq_ignore_ascii_case("true"))
-    {
+    if wants_count(&query) {
         body.insert("@odata.count".to_owned(), json!(total));
     }
     let next = offset + value.len();

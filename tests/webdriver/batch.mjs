@@ -1,0 +1,230 @@
+#!/usr/bin/env node
+// End-to-end, NOT in demo mode: a simulated tenant as its own process (`keydesk-cli sim`),
+// the app started with the shared global options pointing at it, `--auth delegated` and
+// `--soft-keys 2`. The app signs the operator in at start with the browser flow: its
+// `$BROWSER` (set in tauri-driver's environment, which the app inherits) is
+// tests/webdriver/sim-browser.mjs, which completes the simulator's sign-in page over HTTP.
+// `--group` names two groups (the simulator's `--duplicate-group`), so the operator picks
+// the group by searching its name; a batch works the 5 users over the 2 keys; one PIN
+// letter is printed and confirmed; the simulator's `/_sim/state` must show exactly one
+// passkey per user.
+//
+// Env: KEYDESK_APP, KEYDESK_CLI (the binaries), WEBDRIVER_URL (default
+// http://127.0.0.1:4444), SCREENSHOT_DIR (default target), XVFB_SCREEN (Xvfb's `-fbdir`
+// framebuffer file: screenshots are read from it, see xvfb-shot.mjs; without it WebDriver's
+// own screenshot is tried). Node 20, no dependencies.
+import { spawn } from 'node:child_process';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+
+import { STEP_TIMEOUT_MS, endSession, pageSource, session, sleep, waitFor, wd } from './driver.mjs';
+import { shootScreen } from './xvfb-shot.mjs';
+
+const APP = process.env.KEYDESK_APP;
+const CLI = process.env.KEYDESK_CLI;
+const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
+const USERS = 5;
+const TENANT = 'contoso.onmicrosoft.com';
+const CLIENT_ID = '00000000-0000-4000-8000-00000000c11d';
+const GROUP = 'FIDO Provisioning';
+const OPERATOR = 'keydesk.admin@contoso.onmicrosoft.com';
+/** The model of `--soft-keys` keys (KeyDesk Soft Key). */
+const SOFT_KEY_AAGUID = 'aa62412e-2cce-4d8b-9c5a-0330bc24e541';
+
+const log = (...args) => console.log(`[webdriver batch ${new Date().toISOString().slice(11, 19)}]`, ...args);
+
+/** The session's calls, and `shot(name)`: a screenshot into SHOT_DIR. */
+function desk(id) {
+  const s = session(id);
+  s.shot = async (name) => {
+    await mkdir(SHOT_DIR, { recursive: true });
+    const file = join(SHOT_DIR, name);
+    if (process.env.XVFB_SCREEN) {
+      await sleep(300); // the last change painted
+      await shootScreen(process.env.XVFB_SCREEN, file);
+    } else {
+      await writeFile(file, Buffer.from(await s.screenshot(), 'base64'));
+    }
+    log(`screenshot: ${file}`);
+  };
+  return s;
+}
+
+/** `keydesk-cli sim` on a free port; resolves with its URL once it listens. */
+async function startSim() {
+  // --duplicate-group: a second group of the same name (one user), as Entra allows.
+  const sim = spawn(CLI, ['sim', '--port', '0', '--users', String(USERS), '--duplicate-group'], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const lines = createInterface({ input: sim.stdout });
+  const port = await new Promise((resolve, reject) => {
+    sim.on('exit', (code) => reject(new Error(`keydesk-cli sim exited (${code})`)));
+    lines.on('line', (line) => {
+      const m = /^LISTENING (\d+)/.exec(line);
+      if (m) resolve(m[1]);
+    });
+  });
+  return { sim, url: `http://127.0.0.1:${port}` };
+}
+
+async function main() {
+  if (!APP || !CLI) throw new Error('Set KEYDESK_APP and KEYDESK_CLI to the built binaries.');
+  const { sim, url } = await startSim();
+  // The simulator goes with this script however it ends (a timeout sends SIGTERM).
+  process.on('exit', () => sim.kill());
+  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(1));
+  log(`simulated tenant at ${url}`);
+  const dataDir = await mkdtemp(join(tmpdir(), 'keydesk-wd-'));
+  const args = [
+    '--data-dir', dataDir, '--tenant', TENANT, '--client-id', CLIENT_ID, '--auth', 'delegated',
+    '--login-url', url, '--graph-url', url, '--group', GROUP, '--soft-keys', '2',
+  ];
+  log(`new session: ${APP} ${args.join(' ')}`);
+  const created = await wd('POST', '/session', {
+    capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args } } },
+  });
+  const id = created.sessionId;
+  log(`session ${id}`);
+  const s = desk(id);
+  let failed = false;
+  try {
+    // (a) Signed in at start with the options and the browser flow: the header names the
+    // tenant and the simulator's operator, a person (read from `title`: the header may
+    // clip its text, and WebDriver reads what shows).
+    const header = (what, css, want) =>
+      waitFor(what, async () => {
+        const el = await s.find(css);
+        return el && ((await s.attr(el, 'title')) ?? '').includes(want);
+      });
+    await header('the tenant in the header', '[data-testid="tenant"]', TENANT);
+    await header('the signed-in operator', '[data-testid="operator"]', OPERATOR);
+    // (b) --group names two groups: the queue says so. The operator searches, sees both
+    // side by side with id and size, and picks the one with the 5 users.
+    await header('the group in the header', '[data-testid="group"]', GROUP);
+    const ambiguous = await s.waitElement('the ambiguous-group error', '[data-testid="error"]', (t) =>
+      t.includes(GROUP),
+    );
+    log(`queue: ${(await s.text(ambiguous)).split('\n')[0]}`);
+    await s.click(await s.waitElement('"Change" group', '[data-testid="pick-group"]'));
+    await s.type(await s.waitElement('the group search box', '[data-testid="group-search"]'), 'fido');
+    await s.click(await s.find('[data-testid="group-search-go"]'));
+    await waitFor('two same-named groups in the results, marked', async () => {
+      const same = await s.findAll('[data-testid="group-result"].same');
+      return same.length === 2 && (await s.find('[data-testid="group-ambiguous-note"]'));
+    });
+    await s.shot('webdriver-batch-group.png');
+    const five = await s.waitElement('the group of 5 users', `[data-testid="group-result"][data-members="${USERS}"]`);
+    const picked = await s.attr(five, 'data-group-id');
+    await s.click(await s.findIn(five, '[data-testid="group-use"]'));
+    log(`picked group ${picked} (${USERS} users) by search`);
+    await waitFor(`${USERS} pending users`, async () =>
+      (await s.findAll('[data-testid="user-row"][data-status="pending"]')).length >= USERS ? true : null,
+    );
+    if (await s.find('[data-testid="demo-badge"]')) throw new Error('the app says demo mode');
+    await waitFor('2 simulated keys in the tray', async () =>
+      (await s.findAll('[data-testid="key"]')).length === 2 ? true : null,
+    );
+    await s.shot('webdriver-batch-queue.png');
+
+    // (e) The tenant's FIDO2 policy blocks the simulated keys' model: provisioning the
+    // selected user is refused, the window names the model, and nothing is registered.
+    // The simulator's operator is an Authentication Administrator, who may not read the
+    // policy (Global Reader or Authentication Policy Administrator may): pre-flight cannot
+    // judge the model, so the refusal comes from Graph at the POST, after the key's PIN
+    // and credential were made. That key is pulled and a fresh one plugged.
+    const policy = (keyRestrictions) =>
+      fetch(`${url}/_sim/policy`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ keyRestrictions }),
+        signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+      }).then((r) => {
+        if (!r.ok) throw new Error(`POST /_sim/policy: ${r.status}`);
+      });
+    await policy({ isEnforced: true, enforcementType: 'block', aaGuids: [SOFT_KEY_AAGUID] });
+    await s.click(await s.waitElement('"Provision this user"', '[data-testid="provision"]'));
+    const refusal = await s.waitElement('the policy refusal', '[data-testid="error"]', (t) =>
+      t.includes(SOFT_KEY_AAGUID),
+    );
+    log(`refused: ${(await s.text(refusal)).split('\n').slice(0, 2).join(' ')}`);
+    await s.shot('webdriver-batch-policy.png');
+    const before = await (await fetch(`${url}/_sim/state`)).json();
+    if (before.users.some((u) => u.passkeyCount > 0)) throw new Error('a passkey was registered despite the policy');
+    await policy({ isEnforced: false, enforcementType: 'block', aaGuids: [] });
+    for (const pull of await s.findAll('[data-testid="demo-pull"]')) await s.click(pull);
+    await waitFor('no key in the tray', async () => ((await s.findAll('[data-testid="key"]')).length === 0 ? true : null));
+    for (let i = 0; i < 2; i++) await s.click(await s.waitElement('"Plug in a simulated key"', '[data-testid="demo-plug"]'));
+    await waitFor('2 fresh keys in the tray', async () =>
+      (await s.findAll('[data-testid="key"]')).length === 2 ? true : null,
+    );
+
+    // (c) A batch of all users over the 2 keys.
+    await s.click(await s.waitElement('"Start batch"', '[data-testid="batch-start"]'));
+    let two = false;
+    await waitFor('two users in progress at once', async () => {
+      const working = await s.findAll('[data-testid="batch-card"][data-state="working"]');
+      if (working.length >= 2) two = true;
+      return two || (await s.find('[data-testid="batch-summary"]'));
+    });
+    if (!two) throw new Error('the batch never had two users in progress at once');
+    await s.shot('webdriver-batch-running.png');
+    log('two users in progress at once');
+    const summary = await s.waitElement('the batch summary', '[data-testid="batch-summary"]', () => true);
+    const text = await s.text(summary);
+    if (!text.includes(`${USERS} registered`)) throw new Error(`batch summary: "${text}"`);
+    log(`batch: ${text}`);
+    await waitFor(`all ${USERS} rows registered`, async () =>
+      (await s.findAll('[data-testid="user-row"][data-status="registered"]')).length === USERS ? true : null,
+    );
+    await s.shot('webdriver-batch-done.png');
+
+    // (d) One letter printed (the print dialog replaced by a no-op) and confirmed.
+    await waitFor(`"Letters to print" to count ${USERS}`, async () => {
+      const el = await s.find('[data-testid="open-letters"]');
+      return el && (await s.attr(el, 'data-count')) === String(USERS);
+    });
+    await s.click(await s.find('[data-testid="open-letters"]'));
+    await s.click(await s.waitElement('a "Reprint" button', '[data-testid="letter-reprint"]'));
+    await s.run('window.print = () => {};');
+    await s.click(await s.waitElement('the "Print PIN letter" button', '[data-testid="print"]'));
+    await s.click(await s.waitElement('"Printed: yes"', '[data-testid="confirm-printed"]'));
+    await s.waitElement('the confirmation', '[data-testid="print-confirmed"]');
+    await s.shot('webdriver-batch-letter.png');
+    await waitFor(`"Letters to print" to count ${USERS - 1}`, async () => {
+      const el = await s.find('[data-testid="open-letters"]');
+      return el && (await s.attr(el, 'data-count')) === String(USERS - 1);
+    });
+    log('one letter printed and confirmed');
+
+    // The judge: exactly one passkey per user of the group.
+    const state = await (await fetch(`${url}/_sim/state`)).json();
+    const counts = state.users.map((u) => [u.upn, u.passkeyCount]);
+    const once = counts.filter(([, n]) => n === 1).length;
+    const more = counts.filter(([, n]) => n > 1);
+    if (more.length > 0 || once !== USERS) throw new Error(`passkeys per user: ${JSON.stringify(counts)}`);
+    log(`simulator: exactly one passkey for each of the ${USERS} users`);
+    log('PASS');
+  } catch (e) {
+    failed = true;
+    try {
+      process.stderr.write(`\n----- page source -----\n${await pageSource(s)}\n----- end page source -----\n`);
+    } catch (sourceError) {
+      process.stderr.write(`(could not read the page source: ${sourceError.message})\n`);
+    }
+    throw e;
+  } finally {
+    await endSession(id, failed);
+    sim.kill();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+}
+
+main().then(
+  () => process.exit(0),
+  (e) => {
+    process.stderr.write(`FAIL: ${e.message}\n`);
+    process.exit(1);
+  },
+);
