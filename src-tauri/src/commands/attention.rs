@@ -76,7 +76,7 @@ pub async fn attention_resolve(
             guest: false,
             department: None,
         });
-    let mut ctx = state.station.context(&graph);
+    let mut ctx = state.context(&graph);
     ctx.operator = state.operator();
     let status = resume::resolve(&ctx, &user, method_id.as_deref())
         .await

@@ -1,0 +1,118 @@
+//! The FIDO metadata BLOB the window works with (issue 20): read offline from the data
+//! folder's cache at start, then refreshed in the background when it is missing or past
+//! its `nextUpdate` and the download URL answers. Provisioning sees it as the engine's
+//! `Context::metadata` (pre-flight refuses revoked models, attestation chains are checked
+//! before the POST); the key tray and the letters name models from it. In demo mode the
+//! BLOB is the simulator's, trusted through its test root (demo builds only).
+
+use std::path::Path;
+use std::sync::{Arc, RwLock};
+use std::time::Duration;
+
+use keydesk_mds::{FactsSource, Mds, MdsCache};
+use time::OffsetDateTime;
+
+/// The BLOB in use (if any) and one line for the header.
+#[derive(Debug, Default)]
+pub struct Metadata {
+    current: RwLock<Option<Arc<Mds>>>,
+}
+
+impl Metadata {
+    /// What the cache in `data_dir` holds, verified again, without the network.
+    pub fn offline(data_dir: &Path) -> Metadata {
+        Self::from_cache(&MdsCache::new(data_dir))
+    }
+
+    fn from_cache(cache: &MdsCache) -> Metadata {
+        let now = OffsetDateTime::now_utc();
+        let current = match cache.load(now) {
+            Ok(mds) => mds.map(Arc::new),
+            Err(e) => {
+                tracing::warn!(error = %e, "the cached FIDO metadata BLOB is not used");
+                None
+            }
+        };
+        Metadata {
+            current: RwLock::new(current),
+        }
+    }
+
+    /// Brings the BLOB up to date from `cache`'s URL when it is due (missing, past
+    /// `nextUpdate`, or a revocation list is missing or old); keeps what it has otherwise.
+    pub async fn refresh(&self, cache: &MdsCache) {
+        let client = match reqwest::Client::builder()
+            .timeout(Duration::from_secs(30))
+            .build()
+        {
+            Ok(client) => client,
+            Err(e) => {
+                tracing::warn!(error = %e, "no HTTP client for the FIDO metadata");
+                return;
+            }
+        };
+        let loaded = cache.current(&client, OffsetDateTime::now_utc()).await;
+        for warning in &loaded.warnings {
+            tracing::warn!(%warning, "FIDO metadata");
+        }
+        if let Some(mds) = loaded.mds {
+            *self.current.write().unwrap_or_else(|p| p.into_inner()) = Some(Arc::new(mds));
+        }
+    }
+
+    /// The BLOB in use, if any.
+    pub fn current(&self) -> Option<Arc<Mds>> {
+        self.current
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The header's line: which BLOB names the models, or that the built-in table does.
+    pub fn summary(&self) -> String {
+        match self.current() {
+            Some(mds) => {
+                let today = OffsetDateTime::now_utc().date();
+                let stale = mds.warning(today).map_or("", |_| ", out of date");
+                let revocation = if mds.revocation_warnings().is_empty() {
+                    ""
+                } else {
+                    ", revocation not checked"
+                };
+                format!(
+                    "FIDO metadata no. {} (next update {}{stale}{revocation})",
+                    mds.number(),
+                    mds.next_update()
+                )
+            }
+            None => "built-in model table (no FIDO metadata BLOB)".to_owned(),
+        }
+    }
+}
+
+/// The model name and where it comes from, for a key of `aaguid` (`fallback` when neither
+/// the BLOB nor the built-in table knows it).
+pub fn model_of(mds: Option<&Mds>, aaguid: Option<&[u8; 16]>, fallback: &str) -> (String, bool) {
+    let Some(aaguid) = aaguid else {
+        return (fallback.to_owned(), false);
+    };
+    let facts = keydesk_engine::metadata::describe(mds, aaguid);
+    match facts.source {
+        FactsSource::Mds(_) => (facts.name, true),
+        FactsSource::BuiltInTable if facts.name == keydesk_fido::hid::models::UNKNOWN_MODEL => {
+            (fallback.to_owned(), false)
+        }
+        FactsSource::BuiltInTable => (facts.name, false),
+    }
+}
+
+/// The demo's cache: the simulator's BLOB, trusted through its test root.
+#[cfg(feature = "demo")]
+pub fn demo_cache(data_dir: &Path, sim: &keydesk_sim::Sim) -> Option<MdsCache> {
+    let anchor = keydesk_mds::TrustAnchor::test_root(sim.mds().root_der()).ok()?;
+    Some(
+        MdsCache::new(data_dir)
+            .with_anchor(anchor)
+            .with_url(format!("{}/_sim/mds", sim.base_url())),
+    )
+}
