@@ -116,3 +116,69 @@ pub fn demo_cache(data_dir: &Path, sim: &keydesk_sim::Sim) -> Option<MdsCache> {
             .with_url(format!("{}/_sim/mds", sim.base_url())),
     )
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use keydesk_mds::sign::{sign_jws, TestCa};
+    use keydesk_mds::TrustAnchor;
+
+    const YUBIKEY_5: &str = "cb69481e-8ff7-4039-93ec-0a2729a154a8";
+    const NOWHERE: &str = "11111111-2222-3333-4444-555555555555";
+
+    fn aaguid(text: &str) -> [u8; 16] {
+        *uuid::Uuid::parse_str(text).unwrap().as_bytes()
+    }
+
+    fn blob() -> Mds {
+        let root = TestCa::root("CN=Window Test Root").unwrap();
+        let signer = root.issue("CN=Window Test Signer").unwrap();
+        let next = (OffsetDateTime::now_utc() + time::Duration::days(20)).date();
+        let payload = serde_json::json!({
+            "no": 4,
+            "nextUpdate": next.to_string(),
+            "entries": [{
+                "aaguid": YUBIKEY_5,
+                "metadataStatement": { "description": "YubiKey 5 Series with NFC (MDS)" },
+                "statusReports": [{ "status": "FIDO_CERTIFIED_L1" }],
+            }],
+        });
+        let jws = sign_jws(payload.to_string().as_bytes(), &signer, &root);
+        let anchor = TrustAnchor::test_root(&root.der()).unwrap();
+        Mds::verify(&jws, &anchor, OffsetDateTime::now_utc()).unwrap()
+    }
+
+    #[test]
+    fn the_tray_names_a_listed_model_from_the_blob_and_marks_every_other_source() {
+        let mds = blob();
+        assert_eq!(
+            model_of(Some(&mds), Some(&aaguid(YUBIKEY_5)), "Yubico YubiKey OTP+FIDO+CCID"),
+            ("YubiKey 5 Series with NFC (MDS)".to_owned(), true)
+        );
+        // No BLOB: the built-in table, marked as such.
+        assert_eq!(
+            model_of(None, Some(&aaguid(YUBIKEY_5)), "Yubico YubiKey OTP+FIDO+CCID"),
+            ("YubiKey 5 Series".to_owned(), false)
+        );
+        // Known to neither, or no AAGUID read: what the key calls itself.
+        assert_eq!(
+            model_of(Some(&mds), Some(&aaguid(NOWHERE)), "Some Key"),
+            ("Some Key".to_owned(), false)
+        );
+        assert_eq!(model_of(Some(&mds), None, "Some Key"), ("Some Key".to_owned(), false));
+    }
+
+    #[test]
+    fn the_header_says_which_blob_or_that_the_built_in_table_names_models() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = Metadata::offline(dir.path());
+        assert!(none.current().is_none());
+        assert_eq!(none.summary(), "built-in model table (no FIDO metadata BLOB)");
+        let held = Metadata {
+            current: RwLock::new(Some(Arc::new(blob()))),
+        };
+        assert!(held.summary().starts_with("FIDO metadata no. 4 (next update "), "{}", held.summary());
+        // Its chain names no revocation lists, so nothing was left unchecked.
+        assert!(!held.summary().contains("revocation"), "{}", held.summary());
+    }
+}

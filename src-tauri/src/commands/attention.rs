@@ -75,6 +75,7 @@ pub async fn attention_resolve(
             enabled: true,
             guest: false,
             department: None,
+            office: None,
         });
     let mut ctx = state.context(&graph);
     ctx.operator = state.operator();
