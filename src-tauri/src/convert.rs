@@ -11,6 +11,8 @@ use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::SoftKey;
 use keydesk_fido::{CtapStatus, KeyError};
 use keydesk_graph::{GraphError, GraphErrorKind, PolicyRefusal};
+use keydesk_mds::Mds;
+use crate::metadata;
 use keydesk_ipc::{ErrorKind, IpcError, KeyView, PendingLetter, QueueUser, Step, UserStatus};
 
 /// An engine step as the UI names it.
@@ -28,11 +30,14 @@ pub fn step(step: keydesk_engine::Step) -> Step {
     }
 }
 
-/// A simulated key as the UI shows it.
-pub fn key_view(key: &SoftKey) -> KeyView {
+/// A simulated key as the UI shows it, its model named by the FIDO metadata when `mds`
+/// lists it.
+pub fn key_view(key: &SoftKey, mds: Option<&Mds>) -> KeyView {
+    let (model, model_from_metadata) = metadata::model_of(mds, Some(&key.aaguid()), key.model());
     KeyView {
         id: keydesk_fido::SecurityKey::id(key).to_owned(),
-        model: key.model().to_owned(),
+        model,
+        model_from_metadata,
         serial: Some(key.serial().to_owned()),
         aaguid: keydesk_fido::aaguid_text(&key.aaguid()),
         simulated: true,
@@ -40,11 +45,15 @@ pub fn key_view(key: &SoftKey) -> KeyView {
     }
 }
 
-/// The key tray's view of a plugged security key, from what the device watcher read.
-pub fn hid_key(identity: &keydesk_fido::hid::DeviceIdentity) -> KeyView {
+/// The key tray's view of a plugged security key, from what the device watcher read,
+/// its model named by the FIDO metadata when `mds` lists it.
+pub fn hid_key(identity: &keydesk_fido::hid::DeviceIdentity, mds: Option<&Mds>) -> KeyView {
+    let (model, model_from_metadata) =
+        metadata::model_of(mds, identity.aaguid.as_ref(), &identity.product);
     KeyView {
         id: identity.path.clone(),
-        model: identity.product.clone(),
+        model,
+        model_from_metadata,
         serial: identity.serial.clone(),
         aaguid: identity
             .aaguid
@@ -56,8 +65,8 @@ pub fn hid_key(identity: &keydesk_fido::hid::DeviceIdentity) -> KeyView {
 }
 
 /// The view of a key in the rack, if it is still there.
-pub fn rack_key(rack: &SoftRack, id: &str) -> Option<KeyView> {
-    rack.key(id).map(|k| key_view(&k))
+pub fn rack_key(rack: &SoftRack, id: &str, mds: Option<&Mds>) -> Option<KeyView> {
+    rack.key(id).map(|k| key_view(&k, mds))
 }
 
 /// A provisioning failure for the UI.

@@ -15,6 +15,7 @@ mod convert;
 mod demo;
 mod desk_settings;
 mod launch;
+mod metadata;
 mod signin;
 mod sim_keys;
 mod state;

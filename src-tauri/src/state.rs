@@ -61,6 +61,8 @@ pub struct AppState {
     pub rack: Option<Arc<SoftRack>>,
     /// Where provisioning takes keys from: simulated keys, or the plugged security keys.
     pub keys: Option<Box<dyn KeySource>>,
+    /// The FIDO metadata BLOB (model names, revoked models, attestation roots).
+    pub metadata: Arc<crate::metadata::Metadata>,
     /// Wakes a running batch to stop taking new users (`batch_stop`).
     pub batch_stop: std::sync::atomic::AtomicBool,
     /// The group picked by search (its id: a name may be ambiguous), while the connection
@@ -118,6 +120,10 @@ impl AppState {
             }
             None => (None, crate::sim_keys::hardware_keys()),
         };
+        let metadata = Arc::new(crate::metadata::Metadata::offline(&data_dir));
+        let refreshing = Arc::clone(&metadata);
+        let cache = keydesk_mds::MdsCache::new(&data_dir);
+        tauri::async_runtime::spawn(async move { refreshing.refresh(&cache).await });
         let state = AppState {
             info: RwLock::new(AppInfo {
                 demo: false,
@@ -128,6 +134,7 @@ impl AppState {
                 operator: None,
                 cloud: String::new(),
                 api_version: saved.settings.api_version.clone(),
+                metadata: String::new(),
             }),
             graph: RwLock::default(),
             config_dir: Some(config_dir),
@@ -139,6 +146,7 @@ impl AppState {
             demo: None,
             rack,
             keys: Some(keys),
+            metadata,
             group_pick: RwLock::new(group_pick),
             users: Mutex::default(),
             active: Mutex::default(),
@@ -170,6 +178,10 @@ impl AppState {
         let operator = station::operator_name(&graph, None)
             .await
             .unwrap_or_else(|| "demo operator".into());
+        let metadata = Arc::new(crate::metadata::Metadata::default());
+        if let Some(cache) = crate::metadata::demo_cache(data_dir, &demo.sim) {
+            metadata.refresh(&cache).await;
+        }
         let rack = Arc::clone(demo.rack());
         let keys: Box<dyn KeySource> =
             Box::new(keydesk_engine::keys::RackKeys::new(Arc::clone(&rack)));
@@ -190,6 +202,7 @@ impl AppState {
                 operator: crate::signin::signed_in_label(&graph, Some(&operator)),
                 cloud: crate::signin::cloud_label(graph.config()),
                 api_version: graph.config().api.segment().to_owned(),
+                metadata: String::new(),
             }),
             graph: RwLock::new(Some(graph)),
             config_dir: None,
@@ -201,6 +214,7 @@ impl AppState {
             demo: Some(demo),
             rack: Some(rack),
             keys: Some(keys),
+            metadata,
             group_pick: RwLock::default(),
             users: Mutex::default(),
             active: Mutex::default(),
@@ -223,6 +237,7 @@ impl AppState {
         info.operator = crate::signin::signed_in_label(&graph, operator.as_deref());
         info.cloud = crate::signin::cloud_label(graph.config());
         info.api_version = graph.config().api.segment().to_owned();
+        info.metadata = self.metadata.summary();
         if let Some(op) = operator {
             *self.operator.write().unwrap_or_else(|p| p.into_inner()) = op;
         }
@@ -237,7 +252,17 @@ impl AppState {
 
     /// The header facts now.
     pub fn info(&self) -> AppInfo {
-        self.info.read().unwrap_or_else(|p| p.into_inner()).clone()
+        let mut info = self.info.read().unwrap_or_else(|p| p.into_inner()).clone();
+        info.metadata = self.metadata.summary();
+        info
+    }
+
+    /// The engine's context for one provisioning job or batch, with the desk's FIDO
+    /// metadata.
+    pub fn context<'a>(&'a self, graph: &'a GraphClient) -> keydesk_engine::Context<'a> {
+        let mut ctx = self.station.context(graph);
+        ctx.metadata = self.metadata.current();
+        ctx
     }
 
     /// The desk's settings now.

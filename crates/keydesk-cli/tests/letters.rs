@@ -142,6 +142,17 @@ fn a_piped_provision_then_letters_delivers_every_pin_once_and_keeps_none() {
             page.contains(&matching_code(user_id, serial)),
             "and its label's code"
         );
+        // The address block has the department and office Graph had (every simulated
+        // user has both).
+        let departments = ["Finance", "Engineering", "Ward 4", "Sales", "Marketing", "Facilities"];
+        assert!(
+            departments.iter().any(|d| page.contains(d)),
+            "{upn}'s page names a department:\n{page}"
+        );
+        assert!(
+            ["Floor", "Room"].iter().any(|o| page.contains(o)),
+            "{upn}'s page names an office:\n{page}"
+        );
     }
 
     // Delivered: nothing in escrow, no PIN in any file of the data folder (WAL included).

@@ -19,6 +19,9 @@ pub struct DirectoryUser {
     /// department, when set.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub department: Option<String>,
+    /// officeLocation, when set (PIN letters print it with the department).
+    #[serde(default)]
+    pub office: Option<String>,
 }
 
 impl DirectoryUser {

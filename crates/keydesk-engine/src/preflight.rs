@@ -147,6 +147,7 @@ mod tests {
             enabled: true,
             guest: false,
             department: None,
+            office: None,
         }
     }
 
@@ -294,6 +295,7 @@ mod tests {
             enabled: true,
             guest: true,
             department: None,
+            office: None,
         };
         assert!(check_user(&user).unwrap_err().to_string().contains("guest"));
         user.guest = false;

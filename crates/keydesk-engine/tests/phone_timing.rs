@@ -39,6 +39,7 @@ impl Directory for FakeTenant {
             enabled: true,
             guest: false,
             department: None,
+            office: None,
         })
     }
     async fn group_users(&self, _: &str) -> Result<Vec<DirectoryUser>, ProvisionError> {

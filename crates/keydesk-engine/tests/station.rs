@@ -15,6 +15,7 @@ fn user(id: &str, enabled: bool, guest: bool) -> DirectoryUser {
         enabled,
         guest,
         department: None,
+        office: None,
     }
 }
 

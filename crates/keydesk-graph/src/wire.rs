@@ -32,6 +32,7 @@ pub(crate) struct UserDto {
     pub account_enabled: Option<bool>,
     pub user_type: Option<String>,
     pub department: Option<String>,
+    pub office_location: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]

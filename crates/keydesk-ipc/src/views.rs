@@ -26,6 +26,9 @@ pub struct AppInfo {
     pub cloud: String,
     /// The Graph API version of calls that do not need a specific one.
     pub api_version: String,
+    /// Where model names come from: the FIDO metadata BLOB (its number and next update)
+    /// or the built-in table.
+    pub metadata: String,
 }
 
 /// A user's place in the queue.
@@ -79,6 +82,9 @@ pub struct KeyView {
     pub id: String,
     /// Model name.
     pub model: String,
+    /// The model name comes from the FIDO metadata BLOB (false: the built-in table, or
+    /// what the key says of itself).
+    pub model_from_metadata: bool,
     /// Serial, when the key exposes one.
     pub serial: Option<String>,
     /// AAGUID as a UUID string.

@@ -42,6 +42,8 @@ pub struct User {
     pub job_title: String,
     /// The department, as HR set it (empty: not set, `null` in Graph).
     pub department: String,
+    /// The office (`officeLocation`; empty: not set, `null` in Graph).
+    pub office: String,
     pub account_enabled: bool,
     pub user_type: UserType,
     /// The opaque WebAuthn user handle Entra sends as `publicKey.user.id`.

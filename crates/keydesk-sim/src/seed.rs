@@ -119,6 +119,17 @@ const DEPARTMENTS: &[&str] = &[
     "Facilities",
 ];
 
+/// Offices, one per job title above (picked like the department: no extra random draw).
+const OFFICES: &[&str] = &[
+    "Building 2, Floor 3",
+    "Building 1, Floor 5",
+    "Ward 4, Room 12",
+    "Building 2, Floor 1",
+    "Building 2, Floor 3",
+    "Building 1, Floor 2",
+    "Annex, Ground Floor",
+];
+
 /// The role the simulator gives its role holders ([`SimConfig::role_holders`]).
 pub const GLOBAL_ADMINISTRATOR: &str = "Global Administrator";
 
@@ -257,6 +268,7 @@ fn operator_user(rng: &mut StdRng, domain: &str) -> User {
     let mut user = make_user(rng, domain, Kind::Member, "Avery", "Admin", "keydesk.admin");
     user.job_title = "Service Desk Lead".to_owned();
     user.department = "IT".to_owned();
+    user.office = "Building 1, Floor 1".to_owned();
     user
 }
 
@@ -301,6 +313,7 @@ fn make_user(
         mail,
         job_title: JOB_TITLES[title].to_owned(),
         department: DEPARTMENTS[title].to_owned(),
+        office: OFFICES[title].to_owned(),
         account_enabled: !matches!(kind, Kind::Disabled),
         user_type,
         handle,

@@ -75,8 +75,9 @@ pub async fn attention_resolve(
             enabled: true,
             guest: false,
             department: None,
+            office: None,
         });
-    let mut ctx = state.station.context(&graph);
+    let mut ctx = state.context(&graph);
     ctx.operator = state.operator();
     let status = resume::resolve(&ctx, &user, method_id.as_deref())
         .await

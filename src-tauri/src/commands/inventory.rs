@@ -32,7 +32,7 @@ pub async fn inventory_lost(
 ) -> Result<Vec<InventoryItem>, IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let mut ctx = state.station.context(&graph);
+    let mut ctx = state.context(&graph);
     ctx.operator = state.operator();
     let query = serial_or_user.trim();
     let taken = keydesk_engine::lost::report_lost(&ctx, query)
@@ -53,7 +53,7 @@ pub async fn inventory_returned(
 ) -> Result<Vec<InventoryItem>, IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let mut ctx = state.station.context(&graph);
+    let mut ctx = state.context(&graph);
     ctx.operator = state.operator();
     let query = serial.trim();
     let taken = keydesk_engine::lost::report_returned(&ctx, query)

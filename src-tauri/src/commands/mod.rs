@@ -34,6 +34,8 @@ use tauri::ipc::Channel;
 use tauri::State;
 
 use crate::convert;
+use crate::metadata::Metadata;
+use std::sync::Arc;
 use crate::state::{AppState, Started};
 
 const NO_SIGN_IN: &str = "KeyDesk is not signed in to a tenant.";
@@ -96,7 +98,7 @@ pub async fn provision(
             )
         })?;
     let _active = ActiveJob::claim(state, &user.id)?;
-    let mut ctx = state.station.context(&graph);
+    let mut ctx = state.context(&graph);
     ctx.operator = state.operator();
     crate::desk_settings::apply(&mut ctx, &state.settings());
     let events = on_event.clone();
@@ -199,7 +201,7 @@ pub async fn letter_reprint(
 ) -> Result<Registered, IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let ctx = state.station.context(&graph);
+    let ctx = state.context(&graph);
     let fail = |e: ProvisionError| convert::provision_error(&e);
     let job = state
         .station
@@ -237,7 +239,7 @@ pub async fn key_revoke(
 ) -> Result<(), IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let mut ctx = state.station.context(&graph);
+    let mut ctx = state.context(&graph);
     ctx.operator = state.operator();
     let fail = |e: ProvisionError| convert::provision_error(&e);
     keydesk_engine::lost::report_lost(&ctx, &user_id)
@@ -295,16 +297,23 @@ pub async fn keys_watch(
     state: State<'_, Started>,
     on_event: Channel<KeyEvent>,
 ) -> Result<(), IpcError> {
-    let Some(rack) = state.get()?.rack.clone() else {
-        tauri::async_runtime::spawn(watch_hardware(on_event));
+    let state = state.get()?;
+    let metadata = Arc::clone(&state.metadata);
+    let Some(rack) = state.rack.clone() else {
+        tauri::async_runtime::spawn(watch_hardware(on_event, metadata));
         return Ok(());
     };
     let mut watch = rack.watch();
     tauri::async_runtime::spawn(async move {
         while let Some(event) = watch.next().await {
+            let mds = metadata.current();
             let out = match event {
-                RackEvent::Added { id } => convert::rack_key(&rack, &id).map(KeyEvent::Added),
-                RackEvent::Changed { id } => convert::rack_key(&rack, &id).map(KeyEvent::Changed),
+                RackEvent::Added { id } => {
+                    convert::rack_key(&rack, &id, mds.as_deref()).map(KeyEvent::Added)
+                }
+                RackEvent::Changed { id } => {
+                    convert::rack_key(&rack, &id, mds.as_deref()).map(KeyEvent::Changed)
+                }
                 RackEvent::Removed { id } => Some(KeyEvent::Removed { id }),
                 RackEvent::EnumerationComplete => Some(KeyEvent::EnumerationComplete),
             };
@@ -320,11 +329,13 @@ pub async fn keys_watch(
 
 /// The security keys plugged into this machine, for the key tray (the device watcher's
 /// own stream: the engine's key source opens the keys it hands out).
-async fn watch_hardware(on_event: Channel<KeyEvent>) {
+async fn watch_hardware(on_event: Channel<KeyEvent>, metadata: Arc<Metadata>) {
     let mut devices = keydesk_fido::hid::watch();
     while let Some(event) = devices.next().await {
         let out = match event {
-            DeviceEvent::Added(identity) => KeyEvent::Added(convert::hid_key(&identity)),
+            DeviceEvent::Added(identity) => {
+                KeyEvent::Added(convert::hid_key(&identity, metadata.current().as_deref()))
+            }
             DeviceEvent::Removed { path } => KeyEvent::Removed { id: path },
             DeviceEvent::EnumerationComplete => KeyEvent::EnumerationComplete,
             DeviceEvent::Error(e) => {
@@ -342,10 +353,14 @@ async fn watch_hardware(on_event: Channel<KeyEvent>) {
 #[tauri::command]
 pub fn demo_plug_key(state: State<'_, Started>) -> Result<KeyView, IpcError> {
     let state = state.get()?;
+    let mds = state.metadata.current();
     if let Some(demo) = &state.demo {
-        return Ok(convert::key_view(&demo.plug()));
+        return Ok(convert::key_view(&demo.plug(), mds.as_deref()));
     }
-    Ok(convert::key_view(&crate::sim_keys::plug(rack(state)?)))
+    Ok(convert::key_view(
+        &crate::sim_keys::plug(rack(state)?),
+        mds.as_deref(),
+    ))
 }
 
 /// The key panel: pulls a simulated key (an operation on it fails as a real pull would).

@@ -96,7 +96,7 @@ pub async fn tap_save(
     let state = state.get()?;
     let path = target(state, &path)?;
     let graph = signed_in(state)?;
-    let mut ctx = state.station.context(&graph);
+    let mut ctx = state.context(&graph);
     ctx.operator = state.operator();
     let options = PassOptions {
         lifetime_minutes: request.lifetime_minutes,

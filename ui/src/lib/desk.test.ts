@@ -184,6 +184,7 @@ describe('Desk with a backend that only rejects', () => {
         operator: null,
         cloud: 'Global',
         apiVersion: 'v1.0',
+        metadata: 'built-in model table (no FIDO metadata BLOB)',
       }),
     connectionLoad: () => Promise.reject(error),
     signIn: () => Promise.reject(error),

@@ -218,6 +218,7 @@ export class FakeBackend implements Backend {
       operator: signedIn ? 'admin@contoso.onmicrosoft.com' : null,
       cloud: signedIn ? 'Global' : '',
       apiVersion: 'v1.0',
+      metadata: 'FIDO metadata no. 1 (next update 2026-12-29)',
     });
   }
 
@@ -585,6 +586,7 @@ export class FakeBackend implements Backend {
     const key: FakeKey = {
       id: `sim-${n}`,
       model: model.model,
+      modelFromMetadata: true,
       serial: String(31_000_000 + n * 137),
       aaguid: model.aaguid,
       simulated: true,

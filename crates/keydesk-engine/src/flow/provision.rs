@@ -198,6 +198,8 @@ async fn run(
             .record_key(&user.id, &used.serial, &used.model, &used.aaguid)?;
         ctx.journal
             .record_letter_facts(&user.id, &user.display_name, info.biometric)?;
+        ctx.journal
+            .record_address(&user.id, user.department.as_deref(), user.office.as_deref())?;
         if own_pin.is_none() && info.client_pin == Some(true) && reset {
             ctx.audit_ok()?;
             reset_key(ctx, keys, key, &used.serial, progress).await?;

@@ -16,6 +16,10 @@ pub struct LetterJob {
     pub upn: String,
     /// Display name, when the job recorded one.
     pub display_name: Option<String>,
+    /// Department, when Graph had one.
+    pub department: Option<String>,
+    /// Office (`officeLocation`), when Graph had one.
+    pub office: Option<String>,
     /// Key serial (or the key source's id).
     pub key_serial: String,
     /// Key model.
@@ -47,6 +51,21 @@ impl Journal {
         Ok(())
     }
 
+    /// Records the department and office a letter's address block prints (as Graph had
+    /// them when the key was written).
+    pub fn record_address(
+        &self,
+        user_id: &str,
+        department: Option<&str>,
+        office: Option<&str>,
+    ) -> Result<(), JournalError> {
+        self.lock().execute(
+            "UPDATE jobs SET department = ?2, office = ?3 WHERE user_id = ?1",
+            params![user_id, department, office],
+        )?;
+        Ok(())
+    }
+
     /// Records that the job's key now asks for a new PIN at first use.
     pub fn record_pin_change_forced(&self, user_id: &str) -> Result<(), JournalError> {
         self.lock().execute(
@@ -63,7 +82,7 @@ impl Journal {
         let mut stmt = conn.prepare(
             "SELECT user_id, upn, display_name, COALESCE(key_serial, ''),
                     COALESCE(key_model, ''), COALESCE(key_aaguid, ''), biometric,
-                    pin_change_forced, pin_sealed
+                    pin_change_forced, pin_sealed, department, office
              FROM jobs WHERE state = 'registered' AND (pin_sealed IS NOT NULL OR NOT ?1)
              ORDER BY position, rowid",
         )?;
@@ -78,6 +97,8 @@ impl Journal {
                 biometric: r.get(6)?,
                 pin_change_forced: r.get(7)?,
                 pin_sealed: r.get(8)?,
+                department: r.get(9)?,
+                office: r.get(10)?,
             })
         })?;
         Ok(rows.collect::<Result<_, _>>()?)

@@ -27,7 +27,7 @@ CREATE TABLE IF NOT EXISTS claims (
     user_id TEXT PRIMARY KEY, desk TEXT NOT NULL, until INTEGER NOT NULL)";
 
 /// Columns of `jobs` added after the first release: added to older files on open.
-const ADDED: [(&str, &str); 11] = [
+const ADDED: [(&str, &str); 13] = [
     ("key_serial", "TEXT"),
     ("key_model", "TEXT"),
     ("key_aaguid", "TEXT"),
@@ -42,6 +42,9 @@ const ADDED: [(&str, &str); 11] = [
     // (`super::pin_mark`).
     ("pin_before", "INTEGER"),
     ("pin_confirmed", "INTEGER NOT NULL DEFAULT 0"),
+    // The letter's address block: department and office as Graph had them.
+    ("department", "TEXT"),
+    ("office", "TEXT"),
 ];
 
 /// Columns of `inventory` added after the first release.

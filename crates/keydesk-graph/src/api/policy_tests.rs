@@ -17,6 +17,7 @@ fn user() -> DirectoryUser {
         enabled: true,
         guest: false,
         department: None,
+        office: None,
     }
 }
 

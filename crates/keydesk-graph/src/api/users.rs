@@ -13,7 +13,7 @@ use crate::{GraphClient, GraphError, Operation};
 
 /// The properties KeyDesk reads for every user.
 pub(crate) const USER_SELECT: &str =
-    "id,userPrincipalName,displayName,accountEnabled,userType,mail,department";
+    "id,userPrincipalName,displayName,accountEnabled,userType,mail,department,officeLocation";
 
 impl GraphClient {
     /// One user by object id or user principal name.
@@ -61,6 +61,7 @@ pub(crate) fn to_directory_user(dto: UserDto) -> Result<DirectoryUser, GraphErro
         guest,
         upn,
         department: dto.department.filter(|d| !d.trim().is_empty()),
+        office: dto.office_location.filter(|o| !o.trim().is_empty()),
     })
 }
 

@@ -108,7 +108,7 @@ fn all_properties(user: &User) -> Map<String, Value> {
         "department": Some(&user.department).filter(|d| !d.is_empty()),
         "mail": user.mail,
         "mobilePhone": null,
-        "officeLocation": null,
+        "officeLocation": Some(&user.office).filter(|o| !o.is_empty()),
         "preferredLanguage": "en-US",
         "surname": user.surname,
         "userPrincipalName": user.upn,
