@@ -1,5 +1,6 @@
 //! Domain types to the UI's contract types (keydesk-ipc).
 
+use crate::metadata;
 use keydesk_core::DirectoryUser;
 use keydesk_engine::journal::JobRecord;
 use keydesk_engine::lock::LockError;
@@ -11,9 +12,8 @@ use keydesk_fido::rack::SoftRack;
 use keydesk_fido::soft::SoftKey;
 use keydesk_fido::{CtapStatus, KeyError};
 use keydesk_graph::{GraphError, GraphErrorKind, PolicyRefusal};
-use keydesk_mds::Mds;
-use crate::metadata;
 use keydesk_ipc::{ErrorKind, IpcError, KeyView, PendingLetter, QueueUser, Step, UserStatus};
+use keydesk_mds::Mds;
 
 /// An engine step as the UI names it.
 pub fn step(step: keydesk_engine::Step) -> Step {
@@ -536,7 +536,7 @@ mod tests {
             0xfa, 0x2b, 0x99, 0xdc, 0x9e, 0x39, 0x42, 0x57, 0x8f, 0x92, 0x4a, 0x30, 0xd2, 0x3c,
             0x41, 0x18,
         ];
-        let view = key_view(&SoftKey::new("sim-1", config));
+        let view = key_view(&SoftKey::new("sim-1", config), None);
         assert_eq!(view.aaguid, "fa2b99dc-9e39-4257-8f92-4a30d23c4118");
         assert_eq!(view.serial.as_deref(), Some("31000137"));
     }

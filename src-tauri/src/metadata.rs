@@ -152,12 +152,20 @@ mod tests {
     fn the_tray_names_a_listed_model_from_the_blob_and_marks_every_other_source() {
         let mds = blob();
         assert_eq!(
-            model_of(Some(&mds), Some(&aaguid(YUBIKEY_5)), "Yubico YubiKey OTP+FIDO+CCID"),
+            model_of(
+                Some(&mds),
+                Some(&aaguid(YUBIKEY_5)),
+                "Yubico YubiKey OTP+FIDO+CCID"
+            ),
             ("YubiKey 5 Series with NFC (MDS)".to_owned(), true)
         );
         // No BLOB: the built-in table, marked as such.
         assert_eq!(
-            model_of(None, Some(&aaguid(YUBIKEY_5)), "Yubico YubiKey OTP+FIDO+CCID"),
+            model_of(
+                None,
+                Some(&aaguid(YUBIKEY_5)),
+                "Yubico YubiKey OTP+FIDO+CCID"
+            ),
             ("YubiKey 5 Series".to_owned(), false)
         );
         // Known to neither, or no AAGUID read: what the key calls itself.
@@ -165,7 +173,10 @@ mod tests {
             model_of(Some(&mds), Some(&aaguid(NOWHERE)), "Some Key"),
             ("Some Key".to_owned(), false)
         );
-        assert_eq!(model_of(Some(&mds), None, "Some Key"), ("Some Key".to_owned(), false));
+        assert_eq!(
+            model_of(Some(&mds), None, "Some Key"),
+            ("Some Key".to_owned(), false)
+        );
     }
 
     #[test]
@@ -173,11 +184,19 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let none = Metadata::offline(dir.path());
         assert!(none.current().is_none());
-        assert_eq!(none.summary(), "built-in model table (no FIDO metadata BLOB)");
+        assert_eq!(
+            none.summary(),
+            "built-in model table (no FIDO metadata BLOB)"
+        );
         let held = Metadata {
             current: RwLock::new(Some(Arc::new(blob()))),
         };
-        assert!(held.summary().starts_with("FIDO metadata no. 4 (next update "), "{}", held.summary());
+        assert!(
+            held.summary()
+                .starts_with("FIDO metadata no. 4 (next update "),
+            "{}",
+            held.summary()
+        );
         // Its chain names no revocation lists, so nothing was left unchecked.
         assert!(!held.summary().contains("revocation"), "{}", held.summary());
     }

@@ -144,7 +144,14 @@ fn a_piped_provision_then_letters_delivers_every_pin_once_and_keeps_none() {
         );
         // The address block has the department and office Graph had (every simulated
         // user has both).
-        let departments = ["Finance", "Engineering", "Ward 4", "Sales", "Marketing", "Facilities"];
+        let departments = [
+            "Finance",
+            "Engineering",
+            "Ward 4",
+            "Sales",
+            "Marketing",
+            "Facilities",
+        ];
         assert!(
             departments.iter().any(|d| page.contains(d)),
             "{upn}'s page names a department:\n{page}"

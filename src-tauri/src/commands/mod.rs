@@ -35,8 +35,8 @@ use tauri::State;
 
 use crate::convert;
 use crate::metadata::Metadata;
-use std::sync::Arc;
 use crate::state::{AppState, Started};
+use std::sync::Arc;
 
 const NO_SIGN_IN: &str = "KeyDesk is not signed in to a tenant.";
 const SIGN_IN: &str = "Open Connection, fill in the tenant and sign in.";
@@ -384,7 +384,7 @@ pub fn demo_touch_key(state: State<'_, Started>, key_id: String) -> Result<(), I
     Ok(())
 }
 
-fn rack(state: &AppState) -> Result<&std::sync::Arc<keydesk_fido::rack::SoftRack>, IpcError> {
+fn rack(state: &AppState) -> Result<&Arc<keydesk_fido::rack::SoftRack>, IpcError> {
     state.rack.as_ref().ok_or_else(|| {
         convert::plain(
             ErrorKind::Internal,

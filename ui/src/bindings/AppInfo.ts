@@ -36,4 +36,9 @@ cloud: string,
 /**
  * The Graph API version of calls that do not need a specific one.
  */
-apiVersion: string, };
+apiVersion: string, 
+/**
+ * Where model names come from: the FIDO metadata BLOB (its number and next update)
+ * or the built-in table.
+ */
+metadata: string, };

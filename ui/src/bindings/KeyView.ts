@@ -13,6 +13,11 @@ id: string,
  */
 model: string, 
 /**
+ * The model name comes from the FIDO metadata BLOB (false: the built-in table, or
+ * what the key says of itself).
+ */
+modelFromMetadata: boolean, 
+/**
  * Serial, when the key exposes one.
  */
 serial: string | null, 
