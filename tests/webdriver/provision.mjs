@@ -49,6 +49,14 @@ async function main() {
     await s.click(await s.waitElement('the demo "Plug in a simulated key" button', '[data-testid="demo-plug"]'));
 
     const touch = await s.waitElement('a demo "Touch" button', '[data-testid="demo-touch"]');
+    // The key tray names models from the simulator's FIDO metadata BLOB (issue 20).
+    await s.waitElement('the tray naming its metadata', '[data-testid="metadata"]', (t) =>
+      t.includes('FIDO metadata no. 1'),
+    );
+    if (await s.find('[data-testid="key-model-unlisted"]')) {
+      throw new Error('the simulated key is listed in the BLOB, yet its model is marked as not from it');
+    }
+    log('key tray: model named by the FIDO metadata BLOB');
     await s.waitElement('the prompt "Touch your security key"', '[data-testid="prompt"]', (t) =>
       t.includes('Touch your security key'),
     );
