@@ -36,7 +36,7 @@ pub async fn run(global: &Global, args: ReportArgs) -> u8 {
         }
     };
     let text = match args.format {
-        ReportFormat::Csv => desk_report(&station.journal),
+        ReportFormat::Csv => desk_report(&station.journal, crate::mds::cached(&dir).as_deref()),
         ReportFormat::Yubico => {
             let pins = args.include_pins.then_some(&station.escrow);
             yubico_report(&station.journal, pins).map(|(text, count)| {

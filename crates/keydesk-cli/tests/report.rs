@@ -82,8 +82,9 @@ fn reports_after_a_run_match_the_samples_header_and_hold_pins_only_when_asked() 
 
     let desk = report(data.path(), &["--format", "csv"]);
     let text = String::from_utf8(desk.stdout).unwrap();
-    assert!(text
-        .starts_with("upn,displayName,status,keyModel,serialNumber,methodId,updated,detail\r\n"));
+    assert!(text.starts_with(
+        "upn,displayName,status,keyModel,certification,serialNumber,methodId,updated,detail\r\n"
+    ));
     assert_eq!(text.matches(",provisioned,").count(), 2, "{text}");
 
     let refused = report(data.path(), &["--format", "csv", "--include-pins"]);

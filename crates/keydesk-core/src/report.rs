@@ -15,11 +15,12 @@ use crate::Pin;
 pub const YUBICO_KEYS_HEADER: &str = "#upn,entraIDAuthMethodObjectId,serialNumber,PIN";
 
 /// The desk report's columns.
-pub const REPORT_HEADER: [&str; 8] = [
+pub const REPORT_HEADER: [&str; 9] = [
     "upn",
     "displayName",
     "status",
     "keyModel",
+    "certification",
     "serialNumber",
     "methodId",
     "updated",
@@ -62,6 +63,9 @@ pub struct ReportRow {
     pub status: ReportStatus,
     /// Key model (or "Microsoft Authenticator (iOS)" for a phone).
     pub key_model: String,
+    /// The model's FIDO certification from the metadata BLOB (e.g. `FIDO_CERTIFIED_L2`),
+    /// empty when the desk had no BLOB listing it.
+    pub certification: String,
     /// Key serial.
     pub serial: String,
     /// Entra method id.
@@ -85,6 +89,7 @@ pub fn csv_report(rows: &[ReportRow]) -> String {
                 &row.display_name,
                 row.status.as_str(),
                 &row.key_model,
+                &row.certification,
                 &row.serial,
                 &row.method_id,
                 &updated,
@@ -159,6 +164,7 @@ mod tests {
             display_name: "User, Kim \"KJ\"".into(),
             status: ReportStatus::Failed,
             key_model: "YubiKey 5 NFC".into(),
+            certification: "FIDO_CERTIFIED_L1".into(),
             serial: "31245678".into(),
             method_id: String::new(),
             updated_unix: Some(0),
@@ -166,8 +172,8 @@ mod tests {
         }]);
         assert_eq!(
             out,
-            "upn,displayName,status,keyModel,serialNumber,methodId,updated,detail\r\n\
-             kim@contoso.com,\"User, Kim \"\"KJ\"\"\",failed,YubiKey 5 NFC,31245678,,\
+            "upn,displayName,status,keyModel,certification,serialNumber,methodId,updated,detail\r\n\
+             kim@contoso.com,\"User, Kim \"\"KJ\"\"\",failed,YubiKey 5 NFC,FIDO_CERTIFIED_L1,31245678,,\
              1970-01-01T00:00:00Z,Entra ID: refused\r\n"
         );
     }

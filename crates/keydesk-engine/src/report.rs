@@ -1,6 +1,7 @@
 //! The desk's reports from its journal and inventory, formatted by `keydesk_core::report`:
 //! [`desk_report`] (every journaled user as provisioned, pending, failed or revoked, with
-//! key model, serial and method id, and each phone handed out) and [`yubico_report`] (the
+//! key model, its FIDO certification from the metadata BLOB when the desk has one, serial
+//! and method id, and each phone handed out) and [`yubico_report`] (the
 //! Yubico sample's `keysRegistered.csv`).
 //!
 //! Offline: no Graph call, so display names are those the inventory does not keep (empty).
@@ -10,6 +11,7 @@
 use keydesk_core::job::JobState;
 use keydesk_core::report::{self, ReportRow, ReportStatus, YubicoKeyRow};
 use keydesk_core::Pin;
+use keydesk_mds::Mds;
 
 use crate::inventory::{DeviceKind, InventoryEntry, KeyStatus};
 use crate::journal::JobRecord;
@@ -29,7 +31,13 @@ fn status(state: JobState) -> (ReportStatus, &'static str) {
 }
 
 /// Every journaled user, then every phone, as report rows.
-pub fn desk_rows(journal: &Journal) -> Result<Vec<ReportRow>, ProvisionError> {
+pub fn desk_rows(journal: &Journal, mds: Option<&Mds>) -> Result<Vec<ReportRow>, ProvisionError> {
+    let certification = |aaguid: Option<&str>| {
+        aaguid
+            .and_then(|a| uuid::Uuid::parse_str(a.trim()).ok())
+            .and_then(|id| crate::metadata::describe(mds, id.as_bytes()).certification)
+            .unwrap_or_default()
+    };
     let inventory = journal.inventory()?;
     let latest_key = |job: &JobRecord| -> Option<&InventoryEntry> {
         inventory
@@ -58,6 +66,11 @@ pub fn desk_rows(journal: &Journal) -> Result<Vec<ReportRow>, ProvisionError> {
                 display_name: String::new(),
                 status,
                 key_model: pick(&job.key_model, entry.map(|e| &e.key_model)),
+                certification: certification(
+                    job.key_aaguid
+                        .as_deref()
+                        .or(entry.map(|e| e.key_aaguid.as_str())),
+                ),
                 serial: pick(&job.key_serial, entry.map(|e| &e.key_serial)),
                 method_id: pick(&job.method_id, entry.map(|e| &e.method_id)),
                 updated_unix: entry.map(|e| e.at),
@@ -77,6 +90,7 @@ pub fn desk_rows(journal: &Journal) -> Result<Vec<ReportRow>, ProvisionError> {
                     _ => ReportStatus::Provisioned,
                 },
                 key_model: e.key_model.clone(),
+                certification: certification(Some(&e.key_aaguid)),
                 serial: String::new(),
                 method_id: e.method_id.clone(),
                 updated_unix: Some(e.at),
@@ -86,9 +100,9 @@ pub fn desk_rows(journal: &Journal) -> Result<Vec<ReportRow>, ProvisionError> {
     Ok(rows)
 }
 
-/// The desk report as CSV.
-pub fn desk_report(journal: &Journal) -> Result<String, ProvisionError> {
-    Ok(report::csv_report(&desk_rows(journal)?))
+/// The desk report as CSV; `mds` gives each model's certification.
+pub fn desk_report(journal: &Journal, mds: Option<&Mds>) -> Result<String, ProvisionError> {
+    Ok(report::csv_report(&desk_rows(journal, mds)?))
 }
 
 /// `keysRegistered.csv` for every registered key, and how many PINs it holds. With

@@ -54,17 +54,17 @@ fn every_state_is_reported_and_the_yubico_header_is_exact() {
         )
         .unwrap();
 
-    let report = desk_report(&journal).unwrap();
+    let report = desk_report(&journal, None).unwrap();
     let lines: Vec<&str> = report.split("\r\n").collect();
     assert_eq!(
         lines[0],
-        "upn,displayName,status,keyModel,serialNumber,methodId,updated,detail"
+        "upn,displayName,status,keyModel,certification,serialNumber,methodId,updated,detail"
     );
-    assert!(lines[1].starts_with("kim@contoso.com,,provisioned,YubiKey 5 NFC,31245678,method-1,"));
-    assert_eq!(lines[2], "lee@contoso.com,,pending,,,,,");
+    assert!(lines[1].starts_with("kim@contoso.com,,provisioned,YubiKey 5 NFC,,31245678,method-1,"));
+    assert_eq!(lines[2], "lee@contoso.com,,pending,,,,,,");
     assert_eq!(
         lines[3],
-        "sam@contoso.com,,failed,,,,,\"Entra ID: refused, twice\""
+        "sam@contoso.com,,failed,,,,,,\"Entra ID: refused, twice\""
     );
 
     let (plain, pins) = yubico_report(&journal, None).unwrap();
@@ -80,4 +80,35 @@ fn every_state_is_reported_and_the_yubico_header_is_exact() {
     journal.wipe_pin("u1").unwrap();
     let (after, pins) = yubico_report(&journal, Some(&escrow)).unwrap();
     assert_eq!((after, pins), (plain, 0));
+}
+
+#[test]
+fn the_desk_report_carries_each_models_certification_from_the_metadata_blob() {
+    use keydesk_mds::sign::{sign_jws, TestCa};
+    use keydesk_mds::{Mds, TrustAnchor};
+    let root = TestCa::root("CN=Report Test Root").unwrap();
+    let signer = root.issue("CN=Report Test Signer").unwrap();
+    let next = (time::OffsetDateTime::now_utc() + time::Duration::days(20)).date();
+    let payload = serde_json::json!({
+        "no": 3,
+        "nextUpdate": next.to_string(),
+        "entries": [{
+            "aaguid": "cb69481e-8ff7-4039-93ec-0a2729a154a8",
+            "metadataStatement": { "description": "YubiKey 5 Series" },
+            "statusReports": [{ "status": "FIDO_CERTIFIED_L2" }],
+        }],
+    });
+    let jws = sign_jws(payload.to_string().as_bytes(), &signer, &root);
+    let anchor = TrustAnchor::test_root(&root.der()).unwrap();
+    let mds = Mds::verify(&jws, &anchor, time::OffsetDateTime::now_utc()).unwrap();
+
+    let journal = Journal::in_memory().unwrap();
+    let escrow = Escrow::new(&MemoryStore::default()).unwrap();
+    registered(&journal, &escrow, "u1", "kim@contoso.com");
+    let report = desk_report(&journal, Some(&mds)).unwrap();
+    let kim = report.split("\r\n").nth(1).unwrap();
+    assert!(
+        kim.starts_with("kim@contoso.com,,provisioned,YubiKey 5 NFC,FIDO_CERTIFIED_L2,31245678,"),
+        "{kim}"
+    );
 }

@@ -148,7 +148,7 @@ pub fn report_save(
     let path = target(state, &path)?;
     let journal = &state.station.journal;
     let text = match format {
-        ReportFormat::Csv => desk_report(journal),
+        ReportFormat::Csv => desk_report(journal, state.metadata.current().as_deref()),
         ReportFormat::Yubico => yubico_report(journal, None).map(|(text, _)| text),
     }
     .map_err(|e| convert::provision_error(&e))?;
