@@ -30,6 +30,8 @@ pub struct InventoryItem {
     pub serial: String,
     /// Key model (or Authenticator and the phone's platform).
     pub model: String,
+    /// The model's FIDO certification from the desk's metadata BLOB, when it lists it.
+    pub certification: Option<String>,
     /// Entra object id of the user.
     pub user_id: String,
     /// The user's UPN.

@@ -20,7 +20,12 @@ pub fn inventory_list(state: State<'_, Started>) -> Result<Vec<InventoryItem>, I
         .journal
         .inventory()
         .map_err(|e| convert::provision_error(&e.into()))?;
-    Ok(entries.into_iter().rev().map(item).collect())
+    let mds = state.metadata.current();
+    Ok(entries
+        .into_iter()
+        .rev()
+        .map(|e| item(e, mds.as_deref()))
+        .collect())
 }
 
 /// Revokes every issued passkey found for a key serial, a user id or a UPN; rejects with
@@ -39,6 +44,7 @@ pub async fn inventory_lost(
         .await
         .map_err(|e: ProvisionError| convert::provision_error(&e))?;
     found(
+        state.metadata.current().as_deref(),
         taken,
         query,
         "Check the serial on the key, or the user's UPN.",
@@ -59,11 +65,17 @@ pub async fn inventory_returned(
     let taken = keydesk_engine::lost::report_returned(&ctx, query)
         .await
         .map_err(|e: ProvisionError| convert::provision_error(&e))?;
-    found(taken, query, "Check the serial on the key.")
+    found(
+        state.metadata.current().as_deref(),
+        taken,
+        query,
+        "Check the serial on the key.",
+    )
 }
 
 /// The entries taken back, or why nothing was: no issued key matched.
 fn found(
+    mds: Option<&keydesk_mds::Mds>,
     taken: Vec<InventoryEntry>,
     query: &str,
     remediation: &str,
@@ -75,11 +87,15 @@ fn found(
             remediation,
         ));
     }
-    Ok(taken.into_iter().map(item).collect())
+    Ok(taken.into_iter().map(|e| item(e, mds)).collect())
 }
 
-fn item(e: InventoryEntry) -> InventoryItem {
+fn item(e: InventoryEntry, mds: Option<&keydesk_mds::Mds>) -> InventoryItem {
+    let certification = uuid::Uuid::parse_str(e.key_aaguid.trim())
+        .ok()
+        .and_then(|id| keydesk_engine::metadata::describe(mds, id.as_bytes()).certification);
     InventoryItem {
+        certification,
         id: u32::try_from(e.id).unwrap_or(u32::MAX),
         serial: e.key_serial,
         model: e.key_model,

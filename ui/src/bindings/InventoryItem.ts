@@ -18,6 +18,10 @@ serial: string,
  */
 model: string, 
 /**
+ * The model's FIDO certification from the desk's metadata BLOB, when it lists it.
+ */
+certification: string | null, 
+/**
  * Entra object id of the user.
  */
 userId: string, 
