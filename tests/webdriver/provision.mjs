@@ -127,6 +127,18 @@ async function main() {
     await s.shot('webdriver-connection.png');
     await s.click(await s.waitElement('the "Back to the queue" button', '[data-testid="back-to-desk"]'));
 
+    // The window is granted no core plugin (src-tauri/capabilities/default.json): a core
+    // command from the page is refused, while KeyDesk's own commands work (above).
+    const denied = await wd('POST', `/session/${id}/execute/async`, {
+      script:
+        'const done = arguments[arguments.length - 1];' +
+        "window.__TAURI_INTERNALS__.invoke('plugin:window|title', { label: 'main' })" +
+        '.then((v) => done(`allowed: ${v}`), (e) => done(`refused: ${e}`));',
+      args: [],
+    });
+    if (!String(denied).startsWith('refused')) throw new Error(`a core command was not refused: ${denied}`);
+    log(`core plugin commands refused (${String(denied).slice(0, 80)})`);
+
     await lostKey(s, upn);
     log('PASS');
   } catch (e) {
