@@ -16,13 +16,13 @@ use common::{assert_every_pin_escrowed, assert_one_passkey_each, finish, provisi
 use rand::rngs::StdRng;
 use rand::{Rng, SeedableRng};
 
-const USERS: usize = 45;
+const USERS: usize = 150;
 /// Flags of every provision run: three simulated keys, a short listing lag (the simulator
 /// shows a new passkey after 300 ms).
 const RUN: [&str; 2] = ["--listing-lag-secs", "2"];
 const KEYS: usize = 3;
-/// Runs killed before the one that goes to the end.
-const ROUNDS: usize = 8;
+/// Runs killed at random moments before the one that goes to the end.
+const ROUNDS: usize = 20;
 const LIMIT: Duration = Duration::from_secs(150);
 
 fn tenant() -> (common::Running, String) {
@@ -59,7 +59,8 @@ fn sigkill_at_random_moments_never_registers_a_user_twice() {
     let mut killed = 0;
     for round in 1..=ROUNDS {
         let mut child = provision(&url, data.path(), KEYS, &RUN).spawn().unwrap();
-        // A whole run takes about 4 s here: kills land from sign-in to mid-batch.
+        // A whole run of 150 users takes about 10 s here: kills land from sign-in to
+        // mid-batch, and 20 of them leave users for the last run.
         let at = Duration::from_millis(rng.random_range(100..1200));
         let started = Instant::now();
         while started.elapsed() < at && child.try_wait().unwrap().is_none() {
@@ -96,6 +97,52 @@ fn sigkill_at_random_moments_never_registers_a_user_twice() {
         "{replay}\n{stdout}"
     );
     assert_one_passkey_each(&url, USERS, &replay);
+}
+
+/// The journaled steps of one provisioning, in order (`JobState` names).
+const STEPS: [&str; 5] = [
+    "options_fetched",
+    "setting_pin",
+    "making_credential",
+    "posting",
+    "registered",
+];
+
+#[test]
+fn a_crash_right_after_each_journaled_step_loses_nothing_and_registers_nobody_twice() {
+    let (_sim, url) = tenant();
+    let data = tempfile::tempdir().unwrap();
+    for step in STEPS {
+        // The third move into `step` is committed, then the process dies before the side
+        // effect it announces (KEYDESK_CRASH_AT, `store/crash_point.rs`).
+        let mut run = provision(&url, data.path(), KEYS, &RUN);
+        run.env("KEYDESK_CRASH_AT", format!("{step}:3"));
+        let out = finish(
+            run.spawn().unwrap(),
+            LIMIT,
+            &format!("the run crashing at {step}"),
+        );
+        assert!(
+            !out.status.success(),
+            "the run was to die right after its third {step}"
+        );
+    }
+    let last = finish(
+        provision(&url, data.path(), KEYS, &RUN).spawn().unwrap(),
+        LIMIT,
+        "the run after the crashes",
+    );
+    assert_ran(&last, "after a crash at each step");
+    assert_one_passkey_each(&url, USERS, "after a crash at each step");
+    assert_every_pin_escrowed(data.path(), USERS, "after a crash at each step");
+    let verify = finish(
+        common::at(&url, data.path(), &["audit", "verify"])
+            .spawn()
+            .unwrap(),
+        LIMIT,
+        "audit verify",
+    );
+    assert_ran(&verify, "the audit chain after the crashes");
 }
 
 #[test]

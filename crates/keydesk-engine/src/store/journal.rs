@@ -155,6 +155,7 @@ impl Journal {
         tx.commit()?;
         drop(conn);
         self.mirrored(user_id)?;
+        super::crash_point::after_commit(next);
         Ok(next)
     }
 

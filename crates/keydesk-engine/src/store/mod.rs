@@ -13,6 +13,7 @@
 //! Not here: any decision about a user or a key (that is `flow/`), and no Graph or key I/O.
 
 pub mod audit;
+mod crash_point;
 pub mod escrow;
 pub mod inventory;
 pub mod journal;
