@@ -105,7 +105,7 @@ bindings-fresh:
 
 # tests/webdriver/provision.mjs (demo mode) and batch.mjs (not in demo mode, against
 # `keydesk-cli sim`, browser sign-in, a batch over two simulated keys).
-webdriver:
+webdriver: ui
 	$(CARGO) build -p keydesk --features demo -p keydesk-cli --locked
 	timeout 600 scripts/webdriver.sh $(CARGO_TARGET_DIR)/debug/keydesk $(CARGO_TARGET_DIR)/debug/keydesk-cli
 

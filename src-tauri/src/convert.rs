@@ -33,11 +33,13 @@ pub fn step(step: keydesk_engine::Step) -> Step {
 /// A simulated key as the UI shows it, its model named by the FIDO metadata when `mds`
 /// lists it.
 pub fn key_view(key: &SoftKey, mds: Option<&Mds>) -> KeyView {
-    let (model, model_from_metadata) = metadata::model_of(mds, Some(&key.aaguid()), key.model());
+    let model = metadata::model_of(mds, Some(&key.aaguid()), key.model());
     KeyView {
         id: keydesk_fido::SecurityKey::id(key).to_owned(),
-        model,
-        model_from_metadata,
+        model: model.name,
+        model_from_metadata: model.from_metadata,
+        icon: model.icon,
+        certification: model.certification,
         serial: Some(key.serial().to_owned()),
         aaguid: keydesk_fido::aaguid_text(&key.aaguid()),
         simulated: true,
@@ -48,12 +50,13 @@ pub fn key_view(key: &SoftKey, mds: Option<&Mds>) -> KeyView {
 /// The key tray's view of a plugged security key, from what the device watcher read,
 /// its model named by the FIDO metadata when `mds` lists it.
 pub fn hid_key(identity: &keydesk_fido::hid::DeviceIdentity, mds: Option<&Mds>) -> KeyView {
-    let (model, model_from_metadata) =
-        metadata::model_of(mds, identity.aaguid.as_ref(), &identity.product);
+    let model = metadata::model_of(mds, identity.aaguid.as_ref(), &identity.product);
     KeyView {
         id: identity.path.clone(),
-        model,
-        model_from_metadata,
+        model: model.name,
+        model_from_metadata: model.from_metadata,
+        icon: model.icon,
+        certification: model.certification,
         serial: identity.serial.clone(),
         aaguid: identity
             .aaguid

@@ -90,19 +90,44 @@ impl Metadata {
     }
 }
 
-/// The model name and where it comes from, for a key of `aaguid` (`fallback` when neither
-/// the BLOB nor the built-in table knows it).
-pub fn model_of(mds: Option<&Mds>, aaguid: Option<&[u8; 16]>, fallback: &str) -> (String, bool) {
+/// What the key tray shows of a key's model: its name, whether the FIDO metadata BLOB gave
+/// it, and the statement's icon and certification when it did.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TrayModel {
+    /// The model's name (`fallback` when neither the BLOB nor the built-in table knows it).
+    pub name: String,
+    /// The name comes from the BLOB.
+    pub from_metadata: bool,
+    /// A `data:` URL of the model's icon.
+    pub icon: Option<String>,
+    /// E.g. `FIDO_CERTIFIED_L1`.
+    pub certification: Option<String>,
+}
+
+/// The tray's facts for a key of `aaguid` (`fallback` names it when nothing else does).
+pub fn model_of(mds: Option<&Mds>, aaguid: Option<&[u8; 16]>, fallback: &str) -> TrayModel {
+    let plain = |name: String| TrayModel {
+        name,
+        from_metadata: false,
+        icon: None,
+        certification: None,
+    };
     let Some(aaguid) = aaguid else {
-        return (fallback.to_owned(), false);
+        return plain(fallback.to_owned());
     };
     let facts = keydesk_engine::metadata::describe(mds, aaguid);
     match facts.source {
-        FactsSource::Mds(_) => (facts.name, true),
+        FactsSource::Mds(_) => TrayModel {
+            name: facts.name,
+            from_metadata: true,
+            // Only images: the tray puts it in an <img>, under a CSP allowing data: images.
+            icon: facts.icon.filter(|i| i.starts_with("data:image/")),
+            certification: facts.certification,
+        },
         FactsSource::BuiltInTable if facts.name == keydesk_fido::hid::models::UNKNOWN_MODEL => {
-            (fallback.to_owned(), false)
+            plain(fallback.to_owned())
         }
-        FactsSource::BuiltInTable => (facts.name, false),
+        FactsSource::BuiltInTable => plain(facts.name),
     }
 }
 
@@ -139,7 +164,10 @@ mod tests {
             "nextUpdate": next.to_string(),
             "entries": [{
                 "aaguid": YUBIKEY_5,
-                "metadataStatement": { "description": "YubiKey 5 Series with NFC (MDS)" },
+                "metadataStatement": {
+                    "description": "YubiKey 5 Series with NFC (MDS)",
+                    "icon": "data:image/png;base64,AA==",
+                },
                 "statusReports": [{ "status": "FIDO_CERTIFIED_L1" }],
             }],
         });
@@ -151,32 +179,22 @@ mod tests {
     #[test]
     fn the_tray_names_a_listed_model_from_the_blob_and_marks_every_other_source() {
         let mds = blob();
-        assert_eq!(
-            model_of(
-                Some(&mds),
-                Some(&aaguid(YUBIKEY_5)),
-                "Yubico YubiKey OTP+FIDO+CCID"
-            ),
-            ("YubiKey 5 Series with NFC (MDS)".to_owned(), true)
-        );
-        // No BLOB: the built-in table, marked as such.
-        assert_eq!(
-            model_of(
-                None,
-                Some(&aaguid(YUBIKEY_5)),
-                "Yubico YubiKey OTP+FIDO+CCID"
-            ),
-            ("YubiKey 5 Series".to_owned(), false)
-        );
+        let yubico = "Yubico YubiKey OTP+FIDO+CCID";
+        let listed = model_of(Some(&mds), Some(&aaguid(YUBIKEY_5)), yubico);
+        assert_eq!(listed.name, "YubiKey 5 Series with NFC (MDS)");
+        assert!(listed.from_metadata);
+        assert_eq!(listed.icon.as_deref(), Some("data:image/png;base64,AA=="));
+        assert_eq!(listed.certification.as_deref(), Some("FIDO_CERTIFIED_L1"));
+        // No BLOB: the built-in table, marked as such, with no icon or certification.
+        let table = model_of(None, Some(&aaguid(YUBIKEY_5)), yubico);
+        assert_eq!(table.name, "YubiKey 5 Series");
+        assert!(!table.from_metadata);
+        assert_eq!((table.icon, table.certification), (None, None));
         // Known to neither, or no AAGUID read: what the key calls itself.
-        assert_eq!(
-            model_of(Some(&mds), Some(&aaguid(NOWHERE)), "Some Key"),
-            ("Some Key".to_owned(), false)
-        );
-        assert_eq!(
-            model_of(Some(&mds), None, "Some Key"),
-            ("Some Key".to_owned(), false)
-        );
+        let neither = model_of(Some(&mds), Some(&aaguid(NOWHERE)), "Some Key");
+        assert_eq!(neither.name, "Some Key");
+        assert!(!neither.from_metadata);
+        assert_eq!(model_of(Some(&mds), None, "Some Key").name, "Some Key");
     }
 
     #[test]

@@ -85,6 +85,10 @@ pub struct KeyView {
     /// The model name comes from the FIDO metadata BLOB (false: the built-in table, or
     /// what the key says of itself).
     pub model_from_metadata: bool,
+    /// The model's icon from the metadata statement (a `data:` URL), when it has one.
+    pub icon: Option<String>,
+    /// The model's FIDO certification from the metadata BLOB, when it lists one.
+    pub certification: Option<String>,
     /// Serial, when the key exposes one.
     pub serial: Option<String>,
     /// AAGUID as a UUID string.

@@ -20,6 +20,9 @@ use axum::routing::{get, post};
 use axum::Router;
 use keydesk_mds::sign::{sign_jws, TestCa};
 
+/// The icon every simulated model's statement carries (an SVG key, as a `data:` URL).
+const KEY_ICON: &str = "data:image/svg+xml;base64,PHN2ZyB4bWxucz0iaHR0cDovL3d3dy53My5vcmcvMjAwMC9zdmciIHZpZXdCb3g9IjAgMCAxNiAxNiI+PHJlY3QgeD0iNCIgeT0iMSIgd2lkdGg9IjgiIGhlaWdodD0iMTQiIHJ4PSIzIiBmaWxsPSIjMWQ0ZWQ4Ii8+PGNpcmNsZSBjeD0iOCIgY3k9IjEwIiByPSIyIiBmaWxsPSIjZmZmIi8+PC9zdmc+";
+
 /// The KeyDesk soft key's AAGUID.
 pub const SOFT_KEY_AAGUID: &str = "aa62412e-2cce-4d8b-9c5a-0330bc24e541";
 /// The VM tests' virtual key (`keydesk-vkey-001` as bytes).
@@ -62,6 +65,7 @@ impl SimMds {
                 "aaguid": aaguid,
                 "metadataStatement": {
                     "description": name,
+                    "icon": KEY_ICON,
                     "attestationTypes": ["basic_surrogate"],
                     "attestationRootCertificates": [],
                 },

@@ -18,6 +18,14 @@ model: string,
  */
 modelFromMetadata: boolean, 
 /**
+ * The model's icon from the metadata statement (a `data:` URL), when it has one.
+ */
+icon: string | null, 
+/**
+ * The model's FIDO certification from the metadata BLOB, when it lists one.
+ */
+certification: string | null, 
+/**
  * Serial, when the key exposes one.
  */
 serial: string | null, 

@@ -6,6 +6,8 @@ const key = (id: string, awaitingTouch = false): KeyView => ({
   id,
   model: 'YubiKey 5 NFC',
   modelFromMetadata: true,
+  icon: null,
+  certification: null,
   serial: '123',
   aaguid: 'fa2b99dc-9e39-4257-8f92-4a30d23c4118',
   simulated: true,

@@ -587,6 +587,8 @@ export class FakeBackend implements Backend {
       id: `sim-${n}`,
       model: model.model,
       modelFromMetadata: true,
+      icon: null,
+      certification: 'FIDO_CERTIFIED_L1',
       serial: String(31_000_000 + n * 137),
       aaguid: model.aaguid,
       simulated: true,
