@@ -22,6 +22,11 @@ use time::OffsetDateTime;
 
 /// A BLOB (signed by a fresh test root) with one entry: the soft key's model.
 fn blob_for_soft_key(status: &str, vendor_root: &TestCa) -> Arc<Mds> {
+    blob_naming_soft_key("KeyDesk Soft Key", status, vendor_root)
+}
+
+/// [`blob_for_soft_key`], the model described as `name`.
+fn blob_naming_soft_key(name: &str, status: &str, vendor_root: &TestCa) -> Arc<Mds> {
     let root = TestCa::root("CN=Test MDS Root,O=KeyDesk Tests").unwrap();
     let signer = root.issue("CN=Test MDS Signer,O=KeyDesk Tests").unwrap();
     let payload = Payload {
@@ -33,7 +38,7 @@ fn blob_for_soft_key(status: &str, vendor_root: &TestCa) -> Arc<Mds> {
         entries: vec![Entry {
             aaguid: Some(uuid::Uuid::from_bytes(SOFT_KEY_AAGUID).to_string()),
             metadata_statement: Some(Statement {
-                description: "KeyDesk Soft Key".into(),
+                description: name.into(),
                 attestation_types: vec!["basic_full".into()],
                 attestation_root_certificates: vec![vendor_root.base64()],
                 ..Statement::default()
@@ -85,6 +90,37 @@ async fn a_revoked_model_is_refused_in_pre_flight_with_its_reason() {
         assert!(!err.remediation().is_empty());
         assert_eq!(key.info().await.unwrap().client_pin, Some(false), "no PIN was set");
         assert_eq!(counters(&sim).await, (0, 0));
+    })
+    .await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_key_letter_and_inventory_carry_the_model_name_the_blob_gives() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 1,
+            ..SimConfig::default()
+        })
+        .await;
+        let (graph, mut users, journal, escrow, rack) = common::desk(&sim).await;
+        let user = users.remove(0);
+        rack.plug_new(common::blank_key("MDSNAME1"));
+        let keys = RackKeys::new(rack);
+        let vendor = TestCa::root("CN=Vendor Root,O=Vendor").unwrap();
+        let mut ctx = Context::new(&graph, &journal, &escrow);
+        let named = "KeyDesk Soft Key, as the FIDO metadata names it";
+        ctx.metadata = Some(blob_naming_soft_key(named, "FIDO_CERTIFIED_L1", &vendor));
+        let done = provision_user(&ctx, &user, &keys, &|_: Step| {})
+            .await
+            .unwrap();
+        assert_eq!(done.key_model, named);
+        let letters = journal.letter_jobs(true).unwrap();
+        assert_eq!(
+            letters[0].key_model, named,
+            "the letter names the BLOB's model"
+        );
+        let inventory = journal.inventory().unwrap();
+        assert_eq!(inventory[0].key_model, named, "and so does the inventory");
     })
     .await;
 }

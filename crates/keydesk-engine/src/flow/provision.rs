@@ -172,6 +172,10 @@ async fn run(
         let mut options = options;
         progress(Step::CheckingKey);
         let mut info = key.info().await?;
+        // The metadata BLOB names the model where it lists it (letters, inventory, report).
+        if let Some(facts) = mds.and_then(|m| m.facts(&info.aaguid)) {
+            info.model = facts.name;
+        }
         let wants_min = ctx.settings.ctap21.is_some();
         preflight::check_key(&info, wants_min).map_err(|r| match r {
             preflight::Refusal::Key(why) => ProvisionError::KeyUnsuitable(why),
