@@ -94,7 +94,7 @@ impl DataDirLock {
             Ok(()) => {}
             Err(TryLockError::WouldBlock) => {
                 return Err(LockError::Held {
-                    pid: holder_pid(&mut file),
+                    pid: holder_pid_soon(&mut file),
                     path: dir.to_owned(),
                 })
             }
@@ -110,9 +110,23 @@ impl DataDirLock {
     }
 }
 
+/// [`holder_pid`], read again for up to 200 ms while empty: a holder that has just taken
+/// the lock truncates the file before it writes its PID, and a refusal that names the
+/// holder is worth that wait.
+fn holder_pid_soon(file: &mut File) -> Option<u32> {
+    for _ in 0..10 {
+        if let Some(pid) = holder_pid(file) {
+            return Some(pid);
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    holder_pid(file)
+}
+
 /// Who holds the lock, as written by [`write_holder`]: `None` when unreadable (Windows,
 /// or a holder that has not written yet).
 fn holder_pid(file: &mut File) -> Option<u32> {
+    file.seek(SeekFrom::Start(0)).ok()?;
     let mut text = String::new();
     file.read_to_string(&mut text).ok()?;
     text.lines()
