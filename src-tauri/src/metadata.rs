@@ -40,6 +40,7 @@ impl Metadata {
 
     /// Brings the BLOB up to date from `cache`'s URL when it is due (missing, past
     /// `nextUpdate`, or a revocation list is missing or old); keeps what it has otherwise.
+    /// The BLOB already held is not read and verified again.
     pub async fn refresh(&self, cache: &MdsCache) {
         let client = match reqwest::Client::builder()
             .timeout(Duration::from_secs(30))
@@ -51,7 +52,8 @@ impl Metadata {
                 return;
             }
         };
-        let loaded = cache.current(&client, OffsetDateTime::now_utc()).await;
+        let held = self.current().map(|mds| Mds::clone(&mds));
+        let loaded = cache.update(held, &client, OffsetDateTime::now_utc()).await;
         for warning in &loaded.warnings {
             tracing::warn!(%warning, "FIDO metadata");
         }

@@ -257,10 +257,11 @@ impl AppState {
         info
     }
 
-    /// The engine's context for one provisioning job or batch, with the desk's FIDO
-    /// metadata.
+    /// The engine's context for one command: the station's journal, escrow and audit log,
+    /// the operator at the desk and the desk's FIDO metadata.
     pub fn context<'a>(&'a self, graph: &'a GraphClient) -> keydesk_engine::Context<'a> {
         let mut ctx = self.station.context(graph);
+        ctx.operator = self.operator();
         ctx.metadata = self.metadata.current();
         ctx
     }

@@ -214,6 +214,28 @@ impl MdsCache {
                 None
             }
         };
+        self.settle(cached, warnings, client, now).await
+    }
+
+    /// [`MdsCache::current`] for a caller that already loaded the cache (`cached`, as
+    /// [`MdsCache::load`] gave it): refreshes only what is due, without verifying the
+    /// cached BLOB again.
+    pub async fn update(
+        &self,
+        cached: Option<Mds>,
+        client: &reqwest::Client,
+        now: OffsetDateTime,
+    ) -> Loaded {
+        self.settle(cached, Vec::new(), client, now).await
+    }
+
+    async fn settle(
+        &self,
+        cached: Option<Mds>,
+        mut warnings: Vec<String>,
+        client: &reqwest::Client,
+        now: OffsetDateTime,
+    ) -> Loaded {
         let due = cached.as_ref().is_none_or(|m| m.next_update() < now.date());
         if !due {
             let mut cached = cached;

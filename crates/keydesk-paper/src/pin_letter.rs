@@ -122,6 +122,49 @@ pub(crate) fn steps(c: &mut Canvas, fonts: &mut Fonts, y: f32, size: f32, steps:
     y
 }
 
+/// The body of a letter below its head, every text already filled in for the recipient.
+pub(crate) struct Instructions<'a> {
+    pub title: &'a str,
+    pub intro: &'a str,
+    pub steps_heading: &'a str,
+    pub steps: &'a [String],
+    pub aside_heading: &'a str,
+    pub aside: &'a str,
+    pub contact: &'a str,
+}
+
+/// Draws `body` from the title down: the intro, the numbered steps under their heading,
+/// the aside under its heading, the contact line. Returns the baseline below them.
+pub(crate) fn instructions(
+    c: &mut Canvas,
+    fonts: &mut Fonts,
+    size: f32,
+    body: &Instructions,
+) -> f32 {
+    let paragraph = |c: &mut Canvas, fonts: &mut Fonts, y: f32, text: &str| {
+        c.paragraph(fonts, (LEFT, y), WIDTH, (Style::Regular, size), text)
+    };
+    c.text(fonts, (LEFT, 112.0), Style::Bold, 14.0, body.title);
+    let mut y = paragraph(c, fonts, 121.0, body.intro) + 3.0;
+    c.text(
+        fonts,
+        (LEFT, y),
+        Style::Bold,
+        size + 1.0,
+        body.steps_heading,
+    );
+    y = steps(c, fonts, y + 6.0, size, body.steps) + 3.0;
+    c.text(
+        fonts,
+        (LEFT, y),
+        Style::Bold,
+        size + 1.0,
+        body.aside_heading,
+    );
+    y = paragraph(c, fonts, y + 6.0, body.aside);
+    paragraph(c, fonts, y + 2.0, body.contact)
+}
+
 fn draw(
     c: &mut Canvas,
     fonts: &mut Fonts,
@@ -146,16 +189,6 @@ fn draw(
     }
 
     let fill = |t: &str| template.fill(t, &who.upn);
-    c.text(fonts, (LEFT, 112.0), Style::Bold, 14.0, &template.pin_title);
-    let mut y = c.paragraph(
-        fonts,
-        (LEFT, 121.0),
-        WIDTH,
-        (Style::Regular, size),
-        &fill(&template.pin_intro),
-    );
-    y += 3.0;
-    c.text(fonts, (LEFT, y), Style::Bold, size + 1.0, "First use");
     let mut list: Vec<String> = template.pin_steps.iter().map(|s| fill(s)).collect();
     if letter.forced_change {
         list.push(fill(&template.forced_change));
@@ -163,28 +196,19 @@ fn draw(
     if letter.biometric {
         list.push(fill(&template.biometric));
     }
-    y = steps(c, fonts, y + 6.0, size, &list);
-    y += 3.0;
-    c.text(
+    let y = instructions(
+        c,
         fonts,
-        (LEFT, y),
-        Style::Bold,
-        size + 1.0,
-        "If the key is lost",
-    );
-    y = c.paragraph(
-        fonts,
-        (LEFT, y + 6.0),
-        WIDTH,
-        (Style::Regular, size),
-        &fill(&template.lost),
-    );
-    y = c.paragraph(
-        fonts,
-        (LEFT, y + 2.0),
-        WIDTH,
-        (Style::Regular, size),
-        &fill(&template.contact),
+        size,
+        &Instructions {
+            title: &template.pin_title,
+            intro: &fill(&template.pin_intro),
+            steps_heading: "First use",
+            steps: &list,
+            aside_heading: "If the key is lost",
+            aside: &fill(&template.lost),
+            contact: &fill(&template.contact),
+        },
     );
 
     pin_panel(c, fonts, template, letter, &code);

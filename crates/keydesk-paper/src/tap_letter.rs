@@ -10,7 +10,7 @@ use crate::document::Document;
 use crate::error::PaperError;
 use crate::font::{Fonts, Style};
 use crate::model::TapLetter;
-use crate::pin_letter::{fitted, head, nothing_to_print, steps, LEFT, WIDTH};
+use crate::pin_letter::{fitted, head, instructions, nothing_to_print, Instructions, LEFT, WIDTH};
 use crate::template::LetterTemplate;
 
 /// The tear-off line, mm from the top.
@@ -57,45 +57,20 @@ fn draw(
     let who = &letter.recipient;
     head(c, fonts, template, who, logo);
     let fill = |t: &str| template.fill(t, &who.upn);
-    c.text(fonts, (LEFT, 112.0), Style::Bold, 14.0, &template.tap_title);
-    let mut y = c.paragraph(
-        fonts,
-        (LEFT, 121.0),
-        WIDTH,
-        (Style::Regular, size),
-        &fill(&template.tap_intro),
-    );
-    y += 3.0;
-    c.text(
-        fonts,
-        (LEFT, y),
-        Style::Bold,
-        size + 1.0,
-        "Add a passkey in Microsoft Authenticator",
-    );
     let list: Vec<String> = template.tap_steps.iter().map(|s| fill(s)).collect();
-    y = steps(c, fonts, y + 6.0, size, &list);
-    y += 3.0;
-    c.text(
+    let y = instructions(
+        c,
         fonts,
-        (LEFT, y),
-        Style::Bold,
-        size + 1.0,
-        "Or a security key",
-    );
-    y = c.paragraph(
-        fonts,
-        (LEFT, y + 6.0),
-        WIDTH,
-        (Style::Regular, size),
-        &fill(&template.tap_alternative),
-    );
-    y = c.paragraph(
-        fonts,
-        (LEFT, y + 2.0),
-        WIDTH,
-        (Style::Regular, size),
-        &fill(&template.contact),
+        size,
+        &Instructions {
+            title: &template.tap_title,
+            intro: &fill(&template.tap_intro),
+            steps_heading: "Add a passkey in Microsoft Authenticator",
+            steps: &list,
+            aside_heading: "Or a security key",
+            aside: &fill(&template.tap_alternative),
+            contact: &fill(&template.contact),
+        },
     );
 
     c.line((8.0, TEAR), (202.0, TEAR), 0.8, true);

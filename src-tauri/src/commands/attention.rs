@@ -77,8 +77,7 @@ pub async fn attention_resolve(
             department: None,
             office: None,
         });
-    let mut ctx = state.context(&graph);
-    ctx.operator = state.operator();
+    let ctx = state.context(&graph);
     let status = resume::resolve(&ctx, &user, method_id.as_deref())
         .await
         .map_err(|e| convert::provision_error(&e))?;

@@ -31,7 +31,6 @@ pub async fn batch_start(
     let _active = ActiveJob::claim(state, "batch")?;
     state.batch_stop.store(false, Ordering::SeqCst);
     let mut ctx = state.context(&graph);
-    ctx.operator = state.operator();
     crate::desk_settings::apply(&mut ctx, &state.settings());
     let (registered, failed) = (AtomicU32::new(0), AtomicU32::new(0));
     let steps = on_event.clone();

@@ -37,8 +37,7 @@ pub async fn inventory_lost(
 ) -> Result<Vec<InventoryItem>, IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let mut ctx = state.context(&graph);
-    ctx.operator = state.operator();
+    let ctx = state.context(&graph);
     let query = serial_or_user.trim();
     let taken = keydesk_engine::lost::report_lost(&ctx, query)
         .await
@@ -59,8 +58,7 @@ pub async fn inventory_returned(
 ) -> Result<Vec<InventoryItem>, IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let mut ctx = state.context(&graph);
-    ctx.operator = state.operator();
+    let ctx = state.context(&graph);
     let query = serial.trim();
     let taken = keydesk_engine::lost::report_returned(&ctx, query)
         .await

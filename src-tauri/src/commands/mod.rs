@@ -99,7 +99,6 @@ pub async fn provision(
         })?;
     let _active = ActiveJob::claim(state, &user.id)?;
     let mut ctx = state.context(&graph);
-    ctx.operator = state.operator();
     crate::desk_settings::apply(&mut ctx, &state.settings());
     let events = on_event.clone();
     let progress = move |step: keydesk_engine::Step| {
@@ -239,8 +238,7 @@ pub async fn key_revoke(
 ) -> Result<(), IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let mut ctx = state.context(&graph);
-    ctx.operator = state.operator();
+    let ctx = state.context(&graph);
     let fail = |e: ProvisionError| convert::provision_error(&e);
     keydesk_engine::lost::report_lost(&ctx, &user_id)
         .await

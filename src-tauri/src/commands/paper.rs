@@ -96,8 +96,7 @@ pub async fn tap_save(
     let state = state.get()?;
     let path = target(state, &path)?;
     let graph = signed_in(state)?;
-    let mut ctx = state.context(&graph);
-    ctx.operator = state.operator();
+    let ctx = state.context(&graph);
     let options = PassOptions {
         lifetime_minutes: request.lifetime_minutes,
         one_time: request.one_time,
