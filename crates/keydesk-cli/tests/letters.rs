@@ -19,7 +19,7 @@ use std::process::{Command, Output, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
-use common::{escrowed, files, finish, offline, provision, sim, CLI};
+use common::{escrowed, files, finish, offline, provision, run, sim, stderr, CLI};
 use keydesk_core::Pin;
 use keydesk_engine::batch::{self, Outcome};
 use keydesk_engine::keys::RackKeys;
@@ -34,15 +34,7 @@ use keydesk_tests::pdf::{flat, pages, pages_of};
 
 /// `keydesk-cli <args> --data-dir <data>`, no tenant, with a deadline.
 fn local(data: &Path, args: &[&str]) -> Output {
-    finish(
-        offline(data, args).spawn().unwrap(),
-        Duration::from_secs(60),
-        &format!("{args:?}"),
-    )
-}
-
-fn stderr(out: &Output) -> String {
-    String::from_utf8_lossy(&out.stderr).into_owned()
+    run(offline(data, args))
 }
 
 #[test]
