@@ -151,10 +151,10 @@ async fn run(
     ctx.journal.enqueue(&user.id, &user.upn)?;
     let mut warnings = Vec::new();
     let policy = after::tenant_preflight(ctx, &mut warnings).await?;
-    after::check_roles(ctx, user).await?;
-
     progress(Step::FetchingOptions);
-    let options = options_for(ctx, user).await?;
+    // Two reads, side by side: the user's roles and the creation options (usually
+    // prefetched); nothing is written before both answered.
+    let ((), options) = futures::try_join!(after::check_roles(ctx, user), options_for(ctx, user))?;
     // The listing the attempt is taken from: prefetched, or read while the key works, so
     // that only the POST waits for Graph once the key has signed.
     let prefetched = ctx.prefetch.and_then(|p| p.take_listing(&user.id));
