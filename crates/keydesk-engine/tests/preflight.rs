@@ -194,7 +194,7 @@ async fn a_key_with_a_pin_is_refused_skipped_or_changed_and_the_escrow_is_wiped_
         let err = provision_user(&ctx, &user, &keys, &quiet)
             .await
             .unwrap_err();
-        assert!(matches!(err, ProvisionError::KeyHasPin), "{err}");
+        assert!(matches!(err, ProvisionError::KeyHasPin { .. }), "{err}");
         ctx.settings.existing_pin = ExistingPin::Skip;
         let err = provision_user(&ctx, &user, &keys, &quiet)
             .await

@@ -140,7 +140,7 @@ async fn the_device_code_flow_polls_until_the_code_is_approved() {
 async fn an_operator_without_the_admin_role_is_told_which_role_is_missing() {
     within(async {
         let sim = Sim::start(SimConfig {
-            operator_role: None,
+            operator_roles: Vec::new(),
             ..SimConfig::default()
         })
         .await
