@@ -200,6 +200,7 @@ async function main() {
     await s.click(await s.find(`[data-key-id="${pinKey}"] [data-testid="demo-pull"]`));
     await s.click(await s.waitElement('"Plug back in"', `[data-testid="demo-replug"][data-key-id="${pinKey}"]`));
     await s.waitElement('the reset prompt', '[data-testid="prompt-reset"]', (t) => t.includes('Touch'));
+    await s.waitElement('the re-plugged key naming its user', `[data-key-id="${pinKey}"] [data-testid="key-serving"]`);
     const left = await s.attr(await s.waitElement('the countdown', '[data-testid="countdown"]'), 'data-left');
     if (!(Number(left) > 0 && Number(left) <= 10)) throw new Error(`the reset countdown shows ${left}`);
     await s.shot('webdriver-batch-reset-countdown.png');
@@ -224,12 +225,24 @@ async function main() {
     // (c) A batch of all users over the 2 keys.
     await s.click(await s.waitElement('"Start batch"', '[data-testid="batch-start"]'));
     let two = false;
+    // Each key waiting for a touch names the user it serves (they said "Free" once).
+    const touchCards = () =>
+      s.run(
+        'return [...document.querySelectorAll(\'[data-testid="key"].touch\')].map((k) => k.querySelector(\'[data-testid="key-serving"]\')?.textContent?.trim() ?? "Free")',
+      );
+    let named = 0;
+    let free = null;
     await waitFor('two users in progress at once', async () => {
       const working = await s.findAll('[data-testid="batch-card"][data-state="working"]');
       if (working.length >= 2) two = true;
-      return two || (await s.find('[data-testid="batch-summary"]'));
+      const cards = await touchCards();
+      if (cards.includes('Free')) free = cards;
+      named += cards.length;
+      return (two && named > 0) || (await s.find('[data-testid="batch-summary"]'));
     });
     if (!two) throw new Error('the batch never had two users in progress at once');
+    if (free) throw new Error(`a key waiting for a touch said "Free": ${JSON.stringify(free)}`);
+    log(`keys waiting for a touch named their users ${named} times, never "Free"`);
     await s.shot('webdriver-batch-running.png');
     log('two users in progress at once');
     const summary = await s.waitElement('the batch summary', '[data-testid="batch-summary"]', () => true);

@@ -324,7 +324,7 @@ async fn an_unreadable_policy_is_one_warning_per_run_unless_strict() {
         }
         let says = |w: &Vec<String>| {
             w.iter().any(|w| {
-                w.contains("policy could not be read: pre-flight limited to the key's own checks")
+                w.contains("policy could not be read, so the key's model was not checked against it: pre-flight limited to the key's own checks")
             })
         };
         assert!(says(&told[0]), "{told:?}");

@@ -64,6 +64,7 @@ pub async fn batch_start(
                     key_model: done.key_model.clone(),
                     key_serial: done.key_serial.clone(),
                     method_name: Some(done.method_name.clone()),
+                    warnings: done.warnings.clone(),
                 })
             }
             Outcome::Skipped(why) => {

@@ -135,6 +135,7 @@ pub async fn provision(
             key_model: done.key_model.clone(),
             key_serial: done.key_serial.clone(),
             method_name: Some(done.method_name.clone()),
+            warnings: done.warnings.clone(),
         }),
         Some(Err(e)) => ProvisionEvent::Failed(convert::provision_error(&e)),
     };
@@ -235,6 +236,7 @@ pub async fn letter_reprint(
         key_model: letter.key_model.unwrap_or_else(|| "Security key".into()),
         key_serial: letter.key_serial,
         method_name: None,
+        warnings: Vec::new(),
     })
 }
 

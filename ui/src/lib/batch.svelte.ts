@@ -99,7 +99,10 @@ export class Batch {
         const card = this.card(event.data.userId, event.data.displayName);
         if (card.keyId) this.onKey(card.keyId, card.displayName, 'registered');
         card.state = 'registered';
-        card.message = 'Registered: PIN letter waiting in Letters to print.';
+        card.message = [
+          'Registered: PIN letter waiting in Letters to print.',
+          ...event.data.warnings,
+        ].join(' ');
         card.keySerial = event.data.keySerial;
         break;
       }

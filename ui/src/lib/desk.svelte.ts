@@ -408,11 +408,20 @@ export class Desk {
     if (goAhead && confirm) await confirm.run();
   }
 
-  /** The key waiting for a touch during a running job is that job's key. */
+  /**
+   * The key waiting for a touch during a running job is that job's key; the job's key,
+   * plugged back in (a reset's re-plug), serves the job's user again.
+   */
   private noteJobKey(): void {
-    if (this.job.phase !== 'running' || this.job.keyId) return;
-    const key = this.keys.list.find((k) => k.awaitingTouch);
+    if (this.job.phase !== 'running') return;
     const user = this.queue.users.find((u) => u.id === this.job.userId);
+    const held = this.job.keyId;
+    if (held) {
+      const back = this.keys.list.some((k) => k.id === held);
+      if (back && user && !this.keys.serving[held]) this.keys.serving[held] = user.displayName;
+      return;
+    }
+    const key = this.keys.list.find((k) => k.awaitingTouch);
     if (key && user) {
       this.job.keyId = key.id;
       this.keys.serving[key.id] = user.displayName;
@@ -425,6 +434,8 @@ export class Desk {
     if (!id) return;
     this.keys.serving[id] = displayName;
     this.keys.used[id] = true;
+    // The key has this user's new PIN now, not the one the panel gave it.
+    delete this.keys.pins[id];
   }
 
   async demo(action: () => Promise<unknown>): Promise<void> {
@@ -472,7 +483,10 @@ export class Desk {
       return;
     }
     this.keys.serving[keyId] = displayName;
-    if (outcome === 'registered') this.keys.used[keyId] = true;
+    if (outcome === 'registered') {
+      this.keys.used[keyId] = true;
+      delete this.keys.pins[keyId];
+    }
   }
 
   /** Demo touch; a touch on a key nothing waits for only says so (it does nothing). */
@@ -490,7 +504,8 @@ export class Desk {
 }
 
 /** The queue status a failed provisioning leaves a user in: skipped when the user (or the
- * tenant's policy) was refused, revoked when their key was reported lost. */
+ * tenant's policy) was refused, revoked when their key was reported lost. A key model the
+ * policy refuses fails the user (the journal says failed): another key may do. */
 function statusAfter(kind: ErrorKind): UserStatus {
   switch (kind) {
     case 'revoked':
@@ -498,7 +513,6 @@ function statusAfter(kind: ErrorKind): UserStatus {
     case 'notEligible':
     case 'alreadyRegistered':
     case 'provisioningDisabled':
-    case 'policyRefusesKey':
     case 'nothingToResolve':
     case 'unknownMethod':
       return 'skipped';

@@ -63,6 +63,10 @@ describe('A key that already has a PIN', () => {
     expect(desk.job.keyLabel).toContain(key.model);
     await desk.replugKey(key.id);
     expect(desk.keys.pulled).toEqual([]);
+    // Back in, the key's card names the user again (it said "Free" after the re-plug).
+    expect(desk.keys.serving[key.id]).toBe(
+      desk.queue.users.find((u) => u.id === userId)?.displayName,
+    );
     await waitFor(() => expect(desk.job.step).toBe('resetKey'));
     expect(stepInfo('resetKey').timeoutSecs).toBe(10);
     await waitFor(() => expect(desk.keys.list[0]?.awaitingTouch).toBe(true));
@@ -71,6 +75,7 @@ describe('A key that already has a PIN', () => {
     await desk.touchKey(key.id);
     await answered;
     expect(desk.job.phase).toBe('registered');
+    expect(desk.keys.pins[key.id]).toBeUndefined();
   });
 
   it('keeps the key as it is when the reset is not confirmed', async () => {
@@ -127,5 +132,31 @@ describe('Key cards during a batch', () => {
     await desk.touchKey(key.id);
     await run;
     expect(desk.keys.used[key.id]).toBe(true);
+  });
+});
+
+describe('A registration the policy could not judge', () => {
+  it('says so on the registered card and on the batch card, rather than silently', async () => {
+    const warning =
+      "The FIDO2 policy could not be read, so the key's model was not checked against it";
+    const backend = new FakeBackend({ warnings: [warning] });
+    const desk = new Desk(backend);
+    await desk.start();
+    const key = await backend.plugBlank();
+    const run = desk.provision(desk.queue.selectedId!);
+    await waitFor(() => expect(desk.job.step).toBe('touchKey'));
+    await desk.touchKey(key.id);
+    await run;
+    expect(desk.letter.letter?.warnings).toEqual([warning]);
+
+    const next = await backend.plugBlank();
+    const batch = desk.batch.start();
+    await waitFor(() =>
+      expect(desk.keys.list.find((k) => k.id === next.id)?.awaitingTouch).toBe(true),
+    );
+    await desk.batch.stop();
+    await desk.touchKey(next.id);
+    await batch;
+    expect(desk.batch.cards.find((c) => c.state === 'registered')?.message).toContain(warning);
   });
 });

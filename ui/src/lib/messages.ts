@@ -197,6 +197,8 @@ export const msg = {
     currentHint:
       'KeyDesk changes it to a new PIN for this user. It never tries a PIN when only two tries are left.',
     changeGo: 'Change PIN and continue',
+    tries: (n: number) =>
+      `The key allows ${num(n)} more wrong ${plural.select(n) === 'one' ? 'PIN' : 'PINs'} before it locks.`,
   },
   reset: {
     replugKey: (key: string) => `Pull ${key} out and plug it back in.`,

@@ -53,6 +53,8 @@ export interface FakeOptions {
   failures?: Record<string, IpcError>;
   /** Number of `loadQueue` calls that reject before one succeeds. Default 0. */
   queueFailures?: number;
+  /** What each registration warns of (e.g. an unreadable FIDO2 policy). Default none. */
+  warnings?: string[];
   /** Start signed in (the connection screen is skipped). Default true. */
   signedIn?: boolean;
 }
@@ -422,6 +424,7 @@ export class FakeBackend implements Backend {
         keyModel: key.model,
         keySerial: serial,
         methodName: `${key.model} (KeyDesk)`,
+        warnings: [...(this.options.warnings ?? [])],
       };
       this.escrow.set(userId, registered);
       this.inventory.add(user, key.model, serial, this.tenant.info.operator ?? undefined);
@@ -497,7 +500,7 @@ export class FakeBackend implements Backend {
         'Use Replace key to give the user a new key and PIN.',
       );
     }
-    return { ...sealed, methodName: null };
+    return { ...sealed, methodName: null, warnings: [] };
   }
 
   /** Decisions taken on jobs that need attention (the real backend audits them). */
