@@ -8,6 +8,7 @@ import type { BatchEvent } from '../bindings/BatchEvent';
 import type { IpcError } from '../bindings/IpcError';
 import type { Backend } from '../platform/backend';
 import { toIpcError } from './errors';
+import { msg } from './messages';
 
 export interface BatchCard {
   userId: string;
@@ -110,7 +111,10 @@ export class Batch {
         const card = this.card(event.data.userId, event.data.userId);
         if (card.keyId) this.onKey(card.keyId, card.displayName, 'failed');
         card.state = 'failed';
-        card.message = event.data.error.message;
+        card.message =
+          event.data.error.kind === 'keyHasPin'
+            ? `${event.data.error.message}. ${msg.pinChoice.inBatch}`
+            : event.data.error.message;
         break;
       }
       case 'finished':

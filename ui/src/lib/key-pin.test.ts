@@ -160,3 +160,25 @@ describe('A registration the policy could not judge', () => {
     expect(desk.batch.cards.find((c) => c.state === 'registered')?.message).toContain(warning);
   });
 });
+
+describe('A key with a PIN in a batch', () => {
+  it('fails its user only; the other users go on, and the card says how to answer later', async () => {
+    const backend = new FakeBackend();
+    const desk = new Desk(backend);
+    await desk.start();
+    await desk.plugKey({ withPin: true, aaguid: null });
+
+    const run = desk.batch.start();
+    await waitFor(() => expect(desk.batch.cards[0]?.state).toBe('failed'));
+    expect(desk.batch.cards[0]?.message).toMatch(/already has a PIN.*Once it is over/);
+    // The key with a PIN stalls nothing: a blank key takes the next user.
+    const blank = await backend.plugBlank();
+    await waitFor(() =>
+      expect(desk.keys.list.find((k) => k.id === blank.id)?.awaitingTouch).toBe(true),
+    );
+    await desk.batch.stop();
+    await desk.touchKey(blank.id);
+    await run;
+    expect(desk.batch.cards.filter((c) => c.state === 'registered')).toHaveLength(1);
+  });
+});

@@ -197,6 +197,8 @@ export const msg = {
     currentHint:
       'KeyDesk changes it to a new PIN for this user. It never tries a PIN when only two tries are left.',
     changeGo: 'Change PIN and continue',
+    inBatch:
+      'The batch went on with the other keys. Once it is over, select this user to change the PIN, reset the key or skip.',
     tries: (n: number) =>
       `The key allows ${num(n)} more wrong ${plural.select(n) === 'one' ? 'PIN' : 'PINs'} before it locks.`,
   },

@@ -304,10 +304,13 @@ export class FakeBackend implements Backend {
   }
 
   private batchStopping = false;
+  /** Keys a batch refused (a PIN on them): no other user of that batch gets them. */
+  private setAside: Set<string> | null = null;
 
   /** One user after the other (the fake has one worker), as the real batch reports them. */
   async batchStart(onEvent: (event: BatchEvent) => void): Promise<void> {
     this.batchStopping = false;
+    this.setAside = new Set();
     let registered = 0;
     let failed = 0;
     for (const user of this.users.filter((u) => u.status === 'pending')) {
@@ -328,6 +331,7 @@ export class FakeBackend implements Backend {
         }
       });
     }
+    this.setAside = null;
     onEvent({ event: 'finished', data: { registered, failed, stopped: this.batchStopping } });
   }
 
@@ -395,7 +399,10 @@ export class FakeBackend implements Backend {
       await this.pause();
       if (!this.keys.has(keyId)) return fail(pulled());
       const refused = await this.keyWithPin(key, keyWithPin, step);
-      if (refused) return fail(refused);
+      if (refused) {
+        this.setAside?.add(keyId);
+        return fail(refused);
+      }
       if (!this.keys.has(keyId)) return fail(pulled());
 
       step('settingPin', 'Setting a new PIN on the key…');
@@ -711,7 +718,7 @@ export class FakeBackend implements Backend {
   }
 
   private freeKey(): FakeKey | undefined {
-    return [...this.keys.values()].find((k) => !k.used);
+    return [...this.keys.values()].find((k) => !k.used && !this.setAside?.has(k.id));
   }
 
   private update(keyId: string, patch: Partial<FakeKey>): void {
