@@ -279,6 +279,12 @@ async fn the_tenant_policy_read_through_graph_refuses_a_blocked_model_before_the
             .unwrap_err();
         assert!(matches!(err, ProvisionError::Policy(_)), "{err}");
         assert!(err.to_string().contains("blocked"), "{err}");
+        // The window shows the restriction that refused, not only that one did.
+        assert!(
+            err.to_string()
+                .contains(&format!("(key restrictions: enforced, block {soft})")),
+            "{err}"
+        );
         assert_eq!(
             key.info().await.unwrap().client_pin,
             Some(false),
