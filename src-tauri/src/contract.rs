@@ -122,6 +122,7 @@ mod tests {
             include_str!("commands/attention.rs"),
             include_str!("commands/batch.rs"),
             include_str!("commands/connection.rs"),
+            include_str!("commands/demo_keys.rs"),
             include_str!("commands/group.rs"),
             include_str!("commands/history.rs"),
             include_str!("commands/inventory.rs"),

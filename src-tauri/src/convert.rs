@@ -22,8 +22,8 @@ pub fn step(step: keydesk_engine::Step) -> Step {
         S::FetchingOptions => Step::FetchingOptions,
         S::InsertKey => Step::InsertKey,
         S::CheckingKey => Step::CheckingKey,
-        S::ResetKey => Step::TouchKey,
-        S::ReplugKey => Step::InsertKey,
+        S::ResetKey => Step::ResetKey,
+        S::ReplugKey => Step::ReplugKey,
         S::SettingPin => Step::SettingPin,
         S::TouchKey => Step::TouchKey,
         S::Registering => Step::Registering,
@@ -178,7 +178,7 @@ fn provision_kind(e: &ProvisionError) -> ErrorKind {
         ProvisionError::Policy(refusal) => refusal_kind(refusal),
         ProvisionError::AlreadyRegistered => ErrorKind::AlreadyRegistered,
         ProvisionError::Revoked => ErrorKind::Revoked,
-        ProvisionError::KeyHasPin => ErrorKind::KeyHasPin,
+        ProvisionError::KeyHasPin { .. } => ErrorKind::KeyHasPin,
         ProvisionError::PinRetriesLow => ErrorKind::PinRetriesLow,
         ProvisionError::PinPolicy => ErrorKind::PinPolicy,
         ProvisionError::KeyUnsuitable(_) => ErrorKind::KeyUnsuitable,
@@ -209,6 +209,7 @@ fn refusal_kind(refusal: &Refusal) -> ErrorKind {
         }
         Refusal::AttestationRequired(_)
         | Refusal::AttestationChain(_)
+        | Refusal::Restricted { .. }
         | Refusal::Graph(
             PolicyRefusal::Blocked(_)
             | PolicyRefusal::NotAllowed(_)
@@ -375,7 +376,10 @@ mod tests {
         let e = provision_error(&ProvisionError::Graph(api(403)));
         assert_eq!(e.request_id.as_deref(), Some("rid-7"));
         assert!(e.remediation.contains("rid-7"), "{}", e.remediation);
-        assert_eq!(provision_error(&ProvisionError::KeyHasPin).request_id, None);
+        assert_eq!(
+            provision_error(&ProvisionError::KeyHasPin { retries: None }).request_id,
+            None
+        );
     }
 
     #[test]
@@ -437,7 +441,10 @@ mod tests {
                 ErrorKind::AlreadyRegistered,
             ),
             (ProvisionError::Revoked, ErrorKind::Revoked),
-            (ProvisionError::KeyHasPin, ErrorKind::KeyHasPin),
+            (
+                ProvisionError::KeyHasPin { retries: Some(8) },
+                ErrorKind::KeyHasPin,
+            ),
             (ProvisionError::PinRetriesLow, ErrorKind::PinRetriesLow),
             (ProvisionError::PinPolicy, ErrorKind::PinPolicy),
             (

@@ -21,14 +21,12 @@ pub use left_out::Demo;
 
 #[cfg(not(feature = "demo"))]
 mod left_out {
-    use std::sync::Arc;
-
     /// Without the `demo` feature there is no demo: no value of this type exists.
     pub enum Demo {}
 
     impl Demo {
-        /// Plugs a new simulated key (never called: no `Demo` exists in this build).
-        pub fn plug(&self) -> Arc<keydesk_fido::soft::SoftKey> {
+        /// The next demo key (never called: no `Demo` exists in this build).
+        pub fn next_key(&self) -> keydesk_fido::soft::SoftKeyConfig {
             match *self {}
         }
     }
@@ -84,12 +82,12 @@ mod built_in {
             Ok((demo, graph))
         }
 
-        /// Plugs a new simulated key that waits for the panel's Touch button.
-        pub fn plug(&self) -> Arc<keydesk_fido::soft::SoftKey> {
+        /// The next demo key: it waits for the panel's Touch button.
+        pub fn next_key(&self) -> SoftKeyConfig {
             let n = self.plugged.fetch_add(1, Ordering::Relaxed) + 1;
             let mut config = SoftKeyConfig::with_serial(format!("DEMO{:04}", 1000 + n));
             config.touch = TouchMode::Manual;
-            self.rack.plug_new(config)
+            config
         }
     }
 }

@@ -1,8 +1,9 @@
 //! The desk's settings (`keydesk_ipc::DeskSettings`, saved in the config file) checked and
 //! laid onto a job's engine context.
 
+use keydesk_core::Pin;
 use keydesk_engine::settings::{Ctap21, ExistingPin};
-use keydesk_ipc::{DeskSettings, KeyWithPin};
+use keydesk_ipc::{DeskSettings, KeyWithPin, PinChoice};
 
 /// Why these settings cannot be saved, if they cannot.
 pub fn check(s: &DeskSettings) -> Result<(), String> {
@@ -54,6 +55,15 @@ pub fn apply(ctx: &mut keydesk_engine::Context<'_>, s: &DeskSettings) {
     settings.allow_unverified_attestation = s.allow_unverified_attestation;
 }
 
+/// The operator's choice for this one job's key that has a PIN, over the desk's setting.
+pub fn override_pin(settings: &mut keydesk_engine::settings::Settings, choice: Option<PinChoice>) {
+    settings.existing_pin = match choice {
+        None => return,
+        Some(PinChoice::Change { current_pin }) => ExistingPin::Change(Pin::new(current_pin)),
+        Some(PinChoice::Reset) => ExistingPin::Reset,
+    };
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -91,5 +101,21 @@ mod tests {
         for settings in refused {
             assert!(check(&settings).is_err(), "{settings:?}");
         }
+    }
+
+    #[test]
+    fn a_choice_for_one_job_overrides_the_desks_refusal() {
+        use keydesk_engine::settings::Settings;
+        let mut ctx = Settings::default();
+        override_pin(&mut ctx, None);
+        assert!(matches!(ctx.existing_pin, ExistingPin::Refuse));
+        let typed = PinChoice::Change {
+            current_pin: "482913".into(),
+        };
+        override_pin(&mut ctx, Some(typed));
+        assert!(matches!(&ctx.existing_pin, ExistingPin::Change(pin) if pin.expose() == "482913"));
+        let mut fresh = Settings::default();
+        override_pin(&mut fresh, Some(PinChoice::Reset));
+        assert!(matches!(fresh.existing_pin, ExistingPin::Reset));
     }
 }

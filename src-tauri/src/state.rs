@@ -59,6 +59,8 @@ pub struct AppState {
     pub demo: Option<Demo>,
     /// Simulated keys (demo mode, `--soft-keys`): the key panel plugs, touches, pulls.
     pub rack: Option<Arc<SoftRack>>,
+    /// Simulated keys pulled with the key panel, to plug back in.
+    pub drawer: crate::sim_keys::Drawer,
     /// Where provisioning takes keys from: simulated keys, or the plugged security keys.
     pub keys: Option<Box<dyn KeySource>>,
     /// The FIDO metadata BLOB (model names, revoked models, attestation roots).
@@ -145,6 +147,7 @@ impl AppState {
             data_dir,
             demo: None,
             rack,
+            drawer: Default::default(),
             keys: Some(keys),
             metadata,
             group_pick: RwLock::new(group_pick),
@@ -213,6 +216,7 @@ impl AppState {
             data_dir: data_dir.to_path_buf(),
             demo: Some(demo),
             rack: Some(rack),
+            drawer: Default::default(),
             keys: Some(keys),
             metadata,
             group_pick: RwLock::default(),

@@ -5,9 +5,11 @@
 // `$BROWSER` (set in tauri-driver's environment, which the app inherits) is
 // tests/webdriver/sim-browser.mjs, which completes the simulator's sign-in page over HTTP.
 // `--group` names two groups (the simulator's `--duplicate-group`), so the operator picks
-// the group by searching its name; a batch works the 5 users over the 2 keys; one PIN
-// letter is printed and confirmed; the simulator's `/_sim/state` must show exactly one
-// passkey per user.
+// the group by searching its name; (e) a key model the FIDO2 policy blocks is refused
+// before anything is written; (d) a key that already has a PIN is reset through the
+// re-plug flow for one user; a batch works the other users over the keys; one PIN letter
+// is printed and confirmed; the simulator's `/_sim/state` must show exactly one passkey
+// per user.
 //
 // Env: KEYDESK_APP, KEYDESK_CLI (the binaries), WEBDRIVER_URL (default
 // http://127.0.0.1:4444), SCREENSHOT_DIR (default target), XVFB_SCREEN (Xvfb's `-fbdir`
@@ -55,7 +57,10 @@ function desk(id) {
 /** `keydesk-cli sim` on a free port; resolves with its URL once it listens. */
 async function startSim() {
   // --duplicate-group: a second group of the same name (one user), as Entra allows.
-  const sim = spawn(CLI, ['sim', '--port', '0', '--users', String(USERS), '--duplicate-group'], {
+  // The operator holds Authentication Administrator (to register passkeys for others) and
+  // Global Reader (to read the FIDO2 policy), as a desk operator in Entra would.
+  const roles = ['Authentication Administrator', 'Global Reader'].flatMap((r) => ['--operator-role', r]);
+  const sim = spawn(CLI, ['sim', '--port', '0', '--users', String(USERS), '--duplicate-group', ...roles], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const lines = createInterface({ input: sim.stdout });
@@ -129,11 +134,9 @@ async function main() {
     await s.shot('webdriver-batch-queue.png');
 
     // (e) The tenant's FIDO2 policy blocks the simulated keys' model: provisioning the
-    // selected user is refused, the window names the model, and nothing is registered.
-    // The simulator's operator is an Authentication Administrator, who may not read the
-    // policy (Global Reader or Authentication Policy Administrator may): pre-flight cannot
-    // judge the model, so the refusal comes from Graph at the POST, after the key's PIN
-    // and credential were made. That key is pulled and a fresh one plugged.
+    // selected user is refused in pre-flight, before anything is written to the key, and
+    // the window says the policy line that refuses it. The key stays blank: the batch
+    // below uses it.
     const policy = (keyRestrictions) =>
       fetch(`${url}/_sim/policy`, {
         method: 'POST',
@@ -145,42 +148,113 @@ async function main() {
       });
     await policy({ isEnforced: true, enforcementType: 'block', aaGuids: [SOFT_KEY_AAGUID] });
     await s.click(await s.waitElement('"Provision this user"', '[data-testid="provision"]'));
-    const refusal = await s.waitElement('the policy refusal', '[data-testid="error"]', (t) =>
-      t.includes(SOFT_KEY_AAGUID),
+    const line = `key restrictions: enforced, block ${SOFT_KEY_AAGUID}`;
+    const refusal = await s.waitElement('the policy refusal with its line', '[data-testid="error"]', (t) =>
+      t.includes(line),
     );
     log(`refused: ${(await s.text(refusal)).split('\n').slice(0, 2).join(' ')}`);
     await s.shot('webdriver-batch-policy.png');
     const before = await (await fetch(`${url}/_sim/state`)).json();
     if (before.users.some((u) => u.passkeyCount > 0)) throw new Error('a passkey was registered despite the policy');
     await policy({ isEnforced: false, enforcementType: 'block', aaGuids: [] });
+
+    // (d) A key that already has a PIN: the blank keys go to the drawer, the panel plugs a
+    // key with a PIN (and shows it). Provisioning the next pending user meets it and offers
+    // Change PIN / Reset key / Skip; Reset asks first, with the focus off the destructive
+    // button; then the re-plug prompt names the key, the key is pulled and plugged back in,
+    // and a 10-second countdown runs for the reset's touch.
+    const blanks = await Promise.all((await s.findAll('[data-testid="key"]')).map((k) => s.attr(k, 'data-key-id')));
     for (const pull of await s.findAll('[data-testid="demo-pull"]')) await s.click(pull);
     await waitFor('no key in the tray', async () => ((await s.findAll('[data-testid="key"]')).length === 0 ? true : null));
-    for (let i = 0; i < 2; i++) await s.click(await s.waitElement('"Plug in a simulated key"', '[data-testid="demo-plug"]'));
-    await waitFor('2 fresh keys in the tray', async () =>
-      (await s.findAll('[data-testid="key"]')).length === 2 ? true : null,
+    await s.click(await s.find('[data-testid="demo-with-pin"]'));
+    await s.click(await s.find('[data-testid="demo-plug"]'));
+    const pluggedAt = Date.now();
+    await s.waitElement('the PIN on the key card', '[data-testid="key-pin"]', (t) => /\d{6}/.test(t));
+    const pinKey = await s.attr(await s.find('[data-testid="key"]'), 'data-key-id');
+    await s.click(await s.find('[data-testid="demo-with-pin"]'));
+    const pending = await s.waitElement('a pending user', '[data-testid="user-row"][data-status="pending"]');
+    await s.click(pending);
+    await s.click(await s.waitElement('"Provision this user"', '[data-testid="provision"]'));
+    await s.waitElement('the key-has-PIN error with its tries', '[data-testid="error"]', (t) =>
+      t.includes('already has a PIN') && t.includes('8 PIN tries left'),
     );
+    await s.waitElement('the three choices', '[data-testid="pin-choice"]', (t) =>
+      t.includes('Change PIN') && t.includes('Reset key') && t.includes('Skip'),
+    );
+    await s.shot('webdriver-batch-pin-choice.png');
+    // A key takes a reset only within 10 s of being plugged in: wait that out, so the
+    // engine has to ask for the re-plug.
+    await sleep(Math.max(0, 11_000 - (Date.now() - pluggedAt)));
+    await s.click(await s.find('[data-testid="reset-key"]'));
+    await s.waitElement('the reset confirmation', '[data-testid="confirm"]', (t) =>
+      t.includes('every passkey and credential') && t.includes('cannot be undone'),
+    );
+    const focused = await s.run('return document.activeElement?.dataset?.testid ?? null');
+    if (focused !== 'confirm-no') throw new Error(`the reset question starts on "${focused}", not on Cancel`);
+    await s.shot('webdriver-batch-reset-confirm.png');
+    await s.click(await s.find('[data-testid="confirm-yes"]'));
+    await s.waitElement('the re-plug prompt naming the key', '[data-testid="prompt-replug"]', (t) =>
+      t.includes('Pull') && t.includes('back in'),
+    );
+    await s.shot('webdriver-batch-replug.png');
+    await s.click(await s.find(`[data-key-id="${pinKey}"] [data-testid="demo-pull"]`));
+    await s.click(await s.waitElement('"Plug back in"', `[data-testid="demo-replug"][data-key-id="${pinKey}"]`));
+    await s.waitElement('the reset prompt', '[data-testid="prompt-reset"]', (t) => t.includes('Touch'));
+    await s.waitElement('the re-plugged key naming its user', `[data-key-id="${pinKey}"] [data-testid="key-serving"]`);
+    const left = await s.attr(await s.waitElement('the countdown', '[data-testid="countdown"]'), 'data-left');
+    if (!(Number(left) > 0 && Number(left) <= 10)) throw new Error(`the reset countdown shows ${left}`);
+    await s.shot('webdriver-batch-reset-countdown.png');
+    await s.click(await s.find(`[data-key-id="${pinKey}"] [data-testid="demo-touch"]`));
+    log(`key ${pinKey} reset after a re-plug (countdown at ${left} s)`);
+    await s.waitElement('the touch prompt', '[data-step="touchKey"]');
+    await s.click(await s.find(`[data-key-id="${pinKey}"] [data-testid="demo-touch"]`));
+    await s.waitElement('"Registered"', '[data-testid="registered"]');
+    await s.shot('webdriver-batch-reset-registered.png');
+    log('the user with the reset key is registered');
+    await s.click(await s.waitElement('"Next user"', '[data-testid="next"]'));
+    // Its letter waits in "Letters to print": leave it for later.
+    await s.click(await s.waitElement('"Leave it for later"', '[data-testid="confirm-yes"]'));
+    for (const key of blanks) {
+      await s.click(await s.waitElement('"Plug back in"', `[data-testid="demo-replug"][data-key-id="${key}"]`));
+    }
+    await waitFor('the blank keys back in the tray', async () => {
+      const ids = await Promise.all((await s.findAll('[data-testid="key"]')).map((k) => s.attr(k, 'data-key-id')));
+      return blanks.every((b) => ids.includes(b)) ? true : null;
+    });
 
     // (c) A batch of all users over the 2 keys.
     await s.click(await s.waitElement('"Start batch"', '[data-testid="batch-start"]'));
     let two = false;
+    // Each key waiting for a touch names the user it serves (they said "Free" once).
+    const touchCards = () =>
+      s.run(
+        'return [...document.querySelectorAll(\'[data-testid="key"].touch\')].map((k) => k.querySelector(\'[data-testid="key-serving"]\')?.textContent?.trim() ?? "Free")',
+      );
+    let named = 0;
+    let free = null;
     await waitFor('two users in progress at once', async () => {
       const working = await s.findAll('[data-testid="batch-card"][data-state="working"]');
       if (working.length >= 2) two = true;
-      return two || (await s.find('[data-testid="batch-summary"]'));
+      const cards = await touchCards();
+      if (cards.includes('Free')) free = cards;
+      named += cards.length;
+      return (two && named > 0) || (await s.find('[data-testid="batch-summary"]'));
     });
     if (!two) throw new Error('the batch never had two users in progress at once');
+    if (free) throw new Error(`a key waiting for a touch said "Free": ${JSON.stringify(free)}`);
+    log(`keys waiting for a touch named their users ${named} times, never "Free"`);
     await s.shot('webdriver-batch-running.png');
     log('two users in progress at once');
     const summary = await s.waitElement('the batch summary', '[data-testid="batch-summary"]', () => true);
     const text = await s.text(summary);
-    if (!text.includes(`${USERS} registered`)) throw new Error(`batch summary: "${text}"`);
+    if (!text.includes(`${USERS - 1} registered`)) throw new Error(`batch summary: "${text}"`);
     log(`batch: ${text}`);
     await waitFor(`all ${USERS} rows registered`, async () =>
       (await s.findAll('[data-testid="user-row"][data-status="registered"]')).length === USERS ? true : null,
     );
     await s.shot('webdriver-batch-done.png');
 
-    // (d) One letter printed and confirmed: the PDF opens in WebKit's viewer (its printer
+    // (f) One letter printed and confirmed: the PDF opens in WebKit's viewer (its printer
     // button prints; WebKit shows no print dialog under automation) and the operator
     // confirms the printout there.
     await waitFor(`"Letters to print" to count ${USERS}`, async () => {

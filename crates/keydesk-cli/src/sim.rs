@@ -36,7 +36,7 @@ pub async fn run(global: &Global, args: SimArgs) -> u8 {
         "simulated tenant at {url}\n  tenant:        {}\n  client id:     {}\n  client secret: {shown_secret}\n  group:         {} ({} users)\n  sign-in page:  {url}/{}/oauth2/v2.0/authorize (operator role: {})\n  method ids:    {} (listing delay {} ms)\n  e.g. KEYDESK_CLIENT_SECRET='{shown_secret}' keydesk-cli provision --tenant {} --client-id {} --login-url {url} --graph-url {url} --group '{}' --soft-keys 2",
         c.tenant, c.client_id, c.group,
         c.users + c.nested.unwrap_or(0) + c.guests + c.disabled,
-        c.tenant, c.operator_role.as_deref().unwrap_or("none"),
+        c.tenant, if c.operator_roles.is_empty() { "none".to_owned() } else { c.operator_roles.join(", ") },
         format!("{:?}", c.method_ids).to_lowercase(), c.faults.listing_delay_ms,
         c.tenant, c.client_id, c.group,
         url = sim.base_url(),
@@ -73,10 +73,10 @@ fn config(global: &Global, args: SimArgs) -> Result<SimConfig, String> {
         &p.aaguid_block,
         p.self_service == Switch::On,
     )?;
-    let operator_role = match p.operator_role.clone() {
-        None => defaults.operator_role,
-        Some(role) if role.eq_ignore_ascii_case("none") => None,
-        Some(role) => Some(role),
+    let operator_roles = match p.operator_role.as_slice() {
+        [] => defaults.operator_roles,
+        [none] if none.eq_ignore_ascii_case("none") => Vec::new(),
+        roles => roles.to_vec(),
     };
     Ok(SimConfig {
         port: args.port,
@@ -119,7 +119,7 @@ fn config(global: &Global, args: SimArgs) -> Result<SimConfig, String> {
         duplicate_group: args.duplicate_group,
         role_holders: args.role_holders,
         delegated_scopes: defaults.delegated_scopes,
-        operator_role,
+        operator_roles,
         policy,
         method_ids: match args.method_ids {
             SimMethodIds::Opaque => MethodIds::Opaque,
@@ -153,7 +153,7 @@ mod tests {
         assert_eq!(config.nested, None);
         assert_eq!(config.faults, Faults::default());
         assert_eq!(config.policy, Fido2Policy::default());
-        assert_eq!(config.operator_role, defaults.operator_role);
+        assert_eq!(config.operator_roles, defaults.operator_roles);
         assert_eq!(config.method_ids, MethodIds::Opaque);
     }
 
@@ -169,6 +169,21 @@ mod tests {
         assert!(parse(&["--method-ids", "credential-id"]).is_err());
         let config = parse(&["--listing-delay-ms", "2500"]).unwrap();
         assert_eq!(config.faults.listing_delay_ms, 2500);
+    }
+
+    #[test]
+    fn an_operator_may_hold_several_roles() {
+        let config = parse(&[
+            "--operator-role",
+            "Authentication Administrator",
+            "--operator-role",
+            "Global Reader",
+        ])
+        .unwrap();
+        assert_eq!(
+            config.operator_roles,
+            ["Authentication Administrator", "Global Reader"]
+        );
     }
 
     #[test]
@@ -212,7 +227,7 @@ mod tests {
         assert_eq!(config.policy.key_restrictions.aa_guids.len(), 2);
         assert!(config.policy.key_restrictions.is_enforced);
         assert!(!config.policy.is_self_service_registration_allowed);
-        assert_eq!(config.operator_role, None);
+        assert!(config.operator_roles.is_empty());
         assert_eq!(config.page_size, 50);
         assert_eq!(config.token_ttl, Duration::from_secs(60));
         assert_eq!(

@@ -119,9 +119,11 @@ pub struct SimPolicyArgs {
     /// FIDO2 policy: "Allow self-service setup" (provisioning needs it on).
     #[arg(long, value_enum, default_value_t = Switch::On)]
     pub self_service: Switch,
-    /// Directory role of the operator who signs in interactively, or "none".
+    /// Directory role of the operator who signs in interactively (repeatable, e.g.
+    /// Authentication Administrator and Global Reader, which may read the FIDO2 policy),
+    /// or "none". Default: Authentication Administrator.
     #[arg(long, value_name = "ROLE")]
-    pub operator_role: Option<String>,
+    pub operator_role: Vec<String>,
 }
 
 /// On or off.

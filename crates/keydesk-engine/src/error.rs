@@ -34,9 +34,13 @@ pub enum ProvisionError {
     /// The user's key was reported lost; reissue it explicitly.
     #[error("this user's key was revoked")]
     Revoked,
-    /// The key already has a PIN and the operator chose to refuse such keys.
-    #[error("this key already has a PIN")]
-    KeyHasPin,
+    /// The key already has a PIN and the operator chose to refuse such keys; `retries`
+    /// is how many PIN tries the key has left (for an operator who means to change it).
+    #[error("this key already has a PIN{}", retries_left(*retries))]
+    KeyHasPin {
+        /// The key's PIN retries counter, when it answered.
+        retries: Option<u8>,
+    },
     /// The operator skipped this user.
     #[error("skipped by the operator")]
     SkippedByOperator,
@@ -112,7 +116,7 @@ impl ProvisionError {
         matches!(
             self,
             ProvisionError::KeyUnsuitable(_)
-                | ProvisionError::KeyHasPin
+                | ProvisionError::KeyHasPin { .. }
                 | ProvisionError::PinPolicy
                 | ProvisionError::PinRetriesLow
                 | ProvisionError::PinUnknown
@@ -120,6 +124,7 @@ impl ProvisionError {
                     Refusal::Key(_)
                         | Refusal::ModelUnfit { .. }
                         | Refusal::AttestationRequired(_)
+                        | Refusal::Restricted { .. }
                         | Refusal::Graph(
                             keydesk_graph::PolicyRefusal::Blocked(_)
                                 | keydesk_graph::PolicyRefusal::NotAllowed(_)
@@ -143,7 +148,7 @@ impl ProvisionError {
             ProvisionError::Policy(r) => r.remediation().into(),
             ProvisionError::AlreadyRegistered => "Nothing to do: this user got a key in an earlier run.".into(),
             ProvisionError::Revoked => "Reissue a key for this user from the inventory (retry).".into(),
-            ProvisionError::KeyHasPin => "Use a new key, or choose to change the PIN (type the current one) or reset the key.".into(),
+            ProvisionError::KeyHasPin { .. } => "Use a new key, or choose to change the PIN (type the current one) or reset the key.".into(),
             ProvisionError::SkippedByOperator => "Retry the user when a key is ready.".into(),
             ProvisionError::PinRetriesLow => "Reset this key (it wipes it) or use another one.".into(),
             ProvisionError::PinPolicy => "Make the PIN policy's length at least the key's minimum PIN length.".into(),
@@ -160,5 +165,14 @@ impl ProvisionError {
             ProvisionError::UnknownMethod(_) => "Copy the passkey id exactly as Entra ID lists it for this user.".into(),
             ProvisionError::NeedsAttention { .. } => "Look at the user's passkeys in Entra ID, then say which one this key made (keydesk-cli reconcile --user UPN --method ID) or that none is (--none); a later run also checks again on its own.".into(),
         }
+    }
+}
+
+/// ", N PIN tries left" for [`ProvisionError::KeyHasPin`].
+fn retries_left(retries: Option<u8>) -> String {
+    match retries {
+        Some(1) => " (1 PIN try left)".to_owned(),
+        Some(n) => format!(" ({n} PIN tries left)"),
+        None => String::new(),
     }
 }

@@ -48,6 +48,15 @@ pub enum Refusal {
     /// Graph's reading of the policy (passkey profiles, key restrictions) refuses.
     #[error("{0}")]
     Graph(keydesk_graph::PolicyRefusal),
+    /// The policy's key restrictions refuse this model; `line` says them as the policy
+    /// states them, so the operator sees which rule refused.
+    #[error("{refusal} (key restrictions: {line})")]
+    Restricted {
+        /// Graph's reading.
+        refusal: keydesk_graph::PolicyRefusal,
+        /// The key restrictions, e.g. "enforced, block cb69481e-…".
+        line: String,
+    },
 }
 
 impl Refusal {
@@ -60,7 +69,7 @@ impl Refusal {
             Refusal::Key(_) => "Use another key: this one cannot store a passkey for Entra ID.",
             Refusal::ModelUnfit { .. } => "Use a key of another model, and take keys of this model out of circulation; nothing was written to this key.",
             Refusal::AttestationChain(_) => "Use another key: this one may be counterfeit or re-flashed; its new credential was removed from the key where it supports that, and nothing reached Entra ID.",
-            Refusal::Graph(_) => "Use a key model the tenant's FIDO2 policy allows, or ask an administrator to change the policy.",
+            Refusal::Graph(_) | Refusal::Restricted { .. } => "Use a key model the tenant's FIDO2 policy allows, or ask an administrator to change the policy.",
         }
     }
 }
@@ -84,6 +93,32 @@ pub fn check_tenant(policy: &Fido2Policy) -> Result<(), Refusal> {
     Ok(())
 }
 
+/// A refusal of the model by the top-level key restrictions, with the restrictions said.
+fn restricted(policy: &Fido2Policy, refusal: keydesk_graph::PolicyRefusal) -> Refusal {
+    use keydesk_graph::PolicyRefusal::{Blocked, NotAllowed};
+    match (&refusal, &policy.key_restrictions) {
+        (Blocked(_) | NotAllowed(_), Some(r)) => {
+            let list: Vec<String> = r.aaguids.iter().map(ToString::to_string).collect();
+            let kind = if r.allow { "allow only" } else { "block" };
+            let line = format!(
+                "{}, {kind} {}",
+                if r.enforced {
+                    "enforced"
+                } else {
+                    "not enforced"
+                },
+                if list.is_empty() {
+                    "no model".to_owned()
+                } else {
+                    list.join(", ")
+                }
+            );
+            Refusal::Restricted { refusal, line }
+        }
+        _ => Refusal::Graph(refusal),
+    }
+}
+
 /// The tenant accepts this key model for this user: its key restrictions and passkey
 /// profiles as `keydesk_graph::may_register` reads them, then attestation enforcement.
 /// `attests` is whether the model gives a full attestation (packed with a certificate).
@@ -94,7 +129,8 @@ pub fn check_key_model(
     user: &DirectoryUser,
 ) -> Result<(), Refusal> {
     let model = uuid::Uuid::from_bytes(*aaguid);
-    keydesk_graph::may_register(policy, model, user).map_err(Refusal::Graph)?;
+    keydesk_graph::may_register(policy, model, user)
+        .map_err(|refusal| restricted(policy, refusal))?;
     if keydesk_graph::attestation_required(policy, model) && !attests {
         return Err(Refusal::AttestationRequired(aaguid_text(aaguid)));
     }
@@ -186,8 +222,18 @@ mod tests {
         let this = uuid::Uuid::from_bytes(AAGUID);
         let refusal =
             check_key_model(&listing(false, vec![this]), &AAGUID, true, &member()).unwrap_err();
-        assert_eq!(refusal, Refusal::Graph(PolicyRefusal::Blocked(this)));
-        assert!(refusal.to_string().contains(&text), "{refusal}");
+        assert_eq!(
+            refusal,
+            Refusal::Restricted {
+                refusal: PolicyRefusal::Blocked(this),
+                line: format!("enforced, block {text}"),
+            }
+        );
+        // The operator reads the rule that refused, not only that one did.
+        assert_eq!(
+            refusal.to_string(),
+            format!("the key model {text} is blocked by the FIDO2 policy (key restrictions: enforced, block {text})")
+        );
         assert_eq!(
             check_key_model(&listing(true, vec![this]), &AAGUID, true, &member()),
             Ok(())

@@ -155,3 +155,30 @@ async fn enforced_attestation_refuses_an_unknown_model_unless_allowed() {
     })
     .await;
 }
+
+/// The key panel plugs keys that report a known model's AAGUID: such a key registers
+/// (the simulator's policy does not enforce attestation), and the job names its model.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_soft_key_reporting_a_known_models_aaguid_registers_under_that_model() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 1,
+            ..SimConfig::default()
+        })
+        .await;
+        let (graph, mut users, journal, escrow, rack) = common::desk(&sim).await;
+        let user = users.remove(0);
+        let mut yubikey = common::blank_key("YK0001");
+        yubikey.aaguid = *uuid::Uuid::parse_str("cb69481e-8ff7-4039-93ec-0a2729a154a8")
+            .unwrap()
+            .as_bytes();
+        yubikey.model = "YubiKey 5 Series".to_owned();
+        rack.plug_new(yubikey);
+        let keys = RackKeys::new(rack);
+        let ctx = Context::new(&graph, &journal, &escrow);
+        let done = provision_user(&ctx, &user, &keys, &quiet).await.unwrap();
+        assert_eq!(done.key_model, "YubiKey 5 Series");
+        assert_eq!(common::passkeys_of(&sim, &user.upn).await, 1);
+    })
+    .await;
+}

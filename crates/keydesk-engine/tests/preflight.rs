@@ -194,7 +194,7 @@ async fn a_key_with_a_pin_is_refused_skipped_or_changed_and_the_escrow_is_wiped_
         let err = provision_user(&ctx, &user, &keys, &quiet)
             .await
             .unwrap_err();
-        assert!(matches!(err, ProvisionError::KeyHasPin), "{err}");
+        assert!(matches!(err, ProvisionError::KeyHasPin { .. }), "{err}");
         ctx.settings.existing_pin = ExistingPin::Skip;
         let err = provision_user(&ctx, &user, &keys, &quiet)
             .await
@@ -279,6 +279,12 @@ async fn the_tenant_policy_read_through_graph_refuses_a_blocked_model_before_the
             .unwrap_err();
         assert!(matches!(err, ProvisionError::Policy(_)), "{err}");
         assert!(err.to_string().contains("blocked"), "{err}");
+        // The window shows the restriction that refused, not only that one did.
+        assert!(
+            err.to_string()
+                .contains(&format!("(key restrictions: enforced, block {soft})")),
+            "{err}"
+        );
         assert_eq!(
             key.info().await.unwrap().client_pin,
             Some(false),
@@ -324,7 +330,7 @@ async fn an_unreadable_policy_is_one_warning_per_run_unless_strict() {
         }
         let says = |w: &Vec<String>| {
             w.iter().any(|w| {
-                w.contains("policy could not be read: pre-flight limited to the key's own checks")
+                w.contains("policy could not be read, so the key's model was not checked against it: pre-flight limited to the key's own checks")
             })
         };
         assert!(says(&told[0]), "{told:?}");

@@ -140,7 +140,7 @@ async fn the_device_code_flow_polls_until_the_code_is_approved() {
 async fn an_operator_without_the_admin_role_is_told_which_role_is_missing() {
     within(async {
         let sim = Sim::start(SimConfig {
-            operator_role: None,
+            operator_roles: Vec::new(),
             ..SimConfig::default()
         })
         .await
@@ -211,6 +211,29 @@ async fn an_authentication_administrator_is_told_which_role_reads_the_policy() {
             remediation.contains("Authentication Policy Administrator"),
             "{remediation}"
         );
+        sim.shutdown().await;
+    })
+    .await
+}
+
+/// A desk operator holding Authentication Administrator and Global Reader (as batch.mjs
+/// signs in) reads the FIDO2 policy, so pre-flight can judge the key's model.
+#[tokio::test]
+async fn an_operator_who_is_also_global_reader_reads_the_policy() {
+    within(async {
+        let sim = Sim::start(SimConfig {
+            operator_roles: vec![
+                "Authentication Administrator".to_owned(),
+                "Global Reader".to_owned(),
+            ],
+            ..SimConfig::default()
+        })
+        .await
+        .unwrap();
+        let credentials = Credentials::browser(Arc::new(SimBrowser), Arc::new(MemoryStore::new()));
+        let graph = GraphClient::new(config(&sim), credentials).unwrap();
+        let policy = graph.fido2_policy().await.unwrap();
+        assert!(policy.enabled);
         sim.shutdown().await;
     })
     .await

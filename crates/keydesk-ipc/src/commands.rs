@@ -57,9 +57,12 @@ macro_rules! with_commands {
             /// The group's users with their journal status.
             fn queue_load() -> Vec<$crate::QueueUser>;
             /// Provisions one user: progress and the result arrive on `onEvent`; resolves
-            /// when the job is over.
+            /// when the job is over. `key_with_pin` overrides, for this job only, the desk's
+            /// setting for a key that already has a PIN (change it from the typed PIN, or
+            /// reset the key).
             fn provision(
                 user_id: String,
+                key_with_pin: Option<$crate::PinChoice>,
                 on_event: $crate::Channel<$crate::ProvisionEvent>
             ) -> ();
             /// Stops the running job while it waits for a key or for Graph (the UI offers
@@ -127,8 +130,14 @@ macro_rules! with_commands {
             fn audit_verify() -> $crate::AuditCheck;
             /// Streams plugged keys: present keys first, then changes.
             fn keys_watch(on_event: $crate::Channel<$crate::KeyEvent>) -> ();
-            /// Demo only: plugs a new simulated key.
-            fn demo_plug_key() -> $crate::KeyView;
+            /// Demo only: plugs a new simulated key: blank, or with a PIN (returned for the
+            /// tester to type), of the chosen model.
+            fn demo_plug_key(key: $crate::PlugKey) -> $crate::PluggedKey;
+            /// Demo only: the models the key panel can plug a key of.
+            fn demo_models() -> Vec<$crate::DemoModel>;
+            /// Demo only: plugs a pulled simulated key back in (same key, same state: the
+            /// re-plug a reset needs).
+            fn demo_replug_key(key_id: String) -> $crate::KeyView;
             /// Demo only: pulls a simulated key (an operation on it fails as a real pull
             /// would).
             fn demo_pull_key(key_id: String) -> ();
@@ -193,6 +202,6 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), COMMANDS.len());
         let provision = COMMANDS.iter().find(|c| c.name == "provision").unwrap();
-        assert_eq!(provision.args, ["user_id", "on_event"]);
+        assert_eq!(provision.args, ["user_id", "key_with_pin", "on_event"]);
     }
 }

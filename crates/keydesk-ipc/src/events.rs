@@ -39,6 +39,11 @@ pub enum Step {
     SettingPin,
     /// Waiting for the operator to touch the key.
     TouchKey,
+    /// A reset must follow a fresh plug-in: waiting for the key to be pulled and plugged
+    /// back in.
+    ReplugKey,
+    /// Resetting the key: it waits for a touch, within 10 s of being plugged in.
+    ResetKey,
     /// Sending the passkey to Entra.
     Registering,
 }
@@ -54,6 +59,12 @@ pub enum ProvisionEvent {
         step: Step,
         /// What the operator reads.
         message: String,
+    },
+    /// The job holds this key (its card names the user).
+    #[serde(rename_all = "camelCase")]
+    KeyTaken {
+        /// The key's id.
+        key_id: String,
     },
     /// Done.
     Registered(Registered),
@@ -78,6 +89,16 @@ pub enum BatchEvent {
         step: Step,
         /// What the operator reads on that key's card.
         message: String,
+    },
+    /// A user's job holds this key (its card names the user).
+    #[serde(rename_all = "camelCase")]
+    KeyTaken {
+        /// The user.
+        user_id: String,
+        /// The user's display name, for the key card.
+        display_name: String,
+        /// The key's id.
+        key_id: String,
     },
     /// A user was registered: the PIN for the letter, once.
     Registered(Registered),

@@ -17,6 +17,7 @@ mod error;
 mod events;
 mod history;
 mod inventory;
+mod keys;
 mod paper;
 mod settings;
 #[cfg(test)]
@@ -32,6 +33,7 @@ pub use error::{ErrorKind, IpcError};
 pub use events::{BatchEvent, KeyEvent, ProvisionEvent, Step};
 pub use history::AuditCheck;
 pub use inventory::{InventoryItem, KeyState};
+pub use keys::{DemoModel, PinChoice, PlugKey, PluggedKey};
 pub use paper::{PdfBytes, ReportFormat, SavedFile, TapRequest};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{

@@ -119,6 +119,9 @@ pub struct Registered {
     /// The passkey's display name in Entra; `None` when the PIN was reopened from escrow
     /// (a reprint), which keeps no name.
     pub method_name: Option<String>,
+    /// What the operator should know although the passkey is registered, e.g. that the
+    /// FIDO2 policy could not be read, so the key's model was not checked against it.
+    pub warnings: Vec<String>,
 }
 
 /// A sealed PIN whose letter the operator has not confirmed as printed (after a crash, a

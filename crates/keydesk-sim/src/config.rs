@@ -53,8 +53,10 @@ pub struct SimConfig {
     pub app_permissions: Vec<String>,
     /// Delegated permissions consented for the app; delegated tokens carry them.
     pub delegated_scopes: Vec<String>,
-    /// Directory role of the seeded operator who signs in interactively; `None` = no role.
-    pub operator_role: Option<String>,
+    /// Directory roles of the seeded operator who signs in interactively (none: no
+    /// role). A desk operator usually holds Authentication Administrator (to register
+    /// passkeys for others) and Global Reader (to read the FIDO2 policy).
+    pub operator_roles: Vec<String>,
     /// The FIDO2 authentication method policy.
     pub policy: Fido2Policy,
     /// How Graph method ids of new passkeys look; opaque (unrelated to the credential id)
@@ -94,7 +96,7 @@ impl Default for SimConfig {
                 .iter()
                 .map(|p| p.to_string())
                 .collect(),
-            operator_role: Some(AUTHENTICATION_ADMINISTRATOR.to_owned()),
+            operator_roles: vec![AUTHENTICATION_ADMINISTRATOR.to_owned()],
             policy: Fido2Policy::default(),
             method_ids: MethodIds::default(),
             duplicate_group: false,

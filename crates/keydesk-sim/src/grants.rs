@@ -2,7 +2,7 @@
 //! and the client-assertion ids already seen.
 //!
 //! Every delegated grant signs in the seeded operator (see [`crate::seed`]) with the
-//! directory role `SimConfig::operator_role`. Scopes granted are those requested that the
+//! directory roles `SimConfig::operator_roles`. Scopes granted are those requested that the
 //! app has consent for (`.default` = all consented); `offline_access` adds a refresh token.
 
 use std::collections::{HashMap, HashSet};

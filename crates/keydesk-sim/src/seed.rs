@@ -263,7 +263,7 @@ pub fn directory(config: &SimConfig) -> Directory {
 }
 
 /// The administrator who signs in interactively (delegated flows); in no provisioning
-/// group. Its directory role comes from `SimConfig::operator_role`.
+/// group. Its directory roles come from `SimConfig::operator_roles`.
 fn operator_user(rng: &mut StdRng, domain: &str) -> User {
     let mut user = make_user(rng, domain, Kind::Member, "Avery", "Admin", "keydesk.admin");
     user.job_title = "Service Desk Lead".to_owned();

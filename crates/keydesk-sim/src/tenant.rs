@@ -244,7 +244,7 @@ impl Tenant {
     pub fn delegated_caller(&self, client_id: &str, user: Uuid, scope: &str) -> Caller {
         let (scopes, _) = granted_scopes(scope, &self.config.delegated_scopes);
         let directory_roles = if user == self.directory.operator().id {
-            self.config.operator_role.iter().cloned().collect()
+            self.config.operator_roles.clone()
         } else {
             Vec::new()
         };

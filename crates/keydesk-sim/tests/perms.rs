@@ -109,7 +109,7 @@ async fn delegated_admin_provisions_others_but_not_themself() {
 async fn delegated_operator_without_role_is_refused_with_the_role_named() {
     within(async {
         let api = Api::start_delegated(SimConfig {
-            operator_role: None,
+            operator_roles: Vec::new(),
             ..SimConfig::default()
         })
         .await;

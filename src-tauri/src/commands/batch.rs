@@ -32,6 +32,15 @@ pub async fn batch_start(
     state.batch_stop.store(false, Ordering::SeqCst);
     let mut ctx = state.context(&graph);
     crate::desk_settings::apply(&mut ctx, &state.settings());
+    let taken = on_event.clone();
+    let on_key = move |user: &DirectoryUser, key_id: &str| {
+        let _ = taken.send(BatchEvent::KeyTaken {
+            user_id: user.id.clone(),
+            display_name: user.display_name.clone(),
+            key_id: key_id.to_owned(),
+        });
+    };
+    ctx.on_key = Some(&on_key);
     let (registered, failed) = (AtomicU32::new(0), AtomicU32::new(0));
     let steps = on_event.clone();
     let step: &(dyn Fn(&DirectoryUser, keydesk_engine::Step) + Send + Sync) = &move |user, step| {
@@ -55,6 +64,7 @@ pub async fn batch_start(
                     key_model: done.key_model.clone(),
                     key_serial: done.key_serial.clone(),
                     method_name: Some(done.method_name.clone()),
+                    warnings: done.warnings.clone(),
                 })
             }
             Outcome::Skipped(why) => {

@@ -5,6 +5,7 @@
 mod attention;
 mod batch;
 mod connection;
+mod demo_keys;
 mod group;
 mod history;
 mod inventory;
@@ -15,6 +16,7 @@ mod settings;
 pub use attention::*;
 pub use batch::*;
 pub use connection::*;
+pub use demo_keys::*;
 pub use group::*;
 pub use history::*;
 pub use inventory::*;
@@ -27,7 +29,7 @@ use keydesk_engine::ProvisionError;
 use keydesk_fido::hid::DeviceEvent;
 use keydesk_fido::rack::KeyEvent as RackEvent;
 use keydesk_ipc::{
-    AppInfo, ErrorKind, IpcError, KeyEvent, KeyView, PendingLetter, ProvisionEvent, QueueUser,
+    AppInfo, ErrorKind, IpcError, KeyEvent, PendingLetter, PinChoice, ProvisionEvent, QueueUser,
     Registered,
 };
 use tauri::ipc::Channel;
@@ -40,7 +42,6 @@ use std::sync::Arc;
 
 const NO_SIGN_IN: &str = "KeyDesk is not signed in to a tenant.";
 const SIGN_IN: &str = "Open Connection, fill in the tenant and sign in.";
-const USE_DEMO: &str = "Start KeyDesk with --demo to try it against a simulated tenant.";
 
 /// Header facts; rejects with the start-up error when the app did not start.
 #[tauri::command]
@@ -78,6 +79,7 @@ pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, Ipc
 pub async fn provision(
     state: State<'_, Started>,
     user_id: String,
+    key_with_pin: Option<PinChoice>,
     on_event: Channel<ProvisionEvent>,
 ) -> Result<(), IpcError> {
     let state = state.get()?;
@@ -100,6 +102,14 @@ pub async fn provision(
     let _active = ActiveJob::claim(state, &user.id)?;
     let mut ctx = state.context(&graph);
     crate::desk_settings::apply(&mut ctx, &state.settings());
+    crate::desk_settings::override_pin(&mut ctx.settings, key_with_pin);
+    let taken = on_event.clone();
+    let on_key = move |_: &keydesk_core::DirectoryUser, key_id: &str| {
+        let _ = taken.send(ProvisionEvent::KeyTaken {
+            key_id: key_id.to_owned(),
+        });
+    };
+    ctx.on_key = Some(&on_key);
     let events = on_event.clone();
     let progress = move |step: keydesk_engine::Step| {
         let _ = events.send(ProvisionEvent::Step {
@@ -125,6 +135,7 @@ pub async fn provision(
             key_model: done.key_model.clone(),
             key_serial: done.key_serial.clone(),
             method_name: Some(done.method_name.clone()),
+            warnings: done.warnings.clone(),
         }),
         Some(Err(e)) => ProvisionEvent::Failed(convert::provision_error(&e)),
     };
@@ -225,6 +236,7 @@ pub async fn letter_reprint(
         key_model: letter.key_model.unwrap_or_else(|| "Security key".into()),
         key_serial: letter.key_serial,
         method_name: None,
+        warnings: Vec::new(),
     })
 }
 
@@ -345,49 +357,4 @@ async fn watch_hardware(on_event: Channel<KeyEvent>, metadata: Arc<Metadata>) {
             break;
         }
     }
-}
-
-/// The key panel: plugs a new simulated key.
-#[tauri::command]
-pub fn demo_plug_key(state: State<'_, Started>) -> Result<KeyView, IpcError> {
-    let state = state.get()?;
-    let mds = state.metadata.current();
-    if let Some(demo) = &state.demo {
-        return Ok(convert::key_view(&demo.plug(), mds.as_deref()));
-    }
-    Ok(convert::key_view(
-        &crate::sim_keys::plug(rack(state)?),
-        mds.as_deref(),
-    ))
-}
-
-/// The key panel: pulls a simulated key (an operation on it fails as a real pull would).
-#[tauri::command]
-pub fn demo_pull_key(state: State<'_, Started>, key_id: String) -> Result<(), IpcError> {
-    rack(state.get()?)?.pull(&key_id);
-    Ok(())
-}
-
-/// The key panel: touches a simulated key.
-#[tauri::command]
-pub fn demo_touch_key(state: State<'_, Started>, key_id: String) -> Result<(), IpcError> {
-    let key = rack(state.get()?)?.key(&key_id).ok_or_else(|| {
-        convert::plain(
-            ErrorKind::KeyRemoved,
-            "That key is no longer plugged in.",
-            "Plug in a key.",
-        )
-    })?;
-    key.touch();
-    Ok(())
-}
-
-fn rack(state: &AppState) -> Result<&Arc<keydesk_fido::rack::SoftRack>, IpcError> {
-    state.rack.as_ref().ok_or_else(|| {
-        convert::plain(
-            ErrorKind::Internal,
-            "Simulated keys exist only in demo mode or with --soft-keys.",
-            USE_DEMO,
-        )
-    })
 }

@@ -23,7 +23,19 @@ step: Step,
 /**
  * What the operator reads on that key's card.
  */
-message: string, } } | { "event": "registered", "data": Registered } | { "event": "failed", "data": { 
+message: string, } } | { "event": "keyTaken", "data": { 
+/**
+ * The user.
+ */
+userId: string, 
+/**
+ * The user's display name, for the key card.
+ */
+displayName: string, 
+/**
+ * The key's id.
+ */
+keyId: string, } } | { "event": "registered", "data": Registered } | { "event": "failed", "data": { 
 /**
  * The user.
  */

@@ -14,4 +14,8 @@ step: Step,
 /**
  * What the operator reads.
  */
-message: string, } } | { "event": "registered", "data": Registered } | { "event": "failed", "data": IpcError };
+message: string, } } | { "event": "keyTaken", "data": { 
+/**
+ * The key's id.
+ */
+keyId: string, } } | { "event": "registered", "data": Registered } | { "event": "failed", "data": IpcError };

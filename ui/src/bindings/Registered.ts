@@ -32,4 +32,9 @@ keySerial: string | null,
  * The passkey's display name in Entra; `None` when the PIN was reopened from escrow
  * (a reprint), which keeps no name.
  */
-methodName: string | null, };
+methodName: string | null, 
+/**
+ * What the operator should know although the passkey is registered, e.g. that the
+ * FIDO2 policy could not be read, so the key's model was not checked against it.
+ */
+warnings: Array<string>, };

@@ -3,4 +3,4 @@
 /**
  * The steps of one user's provisioning, in order.
  */
-export type Step = "fetchingOptions" | "insertKey" | "checkingKey" | "settingPin" | "touchKey" | "registering";
+export type Step = "fetchingOptions" | "insertKey" | "checkingKey" | "settingPin" | "touchKey" | "replugKey" | "resetKey" | "registering";

@@ -6,6 +6,7 @@ import type { BatchEvent } from "./BatchEvent";
 import type { CheckLine } from "./CheckLine";
 import type { Connection } from "./Connection";
 import type { ConnectionState } from "./ConnectionState";
+import type { DemoModel } from "./DemoModel";
 import type { DeskSettings } from "./DeskSettings";
 import type { GroupChoice } from "./GroupChoice";
 import type { InventoryItem } from "./InventoryItem";
@@ -14,6 +15,9 @@ import type { KeyView } from "./KeyView";
 import type { NewSecret } from "./NewSecret";
 import type { PdfBytes } from "./PdfBytes";
 import type { PendingLetter } from "./PendingLetter";
+import type { PinChoice } from "./PinChoice";
+import type { PlugKey } from "./PlugKey";
+import type { PluggedKey } from "./PluggedKey";
 import type { ProvisionEvent } from "./ProvisionEvent";
 import type { QueueUser } from "./QueueUser";
 import type { Registered } from "./Registered";
@@ -92,10 +96,12 @@ export function commands(transport: Transport) {
       transport.invoke<Array<QueueUser>>("queue_load"),
     /**
      * Provisions one user: progress and the result arrive on `onEvent`; resolves
-     * when the job is over.
+     * when the job is over. `key_with_pin` overrides, for this job only, the desk's
+     * setting for a key that already has a PIN (change it from the typed PIN, or
+     * reset the key).
      */
-    provision: (userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void> =>
-      transport.invoke<void>("provision", { userId, onEvent: transport.channel(onEvent) }),
+    provision: (userId: string, keyWithPin: PinChoice | null, onEvent: (event: ProvisionEvent) => void): Promise<void> =>
+      transport.invoke<void>("provision", { userId, keyWithPin, onEvent: transport.channel(onEvent) }),
     /**
      * Stops the running job while it waits for a key or for Graph (the UI offers
      * it only there); the job fails with `cancelled`. Nothing to stop: no-op.
@@ -234,10 +240,22 @@ export function commands(transport: Transport) {
     keysWatch: (onEvent: (event: KeyEvent) => void): Promise<void> =>
       transport.invoke<void>("keys_watch", { onEvent: transport.channel(onEvent) }),
     /**
-     * Demo only: plugs a new simulated key.
+     * Demo only: plugs a new simulated key: blank, or with a PIN (returned for the
+     * tester to type), of the chosen model.
      */
-    demoPlugKey: (): Promise<KeyView> =>
-      transport.invoke<KeyView>("demo_plug_key"),
+    demoPlugKey: (key: PlugKey): Promise<PluggedKey> =>
+      transport.invoke<PluggedKey>("demo_plug_key", { key }),
+    /**
+     * Demo only: the models the key panel can plug a key of.
+     */
+    demoModels: (): Promise<Array<DemoModel>> =>
+      transport.invoke<Array<DemoModel>>("demo_models"),
+    /**
+     * Demo only: plugs a pulled simulated key back in (same key, same state: the
+     * re-plug a reset needs).
+     */
+    demoReplugKey: (keyId: string): Promise<KeyView> =>
+      transport.invoke<KeyView>("demo_replug_key", { keyId }),
     /**
      * Demo only: pulls a simulated key (an operation on it fails as a real pull
      * would).

@@ -8,6 +8,7 @@ import type { BatchEvent } from '../bindings/BatchEvent';
 import type { IpcError } from '../bindings/IpcError';
 import type { Backend } from '../platform/backend';
 import { toIpcError } from './errors';
+import { msg } from './messages';
 
 export interface BatchCard {
   userId: string;
@@ -17,7 +18,16 @@ export interface BatchCard {
   state: 'working' | 'registered' | 'failed';
   /** The key it went to, once registered. */
   keySerial: string | null;
+  /** The key the job holds (or held), once it took one. */
+  keyId?: string;
 }
+
+/** A batch job took a key (`taken`) or ended on it: the key's card follows. */
+export type KeyNote = (
+  keyId: string,
+  displayName: string,
+  outcome: 'taken' | 'registered' | 'failed',
+) => void;
 
 export type BatchPhase = 'idle' | 'running' | 'stopping';
 
@@ -35,6 +45,7 @@ export class Batch {
   constructor(
     private readonly backend: Backend,
     private readonly onEnded: () => Promise<void>,
+    private readonly onKey: KeyNote = () => {},
   ) {}
 
   async start(): Promise<void> {
@@ -79,17 +90,31 @@ export class Batch {
         }
         break;
       }
+      case 'keyTaken': {
+        const { userId, displayName, keyId } = event.data;
+        this.card(userId, displayName).keyId = keyId;
+        this.onKey(keyId, displayName, 'taken');
+        break;
+      }
       case 'registered': {
         const card = this.card(event.data.userId, event.data.displayName);
+        if (card.keyId) this.onKey(card.keyId, card.displayName, 'registered');
         card.state = 'registered';
-        card.message = 'Registered: PIN letter waiting in Letters to print.';
+        card.message = [
+          'Registered: PIN letter waiting in Letters to print.',
+          ...event.data.warnings,
+        ].join(' ');
         card.keySerial = event.data.keySerial;
         break;
       }
       case 'failed': {
         const card = this.card(event.data.userId, event.data.userId);
+        if (card.keyId) this.onKey(card.keyId, card.displayName, 'failed');
         card.state = 'failed';
-        card.message = event.data.error.message;
+        card.message =
+          event.data.error.kind === 'keyHasPin'
+            ? `${event.data.error.message}. ${msg.pinChoice.inBatch}`
+            : event.data.error.message;
         break;
       }
       case 'finished':

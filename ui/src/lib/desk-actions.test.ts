@@ -12,7 +12,7 @@ async function registeredDesk() {
   await desk.start();
   const userId = desk.queue.selectedId!;
   const run = desk.provision(userId);
-  const key = await backend.demoPlugKey();
+  const key = await backend.plugBlank();
   await waitFor(() => expect(desk.job.step).toBe('touchKey'));
   await desk.touchKey(key.id);
   await run;
@@ -96,7 +96,7 @@ describe('Desk actions', () => {
 
     await desk.touchKey(key.id);
     expect(desk.keys.notice[key.id]).toBe(`Touch ignored: this key is assigned to ${name}.`);
-    const idle = await backend.demoPlugKey();
+    const idle = await backend.plugBlank();
     await desk.touchKey(idle.id);
     expect(desk.keys.notice[idle.id]).toMatch(/not in use/);
   });

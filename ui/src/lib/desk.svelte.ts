@@ -6,7 +6,10 @@ import { Batch } from './batch.svelte';
 import { GroupPick } from './groups.svelte';
 import type { AppInfo } from '../bindings/AppInfo';
 import type { ErrorKind } from '../bindings/ErrorKind';
+import type { DemoModel } from '../bindings/DemoModel';
 import type { IpcError } from '../bindings/IpcError';
+import type { PinChoice } from '../bindings/PinChoice';
+import type { PlugKey } from '../bindings/PlugKey';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from '../platform/backend';
 import { Attention } from './attention.svelte';
@@ -28,6 +31,8 @@ export class Desk {
   startError = $state<IpcError | null>(null);
   /** The last demo-panel action failed. */
   demoError = $state<IpcError | null>(null);
+  /** The models the key panel can plug a simulated key of. */
+  demoModels = $state<DemoModel[]>([]);
   /** The last action on a user (skip, reprint, lost key) failed. */
   actionError = $state<IpcError | null>(null);
   /** A question on screen before something that cannot be taken back. */
@@ -55,14 +60,18 @@ export class Desk {
 
   constructor(readonly backend: Backend) {
     this.paper = new Paper(backend, (userIds) => this.afterWipe(userIds));
-    this.batch = new Batch(backend, async () => {
-      await this.loadQueue();
-      await this.loadLetters();
-      // A one-off job that failed earlier for a user the batch has since registered is
-      // history: the panel shows the user as registered (with its letter), not that error.
-      const user = this.queue.users.find((u) => u.id === this.job.userId);
-      if (this.job.phase === 'failed' && user?.status === 'registered') this.job.clear();
-    });
+    this.batch = new Batch(
+      backend,
+      async () => {
+        await this.loadQueue();
+        await this.loadLetters();
+        // A one-off job that failed earlier for a user the batch has since registered is
+        // history: the panel shows the user as registered (with its letter), not that error.
+        const user = this.queue.users.find((u) => u.id === this.job.userId);
+        if (this.job.phase === 'failed' && user?.status === 'registered') this.job.clear();
+      },
+      (keyId, displayName, outcome) => this.batchKey(keyId, displayName, outcome),
+    );
     this.groups = new GroupPick(backend, async (info) => {
       this.info = info;
       await this.loadQueue();
@@ -95,6 +104,9 @@ export class Desk {
       return;
     }
     await this.session.loadSettings();
+    if (this.info.demo || this.info.simulatedKeys) {
+      await this.demo(async () => (this.demoModels = await this.backend.demoModels()));
+    }
     if (!this.info.signedIn) {
       await this.session.openConnection();
       return;
@@ -130,7 +142,11 @@ export class Desk {
     return user.status === 'pending' || user.status === 'failed';
   }
 
-  async provision(userId: string): Promise<void> {
+  /**
+   * Provision the user. `keyWithPin` is the operator's answer, for this job only, to a key
+   * that already has a PIN (the job before failed with `keyHasPin`).
+   */
+  async provision(userId: string, keyWithPin: PinChoice | null = null): Promise<void> {
     if (!this.canProvision(userId)) return;
     const before = this.queue.users.find((u) => u.id === userId);
     const previous = before ? { status: before.status, detail: before.detail } : null;
@@ -139,7 +155,13 @@ export class Desk {
     this.job.start(userId);
     this.queue.setStatus(userId, 'inProgress', null);
     try {
-      await this.backend.provision(userId, (event) => this.job.apply(event));
+      await this.backend.provision(userId, keyWithPin, (event) => {
+        this.job.apply(event);
+        if (event.event === 'keyTaken' && this.job.userId === userId) {
+          this.job.keyLabel = this.keys.label(event.data.keyId);
+          this.keys.serving[event.data.keyId] = before?.displayName ?? userId;
+        }
+      });
       this.job.finish();
     } catch (e) {
       this.job.fail(toIpcError(e));
@@ -166,6 +188,27 @@ export class Desk {
       }
     }
     await this.loadLetters();
+  }
+
+  /** *Change PIN* on a key that has one: the job runs again from the typed current PIN. */
+  changePin(userId: string, currentPin: string): Promise<void> {
+    return this.provision(userId, { choice: 'change', currentPin });
+  }
+
+  /**
+   * *Reset key*: ask first, naming what is lost; then the job runs again, resetting the key
+   * (after a re-plug: a key accepts a reset only just after it is plugged in).
+   */
+  requestReset(userId: string): void {
+    const key = this.job.userId === userId ? this.job.keyLabel : null;
+    this.confirm = {
+      title: `Reset ${key ?? 'this key'}?`,
+      body: 'Resetting wipes every passkey and credential on this key, for every site and account, not only this user’s, and its PIN. It cannot be undone. KeyDesk then asks you to pull the key and plug it back in, and to touch it within 10 seconds.',
+      confirmLabel: 'Reset key',
+      cancelLabel: 'Keep the key as it is',
+      danger: true,
+      run: () => this.provision(userId, { choice: 'reset' }),
+    };
   }
 
   /** Stop the running job, where the step allows it (the UI offers it only there). */
@@ -365,11 +408,20 @@ export class Desk {
     if (goAhead && confirm) await confirm.run();
   }
 
-  /** The key waiting for a touch during a running job is that job's key. */
+  /**
+   * The key waiting for a touch during a running job is that job's key; the job's key,
+   * plugged back in (a reset's re-plug), serves the job's user again.
+   */
   private noteJobKey(): void {
-    if (this.job.phase !== 'running' || this.job.keyId) return;
-    const key = this.keys.list.find((k) => k.awaitingTouch);
+    if (this.job.phase !== 'running') return;
     const user = this.queue.users.find((u) => u.id === this.job.userId);
+    const held = this.job.keyId;
+    if (held) {
+      const back = this.keys.list.some((k) => k.id === held);
+      if (back && user && !this.keys.serving[held]) this.keys.serving[held] = user.displayName;
+      return;
+    }
+    const key = this.keys.list.find((k) => k.awaitingTouch);
     if (key && user) {
       this.job.keyId = key.id;
       this.keys.serving[key.id] = user.displayName;
@@ -382,6 +434,8 @@ export class Desk {
     if (!id) return;
     this.keys.serving[id] = displayName;
     this.keys.used[id] = true;
+    // The key has this user's new PIN now, not the one the panel gave it.
+    delete this.keys.pins[id];
   }
 
   async demo(action: () => Promise<unknown>): Promise<void> {
@@ -393,12 +447,46 @@ export class Desk {
     }
   }
 
-  plugKey(): Promise<void> {
-    return this.demo(() => this.backend.demoPlugKey());
+  /** The key panel's *Plug in*: blank, or with a PIN the card then shows, of a model. */
+  plugKey(key: PlugKey = { withPin: false, aaguid: null }): Promise<void> {
+    return this.demo(async () => {
+      const plugged = await this.backend.demoPlugKey(key);
+      if (plugged.pin !== null) this.keys.pins[plugged.key.id] = plugged.pin;
+    });
   }
 
+  /** The key panel's *Pull*: the key goes to the drawer, to be plugged back in. */
   pullKey(keyId: string): Promise<void> {
-    return this.demo(() => this.backend.demoPullKey(keyId));
+    const key = this.keys.list.find((k) => k.id === keyId);
+    return this.demo(async () => {
+      await this.backend.demoPullKey(keyId);
+      if (key && !this.keys.pulled.some((k) => k.id === keyId)) this.keys.pulled.push(key);
+    });
+  }
+
+  /** The key panel's *Plug back in*: the same key, with its state. */
+  replugKey(keyId: string): Promise<void> {
+    return this.demo(async () => {
+      await this.backend.demoReplugKey(keyId);
+      this.keys.pulled = this.keys.pulled.filter((k) => k.id !== keyId);
+    });
+  }
+
+  /** A batch job took a key, or ended: its card names the user while the job holds it. */
+  private batchKey(
+    keyId: string,
+    displayName: string,
+    outcome: 'taken' | 'registered' | 'failed',
+  ): void {
+    if (outcome === 'failed') {
+      if (!this.keys.used[keyId]) delete this.keys.serving[keyId];
+      return;
+    }
+    this.keys.serving[keyId] = displayName;
+    if (outcome === 'registered') {
+      this.keys.used[keyId] = true;
+      delete this.keys.pins[keyId];
+    }
   }
 
   /** Demo touch; a touch on a key nothing waits for only says so (it does nothing). */
@@ -416,7 +504,8 @@ export class Desk {
 }
 
 /** The queue status a failed provisioning leaves a user in: skipped when the user (or the
- * tenant's policy) was refused, revoked when their key was reported lost. */
+ * tenant's policy) was refused, revoked when their key was reported lost. A key model the
+ * policy refuses fails the user (the journal says failed): another key may do. */
 function statusAfter(kind: ErrorKind): UserStatus {
   switch (kind) {
     case 'revoked':
@@ -424,7 +513,6 @@ function statusAfter(kind: ErrorKind): UserStatus {
     case 'notEligible':
     case 'alreadyRegistered':
     case 'provisioningDisabled':
-    case 'policyRefusesKey':
     case 'nothingToResolve':
     case 'unknownMethod':
       return 'skipped';

@@ -30,7 +30,7 @@ describe('Desk with the fake backend', () => {
     expect(desk.queue.selected?.status).toBe('inProgress');
     expect(desk.occupied).toBe(true);
 
-    const key = await backend.demoPlugKey();
+    const key = await backend.plugBlank();
     await waitFor(() => expect(desk.job.step).toBe('touchKey'));
     expect(desk.keys.list[0]).toMatchObject({ id: key.id, awaitingTouch: true });
 
@@ -65,7 +65,7 @@ describe('Desk with the fake backend', () => {
     const desk = await started(backend);
     const first = desk.queue.selectedId!;
     const run = desk.provision(first);
-    const key = await backend.demoPlugKey();
+    const key = await backend.plugBlank();
     await waitFor(() => expect(desk.job.step).toBe('touchKey'));
     await backend.demoTouchKey(key.id);
     await run;
@@ -79,7 +79,7 @@ describe('Desk with the fake backend', () => {
     const backend = new FakeBackend();
     const desk = await started(backend);
     const run = desk.provision(desk.queue.selectedId!);
-    const key = await backend.demoPlugKey();
+    const key = await backend.plugBlank();
     await waitFor(() => expect(desk.job.step).toBe('touchKey'));
     await backend.demoTouchKey(key.id);
     await run;
@@ -95,7 +95,7 @@ describe('Desk with the fake backend', () => {
     const desk = await started(backend);
     const userId = desk.queue.selectedId!;
     const run = desk.provision(userId);
-    const key = await backend.demoPlugKey();
+    const key = await backend.plugBlank();
     await waitFor(() => expect(desk.job.step).toBe('touchKey'));
     await backend.demoPullKey(key.id);
     await run;
@@ -121,7 +121,7 @@ describe('Desk with the fake backend', () => {
     const backend = new FakeBackend({ failures });
     const desk = await started(backend);
     const run = desk.provision('u-01');
-    const key = await backend.demoPlugKey();
+    const key = await backend.plugBlank();
     await waitFor(() => expect(desk.job.step).toBe('touchKey'));
     await backend.demoTouchKey(key.id);
     await run;
@@ -224,6 +224,8 @@ describe('Desk with a backend that only rejects', () => {
     demoPlugKey: () => Promise.reject(error),
     demoPullKey: () => Promise.reject(error),
     demoTouchKey: () => Promise.reject(error),
+    demoModels: () => Promise.reject(error),
+    demoReplugKey: () => Promise.reject(error),
   });
 
   it('shows a rejected IpcError as the job failure', async () => {

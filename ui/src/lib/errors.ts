@@ -110,10 +110,11 @@ export function errorTitle(kind: ErrorKind): string {
     case 'alreadyRegistered':
     case 'revoked':
     case 'provisioningDisabled':
-    case 'policyRefusesKey':
     case 'nothingToResolve':
     case 'unknownMethod':
       return 'This user cannot be provisioned.';
+    case 'policyRefusesKey':
+      return 'The tenant’s FIDO2 policy refuses this key model: nothing was written to the key.';
     case 'roleHolder':
       return 'This user holds an administrator role: confirm it by name first.';
     case 'ambiguousMatch':

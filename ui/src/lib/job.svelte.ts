@@ -18,6 +18,9 @@ export class Job {
   error = $state<IpcError | null>(null);
   /** The plugged key this job works, once known (it waits for a touch). */
   keyId = $state<string | null>(null);
+  /** How the operator tells the job's key apart, taken when the job took it (the label
+   * outlives the key's card while the key is pulled for a reset). */
+  keyLabel = $state<string | null>(null);
   /** When the current step started (ms since the epoch), for its countdown. */
   stepStartedAt = $state(0);
 
@@ -35,6 +38,9 @@ export class Job {
         if (this.step !== event.data.step) this.stepStartedAt = Date.now();
         this.step = event.data.step;
         this.message = event.data.message;
+        break;
+      case 'keyTaken':
+        this.keyId = event.data.keyId;
         break;
       case 'registered':
         this.phase = 'registered';
@@ -73,6 +79,7 @@ export class Job {
     this.registered = null;
     this.error = null;
     this.keyId = null;
+    this.keyLabel = null;
     this.stepStartedAt = 0;
   }
 }

@@ -11,6 +11,7 @@ const registered: Registered = {
   keyModel: 'YubiKey 5 NFC',
   keySerial: '31000137',
   methodName: 'YubiKey 5 NFC (KeyDesk)',
+  warnings: [],
 };
 const removed: IpcError = {
   kind: 'keyRemoved',

@@ -19,6 +19,10 @@ export class Keys {
   used = $state<Record<string, boolean>>({});
   /** A short message on a key's card, by id. */
   notice = $state<Record<string, string>>({});
+  /** The PIN the key panel gave a simulated key, by id, for the tester to type. */
+  pins = $state<Record<string, string>>({});
+  /** Simulated keys pulled with the key panel, to plug back in (same key, same state). */
+  pulled = $state<KeyView[]>([]);
 
   readonly awaitingTouch = $derived(this.list.some((k) => k.awaitingTouch));
 
@@ -37,6 +41,7 @@ export class Keys {
         const at = this.list.findIndex((k) => k.id === event.data.id);
         if (at >= 0) this.list[at] = event.data;
         else this.list.push(event.data);
+        this.pulled = this.pulled.filter((k) => k.id !== event.data.id);
         break;
       }
       case 'removed': {

@@ -188,6 +188,28 @@ export const msg = {
     light: 'Light',
     dark: 'Dark',
   },
+  pinChoice: {
+    lead: 'This key already has a PIN. What should KeyDesk do with it, for this user?',
+    change: 'Change PIN',
+    reset: 'Reset key',
+    skip: 'Skip this user',
+    currentLabel: 'The key’s current PIN',
+    currentHint:
+      'KeyDesk changes it to a new PIN for this user. It never tries a PIN when only two tries are left.',
+    changeGo: 'Change PIN and continue',
+    inBatch:
+      'The batch went on with the other keys. Once it is over, select this user to change the PIN, reset the key or skip.',
+    tries: (n: number) =>
+      `The key allows ${num(n)} more wrong ${plural.select(n) === 'one' ? 'PIN' : 'PINs'} before it locks.`,
+  },
+  reset: {
+    replugKey: (key: string) => `Pull ${key} out and plug it back in.`,
+    replugHint:
+      'A key accepts a reset only in the first seconds after it is plugged in. Nothing has been written to it yet.',
+    resetKey: (key: string) => `Touch ${key} now to reset it.`,
+    expired:
+      'Time is up: the key no longer accepts a reset. If KeyDesk reports a failure, pull the key, plug it back in, and choose Reset key again.',
+  },
   bulk: {
     marked: (n: number) => `${users(n)} marked`,
     markAll: 'Mark all shown',

@@ -14,6 +14,7 @@ const sealed = (userId: string): Registered => ({
   keyModel: 'YubiKey 5',
   keySerial: '123',
   methodName: null,
+  warnings: [],
 });
 
 function setup() {

@@ -30,6 +30,16 @@ export const STEPS: readonly StepInfo[] = [
   step('registering', 'Register'),
 ];
 
+/**
+ * Steps of a key that is reset (the operator chose it), outside the stepper's six: the
+ * stepper shows them as *Check key*. The key accepts a reset only within 10 s of being
+ * plugged in, and wants a touch in that time.
+ */
+export const RESET_STEPS: readonly StepInfo[] = [
+  step('replugKey', 'Re-plug key', { needsOperator: true, cancellable: true }),
+  step('resetKey', 'Reset key', { needsOperator: true, timeoutSecs: 10 }),
+];
+
 function step(s: Step, label: string, more: Partial<StepInfo> = {}): StepInfo {
   return { step: s, label, needsOperator: false, cancellable: false, timeoutSecs: null, ...more };
 }
@@ -40,11 +50,12 @@ export function secondsLeft(startedAt: number, totalSecs: number, now: number): 
 }
 
 export function stepIndex(step: Step): number {
-  return STEPS.findIndex((s) => s.step === step);
+  const shownAs = RESET_STEPS.some((s) => s.step === step) ? 'checkingKey' : step;
+  return STEPS.findIndex((s) => s.step === shownAs);
 }
 
 export function stepInfo(step: Step): StepInfo {
-  const info = STEPS[stepIndex(step)];
+  const info = STEPS.find((s) => s.step === step) ?? RESET_STEPS.find((s) => s.step === step);
   if (!info) throw new Error(`unknown step ${step}`);
   return info;
 }

@@ -21,6 +21,10 @@ import type { InventoryItem } from '../bindings/InventoryItem';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
 import type { PendingLetter } from '../bindings/PendingLetter';
+import type { DemoModel } from '../bindings/DemoModel';
+import type { PinChoice } from '../bindings/PinChoice';
+import type { PlugKey } from '../bindings/PlugKey';
+import type { PluggedKey } from '../bindings/PluggedKey';
 import type { ProvisionEvent } from '../bindings/ProvisionEvent';
 import type { QueueUser } from '../bindings/QueueUser';
 import type { Registered } from '../bindings/Registered';
@@ -58,9 +62,14 @@ export interface Backend {
   loadQueue(): Promise<QueueUser[]>;
   /**
    * Provision one user. Streams `step` events, then `registered` or `failed`;
-   * resolves when the job is over (it may also reject with an `IpcError`).
+   * resolves when the job is over (it may also reject with an `IpcError`). `keyWithPin`
+   * is the operator's choice, for this job only, for a key that already has a PIN.
    */
-  provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void>;
+  provision(
+    userId: string,
+    keyWithPin: PinChoice | null,
+    onEvent: (event: ProvisionEvent) => void,
+  ): Promise<void>;
   /** Stop the running job while it waits for a key or for Graph; it fails as `cancelled`. */
   cancelProvision(): Promise<void>;
   /**
@@ -119,10 +128,14 @@ export interface Backend {
   auditVerify(): Promise<AuditCheck>;
   /** Stream plugged-key changes, starting with a synthetic `added` per present key. */
   watchKeys(onEvent: (event: KeyEvent) => void): Promise<void>;
-  /** Demo only: plug a simulated key. */
-  demoPlugKey(): Promise<KeyView>;
-  /** Demo only: pull a simulated key. */
+  /** Demo only: plug a simulated key, blank or with a PIN (returned), of a chosen model. */
+  demoPlugKey(key: PlugKey): Promise<PluggedKey>;
+  /** Demo only: the models the key panel can plug. */
+  demoModels(): Promise<DemoModel[]>;
+  /** Demo only: pull a simulated key (it can be plugged back in). */
   demoPullKey(keyId: string): Promise<void>;
+  /** Demo only: plug a pulled key back in, same key and state (the re-plug of a reset). */
+  demoReplugKey(keyId: string): Promise<KeyView>;
   /** Demo only: touch a simulated key. */
   demoTouchKey(keyId: string): Promise<void>;
 }

@@ -10,9 +10,9 @@ describe('FakeBackend', () => {
     const keyEvents: KeyEvent[] = [];
     await backend.watchKeys((e) => keyEvents.push(e));
 
-    const run = backend.provision('u-01', (e) => {
+    const run = backend.provision('u-01', null, (e) => {
       events.push(e);
-      if (e.event === 'step' && e.data.step === 'insertKey') void backend.demoPlugKey();
+      if (e.event === 'step' && e.data.step === 'insertKey') void backend.plugBlank();
     });
     const waiting = await vi.waitFor(
       () => {
@@ -42,7 +42,7 @@ describe('FakeBackend', () => {
 
   it('reports keys already present to a new watcher', async () => {
     const backend = new FakeBackend();
-    const key = await backend.demoPlugKey();
+    const key = await backend.plugBlank();
     const events: KeyEvent[] = [];
     await backend.watchKeys((e) => events.push(e));
     expect(events).toEqual([{ event: 'added', data: key }, { event: 'enumerationComplete' }]);
@@ -50,16 +50,16 @@ describe('FakeBackend', () => {
 
   it('refuses users that are already registered or skipped', async () => {
     const backend = new FakeBackend();
-    await expect(backend.provision('u-02', () => {})).rejects.toMatchObject({
+    await expect(backend.provision('u-02', null, () => {})).rejects.toMatchObject({
       kind: 'notEligible',
     });
-    await expect(backend.provision('u-07', () => {})).rejects.toMatchObject({
+    await expect(backend.provision('u-07', null, () => {})).rejects.toMatchObject({
       kind: 'notEligible',
     });
   });
 
   it('refuses demo commands outside demo mode', async () => {
-    await expect(new FakeBackend({ demo: false }).demoPlugKey()).rejects.toMatchObject({
+    await expect(new FakeBackend({ demo: false }).plugBlank()).rejects.toMatchObject({
       kind: 'internal',
     });
   });

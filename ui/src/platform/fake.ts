@@ -27,6 +27,10 @@ import type { IpcError } from '../bindings/IpcError';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
 import type { PendingLetter } from '../bindings/PendingLetter';
+import type { DemoModel } from '../bindings/DemoModel';
+import type { PinChoice } from '../bindings/PinChoice';
+import type { PlugKey } from '../bindings/PlugKey';
+import type { PluggedKey } from '../bindings/PluggedKey';
 import type { ProvisionEvent } from '../bindings/ProvisionEvent';
 import type { QueueUser } from '../bindings/QueueUser';
 import type { Registered } from '../bindings/Registered';
@@ -49,6 +53,8 @@ export interface FakeOptions {
   failures?: Record<string, IpcError>;
   /** Number of `loadQueue` calls that reject before one succeeds. Default 0. */
   queueFailures?: number;
+  /** What each registration warns of (e.g. an unreadable FIDO2 policy). Default none. */
+  warnings?: string[];
   /** Start signed in (the connection screen is skipped). Default true. */
   signedIn?: boolean;
 }
@@ -56,6 +62,10 @@ export interface FakeOptions {
 interface FakeKey extends KeyView {
   /** A passkey was registered on it in this session; it will not be used again. */
   used: boolean;
+  /** The PIN it has, if it has one. */
+  pin?: string;
+  /** PIN tries left. */
+  retries?: number;
 }
 
 const MODELS = [
@@ -181,6 +191,8 @@ export class FakeBackend implements Backend {
   private readonly watchers = new Set<(event: KeyEvent) => void>();
   private wakers: Array<() => void> = [];
   private nextKey = 1;
+  /** Keys pulled with the panel, to plug back in. */
+  private readonly drawer = new Map<string, FakeKey>();
   private busy = false;
   private cancelled = false;
   private queueFailures: number;
@@ -292,18 +304,24 @@ export class FakeBackend implements Backend {
   }
 
   private batchStopping = false;
+  /** Keys a batch refused (a PIN on them): no other user of that batch gets them. */
+  private setAside: Set<string> | null = null;
 
   /** One user after the other (the fake has one worker), as the real batch reports them. */
   async batchStart(onEvent: (event: BatchEvent) => void): Promise<void> {
     this.batchStopping = false;
+    this.setAside = new Set();
     let registered = 0;
     let failed = 0;
     for (const user of this.users.filter((u) => u.status === 'pending')) {
       if (this.batchStopping) break;
       const userId = user.id;
-      await this.provision(userId, (e) => {
+      await this.provision(userId, null, (e) => {
         if (e.event === 'step') {
           onEvent({ event: 'step', data: { userId, displayName: user.displayName, ...e.data } });
+        } else if (e.event === 'keyTaken') {
+          const data = { userId, displayName: user.displayName, keyId: e.data.keyId };
+          onEvent({ event: 'keyTaken', data });
         } else if (e.event === 'registered') {
           registered += 1;
           onEvent(e);
@@ -313,6 +331,7 @@ export class FakeBackend implements Backend {
         }
       });
     }
+    this.setAside = null;
     onEvent({ event: 'finished', data: { registered, failed, stopped: this.batchStopping } });
   }
 
@@ -321,7 +340,11 @@ export class FakeBackend implements Backend {
     return Promise.resolve();
   }
 
-  async provision(userId: string, onEvent: (event: ProvisionEvent) => void): Promise<void> {
+  async provision(
+    userId: string,
+    keyWithPin: PinChoice | null,
+    onEvent: (event: ProvisionEvent) => void,
+  ): Promise<void> {
     const user = this.users.find((u) => u.id === userId);
     if (!user) throw ipcError('notEligible', 'This user is not in the group.', 'Reload the queue.');
     if (user.status === 'revoked') {
@@ -364,6 +387,7 @@ export class FakeBackend implements Backend {
         }
       }
       const keyId = key.id;
+      onEvent({ event: 'keyTaken', data: { keyId } });
       const pulled = () =>
         ipcError(
           'keyRemoved',
@@ -373,6 +397,12 @@ export class FakeBackend implements Backend {
 
       step('checkingKey', 'Checking the key…');
       await this.pause();
+      if (!this.keys.has(keyId)) return fail(pulled());
+      const refused = await this.keyWithPin(key, keyWithPin, step);
+      if (refused) {
+        this.setAside?.add(keyId);
+        return fail(refused);
+      }
       if (!this.keys.has(keyId)) return fail(pulled());
 
       step('settingPin', 'Setting a new PIN on the key…');
@@ -401,6 +431,7 @@ export class FakeBackend implements Backend {
         keyModel: key.model,
         keySerial: serial,
         methodName: `${key.model} (KeyDesk)`,
+        warnings: [...(this.options.warnings ?? [])],
       };
       this.escrow.set(userId, registered);
       this.inventory.add(user, key.model, serial, this.tenant.info.operator ?? undefined);
@@ -476,7 +507,7 @@ export class FakeBackend implements Backend {
         'Use Replace key to give the user a new key and PIN.',
       );
     }
-    return { ...sealed, methodName: null };
+    return { ...sealed, methodName: null, warnings: [] };
   }
 
   /** Decisions taken on jobs that need attention (the real backend audits them). */
@@ -579,12 +610,67 @@ export class FakeBackend implements Backend {
     onEvent({ event: 'enumerationComplete' });
   }
 
-  async demoPlugKey(): Promise<KeyView> {
+  /**
+   * A key that has a PIN: refused without a choice (tries left said), changed from the
+   * right current PIN, or reset after a re-plug and a touch, as the engine does. Returns
+   * the refusal, or null when the job goes on.
+   */
+  private async keyWithPin(
+    key: FakeKey,
+    choice: PinChoice | null,
+    step: (s: Step, message: string) => void,
+  ): Promise<IpcError | null> {
+    if (key.pin === undefined) return null;
+    const retries = key.retries ?? 8;
+    if (choice === null) {
+      return ipcError(
+        'keyHasPin',
+        `This key already has a PIN (${retries} PIN tries left)`,
+        'Use a new key, or choose to change the PIN (type the current one) or reset the key.',
+      );
+    }
+    if (choice.choice === 'change') {
+      if (retries <= 2) {
+        return ipcError('pinRetriesLow', 'This key has too few PIN retries left', 'Reset it.');
+      }
+      if (choice.currentPin !== key.pin) {
+        key.retries = retries - 1;
+        return ipcError('pinInvalid', 'The key refused the PIN.', 'Type the key’s current PIN.');
+      }
+      return null;
+    }
+    step('replugKey', 'Unplug the key and plug it back in to reset it');
+    while (this.keys.has(key.id)) await this.nextChange();
+    while (!this.keys.has(key.id)) await this.nextChange();
+    step('resetKey', 'Resetting the key: touch it now');
+    this.update(key.id, { awaitingTouch: true });
+    while (this.keys.get(key.id)?.awaitingTouch) await this.nextChange();
+    delete key.pin;
+    delete key.retries;
+    return null;
+  }
+
+  /** Tests' shorthand: plug a blank key, get its view. */
+  async plugBlank(): Promise<KeyView> {
+    return (await this.demoPlugKey({ withPin: false, aaguid: null })).key;
+  }
+
+  async demoModels(): Promise<DemoModel[]> {
+    this.requireDemo();
+    return MODELS.map((m) => ({ aaguid: m.aaguid, name: m.model }));
+  }
+
+  async demoPlugKey(wanted: PlugKey): Promise<PluggedKey> {
     this.requireDemo();
     const n = this.nextKey++;
-    const model = MODELS[(n - 1) % MODELS.length] ?? MODELS[0];
+    const model =
+      MODELS.find((m) => m.aaguid === wanted.aaguid) ??
+      MODELS[(n - 1) % MODELS.length] ??
+      MODELS[0];
+    const pin = wanted.withPin ? randomPin() : null;
     const key: FakeKey = {
       id: `sim-${n}`,
+      ...(pin === null ? {} : { pin, retries: 8 }),
       model: model.model,
       modelFromMetadata: true,
       icon: null,
@@ -597,13 +683,26 @@ export class FakeBackend implements Backend {
     };
     this.keys.set(key.id, key);
     this.emit({ event: 'added', data: view(key) });
-    return view(key);
+    return { key: view(key), pin };
   }
 
   async demoPullKey(keyId: string): Promise<void> {
     this.requireDemo();
-    if (!this.keys.delete(keyId)) throw ipcError('key', 'No such key.', 'Refresh the key list.');
+    const key = this.keys.get(keyId);
+    if (!key) throw ipcError('key', 'No such key.', 'Refresh the key list.');
+    this.keys.delete(keyId);
+    this.drawer.set(keyId, { ...key, awaitingTouch: false });
     this.emit({ event: 'removed', data: { id: keyId } });
+  }
+
+  async demoReplugKey(keyId: string): Promise<KeyView> {
+    this.requireDemo();
+    const key = this.drawer.get(keyId);
+    if (!key) throw ipcError('invalidInput', 'That key is not in the drawer.', 'Plug a new key.');
+    this.drawer.delete(keyId);
+    this.keys.set(keyId, key);
+    this.emit({ event: 'added', data: view(key) });
+    return view(key);
   }
 
   async demoTouchKey(keyId: string): Promise<void> {
@@ -619,7 +718,7 @@ export class FakeBackend implements Backend {
   }
 
   private freeKey(): FakeKey | undefined {
-    return [...this.keys.values()].find((k) => !k.used);
+    return [...this.keys.values()].find((k) => !k.used && !this.setAside?.has(k.id));
   }
 
   private update(keyId: string, patch: Partial<FakeKey>): void {
@@ -648,6 +747,6 @@ export class FakeBackend implements Backend {
 }
 
 function view(key: FakeKey): KeyView {
-  const { used: _used, ...rest } = key;
+  const { used: _used, pin: _pin, retries: _retries, ...rest } = key;
   return { ...rest };
 }

@@ -33,7 +33,10 @@ describe('tauriBackend', () => {
     await tauriBackend.revokeKey('u-04', true);
     await tauriBackend.demoPullKey('sim-1');
     await tauriBackend.demoTouchKey('sim-1');
-    expect(await tauriBackend.demoPlugKey()).toEqual({ id: 'sim-1' });
+    await tauriBackend.demoReplugKey('sim-1');
+    expect(await tauriBackend.demoPlugKey({ withPin: true, aaguid: null })).toEqual({
+      id: 'sim-1',
+    });
     expect(calls).toEqual([
       { command: 'app_info', args: undefined },
       { command: 'queue_load', args: undefined },
@@ -47,7 +50,8 @@ describe('tauriBackend', () => {
       { command: 'key_revoke', args: { userId: 'u-04', reissue: true } },
       { command: 'demo_pull_key', args: { keyId: 'sim-1' } },
       { command: 'demo_touch_key', args: { keyId: 'sim-1' } },
-      { command: 'demo_plug_key', args: undefined },
+      { command: 'demo_replug_key', args: { keyId: 'sim-1' } },
+      { command: 'demo_plug_key', args: { key: { withPin: true, aaguid: null } } },
     ]);
   });
 
@@ -75,13 +79,14 @@ describe('tauriBackend', () => {
 
   it('streams events through a channel', async () => {
     const events: ProvisionEvent[] = [];
-    await tauriBackend.provision('u-01', (e) => events.push(e));
+    await tauriBackend.provision('u-01', { choice: 'reset' }, (e) => events.push(e));
     expect(calls[0]?.command).toBe('provision');
     const args = calls[0]?.args as {
       userId: string;
       onEvent: { onmessage: (e: ProvisionEvent) => void };
     };
     expect(args.userId).toBe('u-01');
+    expect(calls[0]?.args).toMatchObject({ keyWithPin: { choice: 'reset' } });
     args.onEvent.onmessage({ event: 'step', data: { step: 'touchKey', message: 'Touch' } });
     expect(events).toEqual([{ event: 'step', data: { step: 'touchKey', message: 'Touch' } }]);
 

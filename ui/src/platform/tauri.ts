@@ -54,6 +54,8 @@ export const tauriBackend: Backend = {
   auditVerify: api.auditVerify,
   watchKeys: api.keysWatch,
   demoPlugKey: api.demoPlugKey,
+  demoModels: api.demoModels,
   demoPullKey: api.demoPullKey,
+  demoReplugKey: api.demoReplugKey,
   demoTouchKey: api.demoTouchKey,
 };

@@ -19,7 +19,7 @@ use crate::{group_move, Context, ProvisionError, Provisioned};
 
 /// The warning given (once per run) when the FIDO2 policy may not be read.
 pub const POLICY_UNREADABLE: &str =
-    "policy could not be read: pre-flight limited to the key's own checks";
+    "The FIDO2 policy could not be read, so the key's model was not checked against it: pre-flight limited to the key's own checks";
 
 /// Checks the tenant's FIDO2 policy (when asked and when the directory can read it); the
 /// user's existing passkeys are deleted only after the new one registered

@@ -19,6 +19,9 @@ use crate::prefetch::Prefetch;
 use crate::settings::Settings;
 use crate::{Journal, ProvisionError};
 
+/// Told the user and the id of the key their job took.
+pub type KeyTaken = dyn Fn(&keydesk_core::DirectoryUser, &str) + Send + Sync;
+
 /// What a provisioning run needs.
 pub struct Context<'a> {
     /// Graph (or any directory), signed in.
@@ -44,6 +47,9 @@ pub struct Context<'a> {
     /// The verified FIDO metadata BLOB, when the desk has one: model facts, revoked models
     /// refused in pre-flight, attestation chains checked before the POST.
     pub metadata: Option<std::sync::Arc<keydesk_mds::Mds>>,
+    /// Told which key a job took, as soon as it holds it (the window's key cards name
+    /// the user a key serves).
+    pub on_key: Option<&'a KeyTaken>,
     /// The provisioned and queue groups, resolved once per run.
     pub(crate) groups: GroupCache,
     /// The FIDO2 policy, read once per run (refreshed on a timer and after a refusal).
@@ -69,6 +75,7 @@ impl<'a> Context<'a> {
             settings: Settings::default(),
             now: system_now,
             metadata: None,
+            on_key: None,
             groups: Default::default(),
             policy: Default::default(),
             policy_unreadable_told: Default::default(),

@@ -161,6 +161,9 @@ async fn run(
 
     let claimed = claim_key(keys, progress).await?;
     let key = claimed.key();
+    if let Some(taken) = ctx.on_key {
+        taken(user, key.id());
+    }
     let listing = async {
         match prefetched {
             Some(snapshot) => Ok(snapshot),
@@ -391,7 +394,8 @@ async fn prepare_pin(
 ) -> Result<Pin, ProvisionError> {
     let current = match (info.client_pin, &ctx.settings.existing_pin) {
         (Some(true), ExistingPin::Refuse | ExistingPin::Reset) => {
-            return Err(ProvisionError::KeyHasPin)
+            let retries = key.pin_retries().await.ok();
+            return Err(ProvisionError::KeyHasPin { retries });
         }
         (Some(true), ExistingPin::Skip) => return Err(ProvisionError::SkippedByOperator),
         (Some(true), ExistingPin::Change(current)) => Some(current),

@@ -123,14 +123,13 @@ pub async fn authorize_page(
         })
         .collect();
     let operator = tenant.directory.operator();
-    let role = tenant
-        .config
-        .operator_role
-        .as_deref()
-        .unwrap_or("no directory role");
+    let role = match tenant.config.operator_roles.join(", ") {
+        none if none.is_empty() => "no directory role".to_owned(),
+        roles => roles,
+    };
     let body = format!(
         "<p>Simulated tenant {}. Sign in as <b id=\"user\">{}</b> ({}, {}).</p><form method=\"post\">{hidden}<button name=\"action\" value=\"signin\" id=\"signin\">Sign in</button> <button name=\"action\" value=\"cancel\" id=\"cancel\">Cancel</button></form>",
-        escape(&tenant.config.tenant), escape(&operator.display_name), escape(&operator.upn), escape(role)
+        escape(&tenant.config.tenant), escape(&operator.display_name), escape(&operator.upn), escape(&role)
     );
     page(StatusCode::OK, "Sign in", &body)
 }
