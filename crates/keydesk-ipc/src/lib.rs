@@ -18,6 +18,7 @@ mod events;
 mod history;
 mod inventory;
 mod paper;
+mod phone;
 mod settings;
 #[cfg(test)]
 mod typescript;
@@ -33,6 +34,7 @@ pub use events::{BatchEvent, KeyEvent, ProvisionEvent, Step};
 pub use history::AuditCheck;
 pub use inventory::{InventoryItem, KeyState};
 pub use paper::{PdfBytes, ReportFormat, SavedFile, TapRequest};
+pub use phone::{PhoneDone, PhoneEvent, PhoneKind, PhoneRequest};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{
     AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,

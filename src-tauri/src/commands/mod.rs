@@ -9,6 +9,7 @@ mod group;
 mod history;
 mod inventory;
 mod paper;
+mod phone;
 mod queue;
 mod settings;
 
@@ -19,6 +20,7 @@ pub use group::*;
 pub use history::*;
 pub use inventory::*;
 pub use paper::*;
+pub use phone::*;
 pub use queue::*;
 pub use settings::*;
 

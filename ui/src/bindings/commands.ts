@@ -14,6 +14,8 @@ import type { KeyView } from "./KeyView";
 import type { NewSecret } from "./NewSecret";
 import type { PdfBytes } from "./PdfBytes";
 import type { PendingLetter } from "./PendingLetter";
+import type { PhoneEvent } from "./PhoneEvent";
+import type { PhoneRequest } from "./PhoneRequest";
 import type { ProvisionEvent } from "./ProvisionEvent";
 import type { QueueUser } from "./QueueUser";
 import type { Registered } from "./Registered";
@@ -176,6 +178,19 @@ export function commands(transport: Transport) {
     tapSave: (request: TapRequest, path: string): Promise<SavedFile> =>
       transport.invoke<SavedFile>("tap_save", { request, path }),
     /**
+     * Hands out a phone: issues the user a Temporary Access Pass (the policies
+     * checked first; an active pass is kept unless `replace`), sends it on
+     * `on_event` to be shown, then waits for a passkey in Microsoft Authenticator;
+     * whatever ends the wait deletes the pass. Resolves when it is over.
+     */
+    phoneHandOut: (request: PhoneRequest, onEvent: (event: PhoneEvent) => void): Promise<void> =>
+      transport.invoke<void>("phone_hand_out", { request, onEvent: transport.channel(onEvent) }),
+    /**
+     * Stops waiting for the phone (its pass is deleted). Nothing waiting: no-op.
+     */
+    phoneCancel: (): Promise<void> =>
+      transport.invoke<void>("phone_cancel"),
+    /**
      * Writes a report from the journal to `path`.
      */
     reportSave: (format: ReportFormat, path: string): Promise<SavedFile> =>
@@ -249,6 +264,12 @@ export function commands(transport: Transport) {
      */
     demoTouchKey: (keyId: string): Promise<void> =>
       transport.invoke<void>("demo_touch_key", { keyId }),
+    /**
+     * Demo only: the simulated phone signs in to Authenticator with the user's
+     * pass and creates the passkey the running `phone_hand_out` waits for.
+     */
+    demoPhone: (userId: string): Promise<void> =>
+      transport.invoke<void>("demo_phone", { userId }),
   };
 }
 

@@ -26,6 +26,8 @@ import type { QueueUser } from '../bindings/QueueUser';
 import type { Registered } from '../bindings/Registered';
 import type { ReportFormat } from '../bindings/ReportFormat';
 import type { SavedFile } from '../bindings/SavedFile';
+import type { PhoneEvent } from '../bindings/PhoneEvent';
+import type { PhoneRequest } from '../bindings/PhoneRequest';
 import type { TapRequest } from '../bindings/TapRequest';
 
 export interface Backend {
@@ -93,6 +95,14 @@ export interface Backend {
   labelsSave(userIds: string[], path: string): Promise<SavedFile>;
   /** Issue a pass per user and write their onboarding letters to `path`. */
   tapSave(request: TapRequest, path: string): Promise<SavedFile>;
+  /**
+   * Hand out a phone: issue the user a Temporary Access Pass (sent once on `passIssued`),
+   * wait for the passkey in Microsoft Authenticator, delete the pass. Streams progress,
+   * then `done` or `failed`; resolves when it is over.
+   */
+  phoneHandOut(request: PhoneRequest, onEvent: (event: PhoneEvent) => void): Promise<void>;
+  /** Stop waiting for the phone (its pass is deleted). */
+  phoneCancel(): Promise<void>;
   /** Write a report from the journal to `path`. */
   reportSave(format: ReportFormat, path: string): Promise<SavedFile>;
   /** Every job that needs attention, with the user's passkeys (new ones marked). */
@@ -123,6 +133,8 @@ export interface Backend {
   demoPlugKey(): Promise<KeyView>;
   /** Demo only: pull a simulated key. */
   demoPullKey(keyId: string): Promise<void>;
+  /** Demo only: the technician's phone signs in with the pass awaited and makes the passkey. */
+  demoPhone(userId: string): Promise<void>;
   /** Demo only: touch a simulated key. */
   demoTouchKey(keyId: string): Promise<void>;
 }

@@ -37,6 +37,7 @@ import { FakeAudit } from './fake-audit';
 import { FakeInventory } from './fake-inventory';
 import { FakeTenant } from './fake-tenant';
 import { FakePaper } from './fake-paper';
+import { FakePhones } from './fake-phone';
 
 export interface FakeOptions {
   /** Pause before each automatic step, to look like real I/O. Default 0. */
@@ -196,6 +197,11 @@ export class FakeBackend implements Backend {
     this.paper.save('labels', userIds, path);
   readonly tapSave = this.paper.tap.bind(this.paper);
   readonly reportSave = this.paper.report.bind(this.paper);
+  /** Phones handed out; `phones.play()` is the technician's phone. */
+  readonly phones: FakePhones;
+  readonly phoneHandOut = (...a: Parameters<FakePhones['handOut']>) => this.phones.handOut(...a);
+  readonly phoneCancel = () => this.phones.cancel();
+  readonly demoPhone = (_userId: string) => this.phones.play('ios');
 
   readonly tenant: FakeTenant;
   readonly inventory: FakeInventory;
@@ -205,6 +211,7 @@ export class FakeBackend implements Backend {
     this.users = structuredClone([...(options.users ?? SEED_USERS)]);
     this.queueFailures = options.queueFailures ?? 0;
     this.inventory = new FakeInventory(this.users);
+    this.phones = new FakePhones(this.users);
     for (const e of this.inventory.list().reverse()) {
       this.audit.append(e.operator, 'registered', e.userId, `${e.model} ${e.serial}`, e.at);
     }

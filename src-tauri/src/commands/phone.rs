@@ -1,0 +1,325 @@
+//! The phone hand-out from the window: the engine's phone flow (`keydesk_engine::phone`)
+//! with its progress on a channel. The pass crosses to the window once, to be shown large;
+//! it is not logged, stored or kept here after the wait.
+
+use keydesk_engine::inventory::PhonePlatform;
+use keydesk_engine::phone::{
+    issue_phone_pass, watch_for_phone, PhoneEvent as Progress, PhoneOptions, PhoneOutcome,
+};
+use keydesk_graph::GraphClient;
+use keydesk_ipc::{ErrorKind, IpcError, PhoneDone, PhoneEvent, PhoneKind, PhoneRequest};
+use tauri::ipc::Channel;
+use tauri::State;
+
+use super::signed_in;
+use crate::convert;
+use crate::state::{AppState, Started};
+
+/// Issues the pass, sends it, waits for the phone's passkey; the pass is deleted at the end.
+#[tauri::command]
+pub async fn phone_hand_out(
+    state: State<'_, Started>,
+    request: PhoneRequest,
+    on_event: Channel<PhoneEvent>,
+) -> Result<(), IpcError> {
+    let state = state.get()?;
+    let graph = signed_in(state)?;
+    let events = on_event.clone();
+    let send = move |event: PhoneEvent| {
+        let _ = events.send(event);
+    };
+    hand_out(state, &graph, &request, &PhoneOptions::default(), &send).await;
+    Ok(())
+}
+
+/// Stops waiting for the phone: the wait ends as cancelled and its pass is deleted.
+#[tauri::command]
+pub fn phone_cancel(state: State<'_, Started>) -> Result<(), IpcError> {
+    state.get()?.phone_cancel.notify_waiters();
+    Ok(())
+}
+
+/// Demo only: the simulated phone signs in with the user's pass and creates the passkey.
+#[tauri::command]
+pub async fn demo_phone(state: State<'_, Started>, user_id: String) -> Result<(), IpcError> {
+    let state = state.get()?;
+    let demo = state.demo.as_ref().ok_or_else(|| {
+        convert::plain(
+            ErrorKind::Internal,
+            "The simulated phone exists only in demo mode.",
+            "Start KeyDesk with --demo.",
+        )
+    })?;
+    demo.play_phone(&user_id).await.map_err(|why| {
+        convert::plain(
+            ErrorKind::InvalidInput,
+            format!("The simulated phone could not sign in: {why}"),
+            "Hand out the phone first: the simulated phone signs in with the pass on screen.",
+        )
+    })
+}
+
+/// The command's work, every ending sent as an event (`Done` or `Failed`).
+pub(crate) async fn hand_out(
+    state: &AppState,
+    graph: &GraphClient,
+    request: &PhoneRequest,
+    defaults: &PhoneOptions,
+    send: &(dyn Fn(PhoneEvent) + Send + Sync),
+) {
+    let options = PhoneOptions {
+        lifetime_minutes: request.lifetime_minutes,
+        one_time: true,
+        replace: request.replace,
+        ..defaults.clone()
+    };
+    let mut ctx = state.context(graph);
+    crate::desk_settings::apply(&mut ctx, &state.settings());
+    // Registered before the pass exists, so a cancel sent while it is issued is not lost.
+    let cancel = state.phone_cancel.notified();
+    let session = match issue_phone_pass(&ctx, graph, request.user_id.trim(), &options).await {
+        Ok(session) => session,
+        Err(e) => return send(PhoneEvent::Failed(convert::provision_error(&e))),
+    };
+    send(PhoneEvent::PassIssued {
+        upn: session.user.upn.clone(),
+        display_name: session.user.display_name.clone(),
+        pass: session.pass().expose().to_owned(),
+        lifetime_minutes: session.lifetime_minutes,
+        wait_secs: u32::try_from(options.timeout.as_secs()).unwrap_or(u32::MAX),
+    });
+    let progress = |event: Progress| match event {
+        Progress::Waiting { elapsed_secs, .. } => send(PhoneEvent::Waiting {
+            elapsed_secs: u32::try_from(elapsed_secs).unwrap_or(u32::MAX),
+        }),
+        Progress::Detected { platform, .. } => send(PhoneEvent::Detected {
+            platform: kind(platform),
+        }),
+        Progress::PassDeleted { .. } => send(PhoneEvent::PassDeleted),
+        Progress::Cancelled { .. } | Progress::TimedOut { .. } => {}
+    };
+    let result = watch_for_phone(&ctx, graph, session, &options, cancel, &progress).await;
+    send(match result {
+        Ok(result) => PhoneEvent::Done(match result.outcome {
+            PhoneOutcome::Registered { platform, .. } => PhoneDone::Registered {
+                platform: kind(platform),
+                pass_deleted: result.pass_deleted,
+            },
+            PhoneOutcome::Cancelled => PhoneDone::Cancelled {
+                pass_deleted: result.pass_deleted,
+            },
+            PhoneOutcome::TimedOut => PhoneDone::TimedOut {
+                pass_deleted: result.pass_deleted,
+            },
+        }),
+        Err(e) => PhoneEvent::Failed(convert::provision_error(&e)),
+    });
+}
+
+fn kind(platform: PhonePlatform) -> PhoneKind {
+    match platform {
+        PhonePlatform::Ios => PhoneKind::Ios,
+        PhonePlatform::Android => PhoneKind::Android,
+    }
+}
+
+/// The window's path against demo mode's simulated tenant, whose `/_sim/phone` plays the
+/// technician's phone.
+#[cfg(all(test, feature = "demo"))]
+mod tests {
+    use std::sync::Mutex;
+    use std::time::Duration;
+
+    use keydesk_engine::inventory::DeviceKind;
+    use serde_json::{json, Value};
+
+    use super::*;
+
+    fn quick() -> PhoneOptions {
+        PhoneOptions {
+            timeout: Duration::from_secs(20),
+            poll_every: Duration::from_millis(50),
+            ..PhoneOptions::default()
+        }
+    }
+
+    async fn sim_state(state: &AppState) -> Value {
+        let base = state.demo.as_ref().unwrap().sim.base_url();
+        reqwest::get(format!("{base}/_sim/state"))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    }
+
+    async fn sim_user(state: &AppState, n: usize) -> Value {
+        sim_state(state).await["users"][n].clone()
+    }
+
+    fn request(upn: &str, replace: bool) -> PhoneRequest {
+        PhoneRequest {
+            user_id: upn.into(),
+            lifetime_minutes: None,
+            replace,
+        }
+    }
+
+    /// Runs the hand-out; `phone` gets the pass once issued. Returns every event.
+    async fn run(
+        state: &AppState,
+        request: PhoneRequest,
+        phone: impl FnOnce(String) -> tokio::task::JoinHandle<()> + Send,
+    ) -> Vec<PhoneEvent> {
+        let graph = state.graph().unwrap();
+        let seen = Mutex::new(Vec::new());
+        let phone = Mutex::new(Some(phone));
+        let playing = Mutex::new(None);
+        let send = |event: PhoneEvent| {
+            if let PhoneEvent::PassIssued { pass, .. } = &event {
+                let phone = phone.lock().unwrap().take().unwrap();
+                *playing.lock().unwrap() = Some(phone(pass.clone()));
+            }
+            seen.lock().unwrap().push(event);
+        };
+        hand_out(state, &graph, &request, &quick(), &send).await;
+        let playing = playing.lock().unwrap().take();
+        if let Some(playing) = playing {
+            playing.await.unwrap();
+        }
+        seen.into_inner().unwrap()
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_phone_s_passkey_ends_the_wait_the_pass_is_deleted_and_the_phone_recorded() {
+        tokio::time::timeout(Duration::from_secs(60), async {
+            let dir = tempfile::tempdir().unwrap();
+            let state = AppState::start_demo(dir.path()).await.unwrap();
+            let user = sim_user(&state, 0).await;
+            let upn = user["upn"].as_str().unwrap().to_owned();
+            let base = state.demo.as_ref().unwrap().sim.base_url();
+            let phone_upn = upn.clone();
+            let events = run(&state, request(&upn, false), move |pass| {
+                tokio::spawn(async move {
+                    tokio::time::sleep(Duration::from_millis(200)).await;
+                    let status = reqwest::Client::new()
+                        .post(format!("{base}/_sim/phone"))
+                        .json(&json!({"user": phone_upn, "pass": pass, "platform": "android"}))
+                        .send()
+                        .await
+                        .unwrap()
+                        .status();
+                    assert!(status.is_success(), "{status}");
+                })
+            })
+            .await;
+            let PhoneEvent::PassIssued {
+                upn: shown,
+                pass,
+                lifetime_minutes,
+                ..
+            } = &events[0]
+            else {
+                panic!("{events:?}")
+            };
+            assert_eq!(shown, &upn);
+            assert!(!pass.is_empty());
+            assert!(*lifetime_minutes > 0);
+            assert!(events
+                .iter()
+                .any(|e| matches!(e, PhoneEvent::Waiting { .. })));
+            assert!(events.iter().any(|e| matches!(
+                e,
+                PhoneEvent::Detected {
+                    platform: PhoneKind::Android
+                }
+            )));
+            assert!(
+                matches!(
+                    events.last(),
+                    Some(PhoneEvent::Done(PhoneDone::Registered {
+                        platform: PhoneKind::Android,
+                        pass_deleted: true,
+                        ..
+                    }))
+                ),
+                "{events:?}"
+            );
+            let held = sim_user(&state, 0).await;
+            assert_eq!(held["hasTemporaryAccessPass"], false, "{held}");
+            let inventory = state.station.journal.find_inventory(&upn).unwrap();
+            assert_eq!(inventory.len(), 1);
+            assert_eq!(
+                inventory[0].kind(),
+                DeviceKind::Phone(PhonePlatform::Android)
+            );
+            let log = state.station.audit.export().unwrap();
+            assert!(log.contains("phone registered"), "{log}");
+            assert!(
+                !log.contains(pass.as_str()),
+                "the pass reached the audit log"
+            );
+        })
+        .await
+        .expect("the phone hand-out finished within a minute");
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn an_active_pass_is_kept_until_replaced_and_a_cancel_deletes_the_new_one() {
+        tokio::time::timeout(Duration::from_secs(60), async {
+            let dir = tempfile::tempdir().unwrap();
+            let state = AppState::start_demo(dir.path()).await.unwrap();
+            let user = sim_user(&state, 1).await;
+            let (id, upn) = (user["id"].as_str().unwrap(), user["upn"].as_str().unwrap());
+            let graph = state.graph().unwrap();
+            graph
+                .create_temporary_access_pass(id, &keydesk_graph::TapRequest::default())
+                .await
+                .unwrap();
+            let held = sim_user(&state, 1).await["temporaryAccessPass"]["pass"].clone();
+
+            let events = run(&state, request(upn, false), |_| tokio::spawn(async {})).await;
+            let [PhoneEvent::Failed(error)] = events.as_slice() else {
+                panic!("{events:?}")
+            };
+            assert_eq!(error.kind, ErrorKind::PassActive);
+            assert!(error.message.contains(upn), "{}", error.message);
+            let still = sim_user(&state, 1).await["temporaryAccessPass"]["pass"].clone();
+            assert_eq!(still, held, "the user's pass was replaced without asking");
+
+            let cancelling = &state;
+            let events = run(&state, request(upn, true), |_| {
+                tokio::spawn(async { tokio::time::sleep(Duration::from_millis(300)).await })
+            });
+            let cancel = async {
+                tokio::time::sleep(Duration::from_millis(600)).await;
+                cancelling.phone_cancel.notify_waiters();
+            };
+            let (events, ()) = tokio::join!(events, cancel);
+            let PhoneEvent::PassIssued { pass, .. } = &events[0] else {
+                panic!("{events:?}")
+            };
+            assert_ne!(Value::from(pass.as_str()), held);
+            assert!(events.iter().any(|e| matches!(e, PhoneEvent::PassDeleted)));
+            assert!(
+                matches!(
+                    events.last(),
+                    Some(PhoneEvent::Done(PhoneDone::Cancelled {
+                        pass_deleted: true
+                    }))
+                ),
+                "{events:?}"
+            );
+            let after = sim_user(&state, 1).await;
+            assert_eq!(after["hasTemporaryAccessPass"], false, "{after}");
+            assert!(state
+                .station
+                .journal
+                .find_inventory(upn)
+                .unwrap()
+                .is_empty());
+        })
+        .await
+        .expect("the phone hand-out finished within a minute");
+    }
+}
