@@ -41,6 +41,9 @@ macro_rules! with_commands {
                 secret: Option<$crate::NewSecret>,
                 on_event: $crate::Channel<$crate::SignInEvent>
             ) -> $crate::AppInfo;
+            /// Reads the Yubico sample's `configs.json` at `path`: its client secret goes to
+            /// the OS keyring, and the connection it describes comes back to fill the form.
+            fn connection_import_yubico(path: String) -> $crate::YubicoImport;
             /// Forgets every token; with `forget_secret`, the stored secret too.
             fn sign_out(forget_secret: bool) -> $crate::AppInfo;
             /// The read-only tenant check for `group`, one verdict per line.

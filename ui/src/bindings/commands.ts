@@ -24,6 +24,7 @@ import type { SavedFile } from "./SavedFile";
 import type { SignInEvent } from "./SignInEvent";
 import type { TapRequest } from "./TapRequest";
 import type { UserStatus } from "./UserStatus";
+import type { YubicoImport } from "./YubicoImport";
 
 /**
  * How commands reach the backend. The app passes Tauri's `invoke`, and makes a Tauri
@@ -56,6 +57,12 @@ export function commands(transport: Transport) {
      */
     signIn: (connection: Connection, secret: NewSecret | null, onEvent: (event: SignInEvent) => void): Promise<AppInfo> =>
       transport.invoke<AppInfo>("sign_in", { connection, secret, onEvent: transport.channel(onEvent) }),
+    /**
+     * Reads the Yubico sample's `configs.json` at `path`: its client secret goes to
+     * the OS keyring, and the connection it describes comes back to fill the form.
+     */
+    connectionImportYubico: (path: string): Promise<YubicoImport> =>
+      transport.invoke<YubicoImport>("connection_import_yubico", { path }),
     /**
      * Forgets every token; with `forget_secret`, the stored secret too.
      */

@@ -218,6 +218,7 @@ describe('Desk with a backend that only rejects', () => {
     labelsSave: () => Promise.reject(error),
     tapSave: () => Promise.reject(error),
     phoneHandOut: () => Promise.reject(error),
+    importYubico: () => Promise.reject(error),
     phoneCancel: () => Promise.reject(error),
     demoPhone: () => Promise.reject(error),
     reportSave: () => Promise.reject(error),

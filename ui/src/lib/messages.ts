@@ -259,4 +259,14 @@ export const msg = {
     demoPhone: 'Demo: the phone signs in',
     platform: { ios: 'iOS', android: 'Android' },
   },
+  yubico: {
+    title: 'Switching from the Yubico sample?',
+    intro:
+      'Import its configs.json: the tenant, application id and group fill the form, and the client secret goes to the OS keyring.',
+    pathLabel: 'Full path of configs.json',
+    import: 'Import',
+    importing: 'Importing…',
+    timeout: (minutes: number) =>
+      `The sample used a ${num(minutes)}-minute challenge timeout: set it in Settings if you want the same (it needs the beta API).`,
+  },
 } as const;

@@ -29,6 +29,7 @@ import type { SavedFile } from '../bindings/SavedFile';
 import type { PhoneEvent } from '../bindings/PhoneEvent';
 import type { PhoneRequest } from '../bindings/PhoneRequest';
 import type { TapRequest } from '../bindings/TapRequest';
+import type { YubicoImport } from '../bindings/YubicoImport';
 
 export interface Backend {
   /** Header data: tenant, group, demo mode. */
@@ -44,6 +45,11 @@ export interface Backend {
     secret: NewSecret | null,
     onEvent: (event: SignInEvent) => void,
   ): Promise<AppInfo>;
+  /**
+   * Read the Yubico sample's configs.json at `path`: its client secret goes to the OS
+   * keyring; the connection it names comes back to fill the form (nothing saved yet).
+   */
+  importYubico(path: string): Promise<YubicoImport>;
   /** Forget every token; with `forgetSecret`, the stored secret too. */
   signOut(forgetSecret: boolean): Promise<AppInfo>;
   /** The read-only tenant check for `group`, one verdict per line. */

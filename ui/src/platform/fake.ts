@@ -36,6 +36,7 @@ import type { Backend } from './backend';
 import { FakeAudit } from './fake-audit';
 import { FakeInventory } from './fake-inventory';
 import { FakeTenant } from './fake-tenant';
+import type { YubicoImport } from '../bindings/YubicoImport';
 import { FakePaper } from './fake-paper';
 import { FakePhones } from './fake-phone';
 
@@ -243,6 +244,10 @@ export class FakeBackend implements Backend {
     onEvent: (event: SignInEvent) => void,
   ): Promise<AppInfo> {
     return this.tenant.signIn(connection, secret, onEvent, () => this.pause());
+  }
+
+  async importYubico(path: string): Promise<YubicoImport> {
+    return this.tenant.importYubico(path);
   }
 
   async signOut(forgetSecret: boolean): Promise<AppInfo> {

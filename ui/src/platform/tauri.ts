@@ -43,6 +43,7 @@ export const tauriBackend: Backend = {
   lettersSave: api.lettersSave,
   labelsSave: api.labelsSave,
   tapSave: api.tapSave,
+  importYubico: api.connectionImportYubico,
   phoneHandOut: api.phoneHandOut,
   phoneCancel: api.phoneCancel,
   demoPhone: api.demoPhone,
