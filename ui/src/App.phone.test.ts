@@ -98,7 +98,8 @@ describe('the phone hand-out', () => {
     const [first, second] = desk.queue.users;
     desk.queue.toggleMark(first!.id);
     desk.queue.toggleMark(second!.id);
-    await waitFor(() => expect($('[data-testid="bulk-phones"]')).not.toBeNull());
+    await waitFor(() => expect($('[data-testid="bulk-more"]')).not.toBeNull());
+    click('[data-testid="bulk-more"]');
     expect($('[data-testid="bulk-phones"]')?.textContent).toBe(msg.phone.bulk(2));
     click('[data-testid="bulk-phones"]');
     await waitFor(() =>
@@ -128,6 +129,8 @@ describe('key labels for the marked users', () => {
     const pending = desk.queue.users.find((u) => u.status === 'pending')!;
     expect(registered.length).toBeGreaterThan(0);
     for (const u of [...registered, pending]) desk.queue.toggleMark(u.id);
+    await waitFor(() => expect($('[data-testid="bulk-more"]')).not.toBeNull());
+    click('[data-testid="bulk-more"]');
     await waitFor(() =>
       expect($('[data-testid="bulk-labels"]')?.textContent).toBe(
         msg.bulk.labels(registered.length),
@@ -142,6 +145,29 @@ describe('key labels for the marked users', () => {
     await waitFor(() => expect($('[data-testid="save-done"]')).not.toBeNull());
     expect(backend.paper.files).toEqual([
       expect.objectContaining({ kind: 'labels', userIds: registered.map((u) => u.id) }),
+    ]);
+  });
+});
+
+describe('pass letters for the marked users', () => {
+  it('issues a pass per marked user into one saved PDF', async () => {
+    const backend = new FakeBackend({ stepDelayMs: 0 });
+    const desk = await render(backend);
+    const [first, , third] = desk.queue.users;
+    desk.queue.toggleMark(first!.id);
+    desk.queue.toggleMark(third!.id);
+    await waitFor(() => expect($('[data-testid="bulk-more"]')).not.toBeNull());
+    click('[data-testid="bulk-more"]');
+    await waitFor(() => expect($('[data-testid="bulk-tap"]')?.textContent).toBe(msg.bulk.tap(2)));
+    click('[data-testid="bulk-tap"]');
+    await waitFor(() => expect($('[data-testid="save-path"]')).not.toBeNull());
+    expect(($('[data-testid="save-path"]') as HTMLInputElement).value).toMatch(
+      /\/tap-letters-\d{8}-\d{4}\.pdf$/,
+    );
+    click('[data-testid="save-submit"]');
+    await waitFor(() => expect($('[data-testid="save-done"]')).not.toBeNull());
+    expect(backend.paper.files).toEqual([
+      expect.objectContaining({ kind: 'tap', userIds: [first!.upn, third!.upn] }),
     ]);
   });
 });

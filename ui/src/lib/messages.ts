@@ -211,7 +211,11 @@ export const msg = {
     toTopTitle: 'Put the marked users that are pending or failed first in the queue',
     movedToTop: (n: number) => `${users(n)} moved to the top of the queue.`,
     nothingToMove: 'None of the marked users is pending or failed.',
+    more: 'Paper & phones ▾',
     labels: (n: number) => `Key labels (${num(n)})…`,
+    tap: (n: number) => `Pass letters (${num(n)})…`,
+    tapTitle:
+      'Issue each marked user a Temporary Access Pass and save their onboarding letters as a PDF (the passes are nowhere else)',
     labelsTitle: 'Save a sheet of key labels (name and short code) for the marked registered users',
     skipFailed: (done: number, failed: number) =>
       `${users(done)} skipped; ${num(failed)} could not be skipped.`,
