@@ -5,7 +5,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { msg } from './lib/messages';
 import { FakeBackend } from './platform/fake';
-import { $, cleanup, click, render, waitFor } from './testing/render';
+import { $, cleanup, click, key, render, waitFor } from './testing/render';
 
 afterEach(cleanup);
 
@@ -48,6 +48,17 @@ describe('the phone hand-out', () => {
     expect(backend.phones.recorded).toEqual([{ userId: user.id, platform: 'ios' }]);
     expect(backend.phones.passes.size).toBe(0);
     click('[data-testid="phone-close"]');
+    expect($('[data-testid="phone-dialog"]')).toBeNull();
+  });
+
+  it('takes the keyboard: Enter issues no provisioning behind it', async () => {
+    const backend = new FakeBackend({ stepDelayMs: 0 });
+    const desk = await openPhone(backend);
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('phone-start');
+    window.dispatchEvent(new KeyboardEvent('keydown', { key: 'Enter', bubbles: true }));
+    await Promise.resolve();
+    expect(desk.job.phase).toBe('idle');
+    key(document.body, 'Escape');
     expect($('[data-testid="phone-dialog"]')).toBeNull();
   });
 
