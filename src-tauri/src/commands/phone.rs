@@ -322,4 +322,49 @@ mod tests {
         .await
         .expect("the phone hand-out finished within a minute");
     }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn the_tap_policy_s_refusal_is_shown_with_its_line_and_no_pass_is_issued() {
+        tokio::time::timeout(Duration::from_secs(60), async {
+            let dir = tempfile::tempdir().unwrap();
+            let state = AppState::start_demo(dir.path()).await.unwrap();
+            let upn = sim_user(&state, 2).await["upn"]
+                .as_str()
+                .unwrap()
+                .to_owned();
+            let too_short = PhoneRequest {
+                lifetime_minutes: Some(15),
+                ..request(&upn, false)
+            };
+            let events = run(&state, too_short, |_| tokio::spawn(async {})).await;
+            let [PhoneEvent::Failed(error)] = events.as_slice() else {
+                panic!("{events:?}")
+            };
+            assert!(error.message.contains("60 to 480"), "{}", error.message);
+
+            let base = state.demo.as_ref().unwrap().sim.base_url();
+            let off = reqwest::Client::new()
+                .post(format!("{base}/_sim/tapPolicy"))
+                .json(&json!({"enabled": false}))
+                .send()
+                .await
+                .unwrap();
+            assert!(off.status().is_success());
+            let events = run(&state, request(&upn, false), |_| tokio::spawn(async {})).await;
+            let [PhoneEvent::Failed(error)] = events.as_slice() else {
+                panic!("{events:?}")
+            };
+            assert!(
+                error
+                    .message
+                    .contains("Temporary Access Pass method is disabled"),
+                "{}",
+                error.message
+            );
+            let held = sim_user(&state, 2).await;
+            assert_eq!(held["hasTemporaryAccessPass"], false, "{held}");
+        })
+        .await
+        .expect("the refusals came within a minute");
+    }
 }
