@@ -129,6 +129,8 @@ mod tests {
             include_str!("commands/queue.rs"),
             include_str!("commands/settings.rs"),
             include_str!("commands/paper.rs"),
+            include_str!("commands/phone.rs"),
+            include_str!("commands/import.rs"),
         ]
         .concat();
         for command in keydesk_ipc::COMMANDS {

@@ -193,6 +193,7 @@ fn provision_kind(e: &ProvisionError) -> ErrorKind {
         ProvisionError::AuditFailed(_) => ErrorKind::AuditFailed,
         ProvisionError::AmbiguousMatch { .. } => ErrorKind::AmbiguousMatch,
         ProvisionError::RoleHolder { .. } => ErrorKind::RoleHolder,
+        ProvisionError::PassActive(_) => ErrorKind::PassActive,
     }
 }
 
@@ -478,6 +479,10 @@ mod tests {
                     roles: vec!["Global Administrator".into()],
                 },
                 ErrorKind::RoleHolder,
+            ),
+            (
+                ProvisionError::PassActive("a@example.com".into()),
+                ErrorKind::PassActive,
             ),
             (
                 ProvisionError::AuditFailed("disk full".into()),

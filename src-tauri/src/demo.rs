@@ -29,6 +29,11 @@ mod left_out {
         pub fn next_key(&self) -> keydesk_fido::soft::SoftKeyConfig {
             match *self {}
         }
+
+        /// Plays the phone (never called: no `Demo` exists in this build).
+        pub async fn play_phone(&self, _user_id: &str) -> Result<(), String> {
+            match *self {}
+        }
     }
 }
 
@@ -88,6 +93,40 @@ mod built_in {
             let mut config = SoftKeyConfig::with_serial(format!("DEMO{:04}", 1000 + n));
             config.touch = TouchMode::Manual;
             config
+        }
+
+        /// The technician's phone: signs in to Authenticator with the pass the user holds
+        /// (read from the simulator's state, as a person reads it off the screen) and
+        /// creates the passkey (`POST /_sim/phone`, iOS).
+        pub async fn play_phone(&self, user_id: &str) -> Result<(), String> {
+            let base = self.sim.base_url();
+            let client = reqwest::Client::new();
+            let state: serde_json::Value = client
+                .get(format!("{base}/_sim/state"))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?
+                .json()
+                .await
+                .map_err(|e| e.to_string())?;
+            let user = state["users"]
+                .as_array()
+                .and_then(|users| users.iter().find(|u| u["id"] == user_id))
+                .ok_or("the simulated tenant has no such user")?;
+            let pass = user["temporaryAccessPass"]["pass"]
+                .as_str()
+                .ok_or("the user holds no Temporary Access Pass")?;
+            let answer = client
+                .post(format!("{base}/_sim/phone"))
+                .json(&serde_json::json!({"user": user_id, "pass": pass, "platform": "ios"}))
+                .send()
+                .await
+                .map_err(|e| e.to_string())?;
+            if answer.status().is_success() {
+                Ok(())
+            } else {
+                Err(answer.text().await.unwrap_or_default())
+            }
         }
     }
 }

@@ -3,7 +3,7 @@
 
 use keydesk_core::Pin;
 use keydesk_engine::settings::{Ctap21, ExistingPin};
-use keydesk_ipc::{DeskSettings, KeyWithPin, PinChoice};
+use keydesk_ipc::{DeskSettings, ErrorKind, IpcError, KeyWithPin, PinChoice};
 
 /// Why these settings cannot be saved, if they cannot.
 pub fn check(s: &DeskSettings) -> Result<(), String> {
@@ -28,6 +28,27 @@ pub fn check(s: &DeskSettings) -> Result<(), String> {
         return Err("The passkey name template is empty.".into());
     }
     Ok(())
+}
+
+/// The letter template the settings name (read now, logo included), or the built-in one.
+pub fn letter_template(s: &DeskSettings) -> Result<keydesk_paper::LetterTemplate, IpcError> {
+    match s.letter_template.as_deref() {
+        None => Ok(keydesk_paper::LetterTemplate::default()),
+        Some(path) => keydesk_deliver::load_template(std::path::Path::new(path)).map_err(|e| {
+            crate::convert::plain(
+                ErrorKind::InvalidInput,
+                capitalised(&e),
+                "Fix the file, or choose another letter template in Settings (empty: the built-in one).",
+            )
+        }),
+    }
+}
+
+fn capitalised(text: &str) -> String {
+    let mut chars = text.chars();
+    chars.next().map_or_else(String::new, |c| {
+        c.to_uppercase().chain(chars).collect::<String>() + "."
+    })
 }
 
 /// The desk's settings onto a job's context.
@@ -117,5 +138,33 @@ mod tests {
         let mut fresh = Settings::default();
         override_pin(&mut fresh, Some(PinChoice::Reset));
         assert!(matches!(fresh.existing_pin, ExistingPin::Reset));
+    }
+
+    #[test]
+    fn a_letter_template_that_cannot_be_read_is_refused_naming_the_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let none = DeskSettings::default();
+        assert_eq!(
+            letter_template(&none).unwrap(),
+            keydesk_paper::LetterTemplate::default()
+        );
+        let good = dir.path().join("letter.json");
+        std::fs::write(&good, r#"{"organisation": "Fabrikam"}"#).unwrap();
+        let settings = DeskSettings {
+            letter_template: Some(good.display().to_string()),
+            ..none.clone()
+        };
+        assert_eq!(letter_template(&settings).unwrap().organisation, "Fabrikam");
+        let missing = DeskSettings {
+            letter_template: Some(dir.path().join("gone.toml").display().to_string()),
+            ..none
+        };
+        let error = letter_template(&missing).unwrap_err();
+        assert_eq!(error.kind, ErrorKind::InvalidInput);
+        assert!(
+            error.message.starts_with("The letter template") && error.message.contains("gone.toml"),
+            "{}",
+            error.message
+        );
     }
 }

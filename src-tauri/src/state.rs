@@ -77,6 +77,8 @@ pub struct AppState {
     /// Wakes the running job to stop it (`provision_cancel`); no permit is kept, so a
     /// cancel with no job running stops nothing later.
     pub cancel: tokio::sync::Notify,
+    /// Wakes the phone hand-out waiting for a passkey (`phone_cancel`).
+    pub phone_cancel: tokio::sync::Notify,
 }
 
 impl AppState {
@@ -154,6 +156,7 @@ impl AppState {
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
+            phone_cancel: tokio::sync::Notify::new(),
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         };
         if let Some(connection) = connection.filter(|_| launch.global.tenant.is_some()) {
@@ -172,7 +175,7 @@ impl AppState {
     /// Demo mode: the demo's own files in the data folder, new at every start (a demo
     /// tenant is new too), and keys in memory, so a demo's PINs and log die with it.
     #[cfg(feature = "demo")]
-    async fn start_demo(
+    pub(crate) async fn start_demo(
         data_dir: &std::path::Path,
     ) -> Result<AppState, Box<dyn std::error::Error>> {
         let store = Box::new(keydesk_engine::secrets::MemoryStore::default());
@@ -223,6 +226,7 @@ impl AppState {
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
+            phone_cancel: tokio::sync::Notify::new(),
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         })
     }
@@ -288,7 +292,9 @@ impl AppState {
 
     /// Without the `demo` feature `main` refuses `--demo`; this is the same answer.
     #[cfg(not(feature = "demo"))]
-    async fn start_demo(_: &std::path::Path) -> Result<AppState, Box<dyn std::error::Error>> {
+    pub(crate) async fn start_demo(
+        _: &std::path::Path,
+    ) -> Result<AppState, Box<dyn std::error::Error>> {
         Err(crate::demo::NOT_BUILT_IN.into())
     }
 }

@@ -107,9 +107,11 @@ export function session(id, shotDir = 'target') {
   return s;
 }
 
-/** The page source for a failure's log, every PIN on screen (letter, PIN card) masked. */
+/** The page source for a failure's log, every PIN (letter, PIN card) and pass on screen masked. */
 export async function pageSource(s) {
-  return (await s.source()).replace(/(<strong[^>]*>)\s*\d{4,}\s*(<\/strong>)/g, '$1[PIN]$2');
+  return (await s.source())
+    .replace(/(<strong[^>]*>)\s*\d{4,}\s*(<\/strong>)/g, '$1[PIN]$2')
+    .replace(/(data-testid="phone-pass"[^>]*>)[^<]*/g, '$1[PASS]');
 }
 
 /** Ends session `id`; after a failure, a session that cannot be ended is only reported. */

@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { log, quoted, waitFor } from './driver.mjs';
 
-async function simUrl() {
+export async function simUrl() {
   const file = process.env.KEYDESK_APP_LOG;
   if (!file) throw new Error('Set KEYDESK_APP_LOG to the file the app logs to.');
   return waitFor('the demo tenant URL in the app log', async () => {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // End-to-end: drive the built KeyDesk app in --demo mode through tauri-driver (W3C WebDriver),
-// provision one user with a simulated key, then report that key lost (lost-key.mjs).
+// provision one user with a simulated key, then report that key lost (lost-key.mjs), then
+// hand another user a phone with a passkey in Microsoft Authenticator (phone.mjs).
 //
 //   KEYDESK_APP=target/release/keydesk tauri-driver &   # listens on 127.0.0.1:4444
 //   KEYDESK_APP=target/release/keydesk node tests/webdriver/provision.mjs
@@ -15,6 +16,7 @@ import { execFileSync } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { endSession, log, pageSource, quoted, session, sleep, waitFor, WEBDRIVER, wd } from './driver.mjs';
 import { lostKey } from './lost-key.mjs';
+import { handOutPhone } from './phone.mjs';
 
 
 const APP = process.env.KEYDESK_APP;
@@ -140,6 +142,7 @@ async function main() {
     log(`core plugin commands refused (${String(denied).slice(0, 80)})`);
 
     await lostKey(s, upn);
+    await handOutPhone(s, upn);
     log('PASS');
   } catch (e) {
     failed = true;

@@ -1,8 +1,8 @@
 // End-to-end check of the built UI (ui/dist) against the in-memory fake backend in Debian's
 // Chromium, at the window sizes the app allows (900×600 minimum, 1280×800, 1920×1080), in
-// light and dark: one user is provisioned with the keyboard-free demo flow, and at each
-// stage the queue list, the current prompt and the PIN must be inside the viewport and
-// tall enough to use. Screenshots go to E2E_DIR (default ui/test-results/e2e).
+// light and dark: a phone is handed out and one user is provisioned with the keyboard-free
+// demo flow, and at each stage the queue list, the current prompt, the pass and the PIN
+// must be inside the viewport and tall enough to use. Screenshots go to E2E_DIR (default ui/test-results/e2e).
 // Needs Chromium (default /usr/bin/chromium, override with CHROMIUM); run `npm run build`
 // first. Exits non-zero on the first failed check.
 import { mkdir } from 'node:fs/promises';
@@ -65,6 +65,20 @@ try {
         await inView(page, '[data-testid="user-list"]', 'queue list', 150);
         await inView(page, '[data-testid="provision"]', 'Provision button');
         await shot('1-queue');
+
+        // A phone handed out: the pass, the steps, the countdown and Cancel all in view.
+        await page.click('[data-testid="hand-out-phone"]');
+        await page.click('[data-testid="phone-start"]');
+        await page.click('[data-testid="phone-reveal"]');
+        await inView(page, '[data-testid="phone-pass"]', 'the pass', 30);
+        await inView(page, '[data-testid="phone-steps"]', 'the phone steps', 60);
+        await inView(page, '[data-testid="countdown"]', 'the phone countdown');
+        await inView(page, '[data-testid="phone-cancel"]', 'the phone Cancel button');
+        await shot('1b-phone');
+        await page.click('[data-testid="demo-phone"]');
+        await page.waitForSelector('[data-testid="phone-done"][data-outcome="registered"]');
+        await inView(page, '[data-testid="phone-close"]', 'the phone Close button');
+        await page.click('[data-testid="phone-close"]');
 
         await page.click('[data-testid="provision"]');
         await page.waitForSelector('[data-testid="prompt"]:text("Insert a security key")');

@@ -79,12 +79,54 @@ describe('the connection screen', () => {
   });
 });
 
+describe('the Yubico sample import', () => {
+  it('fills the form from configs.json, keeps the secret in the keyring and says to delete the file', async () => {
+    const backend = new FakeBackend({ demo: false, signedIn: false });
+    backend.tenant.files.set(
+      '/home/op/FIDO2-Bulk/configs.json',
+      JSON.stringify({
+        tenantName: 'contoso.onmicrosoft.com',
+        client_id: '0f1e2d3c',
+        client_secret: 's3cr3t~from~the~sample',
+        usersInScopeGroup: 'FIDO Users',
+        challengeTimeoutInMinutes: 60,
+      }),
+    );
+    await render(backend);
+    expect($('[data-testid="yubico-import"]')).not.toBeNull();
+    type('[data-testid="yubico-path"]', '/home/op/FIDO2-Bulk/missing.json');
+    click('[data-testid="yubico-submit"]');
+    await waitFor(() =>
+      expect($('[data-testid="error-message"]')?.textContent).toContain('missing.json'),
+    );
+
+    type('[data-testid="yubico-path"]', '/home/op/FIDO2-Bulk/configs.json');
+    click('[data-testid="yubico-submit"]');
+    await waitFor(() => expect($('[data-testid="yubico-notice"]')).not.toBeNull());
+    expect($('[data-testid="yubico-notice"]')?.textContent).toContain(
+      'Delete /home/op/FIDO2-Bulk/configs.json now',
+    );
+    expect($<HTMLInputElement>('[data-testid="tenant-input"]')?.value).toBe(
+      'contoso.onmicrosoft.com',
+    );
+    expect($<HTMLInputElement>('[data-testid="client-id-input"]')?.value).toBe('0f1e2d3c');
+    expect($<HTMLInputElement>('[data-testid="group-input"]')?.value).toBe('FIDO Users');
+    expect($<HTMLInputElement>('[data-testid="mode-clientSecret"]')?.checked).toBe(true);
+    expect(document.body.textContent).not.toContain('s3cr3t');
+    expect(backend.tenant.keyring.get('clientSecret')).toBe('s3cr3t~from~the~sample');
+    // The secret is stored: signing in needs nothing more.
+    expect($('[data-testid="missing"]')).toBeNull();
+    click('[data-testid="sign-in"]');
+    await waitFor(() => expect($$('[data-testid="user-row"]').length).toBeGreaterThan(0));
+  });
+});
+
 describe('the settings screen', () => {
   it('explains every setting and saves a change', async () => {
     const backend = new FakeBackend();
     await render(backend);
     click('[data-testid="open-settings"]');
-    await waitFor(() => expect($$('[data-testid="setting"]').length).toBe(17));
+    await waitFor(() => expect($$('[data-testid="setting"]').length).toBe(18));
     for (const row of $$('[data-testid="setting"]')) {
       expect(row.querySelector('.hint')?.textContent?.length).toBeGreaterThan(10);
     }
@@ -96,6 +138,19 @@ describe('the settings screen', () => {
     type('#setting-pinLength', '2');
     click('[data-testid="save-settings"]');
     await waitFor(() => expect($('[data-testid="error"]')?.textContent).toContain('4 to 63'));
+  });
+
+  it('keeps the letter template file every letter uses', async () => {
+    const backend = new FakeBackend();
+    await render(backend);
+    click('[data-testid="open-settings"]');
+    await waitFor(() => expect($('#setting-letterTemplate')).not.toBeNull());
+    expect($('[data-key="letterTemplate"]')?.textContent).toContain('organisation name, logo');
+    type('#setting-letterTemplate', '/etc/keydesk/letter.toml');
+    click('[data-testid="save-settings"]');
+    await waitFor(() =>
+      expect(backend.tenant.settings.letterTemplate).toBe('/etc/keydesk/letter.toml'),
+    );
   });
 });
 

@@ -8,8 +8,10 @@
 
 mod convert;
 mod render;
+mod template;
 mod write;
 
 pub use convert::{key_label, pin_letter, tap_letter};
 pub use render::{labels_pdf, pin_letters_pdf, tap_letters_pdf, Labels, PinLetters, RenderError};
+pub use template::load_template;
 pub use write::{outside_data_dir, write_private};

@@ -94,6 +94,10 @@ pub enum ProvisionError {
         /// The roles not confirmed.
         roles: Vec<String>,
     },
+    /// The user holds an active Temporary Access Pass, which a new one would silently
+    /// replace; nothing was issued (the UPN).
+    #[error("{0} already holds an active Temporary Access Pass, which a new one would replace")]
+    PassActive(String),
     /// Several keys match what the operator named; nothing was changed.
     #[error("{} keys match; name one of them: {}", candidates.len(), candidates.join("; "))]
     AmbiguousMatch {
@@ -161,6 +165,7 @@ impl ProvisionError {
             ProvisionError::PinUnknown => "Reset this key (it wipes it) and provision the user again, or use another key; KeyDesk never guesses a PIN on a key that had one.".into(),
             ProvisionError::AuditFailed(_) => "Provisioning stopped: nothing more is done without its audit line. Check free disk space and that the data folder's audit log is writable, then start again.".into(),
             ProvisionError::RoleHolder { roles } => format!("If this user should get a key, confirm each role by name (command line: --allow-role-holders \"{}\"), then retry the user.", roles.join(",")),
+            ProvisionError::PassActive(_) => "Ask the user whether they still need that pass; if not, replace it explicitly (it stops working).".into(),
             ProvisionError::AmbiguousMatch { .. } => "Name the key by its serial, or by the credential id listed, exactly as shown.".into(),
             ProvisionError::UnknownMethod(_) => "Copy the passkey id exactly as Entra ID lists it for this user.".into(),
             ProvisionError::NeedsAttention { .. } => "Look at the user's passkeys in Entra ID, then say which one this key made (keydesk-cli reconcile --user UPN --method ID) or that none is (--none); a later run also checks again on its own.".into(),

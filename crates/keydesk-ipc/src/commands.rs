@@ -41,6 +41,9 @@ macro_rules! with_commands {
                 secret: Option<$crate::NewSecret>,
                 on_event: $crate::Channel<$crate::SignInEvent>
             ) -> $crate::AppInfo;
+            /// Reads the Yubico sample's `configs.json` at `path`: its client secret goes to
+            /// the OS keyring, and the connection it describes comes back to fill the form.
+            fn connection_import_yubico(path: String) -> $crate::YubicoImport;
             /// Forgets every token; with `forget_secret`, the stored secret too.
             fn sign_out(forget_secret: bool) -> $crate::AppInfo;
             /// The read-only tenant check for `group`, one verdict per line.
@@ -102,6 +105,16 @@ macro_rules! with_commands {
             /// active pass is kept unless `replace`) and writes their onboarding letters to
             /// `path`; the passes exist nowhere else.
             fn tap_save(request: $crate::TapRequest, path: String) -> $crate::SavedFile;
+            /// Hands out a phone: issues the user a Temporary Access Pass (the policies
+            /// checked first; an active pass is kept unless `replace`), sends it on
+            /// `on_event` to be shown, then waits for a passkey in Microsoft Authenticator;
+            /// whatever ends the wait deletes the pass. Resolves when it is over.
+            fn phone_hand_out(
+                request: $crate::PhoneRequest,
+                on_event: $crate::Channel<$crate::PhoneEvent>
+            ) -> ();
+            /// Stops waiting for the phone (its pass is deleted). Nothing waiting: no-op.
+            fn phone_cancel() -> ();
             /// Writes a report from the journal to `path`.
             fn report_save(format: $crate::ReportFormat, path: String) -> $crate::SavedFile;
             /// Every job that needs attention, with the user's passkeys (those new since the
@@ -143,6 +156,9 @@ macro_rules! with_commands {
             fn demo_pull_key(key_id: String) -> ();
             /// Demo only: touches a simulated key.
             fn demo_touch_key(key_id: String) -> ();
+            /// Demo only: the simulated phone signs in to Authenticator with the user's
+            /// pass and creates the passkey the running `phone_hand_out` waits for.
+            fn demo_phone(user_id: String) -> ();
         }
     };
 }

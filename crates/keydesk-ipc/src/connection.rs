@@ -144,3 +144,22 @@ pub struct GroupChoice {
     /// Its users, nested groups included, when Graph counted them.
     pub member_count: Option<u32>,
 }
+
+/// What the Yubico sample's `configs.json` gave the connection screen. The client secret
+/// went to the OS keyring, never back here.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct YubicoImport {
+    /// The connection filled in from the file (tenant, application id, group; client
+    /// secret sign-in); saved only when the operator signs in with it.
+    pub connection: Connection,
+    /// The file's client secret is in the OS keyring now.
+    pub secret_stored: bool,
+    /// Minutes a registration challenge is valid, as the file says (the Challenge timeout
+    /// setting), if it says.
+    pub challenge_timeout_minutes: Option<u32>,
+    /// What the operator should do now: delete the file (it holds the secret in clear), or
+    /// why no secret was stored.
+    pub notice: String,
+}

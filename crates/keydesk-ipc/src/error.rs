@@ -107,6 +107,8 @@ pub enum ErrorKind {
     UnknownMethod,
     /// What the operator named matches several keys: nothing was changed.
     AmbiguousMatch,
+    /// The user holds an active Temporary Access Pass: ask before replacing it.
+    PassActive,
 
     // This station.
     /// Another operation is running.

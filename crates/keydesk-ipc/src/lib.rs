@@ -19,6 +19,7 @@ mod history;
 mod inventory;
 mod keys;
 mod paper;
+mod phone;
 mod settings;
 #[cfg(test)]
 mod typescript;
@@ -27,7 +28,7 @@ mod views;
 pub use commands::{Channel, Command, COMMANDS};
 pub use connection::{
     CheckLine, CloudName, Connection, ConnectionState, GroupChoice, NewSecret, SignInEvent,
-    SignInMode, Verdict,
+    SignInMode, Verdict, YubicoImport,
 };
 pub use error::{ErrorKind, IpcError};
 pub use events::{BatchEvent, KeyEvent, ProvisionEvent, Step};
@@ -35,6 +36,7 @@ pub use history::AuditCheck;
 pub use inventory::{InventoryItem, KeyState};
 pub use keys::{DemoModel, PinChoice, PlugKey, PluggedKey};
 pub use paper::{PdfBytes, ReportFormat, SavedFile, TapRequest};
+pub use phone::{PhoneDone, PhoneEvent, PhoneKind, PhoneRequest};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{
     AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,

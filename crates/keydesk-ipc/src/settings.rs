@@ -57,6 +57,10 @@ pub struct DeskSettings {
     pub concurrency: u8,
     /// Minutes without input before the window locks; 0: never.
     pub idle_lock_minutes: u32,
+    /// The letter template file (organisation name, logo, instruction text; TOML, or JSON
+    /// when the name ends in `.json`) every letter the window renders uses; none: the
+    /// built-in English one. Checked when saved.
+    pub letter_template: Option<String>,
 }
 
 impl Default for DeskSettings {
@@ -79,6 +83,7 @@ impl Default for DeskSettings {
             challenge_timeout_minutes: None,
             concurrency: 8,
             idle_lock_minutes: 10,
+            letter_template: None,
         }
     }
 }

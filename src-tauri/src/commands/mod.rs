@@ -8,8 +8,10 @@ mod connection;
 mod demo_keys;
 mod group;
 mod history;
+mod import;
 mod inventory;
 mod paper;
+mod phone;
 mod queue;
 mod settings;
 
@@ -19,8 +21,10 @@ pub use connection::*;
 pub use demo_keys::*;
 pub use group::*;
 pub use history::*;
+pub use import::*;
 pub use inventory::*;
 pub use paper::*;
+pub use phone::*;
 pub use queue::*;
 pub use settings::*;
 

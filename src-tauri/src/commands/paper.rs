@@ -14,13 +14,13 @@ use keydesk_engine::letters::Selection;
 use keydesk_engine::report::{desk_report, yubico_report};
 use keydesk_engine::tap_batch::{issue_passes, PassOptions};
 use keydesk_ipc::{ErrorKind, IpcError, ReportFormat, SavedFile, TapRequest};
-use keydesk_paper::LetterTemplate;
 use tauri::ipc::Response;
 use tauri::State;
 use zeroize::Zeroizing;
 
 use super::signed_in;
 use crate::convert;
+use crate::desk_settings::letter_template;
 use crate::state::{AppState, Started};
 
 /// The folder a save offers first: the data folder's parent.
@@ -46,8 +46,17 @@ pub fn letters_save(
     user_ids: Vec<String>,
     path: String,
 ) -> Result<SavedFile, IpcError> {
-    save_rendered(state.get()?, &path, "no PIN waiting", |state| {
-        let rendered = pin_letters(state, &user_ids)?;
+    letters_to(state.get()?, &user_ids, &path)
+}
+
+/// [`letters_save`]'s work.
+pub(crate) fn letters_to(
+    state: &AppState,
+    user_ids: &[String],
+    path: &str,
+) -> Result<SavedFile, IpcError> {
+    save_rendered(state, path, "no PIN waiting", |state| {
+        let rendered = pin_letters(state, user_ids)?;
         let ids = rendered.letters.iter().map(|l| l.user_id.clone()).collect();
         Ok((rendered.pdf, ids, rendered.without_pin))
     })
@@ -60,8 +69,17 @@ pub fn labels_save(
     user_ids: Vec<String>,
     path: String,
 ) -> Result<SavedFile, IpcError> {
-    save_rendered(state.get()?, &path, "no registered key here", |state| {
-        let rendered = labels_pdf(&state.station.journal, selection(&user_ids)).map_err(render)?;
+    labels_to(state.get()?, &user_ids, &path)
+}
+
+/// [`labels_save`]'s work.
+pub(crate) fn labels_to(
+    state: &AppState,
+    user_ids: &[String],
+    path: &str,
+) -> Result<SavedFile, IpcError> {
+    save_rendered(state, path, "no registered key here", |state| {
+        let rendered = labels_pdf(&state.station.journal, selection(user_ids)).map_err(render)?;
         if rendered.facts.is_empty() {
             return Err(nothing("No registered key here has a label to print."));
         }
@@ -93,8 +111,17 @@ pub async fn tap_save(
     request: TapRequest,
     path: String,
 ) -> Result<SavedFile, IpcError> {
-    let state = state.get()?;
-    let path = target(state, &path)?;
+    tap_to(state.get()?, &request, &path).await
+}
+
+/// [`tap_save`]'s work.
+pub(crate) async fn tap_to(
+    state: &AppState,
+    request: &TapRequest,
+    path: &str,
+) -> Result<SavedFile, IpcError> {
+    let path = target(state, path)?;
+    let template = letter_template(&state.settings())?;
     let graph = signed_in(state)?;
     let ctx = state.context(&graph);
     let options = PassOptions {
@@ -119,8 +146,7 @@ pub async fn tap_save(
             "Check the users named, and their active passes, then try again.",
         ));
     }
-    let pdf = tap_letters_pdf(&LetterTemplate::default(), &passes)
-        .map_err(|e| render(RenderError::Paper(e)))?;
+    let pdf = tap_letters_pdf(&template, &passes).map_err(|e| render(RenderError::Paper(e)))?;
     save(&path, &pdf).map_err(|e| IpcError {
         remediation: format!(
             "{} The passes issued exist only in Entra now: issue them again with Replace.",
@@ -155,6 +181,10 @@ pub fn report_save(
     Ok(saved(&path, Vec::new(), &[], ""))
 }
 
+#[cfg(all(test, feature = "demo"))]
+#[path = "paper_tests.rs"]
+mod tests;
+
 fn selection(user_ids: &[String]) -> Selection<'_> {
     if user_ids.is_empty() {
         Selection::Unprinted
@@ -168,11 +198,12 @@ fn pin_letters(
     user_ids: &[String],
 ) -> Result<keydesk_deliver::PinLetters, IpcError> {
     let station = &state.station;
+    let template = letter_template(&state.settings())?;
     let rendered = pin_letters_pdf(
         &station.journal,
         &station.escrow,
         selection(user_ids),
-        &LetterTemplate::default(),
+        &template,
     )
     .map_err(render)?;
     if rendered.letters.is_empty() {

@@ -17,6 +17,7 @@ pub fn settings_load(state: State<'_, Started>) -> Result<DeskSettings, IpcError
 #[tauri::command]
 pub fn settings_save(state: State<'_, Started>, settings: DeskSettings) -> Result<(), IpcError> {
     let state = state.get()?;
+    let mut settings = settings;
     crate::desk_settings::check(&settings).map_err(|e| {
         convert::plain(
             ErrorKind::InvalidInput,
@@ -24,6 +25,11 @@ pub fn settings_save(state: State<'_, Started>, settings: DeskSettings) -> Resul
             "Correct the setting and save again.",
         )
     })?;
+    settings.letter_template = settings
+        .letter_template
+        .map(|path| path.trim().to_owned())
+        .filter(|path| !path.is_empty());
+    crate::desk_settings::letter_template(&settings)?;
     if let Some(dir) = &state.config_dir {
         crate::config::update(dir, |file| file.settings = settings.clone()).map_err(|e| {
             convert::plain(

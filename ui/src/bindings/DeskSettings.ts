@@ -74,4 +74,10 @@ concurrency: number,
 /**
  * Minutes without input before the window locks; 0: never.
  */
-idleLockMinutes: number, };
+idleLockMinutes: number, 
+/**
+ * The letter template file (organisation name, logo, instruction text; TOML, or JSON
+ * when the name ends in `.json`) every letter the window renders uses; none: the
+ * built-in English one. Checked when saved.
+ */
+letterTemplate: string | null, };

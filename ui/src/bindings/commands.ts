@@ -15,6 +15,8 @@ import type { KeyView } from "./KeyView";
 import type { NewSecret } from "./NewSecret";
 import type { PdfBytes } from "./PdfBytes";
 import type { PendingLetter } from "./PendingLetter";
+import type { PhoneEvent } from "./PhoneEvent";
+import type { PhoneRequest } from "./PhoneRequest";
 import type { PinChoice } from "./PinChoice";
 import type { PlugKey } from "./PlugKey";
 import type { PluggedKey } from "./PluggedKey";
@@ -26,6 +28,7 @@ import type { SavedFile } from "./SavedFile";
 import type { SignInEvent } from "./SignInEvent";
 import type { TapRequest } from "./TapRequest";
 import type { UserStatus } from "./UserStatus";
+import type { YubicoImport } from "./YubicoImport";
 
 /**
  * How commands reach the backend. The app passes Tauri's `invoke`, and makes a Tauri
@@ -58,6 +61,12 @@ export function commands(transport: Transport) {
      */
     signIn: (connection: Connection, secret: NewSecret | null, onEvent: (event: SignInEvent) => void): Promise<AppInfo> =>
       transport.invoke<AppInfo>("sign_in", { connection, secret, onEvent: transport.channel(onEvent) }),
+    /**
+     * Reads the Yubico sample's `configs.json` at `path`: its client secret goes to
+     * the OS keyring, and the connection it describes comes back to fill the form.
+     */
+    connectionImportYubico: (path: string): Promise<YubicoImport> =>
+      transport.invoke<YubicoImport>("connection_import_yubico", { path }),
     /**
      * Forgets every token; with `forget_secret`, the stored secret too.
      */
@@ -182,6 +191,19 @@ export function commands(transport: Transport) {
     tapSave: (request: TapRequest, path: string): Promise<SavedFile> =>
       transport.invoke<SavedFile>("tap_save", { request, path }),
     /**
+     * Hands out a phone: issues the user a Temporary Access Pass (the policies
+     * checked first; an active pass is kept unless `replace`), sends it on
+     * `on_event` to be shown, then waits for a passkey in Microsoft Authenticator;
+     * whatever ends the wait deletes the pass. Resolves when it is over.
+     */
+    phoneHandOut: (request: PhoneRequest, onEvent: (event: PhoneEvent) => void): Promise<void> =>
+      transport.invoke<void>("phone_hand_out", { request, onEvent: transport.channel(onEvent) }),
+    /**
+     * Stops waiting for the phone (its pass is deleted). Nothing waiting: no-op.
+     */
+    phoneCancel: (): Promise<void> =>
+      transport.invoke<void>("phone_cancel"),
+    /**
      * Writes a report from the journal to `path`.
      */
     reportSave: (format: ReportFormat, path: string): Promise<SavedFile> =>
@@ -267,6 +289,12 @@ export function commands(transport: Transport) {
      */
     demoTouchKey: (keyId: string): Promise<void> =>
       transport.invoke<void>("demo_touch_key", { keyId }),
+    /**
+     * Demo only: the simulated phone signs in to Authenticator with the user's
+     * pass and creates the passkey the running `phone_hand_out` waits for.
+     */
+    demoPhone: (userId: string): Promise<void> =>
+      transport.invoke<void>("demo_phone", { userId }),
   };
 }
 

@@ -47,6 +47,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   "nothingToResolve",
   "unknownMethod",
   "ambiguousMatch",
+  "passActive",
   "busy",
   "journal",
   "auditFailed",

@@ -120,3 +120,19 @@ export async function moveMarkedToTop(desk: Desk, report: (text: string) => void
   desk.queue.clearMarks();
   report(msg.bulk.movedToTop(ids.length));
 }
+
+/** The marked users, in queue order, as the phone screen takes them. */
+export function markedUsers(desk: Desk): Array<{ id: string; upn: string; displayName: string }> {
+  const marked = desk.queue.marked;
+  return desk.queue.users
+    .filter((u) => marked.has(u.id))
+    .map((u) => ({ id: u.id, upn: u.upn, displayName: u.displayName }));
+}
+
+/** The marked registered users: those a key label can be printed for. */
+export function labelable(desk: Desk): string[] {
+  const marked = desk.queue.marked;
+  return desk.queue.users
+    .filter((u) => marked.has(u.id) && u.status === 'registered')
+    .map((u) => u.id);
+}

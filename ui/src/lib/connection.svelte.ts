@@ -58,6 +58,14 @@ export class ConnectionForm {
   checkLines = $state<CheckLine[] | null>(null);
   checking = $state(false);
   checkError = $state<IpcError | null>(null);
+  /** The Yubico sample's configs.json to import, as typed. */
+  importPath = $state('');
+  importing = $state(false);
+  /** What the import says to do next (delete the file), once it went through. */
+  importNotice = $state<string | null>(null);
+  /** The sample's challenge timeout, to mention. */
+  importTimeout = $state<number | null>(null);
+  importError = $state<IpcError | null>(null);
 
   /** The mode needs a secret typed here (none stored yet). */
   get needsSecret(): boolean {

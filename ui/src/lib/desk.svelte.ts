@@ -22,6 +22,7 @@ import { Letters } from './letters.svelte';
 import { IdleLock } from './idle.svelte';
 import { Pace } from './pace.svelte';
 import { Paper } from './paper.svelte';
+import { PhoneHandOut } from './phone.svelte';
 import { Queue } from './queue.svelte';
 import { Session } from './session.svelte';
 
@@ -50,6 +51,8 @@ export class Desk {
   /** Registrations of this session, for the dashboard strip. */
   readonly pace = new Pace(Date.now());
   readonly paper: Paper;
+  /** The phone hand-out screen. */
+  readonly phone: PhoneHandOut;
   readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
   readonly session: Session;
   readonly batch: Batch;
@@ -60,6 +63,7 @@ export class Desk {
 
   constructor(readonly backend: Backend) {
     this.paper = new Paper(backend, (userIds) => this.afterWipe(userIds));
+    this.phone = new PhoneHandOut(backend);
     this.batch = new Batch(
       backend,
       async () => {

@@ -119,6 +119,8 @@ export function errorTitle(kind: ErrorKind): string {
       return 'This user holds an administrator role: confirm it by name first.';
     case 'ambiguousMatch':
       return 'More than one key matches: name one of them.';
+    case 'passActive':
+      return 'This user already holds a Temporary Access Pass.';
     case 'auditFailed':
       return 'The audit log could not be written: provisioning stopped.';
     case 'busy':

@@ -233,7 +233,66 @@ export const msg = {
     toTopTitle: 'Put the marked users that are pending or failed first in the queue',
     movedToTop: (n: number) => `${users(n)} moved to the top of the queue.`,
     nothingToMove: 'None of the marked users is pending or failed.',
+    more: 'Paper & phones ▾',
+    labels: (n: number) => `Key labels (${num(n)})…`,
+    tap: (n: number) => `Pass letters (${num(n)})…`,
+    tapTitle:
+      'Issue each marked user a Temporary Access Pass and save their onboarding letters as a PDF (the passes are nowhere else)',
+    labelsTitle: 'Save a sheet of key labels (name and short code) for the marked registered users',
     skipFailed: (done: number, failed: number) =>
       `${users(done)} skipped; ${num(failed)} could not be skipped.`,
+  },
+  phone: {
+    title: (name: string) => `Hand out a phone to ${name}`,
+    of: (n: number, total: number) => `Phone ${num(n)} of ${num(total)}`,
+    handOut: 'Hand out a phone…',
+    handOutTitle:
+      'Give the user a passkey in Microsoft Authenticator on a phone, with a one-time Temporary Access Pass',
+    bulk: (n: number) => `Hand out phones (${num(n)})`,
+    intro:
+      'KeyDesk issues a short one-time Temporary Access Pass, shows it here for whoever holds the phone, and waits until the phone’s passkey appears in Entra ID. The pass is deleted at the end, whatever happens.',
+    start: 'Issue the pass',
+    issuing: 'Checking the Temporary Access Pass policy and issuing the pass…',
+    passLabel: 'Temporary Access Pass',
+    reveal: 'Click to show the pass',
+    hide: 'Hide',
+    validFor: (minutes: number) => `Valid for ${num(minutes)} min, one sign-in only.`,
+    steps: (upn: string) => [
+      'Open Microsoft Authenticator on the phone.',
+      'Tap + (Add account), then Work or school account, then Sign in.',
+      `Sign in as ${upn} and, when asked, enter the Temporary Access Pass shown here.`,
+      'Follow the prompts to create the passkey, with the phone’s screen lock.',
+    ],
+    waiting: 'Waiting for the passkey on the phone…',
+    checked: (secs: number) => `Last checked ${num(secs)} s into the wait.`,
+    detected: (platform: string) => `Passkey seen: Microsoft Authenticator on ${platform}.`,
+    cancel: 'Cancel and delete the pass',
+    cancelling: 'Deleting the pass…',
+    registered: (name: string, platform: string) =>
+      `${name} has a passkey in Microsoft Authenticator on ${platform}. The phone is in the inventory.`,
+    cancelled: 'Cancelled. No phone was recorded.',
+    timedOut: 'No passkey appeared in time. No phone was recorded; start again when ready.',
+    passGone: 'The Temporary Access Pass was deleted.',
+    passLeft:
+      'The Temporary Access Pass could not be deleted; it expires on its own. Delete it in Entra ID to be sure.',
+    activeTitle: 'This user already holds a Temporary Access Pass',
+    activeBody:
+      'A new pass would replace it, and the old one would stop working. Ask the user whether they still need it.',
+    replace: 'Replace it and go on',
+    retry: 'Try again',
+    next: 'Next user',
+    close: 'Close',
+    demoPhone: 'Demo: the phone signs in',
+    platform: { ios: 'iOS', android: 'Android' },
+  },
+  yubico: {
+    title: 'Switching from the Yubico sample?',
+    intro:
+      'Import its configs.json: the tenant, application id and group fill the form, and the client secret goes to the OS keyring.',
+    pathLabel: 'Full path of configs.json',
+    import: 'Import',
+    importing: 'Importing…',
+    timeout: (minutes: number) =>
+      `The sample used a ${num(minutes)}-minute challenge timeout: set it in Settings if you want the same (it needs the beta API).`,
   },
 } as const;

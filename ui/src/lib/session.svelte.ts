@@ -62,6 +62,28 @@ export class Session {
     }
   }
 
+  /** Fill the form from the Yubico sample's configs.json; its secret goes to the keyring. */
+  async importYubico(): Promise<void> {
+    const c = this.connection;
+    const path = c.importPath.trim();
+    if (c.importing || !path) return;
+    c.importing = true;
+    c.importError = null;
+    c.importNotice = null;
+    c.importTimeout = null;
+    try {
+      const imported = await this.backend.importYubico(path);
+      c.form = { ...imported.connection };
+      c.secretStored = imported.secretStored;
+      c.importNotice = imported.notice;
+      c.importTimeout = imported.challengeTimeoutMinutes;
+    } catch (e) {
+      c.importError = toIpcError(e);
+    } finally {
+      c.importing = false;
+    }
+  }
+
   async signOut(forgetSecret: boolean): Promise<void> {
     const c = this.connection;
     try {

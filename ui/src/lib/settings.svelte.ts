@@ -159,6 +159,17 @@ export const SETTINGS: readonly SettingGroup[] = [
     ],
   },
   {
+    title: 'Letters',
+    settings: [
+      {
+        key: 'letterTemplate',
+        label: 'Letter template file',
+        hint: 'Full path of a TOML (or .json) file with the organisation name, logo and letter text, used by every PIN and pass letter; empty: the built-in letter. Checked when saved.',
+        kind: 'optionalText',
+      },
+    ],
+  },
+  {
     title: 'Station',
     settings: [
       {

@@ -30,7 +30,10 @@ import type { QueueUser } from '../bindings/QueueUser';
 import type { Registered } from '../bindings/Registered';
 import type { ReportFormat } from '../bindings/ReportFormat';
 import type { SavedFile } from '../bindings/SavedFile';
+import type { PhoneEvent } from '../bindings/PhoneEvent';
+import type { PhoneRequest } from '../bindings/PhoneRequest';
 import type { TapRequest } from '../bindings/TapRequest';
+import type { YubicoImport } from '../bindings/YubicoImport';
 
 export interface Backend {
   /** Header data: tenant, group, demo mode. */
@@ -46,6 +49,11 @@ export interface Backend {
     secret: NewSecret | null,
     onEvent: (event: SignInEvent) => void,
   ): Promise<AppInfo>;
+  /**
+   * Read the Yubico sample's configs.json at `path`: its client secret goes to the OS
+   * keyring; the connection it names comes back to fill the form (nothing saved yet).
+   */
+  importYubico(path: string): Promise<YubicoImport>;
   /** Forget every token; with `forgetSecret`, the stored secret too. */
   signOut(forgetSecret: boolean): Promise<AppInfo>;
   /** The read-only tenant check for `group`, one verdict per line. */
@@ -102,6 +110,14 @@ export interface Backend {
   labelsSave(userIds: string[], path: string): Promise<SavedFile>;
   /** Issue a pass per user and write their onboarding letters to `path`. */
   tapSave(request: TapRequest, path: string): Promise<SavedFile>;
+  /**
+   * Hand out a phone: issue the user a Temporary Access Pass (sent once on `passIssued`),
+   * wait for the passkey in Microsoft Authenticator, delete the pass. Streams progress,
+   * then `done` or `failed`; resolves when it is over.
+   */
+  phoneHandOut(request: PhoneRequest, onEvent: (event: PhoneEvent) => void): Promise<void>;
+  /** Stop waiting for the phone (its pass is deleted). */
+  phoneCancel(): Promise<void>;
   /** Write a report from the journal to `path`. */
   reportSave(format: ReportFormat, path: string): Promise<SavedFile>;
   /** Every job that needs attention, with the user's passkeys (new ones marked). */
@@ -136,6 +152,8 @@ export interface Backend {
   demoPullKey(keyId: string): Promise<void>;
   /** Demo only: plug a pulled key back in, same key and state (the re-plug of a reset). */
   demoReplugKey(keyId: string): Promise<KeyView>;
+  /** Demo only: the technician's phone signs in with the pass awaited and makes the passkey. */
+  demoPhone(userId: string): Promise<void>;
   /** Demo only: touch a simulated key. */
   demoTouchKey(keyId: string): Promise<void>;
 }

@@ -13,6 +13,7 @@ import type { GroupChoice } from '../bindings/GroupChoice';
 import type { IpcError } from '../bindings/IpcError';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
+import type { YubicoImport } from '../bindings/YubicoImport';
 
 export const DEFAULT_SETTINGS: DeskSettings = {
   pinLength: 6,
@@ -32,6 +33,7 @@ export const DEFAULT_SETTINGS: DeskSettings = {
   challengeTimeoutMinutes: null,
   concurrency: 8,
   idleLockMinutes: 10,
+  letterTemplate: null,
 };
 
 const CLOUD_LABEL: Record<Connection['cloud'], string> = {
@@ -125,6 +127,44 @@ export class FakeTenant {
     this.info.group = group.displayName;
     if (this.connection) this.connection.group = group.displayName;
     return { ...this.info };
+  }
+
+  /** Files "on disk" the Yubico import can read (path → JSON text); a test puts them. */
+  readonly files = new Map<string, string>();
+
+  /** The Yubico sample's configs.json: the form's fields; the secret to the keyring. */
+  importYubico(path: string): YubicoImport {
+    if (this.demo)
+      throw invalid('The demo is signed in to its simulated tenant: nothing to import.');
+    const text = this.files.get(path);
+    if (text === undefined) throw invalid(`${path} cannot be read: No such file or directory.`);
+    const json = JSON.parse(text) as Record<string, unknown>;
+    const given = (key: string) => {
+      const value = typeof json[key] === 'string' ? (json[key] as string).trim() : '';
+      return value && !value.includes('{') ? value : null;
+    };
+    const tenant = given('tenantName');
+    const clientId = given('client_id');
+    if (!tenant) throw invalid(`${path}: configs.json: tenantName is missing.`);
+    if (!clientId) throw invalid(`${path}: configs.json: client_id is missing.`);
+    const secret = given('client_secret');
+    if (secret) this.keyring.set('clientSecret', secret);
+    const timeout = json['challengeTimeoutInMinutes'];
+    return {
+      connection: {
+        tenant,
+        cloud: 'global',
+        mode: 'clientSecret',
+        clientId,
+        certPath: null,
+        group: given('usersInScopeGroup') ?? '',
+      },
+      secretStored: secret !== null,
+      challengeTimeoutMinutes: typeof timeout === 'number' ? timeout : null,
+      notice: secret
+        ? `The client secret is now in the OS keyring. Delete ${path} now: it holds the secret in clear.`
+        : `${path} holds no client secret: choose a certificate or a person's sign-in instead.`,
+    };
   }
 
   state(): ConnectionState {

@@ -40,7 +40,9 @@ import type { Backend } from './backend';
 import { FakeAudit } from './fake-audit';
 import { FakeInventory } from './fake-inventory';
 import { FakeTenant } from './fake-tenant';
+import type { YubicoImport } from '../bindings/YubicoImport';
 import { FakePaper } from './fake-paper';
+import { FakePhones } from './fake-phone';
 
 export interface FakeOptions {
   /** Pause before each automatic step, to look like real I/O. Default 0. */
@@ -208,6 +210,11 @@ export class FakeBackend implements Backend {
     this.paper.save('labels', userIds, path);
   readonly tapSave = this.paper.tap.bind(this.paper);
   readonly reportSave = this.paper.report.bind(this.paper);
+  /** Phones handed out; `phones.play()` is the technician's phone. */
+  readonly phones: FakePhones;
+  readonly phoneHandOut = (...a: Parameters<FakePhones['handOut']>) => this.phones.handOut(...a);
+  readonly phoneCancel = () => this.phones.cancel();
+  readonly demoPhone = (_userId: string) => this.phones.play('ios');
 
   readonly tenant: FakeTenant;
   readonly inventory: FakeInventory;
@@ -217,6 +224,7 @@ export class FakeBackend implements Backend {
     this.users = structuredClone([...(options.users ?? SEED_USERS)]);
     this.queueFailures = options.queueFailures ?? 0;
     this.inventory = new FakeInventory(this.users);
+    this.phones = new FakePhones(this.users);
     for (const e of this.inventory.list().reverse()) {
       this.audit.append(e.operator, 'registered', e.userId, `${e.model} ${e.serial}`, e.at);
     }
@@ -248,6 +256,10 @@ export class FakeBackend implements Backend {
     onEvent: (event: SignInEvent) => void,
   ): Promise<AppInfo> {
     return this.tenant.signIn(connection, secret, onEvent, () => this.pause());
+  }
+
+  async importYubico(path: string): Promise<YubicoImport> {
+    return this.tenant.importYubico(path);
   }
 
   async signOut(forgetSecret: boolean): Promise<AppInfo> {

@@ -6,7 +6,9 @@
  * `?queueError=1` (the first queue load fails) and `?failUser=<id>` (Graph throttles that
  * user's registration). `?users=10000` serves that many generated users instead of the
  * small seeded group (the performance harness and the queue-at-scale e2e use it);
- * `?auditTampered=1` edits the first audit entry so *Verify chain* fails.
+ * `?auditTampered=1` edits the first audit entry so *Verify chain* fails. `?signedOut=1`
+ * opens on the connection screen of a desk that is not a demo, with a Yubico sample's
+ * configs.json at `/home/operator/FIDO2-Bulk/configs.json` to import.
  */
 import type { Backend } from './backend';
 
@@ -22,11 +24,13 @@ export async function pickBackend(): Promise<Backend> {
   const failUser = params.get('failUser');
   const many = Number(params.get('users'));
   const tamper = params.has('auditTampered');
+  const signedOut = params.has('signedOut');
   const users =
     many > 0 ? (await import('./fake-users')).manyUsers(Math.min(many, 100_000)) : undefined;
   const backend = new FakeBackend({
     ...(users ? { users } : {}),
-    demo: true,
+    demo: !signedOut,
+    signedIn: !signedOut,
     stepDelayMs: 700,
     queueFailures: params.has('queueError') ? 1 : 0,
     failures: failUser
@@ -41,5 +45,17 @@ export async function pickBackend(): Promise<Backend> {
       : {},
   });
   if (tamper) backend.audit.tamper();
+  if (signedOut) {
+    backend.tenant.files.set(
+      '/home/operator/FIDO2-Bulk/configs.json',
+      JSON.stringify({
+        tenantName: 'contoso.onmicrosoft.com',
+        client_id: '3f1c9a52-7d4e-4b8a-9c61-2e5f0a7b8d90',
+        client_secret: 'sample~secret~value',
+        usersInScopeGroup: 'FIDO Provisioning',
+        challengeTimeoutInMinutes: 60,
+      }),
+    );
+  }
   return backend;
 }

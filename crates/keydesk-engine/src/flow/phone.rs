@@ -80,12 +80,7 @@ pub async fn issue_phone_pass(
         .check(&request)
         .map_err(|refusal| GraphError::InvalidInput(refusal.to_string()))?;
     if !options.replace && passes.has_active_pass(&user.id).await? {
-        return Err(GraphError::InvalidInput(format!(
-            "{} already holds an active Temporary Access Pass, which a new one would replace; \
-             ask the user, then replace it explicitly",
-            user.upn
-        ))
-        .into());
+        return Err(ProvisionError::PassActive(user.upn.clone()));
     }
     let before = ctx
         .directory

@@ -102,12 +102,7 @@ async fn issue_one(
     }
     fido2_allows_phones(ctx, &user).await?;
     if !replace && passes.has_active_pass(&user.id).await? {
-        return Err(GraphError::InvalidInput(format!(
-            "{} already holds an active Temporary Access Pass, which a new one would \
-             replace; ask the user, then replace it explicitly",
-            user.upn
-        ))
-        .into());
+        return Err(ProvisionError::PassActive(user.upn.clone()));
     }
     let tap = passes.issue_pass(&user.id, request).await?;
     let start = tap
