@@ -6,9 +6,9 @@
 //! key): a user another desk had claimed and whose lease ran out is imported into this
 //! journal first, so the engine's crash-resume reconciles it with Graph before anything
 //! is sent again. A thread renews this desk's leases a third of the way through each.
-//! PINs are sealed under the pool's escrow key (the pool secret from
-//! `KEYDESK_POOL_SECRET` once, then this desk's keyring), so another desk can print
-//! them; each outcome is one entry in the shared audit chain.
+//! PINs are sealed under a batch key of this run, wrapped by the pool's escrow key (the
+//! pool secret from `KEYDESK_POOL_SECRET` once, then this desk's keyring), so another
+//! desk can print them; each outcome is one entry in the shared audit chain.
 
 use std::collections::HashMap;
 use std::sync::mpsc;
@@ -19,6 +19,7 @@ use keydesk_core::job::JobState;
 use keydesk_core::DirectoryUser;
 use keydesk_engine::batch::{self, Outcome};
 use keydesk_engine::escrow::Escrow;
+use keydesk_engine::escrow::EscrowKeys;
 use keydesk_engine::journal::JobRecord;
 use keydesk_engine::keys::KeySource;
 use keydesk_engine::port::{ClaimStore, Claimed, JobStore, OPEN_STATES};
@@ -69,9 +70,11 @@ impl Desk {
             .pool_escrow(&pool)
             .map_err(|e| format!("{e}\n  {}", e.remediation()))?;
         // Users this desk held when it last stopped go back to the queue; their rows say
-        // where they stood, and this desk may well claim them again.
+        // where they stood, and this desk may well claim them again. The escrow batches
+        // of its last run are closed: those whose letters are all out lose their keys.
         store
             .release_all(&name)
+            .and_then(|_| store.close_batches(None))
             .map_err(|e| format!("{target}: {e}\n  {}", e.remediation()))?;
         station.journal.mirror_to(Arc::new(store.clone()));
         eprintln!("desk {name} on {target}");

@@ -5,8 +5,9 @@
 
 use keydesk_engine::journal::JobRecord;
 use keydesk_engine::mirror::JournalMirror;
-use keydesk_engine::port::{StoreError, StoreErrorKind};
+use keydesk_engine::port::{StoreError, StoreErrorKind, OPEN_STATES};
 
+use crate::batches;
 use crate::conn::PgStore;
 use crate::error::{other, store};
 use crate::progress;
@@ -63,8 +64,18 @@ impl JournalMirror for PgStore {
                 ],
             )
             .map_err(store)?;
+            // A wiped PIN (a delivered letter) may be its closed batch's last.
+            let destroyed = if job.pin_sealed.is_none() && !OPEN_STATES.contains(&job.state) {
+                batches::destroy_unused(&mut tx)?
+            } else {
+                0
+            };
             progress::notify(&mut tx, &desk, &job.user_id, job.state)?;
-            tx.commit().map_err(store)
+            tx.commit().map_err(store)?;
+            if destroyed > 0 {
+                batches::vacuum(client)?;
+            }
+            Ok(())
         })
     }
 }

@@ -65,7 +65,7 @@ pub(crate) type MirrorFn =
 
 /// The journal file.
 pub struct Journal {
-    conn: Mutex<Connection>,
+    conn: Arc<Mutex<Connection>>,
     /// Where job changes are also written (a shared store; set by `super::mirror`).
     pub(crate) mirror: OnceLock<MirrorFn>,
 }
@@ -93,7 +93,7 @@ impl Journal {
     fn with(conn: Connection) -> Result<Journal, JournalError> {
         schema::create(&conn)?;
         Ok(Journal {
-            conn: Mutex::new(conn),
+            conn: Arc::new(Mutex::new(conn)),
             mirror: OnceLock::new(),
         })
     }
@@ -237,6 +237,8 @@ impl Journal {
             [user_id],
         )?;
         if n > 0 {
+            // The last PIN of a closed batch takes its batch key with it.
+            super::escrow_keys::destroy_unused(&conn)?;
             // (busy, log frames, checkpointed frames); busy = 1 means a reader held an old
             // snapshot: this process holds the folder's lock and the only connection, so
             // that would be a bug, reported rather than ignored.
@@ -311,11 +313,19 @@ impl Journal {
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite consistent (each statement is atomic).
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.conn)
     }
+
+    /// The journal's connection, shared (the escrow's batch keys live in the same file).
+    pub(crate) fn shared_conn(&self) -> Arc<Mutex<Connection>> {
+        self.conn.clone()
+    }
+}
+
+/// Locks a journal connection. A panic while holding the lock leaves SQLite consistent
+/// (each statement is atomic).
+pub(crate) fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A job's `state` and `attempt` columns as the journal reads them back: an unknown state

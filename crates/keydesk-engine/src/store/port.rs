@@ -10,6 +10,8 @@
 //!   new holder must reconcile that user with Graph before anything else, exactly as
 //!   crash-resume does for its own folder.
 //! - [`InventoryStore`]: which key went to whom.
+//! - [`EscrowKeys`]: the escrow's batch keys, wrapped; a batch's key is destroyed once
+//!   no sealed PIN of it is left.
 //!
 //! Times of leases are the store's clock (SQLite's `unixepoch()`, PostgreSQL's `now()`),
 //! never a desk's, so desks with skewed clocks agree on who holds what.
@@ -21,6 +23,7 @@ use std::time::Duration;
 
 use keydesk_core::job::{InvalidTransition, JobEvent, JobState};
 
+use crate::escrow::EscrowKeys;
 use crate::inventory::{InventoryEntry, KeyStatus};
 use crate::journal::{JobRecord, JournalError};
 
@@ -135,7 +138,8 @@ pub trait JobStore: Send + Sync {
         method_id: &str,
         name: &str,
     ) -> Result<(), StoreError>;
-    /// Forgets the sealed PIN. True when there was one.
+    /// Forgets the sealed PIN, and the key of its batch when the batch is closed and this
+    /// was its last PIN ([`EscrowKeys`]). True when there was one.
     fn wipe_pin(&self, user_id: &str) -> Result<bool, StoreError>;
     /// The job for one user, if any.
     fn job(&self, user_id: &str) -> Result<Option<JobRecord>, StoreError>;
@@ -207,8 +211,8 @@ pub trait InventoryStore: Send + Sync {
 }
 
 /// A whole store: every part behind one object, for a desk to hold.
-pub trait DeskStore: JobStore + ClaimStore + InventoryStore {}
-impl<T: JobStore + ClaimStore + InventoryStore> DeskStore for T {}
+pub trait DeskStore: JobStore + ClaimStore + InventoryStore + EscrowKeys {}
+impl<T: JobStore + ClaimStore + InventoryStore + EscrowKeys> DeskStore for T {}
 
 /// The states of a job that still needs a desk: `claim_next` hands out only these
 /// (finished, failed and needs-attention jobs wait for an operator).
