@@ -51,21 +51,8 @@ impl Desk {
         desk_name: Option<&str>,
         lease: Duration,
     ) -> Result<Desk, String> {
-        let password =
-            secret("PGPASSWORD", &format!("store-password {target}"))?.ok_or_else(|| {
-                format!(
-                    "no password for {target}: set PGPASSWORD (it is then kept in the OS keyring)"
-                )
-            })?;
-        let pool = secret(POOL_SECRET_ENV, &format!("pool-secret {target}"))?
-            .ok_or_else(|| {
-                format!("no pool secret for {target}: the administrator sets {POOL_SECRET_ENV} once at this desk")
-            })?;
-        let pool =
-            PoolSecret::new(pool.expose()).map_err(|e| format!("{e}: {}", e.remediation()))?;
-        let name = desk_name.map_or_else(host_name, str::to_owned);
-        let store = PgStore::connect(target, password.expose(), &name)
-            .map_err(|e| format!("{target}: {e}\n  {}", e.remediation()))?;
+        let (store, pool) = connect(target, desk_name)?;
+        let name = store.desk().to_owned();
         let escrow = store
             .pool_escrow(&pool)
             .map_err(|e| format!("{e}\n  {}", e.remediation()))?;
@@ -217,6 +204,28 @@ fn adopt(ctx: &Context<'_>, mut job: JobRecord, how: &Claimed) -> Result<(), Pro
     }
     ctx.journal.import(&job)?;
     Ok(())
+}
+
+/// Connects to the shared store as this desk (`desk_name`, else the host name) with the
+/// password (`PGPASSWORD` once, then the OS keyring) and the pool secret
+/// (`KEYDESK_POOL_SECRET` once, then the OS keyring).
+pub fn connect(
+    target: &StoreTarget,
+    desk_name: Option<&str>,
+) -> Result<(PgStore, PoolSecret), String> {
+    let password = secret("PGPASSWORD", &format!("store-password {target}"))?.ok_or_else(|| {
+        format!("no password for {target}: set PGPASSWORD (it is then kept in the OS keyring)")
+    })?;
+    let pool = secret(POOL_SECRET_ENV, &format!("pool-secret {target}"))?.ok_or_else(|| {
+        format!(
+            "no pool secret for {target}: the administrator sets {POOL_SECRET_ENV} once at this desk"
+        )
+    })?;
+    let pool = PoolSecret::new(pool.expose()).map_err(|e| format!("{e}: {}", e.remediation()))?;
+    let name = desk_name.map_or_else(host_name, str::to_owned);
+    let store = PgStore::connect(target, password.expose(), &name)
+        .map_err(|e| format!("{target}: {e}\n  {}", e.remediation()))?;
+    Ok((store, pool))
 }
 
 /// A secret from the environment variable `env` (then kept in the OS keyring under

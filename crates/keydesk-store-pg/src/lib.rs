@@ -11,6 +11,7 @@
 //! - `migrate` applies the versioned schema at start and refuses a newer one.
 //! - `batches` keeps the escrow's batch keys and destroys a batch's key with its last
 //!   PIN.
+//! - `letters` holds what a PIN letter prints, so any desk prints any desk's letters.
 //! - `mirror` takes a desk's journal changes, fenced by that desk's claim.
 //!
 //! Not here: any decision about a user (the engine's `flow/`), SQLite (the engine's
@@ -23,6 +24,7 @@ mod conn;
 mod error;
 mod inventory;
 mod jobs;
+mod letters;
 mod migrate;
 mod mirror;
 pub mod pool;

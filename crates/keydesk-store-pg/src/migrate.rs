@@ -11,7 +11,7 @@ use postgres::Client;
 use crate::error::store;
 
 /// Each entry is one version (1 first).
-const MIGRATIONS: [&str; 2] = [
+const MIGRATIONS: [&str; 3] = [
     "
 CREATE TABLE jobs (
     user_id TEXT PRIMARY KEY, upn TEXT NOT NULL, state TEXT NOT NULL, detail TEXT,
@@ -37,6 +37,12 @@ CREATE TABLE pool (name TEXT PRIMARY KEY, value BYTEA NOT NULL);
 CREATE TABLE escrow_batches (
     id BYTEA PRIMARY KEY, desk TEXT NOT NULL, wrapped BYTEA NOT NULL,
     closed BOOLEAN NOT NULL DEFAULT false);
+",
+    "
+ALTER TABLE jobs ADD COLUMN display_name TEXT, ADD COLUMN department TEXT,
+    ADD COLUMN office TEXT, ADD COLUMN biometric BOOLEAN NOT NULL DEFAULT false,
+    ADD COLUMN pin_change_forced BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE inventory ADD COLUMN letter_at BIGINT;
 ",
 ];
 

@@ -3,13 +3,16 @@
 //! that hung past its lease and was taken over finds its next write refused (a conflict)
 //! and stops before the side effect, so two desks never act on one user.
 
+use keydesk_engine::inventory::InventoryEntry;
 use keydesk_engine::journal::JobRecord;
+use keydesk_engine::letter_facts::LetterJob;
 use keydesk_engine::mirror::JournalMirror;
-use keydesk_engine::port::{StoreError, StoreErrorKind, OPEN_STATES};
+use keydesk_engine::port::{InventoryStore, StoreError, StoreErrorKind, OPEN_STATES};
 
 use crate::batches;
 use crate::conn::PgStore;
 use crate::error::{other, store};
+use crate::letters;
 use crate::progress;
 
 impl JournalMirror for PgStore {
@@ -77,5 +80,13 @@ impl JournalMirror for PgStore {
             }
             Ok(())
         })
+    }
+
+    fn letter_facts(&self, job: &LetterJob) -> Result<(), StoreError> {
+        self.with(|client| letters::write_facts(client, job))
+    }
+
+    fn inventory(&self, entry: &InventoryEntry) -> Result<(), StoreError> {
+        self.add_inventory(entry).map(drop)
     }
 }

@@ -81,17 +81,17 @@ fn the_shared_store_across_desks() {
     let url = cluster.database("escrow");
     let (a, b) = (connect(&url, "desk-a"), connect(&url, "desk-b"));
     let text = PoolSecret::generate();
-    let sealed = a
-        .pool_escrow(&PoolSecret::new(&text).unwrap())
-        .unwrap()
-        .seal("u1", &Pin::new("482915"))
-        .unwrap();
+    // Desk a's escrow stays open: a closed batch that no journaled PIN names is
+    // destroyed, and this PIN is not journaled.
+    let sealing = a.pool_escrow(&PoolSecret::new(&text).unwrap()).unwrap();
+    let sealed = sealing.seal("u1", &Pin::new("482915")).unwrap();
     let opened = b
         .pool_escrow(&PoolSecret::new(&text).unwrap())
         .unwrap()
         .open("u1", &sealed)
         .unwrap();
     assert_eq!(opened.expose(), "482915");
+    drop(sealing);
     assert!(matches!(
         b.pool_escrow(&pool()),
         Err(PoolError::WrongSecret)

@@ -59,15 +59,11 @@ pub enum JournalError {
     Shared(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
-/// What a job change is handed to after its commit (see `super::mirror`).
-pub(crate) type MirrorFn =
-    Arc<dyn Fn(&JobRecord) -> Result<(), Box<dyn std::error::Error + Send + Sync>> + Send + Sync>;
-
 /// The journal file.
 pub struct Journal {
     conn: Arc<Mutex<Connection>>,
     /// Where job changes are also written (a shared store; set by `super::mirror`).
-    pub(crate) mirror: OnceLock<MirrorFn>,
+    pub(crate) mirror: OnceLock<Arc<dyn super::mirror::JournalMirror>>,
 }
 
 const COLUMNS: &str = "user_id, upn, state, detail, credential_id, method_id, key_serial, \
@@ -307,7 +303,9 @@ impl Journal {
             return Ok(());
         };
         match self.job(user_id)? {
-            Some(job) => mirror(&job).map_err(JournalError::Shared),
+            Some(job) => mirror
+                .mirror(&job)
+                .map_err(|e| JournalError::Shared(Box::new(e))),
             None => Ok(()),
         }
     }

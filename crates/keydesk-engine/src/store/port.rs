@@ -26,6 +26,7 @@ use keydesk_core::job::{InvalidTransition, JobEvent, JobState};
 use crate::escrow::EscrowKeys;
 use crate::inventory::{InventoryEntry, KeyStatus};
 use crate::journal::{JobRecord, JournalError};
+use crate::letter_facts::LetterJob;
 
 /// What kind of failure a [`StoreError`] is, for callers that branch on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -208,6 +209,15 @@ pub trait InventoryStore: Send + Sync {
     fn inventory(&self) -> Result<Vec<InventoryEntry>, StoreError>;
     /// Sets an entry's status.
     fn set_inventory_status(&self, id: i64, status: KeyStatus) -> Result<(), StoreError>;
+}
+
+/// What PIN letters are printed from: the registered jobs with their letter facts, and
+/// the record of a delivered letter. The SQLite journal, or the shared store (so a
+/// letter sealed at desk 1 prints at desk 2).
+pub trait LetterStore: Send + Sync {
+    /// Registered jobs in queue order; only those whose PIN is still in escrow when
+    /// `undelivered_only`.
+    fn letter_jobs(&self, undelivered_only: bool) -> Result<Vec<LetterJob>, StoreError>;
 }
 
 /// A whole store: every part behind one object, for a desk to hold.
