@@ -1,8 +1,8 @@
 //! Letters and the inventory across desks, as operators would run them: desk 1
 //! provisions a simulated group through the shared store (PostgreSQL, a throwaway
-//! cluster) and stops; desk 2, with its own empty data folder, prints every letter from
-//! the shared store (`letters --store`) and lists desk 1's keys (`inventory --store`).
-//! Each page holds the PIN desk 1 sealed; afterwards the store holds no PIN, the batch's
+//! cluster) and stops; desk 2, with its own empty data folder, prints every label and
+//! letter from the shared store (`labels --store`, `letters --store`) and lists desk 1's
+//! keys (`inventory --store`). Each page holds the PIN desk 1 sealed; afterwards the store holds no PIN, the batch's
 //! key is destroyed (a sealed copy taken before opens no more) and the shared audit
 //! chain records each letter.
 
@@ -77,7 +77,20 @@ fn a_letter_sealed_at_desk_1_prints_at_desk_2_and_desk_2_lists_desk_1s_keys() {
         .map(|(id, _, copy)| escrow.open(id, copy).unwrap().expose().to_owned())
         .collect();
 
-    // Desk 2 prints them all from the shared store.
+    // Desk 2 prints desk 1's key labels, then every letter, from the shared store.
+    let labels = outside.path().join("labels.pdf");
+    let out = at_desk_2(
+        desk_2.path(),
+        &store,
+        &pool,
+        &["labels", "--unprinted", "--out", labels.to_str().unwrap()],
+    );
+    assert_eq!(out.status.code(), Some(0), "{}", stderr(&out));
+    let labelled = stdout_lines(&out)
+        .iter()
+        .filter(|l| l.split(' ').nth(1) == Some("label"))
+        .count();
+    assert_eq!(labelled, USERS, "{:?}", stdout_lines(&out));
     let pdf = outside.path().join("letters.pdf");
     let out = at_desk_2(
         desk_2.path(),

@@ -105,18 +105,9 @@ pub fn run(global: &Global, args: &LettersArgs) -> u8 {
 /// The shared store (`--store`) with the pool secret and the pool's escrow; `None`
 /// without `--store`.
 fn shared_store(global: &Global) -> Result<Option<(PgStore, PoolSecret, Escrow)>, u8> {
-    let target = global.store_target().map_err(|e| {
-        eprintln!("error: {e}\n  {}", e.remediation());
-        exit::USAGE
-    })?;
-    let Some(target) = target else {
+    let Some((store, pool)) = shared::open_shared(global)? else {
         return Ok(None);
     };
-    let (store, pool) =
-        crate::shared::connect(&target, global.desk_name.as_deref()).map_err(|message| {
-            eprintln!("error: {message}");
-            exit::FAILED
-        })?;
     let escrow = store.pool_escrow(&pool).map_err(|e| {
         eprintln!("error: {e}\n  {}", e.remediation());
         exit::FAILED

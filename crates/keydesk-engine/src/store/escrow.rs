@@ -50,8 +50,12 @@ pub enum EscrowError {
     /// The sealed PIN is damaged, or sealed under another key or for another user.
     #[error("the escrowed PIN cannot be opened")]
     Corrupt,
-    /// The PIN's batch key was destroyed: every letter of its batch was delivered.
-    #[error("the escrowed PIN's batch key was destroyed after its letters were delivered")]
+    /// The PIN's batch key is not in this store: it was destroyed once every letter of
+    /// its batch was delivered, or the PIN was sealed at a desk on a shared store.
+    #[error(
+        "the escrowed PIN's batch key is gone: every letter of its batch was delivered, \
+         or the PIN was sealed on a shared store"
+    )]
     Destroyed,
 }
 
