@@ -37,6 +37,7 @@ CREATE TABLE pool (name TEXT PRIMARY KEY, value BYTEA NOT NULL);
 CREATE TABLE escrow_batches (
     id BYTEA PRIMARY KEY, desk TEXT NOT NULL, wrapped BYTEA NOT NULL,
     closed BOOLEAN NOT NULL DEFAULT false);
+CREATE INDEX jobs_pin_batch ON jobs (substring(pin_sealed from 2 for 16));
 ",
     "
 ALTER TABLE jobs ADD COLUMN display_name TEXT, ADD COLUMN department TEXT,
