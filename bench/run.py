@@ -161,6 +161,7 @@ def main():
     results["keys1"] = station(cli, 100, 1, latency=150)
     results["keys4"] = station(cli, 100 if QUICK else 400, 4, latency=150)
     results["memory"] = station(cli, 2000 if QUICK else 10000, 4)
+    results["progress"] = bench_json(tool, "progress")
     results["model"] = desk_model.table()
     results["app"] = app(os.environ.get("BENCH_APP", os.path.join(TARGET, "release", "keydesk")))
     results["criterion"] = criterion()

@@ -5,9 +5,13 @@
 //! - `prefetch URL`: creation options for every member of the seeded group through the
 //!   engine's [`Prefetch`] at its default concurrency (the group listing is not timed).
 //! - `enumerate URL`: the seeded group's transitive users, timed.
+//! - `progress [POSTGRES_URL]`: the delay from one desk's job change to another desk's
+//!   LISTEN event over the shared store ([`progress`]); no simulated tenant.
 //!
 //! The secret comes from `KEYDESK_CLIENT_SECRET`, as for `keydesk-cli`. Not a test: it
 //! judges nothing; `bench/run.py` compares the figures with the targets.
+
+mod progress;
 
 use std::time::Instant;
 
@@ -22,8 +26,15 @@ const GROUP: &str = "FIDO Provisioning";
 #[tokio::main]
 async fn main() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("progress") {
+        let line = progress::measure(args.get(1).map(String::as_str))?;
+        println!("{line}");
+        return Ok(());
+    }
     let [command, url] = args.as_slice() else {
-        return Err("usage: keydesk-bench prefetch|enumerate SIM_URL".into());
+        return Err(
+            "usage: keydesk-bench prefetch|enumerate SIM_URL, or progress [POSTGRES_URL]".into(),
+        );
     };
     let graph = signed_in(url).await?;
     let group = graph.find_group(GROUP).await.map_err(|e| e.to_string())?;

@@ -1,8 +1,10 @@
-//! `keydesk-cli inventory`: the key inventory from the data folder (no sign-in). stdout,
-//! one entry per line, oldest first: `<UPN> <status> <serial> <model> <method id>
-//! <operator> <time>`, or one JSON object per line with `--json`.
+//! `keydesk-cli inventory`: the key inventory from the data folder (no sign-in), or with
+//! `--store postgres://…` the shared store's (every desk's keys). stdout, one entry per
+//! line, oldest first: `<UPN> <status> <serial> <model> <method id> <operator> <time>`,
+//! or one JSON object per line with `--json`.
 
 use keydesk_engine::inventory::InventoryEntry;
+use keydesk_engine::port::InventoryStore;
 use serde_json::json;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
@@ -16,12 +18,16 @@ pub fn run(global: &Global, args: InventoryArgs) -> u8 {
         Ok(station) => station,
         Err(code) => return code,
     };
-    let entries = match station.journal.inventory() {
-        Ok(entries) => entries,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return exit::USAGE;
-        }
+    let entries = match shared_inventory(global) {
+        Ok(Some(entries)) => entries,
+        Ok(None) => match station.journal.inventory() {
+            Ok(entries) => entries,
+            Err(e) => {
+                eprintln!("error: {e}");
+                return exit::USAGE;
+            }
+        },
+        Err(code) => return code,
     };
     let search = args.search.as_deref().map(str::to_lowercase);
     let shown: Vec<&InventoryEntry> = entries
@@ -33,6 +39,26 @@ pub fn run(global: &Global, args: InventoryArgs) -> u8 {
     }
     eprintln!("{} of {} inventory entries", shown.len(), entries.len());
     exit::OK
+}
+
+/// The shared store's inventory with `--store`; `None` without it.
+fn shared_inventory(global: &Global) -> Result<Option<Vec<InventoryEntry>>, u8> {
+    let target = global.store_target().map_err(|e| {
+        eprintln!("error: {e}\n  {}", e.remediation());
+        exit::USAGE
+    })?;
+    let Some(target) = target else {
+        return Ok(None);
+    };
+    let (store, _) =
+        crate::shared::connect(&target, global.desk_name.as_deref()).map_err(|message| {
+            eprintln!("error: {message}");
+            exit::FAILED
+        })?;
+    store.inventory().map(Some).map_err(|e| {
+        eprintln!("error: {target}: {e}\n  {}", e.remediation());
+        exit::FAILED
+    })
 }
 
 fn matches(entry: &InventoryEntry, search: &str) -> bool {

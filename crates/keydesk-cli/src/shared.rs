@@ -6,9 +6,9 @@
 //! key): a user another desk had claimed and whose lease ran out is imported into this
 //! journal first, so the engine's crash-resume reconciles it with Graph before anything
 //! is sent again. A thread renews this desk's leases a third of the way through each.
-//! PINs are sealed under the pool's escrow key (the pool secret from
-//! `KEYDESK_POOL_SECRET` once, then this desk's keyring), so another desk can print
-//! them; each outcome is one entry in the shared audit chain.
+//! PINs are sealed under a batch key of this run, wrapped by the pool's escrow key (the
+//! pool secret from `KEYDESK_POOL_SECRET` once, then this desk's keyring), so another
+//! desk can print them; each outcome is one entry in the shared audit chain.
 
 use std::collections::HashMap;
 use std::sync::mpsc;
@@ -19,6 +19,7 @@ use keydesk_core::job::JobState;
 use keydesk_core::DirectoryUser;
 use keydesk_engine::batch::{self, Outcome};
 use keydesk_engine::escrow::Escrow;
+use keydesk_engine::escrow::EscrowKeys;
 use keydesk_engine::journal::JobRecord;
 use keydesk_engine::keys::KeySource;
 use keydesk_engine::port::{ClaimStore, Claimed, JobStore, OPEN_STATES};
@@ -50,28 +51,17 @@ impl Desk {
         desk_name: Option<&str>,
         lease: Duration,
     ) -> Result<Desk, String> {
-        let password =
-            secret("PGPASSWORD", &format!("store-password {target}"))?.ok_or_else(|| {
-                format!(
-                    "no password for {target}: set PGPASSWORD (it is then kept in the OS keyring)"
-                )
-            })?;
-        let pool = secret(POOL_SECRET_ENV, &format!("pool-secret {target}"))?
-            .ok_or_else(|| {
-                format!("no pool secret for {target}: the administrator sets {POOL_SECRET_ENV} once at this desk")
-            })?;
-        let pool =
-            PoolSecret::new(pool.expose()).map_err(|e| format!("{e}: {}", e.remediation()))?;
-        let name = desk_name.map_or_else(host_name, str::to_owned);
-        let store = PgStore::connect(target, password.expose(), &name)
-            .map_err(|e| format!("{target}: {e}\n  {}", e.remediation()))?;
+        let (store, pool) = connect(target, desk_name)?;
+        let name = store.desk().to_owned();
         let escrow = store
             .pool_escrow(&pool)
             .map_err(|e| format!("{e}\n  {}", e.remediation()))?;
         // Users this desk held when it last stopped go back to the queue; their rows say
-        // where they stood, and this desk may well claim them again.
+        // where they stood, and this desk may well claim them again. The escrow batches
+        // of its last run are closed: those whose letters are all out lose their keys.
         store
             .release_all(&name)
+            .and_then(|_| store.close_batches(None))
             .map_err(|e| format!("{target}: {e}\n  {}", e.remediation()))?;
         station.journal.mirror_to(Arc::new(store.clone()));
         eprintln!("desk {name} on {target}");
@@ -214,6 +204,28 @@ fn adopt(ctx: &Context<'_>, mut job: JobRecord, how: &Claimed) -> Result<(), Pro
     }
     ctx.journal.import(&job)?;
     Ok(())
+}
+
+/// Connects to the shared store as this desk (`desk_name`, else the host name) with the
+/// password (`PGPASSWORD` once, then the OS keyring) and the pool secret
+/// (`KEYDESK_POOL_SECRET` once, then the OS keyring).
+pub fn connect(
+    target: &StoreTarget,
+    desk_name: Option<&str>,
+) -> Result<(PgStore, PoolSecret), String> {
+    let password = secret("PGPASSWORD", &format!("store-password {target}"))?.ok_or_else(|| {
+        format!("no password for {target}: set PGPASSWORD (it is then kept in the OS keyring)")
+    })?;
+    let pool = secret(POOL_SECRET_ENV, &format!("pool-secret {target}"))?.ok_or_else(|| {
+        format!(
+            "no pool secret for {target}: the administrator sets {POOL_SECRET_ENV} once at this desk"
+        )
+    })?;
+    let pool = PoolSecret::new(pool.expose()).map_err(|e| format!("{e}: {}", e.remediation()))?;
+    let name = desk_name.map_or_else(host_name, str::to_owned);
+    let store = PgStore::connect(target, password.expose(), &name)
+        .map_err(|e| format!("{target}: {e}\n  {}", e.remediation()))?;
+    Ok((store, pool))
 }
 
 /// A secret from the environment variable `env` (then kept in the OS keyring under

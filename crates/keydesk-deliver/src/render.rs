@@ -3,8 +3,8 @@
 //! letters, confirms delivery (`letters::confirm_delivered`) only once they are safe.
 
 use keydesk_engine::escrow::Escrow;
-use keydesk_engine::journal::Journal;
 use keydesk_engine::letters::{self, LabelFacts, Selection};
+use keydesk_engine::port::LetterStore;
 use keydesk_engine::tap_batch::IssuedPass;
 use keydesk_engine::ProvisionError;
 use keydesk_paper::{LetterTemplate, PaperError, PinLetter};
@@ -45,7 +45,7 @@ pub struct PinLetters {
 
 /// The PIN letters of `selection` from the escrow.
 pub fn pin_letters_pdf(
-    journal: &Journal,
+    journal: &dyn LetterStore,
     escrow: &Escrow,
     selection: Selection<'_>,
     template: &LetterTemplate,
@@ -75,7 +75,10 @@ pub struct Labels {
 }
 
 /// The key labels of `selection`.
-pub fn labels_pdf(journal: &Journal, selection: Selection<'_>) -> Result<Labels, RenderError> {
+pub fn labels_pdf(
+    journal: &dyn LetterStore,
+    selection: Selection<'_>,
+) -> Result<Labels, RenderError> {
     let (facts, unmatched) = letters::labels(journal, selection)?;
     let labels: Vec<_> = facts.iter().map(key_label).collect();
     let pdf = if labels.is_empty() {

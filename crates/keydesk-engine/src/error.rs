@@ -147,6 +147,7 @@ impl ProvisionError {
                 .map_or("Check the shared store, then run again.", |e| e.remediation())
                 .into(),
             ProvisionError::Journal(_) => "KeyDesk cannot write its journal. Check free disk space and that the data folder is writable, then try again.".into(),
+            ProvisionError::Escrow(EscrowError::Destroyed) => "KeyDesk no longer holds this PIN (its letter was delivered): reset the key, or revoke it and provision the user again. On a desk of a shared store, give --store.".into(),
             ProvisionError::Escrow(_) => "KeyDesk cannot use its escrow key (OS keyring or its key file). Check the keyring is unlocked, then try again.".into(),
             ProvisionError::NotEligible(_) => "Nothing to do for this user; fix the account in Entra ID first if they should get a key.".into(),
             ProvisionError::Policy(r) => r.remediation().into(),

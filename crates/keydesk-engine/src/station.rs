@@ -149,7 +149,11 @@ impl Station {
             Some(store) => store,
             None => key_home::open(dir)?,
         };
-        let escrow = Escrow::new(store.as_ref())?;
+        // This folder's last run has ended (the lock says so): its escrow batches are
+        // closed, and those whose letters are all delivered lose their keys.
+        let keys = journal.escrow_keys();
+        keys.close_batches(None).map_err(EscrowError::from)?;
+        let escrow = Escrow::new(store.as_ref())?.with_batches(keys);
         let audit = AuditLog::open(&audit_path, store.as_ref(), &journal)?;
         Ok(Station {
             journal,

@@ -8,6 +8,7 @@ use keydesk_engine::port::{JobStore, StoreError};
 use postgres::types::ToSql;
 use postgres::{GenericClient, Row};
 
+use crate::batches;
 use crate::conn::PgStore;
 use crate::error::store;
 use crate::progress;
@@ -180,18 +181,29 @@ impl JobStore for PgStore {
             .map(drop)
     }
 
-    /// Clears the column. PostgreSQL may keep the old row version in its files until a
-    /// vacuum reuses the space: what that leaves is the PIN sealed under the pool's
-    /// escrow key, which the database alone does not open (see `pool`).
+    /// Clears the column, and destroys the PIN's batch key when the batch is closed and
+    /// this was its last PIN (`batches`). PostgreSQL may keep the old row version in its
+    /// files until a vacuum reuses the space: what that leaves is the PIN sealed under
+    /// its batch key, which the database alone does not open (see `pool`).
     fn wipe_pin(&self, user_id: &str) -> Result<bool, StoreError> {
         self.with(|client| {
-            let n = client
+            let mut tx = client.transaction().map_err(store)?;
+            let n = tx
                 .execute(
                     "UPDATE jobs SET pin_sealed = NULL
                      WHERE user_id = $1 AND pin_sealed IS NOT NULL",
                     &[&user_id],
                 )
                 .map_err(store)?;
+            let destroyed = if n > 0 {
+                batches::destroy_unused(&mut tx)?
+            } else {
+                0
+            };
+            tx.commit().map_err(store)?;
+            if destroyed > 0 {
+                batches::vacuum(client)?;
+            }
             Ok(n > 0)
         })
     }

@@ -9,17 +9,22 @@
 //! - `conn` connects and runs every call off the async runtime (the sync `postgres`
 //!   client drives its own runtime, which may not nest in the engine's).
 //! - `migrate` applies the versioned schema at start and refuses a newer one.
+//! - `batches` keeps the escrow's batch keys and destroys a batch's key with its last
+//!   PIN.
+//! - `letters` holds what a PIN letter prints, so any desk prints any desk's letters.
 //! - `mirror` takes a desk's journal changes, fenced by that desk's claim.
 //!
 //! Not here: any decision about a user (the engine's `flow/`), SQLite (the engine's
 //! default store), where the password comes from (the caller: keyring or `PGPASSWORD`).
 
 pub mod audit;
+mod batches;
 mod claims;
 mod conn;
 mod error;
 mod inventory;
 mod jobs;
+mod letters;
 mod migrate;
 mod mirror;
 pub mod pool;

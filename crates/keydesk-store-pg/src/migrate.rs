@@ -11,7 +11,8 @@ use postgres::Client;
 use crate::error::store;
 
 /// Each entry is one version (1 first).
-const MIGRATIONS: [&str; 1] = ["
+const MIGRATIONS: [&str; 3] = [
+    "
 CREATE TABLE jobs (
     user_id TEXT PRIMARY KEY, upn TEXT NOT NULL, state TEXT NOT NULL, detail TEXT,
     credential_id TEXT, method_id TEXT, key_serial TEXT, key_model TEXT, key_aaguid TEXT,
@@ -31,7 +32,20 @@ CREATE TABLE audit (
     seq BIGINT PRIMARY KEY, desk TEXT NOT NULL, at BIGINT NOT NULL, line TEXT NOT NULL,
     mac BYTEA NOT NULL);
 CREATE TABLE pool (name TEXT PRIMARY KEY, value BYTEA NOT NULL);
-"];
+",
+    "
+CREATE TABLE escrow_batches (
+    id BYTEA PRIMARY KEY, desk TEXT NOT NULL, wrapped BYTEA NOT NULL,
+    closed BOOLEAN NOT NULL DEFAULT false);
+CREATE INDEX jobs_pin_batch ON jobs (substring(pin_sealed from 2 for 16));
+",
+    "
+ALTER TABLE jobs ADD COLUMN display_name TEXT, ADD COLUMN department TEXT,
+    ADD COLUMN office TEXT, ADD COLUMN biometric BOOLEAN NOT NULL DEFAULT false,
+    ADD COLUMN pin_change_forced BOOLEAN NOT NULL DEFAULT false;
+ALTER TABLE inventory ADD COLUMN letter_at BIGINT;
+",
+];
 
 /// The newest schema version this build knows.
 pub const SCHEMA_VERSION: i64 = MIGRATIONS.len() as i64;

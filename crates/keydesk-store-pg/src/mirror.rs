@@ -3,12 +3,16 @@
 //! that hung past its lease and was taken over finds its next write refused (a conflict)
 //! and stops before the side effect, so two desks never act on one user.
 
+use keydesk_engine::inventory::InventoryEntry;
 use keydesk_engine::journal::JobRecord;
+use keydesk_engine::letter_facts::LetterJob;
 use keydesk_engine::mirror::JournalMirror;
-use keydesk_engine::port::{StoreError, StoreErrorKind};
+use keydesk_engine::port::{InventoryStore, StoreError, StoreErrorKind, OPEN_STATES};
 
+use crate::batches;
 use crate::conn::PgStore;
 use crate::error::{other, store};
+use crate::letters;
 use crate::progress;
 
 impl JournalMirror for PgStore {
@@ -63,8 +67,26 @@ impl JournalMirror for PgStore {
                 ],
             )
             .map_err(store)?;
+            // A wiped PIN (a delivered letter) may be its closed batch's last.
+            let destroyed = if job.pin_sealed.is_none() && !OPEN_STATES.contains(&job.state) {
+                batches::destroy_unused(&mut tx)?
+            } else {
+                0
+            };
             progress::notify(&mut tx, &desk, &job.user_id, job.state)?;
-            tx.commit().map_err(store)
+            tx.commit().map_err(store)?;
+            if destroyed > 0 {
+                batches::vacuum(client)?;
+            }
+            Ok(())
         })
+    }
+
+    fn letter_facts(&self, job: &LetterJob) -> Result<(), StoreError> {
+        self.with(|client| letters::write_facts(client, job))
+    }
+
+    fn inventory(&self, entry: &InventoryEntry) -> Result<(), StoreError> {
+        self.add_inventory(entry).map(drop)
     }
 }

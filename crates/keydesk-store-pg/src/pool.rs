@@ -7,10 +7,14 @@
 //! sealed at desk 1 opens at desk 2. A wrong pool secret is told apart from a damaged
 //! store: the wrapped key does not open.
 //!
+//! PINs are not sealed under the pool's escrow key itself: it wraps one key per batch
+//! (`batches`), destroyed once the batch is closed and its last PIN delivered.
+//!
 //! What the database alone yields: user ids, UPNs, job states, key serials, inventory and
-//! audit lines in clear; PINs only sealed, under a key it holds only wrapped. A wiped PIN's
-//! old row version may linger in PostgreSQL's files until vacuum reuses the space; it
-//! too is sealed. Destroying a batch's escrow key to make wiping final is not done here.
+//! audit lines in clear; PINs only sealed, under batch keys it holds only wrapped, under a
+//! key it holds only wrapped by the pool secret. A wiped PIN's old row version may
+//! linger in PostgreSQL's files until vacuum reuses the space; it too is sealed, and once
+//! its batch is destroyed the live database holds no key for it (docs/SECURITY.md).
 
 use chacha20poly1305::aead::{Aead, KeyInit, Payload};
 use chacha20poly1305::{ChaCha20Poly1305, Nonce};
@@ -107,7 +111,8 @@ impl PoolSecret {
 
 impl PgStore {
     /// The pool's escrow: made (and stored wrapped) by the first desk, unwrapped by the
-    /// others with the same pool secret.
+    /// others with the same pool secret. It seals under a batch key of its own, kept in
+    /// this store (`batches`); dropping it closes that batch.
     pub fn pool_escrow(&self, secret: &PoolSecret) -> Result<Escrow, PoolError> {
         let cipher = secret.cipher();
         let wrapped = self.with(|client| {
@@ -164,6 +169,6 @@ impl PgStore {
                 .try_into()
                 .map_err(|_| PoolError::WrongSecret)?,
         );
-        Ok(Escrow::from_key(&key))
+        Ok(Escrow::from_key(&key).with_batches(std::sync::Arc::new(self.clone())))
     }
 }

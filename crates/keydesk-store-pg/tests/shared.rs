@@ -1,13 +1,14 @@
 //! What only the shared store does, against a throwaway PostgreSQL cluster: schema
 //! versions, a wrong password, one audit chain across desks, escrow across desks with the
 //! pool secret, progress events reaching another desk, and a desk's journal written
-//! through, fenced by its claim.
+//! through, fenced by its claim (a PIN wiped through it takes its closed batch's key).
 
 use std::sync::Arc;
 use std::time::Duration;
 
 use keydesk_core::job::{JobEvent, JobState};
 use keydesk_core::Pin;
+use keydesk_engine::escrow::{batch_of, EscrowKeys};
 use keydesk_engine::port::{ClaimStore, Claimed, JobStore, StoreError, StoreErrorKind};
 use keydesk_engine::Journal;
 use keydesk_store_pg::audit::ChainError;
@@ -81,17 +82,17 @@ fn the_shared_store_across_desks() {
     let url = cluster.database("escrow");
     let (a, b) = (connect(&url, "desk-a"), connect(&url, "desk-b"));
     let text = PoolSecret::generate();
-    let sealed = a
-        .pool_escrow(&PoolSecret::new(&text).unwrap())
-        .unwrap()
-        .seal("u1", &Pin::new("482915"))
-        .unwrap();
+    // Desk a's escrow stays open: a closed batch that no journaled PIN names is
+    // destroyed, and this PIN is not journaled.
+    let sealing = a.pool_escrow(&PoolSecret::new(&text).unwrap()).unwrap();
+    let sealed = sealing.seal("u1", &Pin::new("482915")).unwrap();
     let opened = b
         .pool_escrow(&PoolSecret::new(&text).unwrap())
         .unwrap()
         .open("u1", &sealed)
         .unwrap();
     assert_eq!(opened.expose(), "482915");
+    drop(sealing);
     assert!(matches!(
         b.pool_escrow(&pool()),
         Err(PoolError::WrongSecret)
@@ -166,4 +167,41 @@ fn the_shared_store_across_desks() {
         (JobState::Posting, Some(sample_attempt()))
     );
     assert_eq!(imported.pin_sealed.as_deref(), Some(&b"sealed"[..]));
+}
+
+/// A desk that shows a PIN on its terminal wipes it in its own journal; the write-through
+/// clears the shared row, and when that was the closed batch's last PIN its key goes too.
+#[test]
+fn a_pin_wiped_through_the_mirror_takes_its_closed_batch_key_with_it() {
+    let cluster = Cluster::start();
+    let a = Arc::new(connect(&cluster.database("wipe"), "desk-a"));
+    let journal = Journal::in_memory().unwrap();
+    assert!(journal.mirror_to(a.clone()));
+    a.claim("u1", "desk-a", Duration::from_secs(600))
+        .unwrap()
+        .unwrap();
+    let escrow = a.pool_escrow(&pool()).unwrap();
+    journal
+        .advance("u1", "kim", JobEvent::OptionsFetched, None)
+        .unwrap();
+    let sealed = escrow.seal("u1", &Pin::new("482915")).unwrap();
+    journal.record_setting_pin("u1", "kim", &sealed).unwrap();
+    journal
+        .advance("u1", "kim", JobEvent::CredentialStarted, None)
+        .unwrap();
+    journal
+        .record_posting("u1", "kim", &sample_attempt())
+        .unwrap();
+    journal
+        .record_registered("u1", "kim", JobEvent::Registered, "m-1", "Key")
+        .unwrap();
+    let batch = batch_of(&sealed).unwrap();
+    drop(escrow);
+    assert!(
+        a.batch_key(&batch).unwrap().is_some(),
+        "its letter is outstanding"
+    );
+    assert!(journal.wipe_pin("u1").unwrap());
+    assert!(a.job("u1").unwrap().unwrap().pin_sealed.is_none());
+    assert!(a.batch_key(&batch).unwrap().is_none());
 }

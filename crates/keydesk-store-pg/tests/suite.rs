@@ -8,6 +8,8 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use keydesk_core::job::{JobEvent, JobState};
+use keydesk_core::Pin;
+use keydesk_engine::escrow::{batch_of, Escrow, EscrowError, EscrowKeys};
 use keydesk_engine::inventory::{InventoryEntry, KeyStatus};
 use keydesk_engine::port::{Claimed, DeskStore, StoreErrorKind};
 use keydesk_engine::Journal;
@@ -207,9 +209,109 @@ fn inventory_entries_read_back_with_their_status(f: &dyn Fixture) {
     );
 }
 
+const BASE: [u8; 32] = [7; 32];
+
+/// A desk's escrow over the fixture's batch keys (the pool's escrow key as its base).
+fn escrow(f: &dyn Fixture, desk: &str) -> Escrow {
+    let keys: Arc<dyn EscrowKeys> = f.open(desk);
+    Escrow::from_key(&BASE).with_batches(keys)
+}
+
+/// A user sealed by `escrow` and journaled as setting that PIN; the sealed copy.
+fn sealed(s: &dyn DeskStore, escrow: &Escrow, user: &str, pin: &str) -> Vec<u8> {
+    let upn = format!("{user}@example.org");
+    s.advance(user, &upn, JobEvent::OptionsFetched, None)
+        .unwrap();
+    let sealed = escrow.seal(user, &Pin::new(pin)).unwrap();
+    s.record_setting_pin(user, &upn, &sealed).unwrap();
+    s.job(user).unwrap().unwrap().pin_sealed.unwrap()
+}
+
+fn opens(escrow: &Escrow, user: &str, copy: &[u8]) -> Result<String, EscrowError> {
+    escrow.open(user, copy).map(|p| p.expose().to_owned())
+}
+
+fn a_batch_key_goes_with_its_last_letter_and_old_copies_no_longer_open(f: &dyn Fixture) {
+    let s = f.open("desk-1");
+    let desk_1 = escrow(f, "desk-1");
+    let kim = sealed(s.as_ref(), &desk_1, "u1", "482915");
+    let lee = sealed(s.as_ref(), &desk_1, "u2", "730264");
+    let batch = batch_of(&kim).expect("sealed under a batch key");
+    assert_eq!(batch_of(&lee), Some(batch), "one batch per escrow");
+    drop(desk_1);
+    assert!(
+        s.batch_key(&batch).unwrap().is_some(),
+        "letters outstanding"
+    );
+
+    // Another desk prints: the batch opens while any of its letters is outstanding.
+    let desk_2 = escrow(f, "desk-2");
+    assert_eq!(opens(&desk_2, "u1", &kim).unwrap(), "482915");
+    assert!(s.wipe_pin("u1").unwrap());
+    assert_eq!(opens(&desk_2, "u2", &lee).unwrap(), "730264");
+
+    // The last letter is out: the batch key is gone, and a copy of either sealed PIN
+    // taken before (a backup, a row version left in free space) opens no more.
+    assert!(s.wipe_pin("u2").unwrap());
+    assert!(s.batch_key(&batch).unwrap().is_none());
+    assert!(matches!(
+        opens(&desk_2, "u1", &kim),
+        Err(EscrowError::Destroyed)
+    ));
+    assert!(matches!(
+        opens(&desk_2, "u2", &lee),
+        Err(EscrowError::Destroyed)
+    ));
+}
+
+fn a_crash_mid_batch_keeps_its_pins_and_an_open_batch_keeps_its_key(f: &dyn Fixture) {
+    let s = f.open("desk-1");
+    let before = escrow(f, "desk-1");
+    let kim = sealed(s.as_ref(), &before, "u1", "482915");
+    let batch = batch_of(&kim).unwrap();
+    // The batch is open while its escrow lives: its last PIN wiped, it keeps its key,
+    // and a PIN sealed after that opens.
+    let lee = sealed(s.as_ref(), &before, "u2", "730264");
+    assert!(s.wipe_pin("u2").unwrap());
+    let max = sealed(s.as_ref(), &before, "u3", "915206");
+    assert_eq!(batch_of(&max), Some(batch));
+    assert_eq!(opens(&before, "u3", &max).unwrap(), "915206");
+    assert_eq!(opens(&before, "u2", &lee).unwrap(), "730264");
+    // The desk dies: nothing closes its batch.
+    std::mem::forget(before);
+
+    // It starts again: its old batches close, but PINs still journaled keep theirs, so
+    // crash-resume opens them.
+    let s = f.open("desk-1");
+    assert_eq!(s.close_batches(None).unwrap(), 0);
+    let after = escrow(f, "desk-1");
+    assert_eq!(opens(&after, "u1", &kim).unwrap(), "482915");
+    assert_eq!(opens(&after, "u3", &max).unwrap(), "915206");
+    assert!(s.wipe_pin("u1").unwrap());
+    assert!(
+        s.batch_key(&batch).unwrap().is_some(),
+        "u3's letter is outstanding"
+    );
+    assert!(s.wipe_pin("u3").unwrap());
+    assert!(matches!(
+        opens(&after, "u3", &max),
+        Err(EscrowError::Destroyed)
+    ));
+    // A batch with every letter out when the desk starts goes at once.
+    let other = escrow(f, "desk-1");
+    let sam = sealed(s.as_ref(), &other, "u4", "604417");
+    std::mem::forget(other);
+    assert!(s.wipe_pin("u4").unwrap());
+    assert_eq!(s.close_batches(None).unwrap(), 1);
+    assert!(matches!(
+        opens(&after, "u4", &sam),
+        Err(EscrowError::Destroyed)
+    ));
+}
+
 type Case = (&'static str, fn(&dyn Fixture));
 
-const CASES: [Case; 7] = [
+const CASES: [Case; 9] = [
     (
         "a_job_goes_through_its_states_and_its_pin_is_wiped",
         a_job_goes_through_its_states_and_its_pin_is_wiped,
@@ -237,6 +339,14 @@ const CASES: [Case; 7] = [
     (
         "inventory_entries_read_back_with_their_status",
         inventory_entries_read_back_with_their_status,
+    ),
+    (
+        "a_batch_key_goes_with_its_last_letter_and_old_copies_no_longer_open",
+        a_batch_key_goes_with_its_last_letter_and_old_copies_no_longer_open,
+    ),
+    (
+        "a_crash_mid_batch_keeps_its_pins_and_an_open_batch_keeps_its_key",
+        a_crash_mid_batch_keeps_its_pins_and_an_open_batch_keeps_its_key,
     ),
 ];
 

@@ -3,9 +3,11 @@
 //! their PIN letter. `--unprinted` (the default) takes the keys whose letter is not
 //! delivered yet, so print labels before letters; named users' labels print at any time.
 //! No PIN is involved. stdout: `<UPN> label <code>`. Nothing to print: exit 0 with a
-//! sentence on stderr; a named user with no registered key: a warning, exit 1.
+//! sentence on stderr; a named user with no registered key: a warning, exit 1. With
+//! `--store postgres://…` the keys are the shared store's (any desk's).
 
 use keydesk_deliver::{key_label, labels_pdf, write_private, RenderError};
+use keydesk_engine::port::LetterStore;
 use keydesk_paper::KeyLabel;
 
 use super::shared;
@@ -19,7 +21,15 @@ pub fn run(global: &Global, args: &LabelsArgs) -> u8 {
         Ok(opened) => opened,
         Err(code) => return code,
     };
-    let rendered = match labels_pdf(&station.journal, args.select.selection()) {
+    let shared = match shared::open_shared(global) {
+        Ok(shared) => shared,
+        Err(code) => return code,
+    };
+    let source: &dyn LetterStore = match &shared {
+        Some((store, _)) => store,
+        None => &station.journal,
+    };
+    let rendered = match labels_pdf(source, args.select.selection()) {
         Ok(rendered) => rendered,
         Err(e) => {
             eprintln!("error: {e}\n  {}", e.remediation());

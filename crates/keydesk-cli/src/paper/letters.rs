@@ -6,11 +6,19 @@
 //! "letter issued" and an audit line written. stdout: `<UPN> letter-issued <code>`, one
 //! line per letter. Nothing to print: exit 0 with a sentence on stderr and no file. A
 //! named user without a waiting PIN: a warning, the others are printed, exit 1.
+//!
+//! With `--store postgres://…` the letters are the shared store's (any desk's users,
+//! PINs opened with the pool's escrow), and delivering one wipes its PIN there, marks
+//! the key in the shared inventory and adds an entry to the shared audit chain.
 
 use keydesk_deliver::{outside_data_dir, pin_letters_pdf, write_private, RenderError};
+use keydesk_engine::escrow::Escrow;
 use keydesk_engine::letters;
+use keydesk_engine::port::{JobStore, LetterStore};
 use keydesk_engine::station::{os_user, Station};
 use keydesk_paper::{missing_glyphs, PinLetter};
+use keydesk_store_pg::pool::PoolSecret;
+use keydesk_store_pg::PgStore;
 
 use super::shared;
 use super::template;
@@ -35,12 +43,15 @@ pub fn run(global: &Global, args: &LettersArgs) -> u8 {
         eprintln!("error: --out {message}");
         return exit::USAGE;
     }
-    let rendered = match pin_letters_pdf(
-        &station.journal,
-        &station.escrow,
-        args.select.selection(),
-        &template,
-    ) {
+    let shared = match shared_store(global) {
+        Ok(shared) => shared,
+        Err(code) => return code,
+    };
+    let (source, escrow): (&dyn LetterStore, &Escrow) = match &shared {
+        Some((store, _, escrow)) => (store, escrow),
+        None => (&station.journal, &station.escrow),
+    };
+    let rendered = match pin_letters_pdf(source, escrow, args.select.selection(), &template) {
         Ok(rendered) => rendered,
         Err(e) => {
             eprintln!("error: {e}\n  {}", e.remediation());
@@ -74,7 +85,10 @@ pub fn run(global: &Global, args: &LettersArgs) -> u8 {
         );
         return exit::FAILED;
     }
-    let issued = deliver(&station, &letters);
+    let issued = match &shared {
+        Some((store, pool, _)) => deliver_shared(&station, store, pool, &letters),
+        None => deliver(&station, &letters),
+    };
     eprintln!(
         "{} holds {issued} PIN(s) in clear: print it, check every page, then delete it \
          (e.g. shred -u {}). The PINs are no longer kept by KeyDesk.",
@@ -86,6 +100,60 @@ pub fn run(global: &Global, args: &LettersArgs) -> u8 {
     } else {
         exit::OK
     }
+}
+
+/// The shared store (`--store`) with the pool secret and the pool's escrow; `None`
+/// without `--store`.
+fn shared_store(global: &Global) -> Result<Option<(PgStore, PoolSecret, Escrow)>, u8> {
+    let Some((store, pool)) = shared::open_shared(global)? else {
+        return Ok(None);
+    };
+    let escrow = store.pool_escrow(&pool).map_err(|e| {
+        eprintln!("error: {e}\n  {}", e.remediation());
+        exit::FAILED
+    })?;
+    Ok(Some((store, pool, escrow)))
+}
+
+/// Wipes each written letter's PIN in the shared store (and any copy in this desk's
+/// journal), marks the key's letter in the shared inventory and audits it in the shared
+/// chain; returns how many were.
+fn deliver_shared(
+    station: &Station,
+    store: &PgStore,
+    pool: &PoolSecret,
+    letters: &[PinLetter],
+) -> usize {
+    let operator = os_user();
+    let mut issued = 0;
+    for letter in letters {
+        let upn = &letter.recipient.upn;
+        let user = &letter.user_id;
+        let done = store.wipe_pin(user).and_then(|wiped| {
+            if wiped {
+                store.record_letter_issued(user, keydesk_engine::system_now())?;
+            }
+            Ok(wiped)
+        });
+        match done {
+            Ok(_) => {
+                // This desk's own copy, if it sealed the PIN (sealed under the same
+                // batch key, so it opens no more once that batch is destroyed).
+                let _ = station.journal.wipe_pin(user);
+                let line = format!("letter issued {upn} ({user}) by {operator}");
+                if let Err(e) = store.audit_append(pool, &line) {
+                    eprintln!("warning: shared audit: {e}");
+                }
+                issued += 1;
+                out::line(&format!("{upn} letter-issued {}", letter.code()));
+            }
+            Err(e) => eprintln!(
+                "error: {upn}: the PIN could not be wiped: {e}\n  {}",
+                e.remediation()
+            ),
+        }
+    }
+    issued
 }
 
 /// Wipes each written letter's PIN and records the letter; returns how many were.

@@ -12,8 +12,9 @@ use crate::audit::AuditLog;
 use crate::context::system_now;
 use crate::error::ProvisionError;
 use crate::escrow::Escrow;
-use crate::journal::Journal;
+use crate::journal::{Journal, JournalError};
 use crate::letter_facts::LetterJob;
+use crate::port::LetterStore;
 
 /// One letter ready to print: the PIN opened from escrow and what the page says.
 #[derive(Debug, Clone)]
@@ -77,11 +78,13 @@ pub struct LabelFacts {
 /// The registered jobs `selection` names, in its order, and the names it gave that
 /// match none. `undelivered_only` keeps only jobs whose PIN is still in escrow.
 fn select(
-    journal: &Journal,
+    store: &dyn LetterStore,
     selection: Selection<'_>,
     undelivered_only: bool,
 ) -> Result<(Vec<LetterJob>, Vec<String>), ProvisionError> {
-    let jobs = journal.letter_jobs(undelivered_only)?;
+    let jobs = store
+        .letter_jobs(undelivered_only)
+        .map_err(|e| ProvisionError::Journal(JournalError::Shared(Box::new(e))))?;
     let users = match selection {
         Selection::Unprinted => return Ok((jobs, Vec::new())),
         Selection::Users(users) => users,
@@ -110,13 +113,14 @@ fn name_of(job: &LetterJob) -> String {
         .unwrap_or_else(|| job.upn.clone())
 }
 
-/// The letters of `selection`, PINs opened from escrow.
+/// The letters of `selection` in `store` (the journal, or a shared store), PINs opened
+/// from escrow.
 pub fn pending(
-    journal: &Journal,
+    store: &dyn LetterStore,
     escrow: &Escrow,
     selection: Selection<'_>,
 ) -> Result<Pending, ProvisionError> {
-    let (jobs, without_pin) = select(journal, selection, true)?;
+    let (jobs, without_pin) = select(store, selection, true)?;
     let mut letters = Vec::with_capacity(jobs.len());
     for job in jobs {
         let Some(sealed) = &job.pin_sealed else {
@@ -146,11 +150,11 @@ pub fn pending(
 /// delivered yet; named users' keys whether or not their letter is out. The second
 /// list holds the names that match no registered user.
 pub fn labels(
-    journal: &Journal,
+    store: &dyn LetterStore,
     selection: Selection<'_>,
 ) -> Result<(Vec<LabelFacts>, Vec<String>), ProvisionError> {
     let undelivered_only = matches!(selection, Selection::Unprinted);
-    let (jobs, unmatched) = select(journal, selection, undelivered_only)?;
+    let (jobs, unmatched) = select(store, selection, undelivered_only)?;
     let labels = jobs
         .iter()
         .map(|job| LabelFacts {

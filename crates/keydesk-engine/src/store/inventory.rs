@@ -154,7 +154,10 @@ impl Journal {
                 e.status.as_str()
             ],
         )?;
-        Ok(conn.last_insert_rowid())
+        let id = conn.last_insert_rowid();
+        drop(conn);
+        self.mirrored_inventory(e)?;
+        Ok(id)
     }
 
     /// Entries for a key serial, a credential id or a user (id or UPN), newest first. A

@@ -59,15 +59,11 @@ pub enum JournalError {
     Shared(#[source] Box<dyn std::error::Error + Send + Sync>),
 }
 
-/// What a job change is handed to after its commit (see `super::mirror`).
-pub(crate) type MirrorFn =
-    Arc<dyn Fn(&JobRecord) -> Result<(), Box<dyn std::error::Error + Send + Sync>> + Send + Sync>;
-
 /// The journal file.
 pub struct Journal {
-    conn: Mutex<Connection>,
+    conn: Arc<Mutex<Connection>>,
     /// Where job changes are also written (a shared store; set by `super::mirror`).
-    pub(crate) mirror: OnceLock<MirrorFn>,
+    pub(crate) mirror: OnceLock<Arc<dyn super::mirror::JournalMirror>>,
 }
 
 const COLUMNS: &str = "user_id, upn, state, detail, credential_id, method_id, key_serial, \
@@ -93,7 +89,7 @@ impl Journal {
     fn with(conn: Connection) -> Result<Journal, JournalError> {
         schema::create(&conn)?;
         Ok(Journal {
-            conn: Mutex::new(conn),
+            conn: Arc::new(Mutex::new(conn)),
             mirror: OnceLock::new(),
         })
     }
@@ -237,6 +233,8 @@ impl Journal {
             [user_id],
         )?;
         if n > 0 {
+            // The last PIN of a closed batch takes its batch key with it.
+            super::escrow_keys::destroy_unused(&conn)?;
             // (busy, log frames, checkpointed frames); busy = 1 means a reader held an old
             // snapshot: this process holds the folder's lock and the only connection, so
             // that would be a bug, reported rather than ignored.
@@ -305,17 +303,27 @@ impl Journal {
             return Ok(());
         };
         match self.job(user_id)? {
-            Some(job) => mirror(&job).map_err(JournalError::Shared),
+            Some(job) => mirror
+                .mirror(&job)
+                .map_err(|e| JournalError::Shared(Box::new(e))),
             None => Ok(()),
         }
     }
 
     pub(crate) fn lock(&self) -> MutexGuard<'_, Connection> {
-        // A panic while holding the lock leaves SQLite consistent (each statement is atomic).
-        self.conn
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&self.conn)
     }
+
+    /// The journal's connection, shared (the escrow's batch keys live in the same file).
+    pub(crate) fn shared_conn(&self) -> Arc<Mutex<Connection>> {
+        self.conn.clone()
+    }
+}
+
+/// Locks a journal connection. A panic while holding the lock leaves SQLite consistent
+/// (each statement is atomic).
+pub(crate) fn lock(conn: &Mutex<Connection>) -> MutexGuard<'_, Connection> {
+    conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// A job's `state` and `attempt` columns as the journal reads them back: an unknown state

@@ -3,7 +3,7 @@
 //! use (columns of `jobs`, recorded by the flow), and when a key's letter was issued (a
 //! column of `inventory`; never the PIN). Tables and columns are made in `schema`.
 
-use rusqlite::params;
+use rusqlite::{params, OptionalExtension, Row};
 
 use crate::journal::{Journal, JournalError};
 
@@ -34,6 +34,26 @@ pub struct LetterJob {
     pub pin_sealed: Option<Vec<u8>>,
 }
 
+const LETTER_COLUMNS: &str = "user_id, upn, display_name, COALESCE(key_serial, ''),
+    COALESCE(key_model, ''), COALESCE(key_aaguid, ''), biometric, pin_change_forced,
+    pin_sealed, department, office";
+
+fn letter_job(r: &Row<'_>) -> rusqlite::Result<LetterJob> {
+    Ok(LetterJob {
+        user_id: r.get(0)?,
+        upn: r.get(1)?,
+        display_name: r.get(2)?,
+        key_serial: r.get(3)?,
+        key_model: r.get(4)?,
+        key_aaguid: r.get(5)?,
+        biometric: r.get(6)?,
+        pin_change_forced: r.get(7)?,
+        pin_sealed: r.get(8)?,
+        department: r.get(9)?,
+        office: r.get(10)?,
+    })
+}
+
 impl Journal {
     /// Records who a job's letter addresses and whether its key reads fingerprints
     /// (a job on a new key starts with no forced PIN change recorded).
@@ -48,7 +68,7 @@ impl Journal {
              WHERE user_id = ?1",
             params![user_id, display_name, biometric],
         )?;
-        Ok(())
+        self.mirrored_facts(user_id)
     }
 
     /// Records the department and office a letter's address block prints (as Graph had
@@ -63,7 +83,7 @@ impl Journal {
             "UPDATE jobs SET department = ?2, office = ?3 WHERE user_id = ?1",
             params![user_id, department, office],
         )?;
-        Ok(())
+        self.mirrored_facts(user_id)
     }
 
     /// Records that the job's key now asks for a new PIN at first use.
@@ -72,36 +92,27 @@ impl Journal {
             "UPDATE jobs SET pin_change_forced = 1 WHERE user_id = ?1",
             [user_id],
         )?;
-        Ok(())
+        self.mirrored_facts(user_id)
     }
 
     /// Registered jobs in queue order: only those whose PIN is still in escrow (their
     /// letter is not delivered yet) when `undelivered_only`.
     pub fn letter_jobs(&self, undelivered_only: bool) -> Result<Vec<LetterJob>, JournalError> {
         let conn = self.lock();
-        let mut stmt = conn.prepare(
-            "SELECT user_id, upn, display_name, COALESCE(key_serial, ''),
-                    COALESCE(key_model, ''), COALESCE(key_aaguid, ''), biometric,
-                    pin_change_forced, pin_sealed, department, office
+        let mut stmt = conn.prepare(&format!(
+            "SELECT {LETTER_COLUMNS}
              FROM jobs WHERE state = 'registered' AND (pin_sealed IS NOT NULL OR NOT ?1)
-             ORDER BY position, rowid",
-        )?;
-        let rows = stmt.query_map([undelivered_only], |r| {
-            Ok(LetterJob {
-                user_id: r.get(0)?,
-                upn: r.get(1)?,
-                display_name: r.get(2)?,
-                key_serial: r.get(3)?,
-                key_model: r.get(4)?,
-                key_aaguid: r.get(5)?,
-                biometric: r.get(6)?,
-                pin_change_forced: r.get(7)?,
-                pin_sealed: r.get(8)?,
-                department: r.get(9)?,
-                office: r.get(10)?,
-            })
-        })?;
+             ORDER BY position, rowid"
+        ))?;
+        let rows = stmt.query_map([undelivered_only], letter_job)?;
         Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// One user's letter facts, whatever the job's state.
+    pub fn letter_job(&self, user_id: &str) -> Result<Option<LetterJob>, JournalError> {
+        let conn = self.lock();
+        let sql = format!("SELECT {LETTER_COLUMNS} FROM jobs WHERE user_id = ?1");
+        Ok(conn.query_row(&sql, [user_id], letter_job).optional()?)
     }
 
     /// Marks the user's newest issued key as having its letter issued at `at` (Unix

@@ -10,21 +10,55 @@
 
 use std::sync::Arc;
 
-use super::journal::{JobRecord, Journal, JournalError, MirrorFn};
+use super::inventory::InventoryEntry;
+use super::journal::{JobRecord, Journal, JournalError};
+use super::letter_facts::LetterJob;
 use super::port::StoreError;
 
-/// Receives every job change of a journal, in order.
+/// Receives every job change of a journal, in order, and what another desk needs to
+/// print its letters and list its keys.
 pub trait JournalMirror: Send + Sync {
     /// `job` as the journal now holds it. An error fails the journal write.
     fn mirror(&self, job: &JobRecord) -> Result<(), StoreError>;
+    /// What the job's letter prints besides the PIN (name, address, key facts), as the
+    /// journal now holds it. An error fails the journal write.
+    fn letter_facts(&self, _job: &LetterJob) -> Result<(), StoreError> {
+        Ok(())
+    }
+    /// A new inventory entry. An error fails the journal write (the local entry stays).
+    fn inventory(&self, _entry: &InventoryEntry) -> Result<(), StoreError> {
+        Ok(())
+    }
 }
 
 impl Journal {
     /// Sends every later job change to `mirror` too. Set once; a second call is ignored
     /// and returns false.
     pub fn mirror_to(&self, mirror: Arc<dyn JournalMirror>) -> bool {
-        let send: MirrorFn = Arc::new(move |job| mirror.mirror(job).map_err(|e| e.into()));
-        self.mirror.set(send).is_ok()
+        self.mirror.set(mirror).is_ok()
+    }
+
+    /// Hands the user's letter facts, as written, to the mirror (if any).
+    pub(crate) fn mirrored_facts(&self, user_id: &str) -> Result<(), JournalError> {
+        let Some(mirror) = self.mirror.get() else {
+            return Ok(());
+        };
+        match self.letter_job(user_id)? {
+            Some(job) => mirror
+                .letter_facts(&job)
+                .map_err(|e| JournalError::Shared(Box::new(e))),
+            None => Ok(()),
+        }
+    }
+
+    /// Hands a new inventory entry to the mirror (if any).
+    pub(crate) fn mirrored_inventory(&self, entry: &InventoryEntry) -> Result<(), JournalError> {
+        match self.mirror.get() {
+            Some(mirror) => mirror
+                .inventory(entry)
+                .map_err(|e| JournalError::Shared(Box::new(e))),
+            None => Ok(()),
+        }
     }
 
     /// Writes `job` as it stands (state, ids, key, sealed PIN, attempt), replacing what

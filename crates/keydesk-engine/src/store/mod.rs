@@ -2,7 +2,8 @@
 //!
 //! [`journal`] (one SQLite file, its tables made in `schema`) holds each job's state,
 //! [`inventory`] which key went to whom, [`letter_facts`] what a PIN letter prints;
-//! [`escrow`] seals PINs for the journal and [`audit`] is the HMAC-chained log, both
+//! [`escrow`] seals PINs for the journal (under batch keys kept in the journal by
+//! `escrow_keys`) and [`audit`] is the HMAC-chained log, both
 //! under keys from [`secrets`], whose home per folder [`key_home`] remembers; [`lock`]
 //! keeps a data folder to one process and `private` to its owner (0700/0600).
 //! [`port`] is the storage port (journal, claims, inventory as traits), implemented for
@@ -15,6 +16,7 @@
 pub mod audit;
 mod crash_point;
 pub mod escrow;
+mod escrow_keys;
 pub mod inventory;
 pub mod journal;
 pub mod key_home;

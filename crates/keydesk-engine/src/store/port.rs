@@ -10,6 +10,8 @@
 //!   new holder must reconcile that user with Graph before anything else, exactly as
 //!   crash-resume does for its own folder.
 //! - [`InventoryStore`]: which key went to whom.
+//! - [`EscrowKeys`]: the escrow's batch keys, wrapped; a batch's key is destroyed once
+//!   no sealed PIN of it is left.
 //!
 //! Times of leases are the store's clock (SQLite's `unixepoch()`, PostgreSQL's `now()`),
 //! never a desk's, so desks with skewed clocks agree on who holds what.
@@ -21,8 +23,10 @@ use std::time::Duration;
 
 use keydesk_core::job::{InvalidTransition, JobEvent, JobState};
 
+use crate::escrow::EscrowKeys;
 use crate::inventory::{InventoryEntry, KeyStatus};
 use crate::journal::{JobRecord, JournalError};
+use crate::letter_facts::LetterJob;
 
 /// What kind of failure a [`StoreError`] is, for callers that branch on it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -135,7 +139,8 @@ pub trait JobStore: Send + Sync {
         method_id: &str,
         name: &str,
     ) -> Result<(), StoreError>;
-    /// Forgets the sealed PIN. True when there was one.
+    /// Forgets the sealed PIN, and the key of its batch when the batch is closed and this
+    /// was its last PIN ([`EscrowKeys`]). True when there was one.
     fn wipe_pin(&self, user_id: &str) -> Result<bool, StoreError>;
     /// The job for one user, if any.
     fn job(&self, user_id: &str) -> Result<Option<JobRecord>, StoreError>;
@@ -206,9 +211,18 @@ pub trait InventoryStore: Send + Sync {
     fn set_inventory_status(&self, id: i64, status: KeyStatus) -> Result<(), StoreError>;
 }
 
+/// What PIN letters are printed from: the registered jobs with their letter facts, and
+/// the record of a delivered letter. The SQLite journal, or the shared store (so a
+/// letter sealed at desk 1 prints at desk 2).
+pub trait LetterStore: Send + Sync {
+    /// Registered jobs in queue order; only those whose PIN is still in escrow when
+    /// `undelivered_only`.
+    fn letter_jobs(&self, undelivered_only: bool) -> Result<Vec<LetterJob>, StoreError>;
+}
+
 /// A whole store: every part behind one object, for a desk to hold.
-pub trait DeskStore: JobStore + ClaimStore + InventoryStore {}
-impl<T: JobStore + ClaimStore + InventoryStore> DeskStore for T {}
+pub trait DeskStore: JobStore + ClaimStore + InventoryStore + EscrowKeys {}
+impl<T: JobStore + ClaimStore + InventoryStore + EscrowKeys> DeskStore for T {}
 
 /// The states of a job that still needs a desk: `claim_next` hands out only these
 /// (finished, failed and needs-attention jobs wait for an operator).

@@ -1,7 +1,8 @@
 //! The journal file's tables, made in one place: `jobs` (one row per user job, read and
 //! written by [`super::journal`], and what a PIN letter needs by
 //! [`super::letter_facts`]), `claims` ([`super::sqlite_port`]), `meta` (named values: the audit log's head, see
-//! [`super::audit`]) and `inventory` ([`super::inventory`]).
+//! [`super::audit`]), `inventory` ([`super::inventory`]) and `escrow_batches`
+//! ([`super::escrow_keys`]).
 //!
 //! Opening a file made by an older KeyDesk adds the columns it lacks ([`ADDED`]) and the
 //! index on `jobs.position`; nothing is ever dropped or renamed, so an older file opens
@@ -25,6 +26,12 @@ CREATE TABLE IF NOT EXISTS meta (name TEXT PRIMARY KEY, value TEXT NOT NULL);";
 const CLAIMS: &str = "
 CREATE TABLE IF NOT EXISTS claims (
     user_id TEXT PRIMARY KEY, desk TEXT NOT NULL, until INTEGER NOT NULL)";
+
+/// Escrow batch keys (`super::escrow_keys`), wrapped by the desk's escrow key; `closed`
+/// once the escrow that made the batch is gone.
+const ESCROW_BATCHES: &str = "
+CREATE TABLE IF NOT EXISTS escrow_batches (
+    id BLOB PRIMARY KEY, wrapped BLOB NOT NULL, closed INTEGER NOT NULL DEFAULT 0)";
 
 /// Columns of `jobs` added after the first release: added to older files on open.
 const ADDED: [(&str, &str); 13] = [
@@ -69,6 +76,12 @@ pub(crate) fn create(conn: &Connection) -> rusqlite::Result<()> {
     conn.execute_batch("CREATE INDEX IF NOT EXISTS jobs_position ON jobs(position)")?;
     conn.execute_batch(INVENTORY)?;
     conn.execute_batch(CLAIMS)?;
+    conn.execute_batch(ESCROW_BATCHES)?;
+    // Whether a batch still has a sealed PIN is asked at every wipe: indexed, that is a
+    // lookup instead of a scan of every job (a 10,000-letter print run stays linear).
+    conn.execute_batch(
+        "CREATE INDEX IF NOT EXISTS jobs_pin_batch ON jobs(substr(pin_sealed, 2, 16))",
+    )?;
     add_missing(conn, "inventory", &INVENTORY_ADDED)
 }
 

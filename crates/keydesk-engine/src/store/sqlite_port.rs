@@ -9,8 +9,10 @@ use rusqlite::{params, OptionalExtension, Transaction};
 
 use super::inventory::{InventoryEntry, KeyStatus};
 use super::journal::{JobRecord, Journal};
+use super::letter_facts::LetterJob;
 use super::port::{
-    lease_secs, open_states_sql, ClaimStore, Claimed, InventoryStore, JobStore, Lease, StoreError,
+    lease_secs, open_states_sql, ClaimStore, Claimed, InventoryStore, JobStore, Lease, LetterStore,
+    StoreError,
 };
 
 impl JobStore for Journal {
@@ -194,6 +196,12 @@ impl ClaimStore for Journal {
             )
             .optional()
             .map_err(sql)
+    }
+}
+
+impl LetterStore for Journal {
+    fn letter_jobs(&self, undelivered_only: bool) -> Result<Vec<LetterJob>, StoreError> {
+        Ok(Journal::letter_jobs(self, undelivered_only)?)
     }
 }
 
