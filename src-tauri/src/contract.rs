@@ -129,6 +129,7 @@ mod tests {
             include_str!("commands/queue.rs"),
             include_str!("commands/settings.rs"),
             include_str!("commands/paper.rs"),
+            include_str!("commands/passkeys.rs"),
         ]
         .concat();
         for command in keydesk_ipc::COMMANDS {

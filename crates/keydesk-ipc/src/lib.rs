@@ -19,6 +19,7 @@ mod history;
 mod inventory;
 mod keys;
 mod paper;
+mod passkeys;
 mod settings;
 #[cfg(test)]
 mod typescript;
@@ -35,6 +36,7 @@ pub use history::AuditCheck;
 pub use inventory::{InventoryItem, KeyState};
 pub use keys::{DemoModel, PinChoice, PlugKey, PluggedKey};
 pub use paper::{PdfBytes, ReportFormat, SavedFile, TapRequest};
+pub use passkeys::{ExistingChoice, ExistingPasskey};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{
     AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,
