@@ -93,7 +93,7 @@ mod built_in {
     }
 
     /// The demo group's second user already holds a passkey from before (a YubiKey 5 NFC
-    /// named "Key from 2024"), so the user panel's list of existing passkeys, its *Delete*
+    /// named "Key from the pilot"), so the user panel's list of existing passkeys, its *Delete*
     /// and the keep-or-delete choice before provisioning have something to show.
     async fn plant_existing_passkey(sim: &Sim, graph: &GraphClient) -> Result<(), String> {
         let group = graph
@@ -113,7 +113,7 @@ mod built_in {
             .json(&serde_json::json!({
                 "user": user.id,
                 "credentialIdHex": "6b657964656d6f",
-                "displayName": "Key from 2024",
+                "displayName": "Key from the pilot",
                 "aaguid": "fa2b99dc-9e39-4257-8f92-4a30d23c4118",
             }))
             .send()

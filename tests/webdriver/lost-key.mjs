@@ -8,7 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import { log, quoted, waitFor } from './driver.mjs';
 
-async function simUrl() {
+export async function simUrl() {
   const file = process.env.KEYDESK_APP_LOG;
   if (!file) throw new Error('Set KEYDESK_APP_LOG to the file the app logs to.');
   return waitFor('the demo tenant URL in the app log', async () => {
@@ -18,7 +18,7 @@ async function simUrl() {
 }
 
 /** How many passkeys the simulated tenant holds for `upn`. */
-async function passkeyCount(sim, upn) {
+export async function passkeyCount(sim, upn) {
   const state = await (await fetch(`${sim}/_sim/state`)).json();
   const user = state.users.find((u) => u.upn === upn);
   if (!user) throw new Error(`the simulated tenant has no user ${upn}`);

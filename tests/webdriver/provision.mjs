@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // End-to-end: drive the built KeyDesk app in --demo mode through tauri-driver (W3C WebDriver),
-// provision one user with a simulated key, then report that key lost (lost-key.mjs).
+// delete a user's existing passkey (existing-passkeys.mjs), provision one user with a
+// simulated key, then report that key lost (lost-key.mjs).
 //
 //   KEYDESK_APP=target/release/keydesk tauri-driver &   # listens on 127.0.0.1:4444
 //   KEYDESK_APP=target/release/keydesk node tests/webdriver/provision.mjs
@@ -14,6 +15,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { endSession, log, pageSource, quoted, session, sleep, waitFor, WEBDRIVER, wd } from './driver.mjs';
+import { existingPasskeys } from './existing-passkeys.mjs';
 import { lostKey } from './lost-key.mjs';
 
 
@@ -33,6 +35,7 @@ async function main() {
   try {
     if (uiUrl) await wd('POST', `/session/${id}/url`, { url: uiUrl });
     await s.waitElement('user rows in the queue', '[data-testid="user-row"]');
+    await existingPasskeys(s);
 
     const row = await s.waitElement('a pending user row', '[data-testid="user-row"][data-status="pending"]');
     const upn = await s.attr(row, 'data-upn');
