@@ -107,6 +107,10 @@ describe('a user’s existing passkeys', () => {
     await desk.plugKey({ withPin: false, aaguid: null });
     const run = desk.provision('u-03');
     await waitFor(() => expect(desk.job.step).toBe('touchKey'));
+    flushSync();
+    expect($('[data-testid="passkeys-during-job"]')?.textContent?.trim()).toBe(
+      'The user’s 2 passkeys from before are deleted once this one is registered.',
+    );
     await desk.touchKey(desk.keys.list[0]!.id);
     await run;
     expect(desk.job.phase).toBe('registered');

@@ -212,6 +212,10 @@ export const msg = {
     confirmTitle: (passkey: string, user: string) => `Delete “${passkey}” from ${user}?`,
     confirmBody: (user: string, model: string) =>
       `${user} can no longer sign in with this passkey (${model}). It is deleted in Microsoft Entra and cannot be brought back; the key itself is not changed.`,
+    duringJob: (n: number, deleting: boolean) =>
+      `The user’s ${plural.select(n) === 'one' ? 'passkey' : `${num(n)} passkeys`} from before ${
+        plural.select(n) === 'one' ? 'is' : 'are'
+      } ${deleting ? 'deleted once this one is registered' : 'kept'}.`,
     confirmYes: 'Delete passkey',
     confirmNo: 'Keep it',
   },
