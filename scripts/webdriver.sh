@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Runs the WebDriver tests under Xvfb, driven through tauri-driver + WebKitWebDriver:
-# tests/webdriver/provision.mjs (the app in demo mode: one user, the letter PDF, then the
-# lost-key flow and a phone handed out) and, given the command
+# tests/webdriver/provision.mjs (the app in demo mode: a user's existing passkey deleted, one
+# user provisioned, the letter PDF, then the lost-key flow and a phone handed out) and, given the command
 # line too, tests/webdriver/batch.mjs (the app NOT in demo mode against `keydesk-cli sim`,
 # signed in from its options, a batch over --soft-keys 2). Every process it starts is
 # stopped on exit. Usage: scripts/webdriver.sh PATH_TO_KEYDESK [PATH_TO_KEYDESK_CLI]
@@ -75,7 +75,7 @@ run_test() {
 }
 
 run_test demo 240 tests/webdriver/provision.mjs
-echo "webdriver: demo passed (screenshots: target/webdriver-provision.png, target/webdriver-letter-pdf.png, target/webdriver-connection.png, target/webdriver-lost.png, target/webdriver-phone.png, target/webdriver-phone-done.png)"
+echo "webdriver: demo passed (screenshots: target/webdriver-passkeys.png, target/webdriver-provision.png, target/webdriver-letter-pdf.png, target/webdriver-connection.png, target/webdriver-lost.png, target/webdriver-phone.png, target/webdriver-phone-done.png)"
 if [ -n "$CLI" ]; then
   run_test batch 300 tests/webdriver/batch.mjs
   echo "webdriver: batch passed (screenshots: target/webdriver-batch-*.png)"

@@ -131,6 +131,7 @@ mod tests {
             include_str!("commands/paper.rs"),
             include_str!("commands/phone.rs"),
             include_str!("commands/import.rs"),
+            include_str!("commands/passkeys.rs"),
         ]
         .concat();
         for command in keydesk_ipc::COMMANDS {

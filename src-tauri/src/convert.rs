@@ -83,6 +83,10 @@ pub fn provision_error(e: &ProvisionError) -> IpcError {
         message: e.to_string(),
         remediation: e.remediation(),
         request_id,
+        pin_retries: match e {
+            ProvisionError::KeyHasPin { retries } => *retries,
+            _ => None,
+        },
     }
 }
 
@@ -93,6 +97,7 @@ pub fn graph_error(e: &GraphError) -> IpcError {
         message: e.to_string(),
         remediation: e.remediation(),
         request_id: e.request_id().map(str::to_owned),
+        pin_retries: None,
     }
 }
 
@@ -163,6 +168,7 @@ pub fn plain(
         message: message.into(),
         remediation: remediation.into(),
         request_id: None,
+        pin_retries: None,
     }
 }
 
@@ -370,6 +376,24 @@ mod tests {
                 "through the engine"
             );
         }
+    }
+
+    #[test]
+    fn a_key_with_a_pin_says_its_tries_left_in_a_field_of_its_own() {
+        let e = provision_error(&ProvisionError::KeyHasPin { retries: Some(5) });
+        assert_eq!(e.pin_retries, Some(5));
+        let json = serde_json::to_value(&e).unwrap();
+        assert_eq!(json["pinRetries"], 5);
+        let silent = provision_error(&ProvisionError::KeyHasPin { retries: None });
+        assert_eq!(silent.pin_retries, None);
+        assert!(serde_json::to_value(&silent)
+            .unwrap()
+            .get("pinRetries")
+            .is_none());
+        assert_eq!(
+            provision_error(&ProvisionError::PinRetriesLow).pin_retries,
+            None
+        );
     }
 
     #[test]

@@ -78,6 +78,7 @@ mod built_in {
             let credentials = Credentials::ClientSecret(Secret::new(c.client_secret.clone()));
             let graph = GraphClient::new(config, credentials).map_err(|e| e.to_string())?;
             graph.sign_in().await.map_err(|e| e.to_string())?;
+            plant_existing_passkey(&sim, &graph).await?;
             tracing::info!(url = %sim.base_url(), "demo: simulated tenant running");
             let demo = Demo {
                 sim,
@@ -128,5 +129,36 @@ mod built_in {
                 Err(answer.text().await.unwrap_or_default())
             }
         }
+    }
+
+    /// The demo group's second user already holds a passkey from before (a YubiKey 5 NFC
+    /// named "Key from the pilot"), so the user panel's list of existing passkeys, its *Delete*
+    /// and the keep-or-delete choice before provisioning have something to show.
+    async fn plant_existing_passkey(sim: &Sim, graph: &GraphClient) -> Result<(), String> {
+        let group = graph
+            .find_group(&sim.config().group)
+            .await
+            .map_err(|e| e.to_string())?;
+        let users = graph
+            .group_users(&group.id)
+            .await
+            .map_err(|e| e.to_string())?;
+        let Some(user) = users.get(1) else {
+            return Ok(());
+        };
+        reqwest::Client::new()
+            .post(format!("{}/_sim/passkeys", sim.base_url()))
+            .timeout(std::time::Duration::from_secs(10))
+            .json(&serde_json::json!({
+                "user": user.id,
+                "credentialIdHex": "6b657964656d6f",
+                "displayName": "Key from the pilot",
+                "aaguid": "fa2b99dc-9e39-4257-8f92-4a30d23c4118",
+            }))
+            .send()
+            .await
+            .and_then(reqwest::Response::error_for_status)
+            .map_err(|e| format!("cannot seed the demo's existing passkey: {e}"))?;
+        Ok(())
     }
 }

@@ -3,7 +3,7 @@
 
 use keydesk_core::Pin;
 use keydesk_engine::settings::{Ctap21, ExistingPin};
-use keydesk_ipc::{DeskSettings, ErrorKind, IpcError, KeyWithPin, PinChoice};
+use keydesk_ipc::{DeskSettings, ErrorKind, ExistingChoice, IpcError, KeyWithPin, PinChoice};
 
 /// Why these settings cannot be saved, if they cannot.
 pub fn check(s: &DeskSettings) -> Result<(), String> {
@@ -83,6 +83,16 @@ pub fn override_pin(settings: &mut keydesk_engine::settings::Settings, choice: O
         Some(PinChoice::Change { current_pin }) => ExistingPin::Change(Pin::new(current_pin)),
         Some(PinChoice::Reset) => ExistingPin::Reset,
     };
+}
+
+/// The operator's choice for this one job's existing passkeys, over the desk's setting.
+pub fn override_existing(
+    settings: &mut keydesk_engine::settings::Settings,
+    choice: Option<ExistingChoice>,
+) {
+    if let Some(choice) = choice {
+        settings.delete_existing_passkeys = choice == ExistingChoice::DeleteAfterRegistration;
+    }
 }
 
 #[cfg(test)]
@@ -166,5 +176,24 @@ mod tests {
             "{}",
             error.message
         );
+    }
+
+    #[test]
+    fn a_choice_for_one_job_overrides_the_desks_setting_for_existing_passkeys() {
+        use keydesk_engine::settings::Settings;
+        let mut keep = Settings {
+            delete_existing_passkeys: true,
+            ..Settings::default()
+        };
+        override_existing(&mut keep, None);
+        assert!(
+            keep.delete_existing_passkeys,
+            "no choice: the desk's setting"
+        );
+        override_existing(&mut keep, Some(ExistingChoice::Keep));
+        assert!(!keep.delete_existing_passkeys);
+        let mut delete = Settings::default();
+        override_existing(&mut delete, Some(ExistingChoice::DeleteAfterRegistration));
+        assert!(delete.delete_existing_passkeys);
     }
 }

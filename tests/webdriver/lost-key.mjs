@@ -18,7 +18,7 @@ export async function simUrl() {
 }
 
 /** How many passkeys the simulated tenant holds for `upn`. */
-async function passkeyCount(sim, upn) {
+export async function passkeyCount(sim, upn) {
   const state = await (await fetch(`${sim}/_sim/state`)).json();
   const user = state.users.find((u) => u.upn === upn);
   if (!user) throw new Error(`the simulated tenant has no user ${upn}`);

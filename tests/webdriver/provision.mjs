@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // End-to-end: drive the built KeyDesk app in --demo mode through tauri-driver (W3C WebDriver),
-// provision one user with a simulated key, then report that key lost (lost-key.mjs), then
-// hand another user a phone with a passkey in Microsoft Authenticator (phone.mjs).
+// delete a user's existing passkey (existing-passkeys.mjs), provision one user with a
+// simulated key, report that key lost (lost-key.mjs), then hand another user a phone with a
+// passkey in Microsoft Authenticator (phone.mjs).
 //
 //   KEYDESK_APP=target/release/keydesk tauri-driver &   # listens on 127.0.0.1:4444
 //   KEYDESK_APP=target/release/keydesk node tests/webdriver/provision.mjs
@@ -15,6 +16,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
 import { endSession, log, pageSource, quoted, session, sleep, waitFor, WEBDRIVER, wd } from './driver.mjs';
+import { existingPasskeys } from './existing-passkeys.mjs';
 import { lostKey } from './lost-key.mjs';
 import { handOutPhone } from './phone.mjs';
 
@@ -35,6 +37,7 @@ async function main() {
   try {
     if (uiUrl) await wd('POST', `/session/${id}/url`, { url: uiUrl });
     await s.waitElement('user rows in the queue', '[data-testid="user-row"]');
+    await existingPasskeys(s);
 
     const row = await s.waitElement('a pending user row', '[data-testid="user-row"][data-status="pending"]');
     const upn = await s.attr(row, 'data-upn');

@@ -44,7 +44,7 @@ pub struct Settings {
     /// Passkey display name; `{model}`, `{serial}`, `{upn}` and `{date}` are filled in,
     /// and the result is cut to 30 characters.
     pub display_name: String,
-    /// Delete the user's existing passkeys first (the operator confirmed it).
+    /// Delete the user's existing passkeys once the new one is registered (never before).
     pub delete_existing_passkeys: bool,
     /// Delete Microsoft credentials found on a used key (the operator confirmed it);
     /// otherwise they are reported as warnings.

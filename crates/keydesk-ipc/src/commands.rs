@@ -62,12 +62,19 @@ macro_rules! with_commands {
             /// Provisions one user: progress and the result arrive on `onEvent`; resolves
             /// when the job is over. `key_with_pin` overrides, for this job only, the desk's
             /// setting for a key that already has a PIN (change it from the typed PIN, or
-            /// reset the key).
+            /// reset the key); `existing` overrides the desk's setting for the user's
+            /// existing passkeys (keep them, or delete them once the new one registered).
             fn provision(
                 user_id: String,
                 key_with_pin: Option<$crate::PinChoice>,
+                existing: Option<$crate::ExistingChoice>,
                 on_event: $crate::Channel<$crate::ProvisionEvent>
             ) -> ();
+            /// The user's passkeys in Entra now (name, model, created).
+            fn passkeys_list(user_id: String) -> Vec<$crate::ExistingPasskey>;
+            /// Deletes one of the user's passkeys (the operator confirmed it); audited.
+            /// Rejects with `unknownMethod` when it is already gone.
+            fn passkey_delete(user_id: String, method_id: String) -> ();
             /// Stops the running job while it waits for a key or for Graph (the UI offers
             /// it only there); the job fails with `cancelled`. Nothing to stop: no-op.
             fn provision_cancel() -> ();
@@ -218,6 +225,9 @@ mod tests {
         names.dedup();
         assert_eq!(names.len(), COMMANDS.len());
         let provision = COMMANDS.iter().find(|c| c.name == "provision").unwrap();
-        assert_eq!(provision.args, ["user_id", "key_with_pin", "on_event"]);
+        assert_eq!(
+            provision.args,
+            ["user_id", "key_with_pin", "existing", "on_event"]
+        );
     }
 }

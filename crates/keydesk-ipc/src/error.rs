@@ -139,4 +139,9 @@ pub struct IpcError {
     pub remediation: String,
     /// Graph's request-id, to quote to Microsoft support.
     pub request_id: Option<String>,
+    /// The PIN tries the key has left, when the error is about a key's PIN and the key
+    /// said (`keyHasPin`); absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub pin_retries: Option<u8>,
 }

@@ -20,6 +20,7 @@ mod inventory;
 mod keys;
 mod paper;
 mod phone;
+mod passkeys;
 mod settings;
 #[cfg(test)]
 mod typescript;
@@ -37,6 +38,7 @@ pub use inventory::{InventoryItem, KeyState};
 pub use keys::{DemoModel, PinChoice, PlugKey, PluggedKey};
 pub use paper::{PdfBytes, ReportFormat, SavedFile, TapRequest};
 pub use phone::{PhoneDone, PhoneEvent, PhoneKind, PhoneRequest};
+pub use passkeys::{ExistingChoice, ExistingPasskey};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{
     AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,

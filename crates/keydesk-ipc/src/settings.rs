@@ -33,7 +33,8 @@ pub struct DeskSettings {
     pub self_test: bool,
     /// The passkey's name in Entra; `{model}`, `{serial}`, `{upn}`, `{date}` are filled in.
     pub display_name: String,
-    /// Delete the user's existing passkeys before registering (each one confirmed).
+    /// Delete the user's existing passkeys once the new one is registered (never before);
+    /// the default a job's `existing` choice overrides.
     pub delete_existing_passkeys: bool,
     /// Delete Microsoft credentials found on a used key instead of warning.
     pub delete_key_credentials: bool,

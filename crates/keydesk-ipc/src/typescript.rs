@@ -228,8 +228,8 @@ mod tests {
             assert!(ts.contains(&format!("(\"{}\"", command.name)), "{ts}");
         }
         assert!(ts.contains(
-            "provision: (userId: string, keyWithPin: PinChoice | null, onEvent: (event: ProvisionEvent) => void): Promise<void> =>\n      \
-             transport.invoke<void>(\"provision\", { userId, keyWithPin, onEvent: transport.channel(onEvent) }),"
+            "provision: (userId: string, keyWithPin: PinChoice | null, existing: ExistingChoice | null, onEvent: (event: ProvisionEvent) => void): Promise<void> =>\n      \
+             transport.invoke<void>(\"provision\", { userId, keyWithPin, existing, onEvent: transport.channel(onEvent) }),"
         ), "{ts}");
         assert!(
             ts.contains("queueLoad: (): Promise<Array<QueueUser>> =>"),

@@ -1,6 +1,7 @@
 //! Tauri commands: read state, call the engine, map the result. Nothing else. The desk's
 //! commands are here; the connection screen's, the settings', *Jobs that need attention*,
-//! the key inventory, the history and the queue's bulk operations have their own modules.
+//! the key inventory, the history, the queue's bulk operations and the user's existing
+//! passkeys have their own modules.
 
 mod attention;
 mod batch;
@@ -12,6 +13,7 @@ mod import;
 mod inventory;
 mod paper;
 mod phone;
+mod passkeys;
 mod queue;
 mod settings;
 
@@ -25,6 +27,7 @@ pub use import::*;
 pub use inventory::*;
 pub use paper::*;
 pub use phone::*;
+pub use passkeys::*;
 pub use queue::*;
 pub use settings::*;
 
@@ -33,8 +36,8 @@ use keydesk_engine::ProvisionError;
 use keydesk_fido::hid::DeviceEvent;
 use keydesk_fido::rack::KeyEvent as RackEvent;
 use keydesk_ipc::{
-    AppInfo, ErrorKind, IpcError, KeyEvent, PendingLetter, PinChoice, ProvisionEvent, QueueUser,
-    Registered,
+    AppInfo, ErrorKind, ExistingChoice, IpcError, KeyEvent, PendingLetter, PinChoice,
+    ProvisionEvent, QueueUser, Registered,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -84,6 +87,7 @@ pub async fn provision(
     state: State<'_, Started>,
     user_id: String,
     key_with_pin: Option<PinChoice>,
+    existing: Option<ExistingChoice>,
     on_event: Channel<ProvisionEvent>,
 ) -> Result<(), IpcError> {
     let state = state.get()?;
@@ -107,6 +111,7 @@ pub async fn provision(
     let mut ctx = state.context(&graph);
     crate::desk_settings::apply(&mut ctx, &state.settings());
     crate::desk_settings::override_pin(&mut ctx.settings, key_with_pin);
+    crate::desk_settings::override_existing(&mut ctx.settings, existing);
     let taken = on_event.clone();
     let on_key = move |_: &keydesk_core::DirectoryUser, key_id: &str| {
         let _ = taken.send(ProvisionEvent::KeyTaken {

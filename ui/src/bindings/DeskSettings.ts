@@ -30,7 +30,8 @@ selfTest: boolean,
  */
 displayName: string, 
 /**
- * Delete the user's existing passkeys before registering (each one confirmed).
+ * Delete the user's existing passkeys once the new one is registered (never before);
+ * the default a job's `existing` choice overrides.
  */
 deleteExistingPasskeys: boolean, 
 /**

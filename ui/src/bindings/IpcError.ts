@@ -20,4 +20,9 @@ remediation: string,
 /**
  * Graph's request-id, to quote to Microsoft support.
  */
-requestId: string | null, };
+requestId: string | null, 
+/**
+ * The PIN tries the key has left, when the error is about a key's PIN and the key
+ * said (`keyHasPin`); absent otherwise.
+ */
+pinRetries?: number, };

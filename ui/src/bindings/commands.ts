@@ -8,6 +8,8 @@ import type { Connection } from "./Connection";
 import type { ConnectionState } from "./ConnectionState";
 import type { DemoModel } from "./DemoModel";
 import type { DeskSettings } from "./DeskSettings";
+import type { ExistingChoice } from "./ExistingChoice";
+import type { ExistingPasskey } from "./ExistingPasskey";
 import type { GroupChoice } from "./GroupChoice";
 import type { InventoryItem } from "./InventoryItem";
 import type { KeyEvent } from "./KeyEvent";
@@ -107,10 +109,22 @@ export function commands(transport: Transport) {
      * Provisions one user: progress and the result arrive on `onEvent`; resolves
      * when the job is over. `key_with_pin` overrides, for this job only, the desk's
      * setting for a key that already has a PIN (change it from the typed PIN, or
-     * reset the key).
+     * reset the key); `existing` overrides the desk's setting for the user's
+     * existing passkeys (keep them, or delete them once the new one registered).
      */
-    provision: (userId: string, keyWithPin: PinChoice | null, onEvent: (event: ProvisionEvent) => void): Promise<void> =>
-      transport.invoke<void>("provision", { userId, keyWithPin, onEvent: transport.channel(onEvent) }),
+    provision: (userId: string, keyWithPin: PinChoice | null, existing: ExistingChoice | null, onEvent: (event: ProvisionEvent) => void): Promise<void> =>
+      transport.invoke<void>("provision", { userId, keyWithPin, existing, onEvent: transport.channel(onEvent) }),
+    /**
+     * The user's passkeys in Entra now (name, model, created).
+     */
+    passkeysList: (userId: string): Promise<Array<ExistingPasskey>> =>
+      transport.invoke<Array<ExistingPasskey>>("passkeys_list", { userId }),
+    /**
+     * Deletes one of the user's passkeys (the operator confirmed it); audited.
+     * Rejects with `unknownMethod` when it is already gone.
+     */
+    passkeyDelete: (userId: string, methodId: string): Promise<void> =>
+      transport.invoke<void>("passkey_delete", { userId, methodId }),
     /**
      * Stops the running job while it waits for a key or for Graph (the UI offers
      * it only there); the job fails with `cancelled`. Nothing to stop: no-op.

@@ -21,6 +21,7 @@ import { LetterPrint } from './letter.svelte';
 import { Letters } from './letters.svelte';
 import { IdleLock } from './idle.svelte';
 import { Pace } from './pace.svelte';
+import { Passkeys } from './passkeys.svelte';
 import { Paper } from './paper.svelte';
 import { PhoneHandOut } from './phone.svelte';
 import { Queue } from './queue.svelte';
@@ -48,6 +49,8 @@ export class Desk {
   readonly letter = new LetterPrint();
   readonly letters = new Letters();
   readonly attention = new Attention();
+  /** The selected user's existing passkeys and the keep-or-delete choice for their job. */
+  readonly passkeys: Passkeys;
   /** Registrations of this session, for the dashboard strip. */
   readonly pace = new Pace(Date.now());
   readonly paper: Paper;
@@ -62,6 +65,7 @@ export class Desk {
   readonly occupied = $derived(this.job.phase === 'running' || this.job.phase === 'registered');
 
   constructor(readonly backend: Backend) {
+    this.passkeys = new Passkeys(backend);
     this.paper = new Paper(backend, (userIds) => this.afterWipe(userIds));
     this.phone = new PhoneHandOut(backend);
     this.batch = new Batch(
@@ -159,7 +163,9 @@ export class Desk {
     this.job.start(userId);
     this.queue.setStatus(userId, 'inProgress', null);
     try {
-      await this.backend.provision(userId, keyWithPin, (event) => {
+      const deskDeletes = this.session.settings.saved?.deleteExistingPasskeys ?? false;
+      const existing = this.passkeys.choiceFor(userId, deskDeletes);
+      await this.backend.provision(userId, keyWithPin, existing, (event) => {
         this.job.apply(event);
         if (event.event === 'keyTaken' && this.job.userId === userId) {
           this.job.keyLabel = this.keys.label(event.data.keyId);
@@ -213,6 +219,14 @@ export class Desk {
       danger: true,
       run: () => this.provision(userId, { choice: 'reset' }),
     };
+  }
+
+  /** Ask, naming the passkey and the user, then delete one of the user's passkeys. */
+  requestPasskeyDelete(userId: string, methodId: string): void {
+    const user = this.queue.users.find((u) => u.id === userId);
+    const passkey = this.passkeys.list.find((p) => p.methodId === methodId);
+    if (!user || !passkey || this.passkeys.userId !== userId) return;
+    this.confirm = this.passkeys.confirmDelete(user, passkey);
   }
 
   /** Stop the running job, where the step allows it (the UI offers it only there). */

@@ -25,6 +25,7 @@ export function toIpcError(value: unknown): IpcError {
       message: value.message,
       remediation: typeof value.remediation === 'string' ? value.remediation : '',
       requestId: typeof value.requestId === 'string' ? value.requestId : null,
+      ...(typeof value.pinRetries === 'number' ? { pinRetries: value.pinRetries } : {}),
     };
   }
   const message =
@@ -111,8 +112,9 @@ export function errorTitle(kind: ErrorKind): string {
     case 'revoked':
     case 'provisioningDisabled':
     case 'nothingToResolve':
-    case 'unknownMethod':
       return 'This user cannot be provisioned.';
+    case 'unknownMethod':
+      return 'The user has no such passkey: it may have been deleted already.';
     case 'policyRefusesKey':
       return 'The tenant’s FIDO2 policy refuses this key model: nothing was written to the key.';
     case 'roleHolder':

@@ -28,6 +28,7 @@ describe('A key that already has a PIN', () => {
     expect(desk.job.phase).toBe('failed');
     expect(desk.job.error?.kind).toBe('keyHasPin');
     expect(desk.job.error?.message).toContain('8 PIN tries left');
+    expect(desk.job.error?.pinRetries).toBe(8);
     expect(desk.job.keyLabel).toContain(key.model);
     expect(desk.queue.users.find((u) => u.id === userId)?.status).toBe('failed');
   });

@@ -24,6 +24,14 @@ export function when(at: number): string {
   return dateTime.format(new Date(at * 1000));
 }
 
+const dayFormat = new Intl.DateTimeFormat(locale, { dateStyle: 'medium' });
+
+/** A date Graph wrote (RFC 3339) as a day in the OS locale; the text itself if unreadable. */
+export function day(rfc3339: string): string {
+  const at = new Date(rfc3339);
+  return Number.isNaN(at.getTime()) ? rfc3339 : dayFormat.format(at);
+}
+
 /** A moment (Unix seconds) as an ISO 8601 UTC timestamp, for `<time datetime>` and search. */
 export function iso(at: number): string {
   return new Date(at * 1000).toISOString();
@@ -187,6 +195,29 @@ export const msg = {
     system: 'System',
     light: 'Light',
     dark: 'Dark',
+  },
+  passkeys: {
+    heading: 'Passkeys this user already has',
+    loading: 'Reading the user’s passkeys from Microsoft Entra…',
+    none: (name: string) => `${name} has no passkeys yet.`,
+    unnamed: 'Unnamed passkey',
+    created: (at: string) => `created ${day(at)}`,
+    delete: 'Delete',
+    deleteLabel: (name: string) => `Delete passkey ${name}`,
+    deleted: (name: string) => `Deleted “${name}”.`,
+    retry: 'Read again',
+    choiceLegend: 'When the new passkey is registered, these passkeys are:',
+    keep: 'Kept',
+    deleteAfter: 'Deleted (only after the new one is registered)',
+    confirmTitle: (passkey: string, user: string) => `Delete “${passkey}” from ${user}?`,
+    confirmBody: (user: string, model: string) =>
+      `${user} can no longer sign in with this passkey (${model}). It is deleted in Microsoft Entra and cannot be brought back; the key itself is not changed.`,
+    duringJob: (n: number, deleting: boolean) =>
+      `The user’s ${plural.select(n) === 'one' ? 'passkey' : `${num(n)} passkeys`} from before ${
+        plural.select(n) === 'one' ? 'is' : 'are'
+      } ${deleting ? 'deleted once this one is registered' : 'kept'}.`,
+    confirmYes: 'Delete passkey',
+    confirmNo: 'Keep it',
   },
   pinChoice: {
     lead: 'This key already has a PIN. What should KeyDesk do with it, for this user?',

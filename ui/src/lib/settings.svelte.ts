@@ -74,8 +74,8 @@ export const SETTINGS: readonly SettingGroup[] = [
       },
       {
         key: 'deleteExistingPasskeys',
-        label: 'Delete the user’s existing passkeys first',
-        hint: 'Each deletion is still confirmed; off: they are kept.',
+        label: 'Delete the user’s existing passkeys once the new one is registered',
+        hint: 'The default for each job: the user panel shows the user’s passkeys and can keep them for one job. Off: they are kept.',
         kind: 'toggle',
       },
       {

@@ -13,6 +13,8 @@ import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
 import type { DeskSettings } from '../bindings/DeskSettings';
+import type { ExistingChoice } from '../bindings/ExistingChoice';
+import type { ExistingPasskey } from '../bindings/ExistingPasskey';
 import type { GroupChoice } from '../bindings/GroupChoice';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
@@ -71,13 +73,19 @@ export interface Backend {
   /**
    * Provision one user. Streams `step` events, then `registered` or `failed`;
    * resolves when the job is over (it may also reject with an `IpcError`). `keyWithPin`
-   * is the operator's choice, for this job only, for a key that already has a PIN.
+   * is the operator's choice, for this job only, for a key that already has a PIN;
+   * `existing` for the user's existing passkeys (null: the desk's setting).
    */
   provision(
     userId: string,
     keyWithPin: PinChoice | null,
+    existing: ExistingChoice | null,
     onEvent: (event: ProvisionEvent) => void,
   ): Promise<void>;
+  /** The user's passkeys in Entra now (name, model, created). */
+  passkeysList(userId: string): Promise<ExistingPasskey[]>;
+  /** Delete one of the user's passkeys (confirmed by the operator); audited. */
+  passkeyDelete(userId: string, methodId: string): Promise<void>;
   /** Stop the running job while it waits for a key or for Graph; it fails as `cancelled`. */
   cancelProvision(): Promise<void>;
   /**

@@ -10,7 +10,7 @@ describe('FakeBackend', () => {
     const keyEvents: KeyEvent[] = [];
     await backend.watchKeys((e) => keyEvents.push(e));
 
-    const run = backend.provision('u-01', null, (e) => {
+    const run = backend.provision('u-01', null, null, (e) => {
       events.push(e);
       if (e.event === 'step' && e.data.step === 'insertKey') void backend.plugBlank();
     });
@@ -50,10 +50,10 @@ describe('FakeBackend', () => {
 
   it('refuses users that are already registered or skipped', async () => {
     const backend = new FakeBackend();
-    await expect(backend.provision('u-02', null, () => {})).rejects.toMatchObject({
+    await expect(backend.provision('u-02', null, null, () => {})).rejects.toMatchObject({
       kind: 'notEligible',
     });
-    await expect(backend.provision('u-07', null, () => {})).rejects.toMatchObject({
+    await expect(backend.provision('u-07', null, null, () => {})).rejects.toMatchObject({
       kind: 'notEligible',
     });
   });

@@ -19,6 +19,8 @@ import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
 import type { DeskSettings } from '../bindings/DeskSettings';
+import type { ExistingChoice } from '../bindings/ExistingChoice';
+import type { ExistingPasskey } from '../bindings/ExistingPasskey';
 import type { GroupChoice } from '../bindings/GroupChoice';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
@@ -43,6 +45,10 @@ import { FakeTenant } from './fake-tenant';
 import type { YubicoImport } from '../bindings/YubicoImport';
 import { FakePaper } from './fake-paper';
 import { FakePhones } from './fake-phone';
+import { FakePasskeys } from './fake-passkeys';
+import { MODELS, randomPin, SEED_USERS } from './fake-seed';
+
+export { randomPin, SEED_USERS } from './fake-seed';
 
 export interface FakeOptions {
   /** Pause before each automatic step, to look like real I/O. Default 0. */
@@ -59,6 +65,8 @@ export interface FakeOptions {
   warnings?: string[];
   /** Start signed in (the connection screen is skipped). Default true. */
   signedIn?: boolean;
+  /** The passkeys users already have, by user id. Default: two for Diego (u-03). */
+  passkeys?: Record<string, ExistingPasskey[]>;
 }
 
 interface FakeKey extends KeyView {
@@ -68,119 +76,6 @@ interface FakeKey extends KeyView {
   pin?: string;
   /** PIN tries left. */
   retries?: number;
-}
-
-const MODELS = [
-  { model: 'YubiKey 5 NFC', aaguid: 'fa2b99dc-9e39-4257-8f92-4a30d23c4118' },
-  { model: 'YubiKey 5C NFC', aaguid: '2fc0579f-8113-47ea-b116-bb5a8db9202a' },
-] as const;
-
-export const SEED_USERS: readonly QueueUser[] = [
-  {
-    id: 'u-01',
-    displayName: 'Adele Vance',
-    upn: 'adele.vance@contoso.com',
-    department: 'Finance',
-    status: 'pending',
-    detail: null,
-  },
-  {
-    id: 'u-02',
-    displayName: 'Alex Wilber',
-    upn: 'alex.wilber@contoso.com',
-    department: 'Engineering',
-    status: 'registered',
-    detail: 'YubiKey 5 NFC · 28800412',
-  },
-  {
-    id: 'u-03',
-    displayName: 'Diego Siciliani',
-    upn: 'diego.siciliani@contoso.com',
-    department: 'Sales',
-    status: 'pending',
-    detail: null,
-  },
-  {
-    id: 'u-04',
-    displayName: 'Grady Archie',
-    upn: 'grady.archie@contoso.com',
-    department: 'Ward 4',
-    status: 'pending',
-    detail: null,
-  },
-  {
-    id: 'u-05',
-    displayName: 'Henrietta Mueller',
-    upn: 'henrietta.mueller@contoso.com',
-    department: 'Finance',
-    status: 'pending',
-    detail: null,
-  },
-  {
-    id: 'u-06',
-    displayName: 'Isaiah Langer',
-    upn: 'isaiah.langer@contoso.com',
-    department: 'Marketing',
-    status: 'pending',
-    detail: null,
-  },
-  {
-    id: 'u-07',
-    displayName: 'Johanna Lorenz',
-    upn: 'johanna.lorenz@contoso.com',
-    department: 'Engineering',
-    status: 'skipped',
-    detail: 'Account is disabled',
-  },
-  { id: 'u-08', displayName: 'Lee Gu', upn: 'lee.gu@contoso.com', status: 'pending', detail: null },
-  {
-    id: 'u-09',
-    displayName: 'Lidia Holloway',
-    upn: 'lidia.holloway@contoso.com',
-    department: 'Sales',
-    status: 'pending',
-    detail: null,
-  },
-  {
-    id: 'u-10',
-    displayName: 'Megan Bowen',
-    upn: 'megan.bowen@contoso.com',
-    department: 'Facilities',
-    status: 'pending',
-    detail: null,
-  },
-  {
-    id: 'u-11',
-    displayName: 'Nestor Wilke',
-    upn: 'nestor.wilke@contoso.com',
-    department: 'Finance',
-    status: 'pending',
-    detail: null,
-  },
-  {
-    id: 'u-12',
-    displayName: 'Pradeep Gupta',
-    upn: 'pradeep.gupta@contoso.com',
-    department: 'Engineering',
-    status: 'pending',
-    detail: null,
-  },
-];
-
-/** A six-digit PIN from the platform CSPRNG, avoiding repeated and sequential digits. */
-export function randomPin(): string {
-  for (;;) {
-    const bytes = new Uint32Array(6);
-    crypto.getRandomValues(bytes);
-    const pin = Array.from(bytes, (b) => String(b % 10)).join('');
-    if (!isTrivialPin(pin)) return pin;
-  }
-}
-
-function isTrivialPin(pin: string): boolean {
-  const digits = [...pin].map(Number);
-  const deltas = new Set(digits.slice(1).map((d, i) => d - (digits[i] ?? 0)));
-  return deltas.size === 1 && [0, 1, -1].includes([...deltas][0] ?? 2);
 }
 
 function ipcError(kind: IpcError['kind'], message: string, remediation: string): IpcError {
@@ -219,12 +114,14 @@ export class FakeBackend implements Backend {
   readonly tenant: FakeTenant;
   readonly inventory: FakeInventory;
   readonly audit = new FakeAudit();
+  readonly passkeys: FakePasskeys;
 
   constructor(private readonly options: FakeOptions = {}) {
     this.users = structuredClone([...(options.users ?? SEED_USERS)]);
     this.queueFailures = options.queueFailures ?? 0;
     this.inventory = new FakeInventory(this.users);
     this.phones = new FakePhones(this.users);
+    this.passkeys = new FakePasskeys(options.passkeys);
     for (const e of this.inventory.list().reverse()) {
       this.audit.append(e.operator, 'registered', e.userId, `${e.model} ${e.serial}`, e.at);
     }
@@ -328,7 +225,7 @@ export class FakeBackend implements Backend {
     for (const user of this.users.filter((u) => u.status === 'pending')) {
       if (this.batchStopping) break;
       const userId = user.id;
-      await this.provision(userId, null, (e) => {
+      await this.provision(userId, null, null, (e) => {
         if (e.event === 'step') {
           onEvent({ event: 'step', data: { userId, displayName: user.displayName, ...e.data } });
         } else if (e.event === 'keyTaken') {
@@ -355,6 +252,7 @@ export class FakeBackend implements Backend {
   async provision(
     userId: string,
     keyWithPin: PinChoice | null,
+    existing: ExistingChoice | null,
     onEvent: (event: ProvisionEvent) => void,
   ): Promise<void> {
     const user = this.users.find((u) => u.id === userId);
@@ -448,6 +346,19 @@ export class FakeBackend implements Backend {
       this.escrow.set(userId, registered);
       this.inventory.add(user, key.model, serial, this.tenant.info.operator ?? undefined);
       this.audit.append(this.operatorName(), 'registered', userId, `${key.model} ${serial ?? ''}`);
+      const replace =
+        existing === null
+          ? this.tenant.settings.deleteExistingPasskeys
+          : existing === 'deleteAfterRegistration';
+      const replaced = this.passkeys.registered(
+        userId,
+        registered.methodName ?? '',
+        key.model,
+        replace,
+      );
+      for (const p of replaced) {
+        this.audit.append(this.operatorName(), 'passkey replaced', userId, p.name);
+      }
       onEvent({ event: 'registered', data: { ...registered } });
     } finally {
       this.busy = false;
@@ -571,6 +482,17 @@ export class FakeBackend implements Backend {
     user.detail = reissue ? null : 'key reported lost';
   }
 
+  async passkeysList(userId: string): Promise<ExistingPasskey[]> {
+    await this.pause();
+    return this.passkeys.list(userId);
+  }
+
+  async passkeyDelete(userId: string, methodId: string): Promise<void> {
+    await this.pause();
+    const gone = this.passkeys.delete(userId, methodId);
+    this.audit.append(this.operatorName(), 'passkey deleted', userId, gone.name);
+  }
+
   async inventoryList(): Promise<InventoryItem[]> {
     return this.inventory.list();
   }
@@ -635,11 +557,14 @@ export class FakeBackend implements Backend {
     if (key.pin === undefined) return null;
     const retries = key.retries ?? 8;
     if (choice === null) {
-      return ipcError(
-        'keyHasPin',
-        `This key already has a PIN (${retries} PIN tries left)`,
-        'Use a new key, or choose to change the PIN (type the current one) or reset the key.',
-      );
+      return {
+        ...ipcError(
+          'keyHasPin',
+          `This key already has a PIN (${retries} PIN tries left)`,
+          'Use a new key, or choose to change the PIN (type the current one) or reset the key.',
+        ),
+        pinRetries: retries,
+      };
     }
     if (choice.choice === 'change') {
       if (retries <= 2) {

@@ -79,7 +79,7 @@ describe('tauriBackend', () => {
 
   it('streams events through a channel', async () => {
     const events: ProvisionEvent[] = [];
-    await tauriBackend.provision('u-01', { choice: 'reset' }, (e) => events.push(e));
+    await tauriBackend.provision('u-01', { choice: 'reset' }, null, (e) => events.push(e));
     expect(calls[0]?.command).toBe('provision');
     const args = calls[0]?.args as {
       userId: string;

@@ -30,6 +30,8 @@ export const tauriBackend: Backend = {
   loadQueue: api.queueLoad,
   provision: api.provision,
   cancelProvision: api.provisionCancel,
+  passkeysList: api.passkeysList,
+  passkeyDelete: api.passkeyDelete,
   batchStart: api.batchStart,
   batchStop: api.batchStop,
   skipUser: api.queueSkip,

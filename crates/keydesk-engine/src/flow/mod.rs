@@ -7,7 +7,8 @@
 //! registered user between groups; [`batch`] works a list over several keys with
 //! [`prefetch`] keeping challenges and passkey listings warm ([`imported`] plants those a
 //! file brought) and [`policy_cache`] reading the FIDO2 policy once; [`queue`] and
-//! [`lost`] are the operator's queue and lost-key operations; [`letters`] gathers the PIN
+//! [`lost`] are the operator's queue and lost-key operations; [`passkeys`] lists a user's
+//! existing passkeys and deletes one the operator confirmed; [`letters`] gathers the PIN
 //! letters still to deliver and confirms their delivery; [`phone`] hands out a phone with
 //! a passkey in Microsoft Authenticator (a Temporary Access Pass, then watching for the
 //! passkey; its types are in [`phone_types`]); [`tap_batch`] issues passes for a list of
@@ -25,6 +26,7 @@ pub mod imported;
 pub mod letters;
 pub mod lost;
 pub mod membership;
+pub mod passkeys;
 pub mod phone;
 pub mod phone_types;
 pub(crate) mod pin_resume;

@@ -175,8 +175,9 @@ pub async fn set_tap_policy(
 
 /// `POST /_sim/passkeys` with `{"user": "<id or UPN>", "credentialIdHex": "<hex>"}`: plants
 /// a passkey with that credential id for the user, as if registered earlier (for tests of
-/// how credential ids are spelled in `excludeCredentials`). Answers the method as Graph
-/// renders it.
+/// how credential ids are spelled in `excludeCredentials`, and of a user who already has
+/// passkeys). Optional `displayName` (default "Planted key") and `aaguid` (default nil).
+/// Answers the method as Graph renders it.
 pub async fn plant_passkey(
     State(tenant): State<Arc<Tenant>>,
     body: Bytes,
@@ -198,6 +199,11 @@ pub async fn plant_passkey(
         .collect::<Option<Vec<u8>>>()
         .filter(|id| !id.is_empty())
         .ok_or_else(|| bad("credentialIdHex is not hex"))?;
+    let display_name = json["displayName"].as_str().unwrap_or("Planted key");
+    let aaguid = match json["aaguid"].as_str() {
+        Some(text) => uuid::Uuid::parse_str(text).map_err(|_| bad("aaguid is not a UUID"))?,
+        None => uuid::Uuid::nil(),
+    };
     let user = tenant
         .directory
         .user(user)
@@ -209,10 +215,10 @@ pub async fn plant_passkey(
     let created = tenant.clock.now();
     let passkey = Passkey {
         id,
-        display_name: "Planted key".to_owned(),
+        display_name: display_name.to_owned(),
         created,
         visible_from: created,
-        aaguid: uuid::Uuid::nil(),
+        aaguid,
         model: String::new(),
         credential_id,
         attestation_certificates: Vec::new(),
