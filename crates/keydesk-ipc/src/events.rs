@@ -4,7 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::{IpcError, KeyView, Registered};
+use crate::{BatchSummary, IpcError, KeyView, Registered};
 
 /// Changes in the set of plugged keys.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -88,6 +88,9 @@ pub enum BatchEvent {
         user_id: String,
         /// Why.
         error: IpcError,
+        /// The key it failed on (`model · serial`, as the key cards name it), when the
+        /// journal recorded one for this user.
+        key: Option<String>,
     },
     /// No user is in progress any more: the queue is done, or the batch was stopped.
     #[serde(rename_all = "camelCase")]
@@ -98,6 +101,8 @@ pub enum BatchEvent {
         failed: u32,
         /// *Stop batch* ended it before the queue was done.
         stopped: bool,
+        /// What the batch did, for the summary (exported with `batch_summary_save`).
+        summary: BatchSummary,
     },
 }
 

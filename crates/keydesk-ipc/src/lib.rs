@@ -19,6 +19,7 @@ mod history;
 mod inventory;
 mod paper;
 mod settings;
+mod summary;
 #[cfg(test)]
 mod typescript;
 mod views;
@@ -34,6 +35,7 @@ pub use history::AuditCheck;
 pub use inventory::{InventoryItem, KeyState};
 pub use paper::{PdfBytes, ReportFormat, SavedFile, TapRequest};
 pub use settings::{DeskSettings, KeyWithPin};
+pub use summary::{BatchSummary, KeyCount, ReasonCount, SummaryFormat};
 pub use views::{
     AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,
 };

@@ -1,12 +1,17 @@
 //! *Start batch* / *Stop batch*: the loaded queue worked over every plugged key at once
 //! (the engine's `batch::run_watched`, one worker per key), each user's steps streamed to
 //! the window as [`BatchEvent`]s so each key card shows its user and its own prompt.
+//! Each outcome also goes into the batch's summary (`keydesk_engine::batch_summary`),
+//! sent with the last event and kept for `batch_summary_save`.
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::sync::Mutex;
 
 use keydesk_core::DirectoryUser;
 use keydesk_engine::batch::{self, Outcome, Watch};
-use keydesk_ipc::{BatchEvent, ErrorKind, IpcError, Registered};
+use keydesk_engine::batch_summary::{key_name, BatchSummary, Ending, UserEnding};
+use keydesk_engine::system_now;
+use keydesk_ipc::{BatchEvent, ErrorKind, IpcError, Registered, SavedFile, SummaryFormat};
 use tauri::ipc::Channel;
 use tauri::State;
 
@@ -33,6 +38,14 @@ pub async fn batch_start(
     let mut ctx = state.context(&graph);
     crate::desk_settings::apply(&mut ctx, &state.settings());
     let (registered, failed) = (AtomicU32::new(0), AtomicU32::new(0));
+    let summary = Mutex::new(BatchSummary::new(system_now()));
+    let journal = &state.station.journal;
+    // The key a failed user's job recorded (none when it failed before taking a key).
+    let key_of = |user: &DirectoryUser| {
+        let job = journal.job(&user.id).ok().flatten()?;
+        let model = job.key_model.unwrap_or_default();
+        job.key_serial.map(|serial| key_name(&model, Some(&serial)))
+    };
     let steps = on_event.clone();
     let step: &(dyn Fn(&DirectoryUser, keydesk_engine::Step) + Send + Sync) = &move |user, step| {
         let _ = steps.send(BatchEvent::Step {
@@ -43,6 +56,31 @@ pub async fn batch_start(
         });
     };
     let report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync) = &|user, outcome| {
+        let (ending, reason, key) = match outcome {
+            Outcome::AlreadyRegistered => return,
+            Outcome::Registered(done) => (
+                Ending::Registered,
+                None,
+                Some(key_name(&done.key_model, done.key_serial.as_deref())),
+            ),
+            Outcome::Skipped(why) => (Ending::Skipped, Some(why.clone()), None),
+            Outcome::Failed(e) => (
+                Ending::Failed,
+                Some(convert::provision_error(e).message),
+                key_of(user),
+            ),
+        };
+        summary
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .record(UserEnding {
+                user_id: user.id.clone(),
+                upn: user.upn.clone(),
+                ending,
+                reason,
+                key: key.clone(),
+                at: system_now(),
+            });
         let event = match outcome {
             Outcome::AlreadyRegistered => return,
             Outcome::Registered(done) => {
@@ -62,6 +100,7 @@ pub async fn batch_start(
                 BatchEvent::Failed {
                     user_id: user.id.clone(),
                     error: convert::plain(ErrorKind::NotEligible, why.clone(), "Nothing to do."),
+                    key: None,
                 }
             }
             Outcome::Failed(e) => {
@@ -69,6 +108,7 @@ pub async fn batch_start(
                 BatchEvent::Failed {
                     user_id: user.id.clone(),
                     error: convert::provision_error(e),
+                    key,
                 }
             }
         };
@@ -80,11 +120,16 @@ pub async fn batch_start(
     };
     let workers = workers(state);
     let result = batch::run_watched(&ctx, users, keys, workers, &watch, report).await;
+    let stopped = state.batch_stop.load(Ordering::SeqCst);
+    let mut summary = summary.into_inner().unwrap_or_else(|p| p.into_inner());
+    summary.end(system_now(), stopped);
     let _ = on_event.send(BatchEvent::Finished {
         registered: registered.load(Ordering::Relaxed),
         failed: failed.load(Ordering::Relaxed),
-        stopped: state.batch_stop.load(Ordering::SeqCst),
+        stopped,
+        summary: convert::batch_summary(&summary),
     });
+    *state.last_batch.lock().unwrap_or_else(|p| p.into_inner()) = Some(summary);
     result.map_err(|e| convert::provision_error(&e))
 }
 
@@ -93,6 +138,31 @@ pub async fn batch_start(
 pub fn batch_stop(state: State<'_, Started>) -> Result<(), IpcError> {
     state.get()?.batch_stop.store(true, Ordering::SeqCst);
     Ok(())
+}
+
+/// Writes the last batch's summary to `path` (CSV or JSON; no PIN in it).
+#[tauri::command]
+pub fn batch_summary_save(
+    state: State<'_, Started>,
+    format: SummaryFormat,
+    path: String,
+) -> Result<SavedFile, IpcError> {
+    let state = state.get()?;
+    let text = {
+        let last = state.last_batch.lock().unwrap_or_else(|p| p.into_inner());
+        let summary = last.as_ref().ok_or_else(|| {
+            convert::plain(
+                ErrorKind::InvalidInput,
+                "No batch has run in this window yet.",
+                "Run a batch first; its summary can be saved when it ends.",
+            )
+        })?;
+        match format {
+            SummaryFormat::Csv => summary.csv(),
+            SummaryFormat::Json => summary.json(),
+        }
+    };
+    super::paper::save_text(state, &path, &text)
 }
 
 /// One worker per plugged key (at least one, which waits for a key).

@@ -3,8 +3,13 @@
  * One card per user in progress (several at once, one per key), each with its own prompt;
  * a card stays, marked registered or failed, once its user ends. PINs are not shown here:
  * they stay sealed until their letters are printed from *Letters to print*.
+ *
+ * For the dashboard strip it counts registrations and failures per key (named as the key
+ * cards name keys) and keeps when each registration happened; when the batch ends, the
+ * backend's summary (`summary`), which `batch_summary_save` exports.
  */
 import type { BatchEvent } from '../bindings/BatchEvent';
+import type { BatchSummary } from '../bindings/BatchSummary';
 import type { IpcError } from '../bindings/IpcError';
 import type { Backend } from '../platform/backend';
 import { toIpcError } from './errors';
@@ -21,6 +26,19 @@ export interface BatchCard {
 
 export type BatchPhase = 'idle' | 'running' | 'stopping';
 
+/** Registrations and failures on one key in this batch. */
+export interface KeyTally {
+  /** The key as the key cards name it: `model · serial`. */
+  key: string;
+  registered: number;
+  failed: number;
+}
+
+/** A key's name as the key cards show it (the backend's summary names keys the same way). */
+export function keyName(model: string, serial: string | null): string {
+  return serial ? `${model} · ${serial}` : model;
+}
+
 export class Batch {
   phase = $state<BatchPhase>('idle');
   cards = $state<BatchCard[]>([]);
@@ -29,12 +47,23 @@ export class Batch {
   error = $state<IpcError | null>(null);
   /** The last batch was stopped before the queue was done. */
   stopped = $state(false);
+  /** When this batch started (ms); null before the first. */
+  startedAt = $state<number | null>(null);
+  /** When each registration of this batch arrived (ms). */
+  registeredAt = $state.raw<number[]>([]);
+  /** Per key, busiest first. Replaced on each change. */
+  tallies = $state.raw<KeyTally[]>([]);
+  /** What the last batch did, once it ended. */
+  summary = $state<BatchSummary | null>(null);
 
   readonly working = $derived(this.cards.filter((c) => c.state === 'working'));
 
   constructor(
     private readonly backend: Backend,
     private readonly onEnded: () => Promise<void>,
+    /** A user was registered (the queue's row and the pace follow). */
+    private readonly onRegistered: (userId: string, detail: string, at: number) => void = () => {},
+    private readonly now: () => number = Date.now,
   ) {}
 
   async start(): Promise<void> {
@@ -45,6 +74,10 @@ export class Batch {
     this.failed = 0;
     this.error = null;
     this.stopped = false;
+    this.startedAt = this.now();
+    this.registeredAt = [];
+    this.tallies = [];
+    this.summary = null;
     try {
       await this.backend.batchStart((event) => this.apply(event));
     } catch (e) {
@@ -84,20 +117,35 @@ export class Batch {
         card.state = 'registered';
         card.message = 'Registered: PIN letter waiting in Letters to print.';
         card.keySerial = event.data.keySerial;
+        const key = keyName(event.data.keyModel, event.data.keySerial);
+        const at = this.now();
+        this.registeredAt = [...this.registeredAt, at];
+        this.count(key, 'registered');
+        this.onRegistered(event.data.userId, key, at);
         break;
       }
       case 'failed': {
         const card = this.card(event.data.userId, event.data.userId);
         card.state = 'failed';
         card.message = event.data.error.message;
+        if (event.data.key) this.count(event.data.key, 'failed');
         break;
       }
       case 'finished':
         this.registered = event.data.registered;
         this.failed = event.data.failed;
         this.stopped = event.data.stopped;
+        this.summary = event.data.summary;
         break;
     }
+  }
+
+  private count(key: string, what: 'registered' | 'failed'): void {
+    const old = this.tallies.find((t) => t.key === key) ?? { key, registered: 0, failed: 0 };
+    const next = { ...old, [what]: old[what] + 1 };
+    this.tallies = [next, ...this.tallies.filter((t) => t.key !== key)].sort(
+      (a, b) => b.registered + b.failed - (a.registered + a.failed) || a.key.localeCompare(b.key),
+    );
   }
 
   private card(userId: string, displayName: string): BatchCard {

@@ -55,14 +55,21 @@ export class Desk {
 
   constructor(readonly backend: Backend) {
     this.paper = new Paper(backend, (userIds) => this.afterWipe(userIds));
-    this.batch = new Batch(backend, async () => {
-      await this.loadQueue();
-      await this.loadLetters();
-      // A one-off job that failed earlier for a user the batch has since registered is
-      // history: the panel shows the user as registered (with its letter), not that error.
-      const user = this.queue.users.find((u) => u.id === this.job.userId);
-      if (this.job.phase === 'failed' && user?.status === 'registered') this.job.clear();
-    });
+    this.batch = new Batch(
+      backend,
+      async () => {
+        await this.loadQueue();
+        await this.loadLetters();
+        // A one-off job that failed earlier for a user the batch has since registered is
+        // history: the panel shows the user as registered (with its letter), not that error.
+        const user = this.queue.users.find((u) => u.id === this.job.userId);
+        if (this.job.phase === 'failed' && user?.status === 'registered') this.job.clear();
+      },
+      (userId, key, at) => {
+        this.queue.setStatus(userId, 'registered', key);
+        this.pace.record(at);
+      },
+    );
     this.groups = new GroupPick(backend, async (info) => {
       this.info = info;
       await this.loadQueue();
@@ -123,10 +130,13 @@ export class Desk {
     }
   }
 
-  /** Whether this user can be provisioned now (pending or failed, and the desk is free). */
+  /**
+   * Whether this user can be provisioned now (pending or failed, still a member of the
+   * group, and the desk is free).
+   */
   canProvision(userId: string): boolean {
     const user = this.queue.users.find((u) => u.id === userId);
-    if (!user || this.occupied) return false;
+    if (!user || this.occupied || user.leftGroup) return false;
     return user.status === 'pending' || user.status === 'failed';
   }
 

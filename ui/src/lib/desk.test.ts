@@ -218,6 +218,7 @@ describe('Desk with a backend that only rejects', () => {
     labelsSave: () => Promise.reject(error),
     tapSave: () => Promise.reject(error),
     reportSave: () => Promise.reject(error),
+    batchSummarySave: () => Promise.reject(error),
     revokeKey: () => Promise.reject(error),
     attentionList: () => Promise.reject(error),
     attentionResolve: () => Promise.reject(error),

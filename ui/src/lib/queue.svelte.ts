@@ -59,7 +59,8 @@ export class Queue {
     this.error = null;
     const ids = new Set(users.map((u) => u.id));
     if (this.selectedId === null || !ids.has(this.selectedId)) {
-      this.selectedId = (users.find((u) => u.status === 'pending') ?? users[0])?.id ?? null;
+      this.selectedId =
+        (users.find((u) => u.status === 'pending' && !u.leftGroup) ?? users[0])?.id ?? null;
     }
     if (this.marked.size > 0) this.marked = new Set([...this.marked].filter((id) => ids.has(id)));
   }
@@ -178,7 +179,7 @@ export class Queue {
     const start = this.users.findIndex((u) => u.id === afterId);
     for (let i = 1; i <= this.users.length; i++) {
       const user = this.users[(start + i + this.users.length) % this.users.length];
-      if (user && user.status === 'pending' && user.id !== afterId) return user;
+      if (user && user.status === 'pending' && !user.leftGroup && user.id !== afterId) return user;
     }
     return null;
   }

@@ -26,6 +26,7 @@ import type { QueueUser } from '../bindings/QueueUser';
 import type { Registered } from '../bindings/Registered';
 import type { ReportFormat } from '../bindings/ReportFormat';
 import type { SavedFile } from '../bindings/SavedFile';
+import type { SummaryFormat } from '../bindings/SummaryFormat';
 import type { TapRequest } from '../bindings/TapRequest';
 
 export interface Backend {
@@ -71,6 +72,8 @@ export interface Backend {
   batchStart(onEvent: (event: BatchEvent) => void): Promise<void>;
   /** The batch takes no new user; the users in progress finish. */
   batchStop(): Promise<void>;
+  /** Write the last batch's summary (no PIN in it) to `path` as CSV or JSON. */
+  batchSummarySave(format: SummaryFormat, path: string): Promise<SavedFile>;
   /** The operator skips a pending or failed user: its status becomes `skipped`. */
   skipUser(userId: string): Promise<void>;
   /** The operator retries a failed or skipped user: its status becomes `pending`. */

@@ -32,6 +32,7 @@ export const tauriBackend: Backend = {
   cancelProvision: api.provisionCancel,
   batchStart: api.batchStart,
   batchStop: api.batchStop,
+  batchSummarySave: api.batchSummarySave,
   skipUser: api.queueSkip,
   retryUser: api.queueRetry,
   moveToTop: api.queueMoveToTop,
