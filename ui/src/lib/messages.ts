@@ -69,7 +69,7 @@ export const msg = {
         : bins.map((b) => `${clock(b.from)}: ${num(b.count)}`).join('; '),
     summaryTitle: (stopped: boolean) => (stopped ? 'Batch stopped' : 'Batch done'),
     summaryTimes: (start: number, end: number, secs: number) =>
-      `${when(start)} to ${clock(end * 1000)} (${duration(secs * 1000)})`,
+      `${when(start)} to ${clock(end * 1000)} (${secs < 60 ? `${num(secs)} s` : duration(secs * 1000)})`,
     summaryCounts: (registered: number, failed: number, skipped: number) =>
       `${num(registered)} registered, ${num(failed)} failed, ${num(skipped)} skipped`,
     summaryPace: (perHour: number | null) =>
