@@ -148,14 +148,15 @@ async function main() {
     const text = await s.text(summary);
     if (!text.includes(`${USERS} registered`)) throw new Error(`batch summary: "${text}"`);
     log(`batch: ${text}`);
-    // The summary saved as CSV by the backend: the totals, one line per user and key, no PIN.
+    // The summary saved as CSV by the backend: the totals, one line per user with its key's
+    // model and serial, no PIN.
     await s.click(await s.waitElement('"Save summary (CSV)"', '[data-testid="batch-export-csv"]'));
     await s.click(await s.waitElement('the "Save" button', '[data-testid="save-submit"]'));
     const savedSummary = await s.text(await s.waitElement('the saved summary', '[data-testid="save-done"] code'));
     const csv = await readFile(savedSummary, 'utf8');
     const mode = (await stat(savedSummary)).mode & 0o777;
     await rm(savedSummary, { force: true });
-    const userLines = csv.split('\r\n').filter((l) => /,registered,KeyDesk Soft Key · SIM\d+,/.test(l));
+    const userLines = csv.split('\r\n').filter((l) => /,registered,KeyDesk Soft Key,SIM\d+,/.test(l));
     if (!csv.includes(`# registered,${USERS}\r\n`) || userLines.length !== USERS || mode !== 0o600) {
       throw new Error(`the saved summary (mode ${mode.toString(8)}):\n${csv}`);
     }

@@ -3,9 +3,12 @@
 // sim` (sim-tenant.mjs: signed in from its options, `--soft-keys 1`), one user provisioned
 // from the window, then the key reported lost from the inventory (lost-key.mjs: the
 // passkey must be gone from the simulator's `/_sim/state`, the queue marks the user
-// revoked, a new key puts them back to pending, the window's history verifies). After the
-// app is closed, `keydesk-cli audit verify` on the app's data folder must say the chain
-// holds, and the export must hold the revocation.
+// revoked, a new key puts them back to pending, the window's history verifies). Then users
+// leave the group (the simulator's `/_sim/leave`): that user, whose job the journal holds,
+// shows "Left the group" after *Reload*; another leaves without a reload; a batch works
+// only the one still a member (the other is skipped, saying so), and neither who left gets
+// a passkey. After the app is closed, `keydesk-cli audit verify` on the app's data folder
+// must say the chain holds, and the export must hold the revocation.
 //
 // Env: KEYDESK_APP, KEYDESK_CLI (the binaries), WEBDRIVER_URL, SCREENSHOT_DIR (default
 // target), XVFB_SCREEN (see xvfb-shot.mjs). Node 20, no dependencies.
@@ -17,7 +20,7 @@ import { promisify } from 'node:util';
 
 import { STEP_TIMEOUT_MS, endSession, log, pageSource, quoted, session, sleep, waitFor, wd } from './driver.mjs';
 import { lostKey } from './lost-key.mjs';
-import { TENANT, appArgs, startSim } from './sim-tenant.mjs';
+import { GROUP, TENANT, appArgs, startSim } from './sim-tenant.mjs';
 
 const APP = process.env.KEYDESK_APP;
 const CLI = process.env.KEYDESK_CLI;
@@ -73,10 +76,49 @@ async function main() {
     await s.click(await s.waitElement('the question before leaving the PIN', '[data-testid="confirm-yes"]'));
 
     await lostKey(s, upn, { sim: url, shot: 'webdriver-sim-lost.png' });
-    const state = await (await fetch(`${url}/_sim/state`)).json();
-    const left = state.users.filter((u) => u.passkeyCount > 0).map((u) => u.upn);
-    if (left.length > 0) throw new Error(`passkeys left in the simulated tenant: ${left.join(', ')}`);
+    const passkeys = async () =>
+      Object.fromEntries((await (await fetch(`${url}/_sim/state`)).json()).users.map((u) => [u.upn, u.passkeyCount]));
+    const after = await passkeys();
+    const kept = Object.entries(after).filter(([, n]) => n > 0);
+    if (kept.length > 0) throw new Error(`passkeys left in the simulated tenant: ${JSON.stringify(kept)}`);
     log('simulator: no passkey left');
+
+    // Users leave the group. The one with a job stays in the reloaded queue, marked.
+    const leave = async (user) => {
+      const r = await fetch(`${url}/_sim/leave`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ group: GROUP, user }),
+        signal: AbortSignal.timeout(STEP_TIMEOUT_MS),
+      });
+      if (r.status !== 204) throw new Error(`POST /_sim/leave ${user}: ${r.status} ${await r.text()}`);
+    };
+    const rowOf = (u) => `[data-testid="user-row"][data-upn=${quoted(u)}]`;
+    await leave(upn);
+    await s.click(await s.waitElement('the "Reload" button', '[data-testid="queue-reload"]'));
+    await s.waitElement(`${upn} marked "Left the group"`, `${rowOf(upn)} [data-testid="left-group"]`);
+    const others = [];
+    for (const el of await s.findAll('[data-testid="user-row"][data-status="pending"]')) {
+      const other = await s.attr(el, 'data-upn');
+      if (other !== upn) others.push(other);
+    }
+    if (others.length !== USERS - 1) throw new Error(`pending members besides ${upn}: ${others.join(', ')}`);
+    // Another leaves with no reload: the batch reads the group again and passes them by.
+    const [gone, member] = others;
+    await leave(gone);
+    await s.click(await s.waitElement('"Start batch"', '[data-testid="batch-start"]'));
+    const summary = await s.waitElement('the batch summary', '[data-testid="batch-summary"]');
+    const said = await s.text(summary);
+    if (!said.includes('1 registered') || !said.includes('1 skipped')) throw new Error(`batch summary: "${said}"`);
+    const reasons = await s.text(await s.waitElement('the skip reason', '[data-testid="batch-report-reasons"]'));
+    if (!reasons.includes('no longer a member of the group')) throw new Error(`reasons: "${reasons}"`);
+    await s.waitElement(`${upn} still marked after the batch`, `${rowOf(upn)} [data-testid="left-group"]`);
+    await s.shot('webdriver-sim-left-group.png');
+    const now = await passkeys();
+    if (now[upn] !== 0 || now[gone] !== 0 || now[member] !== 1) {
+      throw new Error(`passkeys after the batch: ${JSON.stringify(now)}`);
+    }
+    log(`left the group: ${upn} marked, ${gone} skipped by the batch, only ${member} registered`);
 
     await endSession(id, false);
     ended = true;
@@ -104,7 +146,8 @@ async function main() {
     if (!ended) await endSession(id, failed);
     sim.kill();
     await sleep(200);
-    await rm(dataDir, { recursive: true, force: true });
+    if (process.env.KEEP_DATA) log(`data folder kept: ${dataDir}`);
+    else await rm(dataDir, { recursive: true, force: true });
   }
 }
 

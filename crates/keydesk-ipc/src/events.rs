@@ -86,11 +86,13 @@ pub enum BatchEvent {
     Failed {
         /// The user.
         user_id: String,
+        /// The user's display name, for the key card (a user may fail before any step).
+        display_name: String,
         /// Why.
         error: IpcError,
-        /// The key it failed on (`model · serial`, as the key cards name it), when the
-        /// journal recorded one for this user.
-        key: Option<String>,
+        /// The model of the key it failed on (as the key cards name it), when the journal
+        /// recorded a key for this user.
+        key_model: Option<String>,
     },
     /// No user is in progress any more: the queue is done, or the batch was stopped.
     #[serde(rename_all = "camelCase")]

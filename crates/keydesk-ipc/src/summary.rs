@@ -28,18 +28,19 @@ pub struct BatchSummary {
     pub stopped: bool,
     /// Registrations per hour over the whole batch; none under a minute.
     pub per_hour: Option<f64>,
-    /// Registrations and failures per key, busiest first.
+    /// Registrations and failures per key model, busiest first.
     pub keys: Vec<KeyCount>,
     /// Why users failed or were skipped, most frequent first.
     pub reasons: Vec<ReasonCount>,
 }
 
-/// Registrations and failures on one key.
+/// Registrations and failures on keys of one model (each user leaves with a key of their
+/// own, so a count per serial would be one line per user).
 #[derive(Debug, Clone, Serialize, TS)]
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub struct KeyCount {
-    /// The key as the key cards name it (`model · serial`), or "no key".
+    /// The model as the key cards name it, or "no key".
     pub key: String,
     /// Passkeys registered on it.
     pub registered: u32,

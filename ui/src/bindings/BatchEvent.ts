@@ -30,14 +30,18 @@ message: string, } } | { "event": "registered", "data": Registered } | { "event"
  */
 userId: string, 
 /**
+ * The user's display name, for the key card (a user may fail before any step).
+ */
+displayName: string, 
+/**
  * Why.
  */
 error: IpcError, 
 /**
- * The key it failed on (`model · serial`, as the key cards name it), when the
- * journal recorded one for this user.
+ * The model of the key it failed on (as the key cards name it), when the journal
+ * recorded a key for this user.
  */
-key: string | null, } } | { "event": "finished", "data": { 
+keyModel: string | null, } } | { "event": "finished", "data": { 
 /**
  * Users registered in this batch.
  */

@@ -39,7 +39,7 @@ stopped: boolean,
  */
 perHour: number | null, 
 /**
- * Registrations and failures per key, busiest first.
+ * Registrations and failures per key model, busiest first.
  */
 keys: Array<KeyCount>, 
 /**

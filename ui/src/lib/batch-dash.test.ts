@@ -1,5 +1,5 @@
-// Issue 14: while a batch runs the strip counts registrations and failures per key (named
-// as the key cards name keys) and draws registrations over time with a text alternative;
+// Issue 14: while a batch runs the strip counts registrations and failures per key model
+// (as the key cards name keys; each user leaves with a key of their own) and draws registrations over time with a text alternative;
 // after it, the summary shows in the window and saves as CSV or JSON.
 import { afterEach, describe, expect, it } from 'vitest';
 import type { BatchEvent } from '../bindings/BatchEvent';
@@ -13,14 +13,14 @@ import { msg } from './messages';
 
 afterEach(cleanup);
 
-const registered = (userId: string, serial: string): BatchEvent => ({
+const registered = (userId: string, model: string, serial: string): BatchEvent => ({
   event: 'registered',
   data: {
     userId,
     upn: `${userId}@contoso.com`,
     displayName: userId,
     pin: '482915',
-    keyModel: 'Soft Key',
+    keyModel: model,
     keySerial: serial,
     methodName: null,
   } satisfies Registered,
@@ -36,8 +36,8 @@ const summary: BatchSummary = {
   stopped: false,
   perHour: 4,
   keys: [
-    { key: 'Soft Key · SN1', registered: 1, failed: 1 },
-    { key: 'Soft Key · SN2', registered: 1, failed: 0 },
+    { key: 'Soft Key', registered: 1, failed: 1 },
+    { key: 'YubiKey 5 NFC', registered: 1, failed: 0 },
   ],
   reasons: [{ reason: 'The key was removed.', users: 1 }],
 };
@@ -56,19 +56,20 @@ describe('the batch strip and summary', () => {
     const running = desk.batch.start();
     await waitFor(() => expect($('[data-testid="batch-dash"]')).not.toBeNull());
 
-    emit(registered(a!.id, 'SN1'));
-    emit(registered(b!.id, 'SN2'));
+    emit(registered(a!.id, 'Soft Key', 'SN1'));
+    emit(registered(b!.id, 'YubiKey 5 NFC', 'Y2'));
     emit({
       event: 'failed',
       data: {
         userId: c!.id,
-        key: 'Soft Key · SN1',
+        displayName: c!.displayName,
+        keyModel: 'Soft Key',
         error: { kind: 'key', message: 'The key was removed.', remediation: '', requestId: null },
       },
     });
     await waitFor(() => expect($$('[data-testid="batch-key"]')).toHaveLength(2));
     const keys = $$('[data-testid="batch-key"]').map((li) => li.textContent?.replace(/\s+/g, ' '));
-    expect(keys[0]).toContain('Soft Key · SN1');
+    expect(keys[0]).toContain('Soft Key');
     expect(keys[0]).toContain(msg.batch.key(1, 1));
     expect(keys[1]).toContain(msg.batch.key(1, 0));
     // The chart: two registrations in its bars, said in its text alternative too.
@@ -76,7 +77,8 @@ describe('the batch strip and summary', () => {
     expect(bars.reduce((x, y) => x + y, 0)).toBe(2);
     expect($('[data-testid="batch-chart"] desc')?.textContent).toMatch(/: 2$/);
     // The queue's rows and the pace follow the batch as it goes.
-    expect(desk.queue.users.find((u) => u.id === a!.id)?.status).toBe('registered');
+    const rowA = desk.queue.users.find((u) => u.id === a!.id);
+    expect([rowA?.status, rowA?.detail]).toEqual(['registered', 'Soft Key · SN1']);
     expect($('[data-testid="pace-strip"]')).not.toBeNull();
 
     emit({ event: 'finished', data: { registered: 2, failed: 1, stopped: false, summary } });

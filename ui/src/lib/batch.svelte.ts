@@ -4,8 +4,9 @@
  * a card stays, marked registered or failed, once its user ends. PINs are not shown here:
  * they stay sealed until their letters are printed from *Letters to print*.
  *
- * For the dashboard strip it counts registrations and failures per key (named as the key
- * cards name keys) and keeps when each registration happened; when the batch ends, the
+ * For the dashboard strip it counts registrations and failures per key model (the name a
+ * key card shows; each user leaves with a key of their own, so a count per serial would be
+ * one line per user) and keeps when each registration happened; when the batch ends, the
  * backend's summary (`summary`), which `batch_summary_save` exports.
  */
 import type { BatchEvent } from '../bindings/BatchEvent';
@@ -26,17 +27,12 @@ export interface BatchCard {
 
 export type BatchPhase = 'idle' | 'running' | 'stopping';
 
-/** Registrations and failures on one key in this batch. */
+/** Registrations and failures on keys of one model in this batch. */
 export interface KeyTally {
-  /** The key as the key cards name it: `model · serial`. */
+  /** The model, as the key cards name it. */
   key: string;
   registered: number;
   failed: number;
-}
-
-/** A key's name as the key cards show it (the backend's summary names keys the same way). */
-export function keyName(model: string, serial: string | null): string {
-  return serial ? `${model} · ${serial}` : model;
 }
 
 export class Batch {
@@ -117,18 +113,20 @@ export class Batch {
         card.state = 'registered';
         card.message = 'Registered: PIN letter waiting in Letters to print.';
         card.keySerial = event.data.keySerial;
-        const key = keyName(event.data.keyModel, event.data.keySerial);
         const at = this.now();
         this.registeredAt = [...this.registeredAt, at];
-        this.count(key, 'registered');
+        this.count(event.data.keyModel, 'registered');
+        const key = event.data.keySerial
+          ? `${event.data.keyModel} · ${event.data.keySerial}`
+          : event.data.keyModel;
         this.onRegistered(event.data.userId, key, at);
         break;
       }
       case 'failed': {
-        const card = this.card(event.data.userId, event.data.userId);
+        const card = this.card(event.data.userId, event.data.displayName);
         card.state = 'failed';
         card.message = event.data.error.message;
-        if (event.data.key) this.count(event.data.key, 'failed');
+        if (event.data.keyModel) this.count(event.data.keyModel, 'failed');
         break;
       }
       case 'finished':

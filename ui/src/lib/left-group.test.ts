@@ -22,7 +22,7 @@ describe('users who left the group', () => {
     for (const id of [registered.id, failed!.id, untouched!.id]) backend.leaveGroup(id);
     expect(row(registered.id)?.querySelector('[data-testid="left-group"]')).toBeNull();
 
-    await desk.loadQueue();
+    click('[data-testid="queue-reload"]');
     await waitFor(() => expect(row(untouched!.id)).toBeNull());
     const mark = row(registered.id)?.querySelector('[data-testid="left-group"]');
     expect(mark?.textContent).toBe(msg.queue.leftGroup);
@@ -31,11 +31,25 @@ describe('users who left the group', () => {
 
     click(`[data-testid="user-row"][data-id="${failed!.id}"]`);
     expect($('[data-testid="left-group-info"]')?.textContent).toContain(msg.queue.leftGroupNote);
+    expect($('[data-testid="user-panel"]')?.textContent).not.toContain('being provisioned');
+    expect($('[data-testid="provision"]')).toBeNull();
     desk.queue.marked = new Set([failed!.id]);
     expect(movable(desk)).toEqual([]);
     expect(desk.canProvision(failed!.id)).toBe(false);
 
     click(`[data-testid="user-row"][data-id="${registered.id}"]`);
     expect($('[data-testid="registered-info"]')).not.toBeNull();
+
+    // A pending user with a job (moved to the top earlier) who left: a note, nothing to do.
+    const moved = desk.queue.users.find((u) => u.status === 'pending')!;
+    backend.users.find((u) => u.id === moved.id)!.leftGroup = true;
+    click('[data-testid="queue-reload"]');
+    await waitFor(() =>
+      expect(row(moved.id)?.querySelector('[data-testid="left-group"]')).not.toBeNull(),
+    );
+    click(`[data-testid="user-row"][data-id="${moved.id}"]`);
+    expect($('[data-testid="left-group-info"]')).not.toBeNull();
+    expect($('[data-testid="user-panel"]')?.textContent).not.toContain('being provisioned');
+    expect($('[data-testid="provision"]')).toBeNull();
   });
 });

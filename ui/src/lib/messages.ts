@@ -57,7 +57,7 @@ export const msg = {
     left: (ms: number) => `about ${duration(ms)} left`,
   },
   batch: {
-    keysLabel: 'Registrations and failures per key in this batch',
+    keysLabel: 'Registrations and failures per key model in this batch',
     key: (registered: number, failed: number) =>
       failed > 0
         ? `${num(registered)} registered, ${num(failed)} failed`
@@ -118,6 +118,9 @@ export const msg = {
     searchPlaceholder: 'Name, UPN, dept (/)',
     searchTitle: 'Search by name, UPN or department; every word must match',
     revokedNote: 'The passkey on this user’s key was deleted in Microsoft Entra.',
+    reload: 'Reload',
+    reloadTitle:
+      'Read the group’s members from Microsoft Graph again (journal states are kept; users who left are marked)',
     leftGroup: 'Left the group',
     leftGroupNote:
       'This user is no longer a member of the group. KeyDesk will not provision them; a passkey already registered stays.',

@@ -336,16 +336,17 @@ export class FakeBackend implements Backend {
           onEvent({ event: 'step', data: { userId, displayName: user.displayName, ...e.data } });
         } else if (e.event === 'registered') {
           registered += 1;
-          const key = e.data.keySerial
-            ? `${e.data.keyModel} · ${e.data.keySerial}`
-            : e.data.keyModel;
+          const key = e.data.keyModel;
           const count = keys.get(key) ?? { key, registered: 0, failed: 0 };
           keys.set(key, { ...count, registered: count.registered + 1 });
           onEvent(e);
         } else {
           failed += 1;
           reasons.set(e.data.message, (reasons.get(e.data.message) ?? 0) + 1);
-          onEvent({ event: 'failed', data: { userId, error: e.data, key: null } });
+          onEvent({
+            event: 'failed',
+            data: { userId, displayName: user.displayName, error: e.data, keyModel: null },
+          });
         }
       });
     }

@@ -1,6 +1,8 @@
 //! What a batch did, for the window's summary and its export: when it started and ended,
 //! each user's outcome (registered, failed with why, skipped with why) and the key it was
-//! on, the counts per key and per failure reason, and the pace. Built by the caller from
+//! on, the counts per key model and per failure reason, and the pace. Counts go by model,
+//! the name a key card shows: each user leaves with a key of their own, so a count per
+//! serial would be one line per user. Built by the caller from
 //! `batch::run`'s report as outcomes arrive; exported as CSV or JSON by [`BatchSummary::csv`]
 //! and [`BatchSummary::json`], which the caller writes.
 //!
@@ -47,17 +49,19 @@ pub struct UserEnding {
     pub ending: Ending,
     /// Why it failed or was skipped.
     pub reason: Option<String>,
-    /// The key, as the key cards name it (`model · serial`), when one was used.
-    pub key: Option<String>,
+    /// The key's model, as the key cards name it, when a key was used.
+    pub key_model: Option<String>,
+    /// The key's serial (or source id), when a key was used.
+    pub key_serial: Option<String>,
     /// When (Unix seconds).
     pub at: i64,
 }
 
-/// Registrations and failures on one key.
+/// Registrations and failures on keys of one model.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct KeyCount {
-    /// The key (`model · serial`), or "no key" for failures before a key was used.
+    /// The model, or "no key" for failures before a key was used.
     pub key: String,
     /// Passkeys registered on it.
     pub registered: u32,
@@ -77,14 +81,6 @@ pub struct BatchSummary {
     pub stopped: bool,
     /// Each user, in the order they ended.
     pub users: Vec<UserEnding>,
-}
-
-/// The name of a key in a summary, as the key cards show it.
-pub fn key_name(model: &str, serial: Option<&str>) -> String {
-    match serial {
-        Some(serial) if !serial.is_empty() => format!("{model} · {serial}"),
-        _ => model.to_owned(),
-    }
 }
 
 /// What [`KeyCount::key`] says for failures that never reached a key.
@@ -131,11 +127,11 @@ impl BatchSummary {
         (secs >= 60).then(|| f64::from(self.count(Ending::Registered)) * 3600.0 / secs as f64)
     }
 
-    /// Registrations and failures per key, busiest first (ties by name).
+    /// Registrations and failures per key model, busiest first (ties by name).
     pub fn per_key(&self) -> Vec<KeyCount> {
         let mut keys: BTreeMap<&str, KeyCount> = BTreeMap::new();
         for user in &self.users {
-            let name = user.key.as_deref().unwrap_or(NO_KEY);
+            let name = user.key_model.as_deref().unwrap_or(NO_KEY);
             let count = keys.entry(name).or_insert_with(|| KeyCount {
                 key: name.to_owned(),
                 registered: 0,
@@ -200,7 +196,15 @@ impl BatchSummary {
         }
         write_record(
             &mut out,
-            &["upn", "user_id", "ending", "key", "at", "reason"],
+            &[
+                "upn",
+                "user_id",
+                "ending",
+                "key_model",
+                "key_serial",
+                "at",
+                "reason",
+            ],
         );
         for u in &self.users {
             write_record(
@@ -209,7 +213,8 @@ impl BatchSummary {
                     u.upn.as_str(),
                     &u.user_id,
                     u.ending.as_str(),
-                    u.key.as_deref().unwrap_or(""),
+                    u.key_model.as_deref().unwrap_or(""),
+                    u.key_serial.as_deref().unwrap_or(""),
                     &format_unix(u.at),
                     u.reason.as_deref().unwrap_or(""),
                 ],
@@ -218,7 +223,7 @@ impl BatchSummary {
         out
     }
 
-    /// The summary as JSON: the fields above plus the totals, per key and reasons.
+    /// The summary as JSON: the fields above plus the totals, per key model and reasons.
     pub fn json(&self) -> String {
         let reasons: Vec<_> = self
             .reasons()
@@ -246,78 +251,49 @@ impl BatchSummary {
 mod tests {
     use super::*;
 
-    fn ending(
-        upn: &str,
-        ending: Ending,
-        key: Option<&str>,
-        reason: Option<&str>,
-        at: i64,
-    ) -> UserEnding {
+    fn ending(upn: &str, ending: Ending, serial: Option<&str>, reason: Option<&str>) -> UserEnding {
         UserEnding {
             user_id: format!("id-{upn}"),
             upn: upn.to_owned(),
             ending,
             reason: reason.map(str::to_owned),
-            key: key.map(str::to_owned),
-            at,
+            key_model: serial.map(|s| {
+                if s.starts_with('Y') {
+                    "YubiKey 5 NFC"
+                } else {
+                    "Soft Key"
+                }
+                .to_owned()
+            }),
+            key_serial: serial.map(str::to_owned),
+            at: 1_795_942_900,
         }
     }
 
+    /// Each user on a key of their own: two models, one failure on a soft key, one skip.
     fn sample() -> BatchSummary {
-        let a = key_name("Soft Key", Some("SN1"));
-        let b = key_name("Soft Key", Some("SN2"));
         let mut s = BatchSummary::new(1_795_942_800);
-        s.record(ending(
-            "kim@x",
-            Ending::Registered,
-            Some(&a),
-            None,
-            1_795_942_860,
-        ));
-        s.record(ending(
-            "lee@x",
-            Ending::Registered,
-            Some(&b),
-            None,
-            1_795_942_900,
-        ));
+        s.record(ending("kim@x", Ending::Registered, Some("S1"), None));
+        s.record(ending("lee@x", Ending::Registered, Some("Y2"), None));
         s.record(ending(
             "ann@x",
             Ending::Failed,
-            Some(&a),
+            Some("S3"),
             Some("key removed"),
-            1_795_942_950,
         ));
-        s.record(ending(
-            "bo@x",
-            Ending::Skipped,
-            None,
-            Some("account is disabled"),
-            1_795_942_960,
-        ));
-        s.record(ending(
-            "cy@x",
-            Ending::Registered,
-            Some(&a),
-            None,
-            1_795_943_000,
-        ));
+        let disabled = Some("account is disabled");
+        s.record(ending("bo@x", Ending::Skipped, None, disabled));
+        s.record(ending("cy@x", Ending::Registered, Some("S4"), None));
         s.end(1_795_944_600, false);
         s
     }
 
     #[test]
-    fn counts_per_key_and_reason_and_the_pace_over_the_whole_batch() {
+    fn counts_per_key_model_and_reason_and_the_pace_over_the_whole_batch() {
         let s = sample();
         assert_eq!(s.duration_secs(), 1800);
-        assert_eq!(
-            (
-                s.count(Ending::Registered),
-                s.count(Ending::Failed),
-                s.count(Ending::Skipped)
-            ),
-            (3, 1, 1)
-        );
+        let counts = [Ending::Registered, Ending::Failed, Ending::Skipped].map(|e| s.count(e));
+        assert_eq!(counts, [3, 1, 1]);
         assert_eq!(s.per_hour(), Some(6.0));
         let keys: Vec<_> = s
             .per_key()
@@ -327,8 +303,8 @@ mod tests {
         assert_eq!(
             keys,
             [
-                ("Soft Key · SN1".to_owned(), 2, 1),
-                ("Soft Key · SN2".to_owned(), 1, 0)
+                ("Soft Key".to_owned(), 2, 1),
+                ("YubiKey 5 NFC".to_owned(), 1, 0)
             ]
         );
         assert_eq!(s.reasons().len(), 2);
@@ -342,15 +318,13 @@ mod tests {
             csv.starts_with("# started,2026-11-29T09:00:00Z\r\n"),
             "{csv}"
         );
-        assert!(csv.contains("# key,Soft Key · SN1,2,1\r\n"), "{csv}");
-        assert!(
-            csv.contains("ann@x,id-ann@x,failed,Soft Key · SN1,"),
-            "{csv}"
-        );
+        assert!(csv.contains("# key,Soft Key,2,1\r\n"), "{csv}");
+        assert!(csv.contains("ann@x,id-ann@x,failed,Soft Key,S3,"), "{csv}");
         assert_eq!(csv.lines().filter(|l| !l.starts_with('#')).count(), 6);
         let json: serde_json::Value = serde_json::from_str(&s.json()).unwrap();
         assert_eq!(json["registered"], 3);
         assert_eq!(json["users"].as_array().unwrap().len(), 5);
+        assert_eq!(json["users"][2]["keySerial"], "S3");
         assert_eq!(json["keys"][0]["failed"], 1);
         assert!(!s.json().to_lowercase().contains("pin"));
     }
