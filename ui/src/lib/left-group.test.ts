@@ -51,5 +51,12 @@ describe('users who left the group', () => {
     expect($('[data-testid="left-group-info"]')).not.toBeNull();
     expect($('[data-testid="user-panel"]')?.textContent).not.toContain('being provisioned');
     expect($('[data-testid="provision"]')).toBeNull();
+    // The strip's "remaining" leaves out who left: they will not be worked.
+    const counts = desk.queue.counts;
+    desk.pace.record(Date.now());
+    await waitFor(() => expect($('[data-testid="pace-strip"]')).not.toBeNull());
+    expect($('[data-testid="pace-remaining"]')?.textContent).toBe(
+      msg.pace.remaining(counts.pending + counts.inProgress + counts.failed - 1),
+    );
   });
 });

@@ -46,6 +46,11 @@ export class Queue {
   readonly visible = $derived(visibleUsers(this.users, this.filter, this.search, this.sort));
   readonly selected = $derived(this.users.find((u) => u.id === this.selectedId) ?? null);
   readonly counts = $derived(countStatuses(this.users));
+  /** Pending or failed users who left the group: counted by status, but never to be worked. */
+  readonly leftToWork = $derived(
+    this.users.filter((u) => u.leftGroup && (u.status === 'pending' || u.status === 'failed'))
+      .length,
+  );
   /** Users per filter tab: each tile's number is exactly what its filter shows. */
   readonly filterCounts = $derived(countFilters(this.counts));
   /** The selected user exists but the filter or search hides their row (the panel says so). */
