@@ -107,7 +107,7 @@ bindings-fresh:
 # `keydesk-cli sim`, browser sign-in, a batch over two simulated keys).
 webdriver: ui
 	$(CARGO) build -p keydesk --features demo -p keydesk-cli --locked
-	timeout 600 scripts/webdriver.sh $(CARGO_TARGET_DIR)/debug/keydesk $(CARGO_TARGET_DIR)/debug/keydesk-cli
+	timeout 900 scripts/webdriver.sh $(CARGO_TARGET_DIR)/debug/keydesk $(CARGO_TARGET_DIR)/debug/keydesk-cli
 
 ## The benchmarks (bench/run.py): release builds against `keydesk-cli sim`, criterion
 ## micro-benchmarks, figures written to docs/BENCHMARKS.md. Under 10 minutes.

@@ -3,8 +3,10 @@
 # tests/webdriver/provision.mjs (the app in demo mode: a user's existing passkey deleted, one
 # user provisioned, the letter PDF, then the lost-key flow and a phone handed out) and, given the command
 # line too, tests/webdriver/batch.mjs (the app NOT in demo mode against `keydesk-cli sim`,
-# signed in from its options, a batch over --soft-keys 2). Every process it starts is
-# stopped on exit. Usage: scripts/webdriver.sh PATH_TO_KEYDESK [PATH_TO_KEYDESK_CLI]
+# signed in from its options, a batch over --soft-keys 2) and tests/webdriver/lost-key-sim.mjs
+# (the same set-up with one key: a user provisioned, the key reported lost, the passkey gone
+# from the simulator, the audit log verified by keydesk-cli). Every process it starts is
+# stopped on exit. WEBDRIVER_ONLY=NAME runs one test (demo, batch or lost-sim). Usage: scripts/webdriver.sh PATH_TO_KEYDESK [PATH_TO_KEYDESK_CLI]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP="$(realpath "$1")"
@@ -43,21 +45,23 @@ export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1
 # batch.mjs's browser sign-in: the app inherits tauri-driver's environment and hands the
 # sign-in page to $BROWSER, a script that completes the simulator's page over HTTP.
 export BROWSER="$PWD/tests/webdriver/sim-browser.mjs"
-# Private data and config folders: the demo journal and the app's keydesk.json (which
-# remembers a picked group) live there, and nothing of the user's is touched.
-export XDG_DATA_HOME="$(mktemp -d)" XDG_CONFIG_HOME="$(mktemp -d)"
-TMPDIRS+=("$XDG_DATA_HOME" "$XDG_CONFIG_HOME")
 
 # Free ports: another desk's WebDriver test may hold 4444/4445 on this machine.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
 # run_test NAME TIMEOUT SCRIPT: the script against a tauri-driver of its own (its log is the
 # app's: target/tauri-driver-NAME.log), stopped afterwards with everything it started.
+# Private data and config folders per test: the demo journal and the app's keydesk.json
+# (which remembers a picked group, by an id only that test's simulator knows) live there,
+# and nothing of the user's is touched.
 run_test() {
-  local name=$1 limit=$2 script=$3 port native driver test
+  local name=$1 limit=$2 script=$3 port native driver test data config
   port=$(free_port)
   native=$(free_port)
-  tauri-driver --port "$port" --native-port "$native" --native-driver "$(command -v WebKitWebDriver)" \
+  data="$(mktemp -d)"
+  config="$(mktemp -d)"
+  TMPDIRS+=("$data" "$config")
+  XDG_DATA_HOME="$data" XDG_CONFIG_HOME="$config" tauri-driver --port "$port" --native-port "$native" --native-driver "$(command -v WebKitWebDriver)" \
     >"target/tauri-driver-$name.log" 2>&1 &
   driver=$!
   PIDS+=("$driver")
@@ -74,9 +78,22 @@ run_test() {
   if [ "$rc" -ne 0 ]; then echo "webdriver: $name FAILED (exit $rc; app log: target/tauri-driver-$name.log)"; exit "$rc"; fi
 }
 
+if [ -n "${WEBDRIVER_ONLY:-}" ]; then
+  case "$WEBDRIVER_ONLY" in
+    demo) run_test demo 240 tests/webdriver/provision.mjs ;;
+    batch) run_test batch 300 tests/webdriver/batch.mjs ;;
+    lost-sim) run_test lost-sim 240 tests/webdriver/lost-key-sim.mjs ;;
+    *) echo "WEBDRIVER_ONLY: no test $WEBDRIVER_ONLY (demo, batch, lost-sim)"; exit 2 ;;
+  esac
+  echo "webdriver: $WEBDRIVER_ONLY passed"
+  exit 0
+fi
+
 run_test demo 240 tests/webdriver/provision.mjs
 echo "webdriver: demo passed (screenshots: target/webdriver-passkeys.png, target/webdriver-provision.png, target/webdriver-letter-pdf.png, target/webdriver-connection.png, target/webdriver-lost.png, target/webdriver-phone.png, target/webdriver-phone-done.png)"
 if [ -n "$CLI" ]; then
   run_test batch 300 tests/webdriver/batch.mjs
   echo "webdriver: batch passed (screenshots: target/webdriver-batch-*.png)"
+  run_test lost-sim 240 tests/webdriver/lost-key-sim.mjs
+  echo "webdriver: lost key against keydesk-cli sim passed (screenshot: target/webdriver-sim-lost.png)"
 fi

@@ -118,6 +118,36 @@ pub fn queue_user(row: QueueRow) -> QueueUser {
         },
         detail: row.detail,
         department: row.user.department,
+        left_group: row.left_group.then_some(true),
+    }
+}
+
+/// A batch's summary as the window shows it.
+pub fn batch_summary(s: &keydesk_engine::batch_summary::BatchSummary) -> keydesk_ipc::BatchSummary {
+    use keydesk_engine::batch_summary::Ending;
+    keydesk_ipc::BatchSummary {
+        started_at: s.started_at,
+        ended_at: s.ended_at.unwrap_or(s.started_at),
+        duration_secs: s.duration_secs(),
+        registered: s.count(Ending::Registered),
+        failed: s.count(Ending::Failed),
+        skipped: s.count(Ending::Skipped),
+        stopped: s.stopped,
+        per_hour: s.per_hour(),
+        keys: s
+            .per_key()
+            .into_iter()
+            .map(|k| keydesk_ipc::KeyCount {
+                key: k.key,
+                registered: k.registered,
+                failed: k.failed,
+            })
+            .collect(),
+        reasons: s
+            .reasons()
+            .into_iter()
+            .map(|(reason, users)| keydesk_ipc::ReasonCount { reason, users })
+            .collect(),
     }
 }
 

@@ -70,8 +70,12 @@ pub struct AppState {
     /// The group picked by search (its id: a name may be ambiguous), while the connection
     /// still names it; `None` reads the connection's group by name or id.
     pub group_pick: RwLock<Option<GroupChoice>>,
-    /// The queue as last loaded.
+    /// The queue as last loaded (members of its group only).
     pub users: Mutex<Vec<DirectoryUser>>,
+    /// What the last batch of this window did (`batch_summary_save`).
+    pub last_batch: Mutex<Option<keydesk_engine::batch_summary::BatchSummary>>,
+    /// The group (object id) `users` are the members of.
+    pub users_group: Mutex<Option<String>>,
     /// The user being provisioned now, if any (one at a time in the window).
     pub active: Mutex<Option<String>>,
     /// Wakes the running job to stop it (`provision_cancel`); no permit is kept, so a
@@ -154,6 +158,8 @@ impl AppState {
             metadata,
             group_pick: RwLock::new(group_pick),
             users: Mutex::default(),
+            users_group: Mutex::default(),
+            last_batch: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
             phone_cancel: tokio::sync::Notify::new(),
@@ -224,6 +230,8 @@ impl AppState {
             metadata,
             group_pick: RwLock::default(),
             users: Mutex::default(),
+            users_group: Mutex::default(),
+            last_batch: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
             phone_cancel: tokio::sync::Notify::new(),

@@ -15,23 +15,18 @@
 // http://127.0.0.1:4444), SCREENSHOT_DIR (default target), XVFB_SCREEN (Xvfb's `-fbdir`
 // framebuffer file: screenshots are read from it, see xvfb-shot.mjs; without it WebDriver's
 // own screenshot is tried). Node 20, no dependencies.
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
 import { STEP_TIMEOUT_MS, endSession, pageSource, session, sleep, waitFor, wd } from './driver.mjs';
+import { GROUP, OPERATOR, TENANT, appArgs, startSim } from './sim-tenant.mjs';
 import { shootScreen } from './xvfb-shot.mjs';
 
 const APP = process.env.KEYDESK_APP;
 const CLI = process.env.KEYDESK_CLI;
 const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
 const USERS = 5;
-const TENANT = 'contoso.onmicrosoft.com';
-const CLIENT_ID = '00000000-0000-4000-8000-00000000c11d';
-const GROUP = 'FIDO Provisioning';
-const OPERATOR = 'keydesk.admin@contoso.onmicrosoft.com';
 /** The model of `--soft-keys` keys (KeyDesk Soft Key). */
 const SOFT_KEY_AAGUID = 'aa62412e-2cce-4d8b-9c5a-0330bc24e541';
 
@@ -54,38 +49,16 @@ function desk(id) {
   return s;
 }
 
-/** `keydesk-cli sim` on a free port; resolves with its URL once it listens. */
-async function startSim() {
+async function main() {
+  if (!APP || !CLI) throw new Error('Set KEYDESK_APP and KEYDESK_CLI to the built binaries.');
   // --duplicate-group: a second group of the same name (one user), as Entra allows.
   // The operator holds Authentication Administrator (to register passkeys for others) and
   // Global Reader (to read the FIDO2 policy), as a desk operator in Entra would.
   const roles = ['Authentication Administrator', 'Global Reader'].flatMap((r) => ['--operator-role', r]);
-  const sim = spawn(CLI, ['sim', '--port', '0', '--users', String(USERS), '--duplicate-group', ...roles], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const lines = createInterface({ input: sim.stdout });
-  const port = await new Promise((resolve, reject) => {
-    sim.on('exit', (code) => reject(new Error(`keydesk-cli sim exited (${code})`)));
-    lines.on('line', (line) => {
-      const m = /^LISTENING (\d+)/.exec(line);
-      if (m) resolve(m[1]);
-    });
-  });
-  return { sim, url: `http://127.0.0.1:${port}` };
-}
-
-async function main() {
-  if (!APP || !CLI) throw new Error('Set KEYDESK_APP and KEYDESK_CLI to the built binaries.');
-  const { sim, url } = await startSim();
-  // The simulator goes with this script however it ends (a timeout sends SIGTERM).
-  process.on('exit', () => sim.kill());
-  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(1));
+  const { sim, url } = await startSim(CLI, ['--users', String(USERS), '--duplicate-group', ...roles]);
   log(`simulated tenant at ${url}`);
   const dataDir = await mkdtemp(join(tmpdir(), 'keydesk-wd-'));
-  const args = [
-    '--data-dir', dataDir, '--tenant', TENANT, '--client-id', CLIENT_ID, '--auth', 'delegated',
-    '--login-url', url, '--graph-url', url, '--group', GROUP, '--soft-keys', '2',
-  ];
+  const args = appArgs(url, dataDir, 2);
   log(`new session: ${APP} ${args.join(' ')}`);
   const created = await wd('POST', '/session', {
     capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args } } },
@@ -249,6 +222,21 @@ async function main() {
     const text = await s.text(summary);
     if (!text.includes(`${USERS - 1} registered`)) throw new Error(`batch summary: "${text}"`);
     log(`batch: ${text}`);
+    // The summary saved as CSV by the backend: the totals, one line per user with its key's
+    // model and serial, no PIN.
+    await s.click(await s.waitElement('"Save summary (CSV)"', '[data-testid="batch-export-csv"]'));
+    await s.click(await s.waitElement('the "Save" button', '[data-testid="save-submit"]'));
+    const savedSummary = await s.text(await s.waitElement('the saved summary', '[data-testid="save-done"] code'));
+    const csv = await readFile(savedSummary, 'utf8');
+    const mode = (await stat(savedSummary)).mode & 0o777;
+    await rm(savedSummary, { force: true });
+    const userLines = csv.split('\r\n').filter((l) => /,registered,KeyDesk Soft Key,SIM\d+,/.test(l));
+    if (!csv.includes(`# registered,${USERS}\r\n`) || userLines.length !== USERS || mode !== 0o600) {
+      throw new Error(`the saved summary (mode ${mode.toString(8)}):\n${csv}`);
+    }
+    if (/\bpin\b/i.test(csv)) throw new Error(`the saved summary names a PIN:\n${csv}`);
+    await s.click(await s.waitElement('the save dialog "Close"', '[data-testid="save-close"]'));
+    log(`batch summary saved as CSV: ${USERS} users, mode 600`);
     await waitFor(`all ${USERS} rows registered`, async () =>
       (await s.findAll('[data-testid="user-row"][data-status="registered"]')).length === USERS ? true : null,
     );

@@ -3,8 +3,9 @@
 // the simulated tenant, the entry marked revoked), a new key offered (the user is back in
 // the queue as pending), and the audit chain still verifies.
 //
-// The demo's simulated tenant is found through the app's log (KEYDESK_APP_LOG, where
-// scripts/webdriver.sh sends tauri-driver's output): its `/_sim/state` is the ground truth.
+// The simulated tenant's `/_sim/state` is the ground truth: the URL of a `keydesk-cli sim`
+// the caller started, or the demo's, found through the app's log (KEYDESK_APP_LOG, where
+// scripts/webdriver.sh sends tauri-driver's output).
 import { readFile } from 'node:fs/promises';
 import { log, quoted, waitFor } from './driver.mjs';
 
@@ -25,9 +26,12 @@ export async function passkeyCount(sim, upn) {
   return user.passkeyCount;
 }
 
-/** `s` is a WebDriver session on the desk; `upn` holds exactly one passkey, from this desk. */
-export async function lostKey(s, upn) {
-  const sim = await simUrl();
+/**
+ * `s` is a WebDriver session on the desk; `upn` holds exactly one passkey, from this desk.
+ * `sim`: the simulated tenant's URL (default: the demo's); `shot`: the screenshot's name.
+ */
+export async function lostKey(s, upn, { sim: given, shot = 'webdriver-lost.png' } = {}) {
+  const sim = given ?? (await simUrl());
   const before = await passkeyCount(sim, upn);
   if (before !== 1) throw new Error(`expected 1 passkey for ${upn} in the simulated tenant, found ${before}`);
 
@@ -45,7 +49,7 @@ export async function lostKey(s, upn) {
   const queueRow = `[data-testid="user-row"][data-upn=${quoted(upn)}]`;
   await s.waitAttr(`the row of ${upn} marked revoked`, queueRow, 'data-status', 'revoked');
   log(`key reported lost: passkey of ${upn} deleted in the simulated tenant, inventory and queue say revoked`);
-  await s.shot('webdriver-lost.png');
+  await s.shot(shot);
 
   await s.click(await s.waitElement('the "Issue a new key" button', '[data-testid="reissue"]'));
   await s.waitElement('the re-issue confirmed', '[data-testid="reissued"]');

@@ -6,7 +6,8 @@
 // empties the pending status; the confirm dialog starts on the safe answer; End reaches row
 // 10,000; ? opens the shortcuts sheet and K moves up; the inventory finds a key by serial,
 // reports it lost (confirmed) and re-issues, and marks another returned; History shows the
-// lost key and its chain verifies (and a tampered log does not); the theme menu is remembered across a reload; axe-core finds no serious or
+// lost key and its chain verifies (and a tampered log does not); a batch shows its per-key
+// counts, chart and summary; the theme menu is remembered across a reload; axe-core finds no serious or
 // critical violation (queue, search, bulk bar, confirm dialog, settings). Screenshots go to
 // E2E_DIR (default ui/test-results/e2e-queue). Run `npm run build` first.
 import { mkdir } from 'node:fs/promises';
@@ -256,6 +257,30 @@ try {
       await axe(page, `${scheme} history`);
       await shot('9-history');
       await page.keyboard.press('Escape');
+
+      // A batch (the small seeded group; stopped after its first user): the strip's per-key counts and
+      // chart with its text alternative, then the summary, each checked by axe.
+      await page.goto(base);
+      await page.waitForSelector('[data-testid="user-row"]');
+      await page.click('[data-testid="batch-start"]');
+      await page.waitForSelector('[data-testid="batch-card"][data-state="working"]');
+      await page.click('[data-testid="demo-plug"]');
+      await page.waitForSelector('[data-testid="demo-touch"].pulse');
+      await page.click('[data-testid="batch-stop"]');
+      await page.click('[data-testid="demo-touch"].pulse');
+      await page.waitForSelector('[data-testid="batch-key"]');
+      const chartText = await page.locator('[data-testid="batch-chart"] desc').textContent();
+      check(/: 1$/.test(chartText ?? ''), `the chart's text alternative says "${chartText}"`);
+      await axe(page, `${scheme} batch strip`);
+      await page.waitForSelector('[data-testid="batch-report"]');
+      check(
+        ((await page.locator('[data-testid="batch-summary"]').textContent()) ?? '').includes(
+          '1 registered',
+        ),
+        'the batch summary does not count the registered user',
+      );
+      await axe(page, `${scheme} batch summary`);
+      await shot('9b-batch-summary');
 
       // The theme menu overrides the OS and is remembered across a reload.
       const other = scheme === 'light' ? 'dark' : 'light';

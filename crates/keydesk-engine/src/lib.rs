@@ -52,13 +52,13 @@ pub mod tenant_check;
 // The folders group the source by concern; the public paths stay one level deep.
 use flow::pin_resume;
 pub use flow::{
-    after, batch, context, group_move, imported, letters, lost, membership, passkeys, phone,
-    phone_types, policy_cache, prefetch, provision, queue, resume, tap_batch,
+    after, batch, batch_summary, context, group_move, imported, letters, lost, membership,
+    passkeys, phone, phone_types, policy_cache, prefetch, provision, queue, resume, tap_batch,
 };
 pub use ports::{directory, graph_directory, hid_keys, keys, passes};
 pub use store::{
     audit, escrow, inventory, journal, key_home, letter_facts, lock, mirror, pin_mark, port,
-    secrets,
+    queue_order, secrets,
 };
 
 use keydesk_core::Pin;

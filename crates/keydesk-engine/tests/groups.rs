@@ -10,6 +10,7 @@ use std::sync::Arc;
 use keydesk_core::job::JobState;
 use keydesk_engine::audit::AuditLog;
 use keydesk_engine::keys::RackKeys;
+use keydesk_engine::queue::{self, QueueStatus};
 use keydesk_engine::secrets::MemoryStore;
 use keydesk_engine::{provision_user, Context, Journal, ProvisionError, Step};
 use keydesk_fido::rack::SoftRack;
@@ -179,6 +180,75 @@ async fn a_soft_key_reporting_a_known_models_aaguid_registers_under_that_model()
         let done = provision_user(&ctx, &user, &keys, &quiet).await.unwrap();
         assert_eq!(done.key_model, "YubiKey 5 Series");
         assert_eq!(common::passkeys_of(&sim, &user.upn).await, 1);
+    })
+    .await;
+}
+
+/// Issue 14: a reload of the queue shows the users who left the group since their job
+/// started, marked and in their journaled state; their passkey stays where it is, and a
+/// member who left without a job simply leaves the queue.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_user_who_left_the_group_stays_in_the_reloaded_queue_marked_as_left() {
+    common::limited(async {
+        let sim = common::sim(SimConfig {
+            users: 4,
+            nested: Some(0),
+            ..SimConfig::default()
+        })
+        .await;
+        let graph = common::graph(&sim).await;
+        let group = graph.find_group(QUEUE).await.unwrap().id;
+        let first = graph.group_users(&group).await.unwrap();
+        let dir = tempfile::tempdir().unwrap();
+        let journal = Journal::open(&dir.path().join("journal.sqlite")).unwrap();
+        let store = MemoryStore::default();
+        let escrow = keydesk_engine::Escrow::new(&store).unwrap();
+        let rack = Arc::new(SoftRack::new());
+        let keys = RackKeys::new(rack.clone());
+        let ctx = Context::new(&graph, &journal, &escrow);
+        queue::rows_of_group(&journal, &group, &[], &first).unwrap();
+        // Registered after the load, then removed from the group: only the earlier load
+        // knew them as a member.
+        rack.plug_new(common::blank_key("LEFT0"));
+        provision_user(&ctx, &first[0], &keys, &quiet)
+            .await
+            .unwrap();
+        // Skipped as the window does it: enqueued with the UPN the queue knows, then skipped.
+        journal.enqueue(&first[1].id, &first[1].upn).unwrap();
+        queue::skip(&journal, &first[1].id).unwrap();
+        for gone in [&first[0], &first[1], &first[3]] {
+            graph.remove_group_member(&group, &gone.id).await.unwrap();
+        }
+        let now = graph.group_users(&group).await.unwrap();
+        assert_eq!(now.len(), 1);
+        let rows = queue::rows_of_group(&journal, &group, &first, &now).unwrap();
+        let got: Vec<_> = rows
+            .iter()
+            .map(|r| (r.user.upn.as_str(), r.status, r.left_group))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                (first[2].upn.as_str(), QueueStatus::Pending, false),
+                (first[0].upn.as_str(), QueueStatus::Registered, true),
+                (first[1].upn.as_str(), QueueStatus::Skipped, true),
+            ],
+            "the member who left without a job ({}) is not listed",
+            first[3].upn
+        );
+        assert_eq!(rows[1].user.display_name, first[0].display_name);
+        // The registration is untouched: the simulator still holds the passkey.
+        let state = keydesk_tests::sim_state(&sim).await;
+        let passkeys = state["users"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|u| u["id"] == first[0].id.as_str())
+            .map(|u| u["passkeys"].as_array().map_or(0, Vec::len));
+        assert_eq!(passkeys, Some(1), "{state}");
+        // The next load, with no earlier list, still knows who left.
+        let again = queue::rows_of_group(&journal, &group, &[], &now).unwrap();
+        assert_eq!(again.iter().filter(|r| r.left_group).count(), 2);
     })
     .await;
 }

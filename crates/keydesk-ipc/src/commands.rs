@@ -83,6 +83,8 @@ macro_rules! with_commands {
             fn batch_start(on_event: $crate::Channel<$crate::BatchEvent>) -> ();
             /// The batch takes no new user; the users in progress are finished.
             fn batch_stop() -> ();
+            /// Writes the last batch's summary (no PIN in it) to `path` as CSV or JSON.
+            fn batch_summary_save(format: $crate::SummaryFormat, path: String) -> $crate::SavedFile;
             /// The operator skips a pending or failed user: the queue marks it Skipped.
             fn queue_skip(user_id: String) -> ();
             /// The operator retries a failed (or skipped) user: the queue marks it Pending.

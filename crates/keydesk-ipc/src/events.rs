@@ -4,7 +4,7 @@
 use serde::Serialize;
 use ts_rs::TS;
 
-use crate::{IpcError, KeyView, Registered};
+use crate::{BatchSummary, IpcError, KeyView, Registered};
 
 /// Changes in the set of plugged keys.
 #[derive(Debug, Clone, Serialize, TS)]
@@ -107,8 +107,13 @@ pub enum BatchEvent {
     Failed {
         /// The user.
         user_id: String,
+        /// The user's display name, for the key card (a user may fail before any step).
+        display_name: String,
         /// Why.
         error: IpcError,
+        /// The model of the key it failed on (as the key cards name it), when the journal
+        /// recorded a key for this user.
+        key_model: Option<String>,
     },
     /// No user is in progress any more: the queue is done, or the batch was stopped.
     #[serde(rename_all = "camelCase")]
@@ -119,6 +124,8 @@ pub enum BatchEvent {
         failed: u32,
         /// *Stop batch* ended it before the queue was done.
         stopped: bool,
+        /// What the batch did, for the summary (exported with `batch_summary_save`).
+        summary: BatchSummary,
     },
 }
 

@@ -19,9 +19,10 @@ mod history;
 mod inventory;
 mod keys;
 mod paper;
-mod phone;
 mod passkeys;
+mod phone;
 mod settings;
+mod summary;
 #[cfg(test)]
 mod typescript;
 mod views;
@@ -37,9 +38,10 @@ pub use history::AuditCheck;
 pub use inventory::{InventoryItem, KeyState};
 pub use keys::{DemoModel, PinChoice, PlugKey, PluggedKey};
 pub use paper::{PdfBytes, ReportFormat, SavedFile, TapRequest};
-pub use phone::{PhoneDone, PhoneEvent, PhoneKind, PhoneRequest};
 pub use passkeys::{ExistingChoice, ExistingPasskey};
+pub use phone::{PhoneDone, PhoneEvent, PhoneKind, PhoneRequest};
 pub use settings::{DeskSettings, KeyWithPin};
+pub use summary::{BatchSummary, KeyCount, ReasonCount, SummaryFormat};
 pub use views::{
     AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,
 };

@@ -71,6 +71,11 @@ pub struct QueueUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub department: Option<String>,
+    /// The user had a job from this group and is no longer a member: shown, not
+    /// provisioned by a batch; their registration stands. Absent for members.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub left_group: Option<bool>,
 }
 
 /// A plugged security key.

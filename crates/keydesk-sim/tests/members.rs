@@ -137,3 +137,36 @@ async fn membership_writes_need_group_member_read_write() {
     })
     .await;
 }
+
+/// `POST /_sim/leave`: the user stops being a member directly and through the groups
+/// nested in it (the seeded subgroups share members with the group), as a queue lists them.
+#[tokio::test]
+async fn a_user_who_leaves_through_the_sim_hook_is_no_longer_a_transitive_member() {
+    within(async {
+        let api = Api::start(SimConfig {
+            users: 6,
+            ..SimConfig::default()
+        })
+        .await;
+        let queue = group_id(&api, "FIDO Provisioning").await;
+        let direct = direct_member_ids(&api, &queue).await;
+        assert!(!direct.is_empty());
+        let leave = |user: String| {
+            let body = json!({ "group": "FIDO Provisioning", "user": user });
+            let api = &api;
+            async move { api.post("/_sim/leave", &body).await.0 }
+        };
+        for user in &direct {
+            assert_eq!(leave(user.clone()).await, StatusCode::NO_CONTENT);
+        }
+        let left = member_ids(&api, &queue).await;
+        assert!(
+            direct.iter().all(|u| !left.contains(u)),
+            "still listed: {left:?}"
+        );
+        assert_eq!(leave(direct[0].clone()).await, StatusCode::NOT_FOUND);
+        let unknown = "6b1f0000-0000-4000-8000-000000000000".to_owned();
+        assert_eq!(leave(unknown).await, StatusCode::NOT_FOUND);
+    })
+    .await;
+}

@@ -5,6 +5,7 @@
 use keydesk_core::job::{JobEvent, JobState};
 use keydesk_engine::journal::{decode_columns, JobRecord};
 use keydesk_engine::port::{JobStore, StoreError};
+use keydesk_engine::queue_order::FIRST_POSITION;
 use postgres::types::ToSql;
 use postgres::{GenericClient, Row};
 
@@ -221,6 +222,35 @@ impl JobStore for PgStore {
             let sql = format!("SELECT {COLUMNS} FROM jobs ORDER BY position, seq");
             let rows = client.query(&sql, &[]).map_err(store)?;
             Ok(rows.iter().map(record).collect())
+        })
+    }
+
+    /// One transaction: the table is locked against other desks' moves and enqueues
+    /// first, so two desks moving users at once each put theirs ahead of the other's.
+    fn move_to_top(&self, users: &[(&str, &str)]) -> Result<(), StoreError> {
+        self.with(|client| {
+            let mut tx = client.transaction().map_err(store)?;
+            tx.batch_execute("LOCK TABLE jobs IN SHARE ROW EXCLUSIVE MODE")
+                .map_err(store)?;
+            for (id, upn) in users {
+                enqueue_in(&mut tx, id, upn)?;
+            }
+            let first: i64 = tx
+                .query_one(
+                    "SELECT LEAST(COALESCE(MIN(position), $1), $1) FROM jobs",
+                    &[&FIRST_POSITION],
+                )
+                .map_err(store)?
+                .get(0);
+            let count = i64::try_from(users.len()).unwrap_or(i64::MAX);
+            for (position, (id, _)) in (first.saturating_sub(count)..).zip(users) {
+                tx.execute(
+                    "UPDATE jobs SET position = $2 WHERE user_id = $1",
+                    &[id, &position],
+                )
+                .map_err(store)?;
+            }
+            tx.commit().map_err(store)
         })
     }
 }

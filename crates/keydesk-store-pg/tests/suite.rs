@@ -309,9 +309,30 @@ fn a_crash_mid_batch_keeps_its_pins_and_an_open_batch_keeps_its_key(f: &dyn Fixt
     ));
 }
 
+fn users_moved_to_top_come_first_latest_move_first(f: &dyn Fixture) {
+    let s = f.open("desk-1");
+    for id in ["a", "b", "c", "d"] {
+        s.enqueue(id, id).unwrap();
+    }
+    s.move_to_top(&[("c", "c"), ("new", "new@example.org")])
+        .unwrap();
+    s.move_to_top(&[("d", "d")]).unwrap();
+    let order: Vec<String> = s.jobs().unwrap().into_iter().map(|j| j.user_id).collect();
+    assert_eq!(order, ["d", "c", "new", "a", "b"]);
+    let new = s.job("new").unwrap().unwrap();
+    assert_eq!(
+        (new.state, new.upn.as_str()),
+        (JobState::Pending, "new@example.org")
+    );
+}
+
 type Case = (&'static str, fn(&dyn Fixture));
 
-const CASES: [Case; 9] = [
+const CASES: [Case; 10] = [
+    (
+        "users_moved_to_top_come_first_latest_move_first",
+        users_moved_to_top_come_first_latest_move_first,
+    ),
     (
         "a_job_goes_through_its_states_and_its_pin_is_wiped",
         a_job_goes_through_its_states_and_its_pin_is_wiped,
@@ -365,4 +386,33 @@ fn the_suite_on_postgres() {
         eprintln!("postgres: {name}");
         case(&Postgres(cluster.database(&format!("suite{n}"))));
     }
+    eprintln!("postgres: a_move_to_top_that_fails_halfway_moves_nobody");
+    a_move_to_top_that_fails_halfway_moves_nobody(&cluster);
+}
+
+/// Move to top is one transaction on PostgreSQL too (the SQLite journal's twin of this
+/// test is in the engine's `queue_order`, where it can reach the file).
+fn a_move_to_top_that_fails_halfway_moves_nobody(cluster: &Cluster) {
+    let url = cluster.database("halfway");
+    let s = Postgres(url).open("desk-1");
+    for id in ["a", "b", "c", "d"] {
+        s.enqueue(id, id).unwrap();
+    }
+    let order = || -> Vec<String> { s.jobs().unwrap().into_iter().map(|j| j.user_id).collect() };
+    // The third user's move is refused by the database, as a constraint or a full disk would.
+    cluster.psql(
+        "halfway",
+        "CREATE FUNCTION refuse() RETURNS trigger LANGUAGE plpgsql AS
+             $$ BEGIN RAISE EXCEPTION 'refused'; END $$;
+         CREATE TRIGGER refuse BEFORE UPDATE OF position ON jobs FOR EACH ROW
+             WHEN (NEW.user_id = 'b') EXECUTE FUNCTION refuse();",
+    );
+    assert!(s
+        .move_to_top(&[("d", "d"), ("c", "c"), ("b", "b")])
+        .is_err());
+    assert_eq!(order(), ["a", "b", "c", "d"], "d and c must not have moved");
+    cluster.psql("halfway", "DROP TRIGGER refuse ON jobs");
+    s.move_to_top(&[("d", "d"), ("c", "c"), ("b", "b")])
+        .unwrap();
+    assert_eq!(order(), ["d", "c", "b", "a"]);
 }

@@ -12,8 +12,8 @@ mod history;
 mod import;
 mod inventory;
 mod paper;
-mod phone;
 mod passkeys;
+mod phone;
 mod queue;
 mod settings;
 
@@ -26,8 +26,8 @@ pub use history::*;
 pub use import::*;
 pub use inventory::*;
 pub use paper::*;
-pub use phone::*;
 pub use passkeys::*;
+pub use phone::*;
 pub use queue::*;
 pub use settings::*;
 
@@ -56,7 +56,8 @@ pub fn app_info(state: State<'_, Started>) -> Result<AppInfo, IpcError> {
     Ok(state.get()?.info())
 }
 
-/// The group's users with their journal status.
+/// The group's users with their journal status, then those who left the group since
+/// their job started (marked; never in the loaded queue a batch works).
 #[tauri::command]
 pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, IpcError> {
     let state = state.get()?;
@@ -75,9 +76,18 @@ pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, Ipc
         .group_users(&group_id)
         .await
         .map_err(|e| convert::graph_error(&e))?;
-    let rows = keydesk_engine::queue::rows(&state.station.journal, &users)
-        .map_err(|e| convert::provision_error(&e))?;
-    *state.users.lock().unwrap_or_else(|p| p.into_inner()) = users;
+    let mut loaded = state.users.lock().unwrap_or_else(|p| p.into_inner());
+    let mut loaded_group = state.users_group.lock().unwrap_or_else(|p| p.into_inner());
+    // The members at the previous load of this group may have been worked since.
+    let earlier = match loaded_group.as_deref() {
+        Some(id) if id == group_id => loaded.as_slice(),
+        _ => &[],
+    };
+    let rows =
+        keydesk_engine::queue::rows_of_group(&state.station.journal, &group_id, earlier, &users)
+            .map_err(|e| convert::provision_error(&e))?;
+    *loaded = users;
+    *loaded_group = Some(group_id);
     Ok(rows.into_iter().map(convert::queue_user).collect())
 }
 

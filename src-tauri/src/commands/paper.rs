@@ -181,6 +181,14 @@ pub fn report_save(
     Ok(saved(&path, Vec::new(), &[], ""))
 }
 
+/// Writes `text` to `path` as the other saves do (0600, never in the data folder, never
+/// over a file).
+pub(super) fn save_text(state: &AppState, path: &str, text: &str) -> Result<SavedFile, IpcError> {
+    let path = target(state, path)?;
+    save(&path, text.as_bytes())?;
+    Ok(saved(&path, Vec::new(), &[], ""))
+}
+
 #[cfg(all(test, feature = "demo"))]
 #[path = "paper_tests.rs"]
 mod tests;

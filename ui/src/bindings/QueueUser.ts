@@ -28,4 +28,9 @@ detail: string | null,
 /**
  * The user's department in the directory, when set (the queue's search reads it).
  */
-department?: string, };
+department?: string, 
+/**
+ * The user had a job from this group and is no longer a member: shown, not
+ * provisioned by a batch; their registration stands. Absent for members.
+ */
+leftGroup?: boolean, };

@@ -28,6 +28,7 @@ import type { Registered } from "./Registered";
 import type { ReportFormat } from "./ReportFormat";
 import type { SavedFile } from "./SavedFile";
 import type { SignInEvent } from "./SignInEvent";
+import type { SummaryFormat } from "./SummaryFormat";
 import type { TapRequest } from "./TapRequest";
 import type { UserStatus } from "./UserStatus";
 import type { YubicoImport } from "./YubicoImport";
@@ -142,6 +143,11 @@ export function commands(transport: Transport) {
      */
     batchStop: (): Promise<void> =>
       transport.invoke<void>("batch_stop"),
+    /**
+     * Writes the last batch's summary (no PIN in it) to `path` as CSV or JSON.
+     */
+    batchSummarySave: (format: SummaryFormat, path: string): Promise<SavedFile> =>
+      transport.invoke<SavedFile>("batch_summary_save", { format, path }),
     /**
      * The operator skips a pending or failed user: the queue marks it Skipped.
      */

@@ -3,8 +3,14 @@
  * One card per user in progress (several at once, one per key), each with its own prompt;
  * a card stays, marked registered or failed, once its user ends. PINs are not shown here:
  * they stay sealed until their letters are printed from *Letters to print*.
+ *
+ * For the dashboard strip it counts registrations and failures per key model (the name a
+ * key card shows; each user leaves with a key of their own, so a count per serial would be
+ * one line per user) and keeps when each registration happened; when the batch ends, the
+ * backend's summary (`summary`), which `batch_summary_save` exports.
  */
 import type { BatchEvent } from '../bindings/BatchEvent';
+import type { BatchSummary } from '../bindings/BatchSummary';
 import type { IpcError } from '../bindings/IpcError';
 import type { Backend } from '../platform/backend';
 import { toIpcError } from './errors';
@@ -31,6 +37,14 @@ export type KeyNote = (
 
 export type BatchPhase = 'idle' | 'running' | 'stopping';
 
+/** Registrations and failures on keys of one model in this batch. */
+export interface KeyTally {
+  /** The model, as the key cards name it. */
+  key: string;
+  registered: number;
+  failed: number;
+}
+
 export class Batch {
   phase = $state<BatchPhase>('idle');
   cards = $state<BatchCard[]>([]);
@@ -39,6 +53,14 @@ export class Batch {
   error = $state<IpcError | null>(null);
   /** The last batch was stopped before the queue was done. */
   stopped = $state(false);
+  /** When this batch started (ms); null before the first. */
+  startedAt = $state<number | null>(null);
+  /** When each registration of this batch arrived (ms). */
+  registeredAt = $state.raw<number[]>([]);
+  /** Per key, busiest first. Replaced on each change. */
+  tallies = $state.raw<KeyTally[]>([]);
+  /** What the last batch did, once it ended. */
+  summary = $state<BatchSummary | null>(null);
 
   readonly working = $derived(this.cards.filter((c) => c.state === 'working'));
 
@@ -46,6 +68,9 @@ export class Batch {
     private readonly backend: Backend,
     private readonly onEnded: () => Promise<void>,
     private readonly onKey: KeyNote = () => {},
+    /** A user was registered (the queue's row and the pace follow). */
+    private readonly onRegistered: (userId: string, detail: string, at: number) => void = () => {},
+    private readonly now: () => number = Date.now,
   ) {}
 
   async start(): Promise<void> {
@@ -56,6 +81,10 @@ export class Batch {
     this.failed = 0;
     this.error = null;
     this.stopped = false;
+    this.startedAt = this.now();
+    this.registeredAt = [];
+    this.tallies = [];
+    this.summary = null;
     try {
       await this.backend.batchStart((event) => this.apply(event));
     } catch (e) {
@@ -105,24 +134,41 @@ export class Batch {
           ...event.data.warnings,
         ].join(' ');
         card.keySerial = event.data.keySerial;
+        const at = this.now();
+        this.registeredAt = [...this.registeredAt, at];
+        this.count(event.data.keyModel, 'registered');
+        const key = event.data.keySerial
+          ? `${event.data.keyModel} · ${event.data.keySerial}`
+          : event.data.keyModel;
+        this.onRegistered(event.data.userId, key, at);
         break;
       }
       case 'failed': {
-        const card = this.card(event.data.userId, event.data.userId);
+        const card = this.card(event.data.userId, event.data.displayName);
         if (card.keyId) this.onKey(card.keyId, card.displayName, 'failed');
         card.state = 'failed';
         card.message =
           event.data.error.kind === 'keyHasPin'
             ? `${event.data.error.message}. ${msg.pinChoice.inBatch}`
             : event.data.error.message;
+        if (event.data.keyModel) this.count(event.data.keyModel, 'failed');
         break;
       }
       case 'finished':
         this.registered = event.data.registered;
         this.failed = event.data.failed;
         this.stopped = event.data.stopped;
+        this.summary = event.data.summary;
         break;
     }
+  }
+
+  private count(key: string, what: 'registered' | 'failed'): void {
+    const old = this.tallies.find((t) => t.key === key) ?? { key, registered: 0, failed: 0 };
+    const next = { ...old, [what]: old[what] + 1 };
+    this.tallies = [next, ...this.tallies.filter((t) => t.key !== key)].sort(
+      (a, b) => b.registered + b.failed - (a.registered + a.failed) || a.key.localeCompare(b.key),
+    );
   }
 
   private card(userId: string, displayName: string): BatchCard {

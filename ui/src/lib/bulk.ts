@@ -40,7 +40,12 @@ async function each(
 export function skippable(desk: Desk): string[] {
   return desk.queue
     .markedUsers()
-    .filter((u) => (u.status === 'pending' || u.status === 'failed') && u.id !== desk.job.userId)
+    .filter(
+      (u) =>
+        (u.status === 'pending' || u.status === 'failed') &&
+        !u.leftGroup &&
+        u.id !== desk.job.userId,
+    )
     .map((u) => u.id);
 }
 
@@ -98,7 +103,7 @@ export function askSkipMarked(desk: Desk, report: (text: string) => void): void 
 export function movable(desk: Desk): string[] {
   return desk.queue
     .markedUsers()
-    .filter((u) => u.status === 'pending' || u.status === 'failed')
+    .filter((u) => (u.status === 'pending' || u.status === 'failed') && !u.leftGroup)
     .map((u) => u.id);
 }
 

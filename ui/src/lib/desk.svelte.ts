@@ -79,6 +79,10 @@ export class Desk {
         if (this.job.phase === 'failed' && user?.status === 'registered') this.job.clear();
       },
       (keyId, displayName, outcome) => this.batchKey(keyId, displayName, outcome),
+      (userId, key, at) => {
+        this.queue.setStatus(userId, 'registered', key);
+        this.pace.record(at);
+      },
     );
     this.groups = new GroupPick(backend, async (info) => {
       this.info = info;
@@ -143,10 +147,13 @@ export class Desk {
     }
   }
 
-  /** Whether this user can be provisioned now (pending or failed, and the desk is free). */
+  /**
+   * Whether this user can be provisioned now (pending or failed, still a member of the
+   * group, and the desk is free).
+   */
   canProvision(userId: string): boolean {
     const user = this.queue.users.find((u) => u.id === userId);
-    if (!user || this.occupied) return false;
+    if (!user || this.occupied || user.leftGroup) return false;
     return user.status === 'pending' || user.status === 'failed';
   }
 

@@ -222,6 +222,7 @@ describe('Desk with a backend that only rejects', () => {
     phoneCancel: () => Promise.reject(error),
     demoPhone: () => Promise.reject(error),
     reportSave: () => Promise.reject(error),
+    batchSummarySave: () => Promise.reject(error),
     revokeKey: () => Promise.reject(error),
     passkeysList: () => Promise.reject(error),
     passkeyDelete: () => Promise.reject(error),

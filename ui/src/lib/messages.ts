@@ -32,6 +32,13 @@ export function day(rfc3339: string): string {
   return Number.isNaN(at.getTime()) ? rfc3339 : dayFormat.format(at);
 }
 
+const timeOfDay = new Intl.DateTimeFormat(locale, { timeStyle: 'short' });
+
+/** A time of day (ms) in the OS locale. */
+export function clock(ms: number): string {
+  return timeOfDay.format(new Date(ms));
+}
+
 /** A moment (Unix seconds) as an ISO 8601 UTC timestamp, for `<time datetime>` and search. */
 export function iso(at: number): string {
   return new Date(at * 1000).toISOString();
@@ -56,6 +63,29 @@ export const msg = {
     perHour: (n: number) => `${num(Math.round(n))} users/hour (last 10 min)`,
     warming: 'pace after the first minute',
     left: (ms: number) => `about ${duration(ms)} left`,
+  },
+  batch: {
+    keysLabel: 'Registrations and failures per key model in this batch',
+    key: (registered: number, failed: number) =>
+      failed > 0
+        ? `${num(registered)} registered, ${num(failed)} failed`
+        : `${num(registered)} registered`,
+    chartLabel: 'Registrations over time in this batch',
+    chartText: (bins: { from: number; count: number }[]) =>
+      bins.length === 0
+        ? 'No registrations yet.'
+        : bins.map((b) => `${clock(b.from)}: ${num(b.count)}`).join('; '),
+    summaryTitle: (stopped: boolean) => (stopped ? 'Batch stopped' : 'Batch done'),
+    summaryTimes: (start: number, end: number, secs: number) =>
+      `${when(start)} to ${clock(end * 1000)} (${secs < 60 ? `${num(secs)} s` : duration(secs * 1000)})`,
+    summaryCounts: (registered: number, failed: number, skipped: number) =>
+      `${num(registered)} registered, ${num(failed)} failed, ${num(skipped)} skipped`,
+    summaryPace: (perHour: number | null) =>
+      perHour === null ? 'under a minute: no pace' : `${num(Math.round(perHour))} users/hour`,
+    reasonsLabel: 'Why users failed or were skipped',
+    reason: (reason: string, users: number) => `${reason} (${num(users)})`,
+    exportCsv: 'Save summary (CSV)',
+    exportJson: 'Save summary (JSON)',
   },
   status: {
     pending: 'Pending',
@@ -96,6 +126,12 @@ export const msg = {
     searchPlaceholder: 'Name, UPN, dept (/)',
     searchTitle: 'Search by name, UPN or department; every word must match',
     revokedNote: 'The passkey on this user’s key was deleted in Microsoft Entra.',
+    reload: 'Reload',
+    reloadTitle:
+      'Read the group’s members from Microsoft Graph again (journal states are kept; users who left are marked)',
+    leftGroup: 'Left the group',
+    leftGroupNote:
+      'This user is no longer a member of the group. KeyDesk will not provision them; a passkey already registered stays.',
     reissue: 'Issue a new key',
     clearSearch: 'Clear search',
     sortLabel: 'Sort',

@@ -11,11 +11,15 @@
 import type { IpcError } from '../bindings/IpcError';
 import type { ReportFormat } from '../bindings/ReportFormat';
 import type { SavedFile } from '../bindings/SavedFile';
+import type { SummaryFormat } from '../bindings/SummaryFormat';
 import type { Backend } from '../platform/backend';
 import { toIpcError } from './errors';
 
 /** What a save writes. */
-export type SaveKind = 'letters' | 'labels' | 'tap' | 'report';
+export type SaveKind = 'letters' | 'labels' | 'tap' | 'report' | 'summary';
+
+/** A report's format, or a batch summary's (`csv` or `json`). */
+export type SaveFormat = ReportFormat | SummaryFormat;
 
 /** `choosing` a file → `saving` → `saved` → (PIN letters only) `confirmed`. */
 export type SaveStage = 'choosing' | 'saving' | 'saved' | 'confirmed';
@@ -32,7 +36,7 @@ export interface SaveForm {
   oneTime: boolean;
   /** TAP letters: replace a pass the user already holds (asked of the user first). */
   replace: boolean;
-  format: ReportFormat;
+  format: SaveFormat;
   result: SavedFile | null;
   error: IpcError | null;
 }
@@ -61,15 +65,17 @@ const NAMES: Record<SaveKind, string> = {
   labels: 'key-labels',
   tap: 'tap-letters',
   report: 'report',
+  summary: 'batch-summary',
 };
 
 /** `pin-letters-20261129-1442.pdf`: a new name each minute, so a save never meets an old file. */
-export function defaultName(kind: SaveKind, format: ReportFormat, at: number): string {
+export function defaultName(kind: SaveKind, format: SaveFormat, at: number): string {
   // A value read once, never mutated: no reactivity needed.
   // eslint-disable-next-line svelte/prefer-svelte-reactivity
   const now = new Date(at);
   const p = (n: number) => String(n).padStart(2, '0');
   const stamp = `${now.getFullYear()}${p(now.getMonth() + 1)}${p(now.getDate())}-${p(now.getHours())}${p(now.getMinutes())}`;
+  if (kind === 'summary') return `${NAMES[kind]}-${stamp}.${format === 'json' ? 'json' : 'csv'}`;
   if (kind === 'report')
     return format === 'yubico' ? `keysRegistered-${stamp}.csv` : `report-${stamp}.csv`;
   return `${NAMES[kind]}-${stamp}.pdf`;
@@ -121,7 +127,7 @@ export class Paper {
   }
 
   /** Open the save form for `kind`. */
-  async startSave(kind: SaveKind, userIds: string[], format: ReportFormat = 'csv'): Promise<void> {
+  async startSave(kind: SaveKind, userIds: string[], format: SaveFormat = 'csv'): Promise<void> {
     this.menuOpen = false;
     if (!this.folder) {
       try {
@@ -182,7 +188,9 @@ export class Paper {
       case 'labels':
         return b.labelsSave(form.userIds, form.path);
       case 'report':
-        return b.reportSave(form.format, form.path);
+        return b.reportSave(form.format === 'yubico' ? 'yubico' : 'csv', form.path);
+      case 'summary':
+        return b.batchSummarySave(form.format === 'json' ? 'json' : 'csv', form.path);
       case 'tap':
         return b.tapSave(
           {

@@ -46,6 +46,11 @@ export class Queue {
   readonly visible = $derived(visibleUsers(this.users, this.filter, this.search, this.sort));
   readonly selected = $derived(this.users.find((u) => u.id === this.selectedId) ?? null);
   readonly counts = $derived(countStatuses(this.users));
+  /** Pending or failed users who left the group: counted by status, but never to be worked. */
+  readonly leftToWork = $derived(
+    this.users.filter((u) => u.leftGroup && (u.status === 'pending' || u.status === 'failed'))
+      .length,
+  );
   /** Users per filter tab: each tile's number is exactly what its filter shows. */
   readonly filterCounts = $derived(countFilters(this.counts));
   /** The selected user exists but the filter or search hides their row (the panel says so). */
@@ -59,7 +64,8 @@ export class Queue {
     this.error = null;
     const ids = new Set(users.map((u) => u.id));
     if (this.selectedId === null || !ids.has(this.selectedId)) {
-      this.selectedId = (users.find((u) => u.status === 'pending') ?? users[0])?.id ?? null;
+      this.selectedId =
+        (users.find((u) => u.status === 'pending' && !u.leftGroup) ?? users[0])?.id ?? null;
     }
     if (this.marked.size > 0) this.marked = new Set([...this.marked].filter((id) => ids.has(id)));
   }
@@ -178,7 +184,7 @@ export class Queue {
     const start = this.users.findIndex((u) => u.id === afterId);
     for (let i = 1; i <= this.users.length; i++) {
       const user = this.users[(start + i + this.users.length) % this.users.length];
-      if (user && user.status === 'pending' && user.id !== afterId) return user;
+      if (user && user.status === 'pending' && !user.leftGroup && user.id !== afterId) return user;
     }
     return null;
   }

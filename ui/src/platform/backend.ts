@@ -34,6 +34,7 @@ import type { ReportFormat } from '../bindings/ReportFormat';
 import type { SavedFile } from '../bindings/SavedFile';
 import type { PhoneEvent } from '../bindings/PhoneEvent';
 import type { PhoneRequest } from '../bindings/PhoneRequest';
+import type { SummaryFormat } from '../bindings/SummaryFormat';
 import type { TapRequest } from '../bindings/TapRequest';
 import type { YubicoImport } from '../bindings/YubicoImport';
 
@@ -96,6 +97,8 @@ export interface Backend {
   batchStart(onEvent: (event: BatchEvent) => void): Promise<void>;
   /** The batch takes no new user; the users in progress finish. */
   batchStop(): Promise<void>;
+  /** Write the last batch's summary (no PIN in it) to `path` as CSV or JSON. */
+  batchSummarySave(format: SummaryFormat, path: string): Promise<SavedFile>;
   /** The operator skips a pending or failed user: its status becomes `skipped`. */
   skipUser(userId: string): Promise<void>;
   /** The operator retries a failed or skipped user: its status becomes `pending`. */

@@ -7,6 +7,7 @@ import type { IpcError } from '../bindings/IpcError';
 import type { Registered } from '../bindings/Registered';
 import type { ReportFormat } from '../bindings/ReportFormat';
 import type { SavedFile } from '../bindings/SavedFile';
+import type { SummaryFormat } from '../bindings/SummaryFormat';
 import type { TapRequest } from '../bindings/TapRequest';
 
 export const FAKE_FOLDER = '/home/operator/.local/share';
@@ -14,7 +15,9 @@ export const FAKE_FOLDER = '/home/operator/.local/share';
 /** One file the fake wrote. */
 export interface FakeFile {
   path: string;
-  kind: 'letters' | 'labels' | 'tap' | 'report';
+  kind: 'letters' | 'labels' | 'tap' | 'report' | 'summary';
+  /** A batch summary's format. */
+  format?: SummaryFormat;
   userIds: string[];
 }
 
@@ -72,5 +75,11 @@ export class FakePaper {
 
   report(_format: ReportFormat, path: string): Promise<SavedFile> {
     return this.save('report', [], path);
+  }
+
+  async summary(format: SummaryFormat, path: string): Promise<SavedFile> {
+    const saved = await this.save('summary', [], path);
+    this.files[this.files.length - 1]!.format = format;
+    return saved;
   }
 }

@@ -15,6 +15,7 @@ import type { AppInfo } from '../bindings/AppInfo';
 import type { AttentionJob } from '../bindings/AttentionJob';
 import type { AuditCheck } from '../bindings/AuditCheck';
 import type { BatchEvent } from '../bindings/BatchEvent';
+import type { BatchSummary } from '../bindings/BatchSummary';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
@@ -26,6 +27,7 @@ import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
 import type { InventoryItem } from '../bindings/InventoryItem';
 import type { IpcError } from '../bindings/IpcError';
+import type { KeyCount } from '../bindings/KeyCount';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
 import type { PendingLetter } from '../bindings/PendingLetter';
@@ -36,7 +38,9 @@ import type { PluggedKey } from '../bindings/PluggedKey';
 import type { ProvisionEvent } from '../bindings/ProvisionEvent';
 import type { QueueUser } from '../bindings/QueueUser';
 import type { Registered } from '../bindings/Registered';
+import type { SavedFile } from '../bindings/SavedFile';
 import type { Step } from '../bindings/Step';
+import type { SummaryFormat } from '../bindings/SummaryFormat';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from './backend';
 import { FakeAudit } from './fake-audit';
@@ -110,6 +114,16 @@ export class FakeBackend implements Backend {
   readonly phoneHandOut = (...a: Parameters<FakePhones['handOut']>) => this.phones.handOut(...a);
   readonly phoneCancel = () => this.phones.cancel();
   readonly demoPhone = (_userId: string) => this.phones.play('ios');
+  /** The last batch's summary, as the backend keeps it for `batchSummarySave`. */
+  lastBatch: BatchSummary | null = null;
+  readonly batchSummarySave = (format: SummaryFormat, path: string): Promise<SavedFile> => {
+    if (!this.lastBatch) {
+      return Promise.reject(
+        ipcError('invalidInput', 'No batch has run in this window yet.', 'Run a batch first.'),
+      );
+    }
+    return this.paper.summary(format, path);
+  };
 
   readonly tenant: FakeTenant;
   readonly inventory: FakeInventory;
@@ -212,6 +226,19 @@ export class FakeBackend implements Backend {
     return users;
   }
 
+  /**
+   * The user leaves the group, as the tenant's admin would do it: as the real backend
+   * shows it at the next load, a user the journal knows stays marked, one never worked
+   * leaves the queue.
+   */
+  leaveGroup(userId: string): void {
+    const at = this.users.findIndex((u) => u.id === userId);
+    const user = this.users[at];
+    if (!user) return;
+    if (user.status === 'pending') this.users.splice(at, 1);
+    else user.leftGroup = true;
+  }
+
   private batchStopping = false;
   /** Keys a batch refused (a PIN on them): no other user of that batch gets them. */
   private setAside: Set<string> | null = null;
@@ -222,7 +249,10 @@ export class FakeBackend implements Backend {
     this.setAside = new Set();
     let registered = 0;
     let failed = 0;
-    for (const user of this.users.filter((u) => u.status === 'pending')) {
+    const startedAt = Math.floor(Date.now() / 1000);
+    const keys = new Map<string, KeyCount>();
+    const reasons = new Map<string, number>();
+    for (const user of this.users.filter((u) => u.status === 'pending' && !u.leftGroup)) {
       if (this.batchStopping) break;
       const userId = user.id;
       await this.provision(userId, null, null, (e) => {
@@ -233,15 +263,40 @@ export class FakeBackend implements Backend {
           onEvent({ event: 'keyTaken', data });
         } else if (e.event === 'registered') {
           registered += 1;
+          const key = e.data.keyModel;
+          const count = keys.get(key) ?? { key, registered: 0, failed: 0 };
+          keys.set(key, { ...count, registered: count.registered + 1 });
           onEvent(e);
         } else {
           failed += 1;
-          onEvent({ event: 'failed', data: { userId, error: e.data } });
+          reasons.set(e.data.message, (reasons.get(e.data.message) ?? 0) + 1);
+          onEvent({
+            event: 'failed',
+            data: { userId, displayName: user.displayName, error: e.data, keyModel: null },
+          });
         }
       });
     }
     this.setAside = null;
-    onEvent({ event: 'finished', data: { registered, failed, stopped: this.batchStopping } });
+    const endedAt = Math.floor(Date.now() / 1000);
+    const durationSecs = endedAt - startedAt;
+    const summary: BatchSummary = {
+      startedAt,
+      endedAt,
+      durationSecs,
+      registered,
+      failed,
+      skipped: 0,
+      stopped: this.batchStopping,
+      perHour: durationSecs >= 60 ? (registered * 3600) / durationSecs : null,
+      keys: [...keys.values()],
+      reasons: [...reasons].map(([reason, users]) => ({ reason, users })),
+    };
+    this.lastBatch = summary;
+    onEvent({
+      event: 'finished',
+      data: { registered, failed, stopped: this.batchStopping, summary },
+    });
   }
 
   batchStop(): Promise<void> {
@@ -256,7 +311,9 @@ export class FakeBackend implements Backend {
     onEvent: (event: ProvisionEvent) => void,
   ): Promise<void> {
     const user = this.users.find((u) => u.id === userId);
-    if (!user) throw ipcError('notEligible', 'This user is not in the group.', 'Reload the queue.');
+    if (!user || user.leftGroup) {
+      throw ipcError('notEligible', 'This user is not in the group.', 'Reload the queue.');
+    }
     if (user.status === 'revoked') {
       throw ipcError('revoked', 'This user’s key was reported lost.', 'Issue a new key first.');
     }

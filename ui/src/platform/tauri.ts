@@ -34,6 +34,7 @@ export const tauriBackend: Backend = {
   passkeyDelete: api.passkeyDelete,
   batchStart: api.batchStart,
   batchStop: api.batchStop,
+  batchSummarySave: api.batchSummarySave,
   skipUser: api.queueSkip,
   retryUser: api.queueRetry,
   moveToTop: api.queueMoveToTop,

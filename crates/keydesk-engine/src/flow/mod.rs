@@ -5,7 +5,7 @@
 //! a job a crash or a lost answer left unfinished; [`after`] is what surrounds the key work
 //! (the tenant pre-flight, read-back, self-test, inventory); [`group_move`] moves a
 //! registered user between groups; [`batch`] works a list over several keys with
-//! [`prefetch`] keeping challenges and passkey listings warm ([`imported`] plants those a
+//! [`prefetch`] keeping challenges and passkey listings warm ([`batch_summary`] says what it did) ([`imported`] plants those a
 //! file brought) and [`policy_cache`] reading the FIDO2 policy once; [`queue`] and
 //! [`lost`] are the operator's queue and lost-key operations; [`passkeys`] lists a user's
 //! existing passkeys and deletes one the operator confirmed; [`letters`] gathers the PIN
@@ -20,6 +20,7 @@
 
 pub mod after;
 pub mod batch;
+pub mod batch_summary;
 pub mod context;
 pub mod group_move;
 pub mod imported;

@@ -1,6 +1,7 @@
 //! Queue operations over the journal: load from a group or a UPN list, filter, skip,
 //! retry, reorder, move to the top; and the queue as the window shows it ([`rows`]: the directory's users
-//! joined with their journal state, each classified once as a [`QueueStatus`]). The
+//! joined with their journal state, each classified once as a [`QueueStatus`]; with
+//! [`rows_of_group`], also the users who left the group since their job started). The
 //! journal is the queue: a user's row is their place in it.
 
 use keydesk_core::job::{JobEvent, JobState};
@@ -80,6 +81,9 @@ pub struct QueueRow {
     pub status: QueueStatus,
     /// Why skipped or failed, or the registered key.
     pub detail: Option<String>,
+    /// The user has a job from this queue's group but is no longer a member of it (see
+    /// [`rows_of_group`]): shown, never worked by a batch; their registration stands.
+    pub left_group: bool,
 }
 
 /// `users` joined with their journal state: those moved to the top first (latest move
@@ -100,6 +104,7 @@ pub fn rows(journal: &Journal, users: &[DirectoryUser]) -> Result<Vec<QueueRow>,
                 user: user.clone(),
                 status,
                 detail,
+                left_group: false,
             };
             Ok((place, row))
         })
@@ -108,22 +113,60 @@ pub fn rows(journal: &Journal, users: &[DirectoryUser]) -> Result<Vec<QueueRow>,
     Ok(rows.into_iter().map(|(_, row)| row).collect())
 }
 
+/// The queue of `group` (its object id) with `users`, its members now: [`rows`], then
+/// the users with a job from this group who are no longer members (`left_group`, status
+/// as journaled, in queue order). The jobs of `users` and of `earlier` (the members at
+/// the previous load of this group, who may have been worked since) are first noted as
+/// this group's; a job keeps the first group noted.
+pub fn rows_of_group(
+    journal: &Journal,
+    group: &str,
+    earlier: &[DirectoryUser],
+    users: &[DirectoryUser],
+) -> Result<Vec<QueueRow>, ProvisionError> {
+    let ids: Vec<&str> = earlier.iter().chain(users).map(|u| u.id.as_str()).collect();
+    journal.note_group(group, &ids)?;
+    let members: std::collections::HashSet<&str> = users.iter().map(|u| u.id.as_str()).collect();
+    let mut out = rows(journal, users)?;
+    for (job, name) in journal.jobs_of_group(group)? {
+        if members.contains(job.user_id.as_str()) {
+            continue;
+        }
+        // As the earlier load listed them, else as the journal has them.
+        let user = match earlier.iter().find(|u| u.id == job.user_id) {
+            Some(user) => user.clone(),
+            None => DirectoryUser {
+                display_name: name.unwrap_or_else(|| job.upn.clone()),
+                id: job.user_id,
+                upn: job.upn,
+                enabled: true,
+                guest: false,
+                department: None,
+                office: None,
+            },
+        };
+        out.push(QueueRow {
+            user,
+            status: QueueStatus::of(job.state),
+            detail: job.detail,
+            left_group: true,
+        });
+    }
+    Ok(out)
+}
+
 /// The position [`Journal::enqueue`] gives the first user; smaller ones were moved to the top.
-const FIRST: i64 = 1;
+const FIRST: i64 = crate::store::queue_order::FIRST_POSITION;
 
 /// Moves `users` (in this order) ahead of everyone in the queue, before any moved earlier;
-/// the others keep their order. Users the journal does not know yet are enqueued.
+/// the others keep their order. Users the journal does not know yet are enqueued. One
+/// journal transaction ([`Journal::move_to_top`]).
 pub fn move_to_top(journal: &Journal, users: &[DirectoryUser]) -> Result<(), ProvisionError> {
-    enqueue(journal, users)?;
-    let first = journal
-        .jobs()?
-        .first()
-        .map_or(FIRST, |j| j.position.min(FIRST));
-    let count = i64::try_from(users.len()).unwrap_or(i64::MAX);
-    for (position, user) in (first.saturating_sub(count)..).zip(users) {
-        journal.set_position(&user.id, position)?;
-    }
-    Ok(())
+    let users: Vec<(&str, &str)> = users
+        .iter()
+        .map(|u| (u.id.as_str(), u.upn.as_str()))
+        .collect();
+    Ok(journal.move_to_top(&users)?)
 }
 
 /// The users of a group, in the journal as pending unless already known.

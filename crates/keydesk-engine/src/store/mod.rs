@@ -8,6 +8,7 @@
 //! keeps a data folder to one process and `private` to its owner (0700/0600).
 //! [`port`] is the storage port (journal, claims, inventory as traits), implemented for
 //! the journal in `sqlite_port` and for PostgreSQL in the `keydesk-store-pg` crate;
+//! [`queue_order`] moves users to the top in one transaction and notes each job's group;
 //! [`mirror`] writes a desk's journal through to such a shared store. Opening
 //! all of them in order is [`crate::station`].
 //!
@@ -26,6 +27,7 @@ pub mod mirror;
 pub mod pin_mark;
 pub mod port;
 mod private;
+pub mod queue_order;
 mod schema;
 pub mod secrets;
 mod sqlite_port;

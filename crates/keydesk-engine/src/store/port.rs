@@ -146,6 +146,9 @@ pub trait JobStore: Send + Sync {
     fn job(&self, user_id: &str) -> Result<Option<JobRecord>, StoreError>;
     /// Every job, in queue order.
     fn jobs(&self) -> Result<Vec<JobRecord>, StoreError>;
+    /// Puts `users` (`(id, upn)`, in this order) ahead of every job, before any moved
+    /// earlier, enqueueing the unknown ones: in one transaction, so a failure moves nobody.
+    fn move_to_top(&self, users: &[(&str, &str)]) -> Result<(), StoreError>;
 }
 
 /// Who holds a claim and until when (the store's clock, Unix seconds).

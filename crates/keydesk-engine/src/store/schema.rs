@@ -34,7 +34,7 @@ CREATE TABLE IF NOT EXISTS escrow_batches (
     id BLOB PRIMARY KEY, wrapped BLOB NOT NULL, closed INTEGER NOT NULL DEFAULT 0)";
 
 /// Columns of `jobs` added after the first release: added to older files on open.
-const ADDED: [(&str, &str); 13] = [
+const ADDED: [(&str, &str); 14] = [
     ("key_serial", "TEXT"),
     ("key_model", "TEXT"),
     ("key_aaguid", "TEXT"),
@@ -52,6 +52,9 @@ const ADDED: [(&str, &str); 13] = [
     // The letter's address block: department and office as Graph had them.
     ("department", "TEXT"),
     ("office", "TEXT"),
+    // The group (object id) the user was a member of when a queue listed them
+    // (`super::queue_order`): a reload shows who left it.
+    ("source_group", "TEXT"),
 ];
 
 /// Columns of `inventory` added after the first release.

@@ -74,6 +74,9 @@ impl JobStore for Journal {
     fn jobs(&self) -> Result<Vec<JobRecord>, StoreError> {
         Ok(Journal::jobs(self)?)
     }
+    fn move_to_top(&self, users: &[(&str, &str)]) -> Result<(), StoreError> {
+        Ok(Journal::move_to_top(self, users)?)
+    }
 }
 
 /// Claims `user_id` for `desk` inside `tx`; `None` when another desk's lease is live.

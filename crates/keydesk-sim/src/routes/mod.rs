@@ -44,6 +44,7 @@ pub fn app(tenant: Arc<Tenant>) -> Router {
         .route("/_sim/faults", get(sim::get_faults).post(sim::set_faults))
         .route("/_sim/policy", post(sim::set_policy))
         .route("/_sim/passkeys", post(sim::plant_passkey))
+        .route("/_sim/leave", post(sim::leave_group))
         .route("/_sim/tapPolicy", post(sim::set_tap_policy))
         .route("/_sim/phone", post(phone::play))
         .nest("/v1.0", graph(&tenant, ApiVersion::V1))

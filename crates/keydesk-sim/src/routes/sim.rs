@@ -229,3 +229,69 @@ pub async fn plant_passkey(
         .push(passkey.clone());
     Ok(Json(super::fido2::method_json(&passkey)))
 }
+
+/// `POST /_sim/leave` with `{"group": "<name or id>", "user": "<id or UPN>"}`: the user
+/// stops being a member of the group, directly and through the groups nested in it, as an
+/// administrator removing them in Entra would do it (for tests of a queue whose users leave
+/// the group). 404 when either is unknown or the user was not a member.
+pub async fn leave_group(
+    State(tenant): State<Arc<Tenant>>,
+    body: Bytes,
+) -> Result<StatusCode, (StatusCode, String)> {
+    let bad = |what: &str| (StatusCode::BAD_REQUEST, what.to_owned());
+    let json: Value = serde_json::from_slice(&body).map_err(|e| bad(&e.to_string()))?;
+    let group = json["group"]
+        .as_str()
+        .ok_or_else(|| bad("group is missing"))?;
+    let user = json["user"]
+        .as_str()
+        .ok_or_else(|| bad("user is missing"))?;
+    let missing = |what: &str| (StatusCode::NOT_FOUND, what.to_owned());
+    let directory = &tenant.directory;
+    let index = match directory.group(group) {
+        Some((index, _)) => index,
+        None => {
+            let id = directory
+                .groups_named(group)
+                .next()
+                .ok_or_else(|| missing(&format!("no group {group}")))?
+                .id
+                .to_string();
+            directory
+                .group(&id)
+                .map(|(i, _)| i)
+                .ok_or_else(|| missing(group))?
+        }
+    };
+    let member = directory
+        .user_index(user)
+        .ok_or_else(|| missing(&format!("no user {user}")))?;
+    use crate::directory::Member;
+    let mut live = tenant.live();
+    // The group and every group nested in it: a user also in a subgroup would still be a
+    // transitive member, which is what a queue lists.
+    let mut groups = vec![index];
+    let mut next = 0;
+    while let Some(&g) = groups.get(next) {
+        for m in &live.group_members[g] {
+            if let Member::Group(sub) = m {
+                if !groups.contains(sub) {
+                    groups.push(*sub);
+                }
+            }
+        }
+        next += 1;
+    }
+    let mut removed = 0;
+    for g in groups {
+        let members = &mut live.group_members[g];
+        let before = members.len();
+        members.retain(|m| !matches!(m, Member::User(u) if *u == member));
+        removed += before - members.len();
+    }
+    if removed == 0 {
+        return Err(missing(&format!("{user} is not a member of {group}")));
+    }
+    tracing::info!(group, user, removed, "group member removed (/_sim/leave)");
+    Ok(StatusCode::NO_CONTENT)
+}
