@@ -21,6 +21,8 @@ pub struct ConfigFile {
     /// The group the operator picked by search (id, name, size), used while the
     /// connection names that group.
     pub group: Option<GroupChoice>,
+    /// The users file the operator loaded as the queue instead of a group (its path).
+    pub users_file: Option<String>,
 }
 
 /// Reads the file in `dir`, lets `change` edit it and writes it back (a missing file is
@@ -86,6 +88,7 @@ mod tests {
                 display_name: "FIDO".into(),
                 member_count: Some(5),
             }),
+            users_file: Some("/home/desk/usersToRegister.csv".into()),
         };
         save(&dir, &config).unwrap();
         assert_eq!(load(&dir).unwrap(), config);

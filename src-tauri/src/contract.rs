@@ -128,6 +128,7 @@ mod tests {
             include_str!("commands/queue.rs"),
             include_str!("commands/settings.rs"),
             include_str!("commands/paper.rs"),
+            include_str!("commands/user_list.rs"),
         ]
         .concat();
         for command in keydesk_ipc::COMMANDS {

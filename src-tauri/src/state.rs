@@ -68,6 +68,8 @@ pub struct AppState {
     /// The group picked by search (its id: a name may be ambiguous), while the connection
     /// still names it; `None` reads the connection's group by name or id.
     pub group_pick: RwLock<Option<GroupChoice>>,
+    /// The users file loaded as the queue instead of a group (`users_file_load`).
+    pub users_file: RwLock<Option<String>>,
     /// The queue as last loaded.
     pub users: Mutex<Vec<DirectoryUser>>,
     /// The user being provisioned now, if any (one at a time in the window).
@@ -109,10 +111,15 @@ impl AppState {
                 .as_ref()
                 .is_some_and(|c| c.group == g.display_name)
         });
-        let group = connection
-            .as_ref()
-            .map(|c| c.group.clone())
-            .unwrap_or_default();
+        // The users file loaded last time, unless this run names a group (`--group`).
+        let users_file = saved.users_file.filter(|_| launch.group.is_none());
+        let group = match &users_file {
+            Some(path) => crate::commands::users_file_label(path),
+            None => connection
+                .as_ref()
+                .map(|c| c.group.clone())
+                .unwrap_or_default(),
+        };
         let (rack, keys) = match launch.soft_keys {
             Some(n) => {
                 let (rack, keys) = crate::sim_keys::soft_keys(n);
@@ -148,6 +155,7 @@ impl AppState {
             keys: Some(keys),
             metadata,
             group_pick: RwLock::new(group_pick),
+            users_file: RwLock::new(users_file),
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
@@ -216,6 +224,7 @@ impl AppState {
             keys: Some(keys),
             metadata,
             group_pick: RwLock::default(),
+            users_file: RwLock::default(),
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
@@ -232,7 +241,15 @@ impl AppState {
     ) -> AppInfo {
         let mut info = self.info.write().unwrap_or_else(|p| p.into_inner());
         info.tenant = connection.tenant.clone();
-        info.group = connection.group.clone();
+        info.group = match self
+            .users_file
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_deref()
+        {
+            Some(path) => crate::commands::users_file_label(path),
+            None => connection.group.clone(),
+        };
         info.signed_in = true;
         info.operator = crate::signin::signed_in_label(&graph, operator.as_deref());
         info.cloud = crate::signin::cloud_label(graph.config());

@@ -53,7 +53,7 @@ pub mod tenant_check;
 use flow::pin_resume;
 pub use flow::{
     after, batch, context, group_move, imported, letters, lost, membership, phone, phone_types,
-    policy_cache, prefetch, provision, queue, resume, tap_batch,
+    policy_cache, prefetch, provision, queue, resume, tap_batch, user_list,
 };
 pub use ports::{directory, graph_directory, hid_keys, keys, passes};
 pub use store::{

@@ -50,6 +50,10 @@ macro_rules! with_commands {
             fn group_search(text: String) -> Vec<$crate::GroupChoice>;
             /// Makes `group` the queue's group, remembered in the app's settings.
             fn group_choose(group: $crate::GroupChoice) -> $crate::AppInfo;
+            /// Makes the users listed in the file at `path` the queue (a CSV with a UPN
+            /// column, the Yubico sample's `usersToRegister.csv`, or one UPN per line), each
+            /// looked up in the tenant; remembered in the app's settings like a group.
+            fn users_file_load(path: String) -> $crate::UserListLoaded;
             /// The desk's settings (defaults when none are saved).
             fn settings_load() -> $crate::DeskSettings;
             /// Saves the desk's settings; the next job uses them.

@@ -144,3 +144,19 @@ pub struct GroupChoice {
     /// Its users, nested groups included, when Graph counted them.
     pub member_count: Option<u32>,
 }
+
+/// A users file loaded as the queue: the file, how many of its users were found, and each
+/// line left out (an unknown or repeated UPN, a line that is not one), as a sentence.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserListLoaded {
+    /// The header facts, the group now naming the file.
+    pub info: crate::AppInfo,
+    /// The file, as the operator gave it.
+    pub path: String,
+    /// The users found, who form the queue.
+    pub users: u32,
+    /// `line N: upn: why, left out`, one per line not taken.
+    pub problems: Vec<String>,
+}

@@ -26,7 +26,7 @@ mod views;
 pub use commands::{Channel, Command, COMMANDS};
 pub use connection::{
     CheckLine, CloudName, Connection, ConnectionState, GroupChoice, NewSecret, SignInEvent,
-    SignInMode, Verdict,
+    SignInMode, UserListLoaded, Verdict,
 };
 pub use error::{ErrorKind, IpcError};
 pub use events::{BatchEvent, KeyEvent, ProvisionEvent, Step};

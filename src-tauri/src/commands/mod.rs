@@ -11,6 +11,7 @@ mod inventory;
 mod paper;
 mod queue;
 mod settings;
+mod user_list;
 
 pub use attention::*;
 pub use batch::*;
@@ -21,6 +22,7 @@ pub use inventory::*;
 pub use paper::*;
 pub use queue::*;
 pub use settings::*;
+pub use user_list::*;
 
 use keydesk_engine::provision_user;
 use keydesk_engine::ProvisionError;
@@ -48,29 +50,36 @@ pub fn app_info(state: State<'_, Started>) -> Result<AppInfo, IpcError> {
     Ok(state.get()?.info())
 }
 
-/// The group's users with their journal status.
+/// The group's (or the users file's) users with their journal status.
 #[tauri::command]
 pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let group_id = match queue_group(state) {
-        QueueGroup::Id(id) => id,
+    let users = match queue_group(state) {
+        QueueGroup::File(path) => users_from_file(&graph, &path).await?,
+        QueueGroup::Id(id) => group_users(&graph, &id).await?,
         QueueGroup::Named(name) => {
-            graph
+            let group = graph
                 .resolve_group(&name)
                 .await
-                .map_err(|e| convert::graph_error(&e))?
-                .id
+                .map_err(|e| convert::graph_error(&e))?;
+            group_users(&graph, &group.id).await?
         }
     };
-    let users = graph
-        .group_users(&group_id)
-        .await
-        .map_err(|e| convert::graph_error(&e))?;
     let rows = keydesk_engine::queue::rows(&state.station.journal, &users)
         .map_err(|e| convert::provision_error(&e))?;
     *state.users.lock().unwrap_or_else(|p| p.into_inner()) = users;
     Ok(rows.into_iter().map(convert::queue_user).collect())
+}
+
+async fn group_users(
+    graph: &keydesk_graph::GraphClient,
+    id: &str,
+) -> Result<Vec<keydesk_core::DirectoryUser>, IpcError> {
+    graph
+        .group_users(id)
+        .await
+        .map_err(|e| convert::graph_error(&e))
 }
 
 /// Provisions one user; progress and the result arrive on `on_event`.

@@ -21,6 +21,7 @@ import type { ReportFormat } from "./ReportFormat";
 import type { SavedFile } from "./SavedFile";
 import type { SignInEvent } from "./SignInEvent";
 import type { TapRequest } from "./TapRequest";
+import type { UserListLoaded } from "./UserListLoaded";
 import type { UserStatus } from "./UserStatus";
 
 /**
@@ -75,6 +76,13 @@ export function commands(transport: Transport) {
      */
     groupChoose: (group: GroupChoice): Promise<AppInfo> =>
       transport.invoke<AppInfo>("group_choose", { group }),
+    /**
+     * Makes the users listed in the file at `path` the queue (a CSV with a UPN
+     * column, the Yubico sample's `usersToRegister.csv`, or one UPN per line), each
+     * looked up in the tenant; remembered in the app's settings like a group.
+     */
+    usersFileLoad: (path: string): Promise<UserListLoaded> =>
+      transport.invoke<UserListLoaded>("users_file_load", { path }),
     /**
      * The desk's settings (defaults when none are saved).
      */

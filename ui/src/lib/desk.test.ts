@@ -194,6 +194,7 @@ describe('Desk with a backend that only rejects', () => {
     tenantCheck: () => Promise.reject(error),
     groupSearch: () => Promise.reject(error),
     groupChoose: () => Promise.reject(error),
+    usersFileLoad: () => Promise.reject(error),
     settingsLoad: () => Promise.reject(error),
     settingsSave: () => Promise.reject(error),
     loadQueue: () =>

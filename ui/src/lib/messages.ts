@@ -72,6 +72,17 @@ export const msg = {
     anyStatus: 'Any status',
     withCount: (label: string, n: number) => `${label} (${num(n)})`,
   },
+  userList: {
+    heading: 'Or a list of users from a file',
+    pathLabel: 'File',
+    pathPlaceholder: '/home/me/usersToRegister.csv',
+    hint: 'One user principal name per line, or a CSV with a upn or userPrincipalName column (the Yubico sample’s usersToRegister.csv too).',
+    load: 'Load list',
+    loaded: (n: number, file: string) => `${users(n)} from ${file} form the queue.`,
+    leftOut: (n: number) =>
+      plural.select(n) === 'one' ? '1 line was left out:' : `${num(n)} lines were left out:`,
+    done: 'Done',
+  },
   queue: {
     title: 'Queue',
     total: users,

@@ -16,6 +16,7 @@ import type { DeskSettings } from '../bindings/DeskSettings';
 import type { GroupChoice } from '../bindings/GroupChoice';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
+import type { UserListLoaded } from '../bindings/UserListLoaded';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { InventoryItem } from '../bindings/InventoryItem';
 import type { KeyEvent } from '../bindings/KeyEvent';
@@ -50,6 +51,11 @@ export interface Backend {
   groupSearch(text: string): Promise<GroupChoice[]>;
   /** Make `group` the queue's group (remembered); resolves with the header. */
   groupChoose(group: GroupChoice): Promise<AppInfo>;
+  /**
+   * Make the users listed in the file at `path` the queue (remembered); resolves with the
+   * header, the number of users found and each line left out.
+   */
+  usersFileLoad(path: string): Promise<UserListLoaded>;
   /** The desk's settings. */
   settingsLoad(): Promise<DeskSettings>;
   /** Save the desk's settings (rejects with `invalidInput` and why). */

@@ -31,9 +31,11 @@ import type { ProvisionEvent } from '../bindings/ProvisionEvent';
 import type { QueueUser } from '../bindings/QueueUser';
 import type { Registered } from '../bindings/Registered';
 import type { Step } from '../bindings/Step';
+import type { UserListLoaded } from '../bindings/UserListLoaded';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from './backend';
 import { FakeAudit } from './fake-audit';
+import { readUserList } from './fake-files';
 import { FakeInventory } from './fake-inventory';
 import { FakeTenant } from './fake-tenant';
 import { FakePaper } from './fake-paper';
@@ -51,6 +53,8 @@ export interface FakeOptions {
   queueFailures?: number;
   /** Start signed in (the connection screen is skipped). Default true. */
   signedIn?: boolean;
+  /** Users files the operator may load, their text by path. */
+  files?: Record<string, string>;
 }
 
 interface FakeKey extends KeyView {
@@ -184,6 +188,8 @@ export class FakeBackend implements Backend {
   private busy = false;
   private cancelled = false;
   private queueFailures: number;
+  /** The ids a loaded users file listed (the queue is those users), or null for the group. */
+  private listed: string[] | null = null;
   /** PINs whose letter is not confirmed printed, by user id (the real backend seals them). */
   readonly escrow = new Map<string, Registered>();
   /** Saved files and the letters PDF. */
@@ -254,7 +260,52 @@ export class FakeBackend implements Backend {
 
   async groupChoose(group: GroupChoice): Promise<AppInfo> {
     await this.pause();
-    return this.tenant.chooseGroup(group);
+    const info = this.tenant.chooseGroup(group);
+    this.listed = null;
+    return info;
+  }
+
+  async usersFileLoad(path: string): Promise<UserListLoaded> {
+    await this.pause();
+    if (!this.tenant.signedIn) {
+      throw ipcError(
+        'signIn',
+        'KeyDesk is not signed in to a tenant.',
+        'Open Connection and sign in.',
+      );
+    }
+    if (this.tenant.demo) {
+      throw ipcError(
+        'invalidInput',
+        "The demo works its simulated tenant's group.",
+        'Start KeyDesk without --demo to load a list of users.',
+      );
+    }
+    const text = this.options.files?.[path.trim()];
+    if (text === undefined) {
+      throw ipcError(
+        'invalidInput',
+        `Cannot read ${path.trim()}: No such file or directory (os error 2).`,
+        'Check the path (the full path, e.g. /home/me/users.csv) and that the file is readable.',
+      );
+    }
+    const list = readUserList(text, this.users);
+    if (list.ids.length === 0) {
+      throw ipcError(
+        'invalidInput',
+        `${path.trim()} gives no user of this tenant: ${list.problems.slice(0, 5).join('; ')}.`,
+        'List one user principal name (name@domain) per line, or a CSV with a upn or userPrincipalName column.',
+      );
+    }
+    this.listed = list.ids;
+    const name = path.trim().split('/').pop() ?? path;
+    this.tenant.info.group = `${name} (list)`;
+    return {
+      info: { ...this.tenant.info },
+      path: path.trim(),
+      users: list.ids.length,
+      problems: list.problems,
+    };
   }
 
   async settingsLoad(): Promise<DeskSettings> {
@@ -285,7 +336,10 @@ export class FakeBackend implements Backend {
         requestId: 'c0ffee00-0000-4000-8000-000000000001',
       } satisfies IpcError;
     }
-    const users = structuredClone(this.users);
+    const listed = this.listed;
+    const users = structuredClone(
+      listed === null ? this.users : this.users.filter((u) => listed.includes(u.id)),
+    );
     // The performance harness (scripts/perf.mjs) times the render from here.
     performance.mark('keydesk:queue-served');
     return users;

@@ -25,6 +25,7 @@ export const tauriBackend: Backend = {
   tenantCheck: api.tenantCheck,
   groupSearch: api.groupSearch,
   groupChoose: api.groupChoose,
+  usersFileLoad: api.usersFileLoad,
   settingsLoad: api.settingsLoad,
   settingsSave: api.settingsSave,
   loadQueue: api.queueLoad,
