@@ -70,6 +70,9 @@ pub struct AppState {
     pub group_pick: RwLock<Option<GroupChoice>>,
     /// The users file loaded as the queue instead of a group (`users_file_load`).
     pub users_file: RwLock<Option<String>>,
+    /// A device-code sign-in started from the command line, while it waits for the
+    /// operator (the connection screen shows its code).
+    pub start_sign_in: crate::start_signin::Slot,
     /// The queue as last loaded.
     pub users: Mutex<Vec<DirectoryUser>>,
     /// The user being provisioned now, if any (one at a time in the window).
@@ -156,12 +159,24 @@ impl AppState {
             metadata,
             group_pick: RwLock::new(group_pick),
             users_file: RwLock::new(users_file),
+            start_sign_in: crate::start_signin::Slot::default(),
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         };
         if let Some(connection) = connection.filter(|_| launch.global.tenant.is_some()) {
+            if launch.global.auth == keydesk_options::Auth::DeviceCode {
+                // The operator reads the code in the window, which opens only after this.
+                crate::start_signin::spawn(
+                    app.handle().clone(),
+                    launch.global.clone(),
+                    state.settings(),
+                    connection,
+                    Arc::clone(&state.start_sign_in),
+                );
+                return Ok(state);
+            }
             match crate::signin::at_start(&launch.global, &state.settings()).await {
                 Ok((graph, operator)) => {
                     state.signed_in_as(&connection, graph, operator);
@@ -225,6 +240,7 @@ impl AppState {
             metadata,
             group_pick: RwLock::default(),
             users_file: RwLock::default(),
+            start_sign_in: crate::start_signin::Slot::default(),
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),

@@ -70,6 +70,13 @@ pub struct ConnectionState {
     pub secret_stored: bool,
     /// The demo's simulated tenant: the connection cannot be changed.
     pub demo: bool,
+    /// A sign-in started from the command line (`--auth device-code`) is still running:
+    /// the screen reads this state again until it is signed in or `start_failed` says why.
+    pub start_running: bool,
+    /// What that sign-in asks of the operator now (the code and where to enter it).
+    pub waiting: Option<SignInEvent>,
+    /// That sign-in failed: why.
+    pub start_failed: Option<crate::IpcError>,
 }
 
 /// A secret typed in the connection screen, to be kept in the OS keyring.

@@ -55,6 +55,11 @@ export interface FakeOptions {
   signedIn?: boolean;
   /** Users files the operator may load, their text by path. */
   files?: Record<string, string>;
+  /**
+   * Start as `keydesk --auth device-code …` does: not signed in, a device-code sign-in
+   * waiting for its code (`tenant.finishStart()` completes it). Implies `signedIn: false`.
+   */
+  startDeviceCode?: boolean;
 }
 
 interface FakeKey extends KeyView {
@@ -214,7 +219,7 @@ export class FakeBackend implements Backend {
     for (const e of this.inventory.list().reverse()) {
       this.audit.append(e.operator, 'registered', e.userId, `${e.model} ${e.serial}`, e.at);
     }
-    const signedIn = options.signedIn ?? true;
+    const signedIn = !options.startDeviceCode && (options.signedIn ?? true);
     this.tenant = new FakeTenant(options.demo ?? true, {
       demo: options.demo ?? true,
       simulatedKeys: options.demo ?? true,
@@ -226,6 +231,16 @@ export class FakeBackend implements Backend {
       apiVersion: 'v1.0',
       metadata: 'FIDO metadata no. 1 (next update 2026-12-29)',
     });
+    if (options.startDeviceCode) {
+      this.tenant.startDeviceCode({
+        tenant: 'contoso.onmicrosoft.com',
+        cloud: 'global',
+        mode: 'deviceCode',
+        clientId: '11111111-2222-3333-4444-555555555555',
+        certPath: null,
+        group: 'Passkey rollout — Finance',
+      });
+    }
   }
 
   appInfo(): Promise<AppInfo> {
