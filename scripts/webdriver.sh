@@ -3,8 +3,10 @@
 # tests/webdriver/provision.mjs (the app in demo mode: one user, the letter PDF, then the
 # lost-key flow) and, given the command
 # line too, tests/webdriver/batch.mjs (the app NOT in demo mode against `keydesk-cli sim`,
-# signed in from its options, a batch over --soft-keys 2). Every process it starts is
-# stopped on exit. Usage: scripts/webdriver.sh PATH_TO_KEYDESK [PATH_TO_KEYDESK_CLI]
+# signed in from its options, a batch over --soft-keys 2) and tests/webdriver/devicecode.mjs
+# (a device-code sign-in from the options shown in the window, then a users file as the
+# queue). Every process it starts is stopped on exit. WEBDRIVER_ONLY=NAME (demo, batch,
+# devicecode) runs one of them. Usage: scripts/webdriver.sh PATH_TO_KEYDESK [PATH_TO_KEYDESK_CLI]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP="$(realpath "$1")"
@@ -51,6 +53,9 @@ TMPDIRS+=("$XDG_DATA_HOME" "$XDG_CONFIG_HOME")
 # Free ports: another desk's WebDriver test may hold 4444/4445 on this machine.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 
+# wanted NAME: every test, or only the one WEBDRIVER_ONLY names.
+wanted() { [ -z "${WEBDRIVER_ONLY:-}" ] || [ "$WEBDRIVER_ONLY" = "$1" ]; }
+
 # run_test NAME TIMEOUT SCRIPT: the script against a tauri-driver of its own (its log is the
 # app's: target/tauri-driver-NAME.log), stopped afterwards with everything it started.
 run_test() {
@@ -74,9 +79,15 @@ run_test() {
   if [ "$rc" -ne 0 ]; then echo "webdriver: $name FAILED (exit $rc; app log: target/tauri-driver-$name.log)"; exit "$rc"; fi
 }
 
-run_test demo 240 tests/webdriver/provision.mjs
-echo "webdriver: demo passed (screenshots: target/webdriver-provision.png, target/webdriver-letter-pdf.png, target/webdriver-connection.png, target/webdriver-lost.png)"
-if [ -n "$CLI" ]; then
+if wanted demo; then
+  run_test demo 240 tests/webdriver/provision.mjs
+  echo "webdriver: demo passed (screenshots: target/webdriver-provision.png, target/webdriver-letter-pdf.png, target/webdriver-connection.png, target/webdriver-lost.png)"
+fi
+if [ -n "$CLI" ] && wanted batch; then
   run_test batch 300 tests/webdriver/batch.mjs
   echo "webdriver: batch passed (screenshots: target/webdriver-batch-*.png)"
+fi
+if [ -n "$CLI" ] && wanted devicecode; then
+  run_test devicecode 180 tests/webdriver/devicecode.mjs
+  echo "webdriver: devicecode passed (screenshots: target/webdriver-devicecode*.png, target/webdriver-users-file.png)"
 fi

@@ -138,11 +138,16 @@ impl AppState {
             info: RwLock::new(AppInfo {
                 demo: false,
                 simulated_keys: rack.is_some(),
-                tenant: "not signed in".into(),
+                // Before any sign-in the header names the connection's tenant and cloud.
+                tenant: connection
+                    .as_ref()
+                    .map_or_else(|| "not signed in".into(), |c| c.tenant.clone()),
                 group,
                 signed_in: false,
                 operator: None,
-                cloud: String::new(),
+                cloud: connection.as_ref().map_or_else(String::new, |c| {
+                    crate::signin::cloud_label(&crate::signin::graph_config(c, &saved.settings))
+                }),
                 api_version: saved.settings.api_version.clone(),
                 metadata: String::new(),
             }),

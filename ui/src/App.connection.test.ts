@@ -38,6 +38,25 @@ describe('the connection screen', () => {
     expect($('[data-testid="cloud"]')?.textContent).toContain('Global · v1.0');
   });
 
+  it('shows the device code of a sign-in started from the command line, then the desk', async () => {
+    const backend = new FakeBackend({ demo: false, startDeviceCode: true });
+    await render(backend, (d) => (d.session.startPollMs = 5));
+    await waitFor(() => expect($('[data-testid="device-code"]')?.textContent).toBe('KDSK-7310'));
+    expect($('[data-testid="signin-prompt"] a')?.getAttribute('href')).toBe(
+      'https://microsoft.com/devicelogin',
+    );
+    expect($('[data-testid="signin-prompt"] button')?.textContent).toContain('Copy code');
+    // The header names tenant, cloud and API version, and that nobody is signed in yet.
+    expect($('[data-testid="tenant"]')?.textContent).toBe('contoso.onmicrosoft.com');
+    expect($('[data-testid="cloud"]')?.textContent).toContain('Global · v1.0');
+    expect($('[data-testid="operator"]')?.textContent).toContain('nobody yet');
+
+    backend.tenant.finishStart();
+    await waitFor(() => expect($$('[data-testid="user-row"]').length).toBeGreaterThan(0));
+    expect($('[data-testid="signin-prompt"]')).toBeNull();
+    expect($('[data-testid="operator"]')?.textContent).toContain('admin@contoso.onmicrosoft.com');
+  });
+
   it('keeps a client secret for the keyring only, checks the tenant and signs out', async () => {
     const backend = new FakeBackend({ demo: false, signedIn: false });
     const desk = await render(backend);

@@ -72,6 +72,9 @@ export const msg = {
     anyStatus: 'Any status',
     withCount: (label: string, n: number) => `${label} (${num(n)})`,
   },
+  header: {
+    notSignedIn: 'nobody yet',
+  },
   userList: {
     heading: 'Or a list of users from a file',
     pathLabel: 'File',

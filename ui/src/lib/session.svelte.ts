@@ -32,7 +32,8 @@ export class Session {
       c.demo = state.demo;
       c.phase = state.signedIn ? 'signedIn' : 'idle';
       c.error = state.startFailed;
-      if (state.startRunning && !state.signedIn) await this.followStartSignIn();
+      // Not awaited: the window goes on while the operator enters the code elsewhere.
+      if (state.startRunning && !state.signedIn) void this.followStartSignIn();
     } catch (e) {
       c.error = toIpcError(e);
     }
@@ -50,7 +51,15 @@ export class Session {
     const c = this.connection;
     c.phase = 'signingIn';
     for (;;) {
-      const state = await this.backend.connectionLoad();
+      let state;
+      try {
+        state = await this.backend.connectionLoad();
+      } catch (e) {
+        c.phase = 'idle';
+        c.prompt = null;
+        c.error = toIpcError(e);
+        return;
+      }
       c.prompt = state.waiting;
       if (state.signedIn) {
         c.prompt = null;

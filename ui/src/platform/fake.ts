@@ -232,6 +232,8 @@ export class FakeBackend implements Backend {
       metadata: 'FIDO metadata no. 1 (next update 2026-12-29)',
     });
     if (options.startDeviceCode) {
+      // As the app: before the sign-in ends the header names the options' tenant and cloud.
+      Object.assign(this.tenant.info, { tenant: 'contoso.onmicrosoft.com', cloud: 'Global' });
       this.tenant.startDeviceCode({
         tenant: 'contoso.onmicrosoft.com',
         cloud: 'global',
