@@ -113,6 +113,7 @@ pub fn queue_user(row: QueueRow) -> QueueUser {
         },
         detail: row.detail,
         department: row.user.department,
+        at_desk: None,
     }
 }
 

@@ -73,6 +73,8 @@ pub struct AppState {
     /// A device-code sign-in started from the command line, while it waits for the
     /// operator (the connection screen shows its code).
     pub start_sign_in: crate::start_signin::Slot,
+    /// This desk on the shared store (`--store`), or `None` for the data folder's SQLite.
+    pub desk: Option<keydesk_store_pg::desk::Desk>,
     /// The queue as last loaded.
     pub users: Mutex<Vec<DirectoryUser>>,
     /// The user being provisioned now, if any (one at a time in the window).
@@ -99,6 +101,18 @@ impl AppState {
             return Self::start_demo(&data_dir).await;
         }
         let station = Station::open(&data_dir)?;
+        // A store that cannot be joined stops the start: falling back to this desk's SQLite
+        // would let it work users the other desks work.
+        let desk = match launch.global.store_target()? {
+            Some(target) => Some(keydesk_store_pg::desk::Desk::join(
+                &station,
+                &target,
+                launch.global.desk_name.as_deref(),
+                LEASE,
+            )?),
+            None => None,
+        };
+        let store = Some(store_label(desk.as_ref()));
         let config_dir = app.path().app_config_dir()?;
         let saved = crate::config::load(&config_dir)?;
         let saved_group = saved
@@ -150,6 +164,7 @@ impl AppState {
                 }),
                 api_version: saved.settings.api_version.clone(),
                 metadata: String::new(),
+                store,
             }),
             graph: RwLock::default(),
             config_dir: Some(config_dir),
@@ -165,6 +180,7 @@ impl AppState {
             group_pick: RwLock::new(group_pick),
             users_file: RwLock::new(users_file),
             start_sign_in: crate::start_signin::Slot::default(),
+            desk,
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
@@ -231,6 +247,7 @@ impl AppState {
                 cloud: crate::signin::cloud_label(graph.config()),
                 api_version: graph.config().api.segment().to_owned(),
                 metadata: String::new(),
+                store: None,
             }),
             graph: RwLock::new(Some(graph)),
             config_dir: None,
@@ -246,6 +263,7 @@ impl AppState {
             group_pick: RwLock::default(),
             users_file: RwLock::default(),
             start_sign_in: crate::start_signin::Slot::default(),
+            desk: None,
             users: Mutex::default(),
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
@@ -299,6 +317,10 @@ impl AppState {
     /// the operator at the desk and the desk's FIDO metadata.
     pub fn context<'a>(&'a self, graph: &'a GraphClient) -> keydesk_engine::Context<'a> {
         let mut ctx = self.station.context(graph);
+        if let Some(desk) = &self.desk {
+            // The pool's key seals PINs, so any desk can print their letters.
+            ctx.escrow = desk.escrow();
+        }
         ctx.operator = self.operator();
         ctx.metadata = self.metadata.current();
         ctx
@@ -324,5 +346,26 @@ impl AppState {
     #[cfg(not(feature = "demo"))]
     async fn start_demo(_: &std::path::Path) -> Result<AppState, Box<dyn std::error::Error>> {
         Err(crate::demo::NOT_BUILT_IN.into())
+    }
+}
+
+/// How long this desk's claims on users last unless renewed (renewed a third of the way
+/// through); a desk that died holds its users this long. `keydesk-cli`'s default.
+const LEASE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The header's words for where the desk's work is kept.
+pub fn store_label(desk: Option<&keydesk_store_pg::desk::Desk>) -> String {
+    match desk {
+        None => "SQLite (this desk)".into(),
+        Some(desk) => {
+            let store = desk.store();
+            let target = store.target();
+            format!(
+                "PostgreSQL {}/{} as {}",
+                target.host,
+                target.database,
+                store.desk()
+            )
+        }
     }
 }

@@ -60,6 +60,9 @@ macro_rules! with_commands {
             fn settings_save(settings: $crate::DeskSettings) -> ();
             /// The group's users with their journal status.
             fn queue_load() -> Vec<$crate::QueueUser>;
+            /// The users other desks on the shared store are working now (none without
+            /// `--store`); the window asks again every few seconds.
+            fn desk_claims() -> Vec<$crate::DeskClaim>;
             /// Provisions one user: progress and the result arrive on `onEvent`; resolves
             /// when the job is over.
             fn provision(

@@ -35,5 +35,6 @@ pub use inventory::{InventoryItem, KeyState};
 pub use paper::{PdfBytes, ReportFormat, SavedFile, TapRequest};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use views::{
-    AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,
+    AppInfo, AttentionJob, Candidate, DeskClaim, KeyView, PendingLetter, QueueUser, Registered,
+    UserStatus,
 };

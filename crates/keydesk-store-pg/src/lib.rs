@@ -10,13 +10,17 @@
 //!   client drives its own runtime, which may not nest in the engine's).
 //! - `migrate` applies the versioned schema at start and refuses a newer one.
 //! - `mirror` takes a desk's journal changes, fenced by that desk's claim.
+//! - [`desk`] is a desk joining the pool (the password from `PGPASSWORD` and the pool
+//!   secret from `KEYDESK_POOL_SECRET` once, then the OS keyring) and working a selection
+//!   with the others; `keydesk-cli provision --store` and the app share it.
 //!
 //! Not here: any decision about a user (the engine's `flow/`), SQLite (the engine's
-//! default store), where the password comes from (the caller: keyring or `PGPASSWORD`).
+//! default store).
 
 pub mod audit;
 mod claims;
 mod conn;
+pub mod desk;
 mod error;
 mod inventory;
 mod jobs;

@@ -29,8 +29,8 @@ use keydesk_engine::ProvisionError;
 use keydesk_fido::hid::DeviceEvent;
 use keydesk_fido::rack::KeyEvent as RackEvent;
 use keydesk_ipc::{
-    AppInfo, ErrorKind, IpcError, KeyEvent, KeyView, PendingLetter, ProvisionEvent, QueueUser,
-    Registered,
+    AppInfo, DeskClaim, ErrorKind, IpcError, KeyEvent, KeyView, PendingLetter, ProvisionEvent,
+    QueueUser, Registered,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -38,6 +38,7 @@ use tauri::State;
 use crate::convert;
 use crate::metadata::Metadata;
 use crate::state::{AppState, Started};
+use std::collections::HashMap;
 use std::sync::Arc;
 
 const NO_SIGN_IN: &str = "KeyDesk is not signed in to a tenant.";
@@ -69,7 +70,38 @@ pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, Ipc
     let rows = keydesk_engine::queue::rows(&state.station.journal, &users)
         .map_err(|e| convert::provision_error(&e))?;
     *state.users.lock().unwrap_or_else(|p| p.into_inner()) = users;
-    Ok(rows.into_iter().map(convert::queue_user).collect())
+    let held = held_elsewhere(state)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut user = convert::queue_user(row);
+            user.at_desk = held.get(&user.id).cloned();
+            user
+        })
+        .collect())
+}
+
+/// The users other desks on the shared store are working now.
+#[tauri::command]
+pub fn desk_claims(state: State<'_, Started>) -> Result<Vec<DeskClaim>, IpcError> {
+    Ok(held_elsewhere(state.get()?)?
+        .into_iter()
+        .map(|(user_id, desk)| DeskClaim { user_id, desk })
+        .collect())
+}
+
+/// User id → the other desk working that user (empty without a shared store).
+fn held_elsewhere(state: &AppState) -> Result<HashMap<String, String>, IpcError> {
+    match &state.desk {
+        None => Ok(HashMap::new()),
+        Some(desk) => desk.held_elsewhere().map_err(|e| {
+            convert::plain(
+                ErrorKind::Journal,
+                format!("The shared store cannot be read: {e}."),
+                e.remediation(),
+            )
+        }),
+    }
 }
 
 async fn group_users(
@@ -109,6 +141,12 @@ pub async fn provision(
     let _active = ActiveJob::claim(state, &user.id)?;
     let mut ctx = state.context(&graph);
     crate::desk_settings::apply(&mut ctx, &state.settings());
+    // On a shared store the user is claimed first (and kept claimed while the key works),
+    // so no other desk takes it; another desk's user is refused.
+    let _claim = match &state.desk {
+        Some(desk) => Some(DeskClaimed::take(desk, &ctx, &user)?),
+        None => None,
+    };
     let events = on_event.clone();
     let progress = move |step: keydesk_engine::Step| {
         let _ = events.send(ProvisionEvent::Step {
@@ -140,6 +178,49 @@ pub async fn provision(
     on_event
         .send(event)
         .map_err(|e| convert::plain(ErrorKind::Internal, e.to_string(), "Restart KeyDesk."))
+}
+
+/// This desk's claim on a user on the shared store, renewed while held, released on drop.
+struct DeskClaimed<'a> {
+    desk: &'a keydesk_store_pg::desk::Desk,
+    user_id: String,
+    _renewal: keydesk_store_pg::desk::Renewal,
+}
+
+impl<'a> DeskClaimed<'a> {
+    fn take(
+        desk: &'a keydesk_store_pg::desk::Desk,
+        ctx: &keydesk_engine::Context<'_>,
+        user: &keydesk_core::DirectoryUser,
+    ) -> Result<Self, IpcError> {
+        let claimed = desk
+            .claim_user(ctx.journal, user)
+            .map_err(|e| convert::provision_error(&e))?;
+        if !claimed {
+            let elsewhere = desk.held_elsewhere().unwrap_or_default();
+            let other = elsewhere
+                .get(&user.id)
+                .map_or("another desk", String::as_str);
+            return Err(convert::plain(
+                ErrorKind::Busy,
+                format!("{} is being provisioned at {other}.", user.display_name),
+                "Pick another user; this one comes back to the queue if that desk stops.",
+            ));
+        }
+        Ok(DeskClaimed {
+            desk,
+            user_id: user.id.clone(),
+            _renewal: desk.keep_claims(),
+        })
+    }
+}
+
+impl Drop for DeskClaimed<'_> {
+    fn drop(&mut self) {
+        if let Err(e) = self.desk.release_user(&self.user_id) {
+            tracing::warn!(error = %e, "releasing the claim on a user failed (its lease runs out)");
+        }
+    }
 }
 
 /// The operator printed the user's PIN letter: the escrowed PIN is wiped.

@@ -28,4 +28,8 @@ detail: string | null,
 /**
  * The user's department in the directory, when set (the queue's search reads it).
  */
-department?: string, };
+department?: string, 
+/**
+ * The desk working this user now, when it is another desk on the shared store.
+ */
+atDesk?: string, };

@@ -6,6 +6,7 @@ import type { BatchEvent } from "./BatchEvent";
 import type { CheckLine } from "./CheckLine";
 import type { Connection } from "./Connection";
 import type { ConnectionState } from "./ConnectionState";
+import type { DeskClaim } from "./DeskClaim";
 import type { DeskSettings } from "./DeskSettings";
 import type { GroupChoice } from "./GroupChoice";
 import type { InventoryItem } from "./InventoryItem";
@@ -98,6 +99,12 @@ export function commands(transport: Transport) {
      */
     queueLoad: (): Promise<Array<QueueUser>> =>
       transport.invoke<Array<QueueUser>>("queue_load"),
+    /**
+     * The users other desks on the shared store are working now (none without
+     * `--store`); the window asks again every few seconds.
+     */
+    deskClaims: (): Promise<Array<DeskClaim>> =>
+      transport.invoke<Array<DeskClaim>>("desk_claims"),
     /**
      * Provisions one user: progress and the result arrive on `onEvent`; resolves
      * when the job is over.

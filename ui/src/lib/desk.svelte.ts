@@ -101,6 +101,29 @@ export class Desk {
     }
     await this.loadQueue();
     await this.loadLetters();
+    if (this.info.store?.startsWith('PostgreSQL')) {
+      this.deskWatch = setInterval(() => void this.pollDesks(), this.deskPollMs);
+    }
+  }
+
+  /** How often the queue asks which users other desks work (a shared store only). */
+  deskPollMs = 3000;
+  private deskWatch: ReturnType<typeof setInterval> | null = null;
+
+  /** Marks the rows other desks on the shared store are working now ("at desk-2"). */
+  async pollDesks(): Promise<void> {
+    try {
+      const claims = await this.backend.deskClaims();
+      this.queue.setDesks(claims);
+    } catch {
+      // The next look tries again; provisioning says why if the store is gone.
+    }
+  }
+
+  /** Stops looking at the other desks (the window closes; tests). */
+  dispose(): void {
+    if (this.deskWatch !== null) clearInterval(this.deskWatch);
+    this.deskWatch = null;
   }
 
   async loadLetters(): Promise<void> {

@@ -195,6 +195,7 @@ describe('Desk with a backend that only rejects', () => {
     groupSearch: () => Promise.reject(error),
     groupChoose: () => Promise.reject(error),
     usersFileLoad: () => Promise.reject(error),
+    deskClaims: () => Promise.reject(error),
     settingsLoad: () => Promise.reject(error),
     settingsSave: () => Promise.reject(error),
     loadQueue: () =>

@@ -101,6 +101,8 @@ export const msg = {
     searchLabel: 'Search users',
     searchPlaceholder: 'Name, UPN, dept (/)',
     searchTitle: 'Search by name, UPN or department; every word must match',
+    atDesk: (desk: string) => `at ${desk}`,
+    atDeskTitle: 'Another desk on the shared store is working this user now.',
     revokedNote: 'The passkey on this user’s key was deleted in Microsoft Entra.',
     reissue: 'Issue a new key',
     clearSearch: 'Clear search',

@@ -12,6 +12,7 @@ import type { AuditCheck } from '../bindings/AuditCheck';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
+import type { DeskClaim } from '../bindings/DeskClaim';
 import type { DeskSettings } from '../bindings/DeskSettings';
 import type { GroupChoice } from '../bindings/GroupChoice';
 import type { NewSecret } from '../bindings/NewSecret';
@@ -62,6 +63,8 @@ export interface Backend {
   settingsSave(settings: DeskSettings): Promise<void>;
   /** The group's users. Rejects with an `IpcError`. */
   loadQueue(): Promise<QueueUser[]>;
+  /** The users other desks on the shared store are working now (none without one). */
+  deskClaims(): Promise<DeskClaim[]>;
   /**
    * Provision one user. Streams `step` events, then `registered` or `failed`;
    * resolves when the job is over (it may also reject with an `IpcError`).

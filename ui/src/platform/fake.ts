@@ -18,6 +18,7 @@ import type { BatchEvent } from '../bindings/BatchEvent';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
+import type { DeskClaim } from '../bindings/DeskClaim';
 import type { DeskSettings } from '../bindings/DeskSettings';
 import type { GroupChoice } from '../bindings/GroupChoice';
 import type { NewSecret } from '../bindings/NewSecret';
@@ -60,6 +61,8 @@ export interface FakeOptions {
    * waiting for its code (`tenant.finishStart()` completes it). Implies `signedIn: false`.
    */
   startDeviceCode?: boolean;
+  /** As `--store postgres://…`: the header's store; `deskHeld` says who other desks hold. */
+  store?: string;
 }
 
 interface FakeKey extends KeyView {
@@ -193,6 +196,8 @@ export class FakeBackend implements Backend {
   private busy = false;
   private cancelled = false;
   private queueFailures: number;
+  /** Users other desks on the shared store work now: user id → desk (tests set it). */
+  readonly deskHeld = new Map<string, string>();
   /** The ids a loaded users file listed (the queue is those users), or null for the group. */
   private listed: string[] | null = null;
   /** PINs whose letter is not confirmed printed, by user id (the real backend seals them). */
@@ -231,6 +236,7 @@ export class FakeBackend implements Backend {
       apiVersion: 'v1.0',
       metadata: 'FIDO metadata no. 1 (next update 2026-12-29)',
     });
+    if (options.store) this.tenant.info.store = options.store;
     if (options.startDeviceCode) {
       // As the app: before the sign-in ends the header names the options' tenant and cloud.
       Object.assign(this.tenant.info, { tenant: 'contoso.onmicrosoft.com', cloud: 'Global' });
@@ -280,6 +286,10 @@ export class FakeBackend implements Backend {
     const info = this.tenant.chooseGroup(group);
     this.listed = null;
     return info;
+  }
+
+  async deskClaims(): Promise<DeskClaim[]> {
+    return [...this.deskHeld].map(([userId, desk]) => ({ userId, desk }));
   }
 
   async usersFileLoad(path: string): Promise<UserListLoaded> {
@@ -356,7 +366,10 @@ export class FakeBackend implements Backend {
     const listed = this.listed;
     const users = structuredClone(
       listed === null ? this.users : this.users.filter((u) => listed.includes(u.id)),
-    );
+    ).map((u) => {
+      const desk = this.deskHeld.get(u.id);
+      return desk === undefined ? u : { ...u, atDesk: desk };
+    });
     // The performance harness (scripts/perf.mjs) times the render from here.
     performance.mark('keydesk:queue-served');
     return users;

@@ -29,6 +29,7 @@ export const tauriBackend: Backend = {
   settingsLoad: api.settingsLoad,
   settingsSave: api.settingsSave,
   loadQueue: api.queueLoad,
+  deskClaims: api.deskClaims,
   provision: api.provision,
   cancelProvision: api.provisionCancel,
   batchStart: api.batchStart,
