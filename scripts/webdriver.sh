@@ -6,7 +6,8 @@
 # signed in from its options, a batch over --soft-keys 2) and tests/webdriver/devicecode.mjs
 # (a device-code sign-in from the options shown in the window, then a users file as the
 # queue). Every process it starts is stopped on exit. WEBDRIVER_ONLY=NAME (demo, batch,
-# devicecode) runs one of them. Usage: scripts/webdriver.sh PATH_TO_KEYDESK [PATH_TO_KEYDESK_CLI]
+# devicecode, desks) runs one of them. desks.mjs: the app on a throwaway PostgreSQL store,
+# "at desk-2" on a user another desk claims. Usage: scripts/webdriver.sh PATH_TO_KEYDESK [PATH_TO_KEYDESK_CLI]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP="$(realpath "$1")"
@@ -48,6 +49,10 @@ export BROWSER="$PWD/tests/webdriver/sim-browser.mjs"
 # Private data and config folders: the demo journal and the app's keydesk.json (which
 # remembers a picked group) live there, and nothing of the user's is touched.
 export XDG_DATA_HOME="$(mktemp -d)" XDG_CONFIG_HOME="$(mktemp -d)"
+# desks.mjs: the app joins a throwaway PostgreSQL store; its password and the desk pool's
+# secret reach the app through tauri-driver's environment (test values, nothing real).
+export PGPASSWORD=keydesk-webdriver-password
+export KEYDESK_POOL_SECRET=4b657944657368207765626472697665722074657374206f6e6c79203132333435
 TMPDIRS+=("$XDG_DATA_HOME" "$XDG_CONFIG_HOME")
 
 # Free ports: another desk's WebDriver test may hold 4444/4445 on this machine.
@@ -90,4 +95,8 @@ fi
 if [ -n "$CLI" ] && wanted devicecode; then
   run_test devicecode 180 tests/webdriver/devicecode.mjs
   echo "webdriver: devicecode passed (screenshots: target/webdriver-devicecode*.png, target/webdriver-users-file.png)"
+fi
+if [ -n "$CLI" ] && wanted desks; then
+  run_test desks 180 tests/webdriver/desks.mjs
+  echo "webdriver: desks passed (screenshot: target/webdriver-desks.png)"
 fi

@@ -129,6 +129,7 @@ mod tests {
             include_str!("commands/settings.rs"),
             include_str!("commands/paper.rs"),
             include_str!("commands/user_list.rs"),
+            include_str!("commands/shared_store.rs"),
         ]
         .concat();
         for command in keydesk_ipc::COMMANDS {

@@ -11,6 +11,7 @@ mod inventory;
 mod paper;
 mod queue;
 mod settings;
+mod shared_store;
 mod user_list;
 
 pub use attention::*;
@@ -22,6 +23,8 @@ pub use inventory::*;
 pub use paper::*;
 pub use queue::*;
 pub use settings::*;
+pub use shared_store::*;
+use shared_store::{claim_for, held_elsewhere, DeskClaimed};
 pub use user_list::*;
 
 use keydesk_engine::provision_user;
@@ -29,8 +32,8 @@ use keydesk_engine::ProvisionError;
 use keydesk_fido::hid::DeviceEvent;
 use keydesk_fido::rack::KeyEvent as RackEvent;
 use keydesk_ipc::{
-    AppInfo, DeskClaim, ErrorKind, IpcError, KeyEvent, KeyView, PendingLetter, ProvisionEvent,
-    QueueUser, Registered,
+    AppInfo, ErrorKind, IpcError, KeyEvent, KeyView, PendingLetter, ProvisionEvent, QueueUser,
+    Registered,
 };
 use tauri::ipc::Channel;
 use tauri::State;
@@ -38,7 +41,6 @@ use tauri::State;
 use crate::convert;
 use crate::metadata::Metadata;
 use crate::state::{AppState, Started};
-use std::collections::HashMap;
 use std::sync::Arc;
 
 const NO_SIGN_IN: &str = "KeyDesk is not signed in to a tenant.";
@@ -81,29 +83,6 @@ pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, Ipc
         .collect())
 }
 
-/// The users other desks on the shared store are working now.
-#[tauri::command]
-pub fn desk_claims(state: State<'_, Started>) -> Result<Vec<DeskClaim>, IpcError> {
-    Ok(held_elsewhere(state.get()?)?
-        .into_iter()
-        .map(|(user_id, desk)| DeskClaim { user_id, desk })
-        .collect())
-}
-
-/// User id → the other desk working that user (empty without a shared store).
-fn held_elsewhere(state: &AppState) -> Result<HashMap<String, String>, IpcError> {
-    match &state.desk {
-        None => Ok(HashMap::new()),
-        Some(desk) => desk.held_elsewhere().map_err(|e| {
-            convert::plain(
-                ErrorKind::Journal,
-                format!("The shared store cannot be read: {e}."),
-                e.remediation(),
-            )
-        }),
-    }
-}
-
 async fn group_users(
     graph: &keydesk_graph::GraphClient,
     id: &str,
@@ -144,7 +123,7 @@ pub async fn provision(
     // On a shared store the user is claimed first (and kept claimed while the key works),
     // so no other desk takes it; another desk's user is refused.
     let _claim = match &state.desk {
-        Some(desk) => Some(DeskClaimed::take(desk, &ctx, &user)?),
+        Some(desk) => Some(DeskClaimed::take(desk, ctx.journal, &user)?),
         None => None,
     };
     let events = on_event.clone();
@@ -180,53 +159,11 @@ pub async fn provision(
         .map_err(|e| convert::plain(ErrorKind::Internal, e.to_string(), "Restart KeyDesk."))
 }
 
-/// This desk's claim on a user on the shared store, renewed while held, released on drop.
-struct DeskClaimed<'a> {
-    desk: &'a keydesk_store_pg::desk::Desk,
-    user_id: String,
-    _renewal: keydesk_store_pg::desk::Renewal,
-}
-
-impl<'a> DeskClaimed<'a> {
-    fn take(
-        desk: &'a keydesk_store_pg::desk::Desk,
-        ctx: &keydesk_engine::Context<'_>,
-        user: &keydesk_core::DirectoryUser,
-    ) -> Result<Self, IpcError> {
-        let claimed = desk
-            .claim_user(ctx.journal, user)
-            .map_err(|e| convert::provision_error(&e))?;
-        if !claimed {
-            let elsewhere = desk.held_elsewhere().unwrap_or_default();
-            let other = elsewhere
-                .get(&user.id)
-                .map_or("another desk", String::as_str);
-            return Err(convert::plain(
-                ErrorKind::Busy,
-                format!("{} is being provisioned at {other}.", user.display_name),
-                "Pick another user; this one comes back to the queue if that desk stops.",
-            ));
-        }
-        Ok(DeskClaimed {
-            desk,
-            user_id: user.id.clone(),
-            _renewal: desk.keep_claims(),
-        })
-    }
-}
-
-impl Drop for DeskClaimed<'_> {
-    fn drop(&mut self) {
-        if let Err(e) = self.desk.release_user(&self.user_id) {
-            tracing::warn!(error = %e, "releasing the claim on a user failed (its lease runs out)");
-        }
-    }
-}
-
 /// The operator printed the user's PIN letter: the escrowed PIN is wiped.
 #[tauri::command]
 pub fn letter_printed(state: State<'_, Started>, user_id: String) -> Result<(), IpcError> {
     let state = state.get()?;
+    let _claim = claim_for(state, &user_id)?;
     keydesk_engine::letter_printed(
         &state.station.journal,
         Some(&state.station.audit),
@@ -248,6 +185,7 @@ pub fn provision_cancel(state: State<'_, Started>) -> Result<(), IpcError> {
 #[tauri::command]
 pub fn queue_skip(state: State<'_, Started>, user_id: String) -> Result<(), IpcError> {
     let state = state.get()?;
+    let _claim = claim_for(state, &user_id)?;
     let journal = &state.station.journal;
     // A user never tried has no job yet: it starts with the UPN the queue knows.
     let upn = state
@@ -328,6 +266,7 @@ pub async fn key_revoke(
 ) -> Result<(), IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
+    let _claim = claim_for(state, &user_id)?;
     let ctx = state.context(&graph);
     let fail = |e: ProvisionError| convert::provision_error(&e);
     keydesk_engine::lost::report_lost(&ctx, &user_id)

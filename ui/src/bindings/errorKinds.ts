@@ -48,6 +48,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   "unknownMethod",
   "ambiguousMatch",
   "busy",
+  "atAnotherDesk",
   "journal",
   "auditFailed",
   "escrowUnavailable",

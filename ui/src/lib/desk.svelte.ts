@@ -182,7 +182,7 @@ export class Desk {
       const error = this.job.error;
       const keyId = this.job.keyId;
       if (keyId && !this.keys.used[keyId]) delete this.keys.serving[keyId];
-      if (error.kind === 'busy' && previous) {
+      if ((error.kind === 'busy' || error.kind === 'atAnotherDesk') && previous) {
         this.queue.setStatus(userId, previous.status, previous.detail);
       } else {
         this.queue.setStatus(userId, statusAfter(error.kind), error.message);
