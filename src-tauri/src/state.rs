@@ -101,20 +101,32 @@ impl AppState {
             return Self::start_demo(&data_dir).await;
         }
         let station = Station::open(&data_dir)?;
+        let config_dir = app.path().app_config_dir()?;
+        let saved = crate::config::load(&config_dir)?;
         // A store that cannot be joined stops the start: falling back to this desk's SQLite
-        // would let it work users the other desks work.
-        let desk = match launch.global.store_target()? {
+        // would let it work users the other desks work. `--store` wins over the setting.
+        let target = match launch.global.store_target()? {
+            Some(target) => Some(target),
+            None => saved
+                .settings
+                .store
+                .as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| t.trim().parse::<keydesk_store_pg::StoreTarget>())
+                .transpose()?,
+        };
+        let desk_name = launch
+            .global
+            .desk_name
+            .as_deref()
+            .or(saved.settings.desk_name.as_deref());
+        let desk = match target {
             Some(target) => Some(keydesk_store_pg::desk::Desk::join(
-                &station,
-                &target,
-                launch.global.desk_name.as_deref(),
-                LEASE,
+                &station, &target, desk_name, LEASE,
             )?),
             None => None,
         };
         let store = Some(store_label(desk.as_ref()));
-        let config_dir = app.path().app_config_dir()?;
-        let saved = crate::config::load(&config_dir)?;
         let saved_group = saved
             .connection
             .as_ref()

@@ -103,7 +103,7 @@ describe('the settings screen', () => {
     const backend = new FakeBackend();
     await render(backend);
     click('[data-testid="open-settings"]');
-    await waitFor(() => expect($$('[data-testid="setting"]').length).toBe(17));
+    await waitFor(() => expect($$('[data-testid="setting"]').length).toBe(19));
     for (const row of $$('[data-testid="setting"]')) {
       expect(row.querySelector('.hint')?.textContent?.length).toBeGreaterThan(10);
     }
@@ -115,6 +115,19 @@ describe('the settings screen', () => {
     type('#setting-pinLength', '2');
     click('[data-testid="save-settings"]');
     await waitFor(() => expect($('[data-testid="error"]')?.textContent).toContain('4 to 63'));
+    type('#setting-pinLength', '6');
+
+    // The shared store, for the next start: an address, and an empty field is no store.
+    type('#setting-store', 'postgres://desk@db.example/keydesk');
+    type('#setting-deskName', 'desk-2');
+    click('[data-testid="save-settings"]');
+    await waitFor(() =>
+      expect(backend.tenant.settings.store).toBe('postgres://desk@db.example/keydesk'),
+    );
+    expect(backend.tenant.settings.deskName).toBe('desk-2');
+    type('#setting-store', ' ');
+    click('[data-testid="save-settings"]');
+    await waitFor(() => expect(backend.tenant.settings.store).toBeNull());
   });
 });
 

@@ -57,6 +57,15 @@ pub struct DeskSettings {
     pub concurrency: u8,
     /// Minutes without input before the window locks; 0: never.
     pub idle_lock_minutes: u32,
+    /// The shared store for several desks (`postgres://user@host/db`, no password in it),
+    /// joined at the next start; `--store` wins. None: the data folder's SQLite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub store: Option<String>,
+    /// This desk's name in the shared store (`--desk-name` wins); None: the host name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub desk_name: Option<String>,
 }
 
 impl Default for DeskSettings {
@@ -79,6 +88,8 @@ impl Default for DeskSettings {
             challenge_timeout_minutes: None,
             concurrency: 8,
             idle_lock_minutes: 10,
+            store: None,
+            desk_name: None,
         }
     }
 }

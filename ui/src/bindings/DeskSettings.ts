@@ -74,4 +74,13 @@ concurrency: number,
 /**
  * Minutes without input before the window locks; 0: never.
  */
-idleLockMinutes: number, };
+idleLockMinutes: number, 
+/**
+ * The shared store for several desks (`postgres://user@host/db`, no password in it),
+ * joined at the next start; `--store` wins. None: the data folder's SQLite.
+ */
+store?: string, 
+/**
+ * This desk's name in the shared store (`--desk-name` wins); None: the host name.
+ */
+deskName?: string, };
