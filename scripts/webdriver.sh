@@ -67,6 +67,11 @@ run_test() {
   local name=$1 limit=$2 script=$3 port native driver test
   port=$(free_port)
   native=$(free_port)
+  # Each test its own keydesk.json: a group picked against one simulated tenant means
+  # nothing to the next one's.
+  XDG_CONFIG_HOME="$(mktemp -d)"
+  TMPDIRS+=("$XDG_CONFIG_HOME")
+  export XDG_CONFIG_HOME
   tauri-driver --port "$port" --native-port "$native" --native-driver "$(command -v WebKitWebDriver)" \
     >"target/tauri-driver-$name.log" 2>&1 &
   driver=$!

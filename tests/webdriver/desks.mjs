@@ -121,6 +121,17 @@ async function main() {
   const s = session(id);
   let failed = false;
   try {
+    // The queue is drawn again when the other desks' claims change: find, then click.
+    const clickFresh = (what, css) =>
+      waitFor(what, async () => {
+        try {
+          await s.click(await s.find(css));
+          return true;
+        } catch (e) {
+          if (/stale element/.test(e.message)) return null;
+          throw e;
+        }
+      });
     const title = async (css) => {
       const el = await s.find(css);
       return el ? ((await s.attr(el, 'title')) ?? '') : '';
@@ -143,25 +154,34 @@ async function main() {
       return tag && (await s.text(tag)).trim().toLowerCase() === 'at desk-2';
     });
     log(`${name} shows "at desk-2"`);
-    await s.click(await s.find(`[data-testid="user-row"][data-id="${other}"]`));
-    await s.click(await s.waitElement('"Provision this user"', '[data-testid="provision"]'));
+    await clickFresh('the row at desk-2', `[data-testid="user-row"][data-id="${other}"]`);
+    await s.waitElement('"Provision this user"', '[data-testid="provision"]');
+    await clickFresh('"Provision this user"', '[data-testid="provision"]');
     const refusal = await s.waitElement('the refusal', '[data-testid="error"]', (t) =>
       t.includes('Another desk is working this user') && t.includes('desk-2'),
     );
-    const row = await s.find(`[data-testid="user-row"][data-id="${other}"]`);
-    if ((await s.attr(row, 'data-status')) !== 'pending') throw new Error('the refused user no longer shows pending');
+    const status = await waitFor('the refused row', async () => {
+      try {
+        return await s.attr(await s.find(`[data-testid="user-row"][data-id="${other}"]`), 'data-status');
+      } catch {
+        return null;
+      }
+    });
+    if (status !== 'pending') throw new Error('the refused user no longer shows pending');
     log(`refused: ${(await s.text(refusal)).split('\n')[0]}`);
     await shot(s, 'webdriver-desks.png');
 
     // A free user is claimed by this desk, provisioned over its soft key, and released;
     // its registration is written through to the shared store.
     const free = await s.attr(rows[0], 'data-id');
-    await s.click(await s.find(`[data-testid="user-row"][data-id="${free}"]`));
-    await s.click(await s.waitElement('"Provision this user"', '[data-testid="provision"]'));
+    await clickFresh('a free row', `[data-testid="user-row"][data-id="${free}"]`);
+    await s.waitElement('"Provision this user"', '[data-testid="provision"]');
+    await clickFresh('"Provision this user"', '[data-testid="provision"]');
     await s.waitElement('the prompt "Touch your security key"', '[data-testid="prompt"]', (t) =>
       t.includes('Touch your security key'),
     );
-    await s.click(await s.waitElement('the "Touch" button', '[data-testid="demo-touch"]'));
+    await s.waitElement('the "Touch" button', '[data-testid="demo-touch"]');
+    await clickFresh('the "Touch" button', '[data-testid="demo-touch"]');
     await s.waitElement('the "Registered" card', '[data-testid="registered"]');
     const shared = pg.psql(`SELECT state, updated_by FROM jobs WHERE user_id = '${free}'`);
     if (!/registered\s*\|\s*desk-1/.test(shared)) throw new Error(`the shared store holds:\n${shared}`);
