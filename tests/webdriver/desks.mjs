@@ -187,7 +187,9 @@ async function main() {
     if (!/registered\s*\|\s*desk-1/.test(shared)) throw new Error(`the shared store holds:\n${shared}`);
     const held = pg.psql(`SELECT count(*) FROM claims WHERE desk = 'desk-1'`);
     if (!/\n\s*0\n/.test(held)) throw new Error(`desk-1 still holds claims:\n${held}`);
-    log('a free user registered at desk-1, written through to the shared store, released');
+    const audit = pg.psql(`SELECT count(*) FROM audit WHERE line LIKE 'registered %'`);
+    if (!/\n\s*1\n/.test(audit)) throw new Error(`the shared audit chain holds:\n${audit}`);
+    log('a free user registered at desk-1, written through to the shared store and its audit chain, released');
     log('PASS');
   } catch (e) {
     failed = true;

@@ -143,7 +143,7 @@ pub async fn provision(
             "Provisioning was cancelled.",
             "Provision the user again when you are ready: KeyDesk resumes where it stopped.",
         )),
-        Some(Ok(done)) => ProvisionEvent::Registered(Registered {
+        Some(Ok(ref done)) => ProvisionEvent::Registered(Registered {
             user_id: user.id.clone(),
             upn: user.upn.clone(),
             display_name: user.display_name.clone(),
@@ -152,8 +152,16 @@ pub async fn provision(
             key_serial: done.key_serial.clone(),
             method_name: Some(done.method_name.clone()),
         }),
-        Some(Err(e)) => ProvisionEvent::Failed(convert::provision_error(&e)),
+        Some(Err(ref e)) => ProvisionEvent::Failed(convert::provision_error(e)),
     };
+    if let (Some(desk), Some(outcome)) = (&state.desk, outcome) {
+        // One entry in the chain the desks share, as keydesk-cli's desks write.
+        let outcome = match outcome {
+            Ok(done) => keydesk_engine::batch::Outcome::Registered(done),
+            Err(e) => keydesk_engine::batch::Outcome::Failed(e),
+        };
+        desk.audit(&user, &outcome);
+    }
     on_event
         .send(event)
         .map_err(|e| convert::plain(ErrorKind::Internal, e.to_string(), "Restart KeyDesk."))

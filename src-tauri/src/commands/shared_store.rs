@@ -1,8 +1,12 @@
 //! Several desks on one shared store (`--store`): which users other desks work now, and
 //! this desk's claim on a user while the window changes that user's job. The store writes
 //! a job change through only while this desk holds the user (`keydesk_store_pg`'s mirror),
-//! so every command that changes a job runs under a claim; without a store, nothing here
+//! so *Provision* and the queue's commands run under a claim; without a store, nothing here
 //! does anything.
+//!
+//! Known gaps: the attention dialog's decisions and the Paper menu's confirmations do not
+//! take a claim yet (on a shared store their write-through is refused as a conflict).
+//! *Provision*'s outcome goes to the shared audit chain (`Desk::audit`) as the CLI's does.
 
 use std::collections::HashMap;
 
