@@ -60,6 +60,14 @@ pub fn save(dir: &Path, config: &ConfigFile) -> Result<(), String> {
     std::fs::rename(&tmp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// How the header names a users file as the queue's group: its file name.
+pub fn users_file_label(path: &str) -> String {
+    let name = Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
+    format!("{name} (list)")
+}
+
 #[cfg(test)]
 mod tests {
     use keydesk_ipc::SignInMode;

@@ -4,15 +4,12 @@
 //! [`Waiting`] slot, which the connection screen reads (`connection_load`) until the app is
 //! signed in or the sign-in failed.
 
+use std::future::Future;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use keydesk_graph::{DeviceCodeInfo, GraphClient};
-use keydesk_ipc::{Connection, DeskSettings, ErrorKind, IpcError, SignInEvent};
+use keydesk_ipc::{DeskSettings, ErrorKind, IpcError, SignInEvent};
 use keydesk_options::Global;
-use tauri::Manager;
-
-use crate::state::Started;
 
 /// What a sign-in started at launch asks and how it ended, for the connection screen.
 #[derive(Debug, Default)]
@@ -28,35 +25,27 @@ pub struct Waiting {
 /// The slot the app state keeps.
 pub type Slot = Arc<Mutex<Waiting>>;
 
-/// Starts the sign-in in the background; once it ends, the app is signed in with
-/// `connection` (or `slot` says why not).
-pub fn spawn(
-    app: tauri::AppHandle,
-    global: Global,
-    settings: DeskSettings,
-    connection: Connection,
-    slot: Slot,
-) {
+/// Starts the sign-in in the background; once it succeeds, `signed_in` keeps the client
+/// (the slot says "running" until it has), else `slot` says why not.
+pub fn spawn<F, Fut>(global: Global, settings: DeskSettings, slot: Slot, signed_in: F)
+where
+    F: FnOnce(GraphClient, Option<String>) -> Fut + Send + 'static,
+    Fut: Future<Output = ()> + Send,
+{
     lock(&slot).running = true;
     tauri::async_runtime::spawn(async move {
         let result = run(&global, &settings, &slot).await;
-        // The state is managed once `setup` returns; the sign-in may end sooner.
-        let state = loop {
-            if let Some(started) = app.try_state::<Started>() {
-                break started;
+        let failed = match result {
+            Ok((graph, operator)) => {
+                signed_in(graph, operator).await;
+                None
             }
-            tokio::time::sleep(Duration::from_millis(50)).await;
+            Err(e) => Some(e),
         };
         let mut waiting = lock(&slot);
         waiting.running = false;
         waiting.prompt = None;
-        match (result, state.get()) {
-            (Ok((graph, operator)), Ok(state)) => {
-                state.signed_in_as(&connection, graph, operator);
-            }
-            (Err(e), _) => waiting.failed = Some(e),
-            (Ok(_), Err(_)) => {}
-        }
+        waiting.failed = failed;
     });
 }
 
@@ -91,6 +80,8 @@ fn lock(slot: &Slot) -> std::sync::MutexGuard<'_, Waiting> {
 
 #[cfg(test)]
 mod tests {
+    use std::time::Duration;
+
     use clap::Parser;
     use keydesk_sim::{Sim, SimConfig};
 

@@ -143,7 +143,7 @@ impl AppState {
         // The users file loaded last time, unless this run names a group (`--group`).
         let users_file = saved.users_file.filter(|_| launch.group.is_none());
         let group = match &users_file {
-            Some(path) => crate::commands::users_file_label(path),
+            Some(path) => crate::config::users_file_label(path),
             None => connection
                 .as_ref()
                 .map(|c| c.group.clone())
@@ -201,12 +201,24 @@ impl AppState {
         if let Some(connection) = connection.filter(|_| launch.global.tenant.is_some()) {
             if launch.global.auth == keydesk_options::Auth::DeviceCode {
                 // The operator reads the code in the window, which opens only after this.
+                let app = app.handle().clone();
+                let signed_in = move |graph, operator| async move {
+                    // The state is managed once `setup` returns; the sign-in may end sooner.
+                    let started = loop {
+                        if let Some(started) = app.try_state::<Started>() {
+                            break started;
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    };
+                    if let Ok(state) = started.get() {
+                        state.signed_in_as(&connection, graph, operator);
+                    }
+                };
                 crate::start_signin::spawn(
-                    app.handle().clone(),
                     launch.global.clone(),
                     state.settings(),
-                    connection,
                     Arc::clone(&state.start_sign_in),
+                    signed_in,
                 );
                 return Ok(state);
             }
@@ -298,7 +310,7 @@ impl AppState {
             .unwrap_or_else(|p| p.into_inner())
             .as_deref()
         {
-            Some(path) => crate::commands::users_file_label(path),
+            Some(path) => crate::config::users_file_label(path),
             None => connection.group.clone(),
         };
         info.signed_in = true;

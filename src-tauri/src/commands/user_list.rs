@@ -3,8 +3,6 @@
 //! is looked up in the tenant (`keydesk_engine::user_list`) and the choice is remembered in
 //! `keydesk.json` like a group. The file is read again at each queue load.
 
-use std::path::Path;
-
 use keydesk_core::DirectoryUser;
 use keydesk_ipc::{ErrorKind, IpcError, UserListLoaded};
 use tauri::State;
@@ -47,7 +45,7 @@ pub async fn users_file_load(
     }
     *state.users_file.write().unwrap_or_else(|p| p.into_inner()) = Some(path.clone());
     let mut info = state.info.write().unwrap_or_else(|p| p.into_inner());
-    info.group = users_file_label(&path);
+    info.group = crate::config::users_file_label(&path);
     Ok(UserListLoaded {
         info: info.clone(),
         users: u32::try_from(list.users.len()).unwrap_or(u32::MAX),
@@ -62,14 +60,6 @@ pub(crate) async fn users_from_file(
     path: &str,
 ) -> Result<Vec<DirectoryUser>, IpcError> {
     Ok(read(graph, path).await?.users)
-}
-
-/// How the header names a users file as the queue's group: its file name.
-pub fn users_file_label(path: &str) -> String {
-    let name = Path::new(path)
-        .file_name()
-        .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
-    format!("{name} (list)")
 }
 
 /// Forgets the users file (a group was chosen).
