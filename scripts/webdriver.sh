@@ -3,10 +3,14 @@
 # tests/webdriver/provision.mjs (the app in demo mode: a user's existing passkey deleted, one
 # user provisioned, the letter PDF, then the lost-key flow and a phone handed out) and, given the command
 # line too, tests/webdriver/batch.mjs (the app NOT in demo mode against `keydesk-cli sim`,
-# signed in from its options, a batch over --soft-keys 2) and tests/webdriver/lost-key-sim.mjs
+# signed in from its options, a batch over --soft-keys 2), tests/webdriver/lost-key-sim.mjs
 # (the same set-up with one key: a user provisioned, the key reported lost, the passkey gone
-# from the simulator, the audit log verified by keydesk-cli). Every process it starts is
-# stopped on exit. WEBDRIVER_ONLY=NAME runs one test (demo, batch or lost-sim). Usage: scripts/webdriver.sh PATH_TO_KEYDESK [PATH_TO_KEYDESK_CLI]
+# from the simulator, the audit log verified by keydesk-cli), tests/webdriver/devicecode.mjs
+# (a device-code sign-in from the options shown in the window, then a users file as the
+# queue) and tests/webdriver/desks.mjs (the app on a throwaway PostgreSQL store, "at desk-2"
+# on a user another desk claims). Every process it starts is stopped on exit.
+# WEBDRIVER_ONLY=NAME (demo, batch, lost-sim, devicecode, desks) runs one of them.
+# Usage: scripts/webdriver.sh PATH_TO_KEYDESK [PATH_TO_KEYDESK_CLI]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 APP="$(realpath "$1")"
@@ -45,9 +49,16 @@ export WEBKIT_DISABLE_COMPOSITING_MODE=1 WEBKIT_DISABLE_DMABUF_RENDERER=1
 # batch.mjs's browser sign-in: the app inherits tauri-driver's environment and hands the
 # sign-in page to $BROWSER, a script that completes the simulator's page over HTTP.
 export BROWSER="$PWD/tests/webdriver/sim-browser.mjs"
+# desks.mjs: the app joins a throwaway PostgreSQL store; its password and the desk pool's
+# secret reach the app through tauri-driver's environment (test values, nothing real).
+export PGPASSWORD=keydesk-webdriver-password
+export KEYDESK_POOL_SECRET=4b657944657368207765626472697665722074657374206f6e6c79203132333435
 
 # Free ports: another desk's WebDriver test may hold 4444/4445 on this machine.
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+
+# wanted NAME: every test, or only the one WEBDRIVER_ONLY names.
+wanted() { [ -z "${WEBDRIVER_ONLY:-}" ] || [ "$WEBDRIVER_ONLY" = "$1" ]; }
 
 # run_test NAME TIMEOUT SCRIPT: the script against a tauri-driver of its own (its log is the
 # app's: target/tauri-driver-NAME.log), stopped afterwards with everything it started.
@@ -78,22 +89,23 @@ run_test() {
   if [ "$rc" -ne 0 ]; then echo "webdriver: $name FAILED (exit $rc; app log: target/tauri-driver-$name.log)"; exit "$rc"; fi
 }
 
-if [ -n "${WEBDRIVER_ONLY:-}" ]; then
-  case "$WEBDRIVER_ONLY" in
-    demo) run_test demo 240 tests/webdriver/provision.mjs ;;
-    batch) run_test batch 300 tests/webdriver/batch.mjs ;;
-    lost-sim) run_test lost-sim 240 tests/webdriver/lost-key-sim.mjs ;;
-    *) echo "WEBDRIVER_ONLY: no test $WEBDRIVER_ONLY (demo, batch, lost-sim)"; exit 2 ;;
-  esac
-  echo "webdriver: $WEBDRIVER_ONLY passed"
-  exit 0
+if wanted demo; then
+  run_test demo 240 tests/webdriver/provision.mjs
+  echo "webdriver: demo passed (screenshots: target/webdriver-passkeys.png, target/webdriver-provision.png, target/webdriver-letter-pdf.png, target/webdriver-connection.png, target/webdriver-lost.png, target/webdriver-phone.png, target/webdriver-phone-done.png)"
 fi
-
-run_test demo 240 tests/webdriver/provision.mjs
-echo "webdriver: demo passed (screenshots: target/webdriver-passkeys.png, target/webdriver-provision.png, target/webdriver-letter-pdf.png, target/webdriver-connection.png, target/webdriver-lost.png, target/webdriver-phone.png, target/webdriver-phone-done.png)"
-if [ -n "$CLI" ]; then
+if [ -n "$CLI" ] && wanted batch; then
   run_test batch 300 tests/webdriver/batch.mjs
   echo "webdriver: batch passed (screenshots: target/webdriver-batch-*.png)"
+fi
+if [ -n "$CLI" ] && wanted lost-sim; then
   run_test lost-sim 240 tests/webdriver/lost-key-sim.mjs
   echo "webdriver: lost key against keydesk-cli sim passed (screenshot: target/webdriver-sim-lost.png)"
+fi
+if [ -n "$CLI" ] && wanted devicecode; then
+  run_test devicecode 180 tests/webdriver/devicecode.mjs
+  echo "webdriver: devicecode passed (screenshots: target/webdriver-devicecode*.png, target/webdriver-users-file.png)"
+fi
+if [ -n "$CLI" ] && wanted desks; then
+  run_test desks 180 tests/webdriver/desks.mjs
+  echo "webdriver: desks passed (screenshot: target/webdriver-desks.png)"
 fi

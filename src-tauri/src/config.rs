@@ -21,6 +21,8 @@ pub struct ConfigFile {
     /// The group the operator picked by search (id, name, size), used while the
     /// connection names that group.
     pub group: Option<GroupChoice>,
+    /// The users file the operator loaded as the queue instead of a group (its path).
+    pub users_file: Option<String>,
 }
 
 /// Reads the file in `dir`, lets `change` edit it and writes it back (a missing file is
@@ -58,6 +60,14 @@ pub fn save(dir: &Path, config: &ConfigFile) -> Result<(), String> {
     std::fs::rename(&tmp, &path).map_err(|e| format!("cannot write {}: {e}", path.display()))
 }
 
+/// How the header names a users file as the queue's group: its file name.
+pub fn users_file_label(path: &str) -> String {
+    let name = Path::new(path)
+        .file_name()
+        .map_or_else(|| path.to_owned(), |n| n.to_string_lossy().into_owned());
+    format!("{name} (list)")
+}
+
 #[cfg(test)]
 mod tests {
     use keydesk_ipc::SignInMode;
@@ -86,6 +96,7 @@ mod tests {
                 display_name: "FIDO".into(),
                 member_count: Some(5),
             }),
+            users_file: Some("/home/desk/usersToRegister.csv".into()),
         };
         save(&dir, &config).unwrap();
         assert_eq!(load(&dir).unwrap(), config);

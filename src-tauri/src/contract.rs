@@ -132,6 +132,8 @@ mod tests {
             include_str!("commands/phone.rs"),
             include_str!("commands/import.rs"),
             include_str!("commands/passkeys.rs"),
+            include_str!("commands/user_list.rs"),
+            include_str!("commands/shared_store.rs"),
         ]
         .concat();
         for command in keydesk_ipc::COMMANDS {

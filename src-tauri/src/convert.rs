@@ -119,6 +119,7 @@ pub fn queue_user(row: QueueRow) -> QueueUser {
         detail: row.detail,
         department: row.user.department,
         left_group: row.left_group.then_some(true),
+        at_desk: None,
     }
 }
 

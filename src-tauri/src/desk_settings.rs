@@ -27,6 +27,19 @@ pub fn check(s: &DeskSettings) -> Result<(), String> {
     if s.display_name.trim().is_empty() {
         return Err("The passkey name template is empty.".into());
     }
+    if let Some(store) = s.store.as_deref().filter(|t| !t.trim().is_empty()) {
+        // The error never repeats the address (it might hold a password).
+        store
+            .trim()
+            .parse::<keydesk_store_pg::StoreTarget>()
+            .map_err(|e| format!("The shared store is not usable: {e}. {}", e.remediation()))?;
+    }
+    if s.desk_name
+        .as_deref()
+        .is_some_and(|n| n.trim().is_empty() || n.chars().count() > 64)
+    {
+        return Err("The desk name must be 1 to 64 characters.".into());
+    }
     Ok(())
 }
 
@@ -128,6 +141,10 @@ mod tests {
                 display_name: " ".into(),
                 ..ok.clone()
             },
+            DeskSettings {
+                desk_name: Some(String::new()),
+                ..ok.clone()
+            },
         ];
         for settings in refused {
             assert!(check(&settings).is_err(), "{settings:?}");
@@ -195,5 +212,26 @@ mod tests {
         let mut delete = Settings::default();
         override_existing(&mut delete, Some(ExistingChoice::DeleteAfterRegistration));
         assert!(delete.delete_existing_passkeys);
+    }
+
+    #[test]
+    fn a_shared_store_setting_is_an_address_without_a_password() {
+        let with = |store: &str| DeskSettings {
+            store: Some(store.into()),
+            ..DeskSettings::default()
+        };
+        assert_eq!(check(&with("postgres://desk@db.example/keydesk")), Ok(()));
+        assert_eq!(
+            check(&with("  ")),
+            Ok(()),
+            "empty: the data folder's SQLite"
+        );
+        let refused = check(&with("postgres://desk:hunter2@db.example/keydesk")).unwrap_err();
+        assert!(
+            refused.starts_with("The shared store is not usable"),
+            "{refused}"
+        );
+        assert!(!refused.contains("hunter2"), "{refused}");
+        assert!(check(&with("mysql://db.example/keydesk")).is_err());
     }
 }

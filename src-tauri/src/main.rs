@@ -18,6 +18,7 @@ mod launch;
 mod metadata;
 mod signin;
 mod sim_keys;
+mod start_signin;
 mod state;
 mod window;
 

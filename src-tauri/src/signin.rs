@@ -6,8 +6,9 @@ use std::sync::Arc;
 
 use keydesk_graph::GraphClient;
 use keydesk_graph::{
-    ApiVersion, BrowserOpener, ClientCertificate, Cloud, Credentials, DeviceCodeInfo, GraphConfig,
-    GraphError, KeyringStore, MemoryStore, Secret, SecretKey, SecretStore,
+    ApiVersion, BrowserOpener, ClientCertificate, Cloud, Credentials, DeviceCodeInfo,
+    DeviceCodePrompt, GraphConfig, GraphError, KeyringStore, MemoryStore, Secret, SecretKey,
+    SecretStore,
 };
 use keydesk_ipc::{CloudName, Connection, DeskSettings, SignInEvent, SignInMode};
 use keydesk_options::{Global, Prompts};
@@ -150,30 +151,45 @@ impl BrowserOpener for StartBrowser {
 
 /// Signs in at start with the command line's options (`keydesk --tenant … --client-id
 /// …`): a client secret from `KEYDESK_CLIENT_SECRET` or the keyring, a certificate, or a
-/// person in the browser (`$BROWSER`) or with a device code (on stderr). Returns the
-/// client and who signed in; the error is a sentence for the log (the window then opens
-/// on the connection filled in from the options).
+/// person in the browser (`$BROWSER`). Returns the client and who signed in; the error is
+/// a sentence for the log (the window then opens on the connection filled in from the
+/// options). A device code goes to stderr; the app uses [`at_start_with`] for it, through
+/// `start_signin`, so the window shows it.
 pub async fn at_start(
     global: &Global,
     settings: &DeskSettings,
 ) -> Result<(GraphClient, Option<String>), String> {
-    let graph = start_client(global, settings).await?;
+    let on_stderr = Arc::new(|info: &DeviceCodeInfo| {
+        eprintln!(
+            "sign-in: open {} and enter the code {}",
+            info.verification_uri, info.user_code
+        );
+    });
+    at_start_with(global, settings, on_stderr).await
+}
+
+/// [`at_start`], a device code shown by `device_code`.
+pub async fn at_start_with(
+    global: &Global,
+    settings: &DeskSettings,
+    device_code: Arc<dyn DeviceCodePrompt>,
+) -> Result<(GraphClient, Option<String>), String> {
+    let graph = start_client(global, settings, device_code).await?;
     let operator =
         keydesk_engine::station::operator_name(&graph, Some(&keydesk_engine::station::os_user()))
             .await;
     Ok((graph, operator))
 }
 
-async fn start_client(global: &Global, settings: &DeskSettings) -> Result<GraphClient, String> {
+async fn start_client(
+    global: &Global,
+    settings: &DeskSettings,
+    device_code: Arc<dyn DeviceCodePrompt>,
+) -> Result<GraphClient, String> {
     let mut config = global.graph_config().map_err(|e| e.to_string())?;
     config.max_concurrency = usize::from(settings.concurrency.max(1));
     let prompts = Prompts {
-        device_code: Arc::new(|info: &DeviceCodeInfo| {
-            eprintln!(
-                "sign-in: open {} and enter the code {}",
-                info.verification_uri, info.user_code
-            );
-        }),
+        device_code,
         browser: Arc::new(StartBrowser),
     };
     let credentials = global

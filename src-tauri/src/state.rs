@@ -70,6 +70,13 @@ pub struct AppState {
     /// The group picked by search (its id: a name may be ambiguous), while the connection
     /// still names it; `None` reads the connection's group by name or id.
     pub group_pick: RwLock<Option<GroupChoice>>,
+    /// The users file loaded as the queue instead of a group (`users_file_load`).
+    pub users_file: RwLock<Option<String>>,
+    /// A device-code sign-in started from the command line, while it waits for the
+    /// operator (the connection screen shows its code).
+    pub start_sign_in: crate::start_signin::Slot,
+    /// This desk on the shared store (`--store`), or `None` for the data folder's SQLite.
+    pub desk: Option<keydesk_store_pg::desk::Desk>,
     /// The queue as last loaded (members of its group only).
     pub users: Mutex<Vec<DirectoryUser>>,
     /// What the last batch of this window did (`batch_summary_save`).
@@ -104,6 +111,30 @@ impl AppState {
         let station = Station::open(&data_dir)?;
         let config_dir = app.path().app_config_dir()?;
         let saved = crate::config::load(&config_dir)?;
+        // A store that cannot be joined stops the start: falling back to this desk's SQLite
+        // would let it work users the other desks work. `--store` wins over the setting.
+        let target = match launch.global.store_target()? {
+            Some(target) => Some(target),
+            None => saved
+                .settings
+                .store
+                .as_deref()
+                .filter(|t| !t.trim().is_empty())
+                .map(|t| t.trim().parse::<keydesk_store_pg::StoreTarget>())
+                .transpose()?,
+        };
+        let desk_name = launch
+            .global
+            .desk_name
+            .as_deref()
+            .or(saved.settings.desk_name.as_deref());
+        let desk = match target {
+            Some(target) => Some(keydesk_store_pg::desk::Desk::join(
+                &station, &target, desk_name, LEASE,
+            )?),
+            None => None,
+        };
+        let store = Some(store_label(desk.as_ref()));
         let saved_group = saved
             .connection
             .as_ref()
@@ -117,10 +148,15 @@ impl AppState {
                 .as_ref()
                 .is_some_and(|c| c.group == g.display_name)
         });
-        let group = connection
-            .as_ref()
-            .map(|c| c.group.clone())
-            .unwrap_or_default();
+        // The users file loaded last time, unless this run names a group (`--group`).
+        let users_file = saved.users_file.filter(|_| launch.group.is_none());
+        let group = match &users_file {
+            Some(path) => crate::config::users_file_label(path),
+            None => connection
+                .as_ref()
+                .map(|c| c.group.clone())
+                .unwrap_or_default(),
+        };
         let (rack, keys) = match launch.soft_keys {
             Some(n) => {
                 let (rack, keys) = crate::sim_keys::soft_keys(n);
@@ -136,13 +172,19 @@ impl AppState {
             info: RwLock::new(AppInfo {
                 demo: false,
                 simulated_keys: rack.is_some(),
-                tenant: "not signed in".into(),
+                // Before any sign-in the header names the connection's tenant and cloud.
+                tenant: connection
+                    .as_ref()
+                    .map_or_else(|| "not signed in".into(), |c| c.tenant.clone()),
                 group,
                 signed_in: false,
                 operator: None,
-                cloud: String::new(),
+                cloud: connection.as_ref().map_or_else(String::new, |c| {
+                    crate::signin::cloud_label(&crate::signin::graph_config(c, &saved.settings))
+                }),
                 api_version: saved.settings.api_version.clone(),
                 metadata: String::new(),
+                store,
             }),
             graph: RwLock::default(),
             config_dir: Some(config_dir),
@@ -157,6 +199,9 @@ impl AppState {
             keys: Some(keys),
             metadata,
             group_pick: RwLock::new(group_pick),
+            users_file: RwLock::new(users_file),
+            start_sign_in: crate::start_signin::Slot::default(),
+            desk,
             users: Mutex::default(),
             users_group: Mutex::default(),
             last_batch: Mutex::default(),
@@ -166,6 +211,29 @@ impl AppState {
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         };
         if let Some(connection) = connection.filter(|_| launch.global.tenant.is_some()) {
+            if launch.global.auth == keydesk_options::Auth::DeviceCode {
+                // The operator reads the code in the window, which opens only after this.
+                let app = app.handle().clone();
+                let signed_in = move |graph, operator| async move {
+                    // The state is managed once `setup` returns; the sign-in may end sooner.
+                    let started = loop {
+                        if let Some(started) = app.try_state::<Started>() {
+                            break started;
+                        }
+                        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+                    };
+                    if let Ok(state) = started.get() {
+                        state.signed_in_as(&connection, graph, operator);
+                    }
+                };
+                crate::start_signin::spawn(
+                    launch.global.clone(),
+                    state.settings(),
+                    Arc::clone(&state.start_sign_in),
+                    signed_in,
+                );
+                return Ok(state);
+            }
             match crate::signin::at_start(&launch.global, &state.settings()).await {
                 Ok((graph, operator)) => {
                     state.signed_in_as(&connection, graph, operator);
@@ -215,6 +283,7 @@ impl AppState {
                 cloud: crate::signin::cloud_label(graph.config()),
                 api_version: graph.config().api.segment().to_owned(),
                 metadata: String::new(),
+                store: None,
             }),
             graph: RwLock::new(Some(graph)),
             config_dir: None,
@@ -229,6 +298,9 @@ impl AppState {
             keys: Some(keys),
             metadata,
             group_pick: RwLock::default(),
+            users_file: RwLock::default(),
+            start_sign_in: crate::start_signin::Slot::default(),
+            desk: None,
             users: Mutex::default(),
             users_group: Mutex::default(),
             last_batch: Mutex::default(),
@@ -248,7 +320,15 @@ impl AppState {
     ) -> AppInfo {
         let mut info = self.info.write().unwrap_or_else(|p| p.into_inner());
         info.tenant = connection.tenant.clone();
-        info.group = connection.group.clone();
+        info.group = match self
+            .users_file
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .as_deref()
+        {
+            Some(path) => crate::config::users_file_label(path),
+            None => connection.group.clone(),
+        };
         info.signed_in = true;
         info.operator = crate::signin::signed_in_label(&graph, operator.as_deref());
         info.cloud = crate::signin::cloud_label(graph.config());
@@ -277,6 +357,10 @@ impl AppState {
     /// the operator at the desk and the desk's FIDO metadata.
     pub fn context<'a>(&'a self, graph: &'a GraphClient) -> keydesk_engine::Context<'a> {
         let mut ctx = self.station.context(graph);
+        if let Some(desk) = &self.desk {
+            // The pool's key seals PINs, so any desk can print their letters.
+            ctx.escrow = desk.escrow();
+        }
         ctx.operator = self.operator();
         ctx.metadata = self.metadata.current();
         ctx
@@ -304,5 +388,26 @@ impl AppState {
         _: &std::path::Path,
     ) -> Result<AppState, Box<dyn std::error::Error>> {
         Err(crate::demo::NOT_BUILT_IN.into())
+    }
+}
+
+/// How long this desk's claims on users last unless renewed (renewed a third of the way
+/// through); a desk that died holds its users this long. `keydesk-cli`'s default.
+const LEASE: std::time::Duration = std::time::Duration::from_secs(30);
+
+/// The header's words for where the desk's work is kept.
+pub fn store_label(desk: Option<&keydesk_store_pg::desk::Desk>) -> String {
+    match desk {
+        None => "SQLite (this desk)".into(),
+        Some(desk) => {
+            let store = desk.store();
+            let target = store.target();
+            format!(
+                "PostgreSQL {}/{} as {}",
+                target.host,
+                target.database,
+                store.desk()
+            )
+        }
     }
 }

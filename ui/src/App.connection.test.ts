@@ -38,6 +38,25 @@ describe('the connection screen', () => {
     expect($('[data-testid="cloud"]')?.textContent).toContain('Global · v1.0');
   });
 
+  it('shows the device code of a sign-in started from the command line, then the desk', async () => {
+    const backend = new FakeBackend({ demo: false, startDeviceCode: true });
+    await render(backend, (d) => (d.session.startPollMs = 5));
+    await waitFor(() => expect($('[data-testid="device-code"]')?.textContent).toBe('KDSK-7310'));
+    expect($('[data-testid="signin-prompt"] a')?.getAttribute('href')).toBe(
+      'https://microsoft.com/devicelogin',
+    );
+    expect($('[data-testid="signin-prompt"] button')?.textContent).toContain('Copy code');
+    // The header names tenant, cloud and API version, and that nobody is signed in yet.
+    expect($('[data-testid="tenant"]')?.textContent).toBe('contoso.onmicrosoft.com');
+    expect($('[data-testid="cloud"]')?.textContent).toContain('Global · v1.0');
+    expect($('[data-testid="operator"]')?.textContent).toContain('nobody yet');
+
+    backend.tenant.finishStart();
+    await waitFor(() => expect($$('[data-testid="user-row"]').length).toBeGreaterThan(0));
+    expect($('[data-testid="signin-prompt"]')).toBeNull();
+    expect($('[data-testid="operator"]')?.textContent).toContain('admin@contoso.onmicrosoft.com');
+  });
+
   it('keeps a client secret for the keyring only, checks the tenant and signs out', async () => {
     const backend = new FakeBackend({ demo: false, signedIn: false });
     const desk = await render(backend);
@@ -126,7 +145,7 @@ describe('the settings screen', () => {
     const backend = new FakeBackend();
     await render(backend);
     click('[data-testid="open-settings"]');
-    await waitFor(() => expect($$('[data-testid="setting"]').length).toBe(18));
+    await waitFor(() => expect($$('[data-testid="setting"]').length).toBe(20));
     for (const row of $$('[data-testid="setting"]')) {
       expect(row.querySelector('.hint')?.textContent?.length).toBeGreaterThan(10);
     }
@@ -138,6 +157,19 @@ describe('the settings screen', () => {
     type('#setting-pinLength', '2');
     click('[data-testid="save-settings"]');
     await waitFor(() => expect($('[data-testid="error"]')?.textContent).toContain('4 to 63'));
+    type('#setting-pinLength', '6');
+
+    // The shared store, for the next start: an address, and an empty field is no store.
+    type('#setting-store', 'postgres://desk@db.example/keydesk');
+    type('#setting-deskName', 'desk-2');
+    click('[data-testid="save-settings"]');
+    await waitFor(() =>
+      expect(backend.tenant.settings.store).toBe('postgres://desk@db.example/keydesk'),
+    );
+    expect(backend.tenant.settings.deskName).toBe('desk-2');
+    type('#setting-store', ' ');
+    click('[data-testid="save-settings"]');
+    await waitFor(() => expect(backend.tenant.settings.store).toBeNull());
   });
 
   it('keeps the letter template file every letter uses', async () => {

@@ -50,8 +50,8 @@ fn shared_inventory(global: &Global) -> Result<Option<Vec<InventoryEntry>>, u8> 
     let Some(target) = target else {
         return Ok(None);
     };
-    let (store, _) =
-        crate::shared::connect(&target, global.desk_name.as_deref()).map_err(|message| {
+    let (store, _) = keydesk_store_pg::desk::connect(&target, global.desk_name.as_deref())
+        .map_err(|message| {
             eprintln!("error: {message}");
             exit::FAILED
         })?;

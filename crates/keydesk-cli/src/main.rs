@@ -29,7 +29,6 @@ mod report;
 mod report_args;
 mod secret;
 mod selection;
-mod shared;
 mod sim;
 mod sim_args;
 mod tap;

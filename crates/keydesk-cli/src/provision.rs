@@ -15,8 +15,8 @@ use serde_json::json;
 use crate::args::{Global, ProvisionArgs};
 use crate::progress::Progress;
 use crate::selection::{self, Selected};
-use crate::shared::Desk;
 use crate::{connect, exit, keys, out};
+use keydesk_store_pg::desk::Desk;
 
 /// Runs the command; returns the exit code.
 pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
@@ -55,7 +55,10 @@ pub async fn run(global: &Global, args: ProvisionArgs) -> u8 {
             global.desk_name.as_deref(),
             std::time::Duration::from_secs(args.lease_secs.max(1)),
         ) {
-            Ok(desk) => Some(desk),
+            Ok(desk) => {
+                eprintln!("desk {} on {target}", desk.store().desk());
+                Some(desk)
+            }
             Err(message) => {
                 eprintln!("error: {message}");
                 return exit::FAILED;

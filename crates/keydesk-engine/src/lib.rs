@@ -54,6 +54,7 @@ use flow::pin_resume;
 pub use flow::{
     after, batch, batch_summary, context, group_move, imported, letters, lost, membership,
     passkeys, phone, phone_types, policy_cache, prefetch, provision, queue, resume, tap_batch,
+    user_list,
 };
 pub use ports::{directory, graph_directory, hid_keys, keys, passes};
 pub use store::{

@@ -184,9 +184,26 @@ pub async fn operator_name(graph: &GraphClient, os_user: Option<&str>) -> Option
     }
 }
 
-/// The OS account running KeyDesk (`USER`, or `USERNAME` on Windows), or `unknown`.
+/// The OS account running KeyDesk: `USER` (`USERNAME` on Windows, `LOGNAME`), else the
+/// account the OS names for this process (a process started by a service, such as
+/// tauri-driver or cron, often has none of the variables), else `unknown`.
 pub fn os_user() -> String {
-    std::env::var("USER")
-        .or_else(|_| std::env::var("USERNAME"))
-        .unwrap_or_else(|_| "unknown".into())
+    ["USER", "USERNAME", "LOGNAME"]
+        .iter()
+        .filter_map(|name| std::env::var(name).ok())
+        .find(|name| !name.trim().is_empty())
+        .or_else(|| whoami::username().ok().filter(|n| !n.trim().is_empty()))
+        .unwrap_or_else(|| "unknown".into())
+}
+
+#[cfg(test)]
+mod os_user_tests {
+    /// Regression: under tauri-driver `USER` is unset and the header read "unknown as
+    /// admin@…"; the OS still knows who runs the process.
+    #[test]
+    fn the_os_account_is_found_without_the_environment() {
+        let name = whoami::username().unwrap_or_default();
+        assert!(!name.is_empty(), "the OS names no account for this process");
+        assert_ne!(super::os_user(), "unknown");
+    }
 }

@@ -53,12 +53,19 @@ macro_rules! with_commands {
             fn group_search(text: String) -> Vec<$crate::GroupChoice>;
             /// Makes `group` the queue's group, remembered in the app's settings.
             fn group_choose(group: $crate::GroupChoice) -> $crate::AppInfo;
+            /// Makes the users listed in the file at `path` the queue (a CSV with a UPN
+            /// column, the Yubico sample's `usersToRegister.csv`, or one UPN per line), each
+            /// looked up in the tenant; remembered in the app's settings like a group.
+            fn users_file_load(path: String) -> $crate::UserListLoaded;
             /// The desk's settings (defaults when none are saved).
             fn settings_load() -> $crate::DeskSettings;
             /// Saves the desk's settings; the next job uses them.
             fn settings_save(settings: $crate::DeskSettings) -> ();
             /// The group's users with their journal status.
             fn queue_load() -> Vec<$crate::QueueUser>;
+            /// The users other desks on the shared store are working now (none without
+            /// `--store`); the window asks again every few seconds.
+            fn desk_claims() -> Vec<$crate::DeskClaim>;
             /// Provisions one user: progress and the result arrive on `onEvent`; resolves
             /// when the job is over. `key_with_pin` overrides, for this job only, the desk's
             /// setting for a key that already has a PIN (change it from the typed PIN, or

@@ -70,6 +70,13 @@ pub struct ConnectionState {
     pub secret_stored: bool,
     /// The demo's simulated tenant: the connection cannot be changed.
     pub demo: bool,
+    /// A sign-in started from the command line (`--auth device-code`) is still running:
+    /// the screen reads this state again until it is signed in or `start_failed` says why.
+    pub start_running: bool,
+    /// What that sign-in asks of the operator now (the code and where to enter it).
+    pub waiting: Option<SignInEvent>,
+    /// That sign-in failed: why.
+    pub start_failed: Option<crate::IpcError>,
 }
 
 /// A secret typed in the connection screen, to be kept in the OS keyring.
@@ -162,4 +169,20 @@ pub struct YubicoImport {
     /// What the operator should do now: delete the file (it holds the secret in clear), or
     /// why no secret was stored.
     pub notice: String,
+}
+
+/// A users file loaded as the queue: the file, how many of its users were found, and each
+/// line left out (an unknown or repeated UPN, a line that is not one), as a sentence.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct UserListLoaded {
+    /// The header facts, the group now naming the file.
+    pub info: crate::AppInfo,
+    /// The file, as the operator gave it.
+    pub path: String,
+    /// The users found, who form the queue.
+    pub users: u32,
+    /// `line N: upn: why, left out`, one per line not taken.
+    pub problems: Vec<String>,
 }

@@ -113,6 +113,8 @@ pub enum ErrorKind {
     // This station.
     /// Another operation is running.
     Busy,
+    /// Another desk on the shared store is working this user.
+    AtAnotherDesk,
     /// The journal (database) failed.
     Journal,
     /// The audit log could not be written: provisioning stopped.

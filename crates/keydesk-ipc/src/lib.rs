@@ -30,7 +30,7 @@ mod views;
 pub use commands::{Channel, Command, COMMANDS};
 pub use connection::{
     CheckLine, CloudName, Connection, ConnectionState, GroupChoice, NewSecret, SignInEvent,
-    SignInMode, Verdict, YubicoImport,
+    SignInMode, UserListLoaded, Verdict, YubicoImport,
 };
 pub use error::{ErrorKind, IpcError};
 pub use events::{BatchEvent, KeyEvent, ProvisionEvent, Step};
@@ -43,5 +43,6 @@ pub use phone::{PhoneDone, PhoneEvent, PhoneKind, PhoneRequest};
 pub use settings::{DeskSettings, KeyWithPin};
 pub use summary::{BatchSummary, KeyCount, ReasonCount, SummaryFormat};
 pub use views::{
-    AppInfo, AttentionJob, Candidate, KeyView, PendingLetter, QueueUser, Registered, UserStatus,
+    AppInfo, AttentionJob, Candidate, DeskClaim, KeyView, PendingLetter, QueueUser, Registered,
+    UserStatus,
 };

@@ -62,6 +62,15 @@ pub struct DeskSettings {
     /// when the name ends in `.json`) every letter the window renders uses; none: the
     /// built-in English one. Checked when saved.
     pub letter_template: Option<String>,
+    /// The shared store for several desks (`postgres://user@host/db`, no password in it),
+    /// joined at the next start; `--store` wins. None: the data folder's SQLite.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub store: Option<String>,
+    /// This desk's name in the shared store (`--desk-name` wins); None: the host name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub desk_name: Option<String>,
 }
 
 impl Default for DeskSettings {
@@ -85,6 +94,8 @@ impl Default for DeskSettings {
             concurrency: 8,
             idle_lock_minutes: 10,
             letter_template: None,
+            store: None,
+            desk_name: None,
         }
     }
 }

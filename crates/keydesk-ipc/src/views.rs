@@ -29,6 +29,11 @@ pub struct AppInfo {
     /// Where model names come from: the FIDO metadata BLOB (its number and next update)
     /// or the built-in table.
     pub metadata: String,
+    /// Where the desk's work is kept: "SQLite (this desk)", or the shared store, e.g.
+    /// "PostgreSQL db.example/keydesk as desk-2" (`--store`). Absent in demo mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub store: Option<String>,
 }
 
 /// A user's place in the queue.
@@ -76,6 +81,21 @@ pub struct QueueUser {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub left_group: Option<bool>,
+    /// The desk working this user now, when it is another desk on the shared store.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub at_desk: Option<String>,
+}
+
+/// A user another desk on the shared store is working now.
+#[derive(Debug, Clone, Serialize, TS)]
+#[serde(rename_all = "camelCase")]
+#[ts(export)]
+pub struct DeskClaim {
+    /// Entra object id.
+    pub user_id: String,
+    /// The desk's name.
+    pub desk: String,
 }
 
 /// A plugged security key.

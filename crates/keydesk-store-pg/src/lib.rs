@@ -13,14 +13,18 @@
 //!   PIN.
 //! - `letters` holds what a PIN letter prints, so any desk prints any desk's letters.
 //! - `mirror` takes a desk's journal changes, fenced by that desk's claim.
+//! - [`desk`] is a desk joining the pool (the password from `PGPASSWORD` and the pool
+//!   secret from `KEYDESK_POOL_SECRET` once, then the OS keyring) and working a selection
+//!   with the others; `keydesk-cli provision --store` and the app share it.
 //!
 //! Not here: any decision about a user (the engine's `flow/`), SQLite (the engine's
-//! default store), where the password comes from (the caller: keyring or `PGPASSWORD`).
+//! default store).
 
 pub mod audit;
 mod batches;
 mod claims;
 mod conn;
+pub mod desk;
 mod error;
 mod inventory;
 mod jobs;

@@ -28,6 +28,13 @@ pub async fn batch_start(
     on_event: Channel<BatchEvent>,
 ) -> Result<(), IpcError> {
     let state = state.get()?;
+    if state.desk.is_some() {
+        return Err(convert::plain(
+            ErrorKind::Unsupported,
+            "Start batch does not work with a shared store in the window yet.",
+            "Provision users one at a time here, or run the batch with keydesk-cli provision --store.",
+        ));
+    }
     let graph = signed_in(state)?;
     let keys = state.keys.as_deref().ok_or_else(no_key)?;
     let users = state

@@ -35,11 +35,19 @@ pub fn connection_load(state: State<'_, Started>) -> Result<ConnectionState, Ipc
         }
         _ => false,
     };
+    let mut waiting = state
+        .start_sign_in
+        .lock()
+        .unwrap_or_else(|p| p.into_inner());
     Ok(ConnectionState {
         connection,
         signed_in: state.graph().is_some(),
         secret_stored,
         demo: state.demo.is_some(),
+        // A sign-in still running shows its prompt until it ends; its failure is told once.
+        start_running: waiting.running,
+        waiting: waiting.prompt.clone().filter(|_| waiting.running),
+        start_failed: waiting.failed.take(),
     })
 }
 

@@ -1,5 +1,6 @@
 //! The group pick: search groups by display name, choose one (remembered in the app's
-//! settings with its id, since names are not unique).
+//! settings with its id, since names are not unique); a chosen group replaces a loaded
+//! users file (`user_list.rs`).
 
 use keydesk_graph::GroupMatch;
 use keydesk_ipc::{AppInfo, ErrorKind, GroupChoice, IpcError};
@@ -41,6 +42,7 @@ pub fn group_choose(state: State<'_, Started>, group: GroupChoice) -> Result<App
                 connection.group = group.display_name.clone();
             }
             file.group = Some(group.clone());
+            file.users_file = None;
         })
         .map_err(|e| {
             convert::plain(
@@ -58,15 +60,24 @@ pub fn group_choose(state: State<'_, Started>, group: GroupChoice) -> Result<App
     {
         connection.group = group.display_name.clone();
     }
+    super::user_list::forget_users_file(state);
     let mut info = state.info.write().unwrap_or_else(|p| p.into_inner());
     info.group = group.display_name.clone();
     *state.group_pick.write().unwrap_or_else(|p| p.into_inner()) = Some(group);
     Ok(info.clone())
 }
 
-/// The picked group's id when the connection still names it; else the name (or id) the
-/// connection holds, for Graph to resolve.
+/// The users file when one was loaded; else the picked group's id when the connection
+/// still names it; else the name (or id) the connection holds, for Graph to resolve.
 pub(crate) fn queue_group(state: &AppState) -> QueueGroup {
+    if let Some(path) = state
+        .users_file
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone()
+    {
+        return QueueGroup::File(path);
+    }
     match state
         .group_pick
         .read()
@@ -84,6 +95,8 @@ pub(crate) enum QueueGroup {
     Id(String),
     /// A display name or object id typed in the connection or given with `--group`.
     Named(String),
+    /// A users file (its path).
+    File(String),
 }
 
 /// Drops the picked group when the connection now names another one.

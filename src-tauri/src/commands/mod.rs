@@ -16,6 +16,8 @@ mod passkeys;
 mod phone;
 mod queue;
 mod settings;
+mod shared_store;
+mod user_list;
 
 pub use attention::*;
 pub use batch::*;
@@ -30,6 +32,9 @@ pub use passkeys::*;
 pub use phone::*;
 pub use queue::*;
 pub use settings::*;
+pub use shared_store::*;
+use shared_store::{claim_for, held_elsewhere, DeskClaimed};
+pub use user_list::*;
 
 use keydesk_engine::provision_user;
 use keydesk_engine::ProvisionError;
@@ -56,39 +61,60 @@ pub fn app_info(state: State<'_, Started>) -> Result<AppInfo, IpcError> {
     Ok(state.get()?.info())
 }
 
-/// The group's users with their journal status, then those who left the group since
-/// their job started (marked; never in the loaded queue a batch works).
+/// The group's (or the users file's) users with their journal status, then those who left
+/// the group since their job started (marked; never in the loaded queue a batch works).
 #[tauri::command]
 pub async fn queue_load(state: State<'_, Started>) -> Result<Vec<QueueUser>, IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
-    let group_id = match queue_group(state) {
-        QueueGroup::Id(id) => id,
+    let (users, group_id) = match queue_group(state) {
+        QueueGroup::File(path) => (users_from_file(&graph, &path).await?, None),
+        QueueGroup::Id(id) => (group_users(&graph, &id).await?, Some(id)),
         QueueGroup::Named(name) => {
-            graph
+            let group = graph
                 .resolve_group(&name)
                 .await
-                .map_err(|e| convert::graph_error(&e))?
-                .id
+                .map_err(|e| convert::graph_error(&e))?;
+            (group_users(&graph, &group.id).await?, Some(group.id))
         }
     };
-    let users = graph
-        .group_users(&group_id)
-        .await
-        .map_err(|e| convert::graph_error(&e))?;
     let mut loaded = state.users.lock().unwrap_or_else(|p| p.into_inner());
     let mut loaded_group = state.users_group.lock().unwrap_or_else(|p| p.into_inner());
-    // The members at the previous load of this group may have been worked since.
-    let earlier = match loaded_group.as_deref() {
-        Some(id) if id == group_id => loaded.as_slice(),
-        _ => &[],
-    };
-    let rows =
-        keydesk_engine::queue::rows_of_group(&state.station.journal, &group_id, earlier, &users)
-            .map_err(|e| convert::provision_error(&e))?;
+    let journal = &state.station.journal;
+    let rows = match &group_id {
+        Some(id) => {
+            // The members at the previous load of this group may have been worked since.
+            let earlier = match loaded_group.as_deref() {
+                Some(before) if before == id => loaded.as_slice(),
+                _ => &[],
+            };
+            keydesk_engine::queue::rows_of_group(journal, id, earlier, &users)
+        }
+        None => keydesk_engine::queue::rows(journal, &users),
+    }
+    .map_err(|e| convert::provision_error(&e))?;
     *loaded = users;
-    *loaded_group = Some(group_id);
-    Ok(rows.into_iter().map(convert::queue_user).collect())
+    *loaded_group = group_id;
+    drop((loaded, loaded_group));
+    let held = held_elsewhere(state)?;
+    Ok(rows
+        .into_iter()
+        .map(|row| {
+            let mut user = convert::queue_user(row);
+            user.at_desk = held.get(&user.id).cloned();
+            user
+        })
+        .collect())
+}
+
+async fn group_users(
+    graph: &keydesk_graph::GraphClient,
+    id: &str,
+) -> Result<Vec<keydesk_core::DirectoryUser>, IpcError> {
+    graph
+        .group_users(id)
+        .await
+        .map_err(|e| convert::graph_error(&e))
 }
 
 /// Provisions one user; progress and the result arrive on `on_event`.
@@ -129,6 +155,12 @@ pub async fn provision(
         });
     };
     ctx.on_key = Some(&on_key);
+    // On a shared store the user is claimed first (and kept claimed while the key works),
+    // so no other desk takes it; another desk's user is refused.
+    let _claim = match &state.desk {
+        Some(desk) => Some(DeskClaimed::take(desk, ctx.journal, &user)?),
+        None => None,
+    };
     let events = on_event.clone();
     let progress = move |step: keydesk_engine::Step| {
         let _ = events.send(ProvisionEvent::Step {
@@ -146,7 +178,7 @@ pub async fn provision(
             "Provisioning was cancelled.",
             "Provision the user again when you are ready: KeyDesk resumes where it stopped.",
         )),
-        Some(Ok(done)) => ProvisionEvent::Registered(Registered {
+        Some(Ok(ref done)) => ProvisionEvent::Registered(Registered {
             user_id: user.id.clone(),
             upn: user.upn.clone(),
             display_name: user.display_name.clone(),
@@ -156,8 +188,16 @@ pub async fn provision(
             method_name: Some(done.method_name.clone()),
             warnings: done.warnings.clone(),
         }),
-        Some(Err(e)) => ProvisionEvent::Failed(convert::provision_error(&e)),
+        Some(Err(ref e)) => ProvisionEvent::Failed(convert::provision_error(e)),
     };
+    if let (Some(desk), Some(outcome)) = (&state.desk, outcome) {
+        // One entry in the chain the desks share, as keydesk-cli's desks write.
+        let outcome = match outcome {
+            Ok(done) => keydesk_engine::batch::Outcome::Registered(done),
+            Err(e) => keydesk_engine::batch::Outcome::Failed(e),
+        };
+        desk.audit(&user, &outcome);
+    }
     on_event
         .send(event)
         .map_err(|e| convert::plain(ErrorKind::Internal, e.to_string(), "Restart KeyDesk."))
@@ -167,6 +207,7 @@ pub async fn provision(
 #[tauri::command]
 pub fn letter_printed(state: State<'_, Started>, user_id: String) -> Result<(), IpcError> {
     let state = state.get()?;
+    let _claim = claim_for(state, &user_id)?;
     keydesk_engine::letter_printed(
         &state.station.journal,
         Some(&state.station.audit),
@@ -188,6 +229,7 @@ pub fn provision_cancel(state: State<'_, Started>) -> Result<(), IpcError> {
 #[tauri::command]
 pub fn queue_skip(state: State<'_, Started>, user_id: String) -> Result<(), IpcError> {
     let state = state.get()?;
+    let _claim = claim_for(state, &user_id)?;
     let journal = &state.station.journal;
     // A user never tried has no job yet: it starts with the UPN the queue knows.
     let upn = state
@@ -269,6 +311,7 @@ pub async fn key_revoke(
 ) -> Result<(), IpcError> {
     let state = state.get()?;
     let graph = signed_in(state)?;
+    let _claim = claim_for(state, &user_id)?;
     let ctx = state.context(&graph);
     let fail = |e: ProvisionError| convert::provision_error(&e);
     keydesk_engine::lost::report_lost(&ctx, &user_id)

@@ -16,6 +16,7 @@ use crate::state::Started;
 #[tauri::command]
 pub fn queue_retry(state: State<'_, Started>, user_id: String) -> Result<(), IpcError> {
     let state = state.get()?;
+    let _claim = super::claim_for(state, &user_id)?;
     keydesk_engine::queue::retry(&state.station.journal, &user_id)
         .map_err(|e| convert::provision_error(&e))
 }
@@ -34,6 +35,11 @@ pub fn queue_move_to_top(state: State<'_, Started>, user_ids: Vec<String>) -> Re
         .iter()
         .filter_map(|id| by_id.get(id.as_str()).map(|u| (*u).clone()))
         .collect();
+    // On a shared store each user is held while its position changes.
+    let _claims = users
+        .iter()
+        .map(|u| super::claim_for(state, &u.id))
+        .collect::<Result<Vec<_>, _>>()?;
     keydesk_engine::queue::move_to_top(&state.station.journal, &users)
         .map_err(|e| convert::provision_error(&e))
 }

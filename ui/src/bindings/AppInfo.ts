@@ -41,4 +41,9 @@ apiVersion: string,
  * Where model names come from: the FIDO metadata BLOB (its number and next update)
  * or the built-in table.
  */
-metadata: string, };
+metadata: string, 
+/**
+ * Where the desk's work is kept: "SQLite (this desk)", or the shared store, e.g.
+ * "PostgreSQL db.example/keydesk as desk-2" (`--store`). Absent in demo mode.
+ */
+store?: string, };

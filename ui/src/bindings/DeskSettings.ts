@@ -81,4 +81,13 @@ idleLockMinutes: number,
  * when the name ends in `.json`) every letter the window renders uses; none: the
  * built-in English one. Checked when saved.
  */
-letterTemplate: string | null, };
+letterTemplate: string | null, 
+/**
+ * The shared store for several desks (`postgres://user@host/db`, no password in it),
+ * joined at the next start; `--store` wins. None: the data folder's SQLite.
+ */
+store?: string, 
+/**
+ * This desk's name in the shared store (`--desk-name` wins); None: the host name.
+ */
+deskName?: string, };

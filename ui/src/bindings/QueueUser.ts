@@ -33,4 +33,8 @@ department?: string,
  * The user had a job from this group and is no longer a member: shown, not
  * provisioned by a batch; their registration stands. Absent for members.
  */
-leftGroup?: boolean, };
+leftGroup?: boolean, 
+/**
+ * The desk working this user now, when it is another desk on the shared store.
+ */
+atDesk?: string, };

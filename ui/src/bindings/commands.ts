@@ -7,6 +7,7 @@ import type { CheckLine } from "./CheckLine";
 import type { Connection } from "./Connection";
 import type { ConnectionState } from "./ConnectionState";
 import type { DemoModel } from "./DemoModel";
+import type { DeskClaim } from "./DeskClaim";
 import type { DeskSettings } from "./DeskSettings";
 import type { ExistingChoice } from "./ExistingChoice";
 import type { ExistingPasskey } from "./ExistingPasskey";
@@ -30,6 +31,7 @@ import type { SavedFile } from "./SavedFile";
 import type { SignInEvent } from "./SignInEvent";
 import type { SummaryFormat } from "./SummaryFormat";
 import type { TapRequest } from "./TapRequest";
+import type { UserListLoaded } from "./UserListLoaded";
 import type { UserStatus } from "./UserStatus";
 import type { YubicoImport } from "./YubicoImport";
 
@@ -92,6 +94,13 @@ export function commands(transport: Transport) {
     groupChoose: (group: GroupChoice): Promise<AppInfo> =>
       transport.invoke<AppInfo>("group_choose", { group }),
     /**
+     * Makes the users listed in the file at `path` the queue (a CSV with a UPN
+     * column, the Yubico sample's `usersToRegister.csv`, or one UPN per line), each
+     * looked up in the tenant; remembered in the app's settings like a group.
+     */
+    usersFileLoad: (path: string): Promise<UserListLoaded> =>
+      transport.invoke<UserListLoaded>("users_file_load", { path }),
+    /**
      * The desk's settings (defaults when none are saved).
      */
     settingsLoad: (): Promise<DeskSettings> =>
@@ -106,6 +115,12 @@ export function commands(transport: Transport) {
      */
     queueLoad: (): Promise<Array<QueueUser>> =>
       transport.invoke<Array<QueueUser>>("queue_load"),
+    /**
+     * The users other desks on the shared store are working now (none without
+     * `--store`); the window asks again every few seconds.
+     */
+    deskClaims: (): Promise<Array<DeskClaim>> =>
+      transport.invoke<Array<DeskClaim>>("desk_claims"),
     /**
      * Provisions one user: progress and the result arrive on `onEvent`; resolves
      * when the job is over. `key_with_pin` overrides, for this job only, the desk's

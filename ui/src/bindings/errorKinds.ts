@@ -49,6 +49,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   "ambiguousMatch",
   "passActive",
   "busy",
+  "atAnotherDesk",
   "journal",
   "auditFailed",
   "escrowUnavailable",

@@ -125,6 +125,29 @@ export class Desk {
     }
     await this.loadQueue();
     await this.loadLetters();
+    if (this.info.store?.startsWith('PostgreSQL')) {
+      this.deskWatch = setInterval(() => void this.pollDesks(), this.deskPollMs);
+    }
+  }
+
+  /** How often the queue asks which users other desks work (a shared store only). */
+  deskPollMs = 3000;
+  private deskWatch: ReturnType<typeof setInterval> | null = null;
+
+  /** Marks the rows other desks on the shared store are working now ("at desk-2"). */
+  async pollDesks(): Promise<void> {
+    try {
+      const claims = await this.backend.deskClaims();
+      this.queue.setDesks(claims);
+    } catch {
+      // The next look tries again; provisioning says why if the store is gone.
+    }
+  }
+
+  /** Stops looking at the other desks (the window closes; tests). */
+  dispose(): void {
+    if (this.deskWatch !== null) clearInterval(this.deskWatch);
+    this.deskWatch = null;
   }
 
   async loadLetters(): Promise<void> {
@@ -198,7 +221,7 @@ export class Desk {
       const error = this.job.error;
       const keyId = this.job.keyId;
       if (keyId && !this.keys.used[keyId]) delete this.keys.serving[keyId];
-      if (error.kind === 'busy' && previous) {
+      if ((error.kind === 'busy' || error.kind === 'atAnotherDesk') && previous) {
         this.queue.setStatus(userId, previous.status, previous.detail);
       } else {
         this.queue.setStatus(userId, statusAfter(error.kind), error.message);

@@ -127,6 +127,8 @@ export function errorTitle(kind: ErrorKind): string {
       return 'The audit log could not be written: provisioning stopped.';
     case 'busy':
       return 'Another user is being provisioned.';
+    case 'atAnotherDesk':
+      return 'Another desk is working this user.';
     case 'journal':
       return 'The local journal could not be written.';
     case 'dataFolderInUse':

@@ -1,11 +1,14 @@
 /**
  * The group pick: search the tenant's groups by display name and choose the queue's group.
  * Names are not unique in Entra, so same-named results are marked and shown with their id
- * and size; the backend remembers the choice (id and name) in the app's settings.
+ * and size; the backend remembers the choice (id and name) in the app's settings. Or the
+ * queue is a users file: the operator types its path, the backend looks each UPN up and
+ * names every line it left out, which stay on screen until the operator closes the picker.
  */
 import type { AppInfo } from '../bindings/AppInfo';
 import type { GroupChoice } from '../bindings/GroupChoice';
 import type { IpcError } from '../bindings/IpcError';
+import type { UserListLoaded } from '../bindings/UserListLoaded';
 import type { Backend } from '../platform/backend';
 import { toIpcError } from './errors';
 
@@ -17,6 +20,10 @@ export class GroupPick {
   searched = $state(false);
   busy = $state(false);
   error = $state<IpcError | null>(null);
+  /** The users file's path, as typed. */
+  filePath = $state('');
+  /** The last users file loaded, with the lines it left out. */
+  loaded = $state<UserListLoaded | null>(null);
 
   /** Display names that more than one result carries, each once. */
   readonly ambiguous = $derived(
@@ -34,6 +41,7 @@ export class GroupPick {
   show(): void {
     this.open = true;
     this.error = null;
+    this.loaded = null;
   }
 
   close(): void {
@@ -50,6 +58,28 @@ export class GroupPick {
       const found = await this.backend.groupSearch(text);
       this.results = found.sort((a, b) => a.displayName.localeCompare(b.displayName));
       this.searched = true;
+    } catch (e) {
+      this.error = toIpcError(e);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  /**
+   * Loads the users file at `filePath` as the queue. The picker closes when every line was
+   * taken; else it stays open on the lines left out.
+   */
+  async loadFile(): Promise<void> {
+    const path = this.filePath.trim();
+    if (path === '' || this.busy) return;
+    this.busy = true;
+    this.error = null;
+    this.loaded = null;
+    try {
+      const loaded = await this.backend.usersFileLoad(path);
+      this.loaded = loaded;
+      if (loaded.problems.length === 0) this.open = false;
+      await this.onChosen(loaded.info);
     } catch (e) {
       this.error = toIpcError(e);
     } finally {

@@ -67,6 +67,55 @@ describe('the group pick', () => {
     expect(demo.info?.group).not.toBe('X');
   });
 
+  it('a users file becomes the queue; unknown and repeated UPNs are named and left out', async () => {
+    const d = await desk({
+      files: {
+        '/home/desk/usersToRegister.csv':
+          'department,userPrincipalName\nSales,diego.siciliani@contoso.com\nSales,nobody@contoso.com\nIT,lee.gu@contoso.com\nIT,Diego.Siciliani@contoso.com\n',
+      },
+    });
+    d.groups.show();
+    d.groups.filePath = '  /home/desk/usersToRegister.csv ';
+    await d.groups.loadFile();
+    expect(d.groups.error).toBeNull();
+    expect(d.queue.users.map((u) => u.upn)).toEqual([
+      'diego.siciliani@contoso.com',
+      'lee.gu@contoso.com',
+    ]);
+    expect(d.info?.group).toBe('usersToRegister.csv (list)');
+    expect(d.groups.loaded?.users).toBe(2);
+    expect(d.groups.loaded?.problems).toEqual([
+      'line 3: nobody@contoso.com: no user has this name in the tenant (check the spelling), left out',
+      'line 5: Diego.Siciliani@contoso.com is listed already on line 2',
+    ]);
+    // The picker stays open on what was left out until the operator has read it.
+    expect(d.groups.open).toBe(true);
+
+    // A group chosen afterwards replaces the list.
+    d.groups.text = 'HR';
+    await d.groups.search();
+    await d.groups.choose(d.groups.results[0]!);
+    expect(d.queue.users.length).toBe(12);
+  });
+
+  it('a clean list closes the picker; a missing file or one with no known user says why', async () => {
+    const d = await desk({
+      files: { '/tmp/ok.txt': 'lee.gu@contoso.com\n', '/tmp/none.txt': 'ghost@contoso.com\n' },
+    });
+    d.groups.show();
+    d.groups.filePath = '/tmp/missing.csv';
+    await d.groups.loadFile();
+    expect(d.groups.error?.message).toContain('Cannot read /tmp/missing.csv');
+    d.groups.filePath = '/tmp/none.txt';
+    await d.groups.loadFile();
+    expect(d.groups.error?.message).toContain('gives no user of this tenant');
+    expect(d.queue.users.length).toBe(12);
+    d.groups.filePath = '/tmp/ok.txt';
+    await d.groups.loadFile();
+    expect(d.groups.open).toBe(false);
+    expect(d.queue.users.map((u) => u.id)).toEqual(['u-08']);
+  });
+
   it('says the size in words', () => {
     expect(memberCountLabel(5)).toBe('5 users');
     expect(memberCountLabel(1)).toBe('1 user');

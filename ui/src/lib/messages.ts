@@ -110,6 +110,20 @@ export const msg = {
     anyStatus: 'Any status',
     withCount: (label: string, n: number) => `${label} (${num(n)})`,
   },
+  header: {
+    notSignedIn: 'nobody yet',
+  },
+  userList: {
+    heading: 'Or a list of users from a file',
+    pathLabel: 'File',
+    pathPlaceholder: '/home/me/usersToRegister.csv',
+    hint: 'One user principal name per line, or a CSV with a upn or userPrincipalName column (the Yubico sample’s usersToRegister.csv too).',
+    load: 'Load list',
+    loaded: (n: number, file: string) => `${users(n)} from ${file} form the queue.`,
+    leftOut: (n: number) =>
+      plural.select(n) === 'one' ? '1 line was left out:' : `${num(n)} lines were left out:`,
+    done: 'Done',
+  },
   queue: {
     title: 'Queue',
     total: users,
@@ -125,6 +139,8 @@ export const msg = {
     searchLabel: 'Search users',
     searchPlaceholder: 'Name, UPN, dept (/)',
     searchTitle: 'Search by name, UPN or department; every word must match',
+    atDesk: (desk: string) => `at ${desk}`,
+    atDeskTitle: 'Another desk on the shared store is working this user now.',
     revokedNote: 'The passkey on this user’s key was deleted in Microsoft Entra.',
     reload: 'Reload',
     reloadTitle:

@@ -8,6 +8,7 @@
  * in a WeakMap, and the panel renders only the rows in view.
  */
 /* eslint-disable svelte/prefer-svelte-reactivity -- these Sets are built, then assigned to $state.raw fields whole (never mutated afterwards), which is cheaper than a SvelteSet over 10,000 ids */
+import type { DeskClaim } from '../bindings/DeskClaim';
 import type { IpcError } from '../bindings/IpcError';
 import type { QueueUser } from '../bindings/QueueUser';
 import type { UserStatus } from '../bindings/UserStatus';
@@ -122,6 +123,25 @@ export class Queue {
 
   setStatus(id: string, status: UserStatus, detail: string | null): void {
     this.setStatuses([id], status, detail);
+  }
+
+  /**
+   * Which users other desks on the shared store are working now (user id → desk): each
+   * row says "at <desk>" until the desk lets the user go. One update, only when it changed.
+   */
+  setDesks(claims: readonly DeskClaim[]): void {
+    const held: Partial<Record<string, string>> = Object.fromEntries(
+      claims.map((c) => [c.userId, c.desk]),
+    );
+    let changed = false;
+    const next = this.users.map((u) => {
+      const desk = held[u.id];
+      if (desk === u.atDesk) return u;
+      changed = true;
+      const { atDesk: _gone, ...rest } = u;
+      return desk === undefined ? rest : { ...rest, atDesk: desk };
+    });
+    if (changed) this.users = next;
   }
 
   /** One status for many users in one update (a bulk action over thousands of rows). */

@@ -31,9 +31,50 @@ export class Session {
       c.secretStored = state.secretStored;
       c.demo = state.demo;
       c.phase = state.signedIn ? 'signedIn' : 'idle';
-      c.error = null;
+      c.error = state.startFailed;
+      // Not awaited: the window goes on while the operator enters the code elsewhere.
+      if (state.startRunning && !state.signedIn) void this.followStartSignIn();
     } catch (e) {
       c.error = toIpcError(e);
+    }
+  }
+
+  /** How often a sign-in started from the command line is looked at again. */
+  startPollMs = 1000;
+
+  /**
+   * A device-code sign-in started from the command line runs in the backend: show its code
+   * and look again until the desk is signed in (then open the desk) or it failed (then say
+   * why and leave the form to sign in by hand).
+   */
+  private async followStartSignIn(): Promise<void> {
+    const c = this.connection;
+    c.phase = 'signingIn';
+    for (;;) {
+      let state;
+      try {
+        state = await this.backend.connectionLoad();
+      } catch (e) {
+        c.phase = 'idle';
+        c.prompt = null;
+        c.error = toIpcError(e);
+        return;
+      }
+      c.prompt = state.waiting;
+      if (state.signedIn) {
+        c.prompt = null;
+        c.phase = 'signedIn';
+        this.onInfo(await this.backend.appInfo());
+        await this.onSignedIn();
+        return;
+      }
+      if (!state.startRunning) {
+        c.prompt = null;
+        c.phase = 'idle';
+        c.error = state.startFailed;
+        return;
+      }
+      await new Promise((resolve) => setTimeout(resolve, this.startPollMs));
     }
   }
 

@@ -182,6 +182,23 @@ export const SETTINGS: readonly SettingGroup[] = [
       },
     ],
   },
+  {
+    title: 'Several desks',
+    settings: [
+      {
+        key: 'store',
+        label: 'Shared store',
+        hint: 'postgres://user@host/database, joined at the next start (--store wins). The password comes from PGPASSWORD or the OS keyring, never from this address. Empty: this desk’s own SQLite file.',
+        kind: 'optionalText',
+      },
+      {
+        key: 'deskName',
+        label: 'This desk’s name',
+        hint: 'How the other desks see it (“at desk-2”); empty: the computer’s name.',
+        kind: 'optionalText',
+      },
+    ],
+  },
 ];
 
 export class SettingsForm {

@@ -12,12 +12,14 @@ import type { AuditCheck } from '../bindings/AuditCheck';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
+import type { DeskClaim } from '../bindings/DeskClaim';
 import type { DeskSettings } from '../bindings/DeskSettings';
 import type { ExistingChoice } from '../bindings/ExistingChoice';
 import type { ExistingPasskey } from '../bindings/ExistingPasskey';
 import type { GroupChoice } from '../bindings/GroupChoice';
 import type { NewSecret } from '../bindings/NewSecret';
 import type { SignInEvent } from '../bindings/SignInEvent';
+import type { UserListLoaded } from '../bindings/UserListLoaded';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { InventoryItem } from '../bindings/InventoryItem';
 import type { KeyEvent } from '../bindings/KeyEvent';
@@ -65,12 +67,19 @@ export interface Backend {
   groupSearch(text: string): Promise<GroupChoice[]>;
   /** Make `group` the queue's group (remembered); resolves with the header. */
   groupChoose(group: GroupChoice): Promise<AppInfo>;
+  /**
+   * Make the users listed in the file at `path` the queue (remembered); resolves with the
+   * header, the number of users found and each line left out.
+   */
+  usersFileLoad(path: string): Promise<UserListLoaded>;
   /** The desk's settings. */
   settingsLoad(): Promise<DeskSettings>;
   /** Save the desk's settings (rejects with `invalidInput` and why). */
   settingsSave(settings: DeskSettings): Promise<void>;
   /** The group's users. Rejects with an `IpcError`. */
   loadQueue(): Promise<QueueUser[]>;
+  /** The users other desks on the shared store are working now (none without one). */
+  deskClaims(): Promise<DeskClaim[]>;
   /**
    * Provision one user. Streams `step` events, then `registered` or `failed`;
    * resolves when the job is over (it may also reject with an `IpcError`). `keyWithPin`

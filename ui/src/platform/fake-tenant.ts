@@ -167,12 +167,54 @@ export class FakeTenant {
     };
   }
 
+  /** A device-code sign-in started from the command line, waiting for its code. */
+  startWaiting: SignInEvent | null = null;
+  /** Why that sign-in failed, told once. */
+  startFailed: IpcError | null = null;
+
+  /** As `keydesk --auth device-code …`: the window opens with the sign-in under way. */
+  startDeviceCode(connection: Connection): void {
+    this.connection = { ...connection, mode: 'deviceCode' };
+    this.startWaiting = {
+      event: 'deviceCode',
+      data: {
+        userCode: 'KDSK-7310',
+        verificationUri: 'https://microsoft.com/devicelogin',
+        expiresInSecs: 900,
+      },
+    };
+  }
+
+  /** The operator entered the start-up code on another device (or it expired: `failed`). */
+  finishStart(failed: IpcError | null = null): void {
+    if (!this.startWaiting || !this.connection) return;
+    this.startWaiting = null;
+    if (failed) {
+      this.startFailed = failed;
+      return;
+    }
+    this.signedIn = true;
+    Object.assign(this.info, {
+      tenant: this.connection.tenant,
+      group: this.connection.group,
+      signedIn: true,
+      operator: 'admin@' + this.connection.tenant,
+      cloud: CLOUD_LABEL[this.connection.cloud],
+      apiVersion: this.settings.apiVersion,
+    });
+  }
+
   state(): ConnectionState {
+    const startFailed = this.startFailed;
+    this.startFailed = null;
     return {
       connection: this.connection ? { ...this.connection } : null,
       signedIn: this.signedIn,
       secretStored: this.connection ? this.keyring.has(this.connection.mode) : false,
       demo: this.demo,
+      startRunning: this.startWaiting !== null,
+      waiting: this.startWaiting,
+      startFailed,
     };
   }
 

@@ -19,6 +19,7 @@ import type { BatchSummary } from '../bindings/BatchSummary';
 import type { CheckLine } from '../bindings/CheckLine';
 import type { Connection } from '../bindings/Connection';
 import type { ConnectionState } from '../bindings/ConnectionState';
+import type { DeskClaim } from '../bindings/DeskClaim';
 import type { DeskSettings } from '../bindings/DeskSettings';
 import type { ExistingChoice } from '../bindings/ExistingChoice';
 import type { ExistingPasskey } from '../bindings/ExistingPasskey';
@@ -41,9 +42,11 @@ import type { Registered } from '../bindings/Registered';
 import type { SavedFile } from '../bindings/SavedFile';
 import type { Step } from '../bindings/Step';
 import type { SummaryFormat } from '../bindings/SummaryFormat';
+import type { UserListLoaded } from '../bindings/UserListLoaded';
 import type { UserStatus } from '../bindings/UserStatus';
 import type { Backend } from './backend';
 import { FakeAudit } from './fake-audit';
+import { readUserList } from './fake-files';
 import { FakeInventory } from './fake-inventory';
 import { FakeTenant } from './fake-tenant';
 import type { YubicoImport } from '../bindings/YubicoImport';
@@ -71,6 +74,15 @@ export interface FakeOptions {
   signedIn?: boolean;
   /** The passkeys users already have, by user id. Default: two for Diego (u-03). */
   passkeys?: Record<string, ExistingPasskey[]>;
+  /** Users files the operator may load, their text by path. */
+  files?: Record<string, string>;
+  /**
+   * Start as `keydesk --auth device-code …` does: not signed in, a device-code sign-in
+   * waiting for its code (`tenant.finishStart()` completes it). Implies `signedIn: false`.
+   */
+  startDeviceCode?: boolean;
+  /** As `--store postgres://…`: the header's store; `deskHeld` says who other desks hold. */
+  store?: string;
 }
 
 interface FakeKey extends KeyView {
@@ -97,6 +109,10 @@ export class FakeBackend implements Backend {
   private busy = false;
   private cancelled = false;
   private queueFailures: number;
+  /** Users other desks on the shared store work now: user id → desk (tests set it). */
+  readonly deskHeld = new Map<string, string>();
+  /** The ids a loaded users file listed (the queue is those users), or null for the group. */
+  private listed: string[] | null = null;
   /** PINs whose letter is not confirmed printed, by user id (the real backend seals them). */
   readonly escrow = new Map<string, Registered>();
   /** Saved files and the letters PDF. */
@@ -139,7 +155,7 @@ export class FakeBackend implements Backend {
     for (const e of this.inventory.list().reverse()) {
       this.audit.append(e.operator, 'registered', e.userId, `${e.model} ${e.serial}`, e.at);
     }
-    const signedIn = options.signedIn ?? true;
+    const signedIn = !options.startDeviceCode && (options.signedIn ?? true);
     this.tenant = new FakeTenant(options.demo ?? true, {
       demo: options.demo ?? true,
       simulatedKeys: options.demo ?? true,
@@ -151,6 +167,19 @@ export class FakeBackend implements Backend {
       apiVersion: 'v1.0',
       metadata: 'FIDO metadata no. 1 (next update 2026-12-29)',
     });
+    if (options.store) this.tenant.info.store = options.store;
+    if (options.startDeviceCode) {
+      // As the app: before the sign-in ends the header names the options' tenant and cloud.
+      Object.assign(this.tenant.info, { tenant: 'contoso.onmicrosoft.com', cloud: 'Global' });
+      this.tenant.startDeviceCode({
+        tenant: 'contoso.onmicrosoft.com',
+        cloud: 'global',
+        mode: 'deviceCode',
+        clientId: '11111111-2222-3333-4444-555555555555',
+        certPath: null,
+        group: 'Passkey rollout — Finance',
+      });
+    }
   }
 
   appInfo(): Promise<AppInfo> {
@@ -189,7 +218,56 @@ export class FakeBackend implements Backend {
 
   async groupChoose(group: GroupChoice): Promise<AppInfo> {
     await this.pause();
-    return this.tenant.chooseGroup(group);
+    const info = this.tenant.chooseGroup(group);
+    this.listed = null;
+    return info;
+  }
+
+  async deskClaims(): Promise<DeskClaim[]> {
+    return [...this.deskHeld].map(([userId, desk]) => ({ userId, desk }));
+  }
+
+  async usersFileLoad(path: string): Promise<UserListLoaded> {
+    await this.pause();
+    if (!this.tenant.signedIn) {
+      throw ipcError(
+        'signIn',
+        'KeyDesk is not signed in to a tenant.',
+        'Open Connection and sign in.',
+      );
+    }
+    if (this.tenant.demo) {
+      throw ipcError(
+        'invalidInput',
+        "The demo works its simulated tenant's group.",
+        'Start KeyDesk without --demo to load a list of users.',
+      );
+    }
+    const text = this.options.files?.[path.trim()];
+    if (text === undefined) {
+      throw ipcError(
+        'invalidInput',
+        `Cannot read ${path.trim()}: No such file or directory (os error 2).`,
+        'Check the path (the full path, e.g. /home/me/users.csv) and that the file is readable.',
+      );
+    }
+    const list = readUserList(text, this.users);
+    if (list.ids.length === 0) {
+      throw ipcError(
+        'invalidInput',
+        `${path.trim()} gives no user of this tenant: ${list.problems.slice(0, 5).join('; ')}.`,
+        'List one user principal name (name@domain) per line, or a CSV with a upn or userPrincipalName column.',
+      );
+    }
+    this.listed = list.ids;
+    const name = path.trim().split('/').pop() ?? path;
+    this.tenant.info.group = `${name} (list)`;
+    return {
+      info: { ...this.tenant.info },
+      path: path.trim(),
+      users: list.ids.length,
+      problems: list.problems,
+    };
   }
 
   async settingsLoad(): Promise<DeskSettings> {
@@ -220,7 +298,13 @@ export class FakeBackend implements Backend {
         requestId: 'c0ffee00-0000-4000-8000-000000000001',
       } satisfies IpcError;
     }
-    const users = structuredClone(this.users);
+    const listed = this.listed;
+    const users = structuredClone(
+      listed === null ? this.users : this.users.filter((u) => listed.includes(u.id)),
+    ).map((u) => {
+      const desk = this.deskHeld.get(u.id);
+      return desk === undefined ? u : { ...u, atDesk: desk };
+    });
     // The performance harness (scripts/perf.mjs) times the render from here.
     performance.mark('keydesk:queue-served');
     return users;

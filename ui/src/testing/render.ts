@@ -7,8 +7,12 @@ import { FakeBackend } from '../platform/fake';
 
 let app: ReturnType<typeof mount> | null = null;
 
-export async function render(backend = new FakeBackend()): Promise<Desk> {
+export async function render(
+  backend = new FakeBackend(),
+  before?: (desk: Desk) => void,
+): Promise<Desk> {
   const desk = new Desk(backend);
+  before?.(desk);
   app = mount(App, { target: document.body, props: { desk } });
   await desk.start();
   flushSync();

@@ -35,7 +35,7 @@ pub fn open_shared(global: &Global) -> Result<Option<(PgStore, PoolSecret)>, u8>
     let Some(target) = target else {
         return Ok(None);
     };
-    crate::shared::connect(&target, global.desk_name.as_deref())
+    keydesk_store_pg::desk::connect(&target, global.desk_name.as_deref())
         .map(Some)
         .map_err(|message| {
             eprintln!("error: {message}");

@@ -12,7 +12,7 @@
 //! letters still to deliver and confirms their delivery; [`phone`] hands out a phone with
 //! a passkey in Microsoft Authenticator (a Temporary Access Pass, then watching for the
 //! passkey; its types are in [`phone_types`]); [`tap_batch`] issues passes for a list of
-//! users, for onboarding letters; [`membership`] keeps a list of names to the configured
+//! users, for onboarding letters; [`user_list`] reads a users file into a queue; [`membership`] keeps a list of names to the configured
 //! group; `pin_resume` decides which PIN a returning key may be given.
 //!
 //! Not here: I/O of its own. Graph and keys are reached through the ports (`ports/`),
@@ -37,3 +37,4 @@ pub mod provision;
 pub mod queue;
 pub mod resume;
 pub mod tap_batch;
+pub mod user_list;

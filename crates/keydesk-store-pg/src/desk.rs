@@ -1,4 +1,5 @@
-//! `provision --store postgres://…`: this desk as one of several working one group.
+//! A desk as one of several working one group (`--store postgres://…`, for
+//! `keydesk-cli provision` and the app).
 //!
 //! The desk keeps its SQLite journal in its data folder as always, and writes every job
 //! change through to the shared store, fenced by its claim on the user
@@ -15,6 +16,8 @@ use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::pool::PoolSecret;
+use crate::{PgStore, StoreTarget};
 use keydesk_core::job::JobState;
 use keydesk_core::DirectoryUser;
 use keydesk_engine::batch::{self, Outcome};
@@ -22,12 +25,10 @@ use keydesk_engine::escrow::Escrow;
 use keydesk_engine::escrow::EscrowKeys;
 use keydesk_engine::journal::JobRecord;
 use keydesk_engine::keys::KeySource;
-use keydesk_engine::port::{ClaimStore, Claimed, JobStore, OPEN_STATES};
+use keydesk_engine::port::{ClaimStore, Claimed, JobStore, StoreError, OPEN_STATES};
 use keydesk_engine::station::Station;
-use keydesk_engine::{Context, ProvisionError};
+use keydesk_engine::{Context, Journal, ProvisionError};
 use keydesk_graph::{KeyringStore, Secret, SecretKey, SecretStore};
-use keydesk_store_pg::pool::PoolSecret;
-use keydesk_store_pg::{PgStore, StoreTarget};
 
 /// This desk on a shared store.
 pub struct Desk {
@@ -51,8 +52,33 @@ impl Desk {
         desk_name: Option<&str>,
         lease: Duration,
     ) -> Result<Desk, String> {
-        let (store, pool) = connect(target, desk_name)?;
-        let name = store.desk().to_owned();
+        let password =
+            secret("PGPASSWORD", &format!("store-password {target}"))?.ok_or_else(|| {
+                format!(
+                    "no password for {target}: set PGPASSWORD (it is then kept in the OS keyring)"
+                )
+            })?;
+        let pool = secret(POOL_SECRET_ENV, &format!("pool-secret {target}"))?
+            .ok_or_else(|| {
+                format!("no pool secret for {target}: the administrator sets {POOL_SECRET_ENV} once at this desk")
+            })?;
+        Self::join_with(station, target, desk_name, lease, &password, &pool)
+    }
+
+    /// [`Desk::join`] with the secrets given.
+    pub fn join_with(
+        station: &Station,
+        target: &StoreTarget,
+        desk_name: Option<&str>,
+        lease: Duration,
+        password: &Secret,
+        pool: &Secret,
+    ) -> Result<Desk, String> {
+        let pool =
+            PoolSecret::new(pool.expose()).map_err(|e| format!("{e}: {}", e.remediation()))?;
+        let name = desk_name.map_or_else(host_name, str::to_owned);
+        let store = PgStore::connect(target, password.expose(), &name)
+            .map_err(|e| format!("{target}: {e}\n  {}", e.remediation()))?;
         let escrow = store
             .pool_escrow(&pool)
             .map_err(|e| format!("{e}\n  {}", e.remediation()))?;
@@ -64,7 +90,7 @@ impl Desk {
             .and_then(|_| store.close_batches(None))
             .map_err(|e| format!("{target}: {e}\n  {}", e.remediation()))?;
         station.journal.mirror_to(Arc::new(store.clone()));
-        eprintln!("desk {name} on {target}");
+        tracing::info!(desk = %name, store = %target, "joined the shared store");
         Ok(Desk {
             store,
             pool,
@@ -73,9 +99,69 @@ impl Desk {
         })
     }
 
+    /// The shared store (this desk's name: `store().desk()`).
+    pub fn store(&self) -> &PgStore {
+        &self.store
+    }
+
+    /// How long this desk's claims last unless renewed.
+    pub fn lease(&self) -> Duration {
+        self.lease
+    }
+
     /// The pool's escrow, for the context's PIN sealing.
     pub fn escrow(&self) -> &Escrow {
         &self.escrow
+    }
+
+    /// Claims `user` for this desk, to work the user alone (the app's *Provision*):
+    /// `Ok(false)` when another desk holds the user. A user whose other desk's lease ran
+    /// out is imported into this desk's journal first, so crash-resume reconciles it.
+    pub fn claim_user(
+        &self,
+        journal: &Journal,
+        user: &DirectoryUser,
+    ) -> Result<bool, ProvisionError> {
+        self.store.enqueue(&user.id, &user.upn).map_err(shared)?;
+        let Some(how) = self
+            .store
+            .claim(&user.id, self.store.desk(), self.lease)
+            .map_err(shared)?
+        else {
+            return Ok(false);
+        };
+        if let Some(job) = self.store.job(&user.id).map_err(shared)? {
+            adopt(journal, job, &how)?;
+        }
+        Ok(true)
+    }
+
+    /// Gives `user_id` back to the queue of every desk.
+    pub fn release_user(&self, user_id: &str) -> Result<(), ProvisionError> {
+        self.store
+            .release(user_id, self.store.desk())
+            .map(drop)
+            .map_err(shared)
+    }
+
+    /// Keeps this desk's claims alive until the returned guard is dropped.
+    pub fn keep_claims(&self) -> Renewal {
+        let (stop, handle) = self.renew_in_background();
+        Renewal {
+            stop: Some(stop),
+            handle: Some(handle),
+        }
+    }
+
+    /// The users other desks hold now: user id → desk name.
+    pub fn held_elsewhere(&self) -> Result<HashMap<String, String>, StoreError> {
+        let me = self.store.desk();
+        Ok(self
+            .store
+            .live_claims()?
+            .into_iter()
+            .filter(|(_, desk)| desk != me)
+            .collect())
     }
 
     /// One entry in the shared audit chain for `user`'s outcome.
@@ -92,7 +178,7 @@ impl Desk {
             Outcome::Failed(e) => format!("failed {}: {e}", user.upn),
         };
         if let Err(e) = self.store.audit_append(&self.pool, &line) {
-            eprintln!("warning: shared audit: {e}");
+            tracing::warn!(error = %e, "shared audit entry not written");
         }
     }
 
@@ -105,9 +191,6 @@ impl Desk {
         workers: usize,
         report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync),
     ) -> Result<(), ProvisionError> {
-        let shared = |e: keydesk_engine::port::StoreError| {
-            ProvisionError::Journal(keydesk_engine::journal::JournalError::Shared(Box::new(e)))
-        };
         for user in &users {
             self.store.enqueue(&user.id, &user.upn).map_err(shared)?;
         }
@@ -132,7 +215,7 @@ impl Desk {
                             .map_err(shared)?;
                         continue;
                     };
-                    adopt(ctx, job, &how)?;
+                    adopt(ctx.journal, job, &how)?;
                     chunk.push(user.clone());
                 }
                 if chunk.is_empty() {
@@ -156,10 +239,7 @@ impl Desk {
     }
 
     /// Whether some user of this selection is still open (held by a live desk).
-    fn others_working(
-        &self,
-        by_id: &HashMap<String, DirectoryUser>,
-    ) -> Result<bool, keydesk_engine::port::StoreError> {
+    fn others_working(&self, by_id: &HashMap<String, DirectoryUser>) -> Result<bool, StoreError> {
         Ok(self
             .store
             .jobs()?
@@ -175,7 +255,7 @@ impl Desk {
         let handle = std::thread::spawn(move || {
             while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(lease / 3) {
                 if let Err(e) = store.renew(store.desk(), lease) {
-                    eprintln!("warning: renewing this desk's claims: {e}");
+                    tracing::warn!(error = %e, "renewing this desk's claims failed");
                 }
             }
         });
@@ -183,13 +263,32 @@ impl Desk {
     }
 }
 
+/// Renews a desk's claims while it lives (see [`Desk::keep_claims`]).
+pub struct Renewal {
+    stop: Option<mpsc::Sender<()>>,
+    handle: Option<std::thread::JoinHandle<()>>,
+}
+
+impl Drop for Renewal {
+    fn drop(&mut self) {
+        drop(self.stop.take());
+        if let Some(handle) = self.handle.take() {
+            let _ = handle.join();
+        }
+    }
+}
+
+fn shared(e: StoreError) -> ProvisionError {
+    ProvisionError::Journal(keydesk_engine::journal::JournalError::Shared(Box::new(e)))
+}
+
 /// Makes this desk's journal hold what the shared store holds for a claimed job: the
 /// shared row is the newer (it is written through before every side effect). A job taken
 /// over mid-flow keeps its attempt and sealed PIN, so crash-resume reconciles it; a job
 /// that had not reached the POST starts again on one of this desk's keys, so the key and
 /// PIN of the other desk's key are dropped.
-fn adopt(ctx: &Context<'_>, mut job: JobRecord, how: &Claimed) -> Result<(), ProvisionError> {
-    let local = ctx.journal.job(&job.user_id)?.map(|j| j.state);
+fn adopt(journal: &Journal, mut job: JobRecord, how: &Claimed) -> Result<(), ProvisionError> {
+    let local = journal.job(&job.user_id)?.map(|j| j.state);
     if job.state == JobState::Pending || local == Some(job.state) {
         return Ok(());
     }
@@ -202,7 +301,7 @@ fn adopt(ctx: &Context<'_>, mut job: JobRecord, how: &Claimed) -> Result<(), Pro
         job.key_serial = None;
         job.pin_sealed = None;
     }
-    ctx.journal.import(&job)?;
+    journal.import(&job)?;
     Ok(())
 }
 
@@ -237,7 +336,7 @@ fn secret(env: &str, name: &str) -> Result<Option<Secret>, String> {
     if let Ok(value) = std::env::var(env) {
         let value = Secret::new(value);
         if let Err(e) = keyring.set(&key, &value) {
-            eprintln!("warning: {env} not kept (no OS keyring: {e}); give it at each start");
+            tracing::warn!(error = %e, "{env} not kept (no OS keyring); give it at each start");
         }
         return Ok(Some(value));
     }
