@@ -212,6 +212,9 @@ export const msg = {
   },
   bulk: {
     marked: (n: number) => `${users(n)} marked`,
+    /** The bulk bar's own count (the row's check mark and a number), short so the bar
+     * stays one row at 900 px; its title and the bar's label say it in words. */
+    markedShort: (n: number) => `✓ ${num(n)}`,
     markAll: 'Mark all shown',
     clear: 'Clear marks',
     skip: (n: number) => `Skip ${num(n)}`,
@@ -233,7 +236,7 @@ export const msg = {
     toTopTitle: 'Put the marked users that are pending or failed first in the queue',
     movedToTop: (n: number) => `${users(n)} moved to the top of the queue.`,
     nothingToMove: 'None of the marked users is pending or failed.',
-    more: 'Paper & phones ▾',
+    more: 'More ▾',
     labels: (n: number) => `Key labels (${num(n)})…`,
     tap: (n: number) => `Pass letters (${num(n)})…`,
     tapTitle:
