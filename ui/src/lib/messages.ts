@@ -242,8 +242,23 @@ export const msg = {
     tapTitle:
       'Issue each marked user a Temporary Access Pass and save their onboarding letters as a PDF (the passes are nowhere else)',
     labelsTitle: 'Save a sheet of key labels (name and short code) for the marked registered users',
+    noneRegistered: 'None of the marked users is registered yet: labels are for keys handed out.',
+    phonesBusy: 'Wait until the job or phone hand-out under way ends.',
     skipFailed: (done: number, failed: number) =>
       `${users(done)} skipped; ${num(failed)} could not be skipped.`,
+  },
+  paperMenu: {
+    printAll: (n: number) => `Print letters waiting (${num(n)})`,
+    printAllTitle: (n: number) => `${num(n)} PIN letter(s) waiting`,
+    saveAll: 'Save letters waiting as PDF…',
+    labels: 'Key labels for letters waiting (PDF)…',
+    noLetters: 'No PIN letters are waiting: they appear here as users are registered.',
+    tapMarked: (n: number) => `Temporary Access Pass letters (${num(n)} marked)…`,
+    tapSelected: (name: string) => `Temporary Access Pass letter for ${name}…`,
+    tap: 'Temporary Access Pass letters…',
+    noUser: 'Select a user in the queue, or mark users, first: a pass letter is for someone.',
+    report: 'Report (CSV)…',
+    yubico: 'keysRegistered.csv (Yubico sample)…',
   },
   phone: {
     title: (name: string) => `Hand out a phone to ${name}`,
