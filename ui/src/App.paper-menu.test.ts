@@ -6,7 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { msg } from './lib/messages';
 import { FakeBackend } from './platform/fake';
 import { manyUsers } from './platform/fake-users';
-import { $, cleanup, click, render, waitFor } from './testing/render';
+import { $, cleanup, click, key, render, waitFor } from './testing/render';
 
 afterEach(cleanup);
 
@@ -72,5 +72,13 @@ describe('the Paper menu with users', () => {
     expect(why('bulk-retry')).toBe(msg.bulk.nothingToRetry);
     expect(item('bulk-top').disabled).toBe(false);
     expect(why('bulk-top')).toBeNull();
+  });
+
+  it('closes on Esc, back on its button', async () => {
+    await render(new FakeBackend({ users: manyUsers(20), stepDelayMs: 0 }));
+    click('[data-testid="open-paper"]');
+    key(item('paper-report'), 'Escape');
+    expect($('[data-testid="paper-menu"]')).toBeNull();
+    expect(document.activeElement?.getAttribute('data-testid')).toBe('open-paper');
   });
 });
