@@ -30,13 +30,16 @@ const OTHER_MODELS: &[&str] = &[
     "d8522d9f-575b-4866-88a9-ba99fa02f35b",
 ];
 
-/// `n` simulated keys plugged in, and the key source over them.
-pub fn soft_keys(n: usize) -> (Arc<SoftRack>, Box<dyn KeySource>) {
+/// `n` simulated keys plugged in, and the key source over them: a key handed out is
+/// replaced by a blank one; a key a batch refused goes to `drawer` first (as if the
+/// operator had pulled it), so it can be plugged back in to answer for it.
+pub fn soft_keys(n: usize, drawer: Arc<Drawer>) -> (Arc<SoftRack>, Box<dyn KeySource>) {
     let rack = Arc::new(SoftRack::new());
     for _ in 0..n {
         rack.plug_new(blank());
     }
-    let keys = RackKeys::with_refill(Arc::clone(&rack), Box::new(blank));
+    let keys = RackKeys::with_refill(Arc::clone(&rack), Box::new(blank))
+        .with_set_aside(Box::new(move |key| drawer.put(key)));
     (rack, Box::new(keys))
 }
 
@@ -128,6 +131,19 @@ impl Drawer {
         true
     }
 
+    /// Puts a key taken out of the rack (a refused key the stack set aside) in the drawer.
+    pub fn put(&self, key: Arc<SoftKey>) {
+        let mut drawer = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        drawer.retain(|k| k.id() != key.id());
+        drawer.push(key);
+    }
+
+    /// The pulled key `key_id`, while it is in the drawer.
+    pub fn get(&self, key_id: &str) -> Option<Arc<SoftKey>> {
+        let drawer = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        drawer.iter().find(|k| k.id() == key_id).cloned()
+    }
+
     /// Plugs the pulled key `key_id` back in, same id, same state.
     pub fn replug(&self, rack: &SoftRack, key_id: &str) -> Option<Arc<SoftKey>> {
         let mut drawer = self.0.lock().unwrap_or_else(|p| p.into_inner());
@@ -173,6 +189,27 @@ mod tests {
             drawer.replug(&rack, key.id()).is_none(),
             "plugged in once only"
         );
+    }
+
+    /// Regression: a key a batch refused under `--soft-keys` was replaced by a blank one
+    /// and dropped; it goes to the drawer, and plugs back in from there.
+    #[test]
+    fn a_key_a_batch_refuses_waits_in_the_drawer() {
+        let drawer = Arc::new(Drawer::default());
+        let (rack, keys) = soft_keys(1, Arc::clone(&drawer));
+        let batch = keydesk_engine::keys::SetAsideRefused(keys.as_ref());
+        let claimed = batch.try_claim().expect("the plugged key");
+        let id = claimed.key().id().to_owned();
+        batch.refused(&id);
+        drop(claimed);
+        let held = drawer.get(&id).expect("the refused key is in the drawer");
+        assert!(rack.key(&id).is_none());
+        assert_eq!(rack.plugged().len(), 1, "a blank took its place");
+        let back = drawer
+            .replug(&rack, &id)
+            .expect("plugged back in from the drawer");
+        assert!(Arc::ptr_eq(&back, &held));
+        assert!(drawer.get(&id).is_none());
     }
 
     #[tokio::test]

@@ -60,7 +60,7 @@ pub struct AppState {
     /// Simulated keys (demo mode, `--soft-keys`): the key panel plugs, touches, pulls.
     pub rack: Option<Arc<SoftRack>>,
     /// Simulated keys pulled with the key panel, to plug back in.
-    pub drawer: crate::sim_keys::Drawer,
+    pub drawer: Arc<crate::sim_keys::Drawer>,
     /// Where provisioning takes keys from: simulated keys, or the plugged security keys.
     pub keys: Option<Box<dyn KeySource>>,
     /// The FIDO metadata BLOB (model names, revoked models, attestation roots).
@@ -157,9 +157,10 @@ impl AppState {
                 .map(|c| c.group.clone())
                 .unwrap_or_default(),
         };
+        let drawer = Arc::new(crate::sim_keys::Drawer::default());
         let (rack, keys) = match launch.soft_keys {
             Some(n) => {
-                let (rack, keys) = crate::sim_keys::soft_keys(n);
+                let (rack, keys) = crate::sim_keys::soft_keys(n, Arc::clone(&drawer));
                 (Some(rack), keys)
             }
             None => (None, crate::sim_keys::hardware_keys()),
@@ -195,7 +196,7 @@ impl AppState {
             data_dir,
             demo: None,
             rack,
-            drawer: Default::default(),
+            drawer,
             keys: Some(keys),
             metadata,
             group_pick: RwLock::new(group_pick),

@@ -7,7 +7,8 @@
 // 10,000; ? opens the shortcuts sheet and K moves up; the inventory finds a key by serial,
 // reports it lost (confirmed) and re-issues, and marks another returned; History shows the
 // lost key and its chain verifies (and a tampered log does not); a batch shows its per-key
-// counts, chart and summary; the theme menu is remembered across a reload; axe-core finds no serious or
+// counts, chart and summary; the theme menu is remembered across a reload; at 900×600
+// with users marked the bulk bar is one row and the list keeps its rows; axe-core finds no serious or
 // critical violation (queue, search, bulk bar, confirm dialog, settings). Screenshots go to
 // E2E_DIR (default ui/test-results/e2e-queue). Run `npm run build` first.
 import { mkdir } from 'node:fs/promises';
@@ -140,6 +141,7 @@ try {
       await page.locator('[data-testid="user-list"] [tabindex="0"]').focus();
       await page.keyboard.press('Space');
       await page.waitForSelector('[data-testid="bulk-bar"]');
+      await page.click('[data-testid="bulk-more"]');
       await page.click('[data-testid="bulk-mark-all"]');
       check(
         Number(await page.locator('[data-testid="marked-count"]').getAttribute('data-count')) ===
@@ -301,6 +303,62 @@ try {
       failures += 1;
       await shot('failed').catch(() => {});
       console.error(`FAIL queue ${scheme}: ${e instanceof Error ? e.message : String(e)}`);
+    } finally {
+      await page.close();
+    }
+  }
+  // The narrowest window (900×600) with users marked: the bulk bar is one row and costs the
+  // list at most one row (it took five rows and left one or two users in view).
+  {
+    const page = await browser.newPage({ viewport: { width: 900, height: 600 } });
+    /** Whole 60 px rows the list shows (its visible height). */
+    const rowsInView = () =>
+      page.$eval('[data-testid="user-list"]', (el) =>
+        Math.floor(el.getBoundingClientRect().height / 60),
+      );
+    try {
+      await page.goto(`${base}?users=200`);
+      await page.waitForSelector('[data-testid="user-row"]');
+      const before = await rowsInView();
+      await page.locator('[data-testid="user-list"] [tabindex="0"]').focus();
+      await page.keyboard.press('Space');
+      await page.keyboard.press('ArrowDown');
+      await page.keyboard.press('Space');
+      await page.waitForSelector('[data-testid="bulk-bar"]');
+      const bar = await page.$eval('[data-testid="bulk-bar"]', (el) => {
+        const box = el.getBoundingClientRect();
+        const tops = [...el.querySelectorAll('button')].map((b) => b.getBoundingClientRect().top);
+        return { height: box.height, rows: new Set(tops.map(Math.round)).size };
+      });
+      check(bar.rows === 1, `the bulk bar's buttons sit on ${bar.rows} rows at 900×600`);
+      check(bar.height <= 48, `the bulk bar is ${bar.height} px tall at 900×600`);
+      const after = await rowsInView();
+      check(
+        after >= 4 && after >= before - 1,
+        `with users marked the list shows ${after} whole rows (${before} without)`,
+      );
+      await page.screenshot({ path: join(outDir, '900x600-marked.png') });
+      await page.click('[data-testid="bulk-more"]');
+      await page.waitForSelector('[data-testid="bulk-more-menu"]');
+      const menu = await page.$eval('[data-testid="bulk-more-menu"]', (el) => {
+        const r = el.getBoundingClientRect();
+        return r.left >= 0 && r.right <= window.innerWidth && r.bottom <= window.innerHeight;
+      });
+      check(menu, 'the bulk menu runs off the window at 900×600');
+      await axe(page, 'bulk menu at 900×600');
+      await page.screenshot({ path: join(outDir, '900x600-marked-menu.png') });
+      await page.keyboard.press('Escape');
+      check(
+        (await page.locator('[data-testid="bulk-more-menu"]').count()) === 0,
+        'Esc leaves the bulk menu open',
+      );
+      console.log(
+        `ok   900×600 marked: bar ${bar.height} px, ${after} rows in view (${before} without)`,
+      );
+    } catch (e) {
+      failures += 1;
+      await page.screenshot({ path: join(outDir, '900x600-failed.png') }).catch(() => {});
+      console.error(`FAIL 900×600 marked: ${e instanceof Error ? e.message : String(e)}`);
     } finally {
       await page.close();
     }

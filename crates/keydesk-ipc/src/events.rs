@@ -22,6 +22,9 @@ pub enum KeyEvent {
     },
     /// Every key present at start has been reported.
     EnumerationComplete,
+    /// Simulated keys only: a key a batch refused (a PIN on it, its model) was taken out
+    /// and is now in the drawer of pulled keys, to be plugged back in (after `removed`).
+    Drawer(KeyView),
 }
 
 /// The steps of one user's provisioning, in order.

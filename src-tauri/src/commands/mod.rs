@@ -375,10 +375,22 @@ pub async fn keys_watch(
         tauri::async_runtime::spawn(watch_hardware(on_event, metadata));
         return Ok(());
     };
+    let drawer = Arc::clone(&state.drawer);
     let mut watch = rack.watch();
     tauri::async_runtime::spawn(async move {
         while let Some(event) = watch.next().await {
             let mds = metadata.current();
+            // A key the stack set aside is in the drawer before its removal is heard.
+            if let RackEvent::Removed { id } = &event {
+                if let Some(key) = drawer.get(id) {
+                    let removed = KeyEvent::Removed { id: id.clone() };
+                    let view = KeyEvent::Drawer(convert::key_view(&key, mds.as_deref()));
+                    if on_event.send(removed).is_err() || on_event.send(view).is_err() {
+                        break;
+                    }
+                    continue;
+                }
+            }
             let out = match event {
                 RackEvent::Added { id } => {
                     convert::rack_key(&rack, &id, mds.as_deref()).map(KeyEvent::Added)

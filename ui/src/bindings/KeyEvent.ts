@@ -8,4 +8,4 @@ export type KeyEvent = { "event": "added", "data": KeyView } | { "event": "chang
 /**
  * The key's id.
  */
-id: string, } } | { "event": "enumerationComplete" };
+id: string, } } | { "event": "enumerationComplete" } | { "event": "drawer", "data": KeyView };

@@ -55,6 +55,11 @@ export class Keys {
       case 'enumerationComplete':
         this.enumerated = true;
         break;
+      case 'drawer':
+        // A key a batch refused, taken out by the stack of simulated keys: it waits with
+        // the keys pulled by hand, to be plugged back in.
+        if (!this.pulled.some((k) => k.id === event.data.id)) this.pulled.push(event.data);
+        break;
     }
   }
 }

@@ -38,6 +38,18 @@ describe('Keys', () => {
     expect(keys.list[0]?.awaitingTouch).toBe(true);
   });
 
+  it('puts a key a batch refused in the drawer of pulled keys, once, until it is back', () => {
+    const keys = new Keys();
+    keys.apply({ event: 'added', data: key('k1') });
+    keys.apply({ event: 'removed', data: { id: 'k1' } });
+    keys.apply({ event: 'drawer', data: key('k1') });
+    keys.apply({ event: 'drawer', data: key('k1') });
+    expect(keys.list).toEqual([]);
+    expect(keys.pulled.map((k) => k.id)).toEqual(['k1']);
+    keys.apply({ event: 'added', data: key('k1') });
+    expect(keys.pulled).toEqual([]);
+  });
+
   it('notes the end of the initial enumeration', () => {
     const keys = new Keys();
     expect(keys.enumerated).toBe(false);

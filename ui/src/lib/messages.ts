@@ -295,6 +295,9 @@ export const msg = {
   },
   bulk: {
     marked: (n: number) => `${users(n)} marked`,
+    /** The bulk bar's own count (the row's check mark and a number), short so the bar
+     * stays one row at 900 px; its title and the bar's label say it in words. */
+    markedShort: (n: number) => `✓ ${num(n)}`,
     markAll: 'Mark all shown',
     clear: 'Clear marks',
     skip: (n: number) => `Skip ${num(n)}`,
@@ -316,14 +319,29 @@ export const msg = {
     toTopTitle: 'Put the marked users that are pending or failed first in the queue',
     movedToTop: (n: number) => `${users(n)} moved to the top of the queue.`,
     nothingToMove: 'None of the marked users is pending or failed.',
-    more: 'Paper & phones ▾',
+    more: 'More ▾',
     labels: (n: number) => `Key labels (${num(n)})…`,
     tap: (n: number) => `Pass letters (${num(n)})…`,
     tapTitle:
       'Issue each marked user a Temporary Access Pass and save their onboarding letters as a PDF (the passes are nowhere else)',
     labelsTitle: 'Save a sheet of key labels (name and short code) for the marked registered users',
+    noneRegistered: 'None of the marked users is registered yet: labels are for keys handed out.',
+    phonesBusy: 'Wait until the job or phone hand-out under way ends.',
     skipFailed: (done: number, failed: number) =>
       `${users(done)} skipped; ${num(failed)} could not be skipped.`,
+  },
+  paperMenu: {
+    printAll: (n: number) => `Print letters waiting (${num(n)})`,
+    printAllTitle: (n: number) => `${num(n)} PIN letter(s) waiting`,
+    saveAll: 'Save letters waiting as PDF…',
+    labels: 'Key labels for letters waiting (PDF)…',
+    noLetters: 'No PIN letters are waiting: they appear here as users are registered.',
+    tapMarked: (n: number) => `Temporary Access Pass letters (${num(n)} marked)…`,
+    tapSelected: (name: string) => `Temporary Access Pass letter for ${name}…`,
+    tap: 'Temporary Access Pass letters…',
+    noUser: 'Select a user in the queue, or mark users, first: a pass letter is for someone.',
+    report: 'Report (CSV)…',
+    yubico: 'keysRegistered.csv (Yubico sample)…',
   },
   phone: {
     title: (name: string) => `Hand out a phone to ${name}`,

@@ -74,6 +74,8 @@ describe('bulk retry', () => {
     const desk = await render(new FakeBackend({ users: manyUsers(300) }));
     desk.queue.markVisible();
     flushSync();
+    click('[data-testid="bulk-more"]');
+    flushSync();
     expect($('[data-testid="bulk-retry"]')?.textContent).toBe(
       msg.bulk.retry(desk.queue.counts.failed),
     );

@@ -8,7 +8,7 @@ use std::sync::{Arc, Mutex};
 
 use async_trait::async_trait;
 use keydesk_fido::rack::{KeyEvent, SoftRack};
-use keydesk_fido::soft::SoftKeyConfig;
+use keydesk_fido::soft::{SoftKey, SoftKeyConfig};
 use keydesk_fido::SecurityKey;
 use tokio::sync::Notify;
 
@@ -64,6 +64,12 @@ pub trait KeySource: Send + Sync {
     /// ([`SetAsideRefused`]).
     fn refused(&self, _key_id: &str) {}
 
+    /// A batch is done with this refused key: no job may claim it again while it stays
+    /// plugged in. By default it is treated like a key handed out (until it is pulled).
+    fn set_aside(&self, key_id: &str) {
+        self.handed_out(key_id);
+    }
+
     /// Calls `ask` once it is watching, then waits until the key `key_id` is pulled and
     /// plugged back in (a reset must follow a fresh plug-in). Sources that cannot tell
     /// answer [`ProvisionError::NoKey`].
@@ -95,7 +101,11 @@ impl KeySource for SetAsideRefused<'_> {
     }
 
     fn refused(&self, key_id: &str) {
-        self.0.handed_out(key_id);
+        self.0.set_aside(key_id);
+    }
+
+    fn set_aside(&self, key_id: &str) {
+        self.0.set_aside(key_id);
     }
 
     async fn replugged(
@@ -170,10 +180,14 @@ pub struct RackKeys {
     rack: Arc<SoftRack>,
     claims: Claims,
     refill: Option<Refill>,
+    set_aside: Option<SetAside>,
 }
 
 /// Makes the next blank key of the operator's stack.
 pub type Refill = Box<dyn Fn() -> SoftKeyConfig + Send + Sync>;
+
+/// Takes a refused key the stack pulled (the operator's drawer of pulled keys).
+pub type SetAside = Box<dyn Fn(Arc<SoftKey>) + Send + Sync>;
 
 impl RackKeys {
     /// Serves the keys of `rack`.
@@ -182,6 +196,18 @@ impl RackKeys {
             rack,
             claims: Claims::default(),
             refill: None,
+            set_aside: None,
+        }
+    }
+
+    /// With a stack ([`RackKeys::with_refill`]): a key a batch refused (its PIN, its
+    /// model) is pulled and given to `drawer` before the next blank takes its place, so
+    /// the operator can plug it back in later and answer for it, as for a key pulled by
+    /// hand. Without this the refused key is dropped with the blank's arrival.
+    pub fn with_set_aside(self, drawer: SetAside) -> Self {
+        RackKeys {
+            set_aside: Some(drawer),
+            ..self
         }
     }
 
@@ -246,5 +272,76 @@ impl KeySource for RackKeys {
             self.rack.pull(key_id);
             self.rack.plug_new(refill());
         }
+    }
+
+    fn set_aside(&self, key_id: &str) {
+        let (Some(refill), Some(drawer)) = (&self.refill, &self.set_aside) else {
+            self.handed_out(key_id);
+            return;
+        };
+        // Into the drawer first, so whoever hears the key's removal finds it there. Not
+        // marked handed out: plugged back in, it is a key to claim like any other.
+        if let Some(key) = self.rack.key(key_id) {
+            drawer(key);
+        }
+        self.rack.pull(key_id);
+        self.rack.plug_new(refill());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn blank(serial: &str) -> SoftKeyConfig {
+        SoftKeyConfig::with_serial(serial.to_owned())
+    }
+
+    /// Regression: under `--soft-keys` a key a batch refused (a PIN on it) was pulled and
+    /// dropped for a blank one, so it never reached the drawer and could not be plugged
+    /// back in to answer for it.
+    #[test]
+    fn a_key_a_batch_refuses_goes_to_the_drawer_and_can_be_claimed_when_plugged_back() {
+        let rack = Arc::new(SoftRack::new());
+        let refused = rack.plug_new(blank("HAS-PIN"));
+        let drawer: Arc<Mutex<Vec<Arc<SoftKey>>>> = Arc::default();
+        let into = Arc::clone(&drawer);
+        let keys = RackKeys::with_refill(Arc::clone(&rack), Box::new(|| blank("NEW")))
+            .with_set_aside(Box::new(move |key| into.lock().unwrap().push(key)));
+        let batch = SetAsideRefused(&keys);
+
+        let claimed = batch.try_claim().expect("the plugged key");
+        assert_eq!(claimed.key().id(), refused.id());
+        batch.refused(refused.id());
+        drop(claimed);
+
+        let held = drawer.lock().unwrap().clone();
+        assert_eq!(held.len(), 1, "the refused key is in the drawer");
+        assert!(Arc::ptr_eq(&held[0], &refused));
+        assert!(rack.key(refused.id()).is_none(), "and out of the rack");
+        let plugged = rack.plugged();
+        assert_eq!(plugged.len(), 1, "a blank key took its place");
+        assert_ne!(plugged[0].id(), refused.id());
+
+        // The blank is taken by the next job; the refused key, plugged back in, is a key
+        // like any other.
+        let next = batch.try_claim().expect("the blank key");
+        assert_ne!(next.key().id(), refused.id());
+        assert!(rack.replug(&refused));
+        let again = batch.try_claim().expect("the key plugged back in");
+        assert_eq!(again.key().id(), refused.id());
+    }
+
+    #[test]
+    fn without_a_drawer_a_refused_key_is_set_aside_like_one_handed_out() {
+        let rack = Arc::new(SoftRack::new());
+        let refused = rack.plug_new(blank("HAS-PIN"));
+        let keys = RackKeys::new(Arc::clone(&rack));
+        let batch = SetAsideRefused(&keys);
+        let claimed = batch.try_claim().expect("the plugged key");
+        batch.refused(refused.id());
+        drop(claimed);
+        assert!(rack.key(refused.id()).is_some(), "still plugged in");
+        assert!(batch.try_claim().is_none(), "but never claimed again");
     }
 }
