@@ -31,12 +31,10 @@ use crate::secrets::{SecretError, SecretStore};
 const NONCE_LEN: usize = 12;
 /// The first byte of a PIN sealed under a batch key; the batch id follows.
 pub const BATCH_TAG: u8 = 0xB1;
-/// How long a batch id is.
-pub const BATCH_ID_LEN: usize = 16;
-const WRAP_AAD: &[u8] = b"keydesk escrow batch key v1";
+/// The batch keys' id and store, defined with the other store traits.
+pub use crate::port::{BatchId, EscrowKeys, BATCH_ID_LEN};
 
-/// A batch's id: 16 random bytes.
-pub type BatchId = [u8; BATCH_ID_LEN];
+const WRAP_AAD: &[u8] = b"keydesk escrow batch key v1";
 
 /// Escrow could not seal or open a PIN.
 #[derive(Debug, thiserror::Error)]
@@ -57,20 +55,6 @@ pub enum EscrowError {
          or the PIN was sealed on a shared store"
     )]
     Destroyed,
-}
-
-/// Where batch keys are kept, wrapped: the journal (SQLite) or the shared store. The
-/// store destroys a closed batch's key (overwrites and deletes its row) when no sealed
-/// PIN of that batch is left, both here and when a PIN is wiped.
-pub trait EscrowKeys: Send + Sync {
-    /// Keeps a new, open batch's wrapped key.
-    fn add_batch(&self, batch: &BatchId, wrapped: &[u8]) -> Result<(), StoreError>;
-    /// A batch's wrapped key; `None` once destroyed (or never made).
-    fn batch_key(&self, batch: &BatchId) -> Result<Option<Vec<u8>>, StoreError>;
-    /// Closes `batch`, or with `None` every batch this desk made (a desk starting: its
-    /// last run has ended, cleanly or not), then destroys every closed batch no sealed
-    /// PIN refers to. Returns how many keys were destroyed.
-    fn close_batches(&self, batch: Option<&BatchId>) -> Result<usize, StoreError>;
 }
 
 /// The batch id a sealed PIN names, if it was sealed under a batch key.

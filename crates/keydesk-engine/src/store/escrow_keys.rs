@@ -11,21 +11,8 @@ use std::sync::{Arc, Mutex};
 use rusqlite::{params, Connection, OptionalExtension};
 
 use super::escrow::{BatchId, EscrowKeys};
-use super::journal::{lock, Journal, JournalError};
+use super::journal::{destroy_unused, lock, Journal, JournalError};
 use super::port::StoreError;
-
-/// Closed batches that no job's sealed PIN names (a sealed PIN is `tag || id || …`).
-const UNUSED: &str = "closed = 1 AND NOT EXISTS (
-    SELECT 1 FROM jobs WHERE substr(jobs.pin_sealed, 2, 16) = escrow_batches.id)";
-
-/// Overwrites, then deletes, every closed batch key no sealed PIN needs. Returns how many.
-pub(crate) fn destroy_unused(conn: &Connection) -> rusqlite::Result<usize> {
-    conn.execute(
-        &format!("UPDATE escrow_batches SET wrapped = zeroblob(length(wrapped)) WHERE {UNUSED}"),
-        [],
-    )?;
-    conn.execute(&format!("DELETE FROM escrow_batches WHERE {UNUSED}"), [])
-}
 
 /// The journal's batch keys on the journal's own connection, for the station's escrow.
 struct JournalKeys(Arc<Mutex<Connection>>);

@@ -63,7 +63,7 @@ pub enum JournalError {
 pub struct Journal {
     conn: Arc<Mutex<Connection>>,
     /// Where job changes are also written (a shared store; set by `super::mirror`).
-    pub(crate) mirror: OnceLock<Arc<dyn super::mirror::JournalMirror>>,
+    pub(crate) mirror: OnceLock<Arc<dyn super::JournalMirror>>,
 }
 
 const COLUMNS: &str = "user_id, upn, state, detail, credential_id, method_id, key_serial, \
@@ -234,7 +234,7 @@ impl Journal {
         )?;
         if n > 0 {
             // The last PIN of a closed batch takes its batch key with it.
-            super::escrow_keys::destroy_unused(&conn)?;
+            destroy_unused(&conn)?;
             // (busy, log frames, checkpointed frames); busy = 1 means a reader held an old
             // snapshot: this process holds the folder's lock and the only connection, so
             // that would be a bug, reported rather than ignored.
@@ -357,6 +357,20 @@ fn read_record(row: &rusqlite::Row<'_>) -> rusqlite::Result<JobRecord> {
         position: row.get(10)?,
         attempt,
     })
+}
+
+/// Closed batches that no job's sealed PIN names (a sealed PIN is `tag || id || …`).
+const UNUSED: &str = "closed = 1 AND NOT EXISTS (
+    SELECT 1 FROM jobs WHERE substr(jobs.pin_sealed, 2, 16) = escrow_batches.id)";
+
+/// Overwrites, then deletes, every closed batch key no sealed PIN needs. Returns how many.
+/// (The SQLite side of the escrow's batch keys: `escrow_keys.rs`.)
+pub(crate) fn destroy_unused(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.execute(
+        &format!("UPDATE escrow_batches SET wrapped = zeroblob(length(wrapped)) WHERE {UNUSED}"),
+        [],
+    )?;
+    conn.execute(&format!("DELETE FROM escrow_batches WHERE {UNUSED}"), [])
 }
 
 #[cfg(test)]

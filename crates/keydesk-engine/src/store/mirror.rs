@@ -12,24 +12,8 @@ use std::sync::Arc;
 
 use super::inventory::InventoryEntry;
 use super::journal::{JobRecord, Journal, JournalError};
-use super::letter_facts::LetterJob;
-use super::port::StoreError;
 
-/// Receives every job change of a journal, in order, and what another desk needs to
-/// print its letters and list its keys.
-pub trait JournalMirror: Send + Sync {
-    /// `job` as the journal now holds it. An error fails the journal write.
-    fn mirror(&self, job: &JobRecord) -> Result<(), StoreError>;
-    /// What the job's letter prints besides the PIN (name, address, key facts), as the
-    /// journal now holds it. An error fails the journal write.
-    fn letter_facts(&self, _job: &LetterJob) -> Result<(), StoreError> {
-        Ok(())
-    }
-    /// A new inventory entry. An error fails the journal write (the local entry stays).
-    fn inventory(&self, _entry: &InventoryEntry) -> Result<(), StoreError> {
-        Ok(())
-    }
-}
+pub use super::JournalMirror;
 
 impl Journal {
     /// Sends every later job change to `mirror` too. Set once; a second call is ignored

@@ -41,3 +41,21 @@ pub(crate) fn restrict_folder(
 ) -> std::io::Result<()> {
     private::restrict(dir, &[journal, lock::LOCK_FILE, key_home::MARKER], &[audit])
 }
+
+/// Receives every job change of a journal, in order, and what another desk needs to
+/// print its letters and list its keys ([`mirror`] writes a journal through to it). It
+/// lives here, above the modules whose records it carries, so that none of them depends
+/// on another through it.
+pub trait JournalMirror: Send + Sync {
+    /// `job` as the journal now holds it. An error fails the journal write.
+    fn mirror(&self, job: &journal::JobRecord) -> Result<(), port::StoreError>;
+    /// What the job's letter prints besides the PIN (name, address, key facts), as the
+    /// journal now holds it. An error fails the journal write.
+    fn letter_facts(&self, _job: &letter_facts::LetterJob) -> Result<(), port::StoreError> {
+        Ok(())
+    }
+    /// A new inventory entry. An error fails the journal write (the local entry stays).
+    fn inventory(&self, _entry: &inventory::InventoryEntry) -> Result<(), port::StoreError> {
+        Ok(())
+    }
+}

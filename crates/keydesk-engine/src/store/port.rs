@@ -23,7 +23,6 @@ use std::time::Duration;
 
 use keydesk_core::job::{InvalidTransition, JobEvent, JobState};
 
-use crate::escrow::EscrowKeys;
 use crate::inventory::{InventoryEntry, KeyStatus};
 use crate::journal::{JobRecord, JournalError};
 use crate::letter_facts::LetterJob;
@@ -249,4 +248,24 @@ pub fn open_states_sql() -> String {
 /// A lease's length in whole seconds, as both backends store it (at least 0).
 pub fn lease_secs(lease: Duration) -> i64 {
     i64::try_from(lease.as_secs()).unwrap_or(i64::MAX)
+}
+
+/// The length of a batch's id.
+pub const BATCH_ID_LEN: usize = 16;
+
+/// A batch's id: 16 random bytes.
+pub type BatchId = [u8; BATCH_ID_LEN];
+
+/// Where batch keys are kept, wrapped: the journal (SQLite) or the shared store. The
+/// store destroys a closed batch's key (overwrites and deletes its row) when no sealed
+/// PIN of that batch is left, both here and when a PIN is wiped.
+pub trait EscrowKeys: Send + Sync {
+    /// Keeps a new, open batch's wrapped key.
+    fn add_batch(&self, batch: &BatchId, wrapped: &[u8]) -> Result<(), StoreError>;
+    /// A batch's wrapped key; `None` once destroyed (or never made).
+    fn batch_key(&self, batch: &BatchId) -> Result<Option<Vec<u8>>, StoreError>;
+    /// Closes `batch`, or with `None` every batch this desk made (a desk starting: its
+    /// last run has ended, cleanly or not), then destroys every closed batch no sealed
+    /// PIN refers to. Returns how many keys were destroyed.
+    fn close_batches(&self, batch: Option<&BatchId>) -> Result<usize, StoreError>;
 }
