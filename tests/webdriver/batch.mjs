@@ -19,7 +19,7 @@ import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-import { STEP_TIMEOUT_MS, endSession, pageSource, session, sleep, waitFor, wd } from './driver.mjs';
+import { STEP_TIMEOUT_MS, dumpPage, endSession, runMain, session, sleep, waitFor, wd } from './driver.mjs';
 import { GROUP, OPERATOR, TENANT, appArgs, startSim } from './sim-tenant.mjs';
 import { shootScreen } from './xvfb-shot.mjs';
 
@@ -277,11 +277,7 @@ async function main() {
     log('PASS');
   } catch (e) {
     failed = true;
-    try {
-      process.stderr.write(`\n----- page source -----\n${await pageSource(s)}\n----- end page source -----\n`);
-    } catch (sourceError) {
-      process.stderr.write(`(could not read the page source: ${sourceError.message})\n`);
-    }
+    await dumpPage(s);
     throw e;
   } finally {
     await endSession(id, failed);
@@ -290,10 +286,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`FAIL: ${e.message}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -114,6 +114,27 @@ export async function pageSource(s) {
     .replace(/(data-testid="phone-pass"[^>]*>)[^<]*/g, '$1[PASS]');
 }
 
+/** Writes the page source (PINs and passes masked) to stderr after a failure; a page that
+ * cannot be read is only reported. */
+export async function dumpPage(s) {
+  try {
+    process.stderr.write(`\n----- page source -----\n${await pageSource(s)}\n----- end page source -----\n`);
+  } catch (sourceError) {
+    process.stderr.write(`(could not read the page source: ${sourceError.message})\n`);
+  }
+}
+
+/** Runs a test's `main` as the script: exit 0 when it passes, else `FAIL: why` and exit 1. */
+export function runMain(main) {
+  main().then(
+    () => process.exit(0),
+    (e) => {
+      process.stderr.write(`FAIL: ${e.message}\n`);
+      process.exit(1);
+    },
+  );
+}
+
 /** Ends session `id`; after a failure, a session that cannot be ended is only reported. */
 export async function endSession(id, failed) {
   try {

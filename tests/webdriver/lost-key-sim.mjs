@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 
-import { STEP_TIMEOUT_MS, endSession, log, pageSource, quoted, session, sleep, waitFor, wd } from './driver.mjs';
+import { STEP_TIMEOUT_MS, dumpPage, endSession, log, quoted, runMain, session, sleep, waitFor, wd } from './driver.mjs';
 import { lostKey } from './lost-key.mjs';
 import { GROUP, TENANT, appArgs, startSim } from './sim-tenant.mjs';
 
@@ -135,11 +135,7 @@ async function main() {
   } catch (e) {
     failed = true;
     if (!ended) {
-      try {
-        process.stderr.write(`\n----- page source -----\n${await pageSource(s)}\n----- end page source -----\n`);
-      } catch (sourceError) {
-        process.stderr.write(`(could not read the page source: ${sourceError.message})\n`);
-      }
+      await dumpPage(s);
     }
     throw e;
   } finally {
@@ -151,10 +147,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`FAIL: ${e.message}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);

@@ -15,7 +15,7 @@
 // dumps the page source to stderr.
 import { execFileSync } from 'node:child_process';
 import { mkdir, rm, stat } from 'node:fs/promises';
-import { endSession, log, pageSource, quoted, session, sleep, waitFor, WEBDRIVER, wd } from './driver.mjs';
+import { WEBDRIVER, endSession, log, pageSource, quoted, runMain, session, sleep, waitFor, wd } from './driver.mjs';
 import { existingPasskeys } from './existing-passkeys.mjs';
 import { lostKey } from './lost-key.mjs';
 import { handOutPhone } from './phone.mjs';
@@ -173,10 +173,4 @@ async function main() {
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (e) => {
-    process.stderr.write(`FAIL: ${e.message}\n`);
-    process.exit(1);
-  },
-);
+runMain(main);
