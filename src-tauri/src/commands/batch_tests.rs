@@ -167,3 +167,89 @@ async fn start_batch_and_a_second_desk_register_every_user_of_the_group_once() {
     .await
     .expect("the two desks took longer than 240 s");
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn stop_batch_on_a_shared_store_releases_the_claims_and_start_again_finishes_the_group() {
+    use keydesk_core::job::JobState;
+    use keydesk_engine::port::{JobStore, OPEN_STATES};
+
+    // Mid-flow: begun on a key and not ended (waiting users are `Pending`).
+    let half_done = |s: JobState| s != JobState::Pending && OPEN_STATES.contains(&s);
+
+    let cluster = Cluster::start();
+    let target: StoreTarget = cluster.database("desks").parse().unwrap();
+    let pool = Secret::new(PoolSecret::generate().as_str());
+    tokio::time::timeout(Duration::from_secs(240), async {
+        let dir = tempfile::tempdir().unwrap();
+        let (state, users) = app_desk(dir.path(), &target, &pool).await;
+        let before = passkeys(&state).await;
+        let events = Arc::new(Mutex::new(Vec::new()));
+        let seen = Arc::clone(&events);
+        let send = Arc::new(move |event: BatchEvent| seen.lock().unwrap().push(event));
+        // *Stop batch* as soon as the first card says registered.
+        let press_stop = async {
+            loop {
+                tokio::time::sleep(Duration::from_millis(20)).await;
+                let first = events
+                    .lock()
+                    .unwrap()
+                    .iter()
+                    .any(|e| matches!(e, BatchEvent::Registered(_)));
+                if first {
+                    state.batch_stop.store(true, Ordering::SeqCst);
+                    break;
+                }
+            }
+        };
+        let (result, ()) = tokio::join!(start(&state, send.clone()), press_stop);
+        result.unwrap();
+        let first_run = std::mem::take(&mut *events.lock().unwrap());
+        let Some(BatchEvent::Finished {
+            registered,
+            stopped,
+            ..
+        }) = first_run.last()
+        else {
+            panic!("the batch did not end with its summary");
+        };
+        assert!(*stopped);
+        assert!(
+            (*registered as usize) < users.len(),
+            "{registered} registered"
+        );
+
+        // Stopped: no claim left, no user half-done in the shared store or the journal.
+        let desk = state.desk.as_ref().unwrap();
+        assert!(desk.store().live_claims().unwrap().is_empty());
+        for job in desk.store().jobs().unwrap() {
+            assert!(!half_done(job.state), "{job:?}");
+        }
+        for user in &users {
+            let job = state.station.journal.job(&user.id).unwrap();
+            assert!(
+                job.is_none_or(|j| !half_done(j.state)),
+                "{} left half-done",
+                user.upn
+            );
+        }
+
+        // *Start batch* again works the rest: every user registered exactly once.
+        start(&state, send).await.unwrap();
+        let second_run = std::mem::take(&mut *events.lock().unwrap());
+        let Some(BatchEvent::Finished {
+            registered: rest,
+            stopped: false,
+            ..
+        }) = second_run.last()
+        else {
+            panic!("the second batch did not finish: {:?}", second_run.last());
+        };
+        assert_eq!((registered + rest) as usize, users.len());
+        let after = passkeys(&state).await;
+        for user in &users {
+            assert_eq!(after[&user.id], before[&user.id] + 1, "{}", user.upn);
+        }
+    })
+    .await
+    .expect("the batch took longer than 240 s");
+}
