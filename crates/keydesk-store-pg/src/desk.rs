@@ -240,8 +240,8 @@ impl Desk {
                             .map_err(shared)?;
                         continue;
                     };
-                    chunk.push(user.clone());
                     adopt(ctx.journal, job, &how)?;
+                    chunk.push(user.clone());
                 }
                 if chunk.is_empty() {
                     if !self.others_working(&by_id).map_err(shared)? {
