@@ -5,7 +5,8 @@
 // (PGPASSWORD and KEYDESK_POOL_SECRET come from scripts/webdriver.sh, through
 // tauri-driver's environment). The header names the store; a user another desk claims
 // (a claim row written as desk-2 would) shows "at desk-2" in the queue, and provisioning
-// that user is refused with that desk's name.
+// that user is refused with that desk's name. *Start batch* then works the free users
+// only, and *Stop batch* ends it with no claim left.
 //
 // Env: KEYDESK_APP, KEYDESK_CLI, PGPASSWORD, WEBDRIVER_URL, SCREENSHOT_DIR, XVFB_SCREEN.
 import { execFileSync, spawn } from 'node:child_process';
@@ -145,6 +146,7 @@ async function main() {
     const rows = await s.findAll('[data-testid="user-row"]');
     const other = await s.attr(rows[1], 'data-id');
     const name = (await s.text(rows[1])).split('\n')[0].split(' · ')[0].trim();
+    const last = await s.attr(rows[2], 'data-id');
 
     // Desk 2 works the second user: its claim, as that desk's claim_next would write it.
     pg.psql(`INSERT INTO claims (user_id, desk, until) VALUES ('${other}', 'desk-2', now() + interval '10 minutes')`);
@@ -190,6 +192,43 @@ async function main() {
     const audit = pg.psql(`SELECT count(*) FROM audit WHERE line LIKE 'registered %'`);
     if (!/\n\s*1\n/.test(audit)) throw new Error(`the shared audit chain holds:\n${audit}`);
     log('a free user registered at desk-1, written through to the shared store and its audit chain, released');
+
+    // *Start batch* on the shared store: the last free user is claimed and registered at
+    // this desk; the user desk-2 holds is left to it, so the batch waits until *Stop batch*.
+    await clickFresh('"Next user"', '[data-testid="next"]');
+    await clickFresh('"Leave it for later" (the PIN letter)', '[data-testid="confirm-yes"]');
+    await waitFor('"Start batch" enabled', async () => {
+      const start = await s.find('[data-testid="batch-start"]');
+      return start && (await s.attr(start, 'disabled')) === null;
+    });
+    await clickFresh('"Start batch"', '[data-testid="batch-start"]');
+    await waitFor('the last free user registered by the batch', async () => {
+      const touch = await s.find('[data-testid="demo-touch"]');
+      if (touch) {
+        try {
+          await s.click(touch);
+        } catch {
+          // Touched by itself meanwhile.
+        }
+      }
+      return s.find(`[data-testid="batch-card"][data-state="registered"][data-user-id="${last}"]`);
+    });
+    if (await s.find(`[data-testid="batch-card"][data-user-id="${other}"]`)) {
+      throw new Error('the batch worked the user desk-2 holds');
+    }
+    await shot(s, 'webdriver-desks-batch.png');
+    await clickFresh('"Stop batch"', '[data-testid="batch-stop"]');
+    const summary = await s.waitElement('the stopped batch summary', '[data-testid="batch-summary"]', (t) =>
+      t.includes('1 registered'),
+    );
+    log(`batch on the shared store: ${(await s.text(summary)).trim()}`);
+    const batchHeld = pg.psql(`SELECT count(*) FROM claims WHERE desk = 'desk-1'`);
+    if (!/\n\s*0\n/.test(batchHeld)) throw new Error(`desk-1 still holds claims after Stop:\n${batchHeld}`);
+    const registered = pg.psql(`SELECT count(*) FROM jobs WHERE state = 'registered' AND updated_by = 'desk-1'`);
+    if (!/\n\s*2\n/.test(registered)) throw new Error(`registered at desk-1:\n${registered}`);
+    const otherJob = pg.psql(`SELECT state FROM jobs WHERE user_id = '${other}'`);
+    if (!/pending/.test(otherJob)) throw new Error(`the user at desk-2 is now:\n${otherJob}`);
+    log('Start batch registered the free user, left the one at desk-2, and Stop released every claim');
     log('PASS');
   } catch (e) {
     failed = true;

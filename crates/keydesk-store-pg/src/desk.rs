@@ -12,6 +12,7 @@
 //! desk can print them; each outcome is one entry in the shared audit chain.
 
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,7 +21,7 @@ use crate::pool::PoolSecret;
 use crate::{PgStore, StoreTarget};
 use keydesk_core::job::JobState;
 use keydesk_core::DirectoryUser;
-use keydesk_engine::batch::{self, Outcome};
+use keydesk_engine::batch::{self, Outcome, Watch};
 use keydesk_engine::escrow::Escrow;
 use keydesk_engine::escrow::EscrowKeys;
 use keydesk_engine::journal::JobRecord;
@@ -191,14 +192,38 @@ impl Desk {
         workers: usize,
         report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync),
     ) -> Result<(), ProvisionError> {
+        let watch = Watch {
+            stop: &AtomicBool::new(false),
+            step: &|_, _| {},
+        };
+        self.run_watched(ctx, users, keys, workers, &watch, report)
+            .await
+    }
+
+    /// [`Desk::run`], telling `watch.step` each user's steps and claiming no new user once
+    /// `watch.stop` is set (the app's *Start batch* / *Stop batch*): the users in progress
+    /// finish, and every claim this run took is released.
+    pub async fn run_watched(
+        &self,
+        ctx: &Context<'_>,
+        users: Vec<DirectoryUser>,
+        keys: &dyn KeySource,
+        workers: usize,
+        watch: &Watch<'_>,
+        report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync),
+    ) -> Result<(), ProvisionError> {
         for user in &users {
             self.store.enqueue(&user.id, &user.upn).map_err(shared)?;
         }
         let by_id: HashMap<String, DirectoryUser> =
             users.into_iter().map(|u| (u.id.clone(), u)).collect();
+        let stopped = || watch.stop.load(Ordering::SeqCst);
         let (stop, renewer) = self.renew_in_background();
         let result = async {
             loop {
+                if stopped() {
+                    return Ok(());
+                }
                 let mut chunk = Vec::new();
                 while chunk.len() < workers.max(1) {
                     let Some((job, how)) = self
@@ -226,15 +251,22 @@ impl Desk {
                     continue;
                 }
                 let ids: Vec<String> = chunk.iter().map(|u| u.id.clone()).collect();
-                batch::run(ctx, chunk, keys, workers, report).await?;
+                let worked = batch::run_watched(ctx, chunk, keys, workers, watch, report).await;
+                // Released even when the batch stopped or failed: a user not taken goes
+                // back to the queue of every desk at once, not when the lease runs out.
                 for id in ids {
                     self.store.release(&id, self.store.desk()).map_err(shared)?;
                 }
+                worked?;
             }
         }
         .await;
         drop(stop);
         let _ = renewer.join();
+        if result.is_err() {
+            // A failed claim or adoption leaves no user held by this desk.
+            let _ = self.store.release_all(self.store.desk());
+        }
         result
     }
 

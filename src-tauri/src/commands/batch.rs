@@ -7,7 +7,7 @@
 
 use std::collections::HashSet;
 use std::sync::atomic::{AtomicU32, Ordering};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use keydesk_core::DirectoryUser;
 use keydesk_engine::batch::{self, Outcome, Watch};
@@ -27,14 +27,19 @@ pub async fn batch_start(
     state: State<'_, Started>,
     on_event: Channel<BatchEvent>,
 ) -> Result<(), IpcError> {
-    let state = state.get()?;
-    if state.desk.is_some() {
-        return Err(convert::plain(
-            ErrorKind::Unsupported,
-            "Start batch does not work with a shared store in the window yet.",
-            "Provision users one at a time here, or run the batch with keydesk-cli provision --store.",
-        ));
-    }
+    let send = Arc::new(move |event: BatchEvent| {
+        let _ = on_event.send(event);
+    });
+    start(state.get()?, send).await
+}
+
+/// [`batch_start`] without Tauri: each event goes to `send`. On a shared store
+/// (`state.desk`) the desk's claim loop picks the users (`Desk::run_watched`): users other
+/// desks hold are left to them, and each outcome also goes to the shared audit chain.
+pub(crate) async fn start(
+    state: &AppState,
+    send: Arc<dyn Fn(BatchEvent) + Send + Sync>,
+) -> Result<(), IpcError> {
     let graph = signed_in(state)?;
     let keys = state.keys.as_deref().ok_or_else(no_key)?;
     let users = state
@@ -47,9 +52,9 @@ pub async fn batch_start(
     state.batch_stop.store(false, Ordering::SeqCst);
     let mut ctx = state.context(&graph);
     crate::desk_settings::apply(&mut ctx, &state.settings());
-    let taken = on_event.clone();
+    let taken = Arc::clone(&send);
     let on_key = move |user: &DirectoryUser, key_id: &str| {
-        let _ = taken.send(BatchEvent::KeyTaken {
+        taken(BatchEvent::KeyTaken {
             user_id: user.id.clone(),
             display_name: user.display_name.clone(),
             key_id: key_id.to_owned(),
@@ -66,9 +71,8 @@ pub async fn batch_start(
         let serial = job.key_serial?;
         Some((job.key_model.unwrap_or_default(), Some(serial)))
     };
-    let steps = on_event.clone();
-    let step: &(dyn Fn(&DirectoryUser, keydesk_engine::Step) + Send + Sync) = &move |user, step| {
-        let _ = steps.send(BatchEvent::Step {
+    let step: &(dyn Fn(&DirectoryUser, keydesk_engine::Step) + Send + Sync) = &|user, step| {
+        send(BatchEvent::Step {
             user_id: user.id.clone(),
             display_name: user.display_name.clone(),
             step: convert::step(step),
@@ -76,6 +80,10 @@ pub async fn batch_start(
         });
     };
     let report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync) = &|user, outcome| {
+        if let Some(desk) = &state.desk {
+            // One entry in the chain the desks share, as keydesk-cli's desks write.
+            desk.audit(user, outcome);
+        }
         let (ending, reason, key) = match outcome {
             Outcome::AlreadyRegistered => return,
             Outcome::Registered(done) => (
@@ -136,7 +144,7 @@ pub async fn batch_start(
                 }
             }
         };
-        let _ = on_event.send(event);
+        send(event);
     };
     let watch = Watch {
         stop: &state.batch_stop,
@@ -146,11 +154,17 @@ pub async fn batch_start(
         report(user, &Outcome::Skipped(LEFT.to_owned()));
     }
     let workers = workers(state);
-    let result = batch::run_watched(&ctx, users, keys, workers, &watch, report).await;
+    let result = match &state.desk {
+        Some(desk) => {
+            desk.run_watched(&ctx, users, keys, workers, &watch, report)
+                .await
+        }
+        None => batch::run_watched(&ctx, users, keys, workers, &watch, report).await,
+    };
     let stopped = state.batch_stop.load(Ordering::SeqCst);
     let mut summary = summary.into_inner().unwrap_or_else(|p| p.into_inner());
     summary.end(system_now(), stopped);
-    let _ = on_event.send(BatchEvent::Finished {
+    send(BatchEvent::Finished {
         registered: registered.load(Ordering::Relaxed),
         failed: failed.load(Ordering::Relaxed),
         stopped,
@@ -228,3 +242,7 @@ fn workers(state: &AppState) -> usize {
     };
     plugged.max(1)
 }
+
+#[cfg(all(test, feature = "demo"))]
+#[path = "batch_tests.rs"]
+mod tests;
