@@ -44,10 +44,16 @@ pub enum PassError {
     NotSet,
     /// Not the passphrase; `tries_left` more before the wait.
     #[error("The passphrase is wrong ({tries_left} more tries before a {}-second wait).", WAIT.as_secs())]
-    Wrong { tries_left: u32 },
+    Wrong {
+        /// Wrong tries left before the wait.
+        tries_left: u32,
+    },
     /// Tries are refused for `seconds` more.
     #[error("Too many wrong passphrases: wait {seconds} seconds.")]
-    Waiting { seconds: u64 },
+    Waiting {
+        /// Seconds left to wait, rounded up.
+        seconds: u64,
+    },
     /// The stored value is not a hash KeyDesk made.
     #[error("The stored passphrase hash is unreadable.")]
     Corrupt,
