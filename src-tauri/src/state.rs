@@ -90,6 +90,8 @@ pub struct AppState {
     pub cancel: tokio::sync::Notify,
     /// Wakes the phone hand-out waiting for a passkey (`phone_cancel`).
     pub phone_cancel: tokio::sync::Notify,
+    /// The idle lock: while set, the commands that show PINs are refused.
+    pub lock: crate::idle_lock::IdleLock,
 }
 
 impl AppState {
@@ -209,6 +211,7 @@ impl AppState {
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
             phone_cancel: tokio::sync::Notify::new(),
+            lock: crate::idle_lock::IdleLock::default(),
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         };
         if let Some(connection) = connection.filter(|_| launch.global.tenant.is_some()) {
@@ -308,6 +311,7 @@ impl AppState {
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
             phone_cancel: tokio::sync::Notify::new(),
+            lock: crate::idle_lock::IdleLock::default(),
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         })
     }

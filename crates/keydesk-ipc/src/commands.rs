@@ -57,6 +57,15 @@ macro_rules! with_commands {
             /// column, the Yubico sample's `usersToRegister.csv`, or one UPN per line), each
             /// looked up in the tenant; remembered in the app's settings like a group.
             fn users_file_load(path: String) -> $crate::UserListLoaded;
+            /// Locks the window (the idle lock): until an unlock, the commands that show
+            /// PINs (letters, reprint) are refused. Says how this station unlocks.
+            fn lock_now() -> $crate::LockState;
+            /// Unlocks: with the station passphrase in the app-only modes (5 wrong in a row:
+            /// a 30-second wait), with none in demo mode.
+            fn unlock(passphrase: Option<String>) -> ();
+            /// Sets the station passphrase, once (at least 8 characters, `again` the second
+            /// typing); kept only as a slow salted hash in the secret store. Unlocks.
+            fn station_passphrase_set(passphrase: String, again: String) -> ();
             /// The desk's settings (defaults when none are saved).
             fn settings_load() -> $crate::DeskSettings;
             /// Saves the desk's settings; the next job uses them.

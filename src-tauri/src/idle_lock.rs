@@ -1,0 +1,202 @@
+//! The idle lock's backend half: a flag the window sets when it locks (`lock_now`) and
+//! only a successful unlock clears, which the commands that show PINs check
+//! ([`IdleLock::refuse_if_locked`]), so a locked window cannot be read through the IPC
+//! either. App-only modes unlock with the station passphrase
+//! (`keydesk_engine::station_pass`, its hash in the station's secret store); demo mode
+//! with a click. Delegated modes still unlock with a click: signing the operator in again
+//! is not built yet.
+
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Mutex;
+use std::time::Instant;
+
+use keydesk_engine::station_pass::{self, PassError, Tries};
+use keydesk_ipc::{ErrorKind, IpcError, LockState, SignInMode, UnlockWith};
+
+use crate::convert;
+use crate::state::AppState;
+
+/// The lock flag and the passphrase tries of this window.
+#[derive(Debug, Default)]
+pub struct IdleLock {
+    locked: AtomicBool,
+    tries: Mutex<Tries>,
+}
+
+impl IdleLock {
+    /// Whether the window is locked now.
+    pub fn is_locked(&self) -> bool {
+        self.locked.load(Ordering::SeqCst)
+    }
+
+    /// Refuses a command that would show a PIN (or a pass) while the window is locked.
+    pub fn refuse_if_locked(&self) -> Result<(), IpcError> {
+        if !self.is_locked() {
+            return Ok(());
+        }
+        Err(convert::plain(
+            ErrorKind::Locked,
+            "KeyDesk is locked, so it shows no PIN.",
+            "Unlock the window first.",
+        ))
+    }
+}
+
+/// How `state`'s station unlocks.
+fn unlock_with(state: &AppState) -> UnlockWith {
+    if state.demo.is_some() {
+        return UnlockWith::Click;
+    }
+    let connection = state.connection.read().unwrap_or_else(|p| p.into_inner());
+    match connection.as_ref().map(|c| c.mode) {
+        Some(SignInMode::Certificate | SignInMode::ClientSecret) => UnlockWith::Passphrase,
+        _ => UnlockWith::Click,
+    }
+}
+
+/// Locks the window; says how it unlocks.
+pub fn lock_now(state: &AppState) -> Result<LockState, IpcError> {
+    state.lock.locked.store(true, Ordering::SeqCst);
+    let passphrase_set =
+        station_pass::is_set(state.station.store.as_ref()).map_err(|e| pass_error(&e))?;
+    Ok(LockState {
+        unlock_with: unlock_with(state),
+        passphrase_set,
+        demo: state.demo.is_some(),
+    })
+}
+
+/// Unlocks with `passphrase` (app-only modes) or with none (demo mode, delegated modes
+/// for now); a refusal leaves the window locked.
+pub fn unlock(state: &AppState, passphrase: Option<&str>, now: Instant) -> Result<(), IpcError> {
+    if unlock_with(state) == UnlockWith::Passphrase {
+        let Some(passphrase) = passphrase else {
+            return Err(convert::plain(
+                ErrorKind::Passphrase,
+                "This station unlocks with its passphrase.",
+                "Type the station passphrase.",
+            ));
+        };
+        let mut tries = state.lock.tries.lock().unwrap_or_else(|p| p.into_inner());
+        tries
+            .check(state.station.store.as_ref(), passphrase, now)
+            .map_err(|e| pass_error(&e))?;
+    }
+    state.lock.locked.store(false, Ordering::SeqCst);
+    Ok(())
+}
+
+/// Sets the station passphrase (once) and unlocks.
+pub fn set_passphrase(state: &AppState, passphrase: &str, again: &str) -> Result<(), IpcError> {
+    station_pass::set(state.station.store.as_ref(), passphrase, again)
+        .map_err(|e| pass_error(&e))?;
+    state.lock.locked.store(false, Ordering::SeqCst);
+    Ok(())
+}
+
+/// A passphrase error as the window shows it: what happened (never the passphrase) and
+/// what to do.
+fn pass_error(error: &PassError) -> IpcError {
+    let remediation = match error {
+        PassError::TooShort | PassError::Mismatch => "Type the same passphrase in both fields.",
+        PassError::AlreadySet => "Unlock with the passphrase set before.",
+        PassError::NotSet => "Set a station passphrase first.",
+        PassError::Wrong { .. } => "Type the station passphrase again.",
+        PassError::Waiting { .. } => "Wait, then type the station passphrase again.",
+        PassError::Corrupt | PassError::Store(_) => {
+            "Check that the OS keyring is unlocked and answers, then try again."
+        }
+    };
+    let kind = match error {
+        PassError::Corrupt | PassError::Store(_) => ErrorKind::SecretStore,
+        _ => ErrorKind::Passphrase,
+    };
+    convert::plain(kind, error.to_string(), remediation)
+}
+
+#[cfg(all(test, feature = "demo"))]
+mod tests {
+    use std::time::Duration;
+
+    use super::*;
+    use keydesk_ipc::Connection;
+
+    /// Demo mode's state with its data folder in `dir`, its connection made app-only.
+    async fn app_only(dir: &std::path::Path) -> AppState {
+        let mut state = AppState::start_demo(dir).await.unwrap();
+        state.demo = None;
+        let connection = Connection {
+            mode: SignInMode::ClientSecret,
+            ..Connection::default()
+        };
+        *state.connection.write().unwrap() = Some(connection);
+        state
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_locked_window_refuses_the_pin_commands_until_the_passphrase_unlocks_it() {
+        keydesk_tests::within(async {
+            let dir = tempfile::tempdir().unwrap();
+            let state = app_only(dir.path()).await;
+            let first = lock_now(&state).unwrap();
+            assert_eq!(first.unlock_with, UnlockWith::Passphrase);
+            assert!(!first.passphrase_set);
+            let refused = crate::commands::letters_to(&state, &[], "/tmp/never.pdf");
+            assert_eq!(refused.unwrap_err().kind, ErrorKind::Locked);
+            assert_eq!(
+                crate::commands::pending_letters(&state).unwrap_err().kind,
+                ErrorKind::Locked
+            );
+
+            // The first lock sets the passphrase, which unlocks.
+            set_passphrase(&state, "desk seven pass", "desk seven pass").unwrap();
+            assert!(!state.lock.is_locked());
+            assert!(crate::commands::pending_letters(&state).is_ok());
+
+            assert!(lock_now(&state).unwrap().passphrase_set);
+            let now = Instant::now();
+            let wrong = unlock(&state, Some("desk eight pass"), now).unwrap_err();
+            assert_eq!(wrong.kind, ErrorKind::Passphrase);
+            assert!(wrong.message.contains("4 more tries"), "{}", wrong.message);
+            assert!(!wrong.message.contains("eight"), "{}", wrong.message);
+            assert!(unlock(&state, None, now).is_err());
+            assert!(state.lock.is_locked());
+            for _ in 0..4 {
+                let _ = unlock(&state, Some("desk eight pass"), now);
+            }
+            let waiting = unlock(&state, Some("desk seven pass"), now).unwrap_err();
+            assert!(
+                waiting.message.contains("wait 30 seconds"),
+                "{}",
+                waiting.message
+            );
+            assert!(state.lock.is_locked());
+            unlock(
+                &state,
+                Some("desk seven pass"),
+                now + Duration::from_secs(30),
+            )
+            .unwrap();
+            assert!(!state.lock.is_locked());
+        })
+        .await;
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn demo_mode_unlocks_with_a_click() {
+        keydesk_tests::within(async {
+            let dir = tempfile::tempdir().unwrap();
+            let state = AppState::start_demo(dir.path()).await.unwrap();
+            let locked = lock_now(&state).unwrap();
+            assert_eq!(locked.unlock_with, UnlockWith::Click);
+            assert!(locked.demo);
+            assert_eq!(
+                crate::commands::pending_letters(&state).unwrap_err().kind,
+                ErrorKind::Locked
+            );
+            unlock(&state, None, Instant::now()).unwrap();
+            assert!(crate::commands::pending_letters(&state).is_ok());
+        })
+        .await;
+    }
+}
