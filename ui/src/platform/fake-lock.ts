@@ -1,0 +1,109 @@
+/**
+ * The fake backend's idle lock, as the app's (`src-tauri/src/idle_lock.rs`): a flag that
+ * refuses the PIN commands, the station passphrase (app-only modes: set once, 8+
+ * characters typed twice; 5 wrong in a row wait 30 s), one click in demo mode and, for
+ * now, in the delegated modes. Time comes from `now`, so tests move it.
+ */
+import type { IpcError } from '../bindings/IpcError';
+import type { LockState } from '../bindings/LockState';
+import type { SignInMode } from '../bindings/SignInMode';
+
+const MIN_CHARS = 8;
+const MAX_WRONG = 5;
+const WAIT_MS = 30_000;
+
+function refused(kind: IpcError['kind'], message: string, remediation: string): IpcError {
+  return { kind, message, remediation, requestId: null };
+}
+
+export class FakeLock {
+  locked = false;
+  /** The passphrase itself: a fake keeps no secret worth hashing. */
+  private passphrase: string | null = null;
+  private wrong = 0;
+  private waitUntil = 0;
+  now: () => number = () => Date.now();
+
+  constructor(
+    private readonly demo: () => boolean,
+    private readonly mode: () => SignInMode | null,
+  ) {}
+
+  private byPassphrase(): boolean {
+    const mode = this.mode();
+    return !this.demo() && (mode === 'certificate' || mode === 'clientSecret');
+  }
+
+  /** Throws what the app answers a PIN command while locked. */
+  refuseIfLocked(): void {
+    if (this.locked)
+      throw refused('locked', 'KeyDesk is locked, so it shows no PIN.', 'Unlock the window first.');
+  }
+
+  lockNow(): Promise<LockState> {
+    this.locked = true;
+    return Promise.resolve({
+      unlockWith: this.byPassphrase() ? 'passphrase' : 'click',
+      passphraseSet: this.passphrase !== null,
+      demo: this.demo(),
+    });
+  }
+
+  async unlock(passphrase: string | null): Promise<void> {
+    if (this.byPassphrase()) {
+      const now = this.now();
+      if (now < this.waitUntil) {
+        const seconds = Math.ceil((this.waitUntil - now) / 1000);
+        throw refused(
+          'passphrase',
+          `Too many wrong passphrases: wait ${seconds} seconds.`,
+          'Wait, then type the station passphrase again.',
+        );
+      }
+      if (this.passphrase === null)
+        throw refused('passphrase', 'This station has no passphrase yet.', 'Set one first.');
+      if (passphrase !== this.passphrase) {
+        this.wrong += 1;
+        if (this.wrong >= MAX_WRONG) {
+          this.wrong = 0;
+          this.waitUntil = now + WAIT_MS;
+          throw refused(
+            'passphrase',
+            'Too many wrong passphrases: wait 30 seconds.',
+            'Wait, then type the station passphrase again.',
+          );
+        }
+        throw refused(
+          'passphrase',
+          `The passphrase is wrong (${MAX_WRONG - this.wrong} more tries before a 30-second wait).`,
+          'Type the station passphrase again.',
+        );
+      }
+      this.wrong = 0;
+    }
+    this.locked = false;
+  }
+
+  async stationPassphraseSet(passphrase: string, again: string): Promise<void> {
+    if ([...passphrase].length < MIN_CHARS)
+      throw refused(
+        'passphrase',
+        'The passphrase is too short: it needs at least 8 characters.',
+        'Type the same passphrase in both fields.',
+      );
+    if (passphrase !== again)
+      throw refused(
+        'passphrase',
+        'The two passphrases differ.',
+        'Type the same passphrase in both fields.',
+      );
+    if (this.passphrase !== null)
+      throw refused(
+        'passphrase',
+        'This station already has a passphrase.',
+        'Unlock with the passphrase set before.',
+      );
+    this.passphrase = passphrase;
+    this.locked = false;
+  }
+}
