@@ -39,6 +39,9 @@ describe('the idle lock', () => {
     expect($('[data-testid="lock-screen"]')).not.toBeNull();
     expect($$('[data-testid="user-row"]')).toHaveLength(0);
     expect($('[data-testid="pin-letter"]')).toBeNull();
+    // Nothing in the header leads around the lock.
+    expect($('[data-testid="open-letters"]')).toBeNull();
+    expect($('[data-testid="open-settings"]')).toBeNull();
     expect($('[data-testid="lock-demo"]')?.textContent).toBe(msg.lock.demo);
     await expect(backend.lettersPending()).rejects.toMatchObject({ kind: 'locked' });
     click('[data-testid="unlock"]');

@@ -29,7 +29,7 @@ export async function pickBackend(): Promise<Backend> {
     many > 0 ? (await import('./fake-users')).manyUsers(Math.min(many, 100_000)) : undefined;
   const backend = new FakeBackend({
     ...(users ? { users } : {}),
-    demo: !signedOut,
+    demo: !signedOut && !params.has('appOnly'),
     signedIn: !signedOut,
     stepDelayMs: 700,
     queueFailures: params.has('queueError') ? 1 : 0,
@@ -45,6 +45,10 @@ export async function pickBackend(): Promise<Backend> {
       : {},
   });
   if (tamper) backend.audit.tamper();
+  // An app-only station outside the demo: the idle lock asks for the station passphrase.
+  if (params.has('appOnly') && backend.tenant.connection) {
+    backend.tenant.connection.mode = 'clientSecret';
+  }
   if (signedOut) {
     backend.tenant.files.set(
       '/home/operator/FIDO2-Bulk/configs.json',
