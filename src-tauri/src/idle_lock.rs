@@ -2,9 +2,9 @@
 //! only a successful unlock clears, which the commands that show PINs check
 //! ([`IdleLock::refuse_if_locked`]), so a locked window cannot be read through the IPC
 //! either. App-only modes unlock with the station passphrase
-//! (`keydesk_engine::station_pass`, its hash in the station's secret store); demo mode
-//! with a click. Delegated modes still unlock with a click: signing the operator in again
-//! is not built yet.
+//! (`keydesk_engine::station_pass`, its hash in the station's secret store); delegated
+//! modes when the operator who was signed in signs in again ([`unlock_by_sign_in`]);
+//! demo mode with a click.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
@@ -50,7 +50,8 @@ fn unlock_with(state: &AppState) -> UnlockWith {
     let connection = state.connection.read().unwrap_or_else(|p| p.into_inner());
     match connection.as_ref().map(|c| c.mode) {
         Some(SignInMode::Certificate | SignInMode::ClientSecret) => UnlockWith::Passphrase,
-        _ => UnlockWith::Click,
+        Some(SignInMode::Browser | SignInMode::DeviceCode) => UnlockWith::SignIn,
+        None => UnlockWith::Click,
     }
 }
 
@@ -66,10 +67,18 @@ pub fn lock_now(state: &AppState) -> Result<LockState, IpcError> {
     })
 }
 
-/// Unlocks with `passphrase` (app-only modes) or with none (demo mode, delegated modes
-/// for now); a refusal leaves the window locked.
+/// Unlocks with `passphrase` (app-only modes) or with none (demo mode); a refusal leaves
+/// the window locked. The delegated modes unlock only with [`unlock_by_sign_in`].
 pub fn unlock(state: &AppState, passphrase: Option<&str>, now: Instant) -> Result<(), IpcError> {
-    if unlock_with(state) == UnlockWith::Passphrase {
+    let how = unlock_with(state);
+    if how == UnlockWith::SignIn {
+        return Err(convert::plain(
+            ErrorKind::SignIn,
+            "This window unlocks when its operator signs in again.",
+            "Select Sign in again and sign in with the account that was signed in.",
+        ));
+    }
+    if how == UnlockWith::Passphrase {
         let Some(passphrase) = passphrase else {
             return Err(convert::plain(
                 ErrorKind::Passphrase,
@@ -81,6 +90,50 @@ pub fn unlock(state: &AppState, passphrase: Option<&str>, now: Instant) -> Resul
         tries
             .check(state.station.store.as_ref(), passphrase, now)
             .map_err(|e| pass_error(&e))?;
+    }
+    state.lock.locked.store(false, Ordering::SeqCst);
+    Ok(())
+}
+
+/// Unlocks in the delegated modes: `credentials` (the saved connection's interactive
+/// sign-in, with a fresh token cache) sign in again, and the window unlocks only if the
+/// account is the operator signed in now (same object id); another account is refused
+/// and the window stays locked.
+pub async fn unlock_by_sign_in(
+    state: &AppState,
+    credentials: keydesk_graph::Credentials,
+) -> Result<(), IpcError> {
+    if unlock_with(state) != UnlockWith::SignIn {
+        return Err(convert::plain(
+            ErrorKind::InvalidInput,
+            "This station does not unlock by signing in again.",
+            "Unlock it the way its lock screen says.",
+        ));
+    }
+    let graph_error = |e: keydesk_graph::GraphError| convert::graph_error(&e);
+    let current = state.graph().ok_or_else(|| {
+        convert::plain(
+            ErrorKind::SignIn,
+            "Nobody is signed in, so there is no operator to sign in again.",
+            "Restart KeyDesk and sign in.",
+        )
+    })?;
+    let was = current.operator().await.map_err(graph_error)?;
+    let fresh = keydesk_graph::GraphClient::new(current.config().clone(), credentials)
+        .map_err(graph_error)?;
+    fresh.sign_in().await.map_err(graph_error)?;
+    let now = fresh.operator().await.map_err(graph_error)?;
+    if now.id != was.id {
+        let name = |op: &keydesk_graph::Operator| op.upn.clone().unwrap_or_else(|| op.id.clone());
+        return Err(convert::plain(
+            ErrorKind::SignIn,
+            format!(
+                "{} signed in, but this window was locked with {} signed in: it stays locked.",
+                name(&now),
+                name(&was)
+            ),
+            format!("Sign in again as {}.", name(&was)),
+        ));
     }
     state.lock.locked.store(false, Ordering::SeqCst);
     Ok(())
@@ -178,6 +231,77 @@ mod tests {
             )
             .unwrap();
             assert!(!state.lock.is_locked());
+        })
+        .await;
+    }
+
+    /// Signs in on the simulator's authorize page like a person, as `login_as` (a UPN)
+    /// when given, else as the simulated operator.
+    struct SimBrowser(Option<String>);
+
+    impl keydesk_graph::BrowserOpener for SimBrowser {
+        fn open(&self, url: &url::Url) -> Result<(), String> {
+            let (url, login_as) = (url.clone(), self.0.clone());
+            tokio::spawn(async move {
+                let mut form: Vec<(String, String)> = url.query_pairs().into_owned().collect();
+                form.push(("action".into(), "signin".into()));
+                form.extend(login_as.map(|upn| ("login_as".to_owned(), upn)));
+                let mut post_to = url.clone();
+                post_to.set_query(None);
+                let http = reqwest::Client::new();
+                let landed = http.post(post_to).form(&form).send().await.unwrap();
+                assert!(landed.status().is_redirection() || landed.status().is_success());
+            });
+            Ok(())
+        }
+    }
+
+    fn browser(login_as: Option<String>) -> keydesk_graph::Credentials {
+        keydesk_graph::Credentials::browser(
+            std::sync::Arc::new(SimBrowser(login_as)),
+            std::sync::Arc::new(keydesk_graph::MemoryStore::new()),
+        )
+    }
+
+    #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+    async fn a_delegated_window_unlocks_for_its_operator_signing_in_again_and_no_one_else() {
+        keydesk_tests::within(async {
+            let dir = tempfile::tempdir().unwrap();
+            let mut state = AppState::start_demo(dir.path()).await.unwrap();
+            // The simulator lives on in `demo`; the state is a browser sign-in's.
+            let demo = state.demo.take().unwrap();
+            let app = state.graph().unwrap();
+            let group = app.find_group(&demo.sim.config().group).await.unwrap();
+            let someone_else = app.group_users(&group.id).await.unwrap()[0].upn.clone();
+            let config = app.config().clone();
+            let operator = keydesk_graph::GraphClient::new(config, browser(None)).unwrap();
+            operator.sign_in().await.unwrap();
+            *state.graph.write().unwrap() = Some(operator);
+            *state.connection.write().unwrap() = Some(Connection {
+                mode: SignInMode::Browser,
+                ..Connection::default()
+            });
+
+            assert_eq!(lock_now(&state).unwrap().unlock_with, UnlockWith::SignIn);
+            let click = unlock(&state, None, Instant::now()).unwrap_err();
+            assert_eq!(click.kind, ErrorKind::SignIn);
+            assert!(state.lock.is_locked());
+
+            let other = unlock_by_sign_in(&state, browser(Some(someone_else.clone())))
+                .await
+                .unwrap_err();
+            assert_eq!(other.kind, ErrorKind::SignIn);
+            assert!(other.message.contains(&someone_else), "{}", other.message);
+            assert!(other.message.contains("stays locked"), "{}", other.message);
+            assert!(state.lock.is_locked());
+            assert_eq!(
+                crate::commands::pending_letters(&state).unwrap_err().kind,
+                ErrorKind::Locked
+            );
+
+            unlock_by_sign_in(&state, browser(None)).await.unwrap();
+            assert!(!state.lock.is_locked());
+            assert!(crate::commands::pending_letters(&state).is_ok());
         })
         .await;
     }

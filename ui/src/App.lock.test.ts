@@ -1,5 +1,6 @@
 // The idle lock as an operator meets it: the queue and PINs hidden, the backend refusing
-// the PIN commands while locked; one click in demo mode (said on screen), the station
+// the PIN commands while locked; one click in demo mode (said on screen), the operator
+// signing in again in the delegated modes (another account refused), the station
 // passphrase in the app-only modes (set on the first lock, typed twice; wrong ones refused
 // with tries left, then a 30-second wait said on screen).
 import { flushSync } from 'svelte';
@@ -47,6 +48,29 @@ describe('the idle lock', () => {
     click('[data-testid="unlock"]');
     await waitFor(() => expect($$('[data-testid="user-row"]').length).toBeGreaterThan(0));
     await expect(backend.lettersPending()).resolves.toBeDefined();
+  });
+
+  it('on a delegated station unlocks when the operator signs in again, not another account', async () => {
+    const backend = new FakeBackend({ demo: false });
+    backend.tenant.connection!.mode = 'browser';
+    const desk = await render(backend);
+    await lockAfterIdle(desk);
+    expect($('[data-testid="lock-sign-in-intro"]')?.textContent).toBe(msg.lock.signInIntro);
+    expect($('[data-testid="unlock"]')?.textContent).toBe(msg.lock.signIn);
+    expect($('[data-testid="lock-passphrase"]')).toBeNull();
+    await expect(backend.unlock(null)).rejects.toMatchObject({ kind: 'signIn' });
+
+    backend.lock.signInAs = 'megan@contoso.com';
+    click('[data-testid="unlock"]');
+    await waitFor(() => expect($('[data-testid="error"]')?.textContent).toContain('stays locked'));
+    expect($('[data-testid="error"]')?.textContent).toContain('megan@contoso.com');
+    expect($('[data-testid="lock-screen"]')).not.toBeNull();
+    await expect(backend.lettersPending()).rejects.toMatchObject({ kind: 'locked' });
+
+    backend.lock.signInAs = null;
+    click('[data-testid="unlock"]');
+    await waitFor(() => expect($$('[data-testid="user-row"]').length).toBeGreaterThan(0));
+    expect($('[data-testid="lock-screen"]')).toBeNull();
   });
 
   it('on an app-only station sets the passphrase on the first lock, typed twice', async () => {

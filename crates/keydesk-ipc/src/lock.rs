@@ -8,9 +8,11 @@ use ts_rs::TS;
 #[serde(rename_all = "camelCase")]
 #[ts(export)]
 pub enum UnlockWith {
-    /// A click: demo mode, to keep the demo easy, and for now the delegated sign-in modes
-    /// (the operator's sign-in again is not built yet).
+    /// A click: demo mode, to keep the demo easy (and a station with no connection yet).
     Click,
+    /// The operator who was signed in signs in again (delegated modes: browser, device
+    /// code); another account is refused.
+    SignIn,
     /// The station passphrase (app-only modes: certificate, client secret).
     Passphrase,
 }

@@ -3,11 +3,12 @@
 
 use std::time::Instant;
 
-use keydesk_ipc::{IpcError, LockState};
+use keydesk_ipc::{ErrorKind, IpcError, LockState, SignInEvent};
+use tauri::ipc::Channel;
 use tauri::State;
 
-use crate::idle_lock;
 use crate::state::Started;
+use crate::{convert, idle_lock, signin};
 
 /// Locks the window; says how it unlocks.
 #[tauri::command]
@@ -24,6 +25,30 @@ pub fn unlock(state: State<'_, Started>, passphrase: Option<String>) -> Result<(
         passphrase.as_deref().map(String::as_str),
         Instant::now(),
     )
+}
+
+/// Unlocks in the delegated modes when the same operator signs in again.
+#[tauri::command]
+pub async fn unlock_sign_in(
+    state: State<'_, Started>,
+    on_event: Channel<SignInEvent>,
+) -> Result<(), IpcError> {
+    let state = state.get()?;
+    let connection = state
+        .connection
+        .read()
+        .unwrap_or_else(|p| p.into_inner())
+        .clone();
+    let (Some(connection), Some(graph)) = (connection, state.graph()) else {
+        return Err(convert::plain(
+            ErrorKind::SignIn,
+            "Nobody is signed in, so there is no operator to sign in again.",
+            "Restart KeyDesk and sign in.",
+        ));
+    };
+    let credentials = signin::credentials(&connection, graph.config(), None, on_event)
+        .map_err(|e| convert::graph_error(&e))?;
+    idle_lock::unlock_by_sign_in(state, credentials).await
 }
 
 /// Sets the station passphrase, once, and unlocks.

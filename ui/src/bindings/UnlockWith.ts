@@ -3,4 +3,4 @@
 /**
  * What the lock screen asks for.
  */
-export type UnlockWith = "click" | "passphrase";
+export type UnlockWith = "click" | "signIn" | "passphrase";

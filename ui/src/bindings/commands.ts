@@ -109,10 +109,17 @@ export function commands(transport: Transport) {
       transport.invoke<LockState>("lock_now"),
     /**
      * Unlocks: with the station passphrase in the app-only modes (5 wrong in a row:
-     * a 30-second wait), with none in demo mode.
+     * a 30-second wait), with none in demo mode; refused in the delegated modes,
+     * which unlock with `unlock_sign_in`.
      */
     unlock: (passphrase: string | null): Promise<void> =>
       transport.invoke<void>("unlock", { passphrase }),
+    /**
+     * Unlocks in the delegated modes: the saved connection signs in again (the
+     * sign-in's prompts on `onEvent`) and unlocks only if the same operator did.
+     */
+    unlockSignIn: (onEvent: (event: SignInEvent) => void): Promise<void> =>
+      transport.invoke<void>("unlock_sign_in", { onEvent: transport.channel(onEvent) }),
     /**
      * Sets the station passphrase, once (at least 8 characters, `again` the second
      * typing); kept only as a slow salted hash in the secret store. Unlocks.

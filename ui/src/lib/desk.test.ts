@@ -237,6 +237,7 @@ describe('Desk with a backend that only rejects', () => {
     demoReplugKey: () => Promise.reject(error),
     lockNow: () => Promise.reject(error),
     unlock: () => Promise.reject(error),
+    unlockSignIn: () => Promise.reject(error),
     stationPassphraseSet: () => Promise.reject(error),
   });
 

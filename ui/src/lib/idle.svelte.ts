@@ -1,17 +1,22 @@
 /**
  * The idle lock: after `minutes` without input the window hides the PIN and the queue
  * behind a lock screen, and tells the backend (`lockNow`), which then refuses the PIN
- * commands until an unlock it accepts: the station passphrase in the app-only modes
- * (set on the lock screen the first time), one click in demo mode. Time comes from the
+ * commands until an unlock it accepts: the operator signing in again in the delegated
+ * modes, the station passphrase in the app-only modes (set on the lock screen the first
+ * time), one click in demo mode. Time comes from the
  * caller (`touch`, `tick`), so it is tested without timers; 0 minutes never locks.
  */
 import type { IpcError } from '../bindings/IpcError';
 import type { LockState } from '../bindings/LockState';
+import type { SignInEvent } from '../bindings/SignInEvent';
 import type { Backend } from '../platform/backend';
 import { toIpcError } from './errors';
 
 /** The backend's part of the lock. */
-export type LockPort = Pick<Backend, 'lockNow' | 'unlock' | 'stationPassphraseSet'>;
+export type LockPort = Pick<
+  Backend,
+  'lockNow' | 'unlock' | 'stationPassphraseSet' | 'unlockSignIn'
+>;
 
 export class IdleLock {
   locked = $state(false);
@@ -21,6 +26,8 @@ export class IdleLock {
   error = $state<IpcError | null>(null);
   /** An unlock is being checked. */
   busy = $state(false);
+  /** What the sign-in again asks of the operator (the page opened, or a device code). */
+  signInEvent = $state<SignInEvent | null>(null);
   private last = Date.now();
 
   /** `minutes`: the idle time allowed now (the setting, read at each tick). */
@@ -56,6 +63,12 @@ export class IdleLock {
   /** Unlocks at `now` if the backend agrees (`passphrase` in app-only modes). */
   async unlock(now: number, passphrase: string | null = null): Promise<void> {
     await this.attempt(now, () => this.backend?.unlock(passphrase));
+  }
+
+  /** Delegated modes: the operator signs in again; another account leaves it locked. */
+  async signIn(now: number): Promise<void> {
+    await this.attempt(now, () => this.backend?.unlockSignIn((e) => (this.signInEvent = e)));
+    this.signInEvent = null;
   }
 
   /** Sets the station passphrase (first lock of an app-only station), which unlocks. */

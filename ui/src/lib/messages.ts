@@ -411,5 +411,10 @@ export const msg = {
     again: 'Type it again',
     set: 'Set passphrase and unlock',
     retry: 'Try again',
+    signInIntro: 'Sign in again with the account that was signed in to unlock this window.',
+    signIn: 'Sign in again',
+    signingIn: 'Waiting for the sign-in…',
+    browserOpened: 'The sign-in page opened in your browser. If it did not, open:',
+    deviceCode: (code: string, uri: string) => `Go to ${uri} and enter the code ${code}.`,
   },
 } as const;

@@ -80,6 +80,8 @@ export interface Backend {
   unlock(passphrase: string | null): Promise<void>;
   /** Sets the station passphrase (once; `again` is the second typing) and unlocks. */
   stationPassphraseSet(passphrase: string, again: string): Promise<void>;
+  /** Unlocks in the delegated modes: the operator signs in again (prompts on `onEvent`). */
+  unlockSignIn(onEvent: (event: SignInEvent) => void): Promise<void>;
   settingsLoad(): Promise<DeskSettings>;
   /** Save the desk's settings (rejects with `invalidInput` and why). */
   settingsSave(settings: DeskSettings): Promise<void>;

@@ -1,11 +1,13 @@
 /**
  * The fake backend's idle lock, as the app's (`src-tauri/src/idle_lock.rs`): a flag that
  * refuses the PIN commands, the station passphrase (app-only modes: set once, 8+
- * characters typed twice; 5 wrong in a row wait 30 s), one click in demo mode and, for
- * now, in the delegated modes. Time comes from `now`, so tests move it.
+ * characters typed twice; 5 wrong in a row wait 30 s), the operator signing in again in
+ * the delegated modes (`signInAs` plays another account), one click in demo mode. Time
+ * comes from `now`, so tests move it.
  */
 import type { IpcError } from '../bindings/IpcError';
 import type { LockState } from '../bindings/LockState';
+import type { SignInEvent } from '../bindings/SignInEvent';
 import type { SignInMode } from '../bindings/SignInMode';
 
 const MIN_CHARS = 8;
@@ -23,11 +25,19 @@ export class FakeLock {
   private wrong = 0;
   private waitUntil = 0;
   now: () => number = () => Date.now();
+  /** The account the next sign-in again signs in with; null: the operator. */
+  signInAs: string | null = null;
 
   constructor(
     private readonly demo: () => boolean,
     private readonly mode: () => SignInMode | null,
+    private readonly operator: () => string | null,
   ) {}
+
+  private bySignIn(): boolean {
+    const mode = this.mode();
+    return !this.demo() && (mode === 'browser' || mode === 'deviceCode');
+  }
 
   private byPassphrase(): boolean {
     const mode = this.mode();
@@ -43,13 +53,19 @@ export class FakeLock {
   lockNow(): Promise<LockState> {
     this.locked = true;
     return Promise.resolve({
-      unlockWith: this.byPassphrase() ? 'passphrase' : 'click',
+      unlockWith: this.byPassphrase() ? 'passphrase' : this.bySignIn() ? 'signIn' : 'click',
       passphraseSet: this.passphrase !== null,
       demo: this.demo(),
     });
   }
 
   async unlock(passphrase: string | null): Promise<void> {
+    if (this.bySignIn())
+      throw refused(
+        'signIn',
+        'This window unlocks when its operator signs in again.',
+        'Select Sign in again and sign in with the account that was signed in.',
+      );
     if (this.byPassphrase()) {
       const now = this.now();
       if (now < this.waitUntil) {
@@ -81,6 +97,38 @@ export class FakeLock {
       }
       this.wrong = 0;
     }
+    this.locked = false;
+  }
+
+  async unlockSignIn(onEvent: (event: SignInEvent) => void): Promise<void> {
+    if (!this.bySignIn())
+      throw refused(
+        'invalidInput',
+        'This station does not unlock by signing in again.',
+        'Unlock it the way its lock screen says.',
+      );
+    if (this.mode() === 'deviceCode')
+      onEvent({
+        event: 'deviceCode',
+        data: {
+          userCode: 'KDSK-7305',
+          verificationUri: 'https://microsoft.com/devicelogin',
+          expiresInSecs: 900,
+        },
+      });
+    else
+      onEvent({
+        event: 'browserOpened',
+        data: { url: 'https://login.microsoftonline.com/common/oauth2/v2.0/authorize' },
+      });
+    await Promise.resolve();
+    const was = this.operator() ?? 'the operator';
+    if (this.signInAs !== null && this.signInAs !== was)
+      throw refused(
+        'signIn',
+        `${this.signInAs} signed in, but this window was locked with ${was} signed in: it stays locked.`,
+        `Sign in again as ${was}.`,
+      );
     this.locked = false;
   }
 

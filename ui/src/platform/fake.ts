@@ -150,9 +150,12 @@ export class FakeBackend implements Backend {
   readonly lock = new FakeLock(
     () => this.options.demo ?? true,
     () => this.tenant.connection?.mode ?? null,
+    () => this.tenant.info.operator,
   );
   readonly lockNow = () => this.lock.lockNow();
   readonly unlock = (passphrase: string | null) => this.lock.unlock(passphrase);
+  readonly unlockSignIn = (onEvent: (event: SignInEvent) => void) =>
+    this.lock.unlockSignIn(onEvent);
   readonly stationPassphraseSet = (passphrase: string, again: string) =>
     this.lock.stationPassphraseSet(passphrase, again);
 

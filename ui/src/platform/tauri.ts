@@ -28,6 +28,7 @@ export const tauriBackend: Backend = {
   usersFileLoad: api.usersFileLoad,
   lockNow: api.lockNow,
   unlock: api.unlock,
+  unlockSignIn: api.unlockSignIn,
   stationPassphraseSet: api.stationPassphraseSet,
   settingsLoad: api.settingsLoad,
   settingsSave: api.settingsSave,
