@@ -55,9 +55,34 @@ fn unlock_with(state: &AppState) -> UnlockWith {
     }
 }
 
+/// A station that unlocks with its passphrase starts locked once it has one, so closing
+/// and opening KeyDesk again is no way around the lock (a keyring that does not answer
+/// locks too).
+pub fn lock_at_start(state: &AppState) {
+    if unlock_with(state) == UnlockWith::Passphrase
+        && station_pass::is_set(state.station.store.as_ref()).unwrap_or(true)
+    {
+        state.lock.locked.store(true, Ordering::SeqCst);
+    }
+}
+
+/// How the window unlocks if it is locked now (it started locked), else `None`.
+pub fn lock_state(state: &AppState) -> Result<Option<LockState>, IpcError> {
+    if state.lock.is_locked() {
+        describe(state).map(Some)
+    } else {
+        Ok(None)
+    }
+}
+
 /// Locks the window; says how it unlocks.
 pub fn lock_now(state: &AppState) -> Result<LockState, IpcError> {
     state.lock.locked.store(true, Ordering::SeqCst);
+    describe(state)
+}
+
+/// How this station unlocks, for the lock screen.
+fn describe(state: &AppState) -> Result<LockState, IpcError> {
     let passphrase_set =
         station_pass::is_set(state.station.store.as_ref()).map_err(|e| pass_error(&e))?;
     Ok(LockState {
@@ -231,6 +256,15 @@ mod tests {
             )
             .unwrap();
             assert!(!state.lock.is_locked());
+            assert_eq!(lock_state(&state).unwrap(), None);
+
+            // Closing and opening KeyDesk again starts it locked.
+            lock_at_start(&state);
+            assert!(lock_state(&state).unwrap().unwrap().passphrase_set);
+            assert_eq!(
+                crate::commands::pending_letters(&state).unwrap_err().kind,
+                ErrorKind::Locked
+            );
         })
         .await;
     }

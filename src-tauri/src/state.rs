@@ -214,6 +214,7 @@ impl AppState {
             lock: crate::idle_lock::IdleLock::default(),
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         };
+        crate::idle_lock::lock_at_start(&state);
         if let Some(connection) = connection.filter(|_| launch.global.tenant.is_some()) {
             if launch.global.auth == keydesk_options::Auth::DeviceCode {
                 // The operator reads the code in the window, which opens only after this.

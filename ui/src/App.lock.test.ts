@@ -126,4 +126,17 @@ describe('the idle lock', () => {
     click('[data-testid="unlock"]');
     await waitFor(() => expect($('[data-testid="lock-screen"]')).toBeNull());
   });
+
+  it('on an app-only station with a passphrase opens locked, so a restart is no way around it', async () => {
+    const backend = appOnly();
+    await backend.stationPassphraseSet('desk seven pass', 'desk seven pass');
+    backend.lock.lockAtStart();
+    const desk = await render(backend);
+    await waitFor(() => expect($('[data-testid="lock-passphrase"]')).not.toBeNull());
+    expect(desk.idle.locked).toBe(true);
+    expect($$('[data-testid="user-row"]')).toHaveLength(0);
+    type('[data-testid="lock-passphrase"]', 'desk seven pass');
+    click('[data-testid="unlock"]');
+    await waitFor(() => expect($$('[data-testid="user-row"]').length).toBeGreaterThan(0));
+  });
 });

@@ -57,6 +57,9 @@ macro_rules! with_commands {
             /// column, the Yubico sample's `usersToRegister.csv`, or one UPN per line), each
             /// looked up in the tenant; remembered in the app's settings like a group.
             fn users_file_load(path: String) -> $crate::UserListLoaded;
+            /// How the window unlocks if it is locked (an app-only station with a
+            /// passphrase starts locked), else null.
+            fn lock_state() -> Option<$crate::LockState>;
             /// Locks the window (the idle lock): until an unlock, the commands that show
             /// PINs (letters, reprint) are refused. Says how this station unlocks.
             fn lock_now() -> $crate::LockState;

@@ -10,6 +10,12 @@ use tauri::State;
 use crate::state::Started;
 use crate::{convert, idle_lock, signin};
 
+/// How the window unlocks if it started locked, else `None`.
+#[tauri::command]
+pub fn lock_state(state: State<'_, Started>) -> Result<Option<LockState>, IpcError> {
+    idle_lock::lock_state(state.get()?)
+}
+
 /// Locks the window; says how it unlocks.
 #[tauri::command]
 pub fn lock_now(state: State<'_, Started>) -> Result<LockState, IpcError> {

@@ -102,6 +102,12 @@ export function commands(transport: Transport) {
     usersFileLoad: (path: string): Promise<UserListLoaded> =>
       transport.invoke<UserListLoaded>("users_file_load", { path }),
     /**
+     * How the window unlocks if it is locked (an app-only station with a
+     * passphrase starts locked), else null.
+     */
+    lockState: (): Promise<LockState | null> =>
+      transport.invoke<LockState | null>("lock_state"),
+    /**
      * Locks the window (the idle lock): until an unlock, the commands that show
      * PINs (letters, reprint) are refused. Says how this station unlocks.
      */

@@ -116,6 +116,7 @@ export class Desk {
       this.startError = toIpcError(e);
       return;
     }
+    await this.idle.resume();
     await this.session.loadSettings();
     if (this.info.demo || this.info.simulatedKeys) {
       await this.demo(async () => (this.demoModels = await this.backend.demoModels()));

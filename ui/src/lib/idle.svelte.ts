@@ -15,7 +15,7 @@ import { toIpcError } from './errors';
 /** The backend's part of the lock. */
 export type LockPort = Pick<
   Backend,
-  'lockNow' | 'unlock' | 'stationPassphraseSet' | 'unlockSignIn'
+  'lockState' | 'lockNow' | 'unlock' | 'stationPassphraseSet' | 'unlockSignIn'
 >;
 
 export class IdleLock {
@@ -45,6 +45,20 @@ export class IdleLock {
   tick(now: number): void {
     const minutes = this.minutes();
     if (!this.locked && minutes > 0 && now - this.last >= minutes * 60_000) void this.lock();
+  }
+
+  /** At start: locked if the backend started locked (app-only, passphrase set). */
+  async resume(): Promise<void> {
+    if (!this.backend) return;
+    try {
+      const how = await this.backend.lockState();
+      if (how) {
+        this.locked = true;
+        this.how = how;
+      }
+    } catch (e) {
+      this.error = toIpcError(e);
+    }
   }
 
   /** Locks now, here and in the backend. */

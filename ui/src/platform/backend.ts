@@ -74,6 +74,8 @@ export interface Backend {
    */
   usersFileLoad(path: string): Promise<UserListLoaded>;
   /** The desk's settings. */
+  /** How the window unlocks if it started locked (app-only, passphrase set), else null. */
+  lockState(): Promise<LockState | null>;
   /** Locks the window: the PIN commands are refused until an unlock. How it unlocks. */
   lockNow(): Promise<LockState>;
   /** Unlocks; the station passphrase in app-only modes, `null` otherwise. */

@@ -50,8 +50,21 @@ export class FakeLock {
       throw refused('locked', 'KeyDesk is locked, so it shows no PIN.', 'Unlock the window first.');
   }
 
+  /** As the app's start: a station with a passphrase starts locked. */
+  lockAtStart(): void {
+    if (this.byPassphrase() && this.passphrase !== null) this.locked = true;
+  }
+
+  lockState(): Promise<LockState | null> {
+    return this.locked ? this.describe() : Promise.resolve(null);
+  }
+
   lockNow(): Promise<LockState> {
     this.locked = true;
+    return this.describe();
+  }
+
+  private describe(): Promise<LockState> {
     return Promise.resolve({
       unlockWith: this.byPassphrase() ? 'passphrase' : this.bySignIn() ? 'signIn' : 'click',
       passphraseSet: this.passphrase !== null,

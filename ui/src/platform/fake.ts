@@ -152,6 +152,7 @@ export class FakeBackend implements Backend {
     () => this.tenant.connection?.mode ?? null,
     () => this.tenant.info.operator,
   );
+  readonly lockState = () => this.lock.lockState();
   readonly lockNow = () => this.lock.lockNow();
   readonly unlock = (passphrase: string | null) => this.lock.unlock(passphrase);
   readonly unlockSignIn = (onEvent: (event: SignInEvent) => void) =>

@@ -26,6 +26,7 @@ export const tauriBackend: Backend = {
   groupSearch: api.groupSearch,
   groupChoose: api.groupChoose,
   usersFileLoad: api.usersFileLoad,
+  lockState: api.lockState,
   lockNow: api.lockNow,
   unlock: api.unlock,
   unlockSignIn: api.unlockSignIn,
