@@ -50,8 +50,12 @@ fn unlock_with(state: &AppState) -> UnlockWith {
     let connection = state.connection.read().unwrap_or_else(|p| p.into_inner());
     match connection.as_ref().map(|c| c.mode) {
         Some(SignInMode::Certificate | SignInMode::ClientSecret) => UnlockWith::Passphrase,
-        Some(SignInMode::Browser | SignInMode::DeviceCode) => UnlockWith::SignIn,
-        None => UnlockWith::Click,
+        // Nobody signed in yet (a delegated sign-in is not kept between starts): there is
+        // no operator to sign in again, and the connection screen asks for a sign-in anyway.
+        Some(SignInMode::Browser | SignInMode::DeviceCode) if state.graph().is_some() => {
+            UnlockWith::SignIn
+        }
+        Some(SignInMode::Browser | SignInMode::DeviceCode) | None => UnlockWith::Click,
     }
 }
 
@@ -308,13 +312,18 @@ mod tests {
             let group = app.find_group(&demo.sim.config().group).await.unwrap();
             let someone_else = app.group_users(&group.id).await.unwrap()[0].upn.clone();
             let config = app.config().clone();
-            let operator = keydesk_graph::GraphClient::new(config, browser(None)).unwrap();
-            operator.sign_in().await.unwrap();
-            *state.graph.write().unwrap() = Some(operator);
+            *state.graph.write().unwrap() = None;
             *state.connection.write().unwrap() = Some(Connection {
                 mode: SignInMode::Browser,
                 ..Connection::default()
             });
+            // Before anyone signed in, there is nobody to sign in again: a click.
+            assert_eq!(lock_now(&state).unwrap().unlock_with, UnlockWith::Click);
+            unlock(&state, None, Instant::now()).unwrap();
+
+            let operator = keydesk_graph::GraphClient::new(config, browser(None)).unwrap();
+            operator.sign_in().await.unwrap();
+            *state.graph.write().unwrap() = Some(operator);
 
             assert_eq!(lock_now(&state).unwrap().unlock_with, UnlockWith::SignIn);
             let click = unlock(&state, None, Instant::now()).unwrap_err();

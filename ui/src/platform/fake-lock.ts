@@ -34,9 +34,12 @@ export class FakeLock {
     private readonly operator: () => string | null,
   ) {}
 
+  /** Delegated and signed in (before a sign-in there is no operator to sign in again). */
   private bySignIn(): boolean {
     const mode = this.mode();
-    return !this.demo() && (mode === 'browser' || mode === 'deviceCode');
+    return (
+      !this.demo() && (mode === 'browser' || mode === 'deviceCode') && this.operator() !== null
+    );
   }
 
   private byPassphrase(): boolean {
