@@ -126,6 +126,7 @@ mod tests {
             include_str!("commands/group.rs"),
             include_str!("commands/history.rs"),
             include_str!("commands/inventory.rs"),
+            include_str!("commands/lock.rs"),
             include_str!("commands/queue.rs"),
             include_str!("commands/settings.rs"),
             include_str!("commands/paper.rs"),

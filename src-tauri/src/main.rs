@@ -14,6 +14,7 @@ mod contract;
 mod convert;
 mod demo;
 mod desk_settings;
+mod idle_lock;
 mod launch;
 mod metadata;
 mod signin;

@@ -90,6 +90,8 @@ pub struct AppState {
     pub cancel: tokio::sync::Notify,
     /// Wakes the phone hand-out waiting for a passkey (`phone_cancel`).
     pub phone_cancel: tokio::sync::Notify,
+    /// The idle lock: while set, the commands that show PINs are refused.
+    pub lock: crate::idle_lock::IdleLock,
 }
 
 impl AppState {
@@ -209,8 +211,10 @@ impl AppState {
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
             phone_cancel: tokio::sync::Notify::new(),
+            lock: crate::idle_lock::IdleLock::default(),
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         };
+        crate::idle_lock::lock_at_start(&state);
         if let Some(connection) = connection.filter(|_| launch.global.tenant.is_some()) {
             if launch.global.auth == keydesk_options::Auth::DeviceCode {
                 // The operator reads the code in the window, which opens only after this.
@@ -308,6 +312,7 @@ impl AppState {
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
             phone_cancel: tokio::sync::Notify::new(),
+            lock: crate::idle_lock::IdleLock::default(),
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         })
     }

@@ -1,5 +1,5 @@
-// The connection screen (first run, and from the header), the settings screen and the
-// idle lock, against the fake backend.
+// The connection screen (first run, and from the header) and the settings screen, against
+// the fake backend (the idle lock: App.lock.test.ts).
 import { flushSync } from 'svelte';
 import { afterEach, describe, expect, it } from 'vitest';
 import { FakeBackend } from './platform/fake';
@@ -183,19 +183,6 @@ describe('the settings screen', () => {
     await waitFor(() =>
       expect(backend.tenant.settings.letterTemplate).toBe('/etc/keydesk/letter.toml'),
     );
-  });
-});
-
-describe('the idle lock', () => {
-  it('hides the PIN and the queue until unlocked', async () => {
-    const desk = await render();
-    desk.idle.tick(Date.now() + 11 * 60_000);
-    flushSync();
-    expect($('[data-testid="lock-screen"]')).not.toBeNull();
-    expect($$('[data-testid="user-row"]')).toHaveLength(0);
-    expect($('[data-testid="pin-letter"]')).toBeNull();
-    click('[data-testid="unlock"]');
-    expect($$('[data-testid="user-row"]').length).toBeGreaterThan(0);
   });
 });
 

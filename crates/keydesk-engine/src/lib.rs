@@ -59,7 +59,7 @@ pub use flow::{
 pub use ports::{directory, graph_directory, hid_keys, keys, passes};
 pub use store::{
     audit, escrow, inventory, journal, key_home, letter_facts, lock, mirror, pin_mark, port,
-    queue_order, secrets,
+    queue_order, secrets, station_pass,
 };
 
 use keydesk_core::Pin;

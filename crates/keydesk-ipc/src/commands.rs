@@ -57,6 +57,22 @@ macro_rules! with_commands {
             /// column, the Yubico sample's `usersToRegister.csv`, or one UPN per line), each
             /// looked up in the tenant; remembered in the app's settings like a group.
             fn users_file_load(path: String) -> $crate::UserListLoaded;
+            /// How the window unlocks if it is locked (an app-only station with a
+            /// passphrase starts locked), else null.
+            fn lock_state() -> Option<$crate::LockState>;
+            /// Locks the window (the idle lock): until an unlock, the commands that show
+            /// PINs (letters, reprint) are refused. Says how this station unlocks.
+            fn lock_now() -> $crate::LockState;
+            /// Unlocks: with the station passphrase in the app-only modes (5 wrong in a row:
+            /// a 30-second wait), with none in demo mode; refused in the delegated modes,
+            /// which unlock with `unlock_sign_in`.
+            fn unlock(passphrase: Option<String>) -> ();
+            /// Unlocks in the delegated modes: the saved connection signs in again (the
+            /// sign-in's prompts on `onEvent`) and unlocks only if the same operator did.
+            fn unlock_sign_in(on_event: $crate::Channel<$crate::SignInEvent>) -> ();
+            /// Sets the station passphrase, once (at least 8 characters, `again` the second
+            /// typing); kept only as a slow salted hash in the secret store. Unlocks.
+            fn station_passphrase_set(passphrase: String, again: String) -> ();
             /// The desk's settings (defaults when none are saved).
             fn settings_load() -> $crate::DeskSettings;
             /// Saves the desk's settings; the next job uses them.

@@ -124,6 +124,11 @@ pub enum ErrorKind {
     /// Another KeyDesk (window or command line) is using the data folder: this one did not
     /// start.
     DataFolderInUse,
+    /// The window is locked: unlock it first (commands that show PINs are refused).
+    Locked,
+    /// The station passphrase was refused: too short, typed differently, wrong, or
+    /// wrong too often (wait).
+    Passphrase,
     /// Something KeyDesk did not expect.
     Internal,
 }

@@ -11,6 +11,7 @@ mod group;
 mod history;
 mod import;
 mod inventory;
+mod lock;
 mod paper;
 mod passkeys;
 mod phone;
@@ -27,6 +28,7 @@ pub use group::*;
 pub use history::*;
 pub use import::*;
 pub use inventory::*;
+pub use lock::*;
 pub use paper::*;
 pub use passkeys::*;
 pub use phone::*;
@@ -250,7 +252,12 @@ pub fn queue_skip(state: State<'_, Started>, user_id: String) -> Result<(), IpcE
 /// Every sealed PIN whose letter is not confirmed printed yet.
 #[tauri::command]
 pub fn letters_pending(state: State<'_, Started>) -> Result<Vec<PendingLetter>, IpcError> {
-    let state = state.get()?;
+    pending_letters(state.get()?)
+}
+
+/// [`letters_pending`]'s work; refused while the window is locked.
+pub(crate) fn pending_letters(state: &AppState) -> Result<Vec<PendingLetter>, IpcError> {
+    state.lock.refuse_if_locked()?;
     let jobs = state
         .station
         .journal
@@ -271,6 +278,7 @@ pub async fn letter_reprint(
     user_id: String,
 ) -> Result<Registered, IpcError> {
     let state = state.get()?;
+    state.lock.refuse_if_locked()?;
     let graph = signed_in(state)?;
     let ctx = state.context(&graph);
     let fail = |e: ProvisionError| convert::provision_error(&e);

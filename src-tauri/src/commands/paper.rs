@@ -120,6 +120,7 @@ pub(crate) async fn tap_to(
     request: &TapRequest,
     path: &str,
 ) -> Result<SavedFile, IpcError> {
+    state.lock.refuse_if_locked()?;
     let path = target(state, path)?;
     let template = letter_template(&state.settings())?;
     let graph = signed_in(state)?;
@@ -205,6 +206,7 @@ fn pin_letters(
     state: &AppState,
     user_ids: &[String],
 ) -> Result<keydesk_deliver::PinLetters, IpcError> {
+    state.lock.refuse_if_locked()?;
     let station = &state.station;
     let template = letter_template(&state.settings())?;
     let rendered = pin_letters_pdf(

@@ -15,6 +15,7 @@ import type { GroupChoice } from "./GroupChoice";
 import type { InventoryItem } from "./InventoryItem";
 import type { KeyEvent } from "./KeyEvent";
 import type { KeyView } from "./KeyView";
+import type { LockState } from "./LockState";
 import type { NewSecret } from "./NewSecret";
 import type { PdfBytes } from "./PdfBytes";
 import type { PendingLetter } from "./PendingLetter";
@@ -100,6 +101,37 @@ export function commands(transport: Transport) {
      */
     usersFileLoad: (path: string): Promise<UserListLoaded> =>
       transport.invoke<UserListLoaded>("users_file_load", { path }),
+    /**
+     * How the window unlocks if it is locked (an app-only station with a
+     * passphrase starts locked), else null.
+     */
+    lockState: (): Promise<LockState | null> =>
+      transport.invoke<LockState | null>("lock_state"),
+    /**
+     * Locks the window (the idle lock): until an unlock, the commands that show
+     * PINs (letters, reprint) are refused. Says how this station unlocks.
+     */
+    lockNow: (): Promise<LockState> =>
+      transport.invoke<LockState>("lock_now"),
+    /**
+     * Unlocks: with the station passphrase in the app-only modes (5 wrong in a row:
+     * a 30-second wait), with none in demo mode; refused in the delegated modes,
+     * which unlock with `unlock_sign_in`.
+     */
+    unlock: (passphrase: string | null): Promise<void> =>
+      transport.invoke<void>("unlock", { passphrase }),
+    /**
+     * Unlocks in the delegated modes: the saved connection signs in again (the
+     * sign-in's prompts on `onEvent`) and unlocks only if the same operator did.
+     */
+    unlockSignIn: (onEvent: (event: SignInEvent) => void): Promise<void> =>
+      transport.invoke<void>("unlock_sign_in", { onEvent: transport.channel(onEvent) }),
+    /**
+     * Sets the station passphrase, once (at least 8 characters, `again` the second
+     * typing); kept only as a slow salted hash in the secret store. Unlocks.
+     */
+    stationPassphraseSet: (passphrase: string, again: string): Promise<void> =>
+      transport.invoke<void>("station_passphrase_set", { passphrase, again }),
     /**
      * The desk's settings (defaults when none are saved).
      */

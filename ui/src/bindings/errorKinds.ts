@@ -54,5 +54,7 @@ export const ERROR_KINDS: readonly ErrorKind[] = [
   "auditFailed",
   "escrowUnavailable",
   "dataFolderInUse",
+  "locked",
+  "passphrase",
   "internal",
 ];

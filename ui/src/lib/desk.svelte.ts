@@ -56,7 +56,7 @@ export class Desk {
   readonly paper: Paper;
   /** The phone hand-out screen. */
   readonly phone: PhoneHandOut;
-  readonly idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10);
+  readonly idle: IdleLock;
   readonly session: Session;
   readonly batch: Batch;
   readonly groups: GroupPick;
@@ -65,6 +65,7 @@ export class Desk {
   readonly occupied = $derived(this.job.phase === 'running' || this.job.phase === 'registered');
 
   constructor(readonly backend: Backend) {
+    this.idle = new IdleLock(() => this.session.settings.saved?.idleLockMinutes ?? 10, backend);
     this.passkeys = new Passkeys(backend);
     this.paper = new Paper(backend, (userIds) => this.afterWipe(userIds));
     this.phone = new PhoneHandOut(backend);
@@ -115,6 +116,7 @@ export class Desk {
       this.startError = toIpcError(e);
       return;
     }
+    await this.idle.resume();
     await this.session.loadSettings();
     if (this.info.demo || this.info.simulatedKeys) {
       await this.demo(async () => (this.demoModels = await this.backend.demoModels()));

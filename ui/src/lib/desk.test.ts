@@ -235,6 +235,11 @@ describe('Desk with a backend that only rejects', () => {
     demoTouchKey: () => Promise.reject(error),
     demoModels: () => Promise.reject(error),
     demoReplugKey: () => Promise.reject(error),
+    lockState: () => Promise.reject(error),
+    lockNow: () => Promise.reject(error),
+    unlock: () => Promise.reject(error),
+    unlockSignIn: () => Promise.reject(error),
+    stationPassphraseSet: () => Promise.reject(error),
   });
 
   it('shows a rejected IpcError as the job failure', async () => {

@@ -137,6 +137,10 @@ export function errorTitle(kind: ErrorKind): string {
       return 'Microsoft Entra may already hold this registration.';
     case 'escrowUnavailable':
       return 'This PIN is no longer kept on this station.';
+    case 'locked':
+      return 'KeyDesk is locked.';
+    case 'passphrase':
+      return 'The station passphrase was not accepted.';
     case 'internal':
       return 'Something went wrong.';
   }

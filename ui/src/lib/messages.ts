@@ -396,4 +396,25 @@ export const msg = {
     timeout: (minutes: number) =>
       `The sample used a ${num(minutes)}-minute challenge timeout: set it in Settings if you want the same (it needs the beta API).`,
   },
+  lock: {
+    title: 'KeyDesk is locked',
+    why: 'It locked itself after a while without use, so no PIN or user list stays on screen.',
+    locking: 'Locking…',
+    unlock: 'Unlock',
+    checking: 'Checking…',
+    demo: 'This is the demo: one click unlocks it. A real station asks for its passphrase (app-only sign-in).',
+    passphrase: 'Station passphrase',
+    passphraseHint: 'Type the passphrase set for this station.',
+    setIntro:
+      'This station has no passphrase yet. Set one now: it unlocks this window from now on. At least 8 characters, typed twice; KeyDesk keeps only a slow hash of it in the OS keyring.',
+    newPassphrase: 'New station passphrase',
+    again: 'Type it again',
+    set: 'Set passphrase and unlock',
+    retry: 'Try again',
+    signInIntro: 'Sign in again with the account that was signed in to unlock this window.',
+    signIn: 'Sign in again',
+    signingIn: 'Waiting for the sign-in…',
+    browserOpened: 'The sign-in page opened in your browser. If it did not, open:',
+    deviceCode: (code: string, uri: string) => `Go to ${uri} and enter the code ${code}.`,
+  },
 } as const;

@@ -24,6 +24,7 @@ import type { UserStatus } from '../bindings/UserStatus';
 import type { InventoryItem } from '../bindings/InventoryItem';
 import type { KeyEvent } from '../bindings/KeyEvent';
 import type { KeyView } from '../bindings/KeyView';
+import type { LockState } from '../bindings/LockState';
 import type { PendingLetter } from '../bindings/PendingLetter';
 import type { DemoModel } from '../bindings/DemoModel';
 import type { PinChoice } from '../bindings/PinChoice';
@@ -73,6 +74,16 @@ export interface Backend {
    */
   usersFileLoad(path: string): Promise<UserListLoaded>;
   /** The desk's settings. */
+  /** How the window unlocks if it started locked (app-only, passphrase set), else null. */
+  lockState(): Promise<LockState | null>;
+  /** Locks the window: the PIN commands are refused until an unlock. How it unlocks. */
+  lockNow(): Promise<LockState>;
+  /** Unlocks; the station passphrase in app-only modes, `null` otherwise. */
+  unlock(passphrase: string | null): Promise<void>;
+  /** Sets the station passphrase (once; `again` is the second typing) and unlocks. */
+  stationPassphraseSet(passphrase: string, again: string): Promise<void>;
+  /** Unlocks in the delegated modes: the operator signs in again (prompts on `onEvent`). */
+  unlockSignIn(onEvent: (event: SignInEvent) => void): Promise<void>;
   settingsLoad(): Promise<DeskSettings>;
   /** Save the desk's settings (rejects with `invalidInput` and why). */
   settingsSave(settings: DeskSettings): Promise<void>;

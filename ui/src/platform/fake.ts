@@ -50,6 +50,7 @@ import { readUserList } from './fake-files';
 import { FakeInventory } from './fake-inventory';
 import { FakeTenant } from './fake-tenant';
 import type { YubicoImport } from '../bindings/YubicoImport';
+import { FakeLock } from './fake-lock';
 import { FakePaper } from './fake-paper';
 import { FakePhones } from './fake-phone';
 import { FakePasskeys } from './fake-passkeys';
@@ -145,6 +146,19 @@ export class FakeBackend implements Backend {
   readonly inventory: FakeInventory;
   readonly audit = new FakeAudit();
   readonly passkeys: FakePasskeys;
+  /** The idle lock's flag and station passphrase. */
+  readonly lock = new FakeLock(
+    () => this.options.demo ?? true,
+    () => this.tenant.connection?.mode ?? null,
+    () => this.tenant.info.operator,
+  );
+  readonly lockState = () => this.lock.lockState();
+  readonly lockNow = () => this.lock.lockNow();
+  readonly unlock = (passphrase: string | null) => this.lock.unlock(passphrase);
+  readonly unlockSignIn = (onEvent: (event: SignInEvent) => void) =>
+    this.lock.unlockSignIn(onEvent);
+  readonly stationPassphraseSet = (passphrase: string, again: string) =>
+    this.lock.stationPassphraseSet(passphrase, again);
 
   constructor(private readonly options: FakeOptions = {}) {
     this.users = structuredClone([...(options.users ?? SEED_USERS)]);
@@ -553,6 +567,7 @@ export class FakeBackend implements Backend {
   }
 
   async lettersPending(): Promise<PendingLetter[]> {
+    this.lock.refuseIfLocked();
     return [...this.escrow.values()].map((r) => ({
       userId: r.userId,
       upn: r.upn,
@@ -563,6 +578,7 @@ export class FakeBackend implements Backend {
   }
 
   async reprintLetter(userId: string): Promise<Registered> {
+    this.lock.refuseIfLocked();
     const sealed = this.escrow.get(userId);
     if (!sealed) {
       throw ipcError(

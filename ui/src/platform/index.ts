@@ -29,7 +29,7 @@ export async function pickBackend(): Promise<Backend> {
     many > 0 ? (await import('./fake-users')).manyUsers(Math.min(many, 100_000)) : undefined;
   const backend = new FakeBackend({
     ...(users ? { users } : {}),
-    demo: !signedOut,
+    demo: !signedOut && !params.has('appOnly') && !params.has('delegated'),
     signedIn: !signedOut,
     stepDelayMs: 700,
     queueFailures: params.has('queueError') ? 1 : 0,
@@ -45,6 +45,14 @@ export async function pickBackend(): Promise<Backend> {
       : {},
   });
   if (tamper) backend.audit.tamper();
+  // A station outside the demo: the idle lock asks for the station passphrase (app-only)
+  // or the operator's sign-in again (delegated).
+  if (params.has('appOnly') && backend.tenant.connection) {
+    backend.tenant.connection.mode = 'clientSecret';
+  }
+  if (params.has('delegated') && backend.tenant.connection) {
+    backend.tenant.connection.mode = 'browser';
+  }
   if (signedOut) {
     backend.tenant.files.set(
       '/home/operator/FIDO2-Bulk/configs.json',

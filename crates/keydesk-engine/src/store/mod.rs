@@ -9,7 +9,8 @@
 //! [`port`] is the storage port (journal, claims, inventory as traits), implemented for
 //! the journal in `sqlite_port` and for PostgreSQL in the `keydesk-store-pg` crate;
 //! [`queue_order`] moves users to the top in one transaction and notes each job's group;
-//! [`mirror`] writes a desk's journal through to such a shared store. Opening
+//! [`mirror`] writes a desk's journal through to such a shared store; [`station_pass`]
+//! keeps the station passphrase's hash (the idle lock's key in app-only modes). Opening
 //! all of them in order is [`crate::station`].
 //!
 //! Not here: any decision about a user or a key (that is `flow/`), and no Graph or key I/O.
@@ -31,6 +32,7 @@ pub mod queue_order;
 mod schema;
 pub mod secrets;
 mod sqlite_port;
+pub mod station_pass;
 
 /// Makes `dir` and a station's files in it private to the OS user (see `private`).
 /// `journal` and `audit` are the file names of the station's journal and audit log.

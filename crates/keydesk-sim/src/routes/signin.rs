@@ -128,7 +128,7 @@ pub async fn authorize_page(
         roles => roles,
     };
     let body = format!(
-        "<p>Simulated tenant {}. Sign in as <b id=\"user\">{}</b> ({}, {}).</p><form method=\"post\">{hidden}<button name=\"action\" value=\"signin\" id=\"signin\">Sign in</button> <button name=\"action\" value=\"cancel\" id=\"cancel\">Cancel</button></form>",
+        "<p>Simulated tenant {}. Sign in as <b id=\"user\">{}</b> ({}, {}).</p><form method=\"post\">{hidden}<label>Or another account (UPN): <input name=\"login_as\" id=\"login_as\"></label> <button name=\"action\" value=\"signin\" id=\"signin\">Sign in</button> <button name=\"action\" value=\"cancel\" id=\"cancel\">Cancel</button></form>",
         escape(&tenant.config.tenant), escape(&operator.display_name), escape(&operator.upn), escape(&role)
     );
     page(StatusCode::OK, "Sign in", &body)
@@ -159,6 +159,21 @@ pub async fn authorize_submit(
             ],
         );
     }
+    // `login_as` (a UPN): another account of the tenant signs in instead of the operator,
+    // as when someone else types their own account on Entra's page.
+    let user = match get("login_as").trim() {
+        "" => tenant.directory.operator().id,
+        upn => match tenant.directory.user(upn) {
+            Some(user) => user.id,
+            None => {
+                return page(
+                    StatusCode::BAD_REQUEST,
+                    "Sign in",
+                    "<p>AADSTS50034: The user account does not exist in this tenant.</p>",
+                )
+            }
+        },
+    };
     let code = random_token();
     tenant.live().grants.codes.insert(
         code.clone(),
@@ -167,7 +182,7 @@ pub async fn authorize_submit(
             redirect_uri: get("redirect_uri"),
             challenge: get("code_challenge"),
             scope: get("scope"),
-            user: tenant.directory.operator().id,
+            user,
             expires: tenant.clock.now() + CODE_LIFETIME,
             redeemed: false,
         },
