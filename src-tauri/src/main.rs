@@ -14,7 +14,6 @@ mod contract;
 mod convert;
 mod demo;
 mod desk_settings;
-mod idle_lock;
 mod launch;
 mod metadata;
 mod signin;

@@ -2,6 +2,8 @@
 //! and settings and, in demo mode, the simulator; or, when it could not start (another
 //! KeyDesk holds the data folder), why, for the window.
 
+pub mod idle_lock;
+
 use std::path::PathBuf;
 use std::sync::{Mutex, RwLock};
 
@@ -91,7 +93,7 @@ pub struct AppState {
     /// Wakes the phone hand-out waiting for a passkey (`phone_cancel`).
     pub phone_cancel: tokio::sync::Notify,
     /// The idle lock: while set, the commands that show PINs are refused.
-    pub lock: crate::idle_lock::IdleLock,
+    pub lock: idle_lock::IdleLock,
 }
 
 impl AppState {
@@ -211,10 +213,10 @@ impl AppState {
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
             phone_cancel: tokio::sync::Notify::new(),
-            lock: crate::idle_lock::IdleLock::default(),
+            lock: idle_lock::IdleLock::default(),
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         };
-        crate::idle_lock::lock_at_start(&state);
+        idle_lock::lock_at_start(&state);
         if let Some(connection) = connection.filter(|_| launch.global.tenant.is_some()) {
             if launch.global.auth == keydesk_options::Auth::DeviceCode {
                 // The operator reads the code in the window, which opens only after this.
@@ -312,7 +314,7 @@ impl AppState {
             active: Mutex::default(),
             cancel: tokio::sync::Notify::new(),
             phone_cancel: tokio::sync::Notify::new(),
-            lock: crate::idle_lock::IdleLock::default(),
+            lock: idle_lock::IdleLock::default(),
             batch_stop: std::sync::atomic::AtomicBool::new(false),
         })
     }

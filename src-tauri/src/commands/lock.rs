@@ -1,5 +1,5 @@
 //! The idle lock's commands: lock, unlock, set the station passphrase
-//! (the work is in `crate::idle_lock`).
+//! (the work is in `crate::state::idle_lock`).
 
 use std::time::Instant;
 
@@ -7,8 +7,9 @@ use keydesk_ipc::{ErrorKind, IpcError, LockState, SignInEvent};
 use tauri::ipc::Channel;
 use tauri::State;
 
+use crate::state::idle_lock;
 use crate::state::Started;
-use crate::{convert, idle_lock, signin};
+use crate::{convert, signin};
 
 /// How the window unlocks if it started locked, else `None`.
 #[tauri::command]
@@ -68,3 +69,7 @@ pub fn station_passphrase_set(
     let again = zeroize::Zeroizing::new(again);
     idle_lock::set_passphrase(state.get()?, &passphrase, &again)
 }
+
+#[cfg(all(test, feature = "demo"))]
+#[path = "lock_tests.rs"]
+mod tests;
