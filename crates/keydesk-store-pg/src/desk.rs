@@ -12,7 +12,7 @@
 //! desk can print them; each outcome is one entry in the shared audit chain.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::Ordering;
 use std::sync::mpsc;
 use std::sync::Arc;
 use std::time::Duration;
@@ -192,11 +192,7 @@ impl Desk {
         workers: usize,
         report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync),
     ) -> Result<(), ProvisionError> {
-        let watch = Watch {
-            stop: &AtomicBool::new(false),
-            step: &|_, _| {},
-        };
-        self.run_watched(ctx, users, keys, workers, &watch, report)
+        self.run_watched(ctx, users, keys, workers, &Watch::UNWATCHED, report)
             .await
     }
 

@@ -54,11 +54,7 @@ pub async fn run(
     workers: usize,
     report: &(dyn Fn(&DirectoryUser, &Outcome) + Send + Sync),
 ) -> Result<(), ProvisionError> {
-    let watch = Watch {
-        stop: &AtomicBool::new(false),
-        step: &|_, _| {},
-    };
-    run_watched(ctx, users, keys, workers, &watch, report).await
+    run_watched(ctx, users, keys, workers, &Watch::UNWATCHED, report).await
 }
 
 /// What a watched batch tells its window and how it is stopped.
@@ -67,6 +63,17 @@ pub struct Watch<'a> {
     pub stop: &'a AtomicBool,
     /// Each step of each user in progress, as it starts.
     pub step: &'a (dyn Fn(&DirectoryUser, Step) + Send + Sync),
+}
+
+/// The stop flag of an unwatched batch: never set.
+static NEVER_STOPPED: AtomicBool = AtomicBool::new(false);
+
+impl Watch<'static> {
+    /// A batch nobody watches or stops (the command line's).
+    pub const UNWATCHED: Watch<'static> = Watch {
+        stop: &NEVER_STOPPED,
+        step: &|_, _| {},
+    };
 }
 
 /// [`run`], telling `watch.step` each user's steps and taking no new user once
