@@ -15,13 +15,12 @@
 // http://127.0.0.1:4444), SCREENSHOT_DIR (default target), XVFB_SCREEN (Xvfb's `-fbdir`
 // framebuffer file: screenshots are read from it, see xvfb-shot.mjs; without it WebDriver's
 // own screenshot is tried). Node 20, no dependencies.
-import { mkdir, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
 import { STEP_TIMEOUT_MS, dumpPage, endSession, runMain, session, sleep, waitFor, wd } from './driver.mjs';
 import { GROUP, OPERATOR, TENANT, appArgs, startSim } from './sim-tenant.mjs';
-import { shootScreen } from './xvfb-shot.mjs';
 
 const APP = process.env.KEYDESK_APP;
 const CLI = process.env.KEYDESK_CLI;
@@ -32,22 +31,6 @@ const SOFT_KEY_AAGUID = 'aa62412e-2cce-4d8b-9c5a-0330bc24e541';
 
 const log = (...args) => console.log(`[webdriver batch ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
-/** The session's calls, and `shot(name)`: a screenshot into SHOT_DIR. */
-function desk(id) {
-  const s = session(id);
-  s.shot = async (name) => {
-    await mkdir(SHOT_DIR, { recursive: true });
-    const file = join(SHOT_DIR, name);
-    if (process.env.XVFB_SCREEN) {
-      await sleep(300); // the last change painted
-      await shootScreen(process.env.XVFB_SCREEN, file);
-    } else {
-      await writeFile(file, Buffer.from(await s.screenshot(), 'base64'));
-    }
-    log(`screenshot: ${file}`);
-  };
-  return s;
-}
 
 async function main() {
   if (!APP || !CLI) throw new Error('Set KEYDESK_APP and KEYDESK_CLI to the built binaries.');
@@ -65,7 +48,7 @@ async function main() {
   });
   const id = created.sessionId;
   log(`session ${id}`);
-  const s = desk(id);
+  const s = session(id, SHOT_DIR);
   let failed = false;
   try {
     // (a) Signed in at start with the options and the browser flow: the header names the

@@ -9,38 +9,23 @@
 // only, and *Stop batch* ends it with no claim left.
 //
 // Env: KEYDESK_APP, KEYDESK_CLI, PGPASSWORD, WEBDRIVER_URL, SCREENSHOT_DIR, XVFB_SCREEN.
-import { execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, readdirSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
-import { dumpPage, endSession, runMain, session, sleep, waitFor, wd } from './driver.mjs';
-import { shootScreen } from './xvfb-shot.mjs';
+import { dumpPage, endSession, runMain, session, waitFor, wd } from './driver.mjs';
+import { CLIENT_ID, GROUP, TENANT, startSim } from './sim-tenant.mjs';
 
 const APP = process.env.KEYDESK_APP;
 const CLI = process.env.KEYDESK_CLI;
 const PASSWORD = process.env.PGPASSWORD;
 const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
-const TENANT = 'contoso.onmicrosoft.com';
-const CLIENT_ID = '00000000-0000-4000-8000-00000000c11d';
-const GROUP = 'FIDO Provisioning';
 
 const log = (...args) => console.log(`[webdriver desks ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
-async function shot(s, name) {
-  await mkdir(SHOT_DIR, { recursive: true });
-  const file = join(SHOT_DIR, name);
-  if (process.env.XVFB_SCREEN) {
-    await sleep(300);
-    await shootScreen(process.env.XVFB_SCREEN, file);
-  } else {
-    await writeFile(file, Buffer.from(await s.screenshot(), 'base64'));
-  }
-  log(`screenshot: ${file}`);
-}
 
 function freePort() {
   return new Promise((resolve) => {
@@ -82,18 +67,6 @@ async function startPostgres(dir) {
   return { port, stop, psql };
 }
 
-async function startSim() {
-  const sim = spawn(CLI, ['sim', '--port', '0', '--users', '3'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: sim.stdout });
-  const port = await new Promise((resolve, reject) => {
-    sim.on('exit', (code) => reject(new Error(`keydesk-cli sim exited (${code})`)));
-    lines.on('line', (line) => {
-      const m = /^LISTENING (\d+)/.exec(line);
-      if (m) resolve(m[1]);
-    });
-  });
-  return { sim, url: `http://127.0.0.1:${port}` };
-}
 
 async function main() {
   if (!APP || !CLI || !PASSWORD) throw new Error('Set KEYDESK_APP, KEYDESK_CLI and PGPASSWORD.');
@@ -102,12 +75,9 @@ async function main() {
   await mkdir(pgDir);
   chmodSync(work, 0o755); // the postgres account reaches its folder through this one
   const pg = await startPostgres(pgDir);
-  const { sim, url } = await startSim();
-  process.on('exit', () => {
-    sim.kill();
-    pg.stop();
-  });
-  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(1));
+  const { sim, url } = await startSim(CLI, ['--users', '3']);
+  // (the simulator is stopped by startSim's own exit handler)
+  process.on('exit', () => pg.stop());
   const store = `postgres://keydesk@127.0.0.1:${pg.port}/keydesk?sslmode=disable`;
   const args = [
     '--data-dir', join(work, 'data'), '--tenant', TENANT, '--client-id', CLIENT_ID, '--auth', 'delegated',
@@ -119,7 +89,7 @@ async function main() {
     capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args } } },
   });
   const id = created.sessionId;
-  const s = session(id);
+  const s = session(id, SHOT_DIR);
   let failed = false;
   try {
     // The queue is drawn again when the other desks' claims change: find, then click.
@@ -171,7 +141,7 @@ async function main() {
     });
     if (status !== 'pending') throw new Error('the refused user no longer shows pending');
     log(`refused: ${(await s.text(refusal)).split('\n')[0]}`);
-    await shot(s, 'webdriver-desks.png');
+    await s.shot('webdriver-desks.png');
 
     // A free user is claimed by this desk, provisioned over its soft key, and released;
     // its registration is written through to the shared store.
@@ -216,7 +186,7 @@ async function main() {
     if (await s.find(`[data-testid="batch-card"][data-user-id="${other}"]`)) {
       throw new Error('the batch worked the user desk-2 holds');
     }
-    await shot(s, 'webdriver-desks-batch.png');
+    await s.shot('webdriver-desks-batch.png');
     await clickFresh('"Stop batch"', '[data-testid="batch-stop"]');
     const summary = await s.waitElement('the stopped batch summary', '[data-testid="batch-summary"]', (t) =>
       t.includes('1 registered'),

@@ -8,55 +8,24 @@
 // unknown and repeated UPNs are listed as left out.
 //
 // Env: KEYDESK_APP, KEYDESK_CLI, WEBDRIVER_URL, SCREENSHOT_DIR, XVFB_SCREEN (as batch.mjs).
-import { spawn } from 'node:child_process';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createInterface } from 'node:readline';
 
-import { STEP_TIMEOUT_MS, dumpPage, endSession, runMain, session, sleep, waitFor, wd } from './driver.mjs';
-import { shootScreen } from './xvfb-shot.mjs';
+import { STEP_TIMEOUT_MS, dumpPage, endSession, runMain, session, waitFor, wd } from './driver.mjs';
+import { CLIENT_ID, GROUP, OPERATOR, TENANT, startSim } from './sim-tenant.mjs';
 
 const APP = process.env.KEYDESK_APP;
 const CLI = process.env.KEYDESK_CLI;
 const SHOT_DIR = process.env.SCREENSHOT_DIR || 'target';
-const TENANT = 'contoso.onmicrosoft.com';
-const CLIENT_ID = '00000000-0000-4000-8000-00000000c11d';
-const GROUP = 'FIDO Provisioning';
-const OPERATOR = 'keydesk.admin@contoso.onmicrosoft.com';
 
 const log = (...args) => console.log(`[webdriver devicecode ${new Date().toISOString().slice(11, 19)}]`, ...args);
 
-async function shot(s, name) {
-  await mkdir(SHOT_DIR, { recursive: true });
-  const file = join(SHOT_DIR, name);
-  if (process.env.XVFB_SCREEN) {
-    await sleep(300);
-    await shootScreen(process.env.XVFB_SCREEN, file);
-  } else {
-    await writeFile(file, Buffer.from(await s.screenshot(), 'base64'));
-  }
-  log(`screenshot: ${file}`);
-}
 
-async function startSim() {
-  const sim = spawn(CLI, ['sim', '--port', '0', '--users', '4'], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const lines = createInterface({ input: sim.stdout });
-  const port = await new Promise((resolve, reject) => {
-    sim.on('exit', (code) => reject(new Error(`keydesk-cli sim exited (${code})`)));
-    lines.on('line', (line) => {
-      const m = /^LISTENING (\d+)/.exec(line);
-      if (m) resolve(m[1]);
-    });
-  });
-  return { sim, url: `http://127.0.0.1:${port}` };
-}
 
 async function main() {
   if (!APP || !CLI) throw new Error('Set KEYDESK_APP and KEYDESK_CLI to the built binaries.');
-  const { sim, url } = await startSim();
-  process.on('exit', () => sim.kill());
-  for (const signal of ['SIGTERM', 'SIGINT']) process.on(signal, () => process.exit(1));
+  const { sim, url } = await startSim(CLI, ['--users', '4']);
   const work = await mkdtemp(join(tmpdir(), 'keydesk-wd-dc-'));
   const args = [
     '--data-dir', join(work, 'data'), '--tenant', TENANT, '--client-id', CLIENT_ID, '--auth', 'device-code',
@@ -67,7 +36,7 @@ async function main() {
     capabilities: { alwaysMatch: { 'tauri:options': { application: APP, args } } },
   });
   const id = created.sessionId;
-  const s = session(id);
+  const s = session(id, SHOT_DIR);
   let failed = false;
   try {
     // (a) The window is up while the sign-in waits: the code, large, and where to enter it.
@@ -78,7 +47,7 @@ async function main() {
     if (!page.startsWith(url)) throw new Error(`the code is to be entered at ${page}, not the simulator`);
     if (!(await s.find('[data-testid="signin-prompt"] button'))) throw new Error('no copy button by the code');
     log(`code ${code} shown, to enter at ${page}`);
-    await shot(s, 'webdriver-devicecode.png');
+    await s.shot('webdriver-devicecode.png');
 
     // (b) The operator enters it elsewhere; the window opens the desk by itself.
     const approved = await fetch(page, {
@@ -103,7 +72,7 @@ async function main() {
     await waitFor('4 pending users', async () =>
       (await s.findAll('[data-testid="user-row"]')).length === 4 ? true : null,
     );
-    await shot(s, 'webdriver-devicecode-desk.png');
+    await s.shot('webdriver-devicecode-desk.png');
 
     // (c) A users file as the queue: two of the tenant's users, one unknown, one repeated.
     const state = await (await fetch(`${url}/_sim/state`)).json();
@@ -121,7 +90,7 @@ async function main() {
     await waitFor('the 2 listed users as the queue', async () =>
       (await s.findAll('[data-testid="user-row"]')).length === 2 ? true : null,
     );
-    await shot(s, 'webdriver-users-file.png');
+    await s.shot('webdriver-users-file.png');
     await s.click(await s.find('[data-testid="users-file-done"]'));
     const group = await s.waitElement('the list in the header', '[data-testid="group"]');
     await waitFor('the list in the header', async () => ((await s.attr(group, 'title')) ?? '').includes('usersToRegister.csv'));

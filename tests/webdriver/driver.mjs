@@ -1,7 +1,7 @@
 // The W3C WebDriver client the WebDriver tests share (tauri-driver in front of
 // WebKitWebDriver): requests and waits with a deadline each, and a session with the few
 // element commands they use. Node 20, no dependencies.
-import { writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { shootScreen } from './xvfb-shot.mjs';
 
@@ -84,9 +84,12 @@ export function session(id, shotDir = 'target') {
     /** The screen as `shotDir/name`: Xvfb's framebuffer when the script knows it (an idle
      * page under Xvfb never answers GET /screenshot), else the driver's screenshot. */
     shot: async (name) => {
+      await mkdir(shotDir, { recursive: true });
       const file = join(shotDir, name);
-      if (process.env.XVFB_SCREEN) await shootScreen(process.env.XVFB_SCREEN, file);
-      else await writeFile(file, Buffer.from(await s.screenshot(), 'base64'));
+      if (process.env.XVFB_SCREEN) {
+        await sleep(300); // the last change painted
+        await shootScreen(process.env.XVFB_SCREEN, file);
+      } else await writeFile(file, Buffer.from(await s.screenshot(), 'base64'));
       log(`screenshot: ${file}`);
     },
     /** Wait until an element matching `css` exists (and `accept(text)` holds, if given). */
