@@ -139,6 +139,7 @@ impl AppState {
             None => None,
         };
         let store = Some(store_label(desk.as_ref()));
+        let store_name = Some(store_name(desk.as_ref()));
         let saved_group = saved
             .connection
             .as_ref()
@@ -190,6 +191,7 @@ impl AppState {
                 api_version: saved.settings.api_version.clone(),
                 metadata: String::new(),
                 store,
+                store_name,
             }),
             graph: RwLock::default(),
             config_dir: Some(config_dir),
@@ -291,6 +293,7 @@ impl AppState {
                 api_version: graph.config().api.segment().to_owned(),
                 metadata: String::new(),
                 store: None,
+                store_name: None,
             }),
             graph: RwLock::new(Some(graph)),
             config_dir: None,
@@ -403,7 +406,15 @@ impl AppState {
 /// through); a desk that died holds its users this long. `keydesk-cli`'s default.
 const LEASE: std::time::Duration = std::time::Duration::from_secs(30);
 
-/// The header's words for where the desk's work is kept.
+/// The store in a few words, for the header: "SQLite", or "PostgreSQL · desk-2".
+pub fn store_name(desk: Option<&keydesk_store_pg::desk::Desk>) -> String {
+    match desk {
+        None => "SQLite".into(),
+        Some(desk) => format!("PostgreSQL · {}", desk.store().desk()),
+    }
+}
+
+/// The header's words for where the desk's work is kept (its tooltip: the full address).
 pub fn store_label(desk: Option<&keydesk_store_pg::desk::Desk>) -> String {
     match desk {
         None => "SQLite (this desk)".into(),

@@ -34,6 +34,11 @@ pub struct AppInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     #[ts(optional)]
     pub store: Option<String>,
+    /// The store in a few words, for the header ("SQLite", "PostgreSQL · desk-2"); `store`
+    /// is the full address. Absent in demo mode.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[ts(optional)]
+    pub store_name: Option<String>,
 }
 
 /// A user's place in the queue.

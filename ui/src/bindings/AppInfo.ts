@@ -46,4 +46,9 @@ metadata: string,
  * Where the desk's work is kept: "SQLite (this desk)", or the shared store, e.g.
  * "PostgreSQL db.example/keydesk as desk-2" (`--store`). Absent in demo mode.
  */
-store?: string, };
+store?: string, 
+/**
+ * The store in a few words, for the header ("SQLite", "PostgreSQL · desk-2"); `store`
+ * is the full address. Absent in demo mode.
+ */
+storeName?: string, };
